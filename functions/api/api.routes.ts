@@ -1,0 +1,12 @@
+import type { RouteGroup } from '../../shared/http/route';
+import { healthRoutes } from './health/health.routes';
+import { jobsRoutes } from './jobs/jobs.routes';
+
+/**
+ * Every HTTP route of the API, grouped by the function that serves it. CDK builds one function and its
+ * API Gateway routes per group; the local server and the OpenAPI generator read the same list.
+ */
+export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
+  { name: 'health', entry: 'functions/api/health/health.handler.ts', routes: healthRoutes },
+  { name: 'jobs', entry: 'functions/api/jobs/jobs.handler.ts', routes: jobsRoutes },
+];

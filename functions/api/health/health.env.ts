@@ -1,0 +1,5 @@
+import type { z } from 'zod';
+import { baseEnvSchema } from '../../../shared/config/env';
+
+export const healthEnvSchema = baseEnvSchema;
+export type HealthEnv = z.infer<typeof healthEnvSchema>;

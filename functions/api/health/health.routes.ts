@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
+import type { RouteDeclaration } from '../../../shared/http/route';
+
+export const healthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded', 'unhealthy']),
+    checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'fail']), latencyMs: z.number().optional(), message: z.string().optional() })).optional(),
+  })
+  .meta({ id: 'Health' });
+
+export const healthRoutes = [
+  {
+    method: 'GET',
+    path: '/health/live',
+    operationId: 'healthLive',
+    summary: 'Liveness: the process answers',
+    access: 'public',
+    tags: ['health'],
+    responses: { 200: { description: 'Alive', schema: healthSchema } },
+  },
+  {
+    method: 'GET',
+    path: '/health/ready',
+    operationId: 'healthReady',
+    summary: 'Readiness: DynamoDB is reachable',
+    access: 'public',
+    tags: ['health'],
+    responses: {
+      200: { description: 'Ready', schema: healthSchema },
+      503: { description: 'Not ready', schema: errorEnvelopeSchema },
+    },
+  },
+] as const satisfies readonly RouteDeclaration[];

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema } from '../../../shared/config/env';
+
+export const jobsEnvSchema = baseEnvSchema.extend(eventsEnvSchema.shape).extend(limitsEnvSchema.shape).extend({
+  /** Backends this deployment offers, comma-separated; `local` is accepted only when QM_LOCAL_STACK=true. */
+  QM_BACKENDS: z.string().default('ecs'),
+  /** Name of the CloudWatch Logs group that holds job output (awslogs driver). */
+  QM_JOB_LOG_GROUP: z.string().default('/quartermaster/jobs'),
+});
+export type JobsEnv = z.infer<typeof jobsEnvSchema>;

@@ -1,0 +1,82 @@
+import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
+import {
+  idempotencyHeadersSchema,
+  jobIdParamsSchema,
+  jobListSchema,
+  jobLogsQuerySchema,
+  jobLogsSchema,
+  jobViewSchema,
+  listJobsQuerySchema,
+  submitJobBodySchema,
+} from '../../../shared/contracts/jobs.contract';
+import type { RouteDeclaration } from '../../../shared/http/route';
+
+const errors = {
+  400: { description: 'Invalid input; `details.fields` names each field at fault', schema: errorEnvelopeSchema },
+  401: { description: 'Missing or invalid credentials', schema: errorEnvelopeSchema },
+  403: { description: 'Authenticated but not permitted', schema: errorEnvelopeSchema },
+} as const;
+const notFound = { 404: { description: 'No such job visible to the caller', schema: errorEnvelopeSchema } } as const;
+
+export const jobsRoutes = [
+  {
+    method: 'POST',
+    path: '/v1/jobs',
+    operationId: 'submitJob',
+    summary: 'Submit a GPU job',
+    access: 'job.submit',
+    tags: ['jobs'],
+    request: { body: submitJobBodySchema, headers: idempotencyHeadersSchema },
+    responses: {
+      201: { description: 'Job accepted (or, with a repeated Idempotency-Key, the job created before)', schema: jobViewSchema },
+      ...errors,
+      409: { description: 'Idempotency-Key reused with a different spec', schema: errorEnvelopeSchema },
+      422: { description: 'Well-formed but cannot run (unknown hardware type, backend not offered)', schema: errorEnvelopeSchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/jobs',
+    operationId: 'listJobs',
+    summary: 'List my jobs, newest first',
+    access: 'job.view.own',
+    tags: ['jobs'],
+    request: { query: listJobsQuerySchema },
+    responses: { 200: { description: 'A page of jobs', schema: jobListSchema }, ...errors },
+  },
+  {
+    method: 'GET',
+    path: '/v1/jobs/{id}',
+    operationId: 'getJob',
+    summary: 'Get a job, with why it is waiting',
+    access: 'job.view.own',
+    tags: ['jobs'],
+    request: { params: jobIdParamsSchema },
+    responses: { 200: { description: 'The job', schema: jobViewSchema }, ...errors, ...notFound },
+  },
+  {
+    method: 'POST',
+    path: '/v1/jobs/{id}/cancel',
+    operationId: 'cancelJob',
+    summary: 'Cancel a job that has not ended',
+    access: 'job.cancel.own',
+    tags: ['jobs'],
+    request: { params: jobIdParamsSchema },
+    responses: {
+      200: { description: 'The cancelled job', schema: jobViewSchema },
+      ...errors,
+      ...notFound,
+      409: { description: 'The job has already ended', schema: errorEnvelopeSchema },
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/jobs/{id}/logs',
+    operationId: 'getJobLogs',
+    summary: "Read a job's output",
+    access: 'job.view.own',
+    tags: ['jobs'],
+    request: { params: jobIdParamsSchema, query: jobLogsQuerySchema },
+    responses: { 200: { description: 'Log lines, oldest first', schema: jobLogsSchema }, ...errors, ...notFound },
+  },
+] as const satisfies readonly RouteDeclaration[];

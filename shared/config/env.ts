@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Typed environment contracts. Each function declares a zod schema (see `functions/<fn>/<fn>.env.ts`),
+ * validates `process.env` once at cold start with `loadEnv`, and the CDK function construct is typed with
+ * `z.input` of the same schema, so infrastructure and code cannot drift apart.
+ */
+export const baseEnvSchema = z.object({
+  /** Single DynamoDB table holding every entity. */
+  QM_TABLE_NAME: z.string().min(1),
+  /** `local` only in the local stack; deployed stacks use their stage name. */
+  QM_STAGE: z.string().min(1).default('prod'),
+  /** Job records expire this many days after they end (DynamoDB TTL); 0 keeps them. */
+  QM_JOB_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  /** Set to `true` by the local stack only; the authorizer refuses to start with it inside Lambda. */
+  QM_LOCAL_STACK: z.enum(['true', 'false']).default('false'),
+  POWERTOOLS_SERVICE_NAME: z.string().default('quartermaster'),
+  /** Endpoint override for DynamoDB Local (never set in a deployed stack). */
+  QM_DYNAMODB_ENDPOINT: z.string().url().optional(),
+});
+
+export const eventsEnvSchema = z.object({
+  /** Name of the custom EventBridge bus for domain events. */
+  QM_EVENT_BUS_NAME: z.string().min(1).default('quartermaster'),
+});
+
+export const queueEnvSchema = z.object({
+  /** URL of the SQS dispatch queue (its DLQ is configured on the queue itself). */
+  QM_DISPATCH_QUEUE_URL: z.string().min(1),
+  /** Endpoint override for local SQS (never set in a deployed stack). */
+  QM_SQS_ENDPOINT: z.string().url().optional(),
+});
+
+export const limitsEnvSchema = z.object({
+  /** Default global limit of admitted + running jobs, until an admin sets one in the table. */
+  QM_MAX_CONCURRENT: z.coerce.number().int().min(1).default(100),
+  /** Default per-user limit of admitted + running jobs. */
+  QM_USER_MAX_CONCURRENT: z.coerce.number().int().min(1).default(10),
+});
+
+/** Parses `source` (default `process.env`) against `schema`; throws one readable error naming every bad key. */
+export function loadEnv<S extends z.ZodType>(schema: S, source: Record<string, string | undefined> = process.env): z.infer<S> {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const keys = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid environment: ${keys}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/**
+ * The permission matrix of DESIGN §4.2, as data. A higher level includes the permissions of lower ones
+ * only where this table says so: each level lists exactly what it holds.
+ */
+export const PERMISSIONS = [
+  'job.submit',
+  'job.view.own',
+  'job.view.all',
+  'job.cancel.own',
+  'job.cancel.all',
+  'job.priority.high',
+  'job.bypass.queue',
+  'job.bypass.approval',
+  'config.view',
+  'config.create',
+  'config.edit.own',
+  'config.edit.all',
+  'admin.users',
+  'admin.approve',
+  'admin.audit',
+  'admin.config',
+  'queue.approve',
+  'queue.manage',
+  'org.view',
+  'org.create',
+  'team.view',
+  'team.create',
+  'team.manage.members',
+] as const;
+
+export const permissionSchema = z.enum(PERMISSIONS);
+export type Permission = z.infer<typeof permissionSchema>;
+
+export const LEVELS = { viewer: 10, researcher: 20, lead: 30, admin: 100 } as const;
+export const levelSchema = z.enum(['viewer', 'researcher', 'lead', 'admin']);
+export type Level = z.infer<typeof levelSchema>;
+
+const viewer: Permission[] = ['job.view.own', 'config.view'];
+const researcher: Permission[] = [...viewer, 'job.submit', 'job.cancel.own', 'config.create', 'config.edit.own'];
+const lead: Permission[] = [
+  ...researcher,
+  'job.view.all',
+  'job.priority.high',
+  'admin.approve',
+  'admin.audit',
+  'queue.approve',
+  'org.view',
+  'team.view',
+  'team.create',
+  'team.manage.members',
+];
+const admin: Permission[] = [
+  ...lead,
+  'job.cancel.all',
+  'job.bypass.queue',
+  'job.bypass.approval',
+  'config.edit.all',
+  'admin.users',
+  'admin.config',
+  'queue.manage',
+];
+
+export const LEVEL_PERMISSIONS: Readonly<Record<Level, ReadonlySet<Permission>>> = {
+  viewer: new Set(viewer),
+  researcher: new Set(researcher),
+  lead: new Set(lead),
+  admin: new Set(admin),
+};
+
+/** `org.create` is held only by platform admins (cross-org), never by a level alone. */
+export const PLATFORM_ADMIN_PERMISSIONS: ReadonlySet<Permission> = new Set([...admin, 'org.create']);

@@ -1,0 +1,41 @@
+import type { Job } from '../jobs/job.schema';
+
+/** Where a job runs, as seen by the domain. Adapters: local (subprocess), ECS, Kubernetes. */
+export interface LaunchResult {
+  /** Backend-specific handle: ECS task ARN, Kubernetes Job name, local run id. */
+  runRef: string;
+  /** True when this call found the run already launched (a repeated dispatch). */
+  alreadyLaunched: boolean;
+}
+
+/** What hardware the job asked for, resolved from the catalog at submission. */
+export interface HardwareRequirements {
+  hardwareType: string;
+  gpuCount: number;
+  vcpu: number;
+  memoryMiB: number;
+  /** ECS capacity provider name, when the hardware runs on ECS. */
+  ecsCapacityProvider?: string;
+}
+
+export interface JobBackend {
+  readonly kind: Job['backend'];
+  /**
+   * Launches the job. Must be idempotent per job id: a second call for the same job returns the first
+   * run (`alreadyLaunched: true`) and never starts a second one.
+   */
+  launch(job: Job, hardware: HardwareRequirements): Promise<LaunchResult>;
+  /** Stops a run; stopping one that already ended is not an error. */
+  stop(job: Job, reason: string): Promise<void>;
+}
+
+export interface LogLine {
+  at: string;
+  stream: 'stdout' | 'stderr';
+  message: string;
+}
+
+/** Reads a job's output. `cursor` is opaque to callers. */
+export interface JobLogReader {
+  read(job: Job, options: { cursor?: string; limit: number }): Promise<{ lines: LogLine[]; nextCursor?: string }>;
+}
