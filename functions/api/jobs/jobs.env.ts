@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema } from '../../../shared/config/env';
+import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema, queueEnvSchema } from '../../../shared/config/env';
 
-export const jobsEnvSchema = baseEnvSchema.extend(eventsEnvSchema.shape).extend(limitsEnvSchema.shape).extend({
+/** The jobs API also sends `stop` messages to the dispatch queue when a running job is cancelled. */
+export const jobsEnvSchema = baseEnvSchema
+  .extend(eventsEnvSchema.shape)
+  .extend(limitsEnvSchema.shape)
+  .extend(queueEnvSchema.shape)
+  .extend({
   /** Backends this deployment offers, comma-separated; `local` is accepted only when QM_LOCAL_STACK=true. */
   QM_BACKENDS: z.string().default('ecs'),
   /** Name of the CloudWatch Logs group that holds job output (awslogs driver). */

@@ -134,6 +134,10 @@ export const jobSchema = z.object({
   startedAt: z.string().optional(),
   endedAt: z.string().optional(),
   idempotencyKey: z.string().optional(),
+  /** Counters this job holds while active; released exactly once, by the write that ends it. */
+  holds: z.array(z.object({ counter: z.string(), amount: z.number() })).default([]),
+  /** Epoch seconds after which DynamoDB TTL removes the ended job (retention); absent = keep. */
+  expiresAt: z.number().int().optional(),
   version: z.number().int(),
 });
 export type Job = z.infer<typeof jobSchema>;

@@ -1,0 +1,33 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HardwareCatalog } from '../../domain/catalog/hardware-catalog.port';
+import { hardwareTypeSchema, type HardwareType } from '../../domain/catalog/hardware.schema';
+import { keys, withoutKeys } from './keys';
+
+/**
+ * Hardware catalog in the table, with a short in-memory cache: the catalog changes rarely and the submit
+ * path must not pay a round trip for it on a warm function (DESIGN §6).
+ */
+export class DynamoHardwareCatalog implements HardwareCatalog {
+  private readonly cache = new Map<string, { value: HardwareType | undefined; until: number }>();
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  async get(id: string): Promise<HardwareType | undefined> {
+    const cached = this.cache.get(id);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.hardwareType(id) }));
+    const value = result.Item ? hardwareTypeSchema.parse(withoutKeys(result.Item)) : undefined;
+    this.cache.set(id, { value, until: Date.now() + this.ttlMs });
+    return value;
+  }
+
+  async put(hardware: HardwareType): Promise<void> {
+    const item = hardwareTypeSchema.parse(hardware);
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...item, ...keys.hardwareType(item.id) } }));
+    this.cache.delete(item.id);
+  }
+}

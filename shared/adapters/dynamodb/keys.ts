@@ -1,0 +1,55 @@
+import type { Job } from '../../domain/jobs/job.schema';
+import { isTerminal } from '../../domain/jobs/job.schema';
+
+/**
+ * Every key of the single table is built here, and only here (STYLE §7). Entities:
+ *   job            JOB#<id>               / JOB
+ *   idempotency    IDEMPOTENCY#<owner>#<key> / IDEMPOTENCY
+ *   counter        COUNTER#<counter id>   / COUNTER
+ *   user           USER#<id>              / PROFILE
+ *   org            ORG#<id>               / ORG
+ *   team           ORG#<orgId>            / TEAM#<teamId>
+ *   hardware type  CATALOG#HARDWARE       / HW#<id>
+ *   settings       SETTINGS               / LIMITS
+ */
+export const keys = {
+  job: (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' }),
+  idempotency: (ownerId: string, key: string) => ({ pk: `IDEMPOTENCY#${ownerId}#${key}`, sk: 'IDEMPOTENCY' }),
+  counter: (counter: string) => ({ pk: `COUNTER#${counter}`, sk: 'COUNTER' }),
+  user: (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' }),
+  org: (id: string) => ({ pk: `ORG#${id}`, sk: 'ORG' }),
+  team: (orgId: string, teamId: string) => ({ pk: `ORG#${orgId}`, sk: `TEAM#${teamId}` }),
+  hardwareType: (id: string) => ({ pk: 'CATALOG#HARDWARE', sk: `HW#${id}` }),
+  hardwarePartition: () => 'CATALOG#HARDWARE',
+  limits: () => ({ pk: 'SETTINGS', sk: 'LIMITS' }),
+  /** gsi1: an owner's jobs, newest last in key order (queries read it backwards). */
+  ownerJobsPartition: (ownerId: string) => `USER#${ownerId}#JOBS`,
+  /** gsi2: non-terminal jobs by state, in scheduling order. */
+  jobStatePartition: (state: Job['state']) => `JOBSTATE#${state}`,
+};
+
+/** Higher priority class sorts first: store the complement, zero-padded, so string order is numeric order. */
+const schedulingKey = (job: Job): string =>
+  `${String(9999 - Math.min(job.priorityClass, 9999)).padStart(4, '0')}#${job.createdAt}#${job.id}`;
+
+/** The index attributes a job item carries; terminal jobs leave the sparse state index. */
+export function jobIndexAttributes(job: Job): Record<string, string> {
+  const attributes: Record<string, string> = {
+    gsi1pk: keys.ownerJobsPartition(job.ownerId),
+    gsi1sk: `${job.createdAt}#${job.id}`,
+  };
+  if (!isTerminal(job.state)) {
+    attributes.gsi2pk = keys.jobStatePartition(job.state);
+    attributes.gsi2sk = schedulingKey(job);
+  }
+  return attributes;
+}
+
+/** Attributes that belong to the table, not to the entity: stripped before validating what we read. */
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
+
+export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...item };
+  for (const attribute of KEY_ATTRIBUTES) delete rest[attribute];
+  return rest;
+}

@@ -1,0 +1,35 @@
+import { EVENT_SOURCE, eventEnvelopeSchema, type DomainEvent, type EventPublisher } from '../../domain/events/event-envelope';
+import { matchesPattern, type EventPattern } from '../../domain/events/event-rules';
+
+type Subscriber = (event: DomainEvent) => Promise<void> | void;
+
+/**
+ * The local stack's stand-in for EventBridge: same envelope, same rule patterns, delivered asynchronously
+ * (like EventBridge, a publisher never waits for its subscribers, and a failing subscriber is logged, not
+ * thrown back). Used only by the local stack and tests.
+ */
+export class InProcessEventBus implements EventPublisher {
+  private readonly rules: { pattern: EventPattern; target: Subscriber }[] = [];
+  readonly published: DomainEvent[] = [];
+
+  constructor(private readonly onError: (error: unknown, event: DomainEvent) => void = () => undefined) {}
+
+  subscribe(pattern: EventPattern, target: Subscriber): void {
+    this.rules.push({ pattern, target });
+  }
+
+  async publish(events: readonly DomainEvent[]): Promise<void> {
+    for (const event of events) {
+      const valid = eventEnvelopeSchema.parse(event);
+      this.published.push(valid);
+      for (const rule of this.rules) {
+        if (!matchesPattern(rule.pattern, { source: EVENT_SOURCE, detailType: valid.type })) continue;
+        setImmediate(() => {
+          Promise.resolve()
+            .then(() => rule.target(valid))
+            .catch((error: unknown) => this.onError(error, valid));
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,6 @@
+import type { HardwareType } from './hardware.schema';
+
+export interface HardwareCatalog {
+  /** The hardware type, or undefined when unknown. Implementations may cache briefly. */
+  get(id: string): Promise<HardwareType | undefined>;
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** A hardware type of the catalog (DESIGN §4.4): what a job asks for and what it costs. */
+export const hardwareTypeSchema = z.object({
+  schemaVersion: z.literal(1).default(1),
+  id: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/),
+  gpuModel: z.string().min(1),
+  gpuCount: z.number().int().min(0).max(64),
+  vcpu: z.number().int().min(1),
+  memoryMiB: z.number().int().min(128),
+  pricePerHourUsd: z.number().min(0),
+  /** Where it can run: ECS capacity provider and instance type; Kubernetes node selector/resource. */
+  ecs: z.object({ capacityProvider: z.string().min(1), instanceType: z.string().min(1) }).optional(),
+  kubernetes: z
+    .object({ nodeSelector: z.record(z.string(), z.string()).default({}), gpuResource: z.string().default('nvidia.com/gpu') })
+    .optional(),
+  enabled: z.boolean().default(true),
+});
+export type HardwareType = z.infer<typeof hardwareTypeSchema>;
+
+/** Cost estimate of DESIGN §4.5: max runtime × hourly price, rounded to cents. */
+export function estimateCostUsd(hardware: Pick<HardwareType, 'pricePerHourUsd'>, maxRuntimeMinutes: number): number {
+  return Math.round(((hardware.pricePerHourUsd * maxRuntimeMinutes) / 60) * 100) / 100;
+}

@@ -1,0 +1,21 @@
+import { EVENT_SOURCE } from './event-envelope';
+import { SCHEDULER_TRIGGER_EVENT_TYPES } from './job.events';
+
+/**
+ * Rule patterns as data, defined once: CDK deploys them as EventBridge rules and the local stack's
+ * in-process bus routes with the very same patterns.
+ */
+export interface EventPattern {
+  source: readonly string[];
+  'detail-type': readonly string[];
+}
+
+export const SCHEDULER_TRIGGER_PATTERN: EventPattern = {
+  source: [EVENT_SOURCE],
+  'detail-type': SCHEDULER_TRIGGER_EVENT_TYPES,
+};
+
+/** EventBridge semantics for the subset we use: every listed field must contain the event's value. */
+export function matchesPattern(pattern: EventPattern, event: { source: string; detailType: string }): boolean {
+  return pattern.source.includes(event.source) && pattern['detail-type'].includes(event.detailType);
+}

@@ -1,0 +1,40 @@
+import { hasPermission } from '../authz/policy';
+import type { Principal } from '../authz/principal';
+import { AppError, forbidden } from '../errors/app-error';
+import type { DispatchQueue } from './dispatch-message.schema';
+import { endJob, type JobEndingDeps } from './job-ending';
+import { getVisibleJob } from './job-queries.service';
+import { ACTIVE_STATES, isTerminal, type Job } from './job.schema';
+
+/** Whether `principal` may cancel `job` (already known to be visible to them). */
+function canCancel(principal: Principal, job: Job): boolean {
+  if (job.ownerId === principal.userId) return hasPermission(principal, 'job.cancel.own');
+  if (principal.platformAdmin) return true;
+  return hasPermission(principal, 'job.cancel.all') && job.orgId === principal.orgId;
+}
+
+/**
+ * Cancels a job that has not ended. The state change (and counter release, for an active job) is one
+ * conditional write; stopping the run is then asked of the dispatcher, whose stop is idempotent. A race
+ * with the job's own end is resolved by the condition: whichever write lands first wins.
+ */
+export async function cancelJob(
+  principal: Principal,
+  id: string,
+  deps: JobEndingDeps & { dispatch: DispatchQueue },
+): Promise<Job> {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const job = await getVisibleJob(principal, id, deps.jobs);
+    if (!canCancel(principal, job)) throw forbidden('You may not cancel this job');
+    if (isTerminal(job.state)) {
+      throw new AppError('invalid_state', `The job has already ended (${job.state})`, { state: job.state });
+    }
+    const ended = await endJob(job, 'cancelled', { stateReason: `Cancelled by ${principal.userId}` }, deps);
+    if (!ended) continue; // the job moved meanwhile: look again
+    if (ACTIVE_STATES.has(job.state)) {
+      await deps.dispatch.send({ action: 'stop', jobId: job.id, reason: 'Cancelled by user' });
+    }
+    return ended;
+  }
+  throw new AppError('conflict', 'The job is changing state too quickly; try again');
+}

@@ -1,0 +1,83 @@
+import type { HardwareRequirements, JobBackend } from '../backends/backend.port';
+import { BackendCapacityError } from '../backends/backend-errors';
+import type { HardwareCatalog } from '../catalog/hardware-catalog.port';
+import { jobEvent } from '../events/job.events';
+import type { DispatchMessage } from './dispatch-message.schema';
+import { endJob, type JobEndingDeps } from './job-ending';
+import { transition } from './job-lifecycle';
+import type { Job } from './job.schema';
+
+export interface DispatchDeps extends JobEndingDeps {
+  backends: (kind: Job['backend']) => JobBackend;
+  hardware: HardwareCatalog;
+}
+
+export type DispatchOutcome = 'launched' | 'duplicate' | 'stopped' | 'gone' | 'cancelled_after_launch' | 'failed';
+
+/**
+ * Handles one dispatch message. Delivery is at-least-once; the effect is exactly-once because
+ * (1) only the writer that moves `admitted → starting` proceeds past a fresh admission, (2) the backend
+ * launch is idempotent per job id (a redelivery in `starting` finds the same run), and (3) the final
+ * `starting → running` write is conditional. A capacity error is thrown so SQS retries the message later.
+ */
+export async function handleDispatch(message: DispatchMessage, deps: DispatchDeps): Promise<DispatchOutcome> {
+  const job = await deps.jobs.get(message.jobId);
+  if (!job) return 'gone';
+  if (message.action === 'stop') {
+    if (job.runRef) await deps.backends(job.backend).stop(job, message.reason);
+    return 'stopped';
+  }
+
+  let starting = job;
+  if (job.state === 'admitted') {
+    const next = transition(job, 'starting', deps.clock.now().toISOString());
+    const outcome = await deps.jobs.save(next, 'admitted');
+    if (!outcome.ok) return 'duplicate';
+    starting = outcome.job;
+  } else if (job.state !== 'starting') {
+    return 'duplicate'; // running or ended: an earlier delivery did the work
+  }
+
+  const hardware = await requirementsFor(starting, deps);
+  if (!hardware) {
+    await endJob(starting, 'failed', { stateReason: `Hardware type ${starting.spec.hardwareType} no longer exists` }, deps);
+    return 'failed';
+  }
+  const backend = deps.backends(starting.backend);
+  let runRef: string;
+  try {
+    runRef = (await backend.launch(starting, hardware)).runRef;
+  } catch (error) {
+    if (error instanceof BackendCapacityError) {
+      await deps.jobs.setWaiting(starting, 'starting', { code: 'backend_capacity', message: error.message });
+      throw error; // retried by SQS after the visibility timeout
+    }
+    const reason = error instanceof Error ? error.message : 'launch failed';
+    await endJob(starting, 'failed', { stateReason: `Launch failed: ${reason}` }, deps);
+    return 'failed';
+  }
+
+  const at = deps.clock.now().toISOString();
+  const running = transition(starting, 'running', at, { runRef, startedAt: at });
+  const saved = await deps.jobs.save(running, 'starting');
+  if (!saved.ok) {
+    // Cancelled (or ended) while we launched: make sure the run does not outlive its job.
+    const current = await deps.jobs.get(starting.id);
+    if (current && current.state !== 'running') await backend.stop({ ...starting, runRef }, 'Job ended before launch completed');
+    return 'cancelled_after_launch';
+  }
+  await deps.events.publish([jobEvent('job.started', saved.job, deps.ids.next(), at)]);
+  return 'launched';
+}
+
+async function requirementsFor(job: Job, deps: DispatchDeps): Promise<HardwareRequirements | undefined> {
+  const hardware = await deps.hardware.get(job.spec.hardwareType);
+  if (!hardware) return undefined;
+  return {
+    hardwareType: hardware.id,
+    gpuCount: hardware.gpuCount,
+    vcpu: hardware.vcpu,
+    memoryMiB: hardware.memoryMiB,
+    ...(hardware.ecs ? { ecsCapacityProvider: hardware.ecs.capacityProvider } : {}),
+  };
+}

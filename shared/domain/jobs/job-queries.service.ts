@@ -1,0 +1,45 @@
+import { hasPermission } from '../authz/policy';
+import type { Principal } from '../authz/principal';
+import type { JobLogReader, LogLine } from '../backends/backend.port';
+import { notFound } from '../errors/app-error';
+import type { JobRepository, Page } from './job-repository.port';
+import type { Job, JobState } from './job.schema';
+
+/**
+ * Whether `principal` may see `job`. Owners see their own; `job.view.all` reaches the caller's teams for a
+ * lead and the caller's org for an admin; only a platform admin crosses orgs (DESIGN §4.2).
+ */
+export function canView(principal: Principal, job: Job): boolean {
+  if (principal.platformAdmin) return true;
+  if (job.orgId !== principal.orgId) return false;
+  if (job.ownerId === principal.userId) return hasPermission(principal, 'job.view.own');
+  if (!hasPermission(principal, 'job.view.all')) return false;
+  if (principal.level === 'admin') return true;
+  return job.teamId !== undefined && principal.teamIds.includes(job.teamId);
+}
+
+/** Loads a job the caller may see; anything else is "not found", so ids of others' jobs leak nothing. */
+export async function getVisibleJob(principal: Principal, id: string, jobs: JobRepository): Promise<Job> {
+  const job = await jobs.get(id);
+  if (!job || !canView(principal, job)) throw notFound('Job');
+  return job;
+}
+
+export function listOwnJobs(
+  principal: Principal,
+  options: { state?: JobState; limit: number; cursor?: string },
+  jobs: JobRepository,
+): Promise<Page<Job>> {
+  return jobs.listByOwner(principal.userId, options);
+}
+
+export async function readJobLogs(
+  principal: Principal,
+  id: string,
+  options: { cursor?: string; limit: number },
+  deps: { jobs: JobRepository; logs: (job: Job) => JobLogReader },
+): Promise<{ job: Job; lines: LogLine[]; nextCursor?: string }> {
+  const job = await getVisibleJob(principal, id, deps.jobs);
+  const page = await deps.logs(job).read(job, options);
+  return { job, ...page };
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { hasPermission } from '../authz/policy';
+import type { Principal } from '../authz/principal';
+import { LEVELS } from '../authz/permissions';
+import type { HardwareCatalog } from '../catalog/hardware-catalog.port';
+import { estimateCostUsd } from '../catalog/hardware.schema';
+import { AppError, forbidden } from '../errors/app-error';
+import type { EventPublisher } from '../events/event-envelope';
+import { jobEvent } from '../events/job.events';
+import type { Clock, IdSource } from '../runtime/runtime.port';
+import type { JobRepository } from './job-repository.port';
+import type { BackendKind, Job, JobSpec } from './job.schema';
+
+export interface SubmitJobDeps {
+  jobs: JobRepository;
+  hardware: HardwareCatalog;
+  events: EventPublisher;
+  clock: Clock;
+  ids: IdSource;
+  /** Backends this deployment offers, in preference order (the first is used when the spec names none). */
+  backends: readonly BackendKind[];
+  /** Days a finished job is kept; 0 = forever. */
+  retentionDays: number;
+}
+
+export interface SubmitJobCommand {
+  principal: Principal;
+  spec: JobSpec;
+  idempotencyKey?: string;
+}
+
+/** Priority class of DESIGN §4.8: the level's priority, raised for `high` and lowered for `low`. */
+export function priorityClassFor(principal: Principal, priority: JobSpec['priority']): number {
+  const base = LEVELS[principal.level];
+  if (priority === 'high') return base + 50;
+  if (priority === 'low') return Math.max(0, base - 5);
+  return base;
+}
+
+/** Stable fingerprint of a spec: a repeated Idempotency-Key must come with the same spec. */
+export function specFingerprint(spec: JobSpec): string {
+  return createHash('sha256').update(JSON.stringify(canonical(spec))).digest('hex');
+}
+
+/** Same value with object keys sorted at every depth, so key order never changes the fingerprint. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, inner]) => [key, canonical(inner)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Submits a job: checks what the caller may ask for, prices it, and stores it `queued` in one write (with
+ * its idempotency record). Admission happens later, in the scheduler, atomically with the counters.
+ */
+export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps): Promise<{ job: Job; created: boolean }> {
+  const { principal, spec } = command;
+  if (spec.priority === 'high' && !hasPermission(principal, 'job.priority.high')) {
+    throw forbidden('Priority "high" needs the job.priority.high permission', { field: 'body.priority' });
+  }
+  const backend = spec.backend ?? deps.backends[0];
+  if (!backend || !deps.backends.includes(backend)) {
+    throw new AppError('unprocessable', `Backend "${spec.backend}" is not offered by this deployment`, {
+      fields: [{ field: 'body.backend', message: `one of: ${deps.backends.join(', ')}` }],
+    });
+  }
+  const teamId = spec.teamId ?? principal.teamIds[0];
+  if (spec.teamId && !principal.teamIds.includes(spec.teamId)) {
+    throw forbidden('You can only charge a team you belong to', { field: 'body.teamId' });
+  }
+  const hardware = await deps.hardware.get(spec.hardwareType);
+  if (!hardware || !hardware.enabled) {
+    throw new AppError('unprocessable', `Unknown hardware type "${spec.hardwareType}"`, {
+      fields: [{ field: 'body.hardwareType', message: 'not in the hardware catalog' }],
+    });
+  }
+
+  const now = deps.clock.now().toISOString();
+  const job: Job = {
+    schemaVersion: 1,
+    id: deps.ids.next(),
+    orgId: principal.orgId,
+    ownerId: principal.userId,
+    ...(teamId ? { teamId } : {}),
+    spec,
+    backend,
+    state: 'queued',
+    waiting: { code: 'queue_position', message: 'Queued; the scheduler will place it shortly' },
+    priorityClass: priorityClassFor(principal, spec.priority),
+    estimatedCostUsd: estimateCostUsd(hardware, spec.maxRuntimeMinutes),
+    gpuCount: hardware.gpuCount,
+    createdAt: now,
+    updatedAt: now,
+    history: [
+      { state: 'submitted', at: now },
+      { state: 'queued', at: now },
+    ],
+    ...(command.idempotencyKey ? { idempotencyKey: command.idempotencyKey } : {}),
+    holds: [],
+    version: 1,
+  };
+
+  const result = await deps.jobs.create(
+    job,
+    command.idempotencyKey ? { key: command.idempotencyKey, fingerprint: specFingerprint(spec) } : undefined,
+  );
+  if (result.created) {
+    await deps.events.publish([jobEvent('job.submitted', result.job, deps.ids.next(), now)]);
+  }
+  return result;
+}
