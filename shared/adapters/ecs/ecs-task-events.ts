@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BackendLaunchError } from '../../domain/backends/backend-errors';
+import type { RunReport } from '../../domain/jobs/run-status.service';
 import { JOB_CONTAINER_NAME } from './ecs-task-definition';
 
 /** Every job task is started with `startedBy` = this prefix + job id; nothing else in the cluster is ours. */
@@ -49,18 +50,14 @@ export const ecsTaskStateChangeDetailSchema = z.object({
 });
 export type EcsTaskStateChangeDetail = z.input<typeof ecsTaskStateChangeDetailSchema>;
 
-export interface EcsTaskStatusUpdate {
-  jobId: string;
-  /** Task ARN, the job's `runRef`. */
-  runRef: string;
-  status: 'running' | 'ended';
-  /** Exit code of the job container; absent when it never ran (e.g. the image could not be pulled). */
-  exitCode?: number;
-  /** Why the task stopped, with the container's own reason (e.g. OutOfMemoryError) when ECS gives one. */
-  reason?: string;
-  /** ECS stop code, e.g. `EssentialContainerExited`, `TaskFailedToStart`, `UserInitiated`, `SpotInterruption`. */
-  stopCode?: string;
-}
+/**
+ * A `RunReport` (what `applyRunReport` consumes) plus the ECS stop code, e.g. `EssentialContainerExited`,
+ * `TaskFailedToStart`, `UserInitiated`, `SpotInterruption`, for logs and metrics. On `ended`, `exitCode`
+ * is absent when the container never ran (e.g. the image could not be pulled), and `reason` joins the
+ * task's stop reason with the container's own (e.g. OutOfMemoryError) when ECS gives one.
+ */
+export type EcsTaskStatusUpdate =
+  Extract<RunReport, { status: 'running' }> | (Extract<RunReport, { status: 'ended' }> & { stopCode?: string });
 
 /**
  * Maps an ECS task state change to a job status update, or `undefined` when the event is not about one of

@@ -6,6 +6,7 @@ import {
   type EcsTaskStateChangeDetail,
 } from '../../../shared/adapters/ecs/ecs-task-events';
 import { BackendLaunchError } from '../../../shared/domain/backends/backend-errors';
+import type { RunReport } from '../../../shared/domain/jobs/run-status.service';
 
 const JOB_ID = '01J9ZQ4G7X2M8K3N5P6R7S8T9V';
 const TASK_ARN = 'arn:aws:ecs:eu-west-1:111122223333:task/qm-jobs/5f1c2d3e4a5b6c7d8e9f0a1b2c3d4e5f';
@@ -23,7 +24,9 @@ const detail = (overrides: Partial<EcsTaskStateChangeDetail> = {}): EcsTaskState
 
 describe('mapEcsTaskStateChange', () => {
   it('maps RUNNING to running (mocked ECS)', () => {
-    expect(mapEcsTaskStateChange(detail())).toEqual({ jobId: JOB_ID, runRef: TASK_ARN, status: 'running' });
+    // Typed as RunReport on purpose: the status handler passes the update to applyRunReport unchanged.
+    const report: RunReport | undefined = mapEcsTaskStateChange(detail());
+    expect(report).toEqual({ jobId: JOB_ID, runRef: TASK_ARN, status: 'running' });
   });
 
   it('maps STOPPED with exit code 0 to ended (mocked ECS)', () => {
