@@ -1,4 +1,46 @@
-// Placeholder entry point: being written now (walking skeleton in progress).
-export const handler = async (): Promise<never> => {
-  throw new Error('handler under construction');
-};
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
+import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
+import { EcsJobBackend } from '../../shared/adapters/ecs/ecs-job-backend';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge/eventbridge-publisher';
+import { getLogger } from '../../shared/adapters/logging/logger';
+import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
+import { loadEnv } from '../../shared/config/env';
+import { BackendLaunchError } from '../../shared/domain/backends/backend-errors';
+import type { JobBackend } from '../../shared/domain/backends/backend.port';
+import { createDispatcher } from './dispatcher.app';
+import { dispatcherEnvSchema } from './dispatcher.env';
+
+const env = loadEnv(dispatcherEnvSchema);
+const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const ecs = new EcsJobBackend({
+  ecs: new ECSClient({}),
+  clusterArn: env.QM_ECS_CLUSTER_ARN,
+  subnetIds: env.QM_ECS_SUBNET_IDS.split(',').map((id) => id.trim()).filter(Boolean),
+  securityGroupId: env.QM_ECS_SECURITY_GROUP_ID,
+  executionRoleArn: env.QM_ECS_EXECUTION_ROLE_ARN,
+  taskRoleArn: env.QM_ECS_TASK_ROLE_ARN,
+  logGroup: env.QM_JOB_LOG_GROUP,
+  region: process.env.AWS_REGION ?? 'us-east-1',
+});
+
+/** Kubernetes clusters join with the backends issue; `local` never exists in a deployed stack. */
+function backendFor(kind: JobBackend['kind']): JobBackend {
+  if (kind === 'ecs') return ecs;
+  throw new BackendLaunchError(kind, `Backend "${kind}" is not available in this deployment`);
+}
+
+export const handler = createDispatcher(
+  {
+    jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
+    hardware: new DynamoHardwareCatalog(doc, env.QM_TABLE_NAME),
+    backends: backendFor,
+    events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
+    clock: systemClock,
+    ids: ulidSource(),
+    retentionDays: env.QM_JOB_RETENTION_DAYS,
+  },
+  getLogger(),
+);

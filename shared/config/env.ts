@@ -45,5 +45,18 @@ export function loadEnv<S extends z.ZodType>(schema: S, source: Record<string, s
     const keys = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid environment: ${keys}`);
   }
+  assertNotLocalInLambda(result.data as Record<string, unknown>, source);
   return result.data;
+}
+
+/**
+ * The local stack's shortcuts (development principal, `local` backend, endpoint overrides) must be
+ * impossible in a deployed stack: a function running inside Lambda refuses to start with them.
+ */
+export function assertNotLocalInLambda(env: Record<string, unknown>, source: Record<string, string | undefined> = process.env): void {
+  if (!source.AWS_LAMBDA_FUNCTION_NAME) return;
+  const local = ['QM_LOCAL_STACK', 'QM_DYNAMODB_ENDPOINT', 'QM_SQS_ENDPOINT'].filter(
+    (key) => env[key] !== undefined && env[key] !== 'false',
+  );
+  if (local.length > 0) throw new Error(`Refusing to start inside Lambda with local-stack settings: ${local.join(', ')}`);
 }

@@ -1,4 +1,11 @@
-// Placeholder entry point: being written now (walking skeleton in progress).
-export const handler = async (): Promise<never> => {
-  throw new Error('handler under construction');
-};
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
+import { dynamoReadinessProbe } from '../../../shared/adapters/dynamodb/dynamo-health.probe';
+import { loadEnv } from '../../../shared/config/env';
+import { createHealthHandler } from './health.app';
+import { healthEnvSchema } from './health.env';
+
+const env = loadEnv(healthEnvSchema);
+
+export const handler = createHealthHandler({
+  checkDatabase: dynamoReadinessProbe(createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }), env.QM_TABLE_NAME),
+});

@@ -1,4 +1,31 @@
-// Placeholder entry point: being written now (walking skeleton in progress).
-export const handler = async (): Promise<never> => {
-  throw new Error('handler under construction');
-};
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CloudWatchJobLogReader } from '../../../shared/adapters/cloudwatch-logs/cloudwatch-job-log-reader';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
+import { DynamoHardwareCatalog } from '../../../shared/adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '../../../shared/adapters/dynamodb/dynamo-job.repository';
+import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
+import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
+import { createSqsClient } from '../../../shared/adapters/sqs/sqs-client';
+import { SqsDispatchQueue } from '../../../shared/adapters/sqs/sqs-dispatch-queue';
+import { loadEnv } from '../../../shared/config/env';
+import { parseBackends } from '../../../shared/config/backends';
+import { createJobsHandler } from './jobs.app';
+import { jobsEnvSchema } from './jobs.env';
+
+// Composition root of the deployed jobs function: clients are built once per cold start, nothing else runs.
+const env = loadEnv(jobsEnvSchema);
+const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const logReader = new CloudWatchJobLogReader({ logs: new CloudWatchLogsClient({}), logGroup: env.QM_JOB_LOG_GROUP });
+
+export const handler = createJobsHandler({
+  jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
+  hardware: new DynamoHardwareCatalog(doc, env.QM_TABLE_NAME),
+  events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
+  dispatch: new SqsDispatchQueue(createSqsClient(env.QM_SQS_ENDPOINT), env.QM_DISPATCH_QUEUE_URL),
+  logs: () => logReader,
+  clock: systemClock,
+  ids: ulidSource(),
+  backends: parseBackends(env.QM_BACKENDS, env.QM_LOCAL_STACK === 'true'),
+  retentionDays: env.QM_JOB_RETENTION_DAYS,
+});

@@ -1,5 +1,5 @@
 import type { HardwareRequirements, JobBackend } from '../backends/backend.port';
-import { BackendCapacityError } from '../backends/backend-errors';
+import { BackendCapacityError, BackendLaunchError } from '../backends/backend-errors';
 import type { HardwareCatalog } from '../catalog/hardware-catalog.port';
 import { jobEvent } from '../events/job.events';
 import type { DispatchMessage } from './dispatch-message.schema';
@@ -18,7 +18,8 @@ export type DispatchOutcome = 'launched' | 'duplicate' | 'stopped' | 'gone' | 'c
  * Handles one dispatch message. Delivery is at-least-once; the effect is exactly-once because
  * (1) only the writer that moves `admitted → starting` proceeds past a fresh admission, (2) the backend
  * launch is idempotent per job id (a redelivery in `starting` finds the same run), and (3) the final
- * `starting → running` write is conditional. A capacity error is thrown so SQS retries the message later.
+ * `starting → running` write is conditional. Capacity and transient errors are thrown so SQS retries the
+ * message later; only a `BackendLaunchError` fails the job.
  */
 export async function handleDispatch(message: DispatchMessage, deps: DispatchDeps): Promise<DispatchOutcome> {
   const job = await deps.jobs.get(message.jobId);
@@ -52,8 +53,10 @@ export async function handleDispatch(message: DispatchMessage, deps: DispatchDep
       await deps.jobs.setWaiting(starting, 'starting', { code: 'backend_capacity', message: error.message });
       throw error; // retried by SQS after the visibility timeout
     }
-    const reason = error instanceof Error ? error.message : 'launch failed';
-    await endJob(starting, 'failed', { stateReason: `Launch failed: ${reason}` }, deps);
+    // Only a launch that can never succeed fails the job; throttling and 5xx go back to SQS, and the
+    // idempotent launch makes the retry safe.
+    if (!(error instanceof BackendLaunchError)) throw error;
+    await endJob(starting, 'failed', { stateReason: `Launch failed: ${error.message}` }, deps);
     return 'failed';
   }
 

@@ -37,6 +37,24 @@ export function priorityClassFor(principal: Principal, priority: JobSpec['priori
   return base;
 }
 
+/** Secret names a job may reference: the org's own namespace in Secrets Manager. */
+export const secretNamespace = (orgId: string): string => `quartermaster/${orgId}/`;
+
+/**
+ * A `secretRef` is resolved by the cluster's execution role, which can read every org's secrets: the org
+ * boundary is enforced here, before anything is stored or launched.
+ */
+function assertOwnSecrets(spec: JobSpec, orgId: string): void {
+  const prefix = secretNamespace(orgId);
+  spec.env.forEach((entry, index) => {
+    if ('secretRef' in entry && (!entry.secretRef.startsWith(prefix) || entry.secretRef.includes('..'))) {
+      throw new AppError('validation_failed', 'Secret references must name a secret of your organization', {
+        fields: [{ field: `body.env.${index}.secretRef`, message: `must start with "${prefix}"` }],
+      });
+    }
+  });
+}
+
 /** Stable fingerprint of a spec: a repeated Idempotency-Key must come with the same spec. */
 export function specFingerprint(spec: JobSpec): string {
   return createHash('sha256').update(JSON.stringify(canonical(spec))).digest('hex');
@@ -74,6 +92,7 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
   if (spec.teamId && !principal.teamIds.includes(spec.teamId)) {
     throw forbidden('You can only charge a team you belong to', { field: 'body.teamId' });
   }
+  assertOwnSecrets(spec, principal.orgId);
   const hardware = await deps.hardware.get(spec.hardwareType);
   if (!hardware || !hardware.enabled) {
     throw new AppError('unprocessable', `Unknown hardware type "${spec.hardwareType}"`, {

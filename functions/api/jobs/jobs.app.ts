@@ -1,0 +1,49 @@
+import { toJobView } from '../../../shared/contracts/jobs.contract';
+import type { JobLogReader } from '../../../shared/domain/backends/backend.port';
+import type { HardwareCatalog } from '../../../shared/domain/catalog/hardware-catalog.port';
+import type { EventPublisher } from '../../../shared/domain/events/event-envelope';
+import { cancelJob } from '../../../shared/domain/jobs/cancel-job.service';
+import type { DispatchQueue } from '../../../shared/domain/jobs/dispatch-message.schema';
+import { getVisibleJob, listOwnJobs, readJobLogs } from '../../../shared/domain/jobs/job-queries.service';
+import type { JobRepository } from '../../../shared/domain/jobs/job-repository.port';
+import { isTerminal, type BackendKind, type Job } from '../../../shared/domain/jobs/job.schema';
+import { submitJob } from '../../../shared/domain/jobs/submit-job.service';
+import type { Clock, IdSource } from '../../../shared/domain/runtime/runtime.port';
+import { createApiHandler } from '../../../shared/http/api-handler';
+import { jobsRoutes } from './jobs.routes';
+
+export interface JobsDeps {
+  jobs: JobRepository;
+  hardware: HardwareCatalog;
+  events: EventPublisher;
+  dispatch: DispatchQueue;
+  logs: (job: Job) => JobLogReader;
+  clock: Clock;
+  ids: IdSource;
+  backends: readonly BackendKind[];
+  retentionDays: number;
+}
+
+/** The jobs API: thin routes over the job use cases; every response goes through the explicit mapper. */
+export function createJobsHandler(deps: JobsDeps) {
+  return createApiHandler(jobsRoutes, {
+    submitJob: async ({ principal, body, headers }) => {
+      const idempotencyKey = headers['idempotency-key'];
+      const { job, created } = await submitJob({ principal, spec: body, ...(idempotencyKey ? { idempotencyKey } : {}) }, deps);
+      return { status: 201, body: toJobView(job), headers: { location: `/v1/jobs/${job.id}`, 'idempotent-replayed': String(!created) } };
+    },
+    listJobs: async ({ principal, query }) => {
+      const page = await listOwnJobs(principal, query, deps.jobs);
+      return { status: 200, body: { items: page.items.map(toJobView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+    },
+    getJob: async ({ principal, params }) => ({ status: 200, body: toJobView(await getVisibleJob(principal, params.id, deps.jobs)) }),
+    cancelJob: async ({ principal, params }) => ({ status: 200, body: toJobView(await cancelJob(principal, params.id, deps)) }),
+    getJobLogs: async ({ principal, params, query }) => {
+      const { job, lines, nextCursor } = await readJobLogs(principal, params.id, query, deps);
+      return {
+        status: 200,
+        body: { jobId: job.id, lines, ...(nextCursor ? { nextCursor } : {}), complete: isTerminal(job.state) && !nextCursor },
+      };
+    },
+  });
+}

@@ -1,0 +1,27 @@
+import type { EventBridgeEvent } from 'aws-lambda';
+import { mapEcsTaskStateChange } from '../../../shared/adapters/ecs/ecs-task-events';
+import type { JobEndingDeps } from '../../../shared/domain/jobs/job-ending';
+import { applyRunReport } from '../../../shared/domain/jobs/run-status.service';
+
+/**
+ * The status function: ECS "Task State Change" events (default bus) → job lifecycle. Events that are not
+ * about one of our job tasks are ignored; duplicates and late events are absorbed by conditional writes.
+ */
+export function createStatusHandler(deps: JobEndingDeps) {
+  return async (event: EventBridgeEvent<'ECS Task State Change', unknown>): Promise<void> => {
+    const update = mapEcsTaskStateChange(event.detail);
+    if (!update) return;
+    await applyRunReport(
+      update.status === 'running'
+        ? { jobId: update.jobId, runRef: update.runRef, status: 'running' }
+        : {
+            jobId: update.jobId,
+            runRef: update.runRef,
+            status: 'ended',
+            ...(update.exitCode !== undefined ? { exitCode: update.exitCode } : {}),
+            ...(update.reason ? { reason: update.reason } : {}),
+          },
+      deps,
+    );
+  };
+}

@@ -1,0 +1,11 @@
+import type { SchedulerDeps, SchedulerPassResult } from '../../shared/domain/jobs/scheduler.service';
+import { runSchedulerPass } from '../../shared/domain/jobs/scheduler.service';
+
+/**
+ * The scheduler function: runs one pass per invocation, whether woken by the 1-minute schedule or by a
+ * job event. Reserved concurrency 1 in the deployed stack keeps passes from overlapping (they would be
+ * safe anyway: every write is conditional).
+ */
+export function createScheduler(deps: SchedulerDeps) {
+  return async (): Promise<SchedulerPassResult> => runSchedulerPass(deps);
+}

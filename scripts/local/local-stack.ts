@@ -1,0 +1,167 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createAuthorizer } from '../../functions/authorizer/authorizer.app';
+import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
+import { createHealthHandler } from '../../functions/api/health/health.app';
+import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
+import { createDispatcher } from '../../functions/dispatcher/dispatcher.app';
+import { createScheduler } from '../../functions/scheduler/scheduler.app';
+import { DevTokenVerifier } from '../../shared/adapters/dev-auth/dev-token.verifier';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
+import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
+import { dynamoReadinessProbe } from '../../shared/adapters/dynamodb/dynamo-health.probe';
+import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
+import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
+import { DynamoUserRepository } from '../../shared/adapters/dynamodb/dynamo-user.repository';
+import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
+import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
+import { SqsDispatchQueue } from '../../shared/adapters/sqs/sqs-dispatch-queue';
+import { SCHEDULER_TRIGGER_PATTERN } from '../../shared/domain/events/event-rules';
+import type { ConcurrencyLimits } from '../../shared/domain/jobs/concurrency';
+import { applyRunReport, type RunReport } from '../../shared/domain/jobs/run-status.service';
+import { LocalProcessBackend } from './backend/local-process-backend';
+import { startDynamoDbLocal } from './dynamodb-local';
+import { startHttpServer } from './http-server';
+import { ensureJava } from './java';
+import { localClientConfig } from './local-aws';
+import { startSerialLoop, startSqsPoller } from './local-workers';
+import { seedDemoData } from './seed';
+import { ensureQueues, startLocalSqs } from './sqs-local';
+import { ensureTable } from './table';
+
+export interface LocalStackOptions {
+  /** HTTP port on 127.0.0.1; 0 = any free port. */
+  port?: number;
+  /** Persist the table and job runs here; default: a temporary folder, in-memory DynamoDB. */
+  dataDir?: string;
+  /** How often the scheduler runs without a trigger (the deployed schedule is 1 minute). */
+  schedulerIntervalMs?: number;
+  limits?: ConcurrencyLimits;
+  log?: (message: string, details?: Record<string, unknown>) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  dynamoDbEndpoint: string;
+  sqsEndpoint: string;
+  tableName: string;
+  dispatchQueueUrl: string;
+  dispatchDlqUrl: string;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_TABLE_NAME = 'quartermaster';
+
+/**
+ * The whole of Quartermaster on one machine: DynamoDB Local, local SQS, the route handlers and authorizer
+ * (the same factories the deployed functions compose), the scheduler and dispatcher loops, and the
+ * `local` backend. What differs from AWS is only the adapters where no stand-in exists: the in-process
+ * event bus for EventBridge, subprocesses for ECS, the run folder for CloudWatch Logs.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  const onError = (where: string) => (error: unknown) => log(`${where} error`, { error: error instanceof Error ? error.message : String(error) });
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch(onError('shutdown'));
+  };
+
+  try {
+    ensureJava();
+    const dynamo = await startDynamoDbLocal(options.dataDir ? { dbPath: join(options.dataDir, 'dynamodb') } : {});
+    stops.push(() => dynamo.stop());
+    const sqsServer = await startLocalSqs();
+    stops.push(() => sqsServer.stop());
+
+    const ddb = new DynamoDBClient(localClientConfig(dynamo.endpoint));
+    const doc = createDocumentClient({ client: ddb });
+    const sqs = new SQSClient(localClientConfig(sqsServer.endpoint));
+    await ensureTable(ddb, LOCAL_TABLE_NAME);
+    await seedDemoData(doc, LOCAL_TABLE_NAME);
+    const queues = await ensureQueues(sqs, { prefix: 'qm', visibilityTimeoutSeconds: 5 });
+
+    const runsDir = options.dataDir ? join(options.dataDir, 'runs') : await mkdtemp(join(tmpdir(), 'qm-runs-'));
+    const jobs = new DynamoJobRepository(doc, LOCAL_TABLE_NAME);
+    const hardware = new DynamoHardwareCatalog(doc, LOCAL_TABLE_NAME, 5_000);
+    const users = new DynamoUserRepository(doc, LOCAL_TABLE_NAME);
+    const bus = new InProcessEventBus(onError('event subscriber'));
+    const dispatch = new SqsDispatchQueue(sqs, queues.dispatchQueueUrl);
+    const ids = ulidSource();
+    const ending = { jobs, events: bus, clock: systemClock, ids, retentionDays: 90 };
+
+    const reports: Promise<unknown>[] = [];
+    const backend = new LocalProcessBackend(runsDir, (report: RunReport) => {
+      reports.push(applyRunReport(report, ending).catch(onError('run report')));
+    });
+    stops.push(async () => {
+      backend.stopAll();
+      await Promise.all(reports);
+    });
+    await reconcileOrphanedRuns(jobs, backend, ending);
+
+    const scheduler = createScheduler({
+      ...ending,
+      limits: new DynamoLimitsSource(doc, LOCAL_TABLE_NAME, options.limits ?? { maxConcurrent: 4, userMaxConcurrent: 2 }),
+      dispatch,
+      redispatchAfterMs: 30_000,
+    });
+    const schedulerLoop = startSerialLoop(scheduler, options.schedulerIntervalMs ?? 2_000, onError('scheduler'));
+    stops.push(() => schedulerLoop.stop());
+    bus.subscribe(SCHEDULER_TRIGGER_PATTERN, () => schedulerLoop.trigger());
+
+    const dispatcher = createDispatcher(
+      { ...ending, hardware, backends: () => backend },
+      { error: (message, details) => log(message, details) },
+    );
+    const poller = startSqsPoller(sqs, queues.dispatchQueueUrl, dispatcher, onError('dispatcher'));
+    stops.push(() => poller.stop());
+
+    const handlers = {
+      health: createHealthHandler({ checkDatabase: dynamoReadinessProbe(doc, LOCAL_TABLE_NAME) }),
+      jobs: createJobsHandler({ ...ending, hardware, dispatch, logs: () => backend, backends: ['local'] }),
+    };
+    const server = await startHttpServer({
+      host: '127.0.0.1',
+      port: options.port ?? 0,
+      groups: API_ROUTE_GROUPS,
+      loadHandler: async (group) => {
+        const handler = handlers[group.name as keyof typeof handlers];
+        if (!handler) throw new Error(`No local handler for route group ${group.name}`);
+        return handler;
+      },
+      authorizer: createAuthorizer({ verifiers: [new DevTokenVerifier()], users }),
+    });
+    stops.push(() => server.close());
+
+    return {
+      url: server.url,
+      dynamoDbEndpoint: dynamo.endpoint,
+      sqsEndpoint: sqsServer.endpoint,
+      tableName: LOCAL_TABLE_NAME,
+      dispatchQueueUrl: queues.dispatchQueueUrl,
+      dispatchDlqUrl: queues.dispatchDlqUrl,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Runs that were live when the local stack last stopped cannot be resumed: their jobs end as failed. */
+async function reconcileOrphanedRuns(
+  jobs: DynamoJobRepository,
+  backend: LocalProcessBackend,
+  ending: Parameters<typeof applyRunReport>[1],
+): Promise<void> {
+  for (const state of ['starting', 'running'] as const) {
+    const page = await jobs.listByState(state, { limit: 100 });
+    for (const job of page.items) {
+      if (job.backend !== 'local' || !backend.isOrphaned(job.id)) continue;
+      await applyRunReport({ jobId: job.id, runRef: job.runRef ?? `local:${job.id}`, status: 'ended', reason: 'The local stack stopped while the job ran' }, ending);
+    }
+  }
+}
