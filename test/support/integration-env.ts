@@ -7,11 +7,24 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-clie
 import { localClientConfig } from '../../scripts/local/local-aws';
 import { ensureQueues, type DispatchQueues, type QueueOptions } from '../../scripts/local/sqs-local';
 import { ensureTable } from '../../scripts/local/table';
-import './provided-context';
+import { ENDPOINT_ENV } from './provided-context';
 
-/** Endpoints of the emulators started by `test/support/global-setup.ts` for this run. */
+function endpoint(key: 'dynamoDbEndpoint' | 'sqsEndpoint', envName: string): string {
+  const value = inject(key) ?? process.env[envName];
+  if (!value) {
+    throw new Error(
+      `no ${key}: these helpers need the integration project's global setup (test/integration/**/*.int.test.ts) or ${envName}`,
+    );
+  }
+  return value;
+}
+
+/** Endpoints of the emulators started by `test/support/global-setup.ts` for this run (or given by env). */
 export function localEndpoints(): { dynamoDb: string; sqs: string } {
-  return { dynamoDb: inject('dynamoDbEndpoint'), sqs: inject('sqsEndpoint') };
+  return {
+    dynamoDb: endpoint('dynamoDbEndpoint', ENDPOINT_ENV.dynamoDb),
+    sqs: endpoint('sqsEndpoint', ENDPOINT_ENV.sqs),
+  };
 }
 
 /** Unique per call, so test files running in parallel against one emulator never share a table or queue. */
