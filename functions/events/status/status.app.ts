@@ -11,17 +11,6 @@ export function createStatusHandler(deps: JobEndingDeps) {
   return async (event: EventBridgeEvent<'ECS Task State Change', unknown>): Promise<void> => {
     const update = mapEcsTaskStateChange(event.detail);
     if (!update) return;
-    await applyRunReport(
-      update.status === 'running'
-        ? { jobId: update.jobId, runRef: update.runRef, status: 'running' }
-        : {
-            jobId: update.jobId,
-            runRef: update.runRef,
-            status: 'ended',
-            ...(update.exitCode !== undefined ? { exitCode: update.exitCode } : {}),
-            ...(update.reason ? { reason: update.reason } : {}),
-          },
-      deps,
-    );
+    await applyRunReport(update, deps);
   };
 }

@@ -1,0 +1,175 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/local/ports';
+
+/**
+ * End to end through the real entry point: `scripts/local/dev.ts` (what `npm run dev` runs) in its own
+ * process, spoken to over HTTP only, as a user would. Ctrl-C (SIGINT) must stop everything it started.
+ */
+let dev: ChildProcess;
+let url = '';
+let output = '';
+let endpoints: string[] = [];
+
+const auth = (user: string) => ({ authorization: `Bearer dev:${user}`, 'content-type': 'application/json' });
+
+async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${url}${path}`, init);
+  return { status: response.status, body: await response.json() };
+}
+
+function portOpen(endpoint: string): Promise<boolean> {
+  const { hostname, port } = new URL(endpoint);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'qm-e2e-'));
+  dev = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/dev.ts', '--port', String(port), '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  dev.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  dev.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 120_000;
+  while (!output.includes('Quartermaster is running')) {
+    if (Date.now() > deadline || dev.exitCode !== null) throw new Error(`local stack did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  url = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+  endpoints = [...output.matchAll(/(?:DynamoDB|SQS)\s+(http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1]!);
+});
+
+afterAll(() => {
+  if (dev.exitCode === null) dev.kill('SIGKILL');
+});
+
+describe('the local stack, end to end over HTTP', () => {
+  it('is ready, listening on loopback only', async () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await api('/health/live')).body.status).toBe('ok');
+    const ready = await api('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks.dynamodb.status).toBe('ok');
+  });
+
+  it('runs a shell command job to success, with its output in the logs endpoint, and honours Idempotency-Key', async () => {
+    const spec = {
+      name: 'e2e-hello',
+      image: 'busybox',
+      command: ['sh', '-c', 'echo "hello $GREETING"; echo warning >&2'],
+      env: [{ name: 'GREETING', value: 'quartermaster' }],
+      hardwareType: 'gpu-a10g-1x',
+      maxRuntimeMinutes: 5,
+    };
+    const headers = { ...auth('rae'), 'idempotency-key': 'e2e-key-1' };
+    const submitted = await api('/v1/jobs', { method: 'POST', headers, body: JSON.stringify(spec) });
+    expect(submitted.status).toBe(201);
+    expect(submitted.body.state).toBe('queued');
+    expect(submitted.body.waiting.code).toBeTruthy();
+    expect(submitted.body.estimatedCostUsd).toBeCloseTo(0.08, 2);
+
+    const replay = await api('/v1/jobs', { method: 'POST', headers, body: JSON.stringify(spec) });
+    expect(replay.status).toBe(201);
+    expect(replay.body.id).toBe(submitted.body.id);
+
+    const id = submitted.body.id as string;
+    let job: any;
+    await expect
+      .poll(async () => ((job = (await api(`/v1/jobs/${id}`, { headers: auth('rae') })).body), job.state), { timeout: 30_000, interval: 100 })
+      .toBe('succeeded');
+    expect(job.exitCode).toBe(0);
+    expect(job.history.map((h: { state: string }) => h.state)).toEqual(['submitted', 'queued', 'admitted', 'starting', 'running', 'succeeded']);
+    expect(job.waiting).toBeUndefined();
+
+    const logs = await api(`/v1/jobs/${id}/logs`, { headers: auth('rae') });
+    expect(logs.status).toBe(200);
+    expect(logs.body.complete).toBe(true);
+    expect(logs.body.lines.map((l: { stream: string; message: string }) => `${l.stream}:${l.message}`).sort()).toEqual([
+      'stderr:warning',
+      'stdout:hello quartermaster',
+    ]);
+
+    const listed = await api('/v1/jobs?state=succeeded', { headers: auth('rae') });
+    expect(listed.body.items.filter((j: { id: string }) => j.id === id)).toHaveLength(1);
+  });
+
+  it('reports a failing command as failed with its exit code', async () => {
+    const submitted = await api('/v1/jobs', {
+      method: 'POST',
+      headers: auth('rae'),
+      body: JSON.stringify({ name: 'e2e-fail', image: 'busybox', command: ['sh', '-c', 'exit 7'], hardwareType: 'cpu-small', maxRuntimeMinutes: 1 }),
+    });
+    let job: any;
+    await expect
+      .poll(async () => ((job = (await api(`/v1/jobs/${submitted.body.id}`, { headers: auth('rae') })).body), job.state), { timeout: 30_000, interval: 100 })
+      .toBe('failed');
+    expect(job.exitCode).toBe(7);
+    expect(job.stateReason).toContain('7');
+  });
+
+  it('cancels a running job and stops its process', async () => {
+    const submitted = await api('/v1/jobs', {
+      method: 'POST',
+      headers: auth('rae'),
+      body: JSON.stringify({ name: 'e2e-sleep', image: 'busybox', command: ['sleep', '60'], hardwareType: 'cpu-small', maxRuntimeMinutes: 5 }),
+    });
+    const id = submitted.body.id as string;
+    await expect.poll(async () => (await api(`/v1/jobs/${id}`, { headers: auth('rae') })).body.state, { timeout: 30_000, interval: 100 }).toBe('running');
+    const cancelled = await api(`/v1/jobs/${id}/cancel`, { method: 'POST', headers: auth('rae') });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.state).toBe('cancelled');
+    const again = await api(`/v1/jobs/${id}/cancel`, { method: 'POST', headers: auth('rae') });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('invalid_state');
+  });
+
+  it('answers bad requests with the error envelope, never a 500', async () => {
+    const cases: [string, RequestInit, number][] = [
+      ['/v1/unknown', { headers: auth('rae') }, 404],
+      ['/v1/jobs', {}, 401],
+      ['/v1/jobs', { headers: { authorization: 'Bearer dev:nobody' } }, 401],
+      ['/v1/jobs', { method: 'POST', headers: auth('vic'), body: '{}' }, 403],
+      ['/v1/jobs', { method: 'POST', headers: auth('rae'), body: '{"name":' }, 400],
+      ['/v1/jobs', { method: 'POST', headers: auth('rae'), body: '{"__proto__":{"x":1}}' }, 400],
+      ['/v1/jobs', { method: 'POST', headers: { ...auth('rae'), 'content-type': 'text/plain' }, body: 'hi' }, 415],
+      ['/v1/jobs/not-an-id', { headers: auth('rae') }, 400],
+      ['/v1/jobs/01ARZ3NDEKTSV4RRFFQ69G5FAV', { headers: auth('rae') }, 404],
+      ['/v1/jobs?limit=0', { headers: auth('rae') }, 400],
+      ['/v1/jobs?cursor=%7B%7D', { headers: auth('rae') }, 400],
+      ['/v1/jobs?state=bogus', { headers: auth('rae') }, 400],
+    ];
+    for (const [path, init, status] of cases) {
+      const response = await api(path, init);
+      expect({ path, status: response.status }).toEqual({ path, status });
+      expect(typeof response.body.error.code).toBe('string');
+    }
+    const unknownHardware = await api('/v1/jobs', {
+      method: 'POST',
+      headers: auth('rae'),
+      body: JSON.stringify({ name: 'x', image: 'busybox', command: ['true'], hardwareType: 'gpu-none-99x', maxRuntimeMinutes: 1 }),
+    });
+    expect(unknownHardware.status).toBe(422);
+    expect(unknownHardware.body.error.details.fields[0].field).toBe('body.hardwareType');
+  });
+
+  it('stops every process it started on Ctrl-C', async () => {
+    expect(endpoints).toHaveLength(2);
+    dev.kill('SIGINT');
+    await new Promise<void>((resolve) => (dev.exitCode !== null ? resolve() : dev.once('exit', () => resolve())));
+    expect(dev.exitCode).toBe(0);
+    for (const endpoint of endpoints) await expect.poll(() => portOpen(endpoint), { timeout: 10_000 }).toBe(false);
+    expect(await portOpen(url)).toBe(false);
+  });
+});
