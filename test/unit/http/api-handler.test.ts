@@ -294,7 +294,7 @@ describe('authorization (default deny)', () => {
   });
 
   it('keeps the denial when the onDenied hook throws', async () => {
-    const strict = createApiHandler(routes.slice(3, 4), { deleteWidget: async () => ({ status: 204 }) }, {
+    const strict = createApiHandler([routes[3]], { deleteWidget: async () => ({ status: 204 }) }, {
       logger: createLogger({ logLevel: 'SILENT' }),
       onDenied: () => {
         throw new Error('audit store down');
@@ -364,7 +364,7 @@ describe('responses and logging', () => {
     afterEach(() => vi.restoreAllMocks());
 
     it('logs one structured line per request, with correlation id, route, status and latency, never the body or credentials', async () => {
-      const logged = createApiHandler(routes.slice(1, 2), { createWidget: async () => ({ status: 201, body: { ok: true } }) }, {
+      const logged = createApiHandler([routes[1]], { createWidget: async () => ({ status: 201, body: { ok: true } }) }, {
         logger: createLogger({ logLevel: 'INFO' }),
       });
       const event = buildHttpApiV2Event({
@@ -392,7 +392,7 @@ describe('responses and logging', () => {
     });
 
     it('logs unexpected errors in full, on the server side only', async () => {
-      const failing = createApiHandler(routes.slice(4), { boom: async () => Promise.reject(new Error('disk on fire')) }, {
+      const failing = createApiHandler([routes[4]], { boom: async () => Promise.reject(new Error('disk on fire')) }, {
         logger: createLogger({ logLevel: 'INFO' }),
       });
       const event = buildHttpApiV2Event({ method: 'POST', rawPath: '/v1/boom', routeKey: 'POST /v1/boom' });
