@@ -86,7 +86,10 @@ export function buildHttpApiV2Event(input: HttpRequestInput): ApiEvent {
   const pairs = Array.isArray(input.headers) ? input.headers : Object.entries(input.headers ?? {});
   const headers = joinRepeats(pairs as Iterable<readonly [string, string]>, true);
   // Payload 2.0 moves cookies out of the headers into `cookies`, one entry per cookie.
-  const cookies = (headers.cookie ?? '').split(/[;,]/).map((cookie) => cookie.trim()).filter(Boolean);
+  const cookies = (headers.cookie ?? '')
+    .split(/[;,]/)
+    .map((cookie) => cookie.trim())
+    .filter(Boolean);
   delete headers.cookie;
   const rawQueryString = input.rawQueryString ?? '';
   const query = joinRepeats(new URLSearchParams(rawQueryString), false);
@@ -218,13 +221,17 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   if (!LOOPBACK_HOSTS.has(options.host)) {
     throw new Error(`Refusing to bind the local HTTP server to "${options.host}": use 127.0.0.1, ::1 or localhost`);
   }
-  const entries = options.groups.flatMap((group) => group.routes.map((route) => ({ method: route.method, path: route.path, route, group })));
+  const entries = options.groups.flatMap((group) =>
+    group.routes.map((route) => ({ method: route.method, path: route.path, route, group })),
+  );
   const table = new RouteTable(entries);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const onError =
     options.onError ??
     ((error: unknown, requestId: string) =>
-      process.stderr.write(`local http server: request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
+      process.stderr.write(
+        `local http server: request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      ));
   const handlers = new Map<string, Promise<LocalHandler>>();
   const handlerFor = (group: RouteGroup): Promise<LocalHandler> => {
     let loading = handlers.get(group.name);

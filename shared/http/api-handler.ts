@@ -2,13 +2,7 @@ import type { MiddyfiedHandler } from '@middy/core';
 import { getLogger, type Logger } from '../adapters/logging/logger';
 import { PERMISSIONS } from '../domain/authz/permissions';
 import { normalizeHeaders, jsonResult, type ApiResult } from './http-response';
-import {
-  apiMiddlewareBundle,
-  type ApiContext,
-  type ApiEvent,
-  type DeniedRequest,
-  type RequestState,
-} from './middleware-bundle';
+import { apiMiddlewareBundle, type ApiContext, type ApiEvent, type DeniedRequest, type RequestState } from './middleware-bundle';
 import { DEFAULT_MAX_BODY_BYTES } from './request-body';
 import { routeKey, type RouteDeclaration } from './route';
 import type { RouteContext, RouteImplementation, RouteImplementations, RouteResult } from './route-context';

@@ -48,6 +48,12 @@ export function errorEnvelope(code: ErrorCode, message: string, details?: Record
 }
 
 /** A complete error response with standard headers, for code outside the middy chain (the local server). */
-export function errorResult(status: number, code: ErrorCode, message: string, requestId: string, details?: Record<string, unknown>): ApiResult {
+export function errorResult(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+  details?: Record<string, unknown>,
+): ApiResult {
   return withStandardHeaders(jsonResult(status, errorEnvelope(code, message, details)), requestId);
 }

@@ -45,9 +45,7 @@ function operation(route: RouteDeclaration): ZodOpenApiOperationObject {
     ...(params || query || headers
       ? { requestParams: { ...(params ? { path: params } : {}), ...(query ? { query } : {}), ...(headers ? { header: headers } : {}) } }
       : {}),
-    ...(body
-      ? { requestBody: { required: !body.safeParse(undefined).success, content: { 'application/json': { schema: body } } } }
-      : {}),
+    ...(body ? { requestBody: { required: !body.safeParse(undefined).success, content: { 'application/json': { schema: body } } } } : {}),
     responses,
   };
 }

@@ -52,8 +52,7 @@ function decodeText(source: BodySource, maxBytes: number): string {
   }
 }
 
-const tooLarge = (maxBytes: number): AppError =>
-  new AppError('payload_too_large', `Request body exceeds ${maxBytes} bytes`, { maxBytes });
+const tooLarge = (maxBytes: number): AppError => new AppError('payload_too_large', `Request body exceeds ${maxBytes} bytes`, { maxBytes });
 
 function parseJson(text: string): unknown {
   try {

@@ -87,8 +87,7 @@ export class RouteTable<R extends Pick<RouteDeclaration, 'method' | 'path'>> {
       this.compiled.push({ route, key, segments: compileSegments(route.path) });
     }
     // Literal segments win over parameters, as in API Gateway (`/v1/jobs/mine` before `/v1/jobs/{id}`).
-    const weight = (segments: Segment[]): string =>
-      segments.map((s) => (s.kind === 'literal' ? '0' : s.greedy ? '2' : '1')).join('');
+    const weight = (segments: Segment[]): string => segments.map((s) => (s.kind === 'literal' ? '0' : s.greedy ? '2' : '1')).join('');
     this.compiled.sort((a, b) => weight(a.segments).localeCompare(weight(b.segments)));
   }
 

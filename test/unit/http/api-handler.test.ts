@@ -13,12 +13,25 @@ import { routeKey, type RouteDeclaration } from '../../../shared/http/route';
 import { RouteTable } from '../../../shared/http/route-matcher';
 
 const widgetBody = z
-  .object({ name: z.string().min(1), hardwareType: z.string().min(1), count: z.number().int().optional(), tags: z.array(z.string()).optional() })
+  .object({
+    name: z.string().min(1),
+    hardwareType: z.string().min(1),
+    count: z.number().int().optional(),
+    tags: z.array(z.string()).optional(),
+  })
   .strict();
 const widgetParams = z.object({ id: z.string().regex(/^w-\d+$/, 'a widget id') });
 
 const routes = [
-  { method: 'GET', path: '/health/live', operationId: 'live', summary: 'live', access: 'public', tags: [], responses: { 200: { description: 'ok' } } },
+  {
+    method: 'GET',
+    path: '/health/live',
+    operationId: 'live',
+    summary: 'live',
+    access: 'public',
+    tags: [],
+    responses: { 200: { description: 'ok' } },
+  },
   {
     method: 'POST',
     path: '/v1/widgets',
@@ -49,7 +62,15 @@ const routes = [
     request: { params: widgetParams },
     responses: { 204: { description: 'gone' } },
   },
-  { method: 'POST', path: '/v1/boom', operationId: 'boom', summary: 'fails', access: 'job.view.own', tags: [], responses: { 200: { description: 'never' } } },
+  {
+    method: 'POST',
+    path: '/v1/boom',
+    operationId: 'boom',
+    summary: 'fails',
+    access: 'job.view.own',
+    tags: [],
+    responses: { 200: { description: 'never' } },
+  },
 ] as const satisfies readonly RouteDeclaration[];
 
 const researcher: Principal = { userId: 'u-1', orgId: 'o-1', level: 'researcher', platformAdmin: false, teamIds: [], authMethod: 'dev' };
@@ -227,13 +248,21 @@ describe('validation', () => {
   it('accepts application/json with a utf-8 charset, and base64 bodies', async () => {
     const plain = await call('POST', '/v1/widgets', { headers: { 'content-type': 'Application/JSON; charset=UTF-8' }, body: validWidget });
     expect(plain.statusCode).toBe(201);
-    const encoded = await call('POST', '/v1/widgets', { headers: json, body: Buffer.from(validWidget).toString('base64'), isBase64Encoded: true });
+    const encoded = await call('POST', '/v1/widgets', {
+      headers: json,
+      body: Buffer.from(validWidget).toString('base64'),
+      isBase64Encoded: true,
+    });
     expect(encoded.statusCode).toBe(201);
     expect(seen.body).toEqual({ name: 'a', hardwareType: 'gpu-a10g-1x' });
   });
 
   it('rejects base64 bodies that are not UTF-8', async () => {
-    const response = await call('POST', '/v1/widgets', { headers: json, body: Buffer.from([0xff, 0xfe, 0x7b]).toString('base64'), isBase64Encoded: true });
+    const response = await call('POST', '/v1/widgets', {
+      headers: json,
+      body: Buffer.from([0xff, 0xfe, 0x7b]).toString('base64'),
+      isBase64Encoded: true,
+    });
     expect(response.statusCode).toBe(400);
   });
 
@@ -294,13 +323,22 @@ describe('authorization (default deny)', () => {
   });
 
   it('keeps the denial when the onDenied hook throws', async () => {
-    const strict = createApiHandler([routes[3]], { deleteWidget: async () => ({ status: 204 }) }, {
-      logger: createLogger({ logLevel: 'SILENT' }),
-      onDenied: () => {
-        throw new Error('audit store down');
+    const strict = createApiHandler(
+      [routes[3]],
+      { deleteWidget: async () => ({ status: 204 }) },
+      {
+        logger: createLogger({ logLevel: 'SILENT' }),
+        onDenied: () => {
+          throw new Error('audit store down');
+        },
       },
+    );
+    const event = buildHttpApiV2Event({
+      method: 'DELETE',
+      rawPath: '/v1/widgets/w-1',
+      routeKey: 'DELETE /v1/widgets/{id}',
+      pathParameters: { id: 'w-1' },
     });
-    const event = buildHttpApiV2Event({ method: 'DELETE', rawPath: '/v1/widgets/w-1', routeKey: 'DELETE /v1/widgets/{id}', pathParameters: { id: 'w-1' } });
     event.requestContext.authorizer = { lambda: toAuthorizerContext(researcher) };
     expect((await strict(event, {} as Context)).statusCode).toBe(403);
   });
@@ -364,9 +402,13 @@ describe('responses and logging', () => {
     afterEach(() => vi.restoreAllMocks());
 
     it('logs one structured line per request, with correlation id, route, status and latency, never the body or credentials', async () => {
-      const logged = createApiHandler([routes[1]], { createWidget: async () => ({ status: 201, body: { ok: true } }) }, {
-        logger: createLogger({ logLevel: 'INFO' }),
-      });
+      const logged = createApiHandler(
+        [routes[1]],
+        { createWidget: async () => ({ status: 201, body: { ok: true } }) },
+        {
+          logger: createLogger({ logLevel: 'INFO' }),
+        },
+      );
       const event = buildHttpApiV2Event({
         method: 'POST',
         rawPath: '/v1/widgets',
@@ -377,7 +419,10 @@ describe('responses and logging', () => {
       });
       event.requestContext.authorizer = { lambda: toAuthorizerContext(researcher) };
       await logged(event, {} as Context);
-      const records = lines.flatMap((line) => line.split('\n')).filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const records = lines
+        .flatMap((line) => line.split('\n'))
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       const completed = records.find((record) => record.message === 'request completed');
       expect(completed).toMatchObject({
         correlation_id: 'req-123',
@@ -392,9 +437,13 @@ describe('responses and logging', () => {
     });
 
     it('logs unexpected errors in full, on the server side only', async () => {
-      const failing = createApiHandler([routes[4]], { boom: async () => Promise.reject(new Error('disk on fire')) }, {
-        logger: createLogger({ logLevel: 'INFO' }),
-      });
+      const failing = createApiHandler(
+        [routes[4]],
+        { boom: async () => Promise.reject(new Error('disk on fire')) },
+        {
+          logger: createLogger({ logLevel: 'INFO' }),
+        },
+      );
       const event = buildHttpApiV2Event({ method: 'POST', rawPath: '/v1/boom', routeKey: 'POST /v1/boom' });
       event.requestContext.authorizer = { lambda: toAuthorizerContext(researcher) };
       const result = await failing(event, {} as Context);

@@ -10,7 +10,15 @@ import { toAuthorizerContext } from '../../../shared/http/principal-context';
 import type { RouteDeclaration, RouteGroup } from '../../../shared/http/route';
 
 const thingsRoutes = [
-  { method: 'GET', path: '/health/live', operationId: 'live', summary: 'l', access: 'public', tags: ['t'], responses: { 200: { description: 'ok' } } },
+  {
+    method: 'GET',
+    path: '/health/live',
+    operationId: 'live',
+    summary: 'l',
+    access: 'public',
+    tags: ['t'],
+    responses: { 200: { description: 'ok' } },
+  },
   {
     method: 'POST',
     path: '/v1/things/{id}',
@@ -23,7 +31,15 @@ const thingsRoutes = [
   },
 ] as const satisfies readonly RouteDeclaration[];
 const rawRoutes = [
-  { method: 'PUT', path: '/v1/raw/{key}', operationId: 'raw', summary: 'r', access: 'job.view.own', tags: ['t'], responses: { 200: { description: 'ok' } } },
+  {
+    method: 'PUT',
+    path: '/v1/raw/{key}',
+    operationId: 'raw',
+    summary: 'r',
+    access: 'job.view.own',
+    tags: ['t'],
+    responses: { 200: { description: 'ok' } },
+  },
 ] as const satisfies readonly RouteDeclaration[];
 
 const groups: RouteGroup[] = [
@@ -63,7 +79,13 @@ beforeAll(async () => {
       return async (event) => {
         rawEvents.push(event);
         if (rawBehaviour === 'throw') throw new Error('handler exploded: secret=abc');
-        return { statusCode: 202, headers: { 'X-Custom': 'yes' }, cookies: ['a=1', 'b=2'], body: Buffer.from([0, 1, 2]).toString('base64'), isBase64Encoded: true };
+        return {
+          statusCode: 202,
+          headers: { 'X-Custom': 'yes' },
+          cookies: ['a=1', 'b=2'],
+          body: Buffer.from([0, 1, 2]).toString('base64'),
+          isBase64Encoded: true,
+        };
       };
     },
     authorizer: async (event) => {
@@ -86,9 +108,9 @@ const auth = { authorization: 'Bearer good' };
 
 describe('startHttpServer', () => {
   it.each(['0.0.0.0', '::', '192.168.1.10', 'example.com', ''])('refuses to bind to %j', async (host) => {
-    await expect(startHttpServer({ host, port: 0, groups, loadHandler: async () => thingsHandler, authorizer: async () => ({ isAuthorized: false }) })).rejects.toThrow(
-      /Refusing to bind/,
-    );
+    await expect(
+      startHttpServer({ host, port: 0, groups, loadHandler: async () => thingsHandler, authorizer: async () => ({ isAuthorized: false }) }),
+    ).rejects.toThrow(/Refusing to bind/);
   });
 
   it('listens on loopback', () => {
@@ -125,9 +147,15 @@ describe('startHttpServer', () => {
   });
 
   it('maps validation errors from the handler through unchanged', async () => {
-    const response = await fetch(`${server.url}/v1/things/x`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"note":1}' });
+    const response = await fetch(`${server.url}/v1/things/x`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"note":1}',
+    });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { details: { fields: Array<{ field: string }> } } }).error.details.fields[0]?.field).toBe('body.note');
+    expect(((await response.json()) as { error: { details: { fields: Array<{ field: string }> } } }).error.details.fields[0]?.field).toBe(
+      'body.note',
+    );
   });
 
   it('answers 401 without calling the authorizer when the Authorization header is missing', async () => {
@@ -144,7 +172,12 @@ describe('startHttpServer', () => {
   });
 
   it('answers 404 route_not_found for unknown paths and for a known path with another method', async () => {
-    for (const [method, path] of [['GET', '/nope'], ['GET', '/v1/things/x'], ['DELETE', '/health/live'], ['GET', '/health/live/extra']] as const) {
+    for (const [method, path] of [
+      ['GET', '/nope'],
+      ['GET', '/v1/things/x'],
+      ['DELETE', '/health/live'],
+      ['GET', '/health/live/extra'],
+    ] as const) {
       const response = await fetch(`${server.url}${path}`, { method });
       expect(response.status, `${method} ${path}`).toBe(404);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('route_not_found');
@@ -152,7 +185,11 @@ describe('startHttpServer', () => {
   });
 
   it('refuses bodies over 1 MB with 413', async () => {
-    const response = await fetch(`${server.url}/v1/things/x`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: 'x'.repeat(1024 * 1024 + 1) });
+    const response = await fetch(`${server.url}/v1/things/x`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: 'x'.repeat(1024 * 1024 + 1),
+    });
     expect(response.status).toBe(413);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
   });

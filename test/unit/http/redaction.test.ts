@@ -3,12 +3,24 @@ import { createLogger } from '../../../shared/adapters/logging/logger';
 import { isSensitiveKey, REDACTED, redact, redactingJsonReplacer } from '../../../shared/adapters/logging/redaction';
 
 describe('redaction', () => {
-  it.each(['authorization', 'Authorization', 'password', 'clientSecret', 'client_secret', 'apiKey', 'x-api-key', 'accessToken', 'refresh_token', 'cookie', 'privateKey', 'bindCredentials'])(
-    'treats %s as sensitive',
-    (key) => expect(isSensitiveKey(key)).toBe(true),
-  );
+  it.each([
+    'authorization',
+    'Authorization',
+    'password',
+    'clientSecret',
+    'client_secret',
+    'apiKey',
+    'x-api-key',
+    'accessToken',
+    'refresh_token',
+    'cookie',
+    'privateKey',
+    'bindCredentials',
+  ])('treats %s as sensitive', (key) => expect(isSensitiveKey(key)).toBe(true));
 
-  it.each(['userId', 'orgId', 'authMethod', 'status', 'route', 'correlation_id', 'message'])('leaves %s alone', (key) => expect(isSensitiveKey(key)).toBe(false));
+  it.each(['userId', 'orgId', 'authMethod', 'status', 'route', 'correlation_id', 'message'])('leaves %s alone', (key) =>
+    expect(isSensitiveKey(key)).toBe(false),
+  );
 
   it('masks nested keys and bearer values, and survives cycles', () => {
     const input: Record<string, unknown> = {
@@ -44,7 +56,14 @@ describe('createLogger', () => {
     const logger = createLogger({ serviceName: 'test', logLevel: 'INFO' });
     logger.info('login', { userId: 'u-1', clientSecret: 's3cr3t', nested: { apiKey: 'qm_live_123' }, header: 'Bearer eyJhbGci' });
     const record = JSON.parse(lines.join('').trim()) as Record<string, unknown>;
-    expect(record).toMatchObject({ level: 'INFO', message: 'login', service: 'test', userId: 'u-1', clientSecret: REDACTED, nested: { apiKey: REDACTED } });
+    expect(record).toMatchObject({
+      level: 'INFO',
+      message: 'login',
+      service: 'test',
+      userId: 'u-1',
+      clientSecret: REDACTED,
+      nested: { apiKey: REDACTED },
+    });
     expect(lines.join('')).not.toMatch(/s3cr3t|qm_live_123|eyJhbGci/);
   });
 });

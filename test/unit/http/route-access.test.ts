@@ -13,9 +13,12 @@ const known = new Set<string>(['public', ...PERMISSIONS]);
 const silent = createLogger({ logLevel: 'SILENT' });
 
 describe('default deny: every route declares its access', () => {
-  it.each(allRoutes.map(({ group, route }) => [`${group}: ${routeKey(route)}`, route] as const))('%s names public or a known permission', (_name, route) => {
-    expect(known.has(route.access), `${routeKey(route)} declares unknown access "${String(route.access)}"`).toBe(true);
-  });
+  it.each(allRoutes.map(({ group, route }) => [`${group}: ${routeKey(route)}`, route] as const))(
+    '%s names public or a known permission',
+    (_name, route) => {
+      expect(known.has(route.access), `${routeKey(route)} declares unknown access "${String(route.access)}"`).toBe(true);
+    },
+  );
 
   it('makes only the /health/* probes public', () => {
     const publicRoutes = allRoutes.filter(({ route }) => route.access === 'public').map(({ route }) => routeKey(route));
@@ -33,7 +36,14 @@ describe('default deny: every route declares its access', () => {
 
 describe('createApiHandler refuses unsafe route tables at construction', () => {
   const declare = <const R extends RouteDeclaration>(route: R): R => route;
-  const base = { method: 'GET', path: '/v1/things', operationId: 'listThings', summary: 's', tags: ['t'], responses: { 200: { description: 'ok' } } } as const;
+  const base = {
+    method: 'GET',
+    path: '/v1/things',
+    operationId: 'listThings',
+    summary: 's',
+    tags: ['t'],
+    responses: { 200: { description: 'ok' } },
+  } as const;
   const impl = async () => ({ status: 200 });
 
   it('rejects an access that is neither public nor a permission', () => {
@@ -45,12 +55,16 @@ describe('createApiHandler refuses unsafe route tables at construction', () => {
   it('rejects a missing implementation and an implementation without a route', () => {
     const route = declare({ ...base, tags: ['t'], access: 'job.view.own' });
     expect(() => createApiHandler([route], {} as never, { logger: silent })).toThrow(/has no implementation/);
-    expect(() => createApiHandler([route], { listThings: impl, extra: impl } as never, { logger: silent })).toThrow(/extra has no declared route/);
+    expect(() => createApiHandler([route], { listThings: impl, extra: impl } as never, { logger: silent })).toThrow(
+      /extra has no declared route/,
+    );
   });
 
   it('rejects duplicate routes and unvalidated path parameters', () => {
     const route = declare({ ...base, tags: ['t'], access: 'job.view.own' });
-    expect(() => createApiHandler([route, { ...route, operationId: 'again' }], { listThings: impl, again: impl }, { logger: silent })).toThrow(/Duplicate route/);
+    expect(() =>
+      createApiHandler([route, { ...route, operationId: 'again' }], { listThings: impl, again: impl }, { logger: silent }),
+    ).toThrow(/Duplicate route/);
     const withParam = declare({ ...route, path: '/v1/things/{id}' });
     expect(() => createApiHandler([withParam], { listThings: impl }, { logger: silent })).toThrow(/path parameter\(s\) id/);
     const validated = declare({ ...withParam, request: { params: z.object({ id: z.string() }) } });

@@ -37,7 +37,13 @@ describe('RouteTable', () => {
     expect(() => new RouteTable([{ method: 'GET', path: 'v1/x' }])).toThrow(/must start with/);
     expect(() => new RouteTable([{ method: 'GET', path: '/v1/{a-b}' }])).toThrow(/Invalid path segment/);
     expect(() => new RouteTable([{ method: 'GET', path: '/v1/{a+}/x' }])).toThrow(/Greedy/);
-    expect(() => new RouteTable([{ method: 'GET', path: '/v1/x' }, { method: 'GET', path: '/v1/x' }])).toThrow(/Duplicate/);
+    expect(
+      () =>
+        new RouteTable([
+          { method: 'GET', path: '/v1/x' },
+          { method: 'GET', path: '/v1/x' },
+        ]),
+    ).toThrow(/Duplicate/);
   });
 
   it('names path parameters', () => {
