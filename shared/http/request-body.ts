@@ -9,7 +9,7 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 export type JsonBody = { present: false } | { present: true; value: unknown };
 
 interface BodySource {
-  body?: string | undefined;
+  body?: string | null | undefined;
   isBase64Encoded?: boolean | undefined;
 }
 
@@ -73,7 +73,9 @@ function parseJson(text: string): unknown {
  * limit, valid UTF-8, valid JSON and free of prototype-polluting keys.
  */
 export function readJsonBody(source: BodySource, contentType: string | undefined, maxBytes = DEFAULT_MAX_BODY_BYTES): JsonBody {
-  if (source.body === undefined || source.body === '') return { present: false };
+  if (source.body === undefined || source.body === null || source.body === '') return { present: false };
+  // Only a hand-built event can carry a non-string body; it is still the caller's input, so a 400.
+  if (typeof source.body !== 'string') throw bodyError('Body is not valid JSON');
   if (!isJsonContentType(contentType)) {
     throw new AppError('unsupported_media_type', 'Request body must be sent as application/json', {
       expected: 'application/json',

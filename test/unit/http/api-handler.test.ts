@@ -167,6 +167,13 @@ describe('routing', () => {
     expect(JSON.parse(result.body ?? '{}').id).toBe('w-7');
   });
 
+  it('answers a hand-built event with a non-string body with 400, not 500', async () => {
+    const event = buildHttpApiV2Event({ method: 'POST', rawPath: '/v1/widgets', routeKey: 'POST /v1/widgets', headers: json });
+    event.requestContext.authorizer = { lambda: toAuthorizerContext(researcher) };
+    const result = await handler({ ...event, body: { name: 'a' } as unknown as string }, {} as Context);
+    expect(result.statusCode).toBe(400);
+  });
+
   it('survives a garbage event without a 500 for the caller input', async () => {
     const result = await handler({} as never, {} as Context);
     expect(result.statusCode).toBe(404);
