@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/**
+ * Typed configuration of one deployed stage. Every stack reads its settings from here, never from
+ * `process.env` or ad-hoc context lookups, so a stage is fully described by one validated object.
+ *
+ * Overrides come from the CDK context key `quartermaster` (an object, in `cdk.json` or with
+ * `cdk.context.json`) and `-c stage=<name>` on the command line; see {@link stageConfigFromContext}.
+ */
+
+/** Log retention periods CloudWatch Logs accepts (days). */
+const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** Backends a deployed stage may offer. `local` exists only in the local stack, so it cannot be named here. */
+export const DEPLOYABLE_BACKENDS = ['ecs', 'kubernetes'] as const;
+export type DeployableBackend = (typeof DEPLOYABLE_BACKENDS)[number];
+
+/** https, or http on localhost for the dev server: Cognito refuses plain http elsewhere. */
+const redirectUrl = z
+  .url()
+  .refine((url) => url.startsWith('https://') || /^http:\/\/localhost(:\d+)?(\/|$)/.test(url), 'must be https (http only for localhost)');
+
+export const stageConfigSchema = z.object({
+  /** Stage name: part of every stack name and passed to functions as `QM_STAGE`. `local` is reserved. */
+  stage: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{1,15}$/, 'lower-case letters, digits and dashes, 2-16 characters')
+    .refine((stage) => stage !== 'local', '`local` is reserved for the local stack'),
+  /** Instance type of the GPU capacity provider (one ECS GPU-optimized AMI family). */
+  gpuInstanceType: z
+    .string()
+    .regex(/^[a-z0-9-]+\.[a-z0-9]+$/)
+    .default('g5.xlarge'),
+  /** Upper bound of the GPU Auto Scaling group; the lower bound is always 0 (scale to zero). */
+  gpuMaxInstances: z.number().int().min(1).max(100).default(4),
+  /** Root volume of GPU instances (GiB): the GPU AMI plus large job images need room. */
+  gpuRootVolumeGiB: z.number().int().min(30).max(16384).default(200),
+  /** NAT gateways for the private subnets (1 is cheaper, 2 survives an AZ outage). */
+  natGateways: z.number().int().min(1).max(2).default(1),
+  /** Retention of function, API access, flow and job logs (days). */
+  logRetentionDays: z
+    .number()
+    .refine((days) => (RETENTION_DAYS as readonly number[]).includes(days), 'not a CloudWatch Logs retention period')
+    .default(90),
+  /** Days job records live after they end (DynamoDB TTL); 0 keeps them. */
+  jobRetentionDays: z.number().int().min(0).default(90),
+  /** Name of the custom EventBridge bus for domain events. */
+  eventBusName: z.string().min(1).default('quartermaster'),
+  /** CloudWatch Logs group for job output (awslogs driver). */
+  jobLogGroupName: z.string().min(1).default('/quartermaster/jobs'),
+  /** Backends offered to users. */
+  backends: z.array(z.enum(DEPLOYABLE_BACKENDS)).min(1).default(['ecs']),
+  /** Default global and per-user concurrency limits until an admin sets them in the table. */
+  maxConcurrentJobs: z.number().int().min(1).default(100),
+  userMaxConcurrentJobs: z.number().int().min(1).default(10),
+  /** How long API Gateway caches an authorizer decision per Authorization header (seconds, max 3600). */
+  authorizerCacheTtlSeconds: z.number().int().min(0).max(3600).default(60),
+  /** Stage-wide API throttling. */
+  apiRateLimit: z.number().int().min(1).default(50),
+  apiBurstLimit: z.number().int().min(1).default(100),
+  /** Browser origins allowed to call the API (CORS). */
+  corsAllowedOrigins: z.array(z.url()).default(['http://localhost:5173']),
+  /** OAuth redirect URLs of the SPA client (authorization code + PKCE). */
+  callbackUrls: z.array(redirectUrl).min(1).default(['http://localhost:5173/auth/callback']),
+  logoutUrls: z.array(redirectUrl).min(1).default(['http://localhost:5173/']),
+  /** Prefix of the Cognito managed-login domain (`<prefix>.auth.<region>.amazoncognito.com`); none when unset. */
+  cognitoDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
+    .optional(),
+});
+
+/** A validated stage configuration: every field present. */
+export type StageConfig = z.infer<typeof stageConfigSchema>;
+/** What a caller may pass: only `stage` is required, everything else has a default. */
+export type StageConfigInput = z.input<typeof stageConfigSchema>;
+
+/** Validates `input` and fills defaults; throws one readable error naming every bad field. */
+export function resolveStageConfig(input: StageConfigInput): StageConfig {
+  const result = stageConfigSchema.safeParse(input);
+  if (!result.success) {
+    const fields = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid stage config: ${fields}`);
+  }
+  return result.data;
+}
+
+/** The subset of a construct node needed to read context (keeps this module free of CDK imports). */
+interface ContextSource {
+  tryGetContext(key: string): unknown;
+}
+
+/**
+ * Reads the stage config from CDK context: the object under `quartermaster`, with `stage` overridable on
+ * the command line (`cdk synth -c stage=dev`). Defaults to stage `prod`.
+ */
+export function stageConfigFromContext(node: ContextSource): StageConfig {
+  const fromContext = node.tryGetContext('quartermaster') as Partial<StageConfigInput> | undefined;
+  const stage = node.tryGetContext('stage') as string | undefined;
+  return resolveStageConfig({
+    ...fromContext,
+    stage: stage ?? fromContext?.stage ?? 'prod',
+  });
+}

@@ -1,0 +1,176 @@
+import { CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
+import { healthEnvSchema } from '../../functions/api/health/health.env';
+import { jobsEnvSchema } from '../../functions/api/jobs/jobs.env';
+import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
+import type { RouteGroup } from '../../shared/http/route';
+import { baseFunctionEnv, limitsFunctionEnv } from '../constructs/function-env';
+import { QmFunction } from '../constructs/qm-function';
+import type { ComputeStack } from './compute-stack';
+import type { DataStack } from './data-stack';
+import type { QmStackProps } from './stack-props';
+import type { WorkflowsStack } from './workflows-stack';
+
+export interface ApiStackProps extends QmStackProps {
+  /** The table route functions and the authorizer read (and jobs writes). */
+  readonly data: DataStack;
+  /** The event bus and dispatch queue the jobs function publishes to. */
+  readonly workflows: WorkflowsStack;
+  /** The job log group the jobs function reads job output from. */
+  readonly compute: ComputeStack;
+}
+
+/**
+ * API lifecycle: the HTTP API, its one Lambda authorizer and one function per route group. Routes come from
+ * `API_ROUTE_GROUPS` (the same declarations the local server and the OpenAPI generator read); a route whose
+ * access is `public` has no authorizer, every other route goes through the authorizer.
+ */
+export class ApiStack extends Stack {
+  readonly httpApi: HttpApi;
+  readonly authorizerFunction: QmFunction<typeof authorizerEnvSchema>;
+  /** The function serving each route group, by group name. */
+  readonly routeFunctions: Readonly<Record<string, IFunction>>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config, data, workflows, compute } = props;
+    const logRetention = config.logRetentionDays as RetentionDays;
+    const base = baseFunctionEnv(config, data.table.tableName);
+
+    this.authorizerFunction = new QmFunction(this, 'Authorizer', {
+      entry: 'functions/authorizer/authorizer.handler.ts',
+      envSchema: authorizerEnvSchema,
+      env: base,
+      description: 'Verifies JWTs and API keys and returns the principal',
+      logRetention,
+    });
+    data.grantRead(this.authorizerFunction);
+    const authorizer = new HttpLambdaAuthorizer('QmAuthorizer', this.authorizerFunction, {
+      authorizerName: 'quartermaster',
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      // The cache key is the Authorization header alone, so a cached decision is never reused for another caller.
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(config.authorizerCacheTtlSeconds),
+    });
+
+    const health = new QmFunction(this, 'Health', {
+      entry: groupNamed('health').entry,
+      envSchema: healthEnvSchema,
+      env: base,
+      description: 'Liveness and readiness probes',
+      logRetention,
+    });
+    data.grantProbe(health);
+
+    const jobs = new QmFunction(this, 'Jobs', {
+      entry: groupNamed('jobs').entry,
+      envSchema: jobsEnvSchema,
+      env: {
+        ...base,
+        ...limitsFunctionEnv(config),
+        QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
+        QM_DISPATCH_QUEUE_URL: workflows.dispatchQueue.queueUrl,
+        QM_BACKENDS: config.backends.join(','),
+        QM_JOB_LOG_GROUP: compute.jobLogGroup.logGroupName,
+      },
+      description: 'Submit, list, view and cancel jobs; read job logs',
+      logRetention,
+    });
+    data.grantReadWrite(jobs);
+    workflows.eventBus.grantPutEventsTo(jobs);
+    // Cancelling a running job sends a stop message to the dispatcher.
+    workflows.dispatchQueue.grantSendMessages(jobs);
+    compute.jobLogGroup.grantRead(jobs);
+
+    this.routeFunctions = { health, jobs };
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: `quartermaster-${config.stage}`,
+      description: 'Quartermaster REST API',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: config.corsAllowedOrigins,
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    this.addStage(logRetention, config.apiRateLimit, config.apiBurstLimit);
+    this.addRoutes(authorizer);
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.httpApi.apiEndpoint,
+      description: 'Base URL of the Quartermaster API',
+    });
+  }
+
+  private addStage(retention: RetentionDays, rateLimit: number, burstLimit: number): void {
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit, burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+  }
+
+  private addRoutes(authorizer: IHttpRouteAuthorizer): void {
+    const none = new HttpNoneAuthorizer();
+    for (const group of API_ROUTE_GROUPS) {
+      const fn = this.routeFunctions[group.name];
+      if (!fn) throw new Error(`Route group "${group.name}" has no function in ApiStack; wire one before adding routes`);
+      const integration = new HttpLambdaIntegration(`${group.name}Integration`, fn);
+      for (const route of group.routes) {
+        const isPublic = route.access === 'public';
+        const [httpRoute] = this.httpApi.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration,
+          authorizer: isPublic ? none : authorizer,
+        });
+        if (isPublic && httpRoute) {
+          Validations.of(httpRoute).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${route.method} ${route.path} is a declared public health probe (access: public); it returns no data`,
+          });
+        }
+      }
+    }
+  }
+}
+
+function groupNamed(name: string): RouteGroup {
+  const group = API_ROUTE_GROUPS.find((candidate) => candidate.name === name);
+  if (!group) throw new Error(`API_ROUTE_GROUPS has no group named "${name}"`);
+  return group;
+}

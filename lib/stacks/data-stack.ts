@@ -1,0 +1,109 @@
+import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+import { TABLE_DESIGN } from '../../shared/adapters/dynamodb/table-design';
+import type { QmStackProps } from './stack-props';
+
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+/** Transactions need no actions of their own: TransactWriteItems is authorized per Put/Update/Delete/ConditionCheck. */
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const KMS_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+const KMS_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
+
+/**
+ * Data lifecycle: the single table and its customer-managed key. Retained on stack deletion, with deletion
+ * protection and point-in-time recovery, because everything else can be redeployed and this cannot.
+ *
+ * Grants are explicit action lists rather than `grantReadData`/`grantReadWriteData`: no `Scan` (no request
+ * path may scan, DESIGN §6), no stream actions, and named index ARNs instead of `index/*`.
+ */
+export class DataStack extends Stack {
+  readonly table: Table;
+  readonly tableKey: Key;
+
+  constructor(scope: Construct, id: string, props: QmStackProps) {
+    super(scope, id, props);
+    const { stage } = props.config;
+
+    this.tableKey = new Key(this, 'TableKey', {
+      description: `Quartermaster ${stage}: encrypts the single table`,
+      alias: `alias/quartermaster/${stage}/table`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: {
+        name: TABLE_DESIGN.partitionKey,
+        type: AttributeType.STRING,
+      },
+      sortKey: { name: TABLE_DESIGN.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.tableKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE_DESIGN.ttlAttribute,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of TABLE_DESIGN.globalSecondaryIndexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+  }
+
+  /** Read items and query the table and its indexes. */
+  grantRead(grantee: IGrantable): void {
+    this.addTableStatement(grantee, READ_ACTIONS, true);
+    this.addKeyStatement(grantee, KMS_READ_ACTIONS);
+  }
+
+  /** Read, write and transact items. */
+  grantReadWrite(grantee: IGrantable): void {
+    this.addTableStatement(grantee, [...READ_ACTIONS, ...WRITE_ACTIONS], true);
+    this.addKeyStatement(grantee, [...KMS_READ_ACTIONS, ...KMS_WRITE_ACTIONS]);
+  }
+
+  /** Just enough for a readiness probe: describe the table and read one item. */
+  grantProbe(grantee: IGrantable): void {
+    this.addTableStatement(grantee, ['dynamodb:DescribeTable', 'dynamodb:GetItem'], false);
+    this.addKeyStatement(grantee, KMS_READ_ACTIONS);
+  }
+
+  private addTableStatement(grantee: IGrantable, actions: string[], withIndexes: boolean): void {
+    const indexArns = TABLE_DESIGN.globalSecondaryIndexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`);
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions,
+        resources: withIndexes ? [this.table.tableArn, ...indexArns] : [this.table.tableArn],
+      }),
+    );
+  }
+
+  /** The key is usable only through DynamoDB, never directly. */
+  private addKeyStatement(grantee: IGrantable, actions: string[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions,
+        resources: [this.tableKey.keyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com`,
+          },
+        },
+      }),
+    );
+  }
+}

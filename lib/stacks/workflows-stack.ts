@@ -1,0 +1,150 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { dispatcherEnvSchema } from '../../functions/dispatcher/dispatcher.env';
+import { statusEnvSchema } from '../../functions/events/status/status.env';
+import { schedulerEnvSchema } from '../../functions/scheduler/scheduler.env';
+import { ecsTaskStateChangePattern, schedulerTriggerPattern } from '../config/event-patterns';
+import { grantEcsJobLaunch } from '../constructs/ecs-launch-grants';
+import { baseFunctionEnv, limitsFunctionEnv } from '../constructs/function-env';
+import { QmFunction } from '../constructs/qm-function';
+import type { ComputeStack } from './compute-stack';
+import type { DataStack } from './data-stack';
+import type { QmStackProps } from './stack-props';
+
+/** Dispatcher timeout; the queue's visibility timeout is six times it, as Lambda recommends for SQS sources. */
+const DISPATCHER_TIMEOUT = Duration.seconds(30);
+
+export interface WorkflowsStackProps extends QmStackProps {
+  /** The table the functions read and write. */
+  readonly data: DataStack;
+  /** Cluster, network and job roles the dispatcher launches into. */
+  readonly compute: ComputeStack;
+}
+
+/**
+ * Workflows lifecycle: the asynchronous path from admission to launch and back. The domain event bus; the
+ * scheduler (never concurrent, woken every minute and by job events) admits jobs and enqueues them; the
+ * dispatcher consumes the queue with partial batch failures and launches ECS tasks; the status function
+ * turns ECS task state changes of our cluster into job transitions.
+ */
+export class WorkflowsStack extends Stack {
+  readonly eventBus: EventBus;
+  readonly dispatchQueue: Queue;
+  readonly dispatchDeadLetterQueue: Queue;
+  readonly scheduler: QmFunction<typeof schedulerEnvSchema>;
+  readonly dispatcher: QmFunction<typeof dispatcherEnvSchema>;
+  readonly status: QmFunction<typeof statusEnvSchema>;
+
+  constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
+    super(scope, id, props);
+    const { config, data, compute } = props;
+    const logRetention = config.logRetentionDays as RetentionDays;
+    const base = baseFunctionEnv(config, data.table.tableName);
+
+    this.eventBus = new EventBus(this, 'EventBus', {
+      eventBusName: config.eventBusName,
+    });
+
+    this.dispatchDeadLetterQueue = new Queue(this, 'DispatchDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.dispatchQueue = new Queue(this, 'DispatchQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(DISPATCHER_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: {
+        queue: this.dispatchDeadLetterQueue,
+        maxReceiveCount: 5,
+      },
+    });
+
+    this.scheduler = new QmFunction(this, 'Scheduler', {
+      entry: 'functions/scheduler/scheduler.handler.ts',
+      envSchema: schedulerEnvSchema,
+      env: {
+        ...base,
+        ...limitsFunctionEnv(config),
+        QM_EVENT_BUS_NAME: this.eventBus.eventBusName,
+        QM_DISPATCH_QUEUE_URL: this.dispatchQueue.queueUrl,
+      },
+      description: 'Admits queued jobs atomically and enqueues them for dispatch',
+      // One admission pass at a time: ordering and fair share assume a single writer.
+      reservedConcurrentExecutions: 1,
+      timeout: Duration.seconds(60),
+      // A missed or throttled wake-up is harmless: the next tick runs the same pass.
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(2),
+      logRetention,
+    });
+    data.grantReadWrite(this.scheduler);
+    this.dispatchQueue.grantSendMessages(this.scheduler);
+    this.eventBus.grantPutEventsTo(this.scheduler);
+    new Rule(this, 'SchedulerTick', {
+      description: 'Runs the scheduler every minute (ageing, expiry, lost wake-ups)',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(this.scheduler)],
+    });
+    new Rule(this, 'SchedulerTrigger', {
+      description: 'Wakes the scheduler when work arrives or capacity frees up',
+      eventBus: this.eventBus,
+      eventPattern: schedulerTriggerPattern,
+      targets: [new LambdaFunction(this.scheduler)],
+    });
+
+    this.dispatcher = new QmFunction(this, 'Dispatcher', {
+      entry: 'functions/dispatcher/dispatcher.handler.ts',
+      envSchema: dispatcherEnvSchema,
+      env: {
+        ...base,
+        QM_EVENT_BUS_NAME: this.eventBus.eventBusName,
+        QM_ECS_CLUSTER_ARN: compute.cluster.clusterArn,
+        QM_ECS_SUBNET_IDS: compute.vpc.privateSubnets.map((subnet) => subnet.subnetId).join(','),
+        QM_ECS_SECURITY_GROUP_ID: compute.jobSecurityGroup.securityGroupId,
+        QM_ECS_EXECUTION_ROLE_ARN: compute.jobExecutionRole.roleArn,
+        QM_ECS_TASK_ROLE_ARN: compute.jobTaskRole.roleArn,
+        QM_JOB_LOG_GROUP: compute.jobLogGroup.logGroupName,
+      },
+      description: 'Launches admitted jobs idempotently (RunTask clientToken = job id)',
+      timeout: DISPATCHER_TIMEOUT,
+      logRetention,
+    });
+    data.grantReadWrite(this.dispatcher);
+    this.eventBus.grantPutEventsTo(this.dispatcher);
+    this.dispatcher.addEventSource(
+      new SqsEventSource(this.dispatchQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        // The ECS RunTask API throttles early; two pollers keep well under it.
+        maxConcurrency: 2,
+      }),
+    );
+    grantEcsJobLaunch(this.dispatcher, {
+      clusterArn: compute.cluster.clusterArn,
+      clusterName: compute.clusterName,
+      executionRole: compute.jobExecutionRole,
+      taskRole: compute.jobTaskRole,
+    });
+
+    this.status = new QmFunction(this, 'Status', {
+      entry: 'functions/events/status/status.handler.ts',
+      envSchema: statusEnvSchema,
+      env: { ...base, QM_EVENT_BUS_NAME: this.eventBus.eventBusName },
+      description: 'Applies ECS task state changes to jobs',
+      logRetention,
+    });
+    data.grantReadWrite(this.status);
+    this.eventBus.grantPutEventsTo(this.status);
+    new Rule(this, 'EcsTaskStateChange', {
+      description: 'ECS task state changes of the Quartermaster cluster',
+      eventPattern: ecsTaskStateChangePattern(compute.cluster.clusterArn),
+      targets: [new LambdaFunction(this.status)],
+    });
+  }
+}

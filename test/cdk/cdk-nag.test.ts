@@ -1,0 +1,69 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { synthQuartermaster } from './quartermaster-app.fixture';
+
+// The full app as `cdk synth` builds it: cdk-nag registered and every function bundled by esbuild.
+const { app, assembly } = synthQuartermaster({ nag: true, bundle: true });
+
+interface ValidationReport {
+  pluginReports: {
+    pluginName: string;
+    violations: {
+      ruleName: string;
+      severity: string;
+      violatingConstructs: { constructPath: string }[];
+    }[];
+  }[];
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unacknowledged finding, error or warning', () => {
+    const reportFile = join(assembly.directory, 'validation-report.json');
+    expect(existsSync(reportFile)).toBe(true);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ValidationReport;
+    const findings = report.pluginReports.flatMap((plugin) =>
+      plugin.violations.map(
+        (violation) =>
+          `${violation.severity} ${violation.ruleName} at ${violation.violatingConstructs.map((c) => c.constructPath).join(', ')}`,
+      ),
+    );
+    expect(findings).toEqual([]);
+  });
+
+  it('justifies every acknowledgement', () => {
+    const acknowledgements: [string, string, string][] = [];
+    const visit = (construct: IConstruct): void => {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>))
+          acknowledgements.push([construct.node.path, id, reason]);
+      }
+      construct.node.children.forEach(visit);
+    };
+    visit(app);
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const [path, id, reason] of acknowledgements) expect(reason.length, `${path} ${id}`).toBeGreaterThan(40);
+  });
+});
+
+describe('function bundles', () => {
+  const bundles = readdirSync(assembly.directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name.startsWith('asset.'))
+    .map((entry) => join(assembly.directory, entry.name, 'index.mjs'))
+    .filter((file) => existsSync(file));
+
+  it('are single ESM files, one per function', () => {
+    expect(bundles).toHaveLength(6);
+  });
+
+  it('carry the AWS SDK inside instead of importing the runtime copy', () => {
+    for (const bundle of bundles) {
+      const code = readFileSync(bundle, 'utf8');
+      expect(code, bundle).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect(code, bundle).not.toMatch(/import\(\s*["']@aws-sdk\//);
+    }
+  });
+});

@@ -1,0 +1,167 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { SCHEDULER_TRIGGER_DETAIL_TYPES } from '../../lib/config/event-patterns';
+import { JOB_TASK_DEFINITION_FAMILY_PREFIX } from '../../lib/constructs/ecs-launch-grants';
+import { taskDefinitionFamily } from '../../shared/adapters/ecs/ecs-task-definition';
+import type { Job } from '../../shared/domain/jobs/job.schema';
+import { actionsOf, policyStatementsOfRole, synthQuartermaster } from './quartermaster-app.fixture';
+
+const { stacks, template } = synthQuartermaster();
+const workflows = template(stacks.workflows);
+const logicalId = (construct: { node: { defaultChild?: unknown } }, stack = stacks.workflows) =>
+  stack.getLogicalId(construct.node.defaultChild as Parameters<typeof stack.getLogicalId>[0]);
+
+describe('workflows stack: dispatch queue', () => {
+  it('sends messages that fail five times to an encrypted DLQ', () => {
+    workflows.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: {
+        deadLetterTargetArn: {
+          'Fn::GetAtt': [logicalId(stacks.workflows.dispatchDeadLetterQueue), 'Arn'],
+        },
+        maxReceiveCount: 5,
+      },
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 180,
+    });
+  });
+
+  it('encrypts both queues and refuses plain-HTTP access to them', () => {
+    const queues = workflows.findResources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(2);
+    for (const queue of Object.values(queues) as {
+      Properties: { SqsManagedSseEnabled?: boolean; KmsMasterKeyId?: unknown };
+    }[]) {
+      expect(queue.Properties.SqsManagedSseEnabled === true || queue.Properties.KmsMasterKeyId !== undefined).toBe(true);
+    }
+    const policies = Object.values(workflows.findResources('AWS::SQS::QueuePolicy')) as {
+      Properties: { PolicyDocument: { Statement: unknown[] } };
+    }[];
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+  });
+});
+
+describe('workflows stack: scheduler', () => {
+  const scheduler = logicalId(stacks.workflows.scheduler);
+
+  it('never runs concurrently', () => {
+    workflows.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 1,
+      Environment: {
+        Variables: Match.objectLike({
+          QM_DISPATCH_QUEUE_URL: Match.anyValue(),
+        }),
+      },
+    });
+  });
+
+  it('runs every minute', () => {
+    workflows.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [scheduler, 'Arn'] } })],
+    });
+  });
+
+  it('wakes on job events from the quartermaster bus', () => {
+    workflows.hasResourceProperties('AWS::Events::EventBus', {
+      Name: 'quartermaster',
+    });
+    workflows.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: logicalId(stacks.workflows.eventBus) },
+      EventPattern: {
+        source: ['quartermaster'],
+        'detail-type': [...SCHEDULER_TRIGGER_DETAIL_TYPES],
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [scheduler, 'Arn'] } })],
+    });
+  });
+});
+
+describe('workflows stack: dispatcher', () => {
+  const statements = policyStatementsOfRole(workflows, 'DispatcherRole');
+
+  it('reports partial batch failures from the dispatch queue', () => {
+    workflows.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stacks.workflows.dispatcher) },
+      EventSourceArn: {
+        'Fn::GetAtt': [logicalId(stacks.workflows.dispatchQueue), 'Arn'],
+      },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('passes exactly the two job roles, only to ECS tasks', () => {
+    const passRole = statements.filter((statement) => actionsOf(statement).includes('iam:PassRole'));
+    expect(passRole).toHaveLength(1);
+    const [statement] = passRole;
+    expect(actionsOf(statement!)).toEqual(['iam:PassRole']);
+    const resources = JSON.stringify(statement!.Resource);
+    expect(statement!.Resource).toHaveLength(2);
+    expect(resources).toMatch(/JobExecutionRole/);
+    expect(resources).toMatch(/JobTaskRole/);
+    expect(statement!.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' },
+    });
+  });
+
+  it('runs, lists, stops and describes tasks only on the Quartermaster cluster', () => {
+    for (const action of ['ecs:RunTask', 'ecs:ListTasks', 'ecs:StopTask', 'ecs:DescribeTasks']) {
+      const granting = statements.filter((statement) => actionsOf(statement).includes(action));
+      expect(granting, action).toHaveLength(1);
+      expect(granting[0]!.Condition?.ArnEquals?.['ecs:cluster'], action).toBeDefined();
+    }
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.filter((action) => action.startsWith('ecs:')).sort()).toEqual([
+      'ecs:DescribeTaskDefinition',
+      'ecs:DescribeTasks',
+      'ecs:ListTasks',
+      'ecs:RegisterTaskDefinition',
+      'ecs:RunTask',
+      'ecs:StopTask',
+      'ecs:TagResource',
+    ]);
+    expect(actions.some((action) => action.includes('*'))).toBe(false);
+  });
+
+  it('runs only job task definitions, named as the ECS backend names them', () => {
+    const [runTask] = statements.filter((statement) => actionsOf(statement).includes('ecs:RunTask'));
+    expect(JSON.stringify(runTask!.Resource)).toContain(`:task-definition/${JOB_TASK_DEFINITION_FAMILY_PREFIX}*`);
+    const job = { spec: { image: 'nvcr.io/nvidia/pytorch:24.01-py3', env: [] } } as unknown as Job;
+    const family = taskDefinitionFamily(
+      job,
+      { hardwareType: 'g5', gpuCount: 1, vcpu: 4, memoryMiB: 15000 },
+      {
+        executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
+        taskRoleArn: 'arn:aws:iam::123456789012:role/task',
+        logGroup: '/quartermaster/jobs',
+        region: 'eu-west-1',
+      },
+    );
+    expect(family.startsWith(JOB_TASK_DEFINITION_FAMILY_PREFIX)).toBe(true);
+  });
+});
+
+describe('workflows stack: status', () => {
+  it('receives ECS task state changes of our cluster from the default bus', () => {
+    workflows.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: Match.absent(),
+      EventPattern: {
+        source: ['aws.ecs'],
+        'detail-type': ['ECS Task State Change'],
+        detail: { clusterArn: [Match.anyValue()] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stacks.workflows.status), 'Arn'] },
+        }),
+      ],
+    });
+  });
+});
