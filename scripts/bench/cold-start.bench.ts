@@ -1,0 +1,90 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { bundleFunction, bytesByPackage, topInputs, type BuiltBundle } from './bundle';
+import { BENCH_DIR, REPO_ROOT, progress } from './bench-env';
+import { assertEnvsValid, floorTarget, functionTargets, LAMBDA_LIKE_ENV, type FunctionTarget } from './function-targets';
+import { INIT_METHOD, measureImports } from './init-time';
+import { median, ratio, round } from './stats';
+
+/** DESIGN §6: bundle and init time each at most 1.5× the GetItem-only floor. */
+export const COLD_START_BUDGET_RATIO = 1.5;
+const INIT_RUNS = Number(process.env.QM_BENCH_INIT_RUNS ?? 11);
+
+interface Built {
+  target: FunctionTarget;
+  bundle: BuiltBundle;
+}
+
+/**
+ * Cold start (DESIGN §6): bundles the floor and every function with the CDK esbuild settings, then imports
+ * each bundle in fresh Node processes. Everything is measured in this one run, so the ratios compare like
+ * with like on whatever machine runs the bench.
+ */
+export async function run(): Promise<Record<string, unknown>> {
+  if (INIT_RUNS < 7) throw new Error('QM_BENCH_INIT_RUNS must be at least 7');
+  const targets = functionTargets();
+  assertEnvsValid(targets);
+  const outRoot = join(BENCH_DIR, 'bundles');
+  await rm(outRoot, { recursive: true, force: true });
+
+  const built: Built[] = [];
+  for (const target of [floorTarget(), ...targets]) {
+    const bundle = await bundleFunction(REPO_ROOT, target.entry, join(outRoot, target.name));
+    progress(`bundled ${target.name}: ${bundle.bytes} bytes`);
+    built.push({ target, bundle });
+  }
+
+  const samples = await measureImports(
+    built.map(({ target, bundle }) => ({ name: target.name, file: bundle.file, env: { ...LAMBDA_LIKE_ENV, ...target.env } })),
+    INIT_RUNS,
+    progress,
+  );
+  const initOf = (name: string): number => median(samples.get(name) ?? []);
+
+  const [floor, ...functions] = built;
+  if (!floor) throw new Error('floor bundle missing');
+  const floorBytes = floor.bundle.bytes;
+  const floorInitMs = initOf(floor.target.name);
+
+  const perFunction: Record<string, unknown> = {};
+  let allWithinBudget = true;
+  for (const { target, bundle } of functions) {
+    const initMs = initOf(target.name);
+    const bundleRatio = ratio(bundle.bytes, floorBytes);
+    const initRatio = ratio(initMs, floorInitMs);
+    const withinBudget = bundleRatio <= COLD_START_BUDGET_RATIO && initRatio <= COLD_START_BUDGET_RATIO;
+    allWithinBudget &&= withinBudget;
+    perFunction[target.name] = {
+      entry: target.entry,
+      bundleBytes: bundle.bytes,
+      bundleRatio,
+      initMs: round(initMs),
+      initRatio,
+      // The fastest sample: less sensitive to other load on the machine than the median the budget uses.
+      initMinMs: round(Math.min(...(samples.get(target.name) ?? []))),
+      initSamplesMs: (samples.get(target.name) ?? []).map((ms) => round(ms)),
+      budget: { maxBundleRatio: COLD_START_BUDGET_RATIO, maxInitRatio: COLD_START_BUDGET_RATIO, withinBudget },
+      // Only for functions over budget: which inputs and packages fill the bundle (esbuild metafile).
+      ...(withinBudget ? {} : { topInputs: topInputs(bundle.metafile), topPackages: bytesByPackage(bundle.metafile) }),
+    };
+  }
+
+  return {
+    method: {
+      bundler: 'esbuild with ESBUILD_OPTIONS from lib/constructs/bundling-options.ts (as QmFunction/CDK), outfile index.mjs',
+      init: INIT_METHOD,
+      runs: INIT_RUNS,
+      node: process.version,
+    },
+    floor: {
+      entry: floor.target.entry,
+      bundleBytes: floorBytes,
+      initMs: round(floorInitMs),
+      initMinMs: round(Math.min(...(samples.get(floor.target.name) ?? []))),
+      initSamplesMs: (samples.get(floor.target.name) ?? []).map((ms) => round(ms)),
+      topPackages: bytesByPackage(floor.bundle.metafile, 5),
+    },
+    functions: perFunction,
+    allWithinBudget,
+  };
+}

@@ -1,0 +1,107 @@
+import type { z } from 'zod';
+import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
+import { healthEnvSchema } from '../../functions/api/health/health.env';
+import { jobsEnvSchema } from '../../functions/api/jobs/jobs.env';
+import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
+import { dispatcherEnvSchema } from '../../functions/dispatcher/dispatcher.env';
+import { statusEnvSchema } from '../../functions/events/status/status.env';
+import { schedulerEnvSchema } from '../../functions/scheduler/scheduler.env';
+
+/** One Lambda function the cold-start bench bundles and imports. `entry` is relative to the repo root. */
+export interface FunctionTarget {
+  name: string;
+  entry: string;
+  /** The function's own env schema, checked before measuring so a bad dummy env fails loudly, not as a crash. */
+  envSchema: z.ZodType | undefined;
+  /** Plausible values for what the deployed stack sets (lib/stacks/*); nothing local-only. */
+  env: Record<string, string>;
+}
+
+export const FLOOR_ENTRY = 'scripts/bench/floor/get-item.handler.ts';
+
+/**
+ * What Lambda itself puts in the environment that matters at import, minus AWS_LAMBDA_FUNCTION_NAME: with it
+ * set, loadEnv would apply its inside-Lambda checks, which are not what we measure. Fake credentials keep
+ * the SDK from probing ~/.aws or the metadata service (nothing is called at import anyway).
+ */
+export const LAMBDA_LIKE_ENV: Readonly<Record<string, string>> = {
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIABENCHFAKEKEY0000',
+  AWS_SECRET_ACCESS_KEY: 'bench-fake-secret-access-key',
+  AWS_SESSION_TOKEN: 'bench-fake-session-token',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  TZ: ':UTC',
+  LANG: 'en_US.UTF-8',
+};
+
+const ACCOUNT = '123456789012';
+const base = {
+  QM_TABLE_NAME: 'quartermaster-bench',
+  QM_STAGE: 'bench',
+  QM_JOB_RETENTION_DAYS: '90',
+  POWERTOOLS_SERVICE_NAME: 'quartermaster',
+};
+const events = { QM_EVENT_BUS_NAME: 'quartermaster-bench' };
+const queue = { QM_DISPATCH_QUEUE_URL: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/qm-dispatch` };
+const limits = { QM_MAX_CONCURRENT: '100', QM_USER_MAX_CONCURRENT: '10' };
+const ecs = {
+  QM_ECS_CLUSTER_ARN: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/qm-gpu`,
+  QM_ECS_SUBNET_IDS: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210',
+  QM_ECS_SECURITY_GROUP_ID: 'sg-0123456789abcdef0',
+  QM_ECS_EXECUTION_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/qm-ecs-execution`,
+  QM_ECS_TASK_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/qm-ecs-task`,
+  QM_JOB_LOG_GROUP: '/quartermaster/jobs',
+};
+
+/** Env schemas and extra env per API route group; a new group without an entry here fails the bench. */
+const API_GROUP_ENV: Record<string, { envSchema: z.ZodType; env: Record<string, string> }> = {
+  health: { envSchema: healthEnvSchema, env: base },
+  jobs: {
+    envSchema: jobsEnvSchema,
+    env: { ...base, ...events, ...queue, ...limits, QM_BACKENDS: 'ecs', QM_JOB_LOG_GROUP: '/quartermaster/jobs' },
+  },
+};
+
+export function functionTargets(): FunctionTarget[] {
+  const api = API_ROUTE_GROUPS.map((group): FunctionTarget => {
+    const known = API_GROUP_ENV[group.name];
+    if (!known) throw new Error(`bench: no dummy env for API route group "${group.name}" (add it to API_GROUP_ENV)`);
+    return { name: `api-${group.name}`, entry: group.entry, ...known };
+  });
+  return [
+    { name: 'authorizer', entry: 'functions/authorizer/authorizer.handler.ts', envSchema: authorizerEnvSchema, env: base },
+    ...api,
+    {
+      name: 'scheduler',
+      entry: 'functions/scheduler/scheduler.handler.ts',
+      envSchema: schedulerEnvSchema,
+      env: { ...base, ...events, ...queue, ...limits },
+    },
+    {
+      name: 'dispatcher',
+      entry: 'functions/dispatcher/dispatcher.handler.ts',
+      envSchema: dispatcherEnvSchema,
+      env: { ...base, ...events, ...ecs },
+    },
+    { name: 'status', entry: 'functions/events/status/status.handler.ts', envSchema: statusEnvSchema, env: { ...base, ...events } },
+  ];
+}
+
+export const floorTarget = (): FunctionTarget => ({
+  name: 'floor',
+  entry: FLOOR_ENTRY,
+  envSchema: undefined,
+  env: { TABLE_NAME: 'floor' },
+});
+
+/** Throws naming every function whose dummy env its own schema rejects. */
+export function assertEnvsValid(targets: readonly FunctionTarget[]): void {
+  const problems = targets.flatMap((target) => {
+    const result = target.envSchema?.safeParse(target.env);
+    return result && !result.success
+      ? [`${target.name}: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(', ')}`]
+      : [];
+  });
+  if (problems.length > 0) throw new Error(`bench: dummy env rejected: ${problems.join('; ')}`);
+}
