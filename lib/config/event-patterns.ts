@@ -1,32 +1,18 @@
-/**
- * EventBridge patterns the infrastructure deploys. Kept as plain data (no CDK imports) so the local
- * stack's in-process bus can route with exactly the same patterns.
- */
-
-/** `source` of every Quartermaster domain event on the custom bus. */
-export const QUARTERMASTER_EVENT_SOURCE = 'quartermaster';
+import { ecsTaskStateChangePattern as ecsPattern } from '../../shared/adapters/ecs/ecs-task-events';
+import { SCHEDULER_TRIGGER_PATTERN } from '../../shared/domain/events/event-rules';
 
 /**
- * Domain events (their `detail-type`) that may let the scheduler admit more work: new work arrived, or a
- * job released capacity or quota. Anything missed here is picked up by the 1-minute schedule anyway.
+ * EventBridge patterns the infrastructure deploys, in the CDK `EventPattern` shape. They are derived from
+ * the patterns the code defines (`shared/domain/events/event-rules.ts`, the ECS adapter), so the deployed
+ * rules and the local stack's in-process bus route with exactly the same patterns.
  */
-export const SCHEDULER_TRIGGER_DETAIL_TYPES = [
-  'job.submitted',
-  'job.completed',
-  'job.failed',
-  'job.cancelled',
-  'approval.granted',
-] as const;
+export const SCHEDULER_TRIGGER_DETAIL_TYPES = SCHEDULER_TRIGGER_PATTERN['detail-type'];
 
-/** Pattern of the custom-bus rule that wakes the scheduler. */
+/** Pattern of the custom-bus rule that wakes the scheduler (anything missed: the 1-minute schedule). */
 export const schedulerTriggerPattern = {
-  source: [QUARTERMASTER_EVENT_SOURCE],
-  detailType: [...SCHEDULER_TRIGGER_DETAIL_TYPES],
+  source: [...SCHEDULER_TRIGGER_PATTERN.source],
+  detailType: [...SCHEDULER_TRIGGER_PATTERN['detail-type']],
 };
 
 /** Pattern of the default-bus rule that feeds ECS task state changes of one cluster to the status function. */
-export const ecsTaskStateChangePattern = (clusterArn: string) => ({
-  source: ['aws.ecs'],
-  detailType: ['ECS Task State Change'],
-  detail: { clusterArn: [clusterArn] },
-});
+export const ecsTaskStateChangePattern = ecsPattern;
