@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseEnvSchema, eventsEnvSchema } from '../../shared/config/env';
 
 export const dispatcherEnvSchema = baseEnvSchema.extend(eventsEnvSchema.shape).extend({

@@ -1,6 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
 import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
+import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
 import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge/eventbridge-publisher';
 import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
@@ -15,6 +16,7 @@ const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 
 export const handler = createScheduler({
   jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
+  quotas: new DynamoQuotaRepository(doc, env.QM_TABLE_NAME),
   limits: new DynamoLimitsSource(doc, env.QM_TABLE_NAME, { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT }),
   dispatch: new SqsDispatchQueue(createSqsClient(env.QM_SQS_ENDPOINT), env.QM_DISPATCH_QUEUE_URL),
   events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Typed configuration of one deployed stage. Every stack reads its settings from here, never from

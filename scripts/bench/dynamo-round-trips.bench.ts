@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
 import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
+import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
 import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
 import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
 import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
@@ -49,6 +51,8 @@ export async function run(): Promise<Record<string, unknown>> {
     const dispatched: DispatchMessage[] = [];
     const handler = createJobsHandler({
       jobs: new DynamoJobRepository(doc, TABLE),
+      quotas: new DynamoQuotaRepository(doc, TABLE),
+      limits: new DynamoLimitsSource(doc, TABLE, { maxConcurrent: 1000, userMaxConcurrent: 1000 }),
       hardware: new DynamoHardwareCatalog(doc, TABLE),
       events: new InProcessEventBus(),
       dispatch: { send: async (message) => void dispatched.push(message) },

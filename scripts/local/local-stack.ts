@@ -15,6 +15,7 @@ import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-cat
 import { dynamoReadinessProbe } from '../../shared/adapters/dynamodb/dynamo-health.probe';
 import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
 import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
+import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
 import { DynamoUserRepository } from '../../shared/adapters/dynamodb/dynamo-user.repository';
 import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
 import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
@@ -102,9 +103,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await reconcileOrphanedRuns(jobs, backend, ending);
 
+    // Short caches locally, so an admin's change shows at once in a demo; deployed functions keep 10 s.
+    const quotas = new DynamoQuotaRepository(doc, LOCAL_TABLE_NAME, 1_000);
+    const limits = new DynamoLimitsSource(doc, LOCAL_TABLE_NAME, options.limits ?? { maxConcurrent: 4, userMaxConcurrent: 2 }, 1_000);
+    const admission = { ...ending, quotas, limits };
     const scheduler = createScheduler({
-      ...ending,
-      limits: new DynamoLimitsSource(doc, LOCAL_TABLE_NAME, options.limits ?? { maxConcurrent: 4, userMaxConcurrent: 2 }),
+      ...admission,
       dispatch,
       redispatchAfterMs: 30_000,
     });
@@ -121,7 +125,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const handlers = {
       health: createHealthHandler({ checkDatabase: dynamoReadinessProbe(doc, LOCAL_TABLE_NAME) }),
-      jobs: createJobsHandler({ ...ending, hardware, dispatch, logs: () => backend, backends: ['local'] }),
+      jobs: createJobsHandler({ ...admission, hardware, dispatch, logs: () => backend, backends: ['local'] }),
     };
     const server = await startHttpServer({
       host: '127.0.0.1',

@@ -52,8 +52,10 @@ export function startSqsPoller(
   const loop = async (): Promise<void> => {
     while (!stopped) {
       try {
+        // One message per receive: local-aws-sqs ends a long poll early only once it has MaxNumberOfMessages
+        // messages, so asking for more would hold a lone dispatch for the whole wait (real SQS does not).
         const received = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
         );
         const messages = received.Messages ?? [];
         if (messages.length === 0 || stopped) continue;

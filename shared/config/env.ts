@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Typed environment contracts. Each function declares a zod schema (see `functions/<fn>/<fn>.env.ts`),

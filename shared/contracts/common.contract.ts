@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODES } from '../domain/errors/app-error';
 
 /** The one error envelope of every response that is not 2xx. */

@@ -26,8 +26,9 @@ async function setup(limits = { maxConcurrent: 3, userMaxConcurrent: 2 }) {
   const sent: DispatchMessage[] = [];
   const dispatch = { send: async (message: DispatchMessage) => void sent.push(message) };
   const ending = { jobs, events: runtime.events, clock: runtime.clock, ids: runtime.ids, retentionDays: 90 };
-  const submitDeps = { ...ending, hardware, backends: ['local'] as const, dispatch };
-  const schedulerDeps = { ...ending, dispatch, limits: { current: async () => limits } };
+  const admission = { ...ending, quotas: { forOrg: async () => [] }, limits: { current: async () => limits } };
+  const submitDeps = { ...admission, hardware, backends: ['local'] as const, dispatch };
+  const schedulerDeps = { ...admission, dispatch };
   return { table, jobs, hardware, runtime, sent, dispatch, ending, submitDeps, schedulerDeps };
 }
 
@@ -37,13 +38,14 @@ describe('job lifecycle against DynamoDB Local', () => {
     env = await setup();
   });
 
-  it('stores a submitted job as queued with a waiting reason and timestamps', async () => {
+  it('admits a job at submission when nobody waits, with a waiting reason, timestamps and a dispatch', async () => {
     const { job, created } = await submitJob({ principal: researcher(), spec: spec() }, env.submitDeps);
     expect(created).toBe(true);
     const stored = await env.jobs.get(job.id);
-    expect(stored?.state).toBe('queued');
-    expect(stored?.waiting?.code).toBe('queue_position');
-    expect(stored?.history.map((h) => h.state)).toEqual(['submitted', 'queued']);
+    expect(stored?.state).toBe('admitted');
+    expect(stored?.waiting?.code).toBe('dispatching');
+    expect(stored?.history.map((h) => h.state)).toEqual(['submitted', 'queued', 'admitted']);
+    expect(env.sent).toContainEqual({ action: 'launch', jobId: job.id });
     expect(stored?.estimatedCostUsd).toBe(0.5); // 30 min × $1.006/h, to the cent
     expect(env.runtime.events.published.some((e) => e.type === 'job.submitted' && e.data.jobId === job.id)).toBe(true);
   });
@@ -90,8 +92,9 @@ describe('admission under concurrency limits (DynamoDB Local transactions)', () 
     for (const user of ['u1', 'u1', 'u1', 'u2', 'u3', 'u3']) {
       submitted.push((await submitJob({ principal: researcher(user), spec: spec() }, env.submitDeps)).job);
     }
-    const pass = await runSchedulerPass(env.schedulerDeps);
-    expect(pass.admitted).toHaveLength(3);
+    await runSchedulerPass(env.schedulerDeps);
+    const states = await Promise.all(submitted.map(async (j) => (await env.jobs.get(j.id))?.state));
+    expect(states.filter((state) => state === 'admitted')).toHaveLength(3);
     const counters = await env.jobs.readCounters([GLOBAL_CONCURRENCY, userConcurrency('u1')]);
     expect(counters[GLOBAL_CONCURRENCY]).toBe(3);
     expect(counters[userConcurrency('u1')]).toBe(2);
@@ -103,13 +106,17 @@ describe('admission under concurrency limits (DynamoDB Local transactions)', () 
     expect(env.sent.filter((m) => m.action === 'launch')).toHaveLength(3);
   });
 
-  it('never admits more than the limit when scheduler passes race each other', async () => {
+  it('never admits more than the limit when submissions and scheduler passes race each other', async () => {
     const env = await setup({ maxConcurrent: 5, userMaxConcurrent: 100 });
-    for (let i = 0; i < 20; i += 1) await submitJob({ principal: researcher(`racer-${i % 7}`), spec: spec() }, env.submitDeps);
-    const passes = await Promise.all(Array.from({ length: 6 }, () => runSchedulerPass(env.schedulerDeps)));
-    const admitted = passes.flatMap((p) => p.admitted);
-    expect(new Set(admitted).size).toBe(admitted.length);
-    expect(admitted).toHaveLength(5);
+    const submitted = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => submitJob({ principal: researcher(`racer-${i % 7}`), spec: spec() }, env.submitDeps)),
+    );
+    await Promise.all(Array.from({ length: 6 }, () => runSchedulerPass(env.schedulerDeps)));
+    const states = await Promise.all(submitted.map(async ({ job }) => (await env.jobs.get(job.id))?.state));
+    expect(states.filter((state) => state === 'admitted')).toHaveLength(5);
+    expect(states.filter((state) => state === 'queued')).toHaveLength(15);
+    const launches = env.sent.filter((m) => m.action === 'launch').map((m) => m.jobId);
+    expect(new Set(launches).size).toBe(5);
     expect((await env.jobs.readCounters([GLOBAL_CONCURRENCY]))[GLOBAL_CONCURRENCY]).toBe(5);
   });
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
 import type { RouteDeclaration } from '../../../shared/http/route';
 

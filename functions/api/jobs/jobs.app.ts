@@ -8,12 +8,16 @@ import { getVisibleJob, listOwnJobs, readJobLogs } from '../../../shared/domain/
 import type { JobRepository } from '../../../shared/domain/jobs/job-repository.port';
 import { isTerminal, type BackendKind, type Job } from '../../../shared/domain/jobs/job.schema';
 import { submitJob } from '../../../shared/domain/jobs/submit-job.service';
+import type { LimitsSource } from '../../../shared/domain/jobs/concurrency';
+import type { QuotaSource } from '../../../shared/domain/quotas/quota-repository.port';
 import type { Clock, IdSource } from '../../../shared/domain/runtime/runtime.port';
 import { createApiHandler } from '../../../shared/http/api-handler';
 import { jobsRoutes } from './jobs.routes';
 
 export interface JobsDeps {
   jobs: JobRepository;
+  quotas: QuotaSource;
+  limits: LimitsSource;
   hardware: HardwareCatalog;
   events: EventPublisher;
   dispatch: DispatchQueue;

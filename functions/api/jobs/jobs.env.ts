@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema, queueEnvSchema } from '../../../shared/config/env';
 
 /** The jobs API also sends `stop` messages to the dispatch queue when a running job is cancelled. */

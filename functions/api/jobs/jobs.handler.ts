@@ -4,6 +4,8 @@ import { CloudWatchJobLogReader } from '../../../shared/adapters/cloudwatch-logs
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
 import { DynamoHardwareCatalog } from '../../../shared/adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoJobRepository } from '../../../shared/adapters/dynamodb/dynamo-job.repository';
+import { DynamoLimitsSource } from '../../../shared/adapters/dynamodb/dynamo-limits.source';
+import { DynamoQuotaRepository } from '../../../shared/adapters/dynamodb/dynamo-quota.repository';
 import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
 import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
 import { createSqsClient } from '../../../shared/adapters/sqs/sqs-client';
@@ -20,6 +22,8 @@ const logReader = new CloudWatchJobLogReader({ logs: new CloudWatchLogsClient({}
 
 export const handler = createJobsHandler({
   jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
+  quotas: new DynamoQuotaRepository(doc, env.QM_TABLE_NAME),
+  limits: new DynamoLimitsSource(doc, env.QM_TABLE_NAME, { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT }),
   hardware: new DynamoHardwareCatalog(doc, env.QM_TABLE_NAME),
   events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
   dispatch: new SqsDispatchQueue(createSqsClient(env.QM_SQS_ENDPOINT), env.QM_DISPATCH_QUEUE_URL),

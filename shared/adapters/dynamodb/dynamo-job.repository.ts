@@ -1,13 +1,19 @@
-import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors/app-error';
-import type { CounterEffect, IdempotencyRecord, JobRepository, Page, SaveOutcome } from '../../domain/jobs/job-repository.port';
+import type { CounterEffect, CreateOutcome, IdempotencyRecord, JobRepository, Page, SaveOutcome } from '../../domain/jobs/job-repository.port';
 import { jobSchema, type Job, type JobState, type WaitingReason } from '../../domain/jobs/job.schema';
+import { counterUpdate, groupEffects, readCounterValues, type CounterItemUpdate } from './dynamo-counters';
 import { decodeCursor, encodeCursor } from './cursor';
 import { jobIndexAttributes, keys, withoutKeys } from './keys';
 
 /** Idempotency records live 24 hours (DynamoDB TTL; deletion may lag, the record stays authoritative). */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+/** Transactions that collide on a hot counter are retried this often, with jittered backoff. */
+const CONFLICT_RETRIES = 6;
+
+type TxResult = { ok: true } | { ok: false; index: number | undefined; code: string; item?: Record<string, unknown> };
 
 /** DynamoDB single-table implementation of the job store; validates what it writes and what it reads. */
 export class DynamoJobRepository implements JobRepository {
@@ -24,39 +30,75 @@ export class DynamoJobRepository implements JobRepository {
     return item ? jobSchema.parse(withoutKeys(item)) : undefined;
   }
 
-  async create(job: Job, idempotency?: IdempotencyRecord): Promise<{ job: Job; created: boolean }> {
+  /**
+   * Runs a transaction, retrying DynamoDB's TransactionConflict (another transaction on the same counter in
+   * flight) with jittered backoff. Condition failures are reported with the index of the failed item.
+   */
+  private async transact(items: Record<string, unknown>[]): Promise<TxResult> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items as never }));
+        return { ok: true };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        const failed = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
+        if (failed >= 0) {
+          const raw = reasons[failed]?.Item;
+          return { ok: false, index: failed, code: 'ConditionalCheckFailed', ...(raw ? { item: unmarshall(raw as never) } : {}) };
+        }
+        const conflict = reasons.some((reason) => reason.Code === 'TransactionConflict');
+        if (!conflict || attempt >= CONFLICT_RETRIES) return { ok: false, index: undefined, code: conflict ? 'TransactionConflict' : 'Unknown' };
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+      }
+    }
+  }
+
+  private counterItems(effects: readonly CounterEffect[]): { updates: CounterItemUpdate[]; items: Record<string, unknown>[] } {
+    const updates = groupEffects(effects);
+    return { updates, items: updates.map((update) => ({ Update: counterUpdate(this.tableName, update) })) };
+  }
+
+  async create(job: Job, idempotency?: IdempotencyRecord, effects: readonly CounterEffect[] = []): Promise<CreateOutcome> {
     const put = { TableName: this.tableName, Item: this.item(job), ConditionExpression: 'attribute_not_exists(pk)' };
-    if (!idempotency) {
+    if (!idempotency && effects.length === 0) {
       await this.doc.send(new PutCommand(put));
-      return { job, created: true };
+      return { ok: true, job, created: true };
     }
-    const record = {
-      ...keys.idempotency(job.ownerId, idempotency.key),
-      jobId: job.id,
-      fingerprint: idempotency.fingerprint,
-      expiresAt: Math.floor(Date.parse(job.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
-    };
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [{ Put: put }, { Put: { TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } }],
-        }),
-      );
-      return { job, created: true };
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException) || failedIndex(error) !== 1) throw error;
+    const items: Record<string, unknown>[] = [{ Put: put }];
+    if (idempotency) {
+      const record = {
+        ...keys.idempotency(job.ownerId, idempotency.key),
+        jobId: job.id,
+        fingerprint: idempotency.fingerprint,
+        expiresAt: Math.floor(Date.parse(job.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
+      };
+      // ALL_OLD hands back the earlier record on a replay: no extra read to learn which job it made.
+      items.push({ Put: { TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } });
     }
-    const existing = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.idempotency(job.ownerId, idempotency.key), ConsistentRead: true }),
-    );
-    if (existing.Item?.fingerprint !== idempotency.fingerprint) {
+    const counters = this.counterItems(effects);
+    items.push(...counters.items);
+    const result = await this.transact(items);
+    if (result.ok) return { ok: true, job, created: true };
+    if (result.code === 'TransactionConflict') return { ok: false, reason: 'conflict' };
+    if (idempotency && result.index === 1) return this.replay(job.ownerId, idempotency, result.item);
+    const counter = result.index !== undefined ? counters.updates[result.index - (idempotency ? 2 : 1)]?.counter : undefined;
+    if (counter) return { ok: false, reason: 'counter', counter };
+    throw new Error(`Job creation failed (${result.code})`);
+  }
+
+  private async replay(ownerId: string, idempotency: IdempotencyRecord, returned?: Record<string, unknown>): Promise<CreateOutcome> {
+    const record =
+      returned ??
+      (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.idempotency(ownerId, idempotency.key), ConsistentRead: true }))).Item;
+    if (record?.fingerprint !== idempotency.fingerprint) {
       throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different job spec', {
         fields: [{ field: 'headers.idempotency-key', message: 'reused with a different body' }],
       });
     }
-    const earlier = await this.get(String(existing.Item.jobId));
+    const earlier = await this.get(String(record.jobId));
     if (!earlier) throw new AppError('conflict', 'The job created with this Idempotency-Key no longer exists');
-    return { job: earlier, created: false };
+    return { ok: true, job: earlier, created: false };
   }
 
   async get(id: string): Promise<Job | undefined> {
@@ -65,12 +107,25 @@ export class DynamoJobRepository implements JobRepository {
   }
 
   async listByOwner(ownerId: string, options: { state?: JobState; limit: number; cursor?: string }): Promise<Page<Job>> {
-    const partition = keys.ownerJobsPartition(ownerId);
-    return this.queryPages('gsi1', 'gsi1pk', partition, options, false);
+    return this.queryPages('gsi1', 'gsi1pk', keys.ownerJobsPartition(ownerId), options, false);
   }
 
   async listByState(state: JobState, options: { limit: number; cursor?: string }): Promise<Page<Job>> {
     return this.queryPages('gsi2', 'gsi2pk', keys.jobStatePartition(state), options, true);
+  }
+
+  async hasQueued(): Promise<boolean> {
+    const result = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :p',
+        ExpressionAttributeValues: { ':p': keys.jobStatePartition('queued') },
+        ProjectionExpression: 'pk',
+        Limit: 1,
+      }),
+    );
+    return (result.Items?.length ?? 0) > 0;
   }
 
   /**
@@ -119,32 +174,23 @@ export class DynamoJobRepository implements JobRepository {
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':expected': expectedState },
     };
-    try {
-      if (effects.length === 0) await this.doc.send(new PutCommand(put));
-      else await this.doc.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...effects.map((e) => ({ Update: this.counterUpdate(e) }))] }));
-      return { ok: true, job: next };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return { ok: false, reason: 'state' };
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const index = failedIndex(error);
-      const effect = index !== undefined && index > 0 ? effects[index - 1] : undefined;
-      if (index === 0) return { ok: false, reason: 'state' };
-      if (effect) return { ok: false, reason: 'counter', counter: effect.counter };
-      throw error; // conflicting concurrent transaction: let the caller's retry policy decide
+    if (effects.length === 0) {
+      try {
+        await this.doc.send(new PutCommand(put));
+        return { ok: true, job: next };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return { ok: false, reason: 'state' };
+        throw error;
+      }
     }
-  }
-
-  /** `ADD` keeps counters correct under concurrency; the condition keeps an increment within its limit. */
-  private counterUpdate(effect: CounterEffect) {
-    const limited = effect.limit !== undefined && effect.amount > 0;
-    return {
-      TableName: this.tableName,
-      Key: keys.counter(effect.counter),
-      UpdateExpression: 'ADD #value :amount',
-      ...(limited ? { ConditionExpression: 'attribute_not_exists(#value) OR #value <= :ceiling' } : {}),
-      ExpressionAttributeNames: { '#value': 'value' },
-      ExpressionAttributeValues: { ':amount': effect.amount, ...(limited ? { ':ceiling': (effect.limit ?? 0) - effect.amount } : {}) },
-    };
+    const counters = this.counterItems(effects);
+    const result = await this.transact([{ Put: put }, ...counters.items]);
+    if (result.ok) return { ok: true, job: next };
+    if (result.code === 'TransactionConflict') return { ok: false, reason: 'conflict' };
+    if (result.index === 0) return { ok: false, reason: 'state' };
+    const counter = result.index !== undefined ? counters.updates[result.index - 1]?.counter : undefined;
+    if (counter) return { ok: false, reason: 'counter', counter };
+    throw new Error(`Job update failed (${result.code})`);
   }
 
   async setWaiting(job: Job, expectedState: JobState, waiting: WaitingReason): Promise<void> {
@@ -164,23 +210,7 @@ export class DynamoJobRepository implements JobRepository {
     }
   }
 
-  async readCounters(counters: readonly string[]): Promise<Record<string, number>> {
-    const values: Record<string, number> = Object.fromEntries(counters.map((c) => [c, 0]));
-    if (counters.length === 0) return values;
-    const result = await this.doc.send(
-      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: counters.map((c) => keys.counter(c)), ConsistentRead: true } } }),
-    );
-    for (const item of result.Responses?.[this.tableName] ?? []) {
-      const counter = String(item.pk).slice('COUNTER#'.length);
-      values[counter] = Number(item.value ?? 0);
-    }
-    return values;
+  readCounters(counters: readonly string[]): Promise<Record<string, number>> {
+    return readCounterValues(this.doc, this.tableName, counters);
   }
 }
-
-/** Index of the first item whose condition failed in a cancelled transaction. */
-function failedIndex(error: TransactionCanceledException): number | undefined {
-  const index = error.CancellationReasons?.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
-  return index === undefined || index < 0 ? undefined : index;
-}
-

@@ -1,5 +1,5 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import type { ConcurrencyLimits, LimitsSource } from '../../domain/jobs/concurrency';
 import { keys } from './keys';
 
@@ -8,20 +8,38 @@ const storedLimitsSchema = z.object({
   userMaxConcurrent: z.number().int().min(1).optional(),
 });
 
-/** Concurrency limits: the `SETTINGS/LIMITS` item when an admin set one, else the deployment defaults. */
+/**
+ * Concurrency limits: the `SETTINGS/LIMITS` item when an admin set one, else the deployment defaults.
+ * Cached briefly (default 10 s) so the warm submit path does not pay a read for them.
+ */
 export class DynamoLimitsSource implements LimitsSource {
+  private cached: { limits: ConcurrencyLimits; until: number } | undefined;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly defaults: ConcurrencyLimits,
+    private readonly cacheTtlMs = 10_000,
   ) {}
 
   async current(): Promise<ConcurrencyLimits> {
+    if (this.cached && this.cached.until > Date.now()) return this.cached.limits;
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.limits(), ConsistentRead: true }));
     const stored = storedLimitsSchema.parse(result.Item ?? {});
-    return {
+    const limits = {
       maxConcurrent: stored.maxConcurrent ?? this.defaults.maxConcurrent,
       userMaxConcurrent: stored.userMaxConcurrent ?? this.defaults.userMaxConcurrent,
     };
+    this.cached = { limits, until: Date.now() + this.cacheTtlMs };
+    return limits;
+  }
+
+  /** Stores new limits (holders of `queue.manage`); this instance sees them at once, others within the TTL. */
+  async set(limits: ConcurrencyLimits, updatedBy: string): Promise<ConcurrencyLimits> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.limits(), ...limits, updatedBy, updatedAt: new Date().toISOString() } }),
+    );
+    this.cached = { limits, until: Date.now() + this.cacheTtlMs };
+    return limits;
   }
 }

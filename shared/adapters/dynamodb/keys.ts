@@ -6,6 +6,8 @@ import { isTerminal } from '../../domain/jobs/job.schema';
  *   job            JOB#<id>               / JOB
  *   idempotency    IDEMPOTENCY#<owner>#<key> / IDEMPOTENCY
  *   counter        COUNTER#<counter id>   / COUNTER
+ *   daily usage    USAGE#<scope>#<id>     / DAY#<yyyy-mm-dd>   (counter ids `usage-day:<scope>:<id>:<day>`)
+ *   quota          ORG#<orgId>#QUOTAS     / QUOTA#<id>
  *   user           USER#<id>              / PROFILE
  *   org            ORG#<id>               / ORG
  *   team           ORG#<orgId>            / TEAM#<teamId>
@@ -15,7 +17,14 @@ import { isTerminal } from '../../domain/jobs/job.schema';
 export const keys = {
   job: (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' }),
   idempotency: (ownerId: string, key: string) => ({ pk: `IDEMPOTENCY#${ownerId}#${key}`, sk: 'IDEMPOTENCY' }),
-  counter: (counter: string) => ({ pk: `COUNTER#${counter}`, sk: 'COUNTER' }),
+  /** Daily usage records share a partition per scope, so a date range is one Query. */
+  counter: (counter: string) => {
+    const usage = /^usage-day:([a-z]+):(.+):(\d{4}-\d{2}-\d{2})$/.exec(counter);
+    return usage ? { pk: `USAGE#${usage[1]}#${usage[2]}`, sk: `DAY#${usage[3]}` } : { pk: `COUNTER#${counter}`, sk: 'COUNTER' };
+  },
+  usagePartition: (scopeType: string, scopeId: string) => `USAGE#${scopeType}#${scopeId}`,
+  quota: (orgId: string, id: string) => ({ pk: `ORG#${orgId}#QUOTAS`, sk: `QUOTA#${id}` }),
+  quotaPartition: (orgId: string) => `ORG#${orgId}#QUOTAS`,
   user: (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' }),
   org: (id: string) => ({ pk: `ORG#${id}`, sk: 'ORG' }),
   team: (orgId: string, teamId: string) => ({ pk: `ORG#${orgId}`, sk: `TEAM#${teamId}` }),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BackendLaunchError } from '../../domain/backends/backend-errors';
 import type { RunReport } from '../../domain/jobs/run-status.service';
 import { JOB_CONTAINER_NAME } from './ecs-task-definition';

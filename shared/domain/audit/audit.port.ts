@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One audit entry as the caller states it (DESIGN §4.10). The audit adapter adds the sequence number, the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The permission matrix of DESIGN §4.2, as data. A higher level includes the permissions of lower ones

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A hardware type of the catalog (DESIGN §4.4): what a job asks for and what it costs. */
 export const hardwareTypeSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The source every Quartermaster domain event carries on EventBridge. */
 export const EVENT_SOURCE = 'quartermaster';

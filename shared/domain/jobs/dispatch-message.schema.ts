@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Messages on the SQS dispatch queue. Delivery is at-least-once, so every consumer effect is idempotent:

@@ -1,9 +1,10 @@
 import type { EventPublisher } from '../events/event-envelope';
 import { eventTypeForState, jobEvent } from '../events/job.events';
+import { settlementEffects } from '../quotas/admission-plan';
+import { dailyUsageCounter } from '../quotas/counters';
 import type { Clock, IdSource } from '../runtime/runtime.port';
-import { releaseEffects } from './concurrency';
 import { transition } from './job-lifecycle';
-import type { JobRepository } from './job-repository.port';
+import type { CounterEffect, JobRepository } from './job-repository.port';
 import { ACTIVE_STATES, type Job, type JobState } from './job.schema';
 
 export interface JobEndingDeps {
@@ -14,10 +15,17 @@ export interface JobEndingDeps {
   retentionDays: number;
 }
 
+/** Hours the job actually ran (0 when it never started), from its start to `at`. */
+export function hoursRun(job: Job, at: string): number {
+  if (!job.startedAt) return 0;
+  return Math.max(0, (Date.parse(at) - Date.parse(job.startedAt)) / 3_600_000);
+}
+
 /**
- * Moves a job to a terminal state and, if it was active, releases every counter it holds — in one
- * conditional transaction, so a duplicated end event can never release twice. Returns the ended job, or
- * undefined when another writer ended or moved it first (the caller's effect already happened).
+ * Moves a job to a terminal state and, if it was active, settles everything it holds — concurrency given
+ * back, budgets settled to the actual runtime, the day's usage record of its org, team and user updated —
+ * in one conditional transaction, so a duplicated end event can never settle twice. Returns the ended job,
+ * or undefined when another writer ended or moved it first (the caller's effect already happened).
  */
 export async function endJob(
   job: Job,
@@ -28,10 +36,29 @@ export async function endJob(
   const at = deps.clock.now().toISOString();
   const ended = transition(job, to, at, { ...patch, holds: [] });
   if (deps.retentionDays > 0) ended.expiresAt = Math.floor(Date.parse(at) / 1000) + deps.retentionDays * 86_400;
-  const effects = ACTIVE_STATES.has(job.state) ? releaseEffects(job) : [];
+  const effects = ACTIVE_STATES.has(job.state) ? [...settlementEffects(job, hoursRun(job, at)), ...usageEffects(job, at)] : [];
   const outcome = await deps.jobs.save(ended, job.state, effects);
   if (!outcome.ok) return undefined;
   const type = eventTypeForState(to);
   if (type) await deps.events.publish([jobEvent(type, outcome.job, deps.ids.next(), at)]);
   return outcome.job;
 }
+
+/** The day's usage records (by the day the job ended, UTC) of the job's org, team and user. */
+function usageEffects(job: Job, at: string): CounterEffect[] {
+  const hours = hoursRun(job, at);
+  const day = at.slice(0, 10);
+  const costPerHour = job.estimatedCostUsd / (job.spec.maxRuntimeMinutes / 60);
+  const scopes = [{ type: 'org' as const, id: job.orgId }, { type: 'user' as const, id: job.ownerId }];
+  if (job.teamId) scopes.push({ type: 'team' as const, id: job.teamId } as never);
+  return scopes.flatMap((scope) => {
+    const counter = dailyUsageCounter(scope, day);
+    return [
+      { counter, field: 'jobs', amount: 1 },
+      { counter, field: 'gpuHours', amount: round(job.gpuCount * hours) },
+      { counter, field: 'costUsd', amount: round(costPerHour * hours) },
+    ];
+  });
+}
+
+const round = (value: number): number => Math.round(value * 1e6) / 1e6;

@@ -7,12 +7,19 @@ export interface CounterEffect {
   amount: number;
   /** Present on increments: the write fails unless the counter stays ≤ limit. */
   limit?: number;
+  /** Attribute of the counter item to add to (default `value`, the one limits apply to). */
+  field?: string;
+  /** Epoch seconds after which the counter item may be deleted (period counters). */
+  expiresAt?: number;
 }
 
 export type SaveOutcome =
   | { ok: true; job: Job }
   /** `state`: the job was no longer in the expected state (a lost race); `counter`: that limit was full. */
-  | { ok: false; reason: 'state' } | { ok: false; reason: 'counter'; counter: string };
+  | { ok: false; reason: 'state' }
+  | { ok: false; reason: 'counter'; counter: string }
+  /** Contention outlasted the retries (DynamoDB TransactionConflict): try again later. */
+  | { ok: false; reason: 'conflict' };
 
 export interface IdempotencyRecord {
   key: string;
@@ -25,16 +32,24 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+export type CreateOutcome =
+  | { ok: true; job: Job; created: boolean }
+  | { ok: false; reason: 'counter'; counter: string }
+  | { ok: false; reason: 'conflict' };
+
 export interface JobRepository {
   /**
-   * Stores a new job. With an idempotency record the write is conditional on the key being unused by the
-   * owner; a reused key returns the earlier job (`created: false`) or throws `idempotency_conflict`.
+   * Stores a new job, with its counter effects (an admission at submit) in the same transaction. With an
+   * idempotency record the write is also conditional on the key being unused by the owner: a reused key
+   * returns the earlier job (`created: false`) or throws `idempotency_conflict` for a different spec.
    */
-  create(job: Job, idempotency?: IdempotencyRecord): Promise<{ job: Job; created: boolean }>;
+  create(job: Job, idempotency?: IdempotencyRecord, effects?: readonly CounterEffect[]): Promise<CreateOutcome>;
   get(id: string): Promise<Job | undefined>;
   listByOwner(ownerId: string, options: { state?: JobState; limit: number; cursor?: string }): Promise<Page<Job>>;
   /** Jobs in `state`, in scheduling order (priority class, then submission time). */
   listByState(state: JobState, options: { limit: number; cursor?: string }): Promise<Page<Job>>;
+  /** Whether any job waits in the queue (one key-only read of the queue index). */
+  hasQueued(): Promise<boolean>;
   /**
    * Persists `next` if the stored job is still in `expectedState`, applying every counter effect in the same
    * transaction: all or nothing.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Job states of DESIGN §4.5. Every transition is a conditional write on the previous state. */
 export const JOB_STATES = [
@@ -99,6 +99,7 @@ export const waitingReasonSchema = z.object({
     'global_concurrency',
     'user_concurrency',
     'quota_full',
+    'team_required',
     'backend_capacity',
     'dispatching',
     'starting',
@@ -106,8 +107,22 @@ export const waitingReasonSchema = z.object({
   ]),
   message: z.string(),
   position: z.number().int().optional(),
+  /** The quota that holds the job back, for `quota_full`. */
+  quotaId: z.string().optional(),
 });
 export type WaitingReason = z.infer<typeof waitingReasonSchema>;
+
+/**
+ * A counter a job holds while active. `concurrency` holds are given back at the end; `budget` holds reserve
+ * the estimate and settle to the actual use (`perHour` × hours run); `count` holds (daily job counts) stay.
+ */
+export const holdSchema = z.object({
+  counter: z.string(),
+  amount: z.number(),
+  kind: z.enum(['concurrency', 'budget', 'count']).default('concurrency'),
+  perHour: z.number().optional(),
+});
+export type Hold = z.infer<typeof holdSchema>;
 
 export const stateTransitionSchema = z.object({ state: jobStateSchema, at: z.string() });
 
@@ -135,7 +150,13 @@ export const jobSchema = z.object({
   endedAt: z.string().optional(),
   idempotencyKey: z.string().optional(),
   /** Counters this job holds while active; released exactly once, by the write that ends it. */
-  holds: z.array(z.object({ counter: z.string(), amount: z.number() })).default([]),
+  holds: z.array(holdSchema).default([]),
+  /** Level of the owner at submission: level quotas (a per-user limit for every user of a level) use it. */
+  ownerLevel: z.string().optional(),
+  /** The owner held `job.bypass.queue` at submission: skips ordering and the global limit, never a quota. */
+  bypassQueue: z.boolean().optional(),
+  /** `warn` quotas this job went over at admission: shown to the user, never blocking. */
+  quotaWarnings: z.array(z.string()).optional(),
   /** Epoch seconds after which DynamoDB TTL removes the ended job (retention); absent = keep. */
   expiresAt: z.number().int().optional(),
   version: z.number().int(),

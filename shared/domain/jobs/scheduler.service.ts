@@ -1,22 +1,13 @@
-import type { EventPublisher } from '../events/event-envelope';
-import type { Clock, IdSource } from '../runtime/runtime.port';
-import { admissionEffects, GLOBAL_CONCURRENCY, type LimitsSource } from './concurrency';
+import { GLOBAL_CONCURRENCY } from '../quotas/counters';
+import { prepareAdmission, publishQuotaSignals, waitingFor, type AdmissionDeps } from './admission.service';
 import type { DispatchQueue } from './dispatch-message.schema';
 import { endJob } from './job-ending';
 import { transition } from './job-lifecycle';
-import type { JobRepository } from './job-repository.port';
 import type { Job, WaitingReason } from './job.schema';
 
-export interface SchedulerDeps {
-  jobs: JobRepository;
-  limits: LimitsSource;
+export interface SchedulerDeps extends AdmissionDeps {
   dispatch: DispatchQueue;
-  events: EventPublisher;
-  clock: Clock;
-  ids: IdSource;
   retentionDays: number;
-  /** Whether the job's owner holds `job.bypass.queue` (skips the global limit, never the user's). */
-  bypassesQueue?: (job: Job) => boolean;
   /** An admitted job not launched after this long gets its dispatch message again. */
   redispatchAfterMs?: number;
   /** Upper bound of queued jobs examined per pass (the rest wait for the next pass). */
@@ -31,42 +22,43 @@ export interface SchedulerPassResult {
 }
 
 /**
- * One scheduler pass (DESIGN §4.8): admits queued jobs in order (priority class, then submission time)
- * while the concurrency limits have room, each admission one transaction with its counters; tells every
- * job left waiting why; re-sends lost dispatches; stops jobs past their max runtime. Safe to run
- * concurrently with itself (every write is conditional), though deployments run one at a time.
+ * One scheduler pass (DESIGN §4.8): admits queued jobs in order (priority class, then submission time),
+ * each admission one transaction with all its counters and their ceilings; tells every job left waiting
+ * why (global limit, the user's limit, or the quota by name); re-sends lost dispatches; stops jobs past
+ * their max runtime. Safe to run concurrently with itself and with submissions (every write is
+ * conditional), though deployments run one pass at a time.
  */
 export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPassResult> {
   const result: SchedulerPassResult = { admitted: [], waiting: 0, redispatched: [], timedOut: [] };
-  const limits = await deps.limits.current();
   const queued = await deps.jobs.listByState('queued', { limit: deps.maxJobsPerPass ?? 200 });
   let globalFull = false;
   let position = 0;
 
   for (const job of queued.items) {
-    const bypass = deps.bypassesQueue?.(job) ?? false;
-    if (globalFull && !bypass) {
+    const now = deps.clock.now();
+    const prepared = await prepareAdmission(job, deps, now);
+    if (globalFull && !job.bypassQueue) {
       position += 1;
-      await explain(job, { code: 'global_concurrency', message: `Waiting for a free slot: ${limits.maxConcurrent} jobs already run (position ${position} in queue)`, position }, deps);
+      await explain(job, waitingFor(GLOBAL_CONCURRENCY, job, prepared, position), deps);
       continue;
     }
-    const at = deps.clock.now().toISOString();
-    const effects = admissionEffects(job, limits, bypass);
-    const admitted = transition(job, 'admitted', at, { holds: effects.map(({ counter, amount }) => ({ counter, amount })) });
-    const outcome = await deps.jobs.save(admitted, 'queued', effects);
+    const at = now.toISOString();
+    const admitted = transition(job, 'admitted', at, {
+      holds: prepared.plan.holds,
+      ...(prepared.warnings.length > 0 ? { quotaWarnings: prepared.warnings } : {}),
+    });
+    const outcome = await deps.jobs.save(admitted, 'queued', prepared.plan.effects);
     if (outcome.ok) {
       result.admitted.push(job.id);
       await deps.dispatch.send({ action: 'launch', jobId: job.id });
+      await publishQuotaSignals(prepared, outcome.job, deps, at);
       continue;
     }
     if (outcome.reason === 'state') continue; // cancelled meanwhile
     position += 1;
-    if (outcome.counter === GLOBAL_CONCURRENCY) {
-      globalFull = true;
-      await explain(job, { code: 'global_concurrency', message: `Waiting for a free slot: ${limits.maxConcurrent} jobs already run (position ${position} in queue)`, position }, deps);
-    } else {
-      await explain(job, { code: 'user_concurrency', message: `You already run ${limits.userMaxConcurrent} jobs, your limit; this one starts when one of them ends`, position }, deps);
-    }
+    if (outcome.reason === 'conflict') continue; // contention: next pass
+    if (outcome.counter === GLOBAL_CONCURRENCY) globalFull = true;
+    await explain(job, waitingFor(outcome.counter, job, prepared, position), deps);
   }
   result.waiting = position;
   result.redispatched = await redispatchStale(deps);
@@ -76,7 +68,7 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
 
 /** Records why a job waits, writing only when the reason changed (no write churn every minute). */
 async function explain(job: Job, waiting: WaitingReason, deps: SchedulerDeps): Promise<void> {
-  if (job.waiting?.code === waiting.code && job.waiting.position === waiting.position) return;
+  if (job.waiting?.code === waiting.code && job.waiting.position === waiting.position && job.waiting.message === waiting.message) return;
   await deps.jobs.setWaiting(job, 'queued', waiting);
 }
 

@@ -1,24 +1,19 @@
-import { createHash } from 'node:crypto';
-import { hasPermission } from '../authz/policy';
 import type { Principal } from '../authz/principal';
-import { LEVELS } from '../authz/permissions';
-import type { HardwareCatalog } from '../catalog/hardware-catalog.port';
-import { estimateCostUsd } from '../catalog/hardware.schema';
-import { AppError, forbidden } from '../errors/app-error';
-import type { EventPublisher } from '../events/event-envelope';
+import { AppError } from '../errors/app-error';
 import { jobEvent } from '../events/job.events';
-import type { Clock, IdSource } from '../runtime/runtime.port';
-import type { JobRepository } from './job-repository.port';
-import type { BackendKind, Job, JobSpec } from './job.schema';
+import { neverFits } from '../quotas/admission-plan';
+import { describeQuota } from '../quotas/quota.schema';
+import { prepareAdmission, publishQuotaSignals, waitingFor, type AdmissionDeps } from './admission.service';
+import type { DispatchQueue } from './dispatch-message.schema';
+import { draftJob, specFingerprint, type DraftDeps } from './job-draft';
+import { transition } from './job-lifecycle';
+import type { IdempotencyRecord } from './job-repository.port';
+import type { Job, JobSpec } from './job.schema';
 
-export interface SubmitJobDeps {
-  jobs: JobRepository;
-  hardware: HardwareCatalog;
-  events: EventPublisher;
-  clock: Clock;
-  ids: IdSource;
-  /** Backends this deployment offers, in preference order (the first is used when the spec names none). */
-  backends: readonly BackendKind[];
+export { priorityClassFor, secretNamespace, specFingerprint } from './job-draft';
+
+export interface SubmitJobDeps extends DraftDeps, AdmissionDeps {
+  dispatch: DispatchQueue;
   /** Days a finished job is kept; 0 = forever. */
   retentionDays: number;
 }
@@ -29,108 +24,61 @@ export interface SubmitJobCommand {
   idempotencyKey?: string;
 }
 
-/** Priority class of DESIGN §4.8: the level's priority, raised for `high` and lowered for `low`. */
-export function priorityClassFor(principal: Principal, priority: JobSpec['priority']): number {
-  const base = LEVELS[principal.level];
-  if (priority === 'high') return base + 50;
-  if (priority === 'low') return Math.max(0, base - 5);
-  return base;
+export interface SubmitResult {
+  job: Job;
+  created: boolean;
+  /** `warn` quotas this job goes over: it runs anyway, and the caller is told. */
+  warnings: string[];
 }
 
-/** Secret names a job may reference: the org's own namespace in Secrets Manager. */
-export const secretNamespace = (orgId: string): string => `quartermaster/${orgId}/`;
-
 /**
- * A `secretRef` is resolved by the cluster's execution role, which can read every org's secrets: the org
- * boundary is enforced here, before anything is stored or launched.
+ * Submits a job (DESIGN §4.5, §4.6). When nobody is waiting, the job is admitted right here, in the one
+ * transaction that creates it: job, idempotency record and every counter with its ceiling (warm path: a
+ * key-only queue read plus that transaction). When the queue is not empty, or a limit is full, the job is
+ * stored `queued` saying why, and the scheduler admits it in order. A job that could never fit a blocking
+ * quota is refused with 422 and nothing is written.
  */
-function assertOwnSecrets(spec: JobSpec, orgId: string): void {
-  const prefix = secretNamespace(orgId);
-  spec.env.forEach((entry, index) => {
-    if ('secretRef' in entry && (!entry.secretRef.startsWith(prefix) || entry.secretRef.includes('..'))) {
-      throw new AppError('validation_failed', 'Secret references must name a secret of your organization', {
-        fields: [{ field: `body.env.${index}.secretRef`, message: `must start with "${prefix}"` }],
-      });
+export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps): Promise<SubmitResult> {
+  const { job: draft } = await draftJob(command.principal, command.spec, deps, command.idempotencyKey);
+  const at = deps.clock.now();
+  const [prepared, queueBusy] = await Promise.all([prepareAdmission(draft, deps, at), deps.jobs.hasQueued()]);
+  const impossible = neverFits(prepared.plan.applied);
+  if (impossible) {
+    throw new AppError('unprocessable', `This job can never fit ${describeQuota(impossible.quota)}: it needs ${impossible.amount}`, {
+      quotaId: impossible.quota.id,
+      fields: [{ field: 'body.hardwareType', message: `needs ${impossible.amount} of ${impossible.quota.metric}, above the limit ${impossible.quota.limit}` }],
+    });
+  }
+  const idempotency: IdempotencyRecord | undefined = command.idempotencyKey
+    ? { key: command.idempotencyKey, fingerprint: specFingerprint(command.spec) }
+    : undefined;
+  const warnings = prepared.warnings;
+  const withWarnings = (job: Job): Job => (warnings.length > 0 ? { ...job, quotaWarnings: warnings } : job);
+
+  let queued = withWarnings(draft);
+  if (!queueBusy || draft.bypassQueue) {
+    const admitted = withWarnings(transition(draft, 'admitted', draft.createdAt, { holds: prepared.plan.holds }));
+    const outcome = await deps.jobs.create(admitted, idempotency, prepared.plan.effects);
+    if (outcome.ok) {
+      if (outcome.created) {
+        await afterCreate(outcome.job, deps, async () => {
+          // A lost dispatch is not lost work: the scheduler re-sends it for admitted jobs that do not start.
+          await deps.dispatch.send({ action: 'launch', jobId: outcome.job.id }).catch(() => undefined);
+          await publishQuotaSignals(prepared, outcome.job, deps, draft.createdAt);
+        });
+      }
+      return { job: outcome.job, created: outcome.created, warnings: outcome.created ? warnings : (outcome.job.quotaWarnings ?? []) };
     }
-  });
+    if (outcome.reason === 'counter') queued = { ...queued, waiting: waitingFor(outcome.counter, draft, prepared) };
+  }
+
+  const outcome = await deps.jobs.create(queued, idempotency);
+  if (!outcome.ok) throw new AppError('conflict', 'Could not store the job; try again');
+  if (outcome.created) await afterCreate(outcome.job, deps);
+  return { job: outcome.job, created: outcome.created, warnings: outcome.job.quotaWarnings ?? [] };
 }
 
-/** Stable fingerprint of a spec: a repeated Idempotency-Key must come with the same spec. */
-export function specFingerprint(spec: JobSpec): string {
-  return createHash('sha256').update(JSON.stringify(canonical(spec))).digest('hex');
-}
-
-/** Same value with object keys sorted at every depth, so key order never changes the fingerprint. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, inner]) => [key, canonical(inner)]),
-    );
-  }
-  return value;
-}
-
-/**
- * Submits a job: checks what the caller may ask for, prices it, and stores it `queued` in one write (with
- * its idempotency record). Admission happens later, in the scheduler, atomically with the counters.
- */
-export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps): Promise<{ job: Job; created: boolean }> {
-  const { principal, spec } = command;
-  if (spec.priority === 'high' && !hasPermission(principal, 'job.priority.high')) {
-    throw forbidden('Priority "high" needs the job.priority.high permission', { field: 'body.priority' });
-  }
-  const backend = spec.backend ?? deps.backends[0];
-  if (!backend || !deps.backends.includes(backend)) {
-    throw new AppError('unprocessable', `Backend "${spec.backend}" is not offered by this deployment`, {
-      fields: [{ field: 'body.backend', message: `one of: ${deps.backends.join(', ')}` }],
-    });
-  }
-  const teamId = spec.teamId ?? principal.teamIds[0];
-  if (spec.teamId && !principal.teamIds.includes(spec.teamId)) {
-    throw forbidden('You can only charge a team you belong to', { field: 'body.teamId' });
-  }
-  assertOwnSecrets(spec, principal.orgId);
-  const hardware = await deps.hardware.get(spec.hardwareType);
-  if (!hardware || !hardware.enabled) {
-    throw new AppError('unprocessable', `Unknown hardware type "${spec.hardwareType}"`, {
-      fields: [{ field: 'body.hardwareType', message: 'not in the hardware catalog' }],
-    });
-  }
-
-  const now = deps.clock.now().toISOString();
-  const job: Job = {
-    schemaVersion: 1,
-    id: deps.ids.next(),
-    orgId: principal.orgId,
-    ownerId: principal.userId,
-    ...(teamId ? { teamId } : {}),
-    spec,
-    backend,
-    state: 'queued',
-    waiting: { code: 'queue_position', message: 'Queued; the scheduler will place it shortly' },
-    priorityClass: priorityClassFor(principal, spec.priority),
-    estimatedCostUsd: estimateCostUsd(hardware, spec.maxRuntimeMinutes),
-    gpuCount: hardware.gpuCount,
-    createdAt: now,
-    updatedAt: now,
-    history: [
-      { state: 'submitted', at: now },
-      { state: 'queued', at: now },
-    ],
-    ...(command.idempotencyKey ? { idempotencyKey: command.idempotencyKey } : {}),
-    holds: [],
-    version: 1,
-  };
-
-  const result = await deps.jobs.create(
-    job,
-    command.idempotencyKey ? { key: command.idempotencyKey, fingerprint: specFingerprint(spec) } : undefined,
-  );
-  if (result.created) {
-    await deps.events.publish([jobEvent('job.submitted', result.job, deps.ids.next(), now)]);
-  }
-  return result;
+async function afterCreate(job: Job, deps: SubmitJobDeps, more?: () => Promise<void>): Promise<void> {
+  await deps.events.publish([jobEvent('job.submitted', job, deps.ids.next(), job.createdAt)]);
+  await more?.();
 }

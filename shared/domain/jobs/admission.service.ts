@@ -1,0 +1,76 @@
+import type { EventPublisher } from '../events/event-envelope';
+import { quotaEvent, quotaEventType } from '../events/quota.events';
+import { planAdmission, type AdmissionPlan, type AppliedQuota } from '../quotas/admission-plan';
+import { GLOBAL_CONCURRENCY, userConcurrency } from '../quotas/counters';
+import type { QuotaSource } from '../quotas/quota-repository.port';
+import { describeQuota } from '../quotas/quota.schema';
+import type { Clock, IdSource } from '../runtime/runtime.port';
+import type { ConcurrencyLimits, LimitsSource } from './concurrency';
+import type { JobRepository } from './job-repository.port';
+import type { Job, WaitingReason } from './job.schema';
+
+export interface AdmissionDeps {
+  jobs: JobRepository;
+  quotas: QuotaSource;
+  limits: LimitsSource;
+  events: EventPublisher;
+  clock: Clock;
+  ids: IdSource;
+}
+
+/** What an admission will write, plus the `warn` quotas it goes over (read only when such quotas apply). */
+export interface PreparedAdmission {
+  plan: AdmissionPlan;
+  limits: ConcurrencyLimits;
+  warnings: string[];
+  /** Usage after this job, per warn/notify counter, for the events sent once the admission holds. */
+  signals: { applied: AppliedQuota; usage: number }[];
+}
+
+export async function prepareAdmission(job: Job, deps: AdmissionDeps, at: Date): Promise<PreparedAdmission> {
+  const [quotas, limits] = await Promise.all([deps.quotas.forOrg(job.orgId), deps.limits.current()]);
+  const plan = planAdmission(job, quotas, limits, at, job.bypassQueue ?? false);
+  const soft = plan.applied.filter(({ quota }) => quota.action !== 'block');
+  if (soft.length === 0) return { plan, limits, warnings: [], signals: [] };
+  // Warn/notify quotas cost one read, and only when the org has some: the pure-block path stays lean.
+  const current = await deps.jobs.readCounters(soft.map((a) => a.counter));
+  const signals = soft.map((applied) => ({ applied, usage: (current[applied.counter] ?? 0) + applied.amount }));
+  const warnings = signals
+    .filter(({ applied, usage }) => applied.quota.action === 'warn' && usage > applied.quota.limit)
+    .map(({ applied, usage }) => `Over ${describeQuota(applied.quota)}: ${round(usage)} with this job`);
+  return { plan, limits, warnings, signals };
+}
+
+/** Sends quota/cost warning and exceeded events for an admission that went through. */
+export async function publishQuotaSignals(prepared: PreparedAdmission, job: Job, deps: AdmissionDeps, at: string): Promise<void> {
+  const events = prepared.signals.flatMap(({ applied, usage }) => {
+    const type = quotaEventType(applied, usage);
+    return type ? [quotaEvent(type, applied, round(usage), job.id, deps.ids.next(), at)] : [];
+  });
+  if (events.length > 0) await deps.events.publish(events);
+}
+
+/** Why a job whose admission failed on `counter` waits: the global limit, the user's limit, or a quota. */
+export function waitingFor(counter: string, job: Job, prepared: PreparedAdmission, position?: number): WaitingReason {
+  const at = position !== undefined ? { position } : {};
+  const suffix = position !== undefined ? ` (position ${position} in queue)` : '';
+  if (counter === GLOBAL_CONCURRENCY) {
+    return { code: 'global_concurrency', message: `Waiting for a free slot: ${prepared.limits.maxConcurrent} jobs already run${suffix}`, ...at };
+  }
+  const blocking = prepared.plan.applied
+    .filter((a) => a.counter === counter && a.quota.action === 'block')
+    .sort((a, b) => a.quota.limit - b.quota.limit)[0];
+  if (counter === userConcurrency(job.ownerId) && (!blocking || blocking.quota.limit >= prepared.limits.userMaxConcurrent)) {
+    return {
+      code: 'user_concurrency',
+      message: `You already run ${prepared.limits.userMaxConcurrent} jobs, your limit; this one starts when one of them ends${suffix}`,
+      ...at,
+    };
+  }
+  if (blocking) {
+    return { code: 'quota_full', message: `Waiting for quota ${describeQuota(blocking.quota)} to have room${suffix}`, quotaId: blocking.quota.id, ...at };
+  }
+  return { code: 'quota_full', message: `Waiting for room on ${counter}${suffix}`, ...at };
+}
+
+const round = (value: number): number => Math.round(value * 1000) / 1000;

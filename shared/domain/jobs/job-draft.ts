@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { hasPermission } from '../authz/policy';
+import type { Principal } from '../authz/principal';
+import { LEVELS } from '../authz/permissions';
+import type { HardwareCatalog } from '../catalog/hardware-catalog.port';
+import { estimateCostUsd, type HardwareType } from '../catalog/hardware.schema';
+import { AppError, forbidden } from '../errors/app-error';
+import type { Clock, IdSource } from '../runtime/runtime.port';
+import type { BackendKind, Job, JobSpec } from './job.schema';
+
+export interface DraftDeps {
+  hardware: HardwareCatalog;
+  clock: Clock;
+  ids: IdSource;
+  /** Backends this deployment offers, in preference order (the first is used when the spec names none). */
+  backends: readonly BackendKind[];
+}
+
+/** Priority class of DESIGN §4.8: the level's priority, raised for `high` and lowered for `low`. */
+export function priorityClassFor(principal: Principal, priority: JobSpec['priority']): number {
+  const base = LEVELS[principal.level];
+  if (priority === 'high') return base + 50;
+  if (priority === 'low') return Math.max(0, base - 5);
+  return base;
+}
+
+/** Secret names a job may reference: the org's own namespace in Secrets Manager. */
+export const secretNamespace = (orgId: string): string => `quartermaster/${orgId}/`;
+
+/**
+ * A `secretRef` is resolved by the cluster's execution role, which can read every org's secrets: the org
+ * boundary is enforced here, before anything is stored or launched.
+ */
+function assertOwnSecrets(spec: JobSpec, orgId: string): void {
+  const prefix = secretNamespace(orgId);
+  spec.env.forEach((entry, index) => {
+    if ('secretRef' in entry && (!entry.secretRef.startsWith(prefix) || entry.secretRef.includes('..'))) {
+      throw new AppError('validation_failed', 'Secret references must name a secret of your organization', {
+        fields: [{ field: `body.env.${index}.secretRef`, message: `must start with "${prefix}"` }],
+      });
+    }
+  });
+}
+
+/** Stable fingerprint of a spec: a repeated Idempotency-Key must come with the same spec. */
+export function specFingerprint(spec: JobSpec): string {
+  return createHash('sha256').update(JSON.stringify(canonical(spec))).digest('hex');
+}
+
+/** Same value with object keys sorted at every depth, so key order never changes the fingerprint. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, inner]) => [key, canonical(inner)]),
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks what the caller may ask for and prices it: the job as it would be stored, `queued`, before any
+ * write. Submission and the explain endpoint share it, so a dry run refuses exactly what a submit would.
+ */
+export async function draftJob(
+  principal: Principal,
+  spec: JobSpec,
+  deps: DraftDeps,
+  idempotencyKey?: string,
+): Promise<{ job: Job; hardware: HardwareType }> {
+  if (spec.priority === 'high' && !hasPermission(principal, 'job.priority.high')) {
+    throw forbidden('Priority "high" needs the job.priority.high permission', { field: 'body.priority' });
+  }
+  const backend = spec.backend ?? deps.backends[0];
+  if (!backend || !deps.backends.includes(backend)) {
+    throw new AppError('unprocessable', `Backend "${spec.backend}" is not offered by this deployment`, {
+      fields: [{ field: 'body.backend', message: `one of: ${deps.backends.join(', ')}` }],
+    });
+  }
+  const teamId = spec.teamId ?? principal.teamIds[0];
+  if (spec.teamId && !principal.teamIds.includes(spec.teamId)) {
+    throw forbidden('You can only charge a team you belong to', { field: 'body.teamId' });
+  }
+  assertOwnSecrets(spec, principal.orgId);
+  const hardware = await deps.hardware.get(spec.hardwareType);
+  if (!hardware || !hardware.enabled) {
+    throw new AppError('unprocessable', `Unknown hardware type "${spec.hardwareType}"`, {
+      fields: [{ field: 'body.hardwareType', message: 'not in the hardware catalog' }],
+    });
+  }
+
+  const now = deps.clock.now().toISOString();
+  const job: Job = {
+    schemaVersion: 1,
+    id: deps.ids.next(),
+    orgId: principal.orgId,
+    ownerId: principal.userId,
+    ownerLevel: principal.level,
+    ...(teamId ? { teamId } : {}),
+    spec,
+    backend,
+    state: 'queued',
+    waiting: { code: 'queue_position', message: 'Queued; the scheduler will place it shortly' },
+    priorityClass: priorityClassFor(principal, spec.priority),
+    estimatedCostUsd: estimateCostUsd(hardware, spec.maxRuntimeMinutes),
+    gpuCount: hardware.gpuCount,
+    createdAt: now,
+    updatedAt: now,
+    history: [
+      { state: 'submitted', at: now },
+      { state: 'queued', at: now },
+    ],
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+    ...(hasPermission(principal, 'job.bypass.queue') ? { bypassQueue: true } : {}),
+    holds: [],
+    version: 1,
+  };
+  return { job, hardware };
+}
