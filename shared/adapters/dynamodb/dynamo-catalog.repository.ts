@@ -1,5 +1,5 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { HardwareCatalog } from '../../domain/catalog/hardware-catalog.port';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HardwareCatalogAdmin } from '../../domain/catalog/hardware-catalog.port';
 import { hardwareTypeSchema, type HardwareType } from '../../domain/catalog/hardware.schema';
 import { keys, withoutKeys } from './keys';
 
@@ -7,7 +7,7 @@ import { keys, withoutKeys } from './keys';
  * Hardware catalog in the table, with a short in-memory cache: the catalog changes rarely and the submit
  * path must not pay a round trip for it on a warm function (DESIGN §6).
  */
-export class DynamoHardwareCatalog implements HardwareCatalog {
+export class DynamoHardwareCatalog implements HardwareCatalogAdmin {
   private readonly cache = new Map<string, { value: HardwareType | undefined; until: number }>();
 
   constructor(
@@ -23,6 +23,25 @@ export class DynamoHardwareCatalog implements HardwareCatalog {
     const value = result.Item ? hardwareTypeSchema.parse(withoutKeys(result.Item)) : undefined;
     this.cache.set(id, { value, until: Date.now() + this.ttlMs });
     return value;
+  }
+
+  /** The whole catalog is one partition: one Query (paged), never a Scan. */
+  async list(): Promise<HardwareType[]> {
+    const items: HardwareType[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': keys.hardwarePartition() },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of result.Items ?? []) items.push(hardwareTypeSchema.parse(withoutKeys(item)));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 
   async put(hardware: HardwareType): Promise<void> {

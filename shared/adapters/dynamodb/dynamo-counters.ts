@@ -76,7 +76,7 @@ export async function readCounterValues(doc: DynamoDBDocumentClient, tableName: 
       new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch.map((c) => keys.counter(c)), ConsistentRead: true } } }),
     );
     for (const item of result.Responses?.[tableName] ?? []) {
-      const counter = byKey.get(JSON.stringify({ pk: item.pk, sk: item.sk }));
+      const counter = byKey.get(JSON.stringify({ pk: String(item.pk), sk: String(item.sk) }));
       if (counter) values[counter] = round(Number(item.value ?? 0));
     }
   }

@@ -4,3 +4,9 @@ export interface HardwareCatalog {
   /** The hardware type, or undefined when unknown. Implementations may cache briefly. */
   get(id: string): Promise<HardwareType | undefined>;
 }
+
+/** Administration of the catalog (holders of `admin.config`). */
+export interface HardwareCatalogAdmin extends HardwareCatalog {
+  list(): Promise<HardwareType[]>;
+  put(hardware: HardwareType): Promise<void>;
+}

@@ -20,5 +20,7 @@ export type HardwareType = z.infer<typeof hardwareTypeSchema>;
 
 /** Cost estimate of DESIGN §4.5: max runtime × hourly price, rounded to cents. */
 export function estimateCostUsd(hardware: Pick<HardwareType, 'pricePerHourUsd'>, maxRuntimeMinutes: number): number {
-  return Math.round(((hardware.pricePerHourUsd * maxRuntimeMinutes) / 60) * 100) / 100;
+  // Via a fixed-point string first: 1.005 × 100 is 100.49999… in binary floating point, yet is half a cent.
+  const cents = Number(((hardware.pricePerHourUsd * maxRuntimeMinutes * 100) / 60).toFixed(6));
+  return Math.round(cents) / 100;
 }

@@ -18,7 +18,9 @@ export interface DraftDeps {
 
 /** Priority class of DESIGN §4.8: the level's priority, raised for `high` and lowered for `low`. */
 export function priorityClassFor(principal: Principal, priority: JobSpec['priority']): number {
-  const base = LEVELS[principal.level];
+  // Custom levels carry their own priority; the built-in ones are in LEVELS.
+  const custom = (principal as { levelPriority?: number }).levelPriority;
+  const base = custom ?? (LEVELS as Readonly<Record<string, number>>)[principal.level] ?? LEVELS.viewer;
   if (priority === 'high') return base + 50;
   if (priority === 'low') return Math.max(0, base - 5);
   return base;

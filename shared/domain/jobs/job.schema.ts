@@ -41,7 +41,13 @@ const slug = z
 
 /** Env values are plain configuration; secrets go by reference (`secretRef`), never by value. */
 const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name');
-const SECRET_LOOKING = /(secret|password|passwd|token|api[_-]?key|private[_-]?key|credential)/i;
+/**
+ * Names whose underscore-separated words say "secret": HF_TOKEN, DB_PASSWORD, AWS_SECRET_ACCESS_KEY,
+ * OPENAI_API_KEY, GITHUB_PAT. Whole words only, so ML settings such as MAX_NEW_TOKENS or
+ * TOKENIZERS_PARALLELISM stay plain configuration.
+ */
+const SECRET_LOOKING =
+  /(^|_)(SECRET|PASSWORD|PASSWD|PWD|TOKEN|CREDENTIALS?|PAT|AUTH)(_|$)|(^|_)(API|PRIVATE|ACCESS|SESSION|SECRET|SIGNING)_?KEY(_|$)/i;
 
 export const jobEnvEntrySchema = z.union([
   z.object({ name: envVarName, value: z.string().max(4096) }).strict(),
@@ -72,7 +78,8 @@ export const jobSpecSchema = z
       .default([])
       .superRefine((entries, ctx) => {
         entries.forEach((entry, index) => {
-          if ('value' in entry && SECRET_LOOKING.test(entry.name)) {
+          // camelCase counts as separate words too: ClientSecret → Client_Secret.
+          if ('value' in entry && SECRET_LOOKING.test(entry.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))) {
             ctx.addIssue({
               code: 'custom',
               path: [index, 'value'],

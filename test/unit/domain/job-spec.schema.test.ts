@@ -89,11 +89,16 @@ describe('job spec: no secrets in plain env (DESIGN §4.5, §4.11)', () => {
     }
   });
 
-  // Known false positive (reported): the name heuristic matches `token` inside ordinary ML settings, so
-  // Hugging Face's TOKENIZERS_PARALLELISM and generation limits cannot be passed at all. Flip to `it` once fixed.
-  it.fails('accepts ML settings whose names merely contain "token"', () => {
+  // The heuristic matches whole words: Hugging Face's TOKENIZERS_PARALLELISM and generation limits stay plain.
+  it('accepts ML settings whose names merely contain "token"', () => {
     for (const name of ['TOKENIZERS_PARALLELISM', 'MAX_NEW_TOKENS', 'MAX_TOKENS']) {
       expect(accepts(valid({ env: [{ name, value: 'false' }] })), name).toBe(true);
+    }
+  });
+
+  it('flags secret-looking names by whole words', () => {
+    for (const name of ['ACCESS_KEY', 'SESSION_KEY', 'AUTH_HEADER', 'GITHUB_PAT', 'AWS_SECRET_ACCESS_KEY', 'OPENAI_API_KEY', 'hf_token']) {
+      expect(accepts(valid({ env: [{ name, value: 'x' }] })), name).toBe(false);
     }
   });
 

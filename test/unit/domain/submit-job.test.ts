@@ -139,9 +139,8 @@ describe('estimateCostUsd (max runtime × hourly price, in cents)', () => {
     );
   });
 
-  // Known bug (reported): `Math.round(x * 100) / 100` on binary floats rounds some exact half cents down,
-  // e.g. 1.005 × 100 = 100.49999…. Flip to `it` once fixed.
-  it.fails('rounds exact half cents up', () => {
+  // Binary floats put 1.005 × 100 at 100.49999…: the estimate must still round the half cent up.
+  it('rounds exact half cents up', () => {
     expect(estimateCostUsd({ pricePerHourUsd: 1.005 }, 60)).toBe(1.01);
     expect(estimateCostUsd({ pricePerHourUsd: 0.015 }, 60)).toBe(0.02);
   });

@@ -1,0 +1,108 @@
+import type { Principal } from '../authz/principal';
+import { AppError } from '../errors/app-error';
+import { neverFits } from '../quotas/admission-plan';
+import { GLOBAL_CONCURRENCY, userConcurrency } from '../quotas/counters';
+import { describeQuota } from '../quotas/quota.schema';
+import { prepareAdmission, type AdmissionDeps } from './admission.service';
+import { draftJob, type DraftDeps } from './job-draft';
+import type { JobSpec } from './job.schema';
+
+export interface ExplainedLimit {
+  counter: string;
+  name: string;
+  action: 'block' | 'warn' | 'notify';
+  limit: number;
+  used: number;
+  /** Usage with this job admitted. */
+  after: number;
+  fits: boolean;
+  quotaId?: string;
+}
+
+export interface Explanation {
+  verdict: 'admit' | 'queue' | 'deny';
+  reasons: string[];
+  estimate?: { costUsd: number; gpuHours: number; hardwareType: string; pricePerHourUsd: number; gpuCount: number };
+  limits: ExplainedLimit[];
+  approval: { required: boolean; rule?: string; note: string };
+  queue: { jobsWaiting: boolean };
+}
+
+const round = (value: number): number => Math.round(value * 1e6) / 1e6;
+
+/**
+ * `POST /v1/jobs/explain`: the dry run of a submission (DESIGN §4.5/§4.6). Same checks as submit (it shares
+ * `draftJob` and `prepareAdmission`), every limit that applies with its headroom, and the verdict — nothing
+ * is written and no event is sent.
+ */
+export async function explainJob(principal: Principal, spec: JobSpec, deps: DraftDeps & AdmissionDeps): Promise<Explanation> {
+  const approval = { required: false, note: 'No approval rules apply: approval flows are not configured in this deployment yet' };
+  let drafted: Awaited<ReturnType<typeof draftJob>>;
+  try {
+    drafted = await draftJob(principal, spec, deps);
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'forbidden' || error.code === 'unprocessable' || error.code === 'validation_failed')) {
+      return { verdict: 'deny', reasons: [error.message], limits: [], approval, queue: { jobsWaiting: false } };
+    }
+    throw error;
+  }
+  const { job, hardware } = drafted;
+  const at = deps.clock.now();
+  const [prepared, jobsWaiting] = await Promise.all([prepareAdmission(job, deps, at), deps.jobs.hasQueued()]);
+  const used = await deps.jobs.readCounters(prepared.plan.effects.map((e) => e.counter));
+
+  const limits: ExplainedLimit[] = [];
+  for (const effect of prepared.plan.effects) {
+    if (effect.limit === undefined) continue;
+    const quota = prepared.plan.applied.find((a) => a.counter === effect.counter && a.quota.action === 'block' && a.quota.limit === effect.limit);
+    const name = quota
+      ? describeQuota(quota.quota)
+      : effect.counter === GLOBAL_CONCURRENCY
+        ? `max_concurrent ≤ ${effect.limit} (global)`
+        : effect.counter === userConcurrency(job.ownerId)
+          ? `user_max_concurrent ≤ ${effect.limit}`
+          : effect.counter;
+    const now = used[effect.counter] ?? 0;
+    const after = round(now + effect.amount);
+    limits.push({ counter: effect.counter, name, action: 'block', limit: effect.limit, used: now, after, fits: after <= effect.limit, ...(quota ? { quotaId: quota.quota.id } : {}) });
+  }
+  for (const signal of prepared.signals) {
+    const { quota } = signal.applied;
+    const now = round(signal.usage - signal.applied.amount);
+    limits.push({ counter: signal.applied.counter, name: describeQuota(quota), action: quota.action, limit: quota.limit, used: now, after: signal.usage, fits: signal.usage <= quota.limit, quotaId: quota.id });
+  }
+
+  const reasons: string[] = [];
+  let verdict: Explanation['verdict'] = 'admit';
+  const impossible = neverFits(prepared.plan.applied);
+  if (impossible) {
+    verdict = 'deny';
+    reasons.push(`Can never fit ${describeQuota(impossible.quota)}: needs ${impossible.amount}`);
+  } else {
+    const full = limits.filter((l) => l.action === 'block' && !l.fits);
+    if (full.length > 0) {
+      verdict = 'queue';
+      reasons.push(...full.map((l) => `Would wait: ${l.name} has ${round(l.limit - l.used)} left, the job needs ${round(l.after - l.used)}`));
+    } else if (jobsWaiting && !job.bypassQueue) {
+      verdict = 'queue';
+      reasons.push('Other jobs are waiting: it would be queued and admitted in order');
+    } else {
+      reasons.push('Every limit has room: it would be admitted at once');
+    }
+    reasons.push(...prepared.warnings);
+  }
+  return {
+    verdict,
+    reasons,
+    estimate: {
+      costUsd: job.estimatedCostUsd,
+      gpuHours: round(job.gpuCount * (job.spec.maxRuntimeMinutes / 60)),
+      hardwareType: hardware.id,
+      pricePerHourUsd: hardware.pricePerHourUsd,
+      gpuCount: hardware.gpuCount,
+    },
+    limits,
+    approval,
+    queue: { jobsWaiting },
+  };
+}

@@ -1,0 +1,96 @@
+import { hasPermission } from '../authz/policy';
+import type { Principal } from '../authz/principal';
+import { AppError, notFound } from '../errors/app-error';
+import type { JobRepository } from '../jobs/job-repository.port';
+import type { QuotaSource } from './quota-repository.port';
+import { backendScopeId, usageCounter } from './counters';
+import { periodEnd, periodKey } from './period';
+
+/** One day's settled usage of a scope: GPU-hours, dollars and ended jobs (by the day they ended, UTC). */
+export interface DailyUsage {
+  day: string;
+  gpuHours: number;
+  costUsd: number;
+  jobs: number;
+}
+
+export interface UsageRepository {
+  daily(scopeType: 'org' | 'team' | 'user', scopeId: string, from: string, to: string): Promise<DailyUsage[]>;
+}
+
+export interface UsageQuery {
+  scopeType: 'org' | 'team' | 'user';
+  scopeId?: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Who may read whose usage: anyone their own; a lead their teams' (and members'), via `job.view.all`; an
+ * admin their org's, via `org.view` + `job.view.all`; only a platform admin another org's. Anything else
+ * is "not found", like other tenants' objects.
+ */
+function assertMayRead(principal: Principal, query: Required<UsageQuery>): void {
+  if (principal.platformAdmin) return;
+  if (query.scopeType === 'user' && query.scopeId === principal.userId) return;
+  const admin = principal.level === 'admin' && hasPermission(principal, 'job.view.all');
+  if (query.scopeType === 'org' && query.scopeId === principal.orgId && admin && hasPermission(principal, 'org.view')) return;
+  if (query.scopeType === 'team' && hasPermission(principal, 'job.view.all') && (admin || principal.teamIds.includes(query.scopeId))) return;
+  if (query.scopeType === 'user' && admin) return; // users of the caller's org: ids are org-scoped by the directory
+  throw notFound('Usage scope');
+}
+
+export async function usageReport(principal: Principal, query: UsageQuery, deps: { usage: UsageRepository }) {
+  const scopeId = query.scopeId ?? (query.scopeType === 'org' ? principal.orgId : query.scopeType === 'user' ? principal.userId : principal.teamIds[0]);
+  if (!scopeId) throw new AppError('validation_failed', 'Name the team', { fields: [{ field: 'query.scopeId', message: 'required for team usage' }] });
+  if (query.from > query.to) throw new AppError('validation_failed', 'from is after to', { fields: [{ field: 'query.from', message: 'must not be after `to`' }] });
+  if ((Date.parse(query.to) - Date.parse(query.from)) / 86_400_000 > 366) {
+    throw new AppError('validation_failed', 'At most one year per request', { fields: [{ field: 'query.to', message: 'at most 366 days after `from`' }] });
+  }
+  const resolved = { ...query, scopeId };
+  assertMayRead(principal, resolved);
+  const days = await deps.usage.daily(query.scopeType, scopeId, query.from, query.to);
+  const total = days.reduce(
+    (sum, d) => ({ gpuHours: sum.gpuHours + d.gpuHours, costUsd: sum.costUsd + d.costUsd, jobs: sum.jobs + d.jobs }),
+    { gpuHours: 0, costUsd: 0, jobs: 0 },
+  );
+  return {
+    scopeType: query.scopeType,
+    scopeId,
+    from: query.from,
+    to: query.to,
+    total: { gpuHours: round(total.gpuHours), costUsd: round(total.costUsd), jobs: total.jobs },
+    days,
+  };
+}
+
+/**
+ * The per-backend cost limits of the caller's org with what this period has used (reserved by running
+ * jobs plus settled), and a status: `ok`, `warning` (≥ 80 %), `exceeded`.
+ */
+export async function costLimitStatus(principal: Principal, deps: { quotas: QuotaSource; jobs: JobRepository; clock: { now(): Date } }) {
+  const at = deps.clock.now();
+  const limits = (await deps.quotas.forOrg(principal.orgId)).filter((q) => q.scopeType === 'backend');
+  const counters = limits.map((q) =>
+    usageCounter(q.metric, { type: 'backend', id: backendScopeId(principal.orgId, q.scopeId) }, { period: q.period ?? 'month', key: periodKey(q.period ?? 'month', at) }),
+  );
+  const values = await deps.jobs.readCounters(counters);
+  return limits.map((quota, index) => {
+    const used = values[counters[index] ?? ''] ?? 0;
+    const ratio = quota.limit > 0 ? used / quota.limit : 0;
+    return {
+      quotaId: quota.id,
+      backend: quota.scopeId,
+      metric: quota.metric,
+      period: quota.period ?? 'month',
+      action: quota.action,
+      limit: quota.limit,
+      used: round(used),
+      percent: Math.round(ratio * 1000) / 10,
+      status: ratio > 1 ? 'exceeded' : ratio >= 0.8 ? 'warning' : 'ok',
+      resetsAt: periodEnd(quota.period ?? 'month', at).toISOString(),
+    };
+  });
+}
+
+const round = (value: number): number => Math.round(value * 1e4) / 1e4;

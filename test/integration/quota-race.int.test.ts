@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
+import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
+import { DEMO_HARDWARE } from '../../scripts/local/seed';
+import type { DispatchMessage } from '../../shared/domain/jobs/dispatch-message.schema';
+import { endJob } from '../../shared/domain/jobs/job-ending';
+import type { Job } from '../../shared/domain/jobs/job.schema';
+import { runSchedulerPass } from '../../shared/domain/jobs/scheduler.service';
+import { submitJob } from '../../shared/domain/jobs/submit-job.service';
+import { createTestTable } from '../support/integration-env';
+import { researcher, spec, testRuntime } from '../support/job-fixtures';
+import { quota } from '../support/quota-fixtures';
+
+/**
+ * DESIGN §6 "quota race": many concurrent submissions against room for Q, across user, team and org
+ * ceilings, against DynamoDB Local's real transactions. Room: team-a 25 + team-b 12 = 37 (each of the 20
+ * users may run 3, so the team ceilings bind), under an org ceiling of 100.
+ */
+describe('quota race: 200 parallel submissions against room for 37 (DynamoDB Local)', () => {
+  it('admits exactly 37, keeps every counter equal to the live holds, and returns them to zero on duplicated ends', async () => {
+    const table = await createTestTable();
+    const jobs = new DynamoJobRepository(table.doc, table.tableName);
+    const hardware = new DynamoHardwareCatalog(table.doc, table.tableName);
+    for (const hw of DEMO_HARDWARE) await hardware.put(hw);
+    const quotas = new DynamoQuotaRepository(table.doc, table.tableName, 60_000);
+    for (const q of [
+      quota({ metric: 'concurrent_jobs', scopeType: 'org', limit: 100 }),
+      quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'team-a', limit: 25 }),
+      quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'team-b', limit: 12 }),
+      quota({ metric: 'concurrent_jobs', scopeType: 'level', scopeId: 'researcher', limit: 3 }),
+      quota({ metric: 'concurrent_gpus', scopeType: 'org', limit: 1000 }),
+    ]) {
+      await quotas.put(q);
+    }
+    const runtime = testRuntime();
+    const sent: DispatchMessage[] = [];
+    const deps = {
+      jobs,
+      hardware,
+      quotas,
+      limits: { current: async () => ({ maxConcurrent: 1000, userMaxConcurrent: 1000 }) },
+      events: runtime.events,
+      clock: runtime.clock,
+      ids: runtime.ids,
+      dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
+      backends: ['local'] as const,
+      retentionDays: 90,
+    };
+    const users = Array.from({ length: 20 }, (_, i) => researcher(`racer-${i}`, { teamIds: [i < 10 ? 'team-a' : 'team-b'] }));
+    const submissions = users.flatMap((principal) => Array.from({ length: 10 }, () => ({ principal, spec: spec() })));
+
+    const results = await Promise.all(submissions.map((command) => submitJob(command, deps)));
+    await Promise.all([runSchedulerPass(deps), runSchedulerPass(deps), runSchedulerPass(deps)]);
+
+    const stored = await Promise.all(results.map(async ({ job }) => (await jobs.get(job.id)) as Job));
+    const admitted = stored.filter((job) => job.state === 'admitted');
+    expect(admitted).toHaveLength(37);
+    expect(stored.filter((job) => job.state === 'queued')).toHaveLength(163);
+    expect(admitted.filter((job) => job.teamId === 'team-a')).toHaveLength(25);
+    expect(admitted.filter((job) => job.teamId === 'team-b')).toHaveLength(12);
+    const perUser = new Map<string, number>();
+    for (const job of admitted) perUser.set(job.ownerId, (perUser.get(job.ownerId) ?? 0) + 1);
+    expect(Math.max(...perUser.values())).toBeLessThanOrEqual(3);
+    expect(new Set(sent.filter((m) => m.action === 'launch').map((m) => m.jobId)).size).toBe(37);
+
+    // Every counter equals the sum of what the live (admitted) jobs hold.
+    const held = new Map<string, number>();
+    for (const job of admitted) for (const hold of job.holds) held.set(hold.counter, (held.get(hold.counter) ?? 0) + hold.amount);
+    const counters = await jobs.readCounters([...held.keys()]);
+    expect(counters).toEqual(Object.fromEntries(held));
+    expect(counters['concurrent_jobs:team:team-a']).toBe(25);
+    expect(counters['concurrent_jobs:org:acme']).toBe(37);
+
+    // The waiting jobs say which quota holds them back.
+    const waiting = stored.filter((job) => job.state === 'queued').map((job) => job.waiting?.code);
+    expect(new Set(waiting)).toEqual(new Set(['quota_full']));
+
+    // End every admitted job twice, concurrently (a duplicated end event): counters return to zero.
+    const fresh = await Promise.all(admitted.map(async (job) => (await jobs.get(job.id)) as Job));
+    const ends = await Promise.all(fresh.flatMap((job) => [endJob(job, 'cancelled', {}, deps), endJob(job, 'cancelled', {}, deps)]));
+    expect(ends.filter(Boolean)).toHaveLength(37);
+    const after = await jobs.readCounters([...held.keys()]);
+    expect(Object.values(after).every((value) => value === 0)).toBe(true);
+  });
+});
