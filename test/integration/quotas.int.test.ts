@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
+import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
+import { DynamoUsageRepository } from '../../shared/adapters/dynamodb/dynamo-usage.repository';
+import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
+import { ulidSource } from '../../shared/adapters/runtime/system-runtime';
+import { DEMO_HARDWARE } from '../../scripts/local/seed';
+import type { DispatchMessage } from '../../shared/domain/jobs/dispatch-message.schema';
+import { explainJob } from '../../shared/domain/jobs/explain-job.service';
+import { endJob } from '../../shared/domain/jobs/job-ending';
+import { transition } from '../../shared/domain/jobs/job-lifecycle';
+import type { Job } from '../../shared/domain/jobs/job.schema';
+import { runSchedulerPass } from '../../shared/domain/jobs/scheduler.service';
+import { submitJob } from '../../shared/domain/jobs/submit-job.service';
+import { myLimits } from '../../shared/domain/quotas/limits-view.service';
+import { createQuota, updateQuota } from '../../shared/domain/quotas/quota.service';
+import type { Quota } from '../../shared/domain/quotas/quota.schema';
+import { costLimitStatus, usageReport } from '../../shared/domain/quotas/usage.service';
+import { createTestTable } from '../support/integration-env';
+import { manualClock, researcher, spec } from '../support/job-fixtures';
+import { quota } from '../support/quota-fixtures';
+
+const admin = researcher('boss', { level: 'admin' });
+
+async function setup(quotaList: Quota[] = [], start = '2026-11-22T10:00:00.000Z') {
+  const table = await createTestTable();
+  const jobs = new DynamoJobRepository(table.doc, table.tableName);
+  const hardware = new DynamoHardwareCatalog(table.doc, table.tableName);
+  for (const hw of DEMO_HARDWARE) await hardware.put(hw);
+  const quotas = new DynamoQuotaRepository(table.doc, table.tableName, 0);
+  for (const q of quotaList) await quotas.put(q);
+  const clock = manualClock(start);
+  const events = new InProcessEventBus();
+  const sent: DispatchMessage[] = [];
+  const deps = {
+    jobs,
+    hardware,
+    quotas,
+    limits: { current: async () => ({ maxConcurrent: 100, userMaxConcurrent: 50 }) },
+    events,
+    clock,
+    ids: ulidSource(),
+    dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
+    backends: ['local'] as const,
+    retentionDays: 90,
+    usage: new DynamoUsageRepository(table.doc, table.tableName),
+  };
+  /** Moves an admitted job to running "now", as the dispatcher would. */
+  const start_ = async (job: Job): Promise<Job> => {
+    const at = clock.now().toISOString();
+    const starting = transition((await jobs.get(job.id))!, 'starting', at);
+    await jobs.save(starting, 'admitted');
+    const running = transition(starting, 'running', at, { startedAt: at, runRef: `local:${job.id}` });
+    await jobs.save(running, 'starting');
+    return running;
+  };
+  return { table, jobs, quotas, clock, events, sent, deps, start: start_ };
+}
+
+describe('quota ceilings (DESIGN §4.6)', () => {
+  it('refuses a team quota above the org ceiling with 400 on body.limit, and lowering the org ceiling rewrites nothing', async () => {
+    const env = await setup();
+    const org = await createQuota(admin, { metric: 'concurrent_gpus', scopeType: 'org', limit: 16 }, env.deps);
+    await expect(createQuota(admin, { metric: 'concurrent_gpus', scopeType: 'team', scopeId: 'vision', limit: 32 }, env.deps)).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: { fields: [{ field: 'body.limit' }] },
+    });
+    const team = await createQuota(admin, { metric: 'concurrent_gpus', scopeType: 'team', scopeId: 'vision', limit: 8 }, env.deps);
+    await updateQuota(admin, org.id, { limit: 4 }, env.deps);
+    expect((await env.quotas.get('acme', team.id))?.limit).toBe(8);
+    await expect(createQuota(researcher(), { metric: 'concurrent_gpus', scopeType: 'org', limit: 1 }, env.deps)).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('shows each applicable limit and the effective headroom: org 100, team 20, user 50 → 20', async () => {
+    const env = await setup([
+      quota({ metric: 'concurrent_jobs', scopeType: 'org', limit: 100 }),
+      quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'vision', limit: 20 }),
+      quota({ metric: 'concurrent_jobs', scopeType: 'user', scopeId: 'rae', limit: 50 }),
+      quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'other-team', limit: 1 }),
+    ]);
+    await submitJob({ principal: researcher(), spec: spec() }, env.deps);
+    const view = await myLimits(researcher(), env.deps);
+    const effective = view.effective.find((e) => e.metric === 'concurrent_jobs');
+    expect(effective?.headroom).toBe(19);
+    expect(effective?.boundBy).toContain('team vision');
+    expect(view.limits.filter((l) => l.source === 'quota').map((l) => l.limit).sort((a, b) => a - b)).toEqual([20, 50, 100]);
+  });
+
+  it('holds a job back with the quota named, refuses one that could never fit, and writes nothing for it', async () => {
+    const gpuCeiling = quota({ metric: 'concurrent_gpus', scopeType: 'org', limit: 1 });
+    const env = await setup([gpuCeiling]);
+    const first = await submitJob({ principal: researcher(), spec: spec() }, env.deps);
+    const second = await submitJob({ principal: researcher(), spec: spec() }, env.deps);
+    expect(first.job.state).toBe('admitted');
+    expect(second.job.state).toBe('queued');
+    expect(second.job.waiting).toMatchObject({ code: 'quota_full', quotaId: gpuCeiling.id });
+    expect(second.job.waiting?.message).toContain('concurrent_gpus');
+
+    await expect(submitJob({ principal: researcher('big'), spec: spec({ hardwareType: 'gpu-a100-8x' }) }, env.deps)).rejects.toMatchObject({
+      code: 'unprocessable',
+    });
+    expect((await env.jobs.listByOwner('big', { limit: 5 })).items).toHaveLength(0);
+
+    // Room frees up: the scheduler admits the waiting job.
+    const running = await env.start(first.job);
+    await endJob(running, 'succeeded', { exitCode: 0 }, env.deps);
+    const pass = await runSchedulerPass(env.deps);
+    expect(pass.admitted).toEqual([second.job.id]);
+  });
+});
+
+describe('budgets: reserve at admission, settle at the end (DESIGN §4.6)', () => {
+  const budgets = () => [
+    quota({ metric: 'gpu_hours', period: 'day', scopeType: 'team', scopeId: 'vision', limit: 10 }),
+    quota({ metric: 'cost_usd', period: 'month', scopeType: 'org', limit: 500 }),
+  ];
+
+  it('reserves max runtime × rate, settles to the actual runtime, and records the day’s usage', async () => {
+    const env = await setup(budgets());
+    const { job } = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
+    const gpuCounter = 'gpu_hours:day:2026-11-22:team:vision';
+    const costCounter = 'cost_usd:month:2026-11:org:acme';
+    expect(await env.jobs.readCounters([gpuCounter, costCounter])).toEqual({ [gpuCounter]: 1, [costCounter]: 1.01 });
+
+    const running = await env.start(job);
+    env.clock.advance(30 * 60_000);
+    const ended = await endJob(running, 'succeeded', { exitCode: 0 }, env.deps);
+    expect(ended?.state).toBe('succeeded');
+    const settled = await env.jobs.readCounters([gpuCounter, costCounter]);
+    expect(settled[gpuCounter]).toBeCloseTo(0.5, 6);
+    expect(settled[costCounter]).toBeCloseTo(0.505, 6);
+    // A second end (duplicated event) settles nothing more.
+    expect(await endJob(running, 'succeeded', { exitCode: 0 }, env.deps)).toBeUndefined();
+    expect((await env.jobs.readCounters([gpuCounter]))[gpuCounter]).toBeCloseTo(0.5, 6);
+
+    const teamQuery = { scopeType: 'team' as const, scopeId: 'vision', from: '2026-11-01', to: '2026-11-30' };
+    await expect(usageReport(researcher(), teamQuery, env.deps)).rejects.toMatchObject({ code: 'not_found' });
+    expect((await usageReport(researcher(), { scopeType: 'user', from: '2026-11-22', to: '2026-11-22' }, env.deps)).total.jobs).toBe(1);
+    const usage = await usageReport(researcher('lin', { level: 'lead' }), teamQuery, env.deps);
+    expect(usage.total.jobs).toBe(1);
+    expect(usage.total.gpuHours).toBeCloseTo(0.5, 4);
+    expect(usage.days.map((d) => d.day)).toEqual(['2026-11-22']);
+  });
+
+  it('releases the whole reservation when a job is cancelled before it runs', async () => {
+    const env = await setup(budgets());
+    const { job } = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 120 }) }, env.deps);
+    await endJob((await env.jobs.get(job.id))!, 'cancelled', {}, env.deps);
+    const counters = await env.jobs.readCounters(['gpu_hours:day:2026-11-22:team:vision', 'cost_usd:month:2026-11:org:acme', 'concurrent_jobs:org:acme']);
+    expect(Object.values(counters)).toEqual([0, 0, 0]);
+  });
+
+  it('rolls over with the period: a full day budget does not hold back the next day', async () => {
+    const env = await setup([quota({ metric: 'gpu_hours', period: 'day', scopeType: 'user', scopeId: 'rae', limit: 1 })], '2026-11-22T23:00:00.000Z');
+    const first = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
+    const blocked = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
+    expect(first.job.state).toBe('admitted');
+    expect(blocked.job.waiting?.code).toBe('quota_full');
+    env.clock.advance(90 * 60_000); // 00:30 the next day
+    const pass = await runSchedulerPass(env.deps);
+    expect(pass.admitted).toEqual([blocked.job.id]);
+    const admitted = await env.jobs.get(blocked.job.id);
+    expect(admitted?.holds.find((h) => h.kind === 'budget')?.counter).toBe('gpu_hours:day:2026-11-23:user:rae');
+  });
+});
+
+describe('warn and notify quotas (DESIGN §4.6)', () => {
+  it('lets the job through with a warning in the response and quota/cost events on the bus', async () => {
+    const env = await setup([
+      quota({ metric: 'concurrent_jobs', scopeType: 'user', scopeId: 'rae', limit: 1, action: 'warn' }),
+      quota({ metric: 'cost_usd', period: 'month', scopeType: 'org', limit: 1.2, action: 'notify' }),
+    ]);
+    const first = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
+    expect(first.warnings).toEqual([]);
+    expect(env.events.published.map((e) => e.type)).toContain('cost.warning'); // 1.01 of 1.20 ≥ 80 %
+    const second = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
+    expect(second.job.state).toBe('admitted');
+    expect(second.warnings[0]).toContain('concurrent_jobs');
+    expect(second.job.quotaWarnings).toEqual(second.warnings);
+    const types = env.events.published.map((e) => e.type);
+    expect(types).toContain('quota.exceeded');
+    expect(types).toContain('cost.exceeded');
+    const exceeded = env.events.published.find((e) => e.type === 'quota.exceeded');
+    expect(exceeded?.data).toMatchObject({ metric: 'concurrent_jobs', limit: 1, usage: 2, jobId: second.job.id });
+  });
+});
+
+describe('explain: a dry run of submission', () => {
+  it('gives the estimate, each limit with headroom, the verdict, and writes nothing', async () => {
+    const env = await setup([quota({ metric: 'concurrent_gpus', scopeType: 'team', scopeId: 'vision', limit: 1 })]);
+    const before = await explainJob(researcher(), spec({ maxRuntimeMinutes: 90 }), env.deps);
+    expect(before.verdict).toBe('admit');
+    expect(before.estimate).toMatchObject({ costUsd: 1.51, gpuHours: 1.5, gpuCount: 1 });
+    expect(before.limits.find((l) => l.name.includes('concurrent_gpus'))).toMatchObject({ limit: 1, used: 0, after: 1, fits: true });
+    expect((await env.jobs.listByOwner('rae', { limit: 5 })).items).toHaveLength(0);
+    expect(env.events.published).toHaveLength(0);
+
+    await submitJob({ principal: researcher(), spec: spec() }, env.deps);
+    const full = await explainJob(researcher(), spec(), env.deps);
+    expect(full.verdict).toBe('queue');
+    expect(full.reasons[0]).toContain('concurrent_gpus');
+    const denied = await explainJob(researcher(), spec({ hardwareType: 'gpu-a100-8x' }), env.deps);
+    expect(denied.verdict).toBe('deny');
+    const viewer = await explainJob(researcher('v', { level: 'viewer' }), spec({ priority: 'high' }), env.deps);
+    expect(viewer.verdict).toBe('deny');
+  });
+
+  it('reports per-backend cost limits with their status', async () => {
+    const env = await setup([quota({ metric: 'cost_usd', period: 'month', scopeType: 'backend', scopeId: 'local', limit: 1.1 })]);
+    await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
+    const [status] = await costLimitStatus(researcher(), env.deps);
+    expect(status).toMatchObject({ backend: 'local', used: 1.01, limit: 1.1, status: 'warning' });
+  });
+});
