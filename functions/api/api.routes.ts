@@ -1,6 +1,8 @@
 import type { RouteGroup } from '../../shared/http/route';
+import { catalogRoutes } from './catalog/catalog.routes';
 import { healthRoutes } from './health/health.routes';
 import { jobsRoutes } from './jobs/jobs.routes';
+import { quotasRoutes } from './quotas/quotas.routes';
 
 /**
  * Every HTTP route of the API, grouped by the function that serves it. CDK builds one function and its
@@ -9,4 +11,6 @@ import { jobsRoutes } from './jobs/jobs.routes';
 export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
   { name: 'health', entry: 'functions/api/health/health.handler.ts', routes: healthRoutes },
   { name: 'jobs', entry: 'functions/api/jobs/jobs.handler.ts', routes: jobsRoutes },
+  { name: 'catalog', entry: 'functions/api/catalog/catalog.handler.ts', routes: catalogRoutes },
+  { name: 'quotas', entry: 'functions/api/quotas/quotas.handler.ts', routes: quotasRoutes },
 ];

@@ -17,6 +17,8 @@ import type { Construct } from 'constructs';
 import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
 import { healthEnvSchema } from '../../functions/api/health/health.env';
 import { jobsEnvSchema } from '../../functions/api/jobs/jobs.env';
+import { catalogEnvSchema } from '../../functions/api/catalog/catalog.env';
+import { quotasEnvSchema } from '../../functions/api/quotas/quotas.env';
 import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
 import type { RouteGroup } from '../../shared/http/route';
 import { baseFunctionEnv, limitsFunctionEnv } from '../constructs/function-env';
@@ -97,7 +99,25 @@ export class ApiStack extends Stack {
     workflows.dispatchQueue.grantSendMessages(jobs);
     compute.jobLogGroup.grantRead(jobs);
 
-    this.routeFunctions = { health, jobs };
+    const catalog = new QmFunction(this, 'Catalog', {
+      entry: groupNamed('catalog').entry,
+      envSchema: catalogEnvSchema,
+      env: base,
+      description: 'Hardware catalog: list, view, create, disable',
+      logRetention,
+    });
+    data.grantReadWrite(catalog);
+
+    const quotas = new QmFunction(this, 'Quotas', {
+      entry: groupNamed('quotas').entry,
+      envSchema: quotasEnvSchema,
+      env: { ...base, ...limitsFunctionEnv(config) },
+      description: 'Quotas, budgets, concurrency limits, usage and cost-limit status',
+      logRetention,
+    });
+    data.grantReadWrite(quotas);
+
+    this.routeFunctions = { health, jobs, catalog, quotas };
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `quartermaster-${config.stage}`,

@@ -19,6 +19,7 @@ const BENCHES: readonly BenchModule[] = [
   { name: 'coldStart', load: () => import('./cold-start.bench') },
   { name: 'dynamoRoundTrips', load: () => import('./dynamo-round-trips.bench') },
   { name: 'submitToStart', load: () => import('./submit-to-start.bench') },
+  { name: 'admission', load: () => import('./admission.bench') },
 ];
 
 /** Keys of each figure's budget verdict; collected into the top-level `allWithinBudget`. */

@@ -7,6 +7,10 @@ import { createAuthorizer } from '../../functions/authorizer/authorizer.app';
 import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
 import { createHealthHandler } from '../../functions/api/health/health.app';
 import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
+import { createCatalogHandler } from '../../functions/api/catalog/catalog.app';
+import { createQuotasHandler } from '../../functions/api/quotas/quotas.app';
+import { DynamoUsageRepository } from '../../shared/adapters/dynamodb/dynamo-usage.repository';
+import { LoggerAuditLog } from '../../shared/adapters/logging/logger-audit.log';
 import { createDispatcher } from '../../functions/dispatcher/dispatcher.app';
 import { createScheduler } from '../../functions/scheduler/scheduler.app';
 import { DevTokenVerifier } from '../../shared/adapters/dev-auth/dev-token.verifier';
@@ -123,9 +127,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const poller = startSqsPoller(sqs, queues.dispatchQueueUrl, dispatcher, onError('dispatcher'));
     stops.push(() => poller.stop());
 
+    const audit = new LoggerAuditLog({ info: (message: unknown, ...details: unknown[]) => log(String(message), details[0] as Record<string, unknown>) });
     const handlers = {
       health: createHealthHandler({ checkDatabase: dynamoReadinessProbe(doc, LOCAL_TABLE_NAME) }),
       jobs: createJobsHandler({ ...admission, hardware, dispatch, logs: () => backend, backends: ['local'] }),
+      catalog: createCatalogHandler({ catalog: hardware, audit }),
+      quotas: createQuotasHandler({ ...admission, quotas, limits, usage: new DynamoUsageRepository(doc, LOCAL_TABLE_NAME), audit }),
     };
     const server = await startHttpServer({
       host: '127.0.0.1',

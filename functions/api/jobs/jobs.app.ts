@@ -8,6 +8,7 @@ import { getVisibleJob, listOwnJobs, readJobLogs } from '../../../shared/domain/
 import type { JobRepository } from '../../../shared/domain/jobs/job-repository.port';
 import { isTerminal, type BackendKind, type Job } from '../../../shared/domain/jobs/job.schema';
 import { submitJob } from '../../../shared/domain/jobs/submit-job.service';
+import { explainJob } from '../../../shared/domain/jobs/explain-job.service';
 import type { LimitsSource } from '../../../shared/domain/jobs/concurrency';
 import type { QuotaSource } from '../../../shared/domain/quotas/quota-repository.port';
 import type { Clock, IdSource } from '../../../shared/domain/runtime/runtime.port';
@@ -36,6 +37,7 @@ export function createJobsHandler(deps: JobsDeps) {
       const { job, created } = await submitJob({ principal, spec: body, ...(idempotencyKey ? { idempotencyKey } : {}) }, deps);
       return { status: 201, body: toJobView(job), headers: { location: `/v1/jobs/${job.id}`, 'idempotent-replayed': String(!created) } };
     },
+    explainJob: async ({ principal, body }) => ({ status: 200, body: await explainJob(principal, body, deps) }),
     listJobs: async ({ principal, query }) => {
       const page = await listOwnJobs(principal, query, deps.jobs);
       return { status: 200, body: { items: page.items.map(toJobView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };

@@ -9,6 +9,7 @@ import {
   listJobsQuerySchema,
   submitJobBodySchema,
 } from '../../../shared/contracts/jobs.contract';
+import { explanationSchema } from '../../../shared/contracts/explain.contract';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
 const errors = {
@@ -31,8 +32,21 @@ export const jobsRoutes = [
       201: { description: 'Job accepted (or, with a repeated Idempotency-Key, the job created before)', schema: jobViewSchema },
       ...errors,
       409: { description: 'Idempotency-Key reused with a different spec', schema: errorEnvelopeSchema },
-      422: { description: 'Well-formed but cannot run (unknown hardware type, backend not offered)', schema: errorEnvelopeSchema },
+      422: {
+        description: 'Well-formed but cannot run: unknown hardware type, backend not offered, or a blocking quota it could never fit',
+        schema: errorEnvelopeSchema,
+      },
     },
+  },
+  {
+    method: 'POST',
+    path: '/v1/jobs/explain',
+    operationId: 'explainJob',
+    summary: 'Dry-run a submission: cost estimate, applicable limits with headroom, approval, verdict (writes nothing)',
+    access: 'job.submit',
+    tags: ['jobs'],
+    request: { body: submitJobBodySchema },
+    responses: { 200: { description: 'What a submission would do now', schema: explanationSchema }, ...errors },
   },
   {
     method: 'GET',

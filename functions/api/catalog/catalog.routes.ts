@@ -1,0 +1,53 @@
+import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
+import { hardwareIdParamsSchema, hardwareListQuerySchema, hardwareListSchema, hardwareViewSchema, putHardwareBodySchema } from '../../../shared/contracts/catalog.contract';
+import type { RouteDeclaration } from '../../../shared/http/route';
+
+const errors = {
+  400: { description: 'Invalid input; `details.fields` names each field at fault', schema: errorEnvelopeSchema },
+  401: { description: 'Missing or invalid credentials', schema: errorEnvelopeSchema },
+  403: { description: 'Authenticated but not permitted', schema: errorEnvelopeSchema },
+} as const;
+
+/** The hardware catalog (DESIGN §4.4): read by everyone who can see configuration, written by admins. */
+export const catalogRoutes = [
+  {
+    method: 'GET',
+    path: '/v1/hardware',
+    operationId: 'listHardware',
+    summary: 'List hardware types with their price per hour',
+    access: 'config.view',
+    tags: ['catalog'],
+    request: { query: hardwareListQuerySchema },
+    responses: { 200: { description: 'The catalog', schema: hardwareListSchema }, ...errors },
+  },
+  {
+    method: 'GET',
+    path: '/v1/hardware/{id}',
+    operationId: 'getHardware',
+    summary: 'Get one hardware type',
+    access: 'config.view',
+    tags: ['catalog'],
+    request: { params: hardwareIdParamsSchema },
+    responses: { 200: { description: 'The hardware type', schema: hardwareViewSchema }, ...errors, 404: { description: 'Unknown hardware type', schema: errorEnvelopeSchema } },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/hardware/{id}',
+    operationId: 'putHardware',
+    summary: 'Create or replace a hardware type',
+    access: 'admin.config',
+    tags: ['catalog'],
+    request: { params: hardwareIdParamsSchema, body: putHardwareBodySchema },
+    responses: { 200: { description: 'The stored hardware type', schema: hardwareViewSchema }, ...errors },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/hardware/{id}',
+    operationId: 'disableHardware',
+    summary: 'Disable a hardware type (soft delete: jobs keep referring to it)',
+    access: 'admin.config',
+    tags: ['catalog'],
+    request: { params: hardwareIdParamsSchema },
+    responses: { 200: { description: 'The disabled hardware type', schema: hardwareViewSchema }, ...errors, 404: { description: 'Unknown hardware type', schema: errorEnvelopeSchema } },
+  },
+] as const satisfies readonly RouteDeclaration[];
