@@ -6,7 +6,7 @@ import { toAuthorizerContext } from '../../shared/http/principal-context';
 import { buildHttpApiV2Event } from '../local/http-server';
 
 export interface FakeRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Declared route path, e.g. `/v1/jobs/{id}`; `params` fill it in. */
   route: string;
   params?: Record<string, string>;

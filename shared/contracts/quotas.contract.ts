@@ -39,7 +39,10 @@ export const myLimitsSchema = z
   })
   .meta({ id: 'MyLimits' });
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, YYYY-MM-DD');
+const isoDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, YYYY-MM-DD')
+  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), 'not a calendar date');
 export const usageQuerySchema = z.object({
   scopeType: z.enum(['org', 'team', 'user']).default('user'),
   scopeId: z.string().min(1).max(128).optional(),

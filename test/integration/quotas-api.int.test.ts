@@ -1,0 +1,130 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCatalogHandler } from '../../functions/api/catalog/catalog.app';
+import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
+import { createQuotasHandler } from '../../functions/api/quotas/quotas.app';
+import { fakeApiEvent, fakeLambdaContext, type FakeRequest } from '../../scripts/bench/api-event';
+import { DEMO_HARDWARE } from '../../scripts/local/seed';
+import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
+import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
+import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
+import { DynamoUsageRepository } from '../../shared/adapters/dynamodb/dynamo-usage.repository';
+import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
+import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
+import type { Principal } from '../../shared/domain/authz/principal';
+import { createTestTable } from '../support/integration-env';
+import { researcher } from '../support/job-fixtures';
+import { MemoryAuditLog } from '../support/quota-fixtures';
+
+/** The quotas, catalog and explain routes through the real middy chain, against DynamoDB Local. */
+type Handler = (event: ReturnType<typeof fakeApiEvent>, context: ReturnType<typeof fakeLambdaContext>) => Promise<unknown>;
+let call: (handler: Handler, request: FakeRequest, principal: Principal) => Promise<{ status: number; body: any }>;
+let quotasApi: Handler;
+let catalogApi: Handler;
+let jobsApi: Handler;
+const audit = new MemoryAuditLog();
+const admin = researcher('ada', { level: 'admin' });
+const rae = researcher('rae');
+const spec = { name: 'train', image: 'busybox', command: ['true'], hardwareType: 'gpu-a10g-1x', maxRuntimeMinutes: 60 };
+
+beforeAll(async () => {
+  const table = await createTestTable();
+  const hardware = new DynamoHardwareCatalog(table.doc, table.tableName, 0);
+  for (const hw of DEMO_HARDWARE) await hardware.put(hw);
+  const quotas = new DynamoQuotaRepository(table.doc, table.tableName, 0);
+  const limits = new DynamoLimitsSource(table.doc, table.tableName, { maxConcurrent: 10, userMaxConcurrent: 5 }, 0);
+  const jobs = new DynamoJobRepository(table.doc, table.tableName);
+  const common = { jobs, quotas, limits, events: new InProcessEventBus(), clock: systemClock, ids: ulidSource() };
+  quotasApi = createQuotasHandler({ ...common, usage: new DynamoUsageRepository(table.doc, table.tableName), audit }) as unknown as Handler;
+  catalogApi = createCatalogHandler({ catalog: hardware, audit }) as unknown as Handler;
+  jobsApi = createJobsHandler({
+    ...common,
+    hardware,
+    dispatch: { send: async () => undefined },
+    logs: () => ({ read: async () => ({ lines: [] }) }),
+    backends: ['ecs'],
+    retentionDays: 90,
+  }) as unknown as Handler;
+  call = async (handler, request, principal) => {
+    const result = (await handler(fakeApiEvent(request, principal), fakeLambdaContext())) as { statusCode: number; body?: string };
+    return { status: result.statusCode, body: result.body ? JSON.parse(result.body) : undefined };
+  };
+});
+
+describe('quotas API (real handlers, DynamoDB Local)', () => {
+  it('lets an admin set ceilings, refuses a team quota above the org ceiling (400 on body.limit), and audits changes', async () => {
+    const org = await call(quotasApi, { method: 'POST', route: '/v1/quotas', body: { metric: 'concurrent_jobs', scopeType: 'org', limit: 100 } }, admin);
+    expect(org.status).toBe(201);
+    const tooHigh = await call(quotasApi, { method: 'POST', route: '/v1/quotas', body: { metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'vision', limit: 101 } }, admin);
+    expect(tooHigh.status).toBe(400);
+    expect(tooHigh.body.error.details.fields[0].field).toBe('body.limit');
+    for (const body of [
+      { metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'vision', limit: 20 },
+      { metric: 'concurrent_jobs', scopeType: 'user', scopeId: 'rae', limit: 50 },
+    ]) {
+      expect((await call(quotasApi, { method: 'POST', route: '/v1/quotas', body }, admin)).status).toBe(201);
+    }
+    expect(audit.entries.filter((e) => e.action === 'quota.create')).toHaveLength(3);
+    const missingPeriod = await call(quotasApi, { method: 'POST', route: '/v1/quotas', body: { metric: 'gpu_hours', scopeType: 'org', limit: 5 } }, admin);
+    expect(missingPeriod.status).toBe(400);
+    expect(missingPeriod.body.error.details.fields[0].field).toBe('body.period');
+  });
+
+  it("refuses a researcher's quota change with 403 and shows them their effective headroom (20)", async () => {
+    const denied = await call(quotasApi, { method: 'POST', route: '/v1/quotas', body: { metric: 'concurrent_jobs', scopeType: 'org', limit: 1 } }, rae);
+    expect(denied.status).toBe(403);
+    const limits = await call(quotasApi, { method: 'GET', route: '/v1/me/limits' }, rae);
+    expect(limits.status).toBe(200);
+    const effective = limits.body.effective.find((e: { metric: string }) => e.metric === 'concurrent_jobs');
+    expect(effective.headroom).toBe(5); // user_max_concurrent 5 is tighter than the team's 20
+    expect(limits.body.limits.filter((l: { source: string }) => l.source === 'quota').map((l: { limit: number }) => l.limit).sort((a: number, b: number) => a - b)).toEqual([20, 50, 100]);
+  });
+
+  it('sets the concurrency limits only with queue.manage', async () => {
+    expect((await call(quotasApi, { method: 'PUT', route: '/v1/settings/limits', body: { maxConcurrent: 50, userMaxConcurrent: 30 } }, rae)).status).toBe(403);
+    const set = await call(quotasApi, { method: 'PUT', route: '/v1/settings/limits', body: { maxConcurrent: 50, userMaxConcurrent: 30 } }, admin);
+    expect(set.body).toEqual({ maxConcurrent: 50, userMaxConcurrent: 30 });
+    const limits = await call(quotasApi, { method: 'GET', route: '/v1/me/limits' }, rae);
+    expect(limits.body.effective.find((e: { metric: string }) => e.metric === 'concurrent_jobs').headroom).toBe(20);
+  });
+
+  it('explains a submission without writing it', async () => {
+    const explained = await call(jobsApi, { method: 'POST', route: '/v1/jobs/explain', body: spec }, rae);
+    expect(explained.status).toBe(200);
+    expect(explained.body.verdict).toBe('admit');
+    expect(explained.body.estimate.costUsd).toBe(1.01);
+    const listed = await call(jobsApi, { method: 'GET', route: '/v1/jobs' }, rae);
+    expect(listed.body.items).toHaveLength(0);
+  });
+
+  it('reads usage for my own scope, and hides other scopes as not found', async () => {
+    const mine = await call(quotasApi, { method: 'GET', route: '/v1/usage', query: 'from=2026-11-01&to=2026-11-30' }, rae);
+    expect(mine.status).toBe(200);
+    expect(mine.body.scopeId).toBe('rae');
+    const org = await call(quotasApi, { method: 'GET', route: '/v1/usage', query: 'scopeType=org&from=2026-11-01&to=2026-11-30' }, rae);
+    expect(org.status).toBe(404);
+    const bad = await call(quotasApi, { method: 'GET', route: '/v1/usage', query: 'from=2026-02-30&to=2026-03-01' }, rae);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.fields[0].field).toBe('query.from');
+  });
+});
+
+describe('hardware catalog API', () => {
+  it('lists the catalog for everyone, lets only admins change it, and disables softly', async () => {
+    const list = await call(catalogApi, { method: 'GET', route: '/v1/hardware' }, rae);
+    expect(list.body.items.map((h: { id: string }) => h.id)).toContain('gpu-a10g-1x');
+    const body = { gpuModel: 'NVIDIA H100', gpuCount: 8, vcpu: 192, memoryMiB: 2_097_152, pricePerHourUsd: 98.32, enabled: true };
+    expect((await call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body }, rae)).status).toBe(403);
+    const put = await call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body }, admin);
+    expect(put.status).toBe(200);
+    const bad = await call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body: { ...body, gpuCount: -1 } }, admin);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.fields[0].field).toBe('body.gpuCount');
+    const disabled = await call(catalogApi, { method: 'DELETE', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' } }, admin);
+    expect(disabled.body.enabled).toBe(false);
+    const visible = await call(catalogApi, { method: 'GET', route: '/v1/hardware' }, rae);
+    expect(visible.body.items.map((h: { id: string }) => h.id)).not.toContain('gpu-h100-8x');
+    const submit = await call(jobsApi, { method: 'POST', route: '/v1/jobs', body: { ...spec, hardwareType: 'gpu-h100-8x' } }, rae);
+    expect(submit.status).toBe(422);
+  });
+});
