@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
+import { catalogEnvSchema } from '../../functions/api/catalog/catalog.env';
 import { healthEnvSchema } from '../../functions/api/health/health.env';
+import { quotasEnvSchema } from '../../functions/api/quotas/quotas.env';
 import { jobsEnvSchema } from '../../functions/api/jobs/jobs.env';
 import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
 import { dispatcherEnvSchema } from '../../functions/dispatcher/dispatcher.env';
@@ -61,6 +63,8 @@ const API_GROUP_ENV: Record<string, { envSchema: z.ZodType; env: Record<string, 
     envSchema: jobsEnvSchema,
     env: { ...base, ...events, ...queue, ...limits, QM_BACKENDS: 'ecs', QM_JOB_LOG_GROUP: '/quartermaster/jobs' },
   },
+  catalog: { envSchema: catalogEnvSchema, env: base },
+  quotas: { envSchema: quotasEnvSchema, env: { ...base, ...limits } },
 };
 
 export function functionTargets(): FunctionTarget[] {
