@@ -35,8 +35,8 @@ beforeAll(async () => {
   const limits = new DynamoLimitsSource(table.doc, table.tableName, { maxConcurrent: 10, userMaxConcurrent: 5 }, 0);
   const jobs = new DynamoJobRepository(table.doc, table.tableName);
   const common = { jobs, quotas, limits, events: new InProcessEventBus(), clock: systemClock, ids: ulidSource() };
-  quotasApi = createQuotasHandler({ ...common, usage: new DynamoUsageRepository(table.doc, table.tableName), audit }) as unknown as Handler;
-  catalogApi = createCatalogHandler({ catalog: hardware, audit }) as unknown as Handler;
+  quotasApi = createQuotasHandler({ ...common, usage: new DynamoUsageRepository(table.doc, table.tableName), audit });
+  catalogApi = createCatalogHandler({ catalog: hardware, audit });
   jobsApi = createJobsHandler({
     ...common,
     hardware,
@@ -44,7 +44,7 @@ beforeAll(async () => {
     logs: () => ({ read: async () => ({ lines: [] }) }),
     backends: ['ecs'],
     retentionDays: 90,
-  }) as unknown as Handler;
+  });
   call = async (handler, request, principal) => {
     const result = (await handler(fakeApiEvent(request, principal), fakeLambdaContext())) as { statusCode: number; body?: string };
     return { status: result.statusCode, body: result.body ? JSON.parse(result.body) : undefined };

@@ -37,7 +37,7 @@ export class DynamoJobRepository implements JobRepository {
   private async transact(items: Record<string, unknown>[]): Promise<TxResult> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await this.doc.send(new TransactWriteCommand({ TransactItems: items as never }));
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
         return { ok: true };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
@@ -45,7 +45,7 @@ export class DynamoJobRepository implements JobRepository {
         const failed = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
         if (failed >= 0) {
           const raw = reasons[failed]?.Item;
-          return { ok: false, index: failed, code: 'ConditionalCheckFailed', ...(raw ? { item: unmarshall(raw as never) } : {}) };
+          return { ok: false, index: failed, code: 'ConditionalCheckFailed', ...(raw ? { item: unmarshall(raw) } : {}) };
         }
         const conflict = reasons.some((reason) => reason.Code === 'TransactionConflict');
         if (!conflict || attempt >= CONFLICT_RETRIES) return { ok: false, index: undefined, code: conflict ? 'TransactionConflict' : 'Unknown' };
