@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildHttpApiV2Event } from '../../../scripts/local/http-server';
 import { createLogger } from '../../../shared/adapters/logging/logger';
 import type { Principal } from '../../../shared/domain/authz/principal';

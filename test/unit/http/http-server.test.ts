@@ -1,6 +1,6 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildHttpApiV2Event, startHttpServer, type RunningHttpServer } from '../../../scripts/local/http-server';
 import { createLogger } from '../../../shared/adapters/logging/logger';
 import type { Principal } from '../../../shared/domain/authz/principal';

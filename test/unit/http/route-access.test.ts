@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_ROUTE_GROUPS } from '../../../functions/api/api.routes';
 import { jobsRoutes } from '../../../functions/api/jobs/jobs.routes';
 import { createLogger } from '../../../shared/adapters/logging/logger';
