@@ -1,23 +1,62 @@
+import { createHash } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import type { Principal } from '../../shared/domain/authz/principal';
 import { authenticate, bearerCredential, type CredentialVerifier } from '../../shared/domain/identity/authenticate.service';
 import type { UserRepository } from '../../shared/domain/identity/user.schema';
+import { toAuthorizerContext } from '../../shared/http/principal-context';
 
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<{ principal: string }>;
 
+export interface AuthorizerDeps {
+  verifiers: readonly CredentialVerifier[];
+  users: UserRepository;
+  /**
+   * How long a verified principal is reused in memory (default 30 s), on top of API Gateway's own cache.
+   * Never past the credential's expiry; a disabled or demoted user takes effect within this window.
+   */
+  resultCacheMs?: number;
+  /** Most entries kept; the oldest go first (default 2,000). */
+  resultCacheSize?: number;
+  now?: () => number;
+  /** Called when a verifier throws (an IdP or DynamoDB outage): the request is denied, the error is kept. */
+  onError?: (error: unknown) => void;
+}
+
+const DENY: AuthorizerResult = { isAuthorized: false, context: { principal: '' } };
+
 /**
- * The Lambda authorizer (HTTP API, simple responses). It verifies the bearer credential and hands the
- * principal to the route as JSON under `principal` (simple-response context values must be flat).
- * Anything unverifiable is a plain deny: the reason is never echoed to the caller.
+ * The Lambda authorizer (HTTP API, simple responses). It verifies the bearer credential (API key, our
+ * session JWT, an IdP access token) and hands the principal to the route as JSON under `principal`
+ * (simple-response context values must be flat). Anything unverifiable is a plain deny: the reason is
+ * never echoed to the caller. Verified results are cached by the credential's SHA-256, never the
+ * credential itself.
  */
-export function createAuthorizer(deps: { verifiers: readonly CredentialVerifier[]; users: UserRepository }) {
+export function createAuthorizer(deps: AuthorizerDeps) {
+  const ttlMs = deps.resultCacheMs ?? 30_000;
+  const maxEntries = deps.resultCacheSize ?? 2_000;
+  const now = deps.now ?? Date.now;
+  const cache = new Map<string, { principal: Principal; context: { principal: string }; until: number }>();
+
   return async (event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> => {
-    const header = event.headers?.authorization ?? event.headers?.Authorization;
+    const credential = bearerCredential(event.headers?.authorization ?? event.headers?.Authorization);
+    if (!credential) return DENY;
+    const key = createHash('sha256').update(credential).digest('base64url');
+    const cached = cache.get(key);
+    if (cached && cached.until > now()) return { isAuthorized: true, context: cached.context };
+    if (cached) cache.delete(key);
     try {
-      const principal = await authenticate(bearerCredential(header), deps);
-      if (!principal) return { isAuthorized: false, context: { principal: '' } };
-      return { isAuthorized: true, context: { principal: JSON.stringify(principal) } };
-    } catch {
-      return { isAuthorized: false, context: { principal: '' } };
+      const result = await authenticate(credential, deps);
+      if (!result) return DENY;
+      const context = toAuthorizerContext(result.principal) as { principal: string };
+      const until = Math.min(now() + ttlMs, result.expiresAt !== undefined ? result.expiresAt * 1000 : Infinity);
+      if (ttlMs > 0 && until > now()) {
+        if (cache.size >= maxEntries) cache.delete(cache.keys().next().value ?? '');
+        cache.set(key, { principal: result.principal, context, until });
+      }
+      return { isAuthorized: true, context };
+    } catch (error) {
+      deps.onError?.(error);
+      return DENY;
     }
   };
 }

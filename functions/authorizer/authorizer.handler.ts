@@ -1,16 +1,39 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoUserRepository } from '../../shared/adapters/dynamodb/dynamo-user.repository';
-import { DevTokenVerifier } from '../../shared/adapters/dev-auth/dev-token.verifier';
+import { CachedIdentityProviders } from '../../shared/adapters/dynamodb/dynamo-identity-provider.repository';
+import { dynamoIdentityStores } from '../../shared/adapters/dynamodb/identity-stores';
+import { EventBridgePublisher } from '../../shared/adapters/eventbridge/eventbridge-publisher';
+import { ApiKeyVerifier, SessionTokenVerifier } from '../../shared/adapters/jwt/credential.verifiers';
+import { IdpTokenVerifier } from '../../shared/adapters/jwt/idp-token.verifier';
+import { getLogger } from '../../shared/adapters/logging/logger';
+import { LoggerAuditLog } from '../../shared/adapters/logging/logger-audit.log';
+import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
 import { loadEnv } from '../../shared/config/env';
-import type { CredentialVerifier } from '../../shared/domain/identity/authenticate.service';
+import { signIn, type LoginDeps } from '../../shared/domain/identity/login.service';
 import { createAuthorizer } from './authorizer.app';
 import { authorizerEnvSchema } from './authorizer.env';
 
-// Composition root. loadEnv refuses QM_LOCAL_STACK inside Lambda, so the development verifier can only
-// ever be active in the local stack. Identity-provider verifiers (OIDC, Cognito, sessions, API keys) join
-// this list with the identity work; until then a deployed authorizer denies every request.
+// Composition root. No development shortcut exists any more: API keys, our session tokens and access
+// tokens of the configured identity providers are the only credentials, here and in the local stack.
 const env = loadEnv(authorizerEnvSchema);
-const verifiers: CredentialVerifier[] = env.QM_LOCAL_STACK === 'true' ? [new DevTokenVerifier()] : [];
-const users = new DynamoUserRepository(createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }), env.QM_TABLE_NAME);
+const stores = dynamoIdentityStores(createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }), env.QM_TABLE_NAME);
+const logger = getLogger();
+const login: LoginDeps = {
+  ...stores,
+  audit: new LoggerAuditLog(logger),
+  events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
+  clock: systemClock,
+  ids: ulidSource(),
+  firstUserBecomesAdmin: env.QM_FIRST_USER_ADMIN === 'true',
+};
 
-export const handler = createAuthorizer({ verifiers, users });
+export const handler = createAuthorizer({
+  users: stores.users,
+  verifiers: [
+    new ApiKeyVerifier({ apiKeys: stores.apiKeys, clock: systemClock, ids: login.ids }),
+    new SessionTokenVerifier({ issuer: env.QM_API_BASE_URL, audience: env.QM_SESSION_AUDIENCE }),
+    new IdpTokenVerifier({ providers: new CachedIdentityProviders(stores.providers), signIn: (provider, profile) => signIn(provider, profile, login) }),
+  ],
+  onError: (error) =>
+    error instanceof Error ? logger.error('authorizer: verification failed', error) : logger.error('authorizer: verification failed', { error: String(error) }),
+});

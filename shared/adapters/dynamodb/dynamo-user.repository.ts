@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { userSchema, type User, type UserRepository } from '../../domain/identity/user.schema';
 import { keys, withoutKeys } from './keys';
@@ -11,6 +12,23 @@ export class DynamoUserRepository implements UserRepository {
   async get(id: string): Promise<User | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.user(id) }));
     return result.Item ? userSchema.parse(withoutKeys(result.Item)) : undefined;
+  }
+
+  async create(user: User): Promise<boolean> {
+    const item = userSchema.parse(user);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...item, ...keys.user(item.id) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async put(user: User): Promise<void> {

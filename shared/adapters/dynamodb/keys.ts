@@ -13,6 +13,12 @@ import { isTerminal } from '../../domain/jobs/job.schema';
  *   team           ORG#<orgId>            / TEAM#<teamId>
  *   hardware type  CATALOG#HARDWARE       / HW#<id>
  *   settings       SETTINGS               / LIMITS
+ *   identity provider  IDP                 / IDP#<id>
+ *   external identity  IDENTITY#<provider>#<sha256(subject)> / IDENTITY
+ *   bootstrap admin    SETTINGS            / BOOTSTRAP_ADMIN
+ *   API key            APIKEY#<sha256(key)> / APIKEY        (gsi1: USER#<owner>#APIKEYS / <createdAt>#<id>)
+ *   refresh token      SESSION#<sha256(token)> / REFRESH
+ *   OIDC login state   OAUTHSTATE#<sha256(state)> / STATE  (10-minute TTL)
  */
 export const keys = {
   job: (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' }),
@@ -31,6 +37,16 @@ export const keys = {
   hardwareType: (id: string) => ({ pk: 'CATALOG#HARDWARE', sk: `HW#${id}` }),
   hardwarePartition: () => 'CATALOG#HARDWARE',
   limits: () => ({ pk: 'SETTINGS', sk: 'LIMITS' }),
+  identityProvider: (id: string) => ({ pk: 'IDP', sk: `IDP#${id}` }),
+  identityProviderPartition: () => 'IDP',
+  /** The subject (an issuer URL + sub, or a DN) is hashed: it can be long and holds characters keys should not. */
+  externalIdentity: (providerId: string, subjectHash: string) => ({ pk: `IDENTITY#${providerId}#${subjectHash}`, sk: 'IDENTITY' }),
+  bootstrapAdmin: () => ({ pk: 'SETTINGS', sk: 'BOOTSTRAP_ADMIN' }),
+  apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
+  /** gsi1: an owner's API keys, oldest first. */
+  ownerApiKeysPartition: (ownerId: string) => `USER#${ownerId}#APIKEYS`,
+  refreshToken: (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'REFRESH' }),
+  loginState: (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' }),
   /** gsi1: an owner's jobs, newest last in key order (queries read it backwards). */
   ownerJobsPartition: (ownerId: string) => `USER#${ownerId}#JOBS`,
   /** gsi2: non-terminal jobs by state, in scheduling order. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { levelSchema } from './permissions';
+import { levelSchema, permissionSchema } from './permissions';
 
 /**
  * The verified caller, as the authorizer hands it to every route. The org always comes from here (the
@@ -13,5 +13,7 @@ export const principalSchema = z.object({
   teamIds: z.array(z.string()).default([]),
   /** How the caller authenticated: `dev` exists only in the local stack. */
   authMethod: z.enum(['dev', 'oidc', 'cognito', 'ldap', 'session', 'api_key']),
+  /** API keys only: the key's scopes; effective permissions are the owner's ∩ these. */
+  scopes: z.array(permissionSchema).optional(),
 });
 export type Principal = z.infer<typeof principalSchema>;

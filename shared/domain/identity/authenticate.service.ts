@@ -1,15 +1,27 @@
+import type { Permission } from '../authz/permissions';
 import type { Principal } from '../authz/principal';
-import type { UserRepository } from './user.schema';
+import type { User, UserRepository } from './user.schema';
 
-/** A verified claim about who is calling, before the user record is consulted. */
+/** A verified claim about who is calling, before (or, when `user` is set, after) the user record is read. */
 export interface VerifiedIdentity {
   userId: string;
   method: Principal['authMethod'];
+  /** API keys: the key's scopes (effective permissions = owner's ∩ scopes). */
+  scopes?: Permission[];
+  /** The user record, when the verifier already read it (an OIDC login that just synced the user). */
+  user?: User;
+  /** Epoch seconds after which the credential is no longer valid; bounds how long a result may be cached. */
+  expiresAt?: number;
 }
 
 /** Verifies one kind of credential. `undefined` = not this verifier's kind, or not valid. */
 export interface CredentialVerifier {
   verify(credential: string): Promise<VerifiedIdentity | undefined>;
+}
+
+export interface AuthenticatedPrincipal {
+  principal: Principal;
+  expiresAt?: number | undefined;
 }
 
 /**
@@ -19,20 +31,24 @@ export interface CredentialVerifier {
 export async function authenticate(
   credential: string | undefined,
   deps: { verifiers: readonly CredentialVerifier[]; users: UserRepository },
-): Promise<Principal | undefined> {
+): Promise<AuthenticatedPrincipal | undefined> {
   if (!credential) return undefined;
   for (const verifier of deps.verifiers) {
     const identity = await verifier.verify(credential);
     if (!identity) continue;
-    const user = await deps.users.get(identity.userId);
-    if (!user || user.status !== 'active') return undefined;
+    const user = identity.user ?? (await deps.users.get(identity.userId));
+    if (!user || user.id !== identity.userId || user.status !== 'active') return undefined;
     return {
-      userId: user.id,
-      orgId: user.orgId,
-      level: user.level,
-      platformAdmin: user.platformAdmin,
-      teamIds: user.teamIds,
-      authMethod: identity.method,
+      principal: {
+        userId: user.id,
+        orgId: user.orgId,
+        level: user.level,
+        platformAdmin: user.platformAdmin,
+        teamIds: user.teamIds,
+        authMethod: identity.method,
+        ...(identity.scopes ? { scopes: identity.scopes } : {}),
+      },
+      expiresAt: identity.expiresAt,
     };
   }
   return undefined;

@@ -18,4 +18,8 @@ export type User = z.infer<typeof userSchema>;
 
 export interface UserRepository {
   get(id: string): Promise<User | undefined>;
+  /** Creates the user unless the id is taken; `false` when it was. */
+  create(user: User): Promise<boolean>;
+  /** Replaces the user record (login-time sync of level, org and teams). */
+  put(user: User): Promise<void>;
 }

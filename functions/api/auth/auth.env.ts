@@ -1,0 +1,6 @@
+import type { z } from 'zod';
+import { baseEnvSchema, eventsEnvSchema } from '../../../shared/config/env';
+import { loginEnvSchema, sessionEnvSchema } from '../../../shared/config/identity-env';
+
+export const authEnvSchema = baseEnvSchema.extend(eventsEnvSchema.shape).extend(sessionEnvSchema.shape).extend(loginEnvSchema.shape);
+export type AuthEnv = z.infer<typeof authEnvSchema>;

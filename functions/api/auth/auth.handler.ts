@@ -1,0 +1,53 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
+import { dynamoIdentityStores } from '../../../shared/adapters/dynamodb/identity-stores';
+import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
+import { KmsTokenSigner } from '../../../shared/adapters/kms/kms-token.signer';
+import { LdaptsDirectory } from '../../../shared/adapters/ldap/ldap.directory';
+import { getLogger } from '../../../shared/adapters/logging/logger';
+import { LoggerAuditLog } from '../../../shared/adapters/logging/logger-audit.log';
+import { OpenIdClientAdapter } from '../../../shared/adapters/oidc/openid-client.adapter';
+import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
+import { SecretsManagerStore } from '../../../shared/adapters/secrets/secrets-manager.store';
+import { loadEnv } from '../../../shared/config/env';
+import { createAuthHandler } from './auth.app';
+import { authEnvSchema } from './auth.env';
+
+// Composition root of the sign-in function: clients are built once per cold start, nothing else runs.
+const env = loadEnv(authEnvSchema);
+const stores = dynamoIdentityStores(createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }), env.QM_TABLE_NAME);
+const secrets = new SecretsManagerStore(new SecretsManagerClient({}), { namePrefix: 'quartermaster/' });
+const clock = systemClock;
+const ids = ulidSource();
+const breakGlassSecretId = env.QM_BREAK_GLASS_SECRET_ID;
+
+export const handler = createAuthHandler({
+  ...stores,
+  audit: new LoggerAuditLog(getLogger()),
+  events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
+  clock,
+  ids,
+  firstUserBecomesAdmin: env.QM_FIRST_USER_ADMIN === 'true',
+  secrets,
+  oidc: new OpenIdClientAdapter(),
+  ldap: new LdaptsDirectory(),
+  sessions: {
+    signer: new KmsTokenSigner(new KMSClient({}), env.QM_SESSION_KMS_KEY_ID),
+    refreshTokens: stores.refreshTokens,
+    users: stores.users,
+    clock,
+    ids,
+    settings: {
+      issuer: env.QM_API_BASE_URL,
+      audience: env.QM_SESSION_AUDIENCE,
+      accessTokenSeconds: env.QM_ACCESS_TOKEN_SECONDS,
+      refreshTokenSeconds: env.QM_REFRESH_TOKEN_SECONDS,
+    },
+  },
+  breakGlass: {
+    enabled: env.QM_BREAK_GLASS_ENABLED === 'true' && breakGlassSecretId !== undefined,
+    secret: () => (breakGlassSecretId ? secrets.get(breakGlassSecretId) : Promise.reject(new Error('no break-glass secret'))),
+  },
+});

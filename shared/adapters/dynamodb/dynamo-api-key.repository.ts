@@ -1,0 +1,92 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { apiKeyRecordSchema, type ApiKeyRecord, type ApiKeyRepository } from '../../domain/identity/api-key.service';
+import { keys, withoutKeys } from './keys';
+
+/**
+ * API keys: one item per key, keyed by the key's SHA-256 so the authorizer finds it with one GetItem; the
+ * owner's listing is a gsi1 query. The key itself is never stored.
+ */
+export class DynamoApiKeyRepository implements ApiKeyRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(record: ApiKeyRecord): Promise<void> {
+    const item = apiKeyRecordSchema.parse(record);
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...item,
+          ...keys.apiKey(item.keyHash),
+          gsi1pk: keys.ownerApiKeysPartition(item.ownerId),
+          gsi1sk: `${item.createdAt}#${item.id}`,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.apiKey(keyHash) }));
+    return result.Item ? apiKeyRecordSchema.parse(withoutKeys(result.Item)) : undefined;
+  }
+
+  async listByOwner(ownerId: string): Promise<ApiKeyRecord[]> {
+    const records: ApiKeyRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.ownerApiKeysPartition(ownerId) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) records.push(apiKeyRecordSchema.parse(withoutKeys(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  async revoke(ownerId: string, id: string, at: string): Promise<boolean> {
+    const record = (await this.listByOwner(ownerId)).find((candidate) => candidate.id === id);
+    if (!record) return false;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.apiKey(record.keyHash),
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+          ConditionExpression: 'ownerId = :owner',
+          ExpressionAttributeValues: { ':at': at, ':owner': ownerId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async touch(keyHash: string, at: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.apiKey(keyHash),
+          UpdateExpression: 'SET lastUsedAt = :at',
+          // Never resurrect a deleted key's item, never move the time backwards.
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :at)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}

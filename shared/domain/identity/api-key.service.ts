@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import * as z from 'zod';
+import { permissionSchema, type Permission } from '../authz/permissions';
+import { effectivePermissions } from '../authz/policy';
+import type { Principal } from '../authz/principal';
+import { AppError, notFound, validationFailed } from '../errors/app-error';
+import type { Clock, IdSource } from '../runtime/runtime.port';
+import { hashToken } from './session.service';
+
+/**
+ * API keys for automation (DESIGN §4.1): `qm_` + 256 random bits, shown once, stored only as a SHA-256
+ * hash, scoped to a subset of the owner's permissions, with an expiry, a last-used time and revocation.
+ */
+export const API_KEY_PREFIX = 'qm_';
+const API_KEY_FORMAT = /^qm_[A-Za-z0-9_-]{43}$/;
+/** Last-used time is written at most this often per key, so a busy key does not cost a write per request. */
+export const LAST_USED_WRITE_INTERVAL_MS = 5 * 60_000;
+export const MAX_API_KEY_DAYS = 365;
+
+export const apiKeyRecordSchema = z.object({
+  schemaVersion: z.literal(1).default(1),
+  id: z.string().min(1),
+  ownerId: z.string().min(1),
+  name: z.string().min(1).max(100),
+  /** The first characters of the key, to recognise it in a list; not enough to use it. */
+  hint: z.string(),
+  keyHash: z.string().regex(/^[0-9a-f]{64}$/),
+  scopes: z.array(permissionSchema),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  lastUsedAt: z.string().optional(),
+  revokedAt: z.string().optional(),
+});
+export type ApiKeyRecord = z.infer<typeof apiKeyRecordSchema>;
+
+export interface ApiKeyRepository {
+  create(record: ApiKeyRecord): Promise<void>;
+  getByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  listByOwner(ownerId: string): Promise<ApiKeyRecord[]>;
+  /** Marks the key revoked if it belongs to `ownerId`; `false` when there is no such key. */
+  revoke(ownerId: string, id: string, at: string): Promise<boolean>;
+  touch(keyHash: string, at: string): Promise<void>;
+}
+
+export interface ApiKeyDeps {
+  apiKeys: ApiKeyRepository;
+  clock: Clock;
+  ids: IdSource;
+}
+
+export const isApiKeyShaped = (credential: string): boolean => credential.startsWith(API_KEY_PREFIX);
+
+/** Creates a key for the caller. Scopes must be permissions the caller holds now (an API-key caller: within its own scopes). */
+export async function createApiKey(
+  principal: Principal,
+  input: { name: string; scopes: readonly Permission[]; expiresInDays: number },
+  deps: ApiKeyDeps,
+): Promise<{ key: string; record: ApiKeyRecord }> {
+  const held = effectivePermissions(principal);
+  const excess = input.scopes.filter((scope) => !held.has(scope));
+  if (excess.length > 0) {
+    throw new AppError('forbidden', 'An API key cannot carry permissions its owner does not hold', { permissions: excess });
+  }
+  if (input.scopes.length === 0) throw validationFailed([{ field: 'body.scopes', message: 'At least one permission is required' }]);
+  const now = deps.clock.now();
+  const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const record: ApiKeyRecord = {
+    schemaVersion: 1,
+    id: deps.ids.next(),
+    ownerId: principal.userId,
+    name: input.name,
+    hint: `${key.slice(0, 7)}…`,
+    keyHash: hashToken(key),
+    scopes: [...new Set(input.scopes)].sort(),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + input.expiresInDays * 86_400_000).toISOString(),
+  };
+  await deps.apiKeys.create(record);
+  return { key, record };
+}
+
+export async function revokeApiKey(principal: Principal, id: string, deps: ApiKeyDeps): Promise<void> {
+  if (!(await deps.apiKeys.revoke(principal.userId, id, deps.clock.now().toISOString()))) throw notFound('API key');
+}
+
+/**
+ * The authorizer's check: well-formed, known, not revoked, not expired. Returns the owner and scopes, and
+ * records the last-used time (at most every few minutes).
+ */
+export async function verifyApiKey(credential: string, deps: ApiKeyDeps): Promise<{ userId: string; scopes: Permission[] } | undefined> {
+  if (!API_KEY_FORMAT.test(credential)) return undefined;
+  const keyHash = hashToken(credential);
+  const record = await deps.apiKeys.getByHash(keyHash);
+  const now = deps.clock.now();
+  if (!record || record.revokedAt || Date.parse(record.expiresAt) <= now.getTime()) return undefined;
+  if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) >= LAST_USED_WRITE_INTERVAL_MS) {
+    await deps.apiKeys.touch(keyHash, now.toISOString());
+  }
+  return { userId: record.ownerId, scopes: record.scopes };
+}

@@ -1,0 +1,86 @@
+import type { AuditLog } from '../audit/audit.port';
+import type { Principal } from '../authz/principal';
+import { AppError, notFound, validationFailed } from '../errors/app-error';
+import type { Clock } from '../runtime/runtime.port';
+import type { SecretStore } from '../secrets/secret-store.port';
+import { identityProviderSchema, transportProblems, type IdentityProvider, type IdentityProviderRepository } from './identity-provider.schema';
+
+export interface IdentityProviderAdminDeps {
+  providers: IdentityProviderRepository;
+  secrets: SecretStore;
+  audit: AuditLog;
+  clock: Clock;
+  /** Local stack only: plain-http issuers and plain LDAP are allowed. */
+  allowInsecure: boolean;
+  /** Default server-side redirect URI: `<api>/v1/auth/oidc/<id>/callback`. */
+  apiBaseUrl?: string | undefined;
+}
+
+/** A provider as an admin sends it: secrets as write-only values or as references to existing secrets. */
+export type IdentityProviderDraft = Record<string, unknown> & {
+  id: string;
+  type: IdentityProvider['type'];
+  clientSecret?: string | undefined;
+  bindPassword?: string | undefined;
+};
+
+/**
+ * Creates or replaces a provider (DESIGN §4.1). A secret value in the request goes to the secret store
+ * under the provider's name and only its reference is stored; the value is never returned or logged.
+ */
+export async function saveIdentityProvider(
+  principal: Principal,
+  draft: IdentityProviderDraft,
+  mode: 'create' | 'replace',
+  deps: IdentityProviderAdminDeps,
+): Promise<IdentityProvider> {
+  const now = deps.clock.now().toISOString();
+  const existing = mode === 'replace' ? await deps.providers.get(draft.id) : undefined;
+  if (mode === 'replace' && !existing) throw notFound('Identity provider');
+  if (existing && existing.type !== draft.type) throw new AppError('conflict', 'The type of a provider cannot change; delete it and create a new one');
+  const { clientSecret, bindPassword, ...rest } = draft;
+  const candidate: Record<string, unknown> = { ...rest, schemaVersion: 1, createdAt: existing?.createdAt ?? now, updatedAt: now };
+  // Keep the stored secret when a replace sends none: the API never returns it, so clients cannot echo it.
+  if (draft.type === 'oidc') {
+    if (!candidate.clientSecretRef && existing?.type === 'oidc' && existing.clientSecretRef) candidate.clientSecretRef = existing.clientSecretRef;
+    if (!candidate.redirectUri && deps.apiBaseUrl) candidate.redirectUri = `${deps.apiBaseUrl.replace(/\/$/, '')}/v1/auth/oidc/${draft.id}/callback`;
+  }
+  if (draft.type === 'ldap' && !candidate.bindPasswordRef && existing?.type === 'ldap') candidate.bindPasswordRef = existing.bindPasswordRef;
+  const secretValue = draft.type === 'oidc' ? clientSecret : draft.type === 'ldap' ? bindPassword : undefined;
+  if (secretValue !== undefined) {
+    candidate[draft.type === 'oidc' ? 'clientSecretRef' : 'bindPasswordRef'] = 'pending';
+  }
+  const parsed = identityProviderSchema.safeParse(candidate);
+  if (!parsed.success) {
+    throw validationFailed(parsed.error.issues.map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message })));
+  }
+  const problems = transportProblems(parsed.data, deps.allowInsecure);
+  if (problems.length > 0) throw validationFailed(problems.map((message) => ({ field: parsed.data.type === 'ldap' ? 'body.url' : 'body.issuer', message })));
+  let provider = parsed.data;
+  if (secretValue !== undefined) {
+    const ref = await deps.secrets.put(`idp/${provider.id}`, secretValue);
+    provider = provider.type === 'oidc' ? { ...provider, clientSecretRef: ref } : provider.type === 'ldap' ? { ...provider, bindPasswordRef: ref } : provider;
+  }
+  await deps.providers.put(provider, { expectNew: mode === 'create' });
+  await deps.audit.append({
+    actor: principal.userId,
+    orgId: principal.orgId,
+    action: mode === 'create' ? 'identity_provider.create' : 'identity_provider.update',
+    target: `identity-provider/${provider.id}`,
+    outcome: 'success',
+    details: { type: provider.type, enabled: provider.enabled, secretChanged: secretValue !== undefined },
+  });
+  return provider;
+}
+
+export async function deleteIdentityProvider(principal: Principal, id: string, deps: IdentityProviderAdminDeps): Promise<void> {
+  if (!(await deps.providers.delete(id))) throw notFound('Identity provider');
+  await deps.audit.append({
+    actor: principal.userId,
+    orgId: principal.orgId,
+    action: 'identity_provider.delete',
+    target: `identity-provider/${id}`,
+    outcome: 'success',
+    details: {},
+  });
+}

@@ -1,0 +1,184 @@
+import type { AuditLog } from '../audit/audit.port';
+import type { EventPublisher } from '../events/event-envelope';
+import type { Clock, IdSource } from '../runtime/runtime.port';
+import type { BootstrapRegistry, ExternalIdentityRepository } from './external-identity.port';
+import { mapGroups, type ExternalProfile, type MappedAccess } from './group-mapping';
+import type { IdentityProvider } from './identity-provider.schema';
+import type { User, UserRepository } from './user.schema';
+
+/**
+ * Why a sign-in was refused. Internal only: every reason reaches the caller as the same 401, so an
+ * attacker cannot tell an unknown user from a wrong password or a disabled account.
+ */
+export type LoginFailureReason =
+  | 'invalid_credentials'
+  | 'provider_unknown'
+  | 'provider_disabled'
+  | 'not_provisioned'
+  | 'no_mapping'
+  | 'user_disabled'
+  | 'user_missing'
+  | 'state_missing'
+  | 'state_unknown'
+  | 'state_expired'
+  | 'state_mismatch'
+  | 'code_exchange_failed'
+  | 'refresh_invalid'
+  | 'break_glass_disabled'
+  | 'break_glass_invalid'
+  | 'provider_error';
+
+export class LoginFailure extends Error {
+  constructor(
+    readonly reason: LoginFailureReason,
+    readonly providerId?: string,
+  ) {
+    super(`login refused: ${reason}`);
+    this.name = 'LoginFailure';
+  }
+}
+
+/** Where a login attempt came from, for the audit trail. Never holds credentials. */
+export interface LoginContext {
+  sourceIp?: string | undefined;
+  requestId?: string | undefined;
+  /** The name the caller tried (LDAP username); bounded, and never a password. */
+  attemptedName?: string | undefined;
+}
+
+export interface LoginDeps {
+  users: UserRepository;
+  identities: ExternalIdentityRepository;
+  bootstrap: BootstrapRegistry;
+  audit: AuditLog;
+  events: EventPublisher;
+  clock: Clock;
+  ids: IdSource;
+  /** Opt-in: the first user provisioned at all becomes a platform admin. */
+  firstUserBecomesAdmin: boolean;
+}
+
+/** Mapping is skipped only for providers that configure none (users then keep what an admin gave them). */
+const syncsAccess = (provider: IdentityProvider): boolean => provider.groupMappings.length > 0 || provider.defaultLevel !== undefined;
+
+function withAccess(user: User, access: MappedAccess | undefined, profile: ExternalProfile): User {
+  return {
+    ...user,
+    ...(access ? { orgId: access.orgId, level: access.level, teamIds: access.teamIds, platformAdmin: access.platformAdmin } : {}),
+    ...(profile.email ? { email: profile.email } : {}),
+    ...(profile.displayName ? { displayName: profile.displayName } : {}),
+  };
+}
+
+const changed = (a: User, b: User): boolean =>
+  a.orgId !== b.orgId ||
+  a.level !== b.level ||
+  a.platformAdmin !== b.platformAdmin ||
+  a.email !== b.email ||
+  a.displayName !== b.displayName ||
+  a.teamIds.join(',') !== b.teamIds.join(',');
+
+/**
+ * Turns a verified external profile into a Quartermaster user (DESIGN §4.1): follows the identity link,
+ * re-applies the group mapping at every login, provisions just in time when the provider allows it, and
+ * refuses disabled users. Successes and failures are audited; failures also emit `auth.login_failure`.
+ */
+export async function signIn(provider: IdentityProvider, profile: ExternalProfile, deps: LoginDeps, context: LoginContext = {}): Promise<User> {
+  try {
+    if (!provider.enabled) throw new LoginFailure('provider_disabled', provider.id);
+    const access = syncsAccess(provider) ? mapGroups(provider, profile.groups) : undefined;
+    if (syncsAccess(provider) && !access) throw new LoginFailure('no_mapping', provider.id);
+    const link = await deps.identities.get(provider.id, profile.subject);
+    const user = link ? await existingUser(link.userId, provider, access, profile, deps) : await provision(provider, access, profile, deps);
+    await deps.audit.append({
+      actor: user.id,
+      orgId: user.orgId,
+      action: 'auth.login',
+      target: `user/${user.id}`,
+      outcome: 'success',
+      sourceIp: context.sourceIp,
+      requestId: context.requestId,
+      details: { provider: provider.id, method: provider.type, provisioned: !link },
+    });
+    return user;
+  } catch (error) {
+    if (error instanceof LoginFailure) await recordLoginFailure(error, deps, context, provider.type);
+    throw error;
+  }
+}
+
+async function existingUser(
+  userId: string,
+  provider: IdentityProvider,
+  access: MappedAccess | undefined,
+  profile: ExternalProfile,
+  deps: LoginDeps,
+): Promise<User> {
+  const user = await deps.users.get(userId);
+  if (!user) throw new LoginFailure('user_missing', provider.id);
+  if (user.status !== 'active') throw new LoginFailure('user_disabled', provider.id);
+  // The bootstrap admin keeps admin whatever the mapping says, or the deployment could lose its only admin.
+  const bootstrapAdmin = access && deps.firstUserBecomesAdmin && (await deps.bootstrap.firstAdmin()) === user.id;
+  const synced = withAccess(user, bootstrapAdmin ? { ...access, level: 'admin', platformAdmin: true } : access, profile);
+  if (changed(user, synced)) await deps.users.put(synced);
+  return synced;
+}
+
+async function provision(provider: IdentityProvider, access: MappedAccess | undefined, profile: ExternalProfile, deps: LoginDeps): Promise<User> {
+  if (!provider.jitProvisioning) throw new LoginFailure('not_provisioned', provider.id);
+  if (!access) throw new LoginFailure('no_mapping', provider.id);
+  const now = deps.clock.now().toISOString();
+  const id = deps.ids.next().toLowerCase();
+  let user: User = {
+    schemaVersion: 1,
+    id,
+    email: profile.email ?? `${id}@users.invalid`,
+    displayName: profile.displayName ?? profile.email ?? id,
+    orgId: access.orgId,
+    level: access.level,
+    platformAdmin: access.platformAdmin,
+    teamIds: access.teamIds,
+    status: 'active',
+    createdAt: now,
+  };
+  if (deps.firstUserBecomesAdmin && (await deps.bootstrap.claimFirstAdmin(id, now))) {
+    user = { ...user, level: 'admin', platformAdmin: true };
+  }
+  await deps.users.create(user);
+  const stored = await deps.identities.link({ providerId: provider.id, subject: profile.subject, userId: id, createdAt: now });
+  // Two first logins of the same account raced: the link that won names the user; ours is left unused.
+  if (stored.userId !== id) return existingUser(stored.userId, provider, access, profile, deps);
+  return user;
+}
+
+/** Audits a refused login and emits `auth.login_failure`. Used by every login path, not only `signIn`. */
+export async function recordLoginFailure(
+  failure: LoginFailure,
+  deps: Pick<LoginDeps, 'audit' | 'events' | 'clock' | 'ids'>,
+  context: LoginContext,
+  method: string,
+): Promise<void> {
+  const time = deps.clock.now().toISOString();
+  const attempted = context.attemptedName?.slice(0, 128);
+  await deps.audit.append({
+    actor: 'anonymous',
+    orgId: 'platform',
+    action: 'auth.login',
+    target: failure.providerId ? `provider/${failure.providerId}` : 'auth',
+    outcome: 'failure',
+    sourceIp: context.sourceIp,
+    requestId: context.requestId,
+    details: { reason: failure.reason, method, ...(attempted ? { attemptedName: attempted } : {}) },
+  });
+  await deps.events.publish([
+    {
+      id: deps.ids.next(),
+      type: 'auth.login_failure',
+      time,
+      orgId: 'platform',
+      subject: failure.providerId ? `provider/${failure.providerId}` : 'auth',
+      version: 1,
+      data: { reason: failure.reason, method, ...(failure.providerId ? { providerId: failure.providerId } : {}), ...(context.sourceIp ? { sourceIp: context.sourceIp } : {}) },
+    },
+  ]);
+}
