@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     // A layer with no files yet must not fail the run.
     passWithNoTests: true,
+    // Handlers log JSON lines; show them only for tests that fail, where they help.
+    silent: 'passed-only',
     maxWorkers: 2,
     // Processes, not threads: tests start servers and child processes, and each file gets a clean process.
     pool: 'forks',
