@@ -1,8 +1,7 @@
 import type { z } from 'zod';
-import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema, queueEnvSchema } from '../../shared/config/env';
+import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema } from '../../shared/config/env';
 
 export const schedulerEnvSchema = baseEnvSchema
   .extend(eventsEnvSchema.shape)
-  .extend(queueEnvSchema.shape)
   .extend(limitsEnvSchema.shape);
 export type SchedulerEnv = z.infer<typeof schedulerEnvSchema>;

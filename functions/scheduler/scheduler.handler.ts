@@ -5,22 +5,23 @@ import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quo
 import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
 import { EventBridgePublisher } from '../../shared/adapters/eventbridge/eventbridge-publisher';
 import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
-import { createSqsClient } from '../../shared/adapters/sqs/sqs-client';
-import { SqsDispatchQueue } from '../../shared/adapters/sqs/sqs-dispatch-queue';
+import { EventDispatchQueue } from '../../shared/adapters/events/event-dispatch-queue';
 import { loadEnv } from '../../shared/config/env';
 import { createScheduler } from './scheduler.app';
 import { schedulerEnvSchema } from './scheduler.env';
 
 const env = loadEnv(schedulerEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const events = new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME);
+const ids = ulidSource();
 
 export const handler = createScheduler({
   jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
   quotas: new DynamoQuotaRepository(doc, env.QM_TABLE_NAME),
   limits: new DynamoLimitsSource(doc, env.QM_TABLE_NAME, { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT }),
-  dispatch: new SqsDispatchQueue(createSqsClient(env.QM_SQS_ENDPOINT), env.QM_DISPATCH_QUEUE_URL),
-  events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
+  dispatch: new EventDispatchQueue(events, ids, systemClock),
+  events,
   clock: systemClock,
-  ids: ulidSource(),
+  ids,
   retentionDays: env.QM_JOB_RETENTION_DAYS,
 });

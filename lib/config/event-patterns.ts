@@ -1,5 +1,5 @@
 import { ecsTaskStateChangePattern as ecsPattern } from '../../shared/adapters/ecs/ecs-task-events';
-import { SCHEDULER_TRIGGER_PATTERN } from '../../shared/domain/events/event-rules';
+import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '../../shared/domain/events/event-rules';
 
 /**
  * EventBridge patterns the infrastructure deploys, in the CDK `EventPattern` shape. They are derived from
@@ -16,3 +16,9 @@ export const schedulerTriggerPattern = {
 
 /** Pattern of the default-bus rule that feeds ECS task state changes of one cluster to the status function. */
 export const ecsTaskStateChangePattern = ecsPattern;
+
+/** Pattern of the custom-bus rule that feeds dispatch requests to the SQS dispatch queue. */
+export const dispatchRequestPattern = {
+  source: [...DISPATCH_REQUEST_PATTERN.source],
+  detailType: [...DISPATCH_REQUEST_PATTERN['detail-type']],
+};

@@ -45,7 +45,6 @@ const base = {
   POWERTOOLS_SERVICE_NAME: 'quartermaster',
 };
 const events = { QM_EVENT_BUS_NAME: 'quartermaster-bench' };
-const queue = { QM_DISPATCH_QUEUE_URL: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/qm-dispatch` };
 const limits = { QM_MAX_CONCURRENT: '100', QM_USER_MAX_CONCURRENT: '10' };
 const ecs = {
   QM_ECS_CLUSTER_ARN: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/qm-gpu`,
@@ -61,7 +60,7 @@ const API_GROUP_ENV: Record<string, { envSchema: z.ZodType; env: Record<string, 
   health: { envSchema: healthEnvSchema, env: base },
   jobs: {
     envSchema: jobsEnvSchema,
-    env: { ...base, ...events, ...queue, ...limits, QM_BACKENDS: 'ecs', QM_JOB_LOG_GROUP: '/quartermaster/jobs' },
+    env: { ...base, ...events, ...limits, QM_BACKENDS: 'ecs', QM_JOB_LOG_GROUP: '/quartermaster/jobs' },
   },
   catalog: { envSchema: catalogEnvSchema, env: base },
   quotas: { envSchema: quotasEnvSchema, env: { ...base, ...limits } },
@@ -80,7 +79,7 @@ export function functionTargets(): FunctionTarget[] {
       name: 'scheduler',
       entry: 'functions/scheduler/scheduler.handler.ts',
       envSchema: schedulerEnvSchema,
-      env: { ...base, ...events, ...queue, ...limits },
+      env: { ...base, ...events, ...limits },
     },
     {
       name: 'dispatcher',

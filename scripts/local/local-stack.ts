@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createAuthorizer } from '../../functions/authorizer/authorizer.app';
 import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
 import { createHealthHandler } from '../../functions/api/health/health.app';
 import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
@@ -13,18 +12,18 @@ import { DynamoUsageRepository } from '../../shared/adapters/dynamodb/dynamo-usa
 import { LoggerAuditLog } from '../../shared/adapters/logging/logger-audit.log';
 import { createDispatcher } from '../../functions/dispatcher/dispatcher.app';
 import { createScheduler } from '../../functions/scheduler/scheduler.app';
-import { DevTokenVerifier } from '../../shared/adapters/dev-auth/dev-token.verifier';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
 import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
 import { dynamoReadinessProbe } from '../../shared/adapters/dynamodb/dynamo-health.probe';
 import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
 import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
 import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
-import { DynamoUserRepository } from '../../shared/adapters/dynamodb/dynamo-user.repository';
 import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
 import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
 import { SqsDispatchQueue } from '../../shared/adapters/sqs/sqs-dispatch-queue';
-import { SCHEDULER_TRIGGER_PATTERN } from '../../shared/domain/events/event-rules';
+import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '../../shared/domain/events/event-rules';
+import { dispatchMessageSchema } from '../../shared/domain/jobs/dispatch-message.schema';
+import { EventDispatchQueue } from '../../shared/adapters/events/event-dispatch-queue';
 import type { ConcurrencyLimits } from '../../shared/domain/jobs/concurrency';
 import { applyRunReport, type RunReport } from '../../shared/domain/jobs/run-status.service';
 import { LocalProcessBackend } from './backend/local-process-backend';
@@ -32,6 +31,8 @@ import { startDynamoDbLocal } from './dynamodb-local';
 import { startHttpServer } from './http-server';
 import { ensureJava } from './java';
 import { localClientConfig } from './local-aws';
+import { startLocalIdentity } from './local-identity';
+import { freePort } from './ports';
 import { startSerialLoop, startSqsPoller } from './local-workers';
 import { seedDemoData } from './seed';
 import { ensureQueues, startLocalSqs } from './sqs-local';
@@ -40,6 +41,8 @@ import { ensureTable } from './table';
 export interface LocalStackOptions {
   /** HTTP port on 127.0.0.1; 0 = any free port. */
   port?: number;
+  /** Port of the dev OIDC identity provider (https on 127.0.0.1); 0 = any free port. */
+  idpPort?: number;
   /** Persist the table and job runs here; default: a temporary folder, in-memory DynamoDB. */
   dataDir?: string;
   /** How often the scheduler runs without a trigger (the deployed schedule is 1 minute). */
@@ -55,6 +58,8 @@ export interface LocalStack {
   tableName: string;
   dispatchQueueUrl: string;
   dispatchDlqUrl: string;
+  /** The dev identity provider: its issuer, and its self-signed certificate (PEM and file) to trust. */
+  identity: { issuer: string; ca: string; caFile: string };
   stop(): Promise<void>;
 }
 
@@ -91,10 +96,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const runsDir = options.dataDir ? join(options.dataDir, 'runs') : await mkdtemp(join(tmpdir(), 'qm-runs-'));
     const jobs = new DynamoJobRepository(doc, LOCAL_TABLE_NAME);
     const hardware = new DynamoHardwareCatalog(doc, LOCAL_TABLE_NAME, 5_000);
-    const users = new DynamoUserRepository(doc, LOCAL_TABLE_NAME);
     const bus = new InProcessEventBus(onError('event subscriber'));
-    const dispatch = new SqsDispatchQueue(sqs, queues.dispatchQueueUrl);
+    // As deployed: publishers emit dispatch requests on the bus, and the bus rule delivers them to SQS.
+    const sqsDispatch = new SqsDispatchQueue(sqs, queues.dispatchQueueUrl);
+    bus.subscribe(DISPATCH_REQUEST_PATTERN, (event) => sqsDispatch.send(dispatchMessageSchema.parse(event.data)));
     const ids = ulidSource();
+    const dispatch = new EventDispatchQueue(bus, ids, systemClock);
     const ending = { jobs, events: bus, clock: systemClock, ids, retentionDays: 90 };
 
     const reports: Promise<unknown>[] = [];
@@ -128,7 +135,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => poller.stop());
 
     const audit = new LoggerAuditLog({ info: (message: unknown, ...details: unknown[]) => log(String(message), details[0] as Record<string, unknown>) });
+    // The API's URL is needed before it listens: it is the session-token issuer and the OIDC redirect base.
+    const apiPort = options.port || (await freePort());
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const identity = await startLocalIdentity({ doc, tableName: LOCAL_TABLE_NAME, apiUrl, dataDir: options.dataDir, idpPort: options.idpPort, events: bus });
+    stops.push(() => identity.stop());
     const handlers = {
+      ...identity.handlers,
       health: createHealthHandler({ checkDatabase: dynamoReadinessProbe(doc, LOCAL_TABLE_NAME) }),
       jobs: createJobsHandler({ ...admission, hardware, dispatch, logs: () => backend, backends: ['local'] }),
       catalog: createCatalogHandler({ catalog: hardware, audit }),
@@ -136,14 +149,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const server = await startHttpServer({
       host: '127.0.0.1',
-      port: options.port ?? 0,
+      port: apiPort,
       groups: API_ROUTE_GROUPS,
       loadHandler: async (group) => {
         const handler = handlers[group.name as keyof typeof handlers];
         if (!handler) throw new Error(`No local handler for route group ${group.name}`);
         return handler;
       },
-      authorizer: createAuthorizer({ verifiers: [new DevTokenVerifier()], users }),
+      authorizer: identity.authorizer,
     });
     stops.push(() => server.close());
 
@@ -154,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName: LOCAL_TABLE_NAME,
       dispatchQueueUrl: queues.dispatchQueueUrl,
       dispatchDlqUrl: queues.dispatchDlqUrl,
+      identity: { issuer: identity.idp.issuer, ca: identity.ca, caFile: identity.caFile },
       stop,
     };
   } catch (error) {

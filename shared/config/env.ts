@@ -24,13 +24,6 @@ export const eventsEnvSchema = z.object({
   QM_EVENT_BUS_NAME: z.string().min(1).default('quartermaster'),
 });
 
-export const queueEnvSchema = z.object({
-  /** URL of the SQS dispatch queue (its DLQ is configured on the queue itself). */
-  QM_DISPATCH_QUEUE_URL: z.string().min(1),
-  /** Endpoint override for local SQS (never set in a deployed stack). */
-  QM_SQS_ENDPOINT: z.string().url().optional(),
-});
-
 export const limitsEnvSchema = z.object({
   /** Default global limit of admitted + running jobs, until an admin sets one in the table. */
   QM_MAX_CONCURRENT: z.coerce.number().int().min(1).default(100),

@@ -87,10 +87,11 @@ describe('api stack: least privilege', () => {
     expect(authorizer.flatMap(actionsOf)).toContain('dynamodb:GetItem');
   });
 
-  it('lets jobs write the table, publish events and send stop messages, never scan', () => {
+  it('lets jobs write the table and publish events (dispatch requests included), never scan or touch SQS', () => {
     const actions = jobs.flatMap(actionsOf);
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents', 'sqs:SendMessage']));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents']));
     expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.filter((action) => action.startsWith('sqs:'))).toEqual([]);
   });
 
   it('limits KMS use to calls through DynamoDB', () => {

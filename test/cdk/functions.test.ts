@@ -100,7 +100,6 @@ describe('QmFunction', () => {
   it('refuses the local backend', () => {
     const env = {
       QM_TABLE_NAME: 'table',
-      QM_DISPATCH_QUEUE_URL: 'https://queue',
       QM_BACKENDS: 'ecs,local',
     };
     expect(

@@ -56,9 +56,23 @@ describe('workflows stack: scheduler', () => {
       ReservedConcurrentExecutions: 1,
       Environment: {
         Variables: Match.objectLike({
-          QM_DISPATCH_QUEUE_URL: Match.anyValue(),
+          QM_EVENT_BUS_NAME: Match.anyValue(),
         }),
       },
+    });
+  });
+
+  it('delivers dispatch requests from the bus to the dispatch queue, with a DLQ', () => {
+    workflows.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: logicalId(stacks.workflows.eventBus) },
+      EventPattern: { source: ['quartermaster'], 'detail-type': ['job.dispatch_requested'] },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stacks.workflows.dispatchQueue), 'Arn'] },
+          InputPath: '$.detail.data',
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stacks.workflows.dispatchDeadLetterQueue), 'Arn'] } },
+        }),
+      ],
     });
   });
 

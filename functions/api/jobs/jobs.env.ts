@@ -1,11 +1,10 @@
 import * as z from 'zod';
-import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema, queueEnvSchema } from '../../../shared/config/env';
+import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema } from '../../../shared/config/env';
 
-/** The jobs API also sends `stop` messages to the dispatch queue when a running job is cancelled. */
+/** Dispatch requests (launch at submit, stop at cancel) go out as events on the bus: no SQS settings. */
 export const jobsEnvSchema = baseEnvSchema
   .extend(eventsEnvSchema.shape)
   .extend(limitsEnvSchema.shape)
-  .extend(queueEnvSchema.shape)
   .extend({
   /** Backends this deployment offers, comma-separated; `local` is accepted only when QM_LOCAL_STACK=true. */
   QM_BACKENDS: z.string().default('ecs'),

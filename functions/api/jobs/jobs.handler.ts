@@ -8,8 +8,7 @@ import { DynamoLimitsSource } from '../../../shared/adapters/dynamodb/dynamo-lim
 import { DynamoQuotaRepository } from '../../../shared/adapters/dynamodb/dynamo-quota.repository';
 import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
 import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
-import { createSqsClient } from '../../../shared/adapters/sqs/sqs-client';
-import { SqsDispatchQueue } from '../../../shared/adapters/sqs/sqs-dispatch-queue';
+import { EventDispatchQueue } from '../../../shared/adapters/events/event-dispatch-queue';
 import { loadEnv } from '../../../shared/config/env';
 import { parseBackends } from '../../../shared/config/backends';
 import { createJobsHandler } from './jobs.app';
@@ -18,6 +17,8 @@ import { jobsEnvSchema } from './jobs.env';
 // Composition root of the deployed jobs function: clients are built once per cold start, nothing else runs.
 const env = loadEnv(jobsEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const events = new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME);
+const ids = ulidSource();
 const logReader = new CloudWatchJobLogReader({ logs: new CloudWatchLogsClient({}), logGroup: env.QM_JOB_LOG_GROUP });
 
 export const handler = createJobsHandler({
@@ -25,11 +26,11 @@ export const handler = createJobsHandler({
   quotas: new DynamoQuotaRepository(doc, env.QM_TABLE_NAME),
   limits: new DynamoLimitsSource(doc, env.QM_TABLE_NAME, { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT }),
   hardware: new DynamoHardwareCatalog(doc, env.QM_TABLE_NAME),
-  events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
-  dispatch: new SqsDispatchQueue(createSqsClient(env.QM_SQS_ENDPOINT), env.QM_DISPATCH_QUEUE_URL),
+  events,
+  dispatch: new EventDispatchQueue(events, ids, systemClock),
   logs: () => logReader,
   clock: systemClock,
-  ids: ulidSource(),
+  ids,
   backends: parseBackends(env.QM_BACKENDS, env.QM_LOCAL_STACK === 'true'),
   retentionDays: env.QM_JOB_RETENTION_DAYS,
 });

@@ -1,4 +1,5 @@
 import { EVENT_SOURCE } from './event-envelope';
+import { DISPATCH_REQUESTED_EVENT } from '../jobs/dispatch-message.schema';
 import { SCHEDULER_TRIGGER_EVENT_TYPES } from './job.events';
 
 /**
@@ -13,6 +14,12 @@ export interface EventPattern {
 export const SCHEDULER_TRIGGER_PATTERN: EventPattern = {
   source: [EVENT_SOURCE],
   'detail-type': SCHEDULER_TRIGGER_EVENT_TYPES,
+};
+
+/** Dispatch requests: delivered (their `data`, the dispatch message) to the SQS dispatch queue. */
+export const DISPATCH_REQUEST_PATTERN: EventPattern = {
+  source: [EVENT_SOURCE],
+  'detail-type': [DISPATCH_REQUESTED_EVENT],
 };
 
 /** EventBridge semantics for the subset we use: every listed field must contain the event's value. */

@@ -10,6 +10,13 @@ export const dispatchMessageSchema = z.discriminatedUnion('action', [
 ]);
 export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
 
+/**
+ * Deployed functions do not talk to SQS themselves: they publish this event on the bus, and an EventBridge
+ * rule (with its own DLQ) delivers `detail.data` — the message — to the dispatch queue. One client fewer in
+ * every publisher's bundle; the local stack routes the same pattern to local SQS.
+ */
+export const DISPATCH_REQUESTED_EVENT = 'job.dispatch_requested';
+
 export interface DispatchQueue {
   send(message: DispatchMessage): Promise<void>;
 }
