@@ -1,6 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { EventBus, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import { dispatcherEnvSchema } from '../../functions/dispatcher/dispatcher.env';
 import { statusEnvSchema } from '../../functions/events/status/status.env';
 import { schedulerEnvSchema } from '../../functions/scheduler/scheduler.env';
-import { ecsTaskStateChangePattern, schedulerTriggerPattern } from '../config/event-patterns';
+import { dispatchRequestPattern, ecsTaskStateChangePattern, schedulerTriggerPattern } from '../config/event-patterns';
 import { grantEcsJobLaunch } from '../constructs/ecs-launch-grants';
 import { baseFunctionEnv, limitsFunctionEnv } from '../constructs/function-env';
 import { QmFunction } from '../constructs/qm-function';
@@ -72,7 +72,6 @@ export class WorkflowsStack extends Stack {
         ...base,
         ...limitsFunctionEnv(config),
         QM_EVENT_BUS_NAME: this.eventBus.eventBusName,
-        QM_DISPATCH_QUEUE_URL: this.dispatchQueue.queueUrl,
       },
       description: 'Admits queued jobs atomically and enqueues them for dispatch',
       // One admission pass at a time: ordering and fair share assume a single writer.
@@ -84,8 +83,22 @@ export class WorkflowsStack extends Stack {
       logRetention,
     });
     data.grantReadWrite(this.scheduler);
-    this.dispatchQueue.grantSendMessages(this.scheduler);
     this.eventBus.grantPutEventsTo(this.scheduler);
+    // Dispatch requests published on the bus become dispatch messages: `detail.data` is the message. The
+    // rule retries delivery and parks what it cannot deliver in the dispatch DLQ, next to failed dispatches.
+    new Rule(this, 'DispatchRequests', {
+      description: 'Delivers job.dispatch_requested events to the dispatch queue',
+      eventBus: this.eventBus,
+      eventPattern: dispatchRequestPattern,
+      targets: [
+        new SqsQueue(this.dispatchQueue, {
+          message: RuleTargetInput.fromEventPath('$.detail.data'),
+          deadLetterQueue: this.dispatchDeadLetterQueue,
+          retryAttempts: 20,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
     new Rule(this, 'SchedulerTick', {
       description: 'Runs the scheduler every minute (ageing, expiry, lost wake-ups)',
       schedule: Schedule.rate(Duration.minutes(1)),
