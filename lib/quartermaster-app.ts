@@ -53,6 +53,7 @@ export function addQuartermasterStacks(app: App, config: StageConfig): Quarterma
     data,
     workflows,
     compute,
+    identity,
     description: 'Quartermaster: HTTP API, authorizer, route functions',
   });
   const web = new WebStack(app, name('web'), {

@@ -17,6 +17,7 @@ usage: scripts/run.sh <command> [args...]
   typecheck  tsc
   synth      cdk synth
   openapi    generate docs/openapi from the zod contracts
+  token      print an access token from the running local stack's dev IdP (token <user>)
 USAGE
 }
 
@@ -50,6 +51,7 @@ shift
 
 case "$command" in
   dev | test | bench | lint | format | typecheck | synth | openapi) install_packages ;;
+  token) ;;
   -h | --help | help) usage; exit 0 ;;
   *) echo "run.sh: unknown command '$command'" >&2; usage; exit 2 ;;
 esac
@@ -63,4 +65,5 @@ case "$command" in
   typecheck) exec npx tsc -p . ;;
   synth) exec npx cdk synth --quiet "$@" ;;
   openapi) exec npx tsx scripts/openapi/generate.ts "$@" ;;
+  token) exec npx tsx scripts/local/token.ts "$@" ;;
 esac

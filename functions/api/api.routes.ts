@@ -1,6 +1,8 @@
 import type { RouteGroup } from '../../shared/http/route';
+import { authRoutes } from './auth/auth.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
 import { healthRoutes } from './health/health.routes';
+import { identityRoutes } from './identity/identity.routes';
 import { jobsRoutes } from './jobs/jobs.routes';
 import { quotasRoutes } from './quotas/quotas.routes';
 
@@ -13,4 +15,6 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
   { name: 'jobs', entry: 'functions/api/jobs/jobs.handler.ts', routes: jobsRoutes },
   { name: 'catalog', entry: 'functions/api/catalog/catalog.handler.ts', routes: catalogRoutes },
   { name: 'quotas', entry: 'functions/api/quotas/quotas.handler.ts', routes: quotasRoutes },
+  { name: 'auth', entry: 'functions/api/auth/auth.handler.ts', routes: authRoutes },
+  { name: 'identity', entry: 'functions/api/identity/identity.handler.ts', routes: identityRoutes },
 ];

@@ -9,6 +9,7 @@ import { getLogger } from '../../shared/adapters/logging/logger';
 import { LoggerAuditLog } from '../../shared/adapters/logging/logger-audit.log';
 import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
 import { loadEnv } from '../../shared/config/env';
+import { builtInCognitoProvider } from '../../shared/domain/identity/built-in-providers';
 import { signIn, type LoginDeps } from '../../shared/domain/identity/login.service';
 import { createAuthorizer } from './authorizer.app';
 import { authorizerEnvSchema } from './authorizer.env';
@@ -27,12 +28,22 @@ const login: LoginDeps = {
   firstUserBecomesAdmin: env.QM_FIRST_USER_ADMIN === 'true',
 };
 
+const tableProviders = new CachedIdentityProviders(stores.providers);
+const cognito =
+  env.QM_COGNITO_USER_POOL_ID && env.QM_COGNITO_CLIENT_IDS
+    ? builtInCognitoProvider({ userPoolId: env.QM_COGNITO_USER_POOL_ID, clientIds: env.QM_COGNITO_CLIENT_IDS.split(','), orgId: env.QM_COGNITO_DEFAULT_ORG })
+    : undefined;
+
 export const handler = createAuthorizer({
+  resultCacheMs: env.QM_AUTHORIZER_CACHE_SECONDS * 1000,
   users: stores.users,
   verifiers: [
     new ApiKeyVerifier({ apiKeys: stores.apiKeys, clock: systemClock, ids: login.ids }),
     new SessionTokenVerifier({ issuer: env.QM_API_BASE_URL, audience: env.QM_SESSION_AUDIENCE }),
-    new IdpTokenVerifier({ providers: new CachedIdentityProviders(stores.providers), signIn: (provider, profile) => signIn(provider, profile, login) }),
+    new IdpTokenVerifier({
+      providers: { list: async () => [...(await tableProviders.list()), ...(cognito ? [cognito] : [])] },
+      signIn: (provider, profile) => signIn(provider, profile, login),
+    }),
   ],
   onError: (error) =>
     error instanceof Error ? logger.error('authorizer: verification failed', error) : logger.error('authorizer: verification failed', { error: String(error) }),

@@ -63,6 +63,12 @@ export const stageConfigSchema = z.object({
   /** OAuth redirect URLs of the SPA client (authorization code + PKCE). */
   callbackUrls: z.array(redirectUrl).min(1).default(['http://localhost:5173/auth/callback']),
   logoutUrls: z.array(redirectUrl).min(1).default(['http://localhost:5173/']),
+  /** Break-glass admin login (DESIGN §4.1): off by default; turn on only to recover access, then off again. */
+  breakGlassEnabled: z.boolean().default(false),
+  /** Opt-in: the first user provisioned just in time becomes a platform admin. */
+  firstUserBecomesAdmin: z.boolean().default(false),
+  /** Org that users of the stack's Cognito user pool land in (its groups map to levels by name). */
+  cognitoDefaultOrgId: z.string().min(1).max(128).default('default'),
   /** Prefix of the Cognito managed-login domain (`<prefix>.auth.<region>.amazoncognito.com`); none when unset. */
   cognitoDomainPrefix: z
     .string()

@@ -22,9 +22,11 @@ import { quotasEnvSchema } from '../../functions/api/quotas/quotas.env';
 import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
 import type { RouteGroup } from '../../shared/http/route';
 import { baseFunctionEnv, limitsFunctionEnv } from '../constructs/function-env';
+import { grantAuthorizerIdentityWrites, IdentityFunctions } from '../constructs/identity-functions';
 import { QmFunction } from '../constructs/qm-function';
 import type { ComputeStack } from './compute-stack';
 import type { DataStack } from './data-stack';
+import type { IdentityStack } from './identity-stack';
 import type { QmStackProps } from './stack-props';
 import type { WorkflowsStack } from './workflows-stack';
 
@@ -35,6 +37,8 @@ export interface ApiStackProps extends QmStackProps {
   readonly workflows: WorkflowsStack;
   /** The job log group the jobs function reads job output from. */
   readonly compute: ComputeStack;
+  /** The user pool (built-in Cognito provider), session-signing key and break-glass secret. */
+  readonly identity: IdentityStack;
 }
 
 /**
@@ -50,18 +54,41 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { config, data, workflows, compute } = props;
+    const { config, data, workflows, compute, identity } = props;
     const logRetention = config.logRetentionDays as RetentionDays;
     const base = baseFunctionEnv(config, data.table.tableName);
+
+    // Created first: the authorizer and the sign-in function need its URL (session-token issuer).
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: `quartermaster-${config.stage}`,
+      description: 'Quartermaster REST API',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: config.corsAllowedOrigins,
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+        maxAge: Duration.hours(1),
+      },
+    });
 
     this.authorizerFunction = new QmFunction(this, 'Authorizer', {
       entry: 'functions/authorizer/authorizer.handler.ts',
       envSchema: authorizerEnvSchema,
-      env: base,
+      env: {
+        ...base,
+        QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
+        QM_API_BASE_URL: this.httpApi.apiEndpoint,
+        QM_FIRST_USER_ADMIN: config.firstUserBecomesAdmin ? 'true' : 'false',
+        QM_COGNITO_USER_POOL_ID: identity.userPool.userPoolId,
+        QM_COGNITO_CLIENT_IDS: identity.spaClient.userPoolClientId,
+        QM_COGNITO_DEFAULT_ORG: config.cognitoDefaultOrgId,
+      },
       description: 'Verifies JWTs and API keys and returns the principal',
       logRetention,
     });
     data.grantRead(this.authorizerFunction);
+    grantAuthorizerIdentityWrites(this.authorizerFunction, data);
+    workflows.eventBus.grantPutEventsTo(this.authorizerFunction);
     const authorizer = new HttpLambdaAuthorizer('QmAuthorizer', this.authorizerFunction, {
       authorizerName: 'quartermaster',
       responseTypes: [HttpLambdaResponseType.SIMPLE],
@@ -117,18 +144,17 @@ export class ApiStack extends Stack {
     });
     data.grantReadWrite(quotas);
 
-    this.routeFunctions = { health, jobs, catalog, quotas };
+    const identityFunctions = new IdentityFunctions(this, 'IdentityFunctions', {
+      config,
+      data,
+      identity,
+      workflows,
+      base,
+      apiBaseUrl: this.httpApi.apiEndpoint,
 
-    this.httpApi = new HttpApi(this, 'HttpApi', {
-      apiName: `quartermaster-${config.stage}`,
-      description: 'Quartermaster REST API',
-      createDefaultStage: false,
-      corsPreflight: {
-        allowOrigins: config.corsAllowedOrigins,
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
-        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-        maxAge: Duration.hours(1),
-      },
+    this.routeFunctions = { health, jobs, catalog, quotas, auth: identityFunctions.auth, identity: identityFunctions.identityApi };
+
+      logRetention,
     });
     this.addStage(logRetention, config.apiRateLimit, config.apiBurstLimit);
     this.addRoutes(authorizer);
@@ -181,7 +207,7 @@ export class ApiStack extends Stack {
         if (isPublic && httpRoute) {
           Validations.of(httpRoute).acknowledge({
             id: 'AwsSolutions-APIG4',
-            reason: `${route.method} ${route.path} is a declared public health probe (access: public); it returns no data`,
+            reason: `${route.method} ${route.path} is declared public (access: public): a health probe, or a sign-in/JWKS endpoint that authenticates the caller itself`,
           });
         }
       }

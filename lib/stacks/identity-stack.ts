@@ -10,6 +10,8 @@ import {
   type UserPoolClient,
   UserPoolClientIdentityProvider,
 } from 'aws-cdk-lib/aws-cognito';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { QmStackProps } from './stack-props';
 
@@ -20,6 +22,10 @@ import type { QmStackProps } from './stack-props';
 export class IdentityStack extends Stack {
   readonly userPool: UserPool;
   readonly spaClient: UserPoolClient;
+  /** Signs Quartermaster session tokens (RS256); the private key never leaves KMS. */
+  readonly sessionSigningKey: Key;
+  /** The generated break-glass secret (the login path itself is off unless the stage enables it). */
+  readonly breakGlassSecret: Secret;
 
   constructor(scope: Construct, id: string, props: QmStackProps) {
     super(scope, id, props);
@@ -89,6 +95,28 @@ export class IdentityStack extends Stack {
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(1),
+    });
+
+    this.sessionSigningKey = new Key(this, 'SessionSigningKey', {
+      description: `Quartermaster ${config.stage}: signs session tokens (RS256)`,
+      alias: `alias/quartermaster/${config.stage}/session-signing`,
+      keySpec: KeySpec.RSA_2048,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.sessionSigningKey).acknowledge({
+      id: 'AwsSolutions-KMS5',
+      reason: 'KMS does not rotate asymmetric keys; rotating means a new key and a JWKS with both, which the auth function supports by kid',
+    });
+    this.breakGlassSecret = new Secret(this, 'BreakGlassSecret', {
+      secretName: `quartermaster/${config.stage}/break-glass`,
+      description: 'Quartermaster break-glass admin secret (generated at deploy time; the path is disabled unless enabled per stage)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.breakGlassSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The break-glass secret is rotated by an operator after each use (every use is audited); automatic rotation would lock operators out',
     });
 
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

@@ -5,6 +5,8 @@ import { healthEnvSchema } from '../../functions/api/health/health.env';
 import { quotasEnvSchema } from '../../functions/api/quotas/quotas.env';
 import { jobsEnvSchema } from '../../functions/api/jobs/jobs.env';
 import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
+import { authEnvSchema } from '../../functions/api/auth/auth.env';
+import { identityEnvSchema } from '../../functions/api/identity/identity.env';
 import { dispatcherEnvSchema } from '../../functions/dispatcher/dispatcher.env';
 import { statusEnvSchema } from '../../functions/events/status/status.env';
 import { schedulerEnvSchema } from '../../functions/scheduler/scheduler.env';
@@ -45,6 +47,7 @@ const base = {
   POWERTOOLS_SERVICE_NAME: 'quartermaster',
 };
 const events = { QM_EVENT_BUS_NAME: 'quartermaster-bench' };
+const identity = { QM_API_BASE_URL: 'https://abcdef1234.execute-api.us-east-1.amazonaws.com' };
 const limits = { QM_MAX_CONCURRENT: '100', QM_USER_MAX_CONCURRENT: '10' };
 const ecs = {
   QM_ECS_CLUSTER_ARN: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/qm-gpu`,
@@ -64,6 +67,17 @@ const API_GROUP_ENV: Record<string, { envSchema: z.ZodType; env: Record<string, 
   },
   catalog: { envSchema: catalogEnvSchema, env: base },
   quotas: { envSchema: quotasEnvSchema, env: { ...base, ...limits } },
+  auth: {
+    envSchema: authEnvSchema,
+    env: {
+      ...base,
+      ...events,
+      ...identity,
+      QM_SESSION_KMS_KEY_ID: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
+      QM_BREAK_GLASS_SECRET_ID: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:quartermaster/bench/break-glass-AbCdEf`,
+    },
+  },
+  identity: { envSchema: identityEnvSchema, env: { ...base, ...identity, QM_SECRET_NAME_PREFIX: 'quartermaster/bench/' } },
 };
 
 export function functionTargets(): FunctionTarget[] {
@@ -73,7 +87,12 @@ export function functionTargets(): FunctionTarget[] {
     return { name: `api-${group.name}`, entry: group.entry, ...known };
   });
   return [
-    { name: 'authorizer', entry: 'functions/authorizer/authorizer.handler.ts', envSchema: authorizerEnvSchema, env: base },
+    {
+      name: 'authorizer',
+      entry: 'functions/authorizer/authorizer.handler.ts',
+      envSchema: authorizerEnvSchema,
+      env: { ...base, ...events, ...identity, QM_COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123', QM_COGNITO_CLIENT_IDS: '1example23456789' },
+    },
     ...api,
     {
       name: 'scheduler',

@@ -1,3 +1,5 @@
+import { devIdpTokens } from '../local/dev-idp-login';
+import { demoPassword } from '../local/local-identity';
 import { startLocalStack } from '../local/local-stack';
 import { progress } from './bench-env';
 import { round, summarize } from './stats';
@@ -7,7 +9,8 @@ const POLL_MS = 25;
 /** One local SQS long-poll cycle (`startSqsPoller` asks for WaitTimeSeconds: 1). */
 const PHASE_JITTER_MS = 1_000;
 const START_TIMEOUT_MS = 30_000;
-const AUTH = { authorization: 'Bearer dev:rae' };
+/** Set once the stack runs: an access token from the dev IdP's real login (no development shortcut exists). */
+const AUTH = { authorization: '' };
 const STARTED_STATES = new Set(['running', 'succeeded']);
 const TERMINAL_STATES = new Set(['succeeded', 'failed', 'timed_out', 'cancelled', 'rejected']);
 
@@ -38,7 +41,7 @@ interface Sample {
 
 /**
  * Submit-to-start latency on the local stack (`startLocalStack`, the same one `npm run dev` runs): jobs are
- * submitted one at a time over HTTP with a dev token and polled until they start. Each job's run ends
+ * submitted one at a time over HTTP with a dev-IdP access token and polled until they start. Each job's run ends
  * before the next submit (untimed), so every sample starts from an idle stack and limits never queue it.
  */
 export async function run(): Promise<Record<string, unknown>> {
@@ -49,6 +52,8 @@ export async function run(): Promise<Record<string, unknown>> {
   });
   try {
     progress(`submit-to-start: local stack at ${stack.url}`);
+    const { issuer, ca } = stack.identity;
+    AUTH.authorization = `Bearer ${(await devIdpTokens({ issuer, username: 'rae', password: demoPassword('rae'), ca })).accessToken}`;
     const warmUp = await submitAndWait(stack.url, 'bench-start-warm');
     const samples: Sample[] = [];
     for (let i = 1; i <= JOBS; i++) samples.push(await submitAndWait(stack.url, `bench-start-${i}`));
@@ -60,7 +65,7 @@ export async function run(): Promise<Record<string, unknown>> {
       }),
     );
     return {
-      method: `local stack over HTTP (dev token), ${JOBS} jobs submitted sequentially after 1 warm-up, each after an untimed random 0-${PHASE_JITTER_MS} ms pause, GET every ${POLL_MS} ms until startedAt is set or the job is running/succeeded; each job ends before the next is submitted`,
+      method: `local stack over HTTP (dev-IdP access token), ${JOBS} jobs submitted sequentially after 1 warm-up, each after an untimed random 0-${PHASE_JITTER_MS} ms pause, GET every ${POLL_MS} ms until startedAt is set or the job is running/succeeded; each job ends before the next is submitted`,
       jobs: JOBS,
       recordStartedMinusCreatedMs: recorded.length > 0 ? summarize(recorded, 0) : null,
       recordMissingStartedAt: samples.length - recorded.length,

@@ -1,7 +1,8 @@
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_USERS } from './seed';
+import { demoPassword } from './local-identity';
 import { startLocalStack } from './local-stack';
 
 /**
@@ -26,9 +27,13 @@ const log = (message: string, details?: Record<string, unknown>) =>
   console.log(JSON.stringify({ level: 'INFO', time: new Date().toISOString(), message, ...details }));
 
 console.log('Starting the Quartermaster local stack (DynamoDB Local, local SQS, scheduler, dispatcher, local backend)…');
-const stack = await startLocalStack({ port: Number(values.port), dataDir, log });
+const port = Number(values.port);
+const stack = await startLocalStack({ port, idpPort: port === 0 ? 0 : port + 1, dataDir, log });
+// `npm run token` reads this to find the running stack's IdP and certificate.
+await mkdir(dataDir, { recursive: true });
+await writeFile(join(dataDir, 'endpoints.json'), JSON.stringify({ api: stack.url, issuer: stack.identity.issuer, caFile: stack.identity.caFile }, null, 2));
 
-const tokens = DEMO_USERS.map((user) => `    ${user.level.padEnd(10)} ${user.displayName.padEnd(18)} Authorization: Bearer dev:${user.id}`).join('\n');
+const users = DEMO_USERS.map((user) => `    ${user.id.padEnd(5)} ${user.displayName.padEnd(18)} password ${demoPassword(user.id)}`).join('\n');
 console.log(`
 Quartermaster is running (local stack).
 
@@ -37,15 +42,21 @@ Quartermaster is running (local stack).
   OpenAPI      docs/openapi.json
   DynamoDB     ${stack.dynamoDbEndpoint}  (table "${stack.tableName}")
   SQS          ${stack.sqsEndpoint}
+  Dev IdP      ${stack.identity.issuer}  (OpenID Connect, self-signed certificate: ${stack.identity.caFile})
   Data         ${dataDir}  (reset with: npm run dev -- --reset)
 
-Authenticate with a demo user's development token (local stack only):
-${tokens}
+Sign in as a demo user at the dev identity provider (real login page, local stack only):
+${users}
+
+  Browser:       ${stack.url}/v1/auth/oidc/dev/login   (answers with a Quartermaster session)
+  Command line:  TOKEN=$(npm run -s token -- rae)        (an access token from the dev IdP)
 
 Try it:
-  curl -s -X POST ${stack.url}/v1/jobs -H 'Authorization: Bearer dev:rae' -H 'Content-Type: application/json' \\
+  TOKEN=$(npm run -s token -- rae)
+  curl -s ${stack.url}/v1/me -H "Authorization: Bearer $TOKEN"
+  curl -s -X POST ${stack.url}/v1/jobs -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
     -d '{"name":"hello","image":"busybox","command":["sh","-c","echo hello from the GPU queue"],"hardwareType":"gpu-a10g-1x","maxRuntimeMinutes":5}'
-  curl -s ${stack.url}/v1/jobs -H 'Authorization: Bearer dev:rae'
+  curl -s ${stack.url}/v1/jobs -H "Authorization: Bearer $TOKEN"
 
 Press Ctrl-C to stop.
 `);

@@ -24,11 +24,11 @@ describe('api stack: routes', () => {
     expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(declared.map(routeKey).sort());
   });
 
-  it('puts the Lambda authorizer on every route except the public /health/* probes', () => {
+  it('puts the Lambda authorizer on every route except the declared public ones', () => {
     const [authorizerId] = Object.keys(api.findResources('AWS::ApiGatewayV2::Authorizer'));
+    const publicKeys = new Set(declared.filter((route) => route.access === 'public').map(routeKey));
     for (const route of routes) {
-      const isHealth = route.Properties.RouteKey.split(' ')[1]?.startsWith('/health/') ?? false;
-      if (isHealth) {
+      if (publicKeys.has(route.Properties.RouteKey)) {
         expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('NONE');
       } else {
         expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('CUSTOM');
@@ -37,9 +37,9 @@ describe('api stack: routes', () => {
     }
   });
 
-  it('declares public access only for health probes', () => {
+  it('declares public access only for health probes and sign-in endpoints', () => {
     const publicPaths = declared.filter((route) => route.access === 'public').map((route) => route.path);
-    expect(publicPaths.every((path) => path.startsWith('/health/'))).toBe(true);
+    expect(publicPaths.every((path) => path.startsWith('/health/') || path.startsWith('/v1/auth/') || path === '/.well-known/jwks.json')).toBe(true);
   });
 });
 
@@ -82,9 +82,26 @@ describe('api stack: least privilege', () => {
     expect(health.flatMap(actionsOf).filter((action) => WRITE_ACTION.test(action))).toEqual([]);
   });
 
-  it('keeps the authorizer read-only', () => {
-    expect(authorizer.flatMap(actionsOf).filter((action) => WRITE_ACTION.test(action))).toEqual([]);
+  it('lets the authorizer write only identity items (JIT users, links, API-key last use), by leading key', () => {
     expect(authorizer.flatMap(actionsOf)).toContain('dynamodb:GetItem');
+    const tableWrites = authorizer.filter((s) => actionsOf(s).some((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action)));
+    expect(tableWrites.length).toBeGreaterThan(0);
+    for (const statement of tableWrites) {
+      expect(actionsOf(statement).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+      expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['USER#*', 'IDENTITY#*', 'APIKEY#*', 'SETTINGS']);
+    }
+    expect(authorizer.flatMap(actionsOf).filter((action) => /^sqs:|^secretsmanager:|^kms:Sign/.test(action))).toEqual([]);
+  });
+
+  it('gives the sign-in function KMS signing on its key only, and secrets read under the stage prefix', () => {
+    const auth = policyStatementsOfRole(api, 'AuthRole');
+    const kms = auth.filter((s) => actionsOf(s).includes('kms:Sign'));
+    expect(kms).toHaveLength(1);
+    expect(actionsOf(kms[0]!).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+    const secrets = auth.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+    expect(secrets.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+    const identity = policyStatementsOfRole(api, 'IdentityRole');
+    expect(identity.flatMap(actionsOf).filter((a) => a.startsWith('secretsmanager:')).sort()).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']);
   });
 
   it('lets jobs write the table and publish events (dispatch requests included), never scan or touch SQS', () => {

@@ -4,6 +4,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { devIdpTokens, signInThroughIdp } from '../../scripts/local/dev-idp-login';
+import { demoPassword } from '../../scripts/local/local-identity';
 import { freePort } from '../../scripts/local/ports';
 
 /**
@@ -14,8 +17,16 @@ let dev: ChildProcess;
 let url = '';
 let output = '';
 let endpoints: string[] = [];
+let issuer = '';
+let ca = '';
+const tokens = new Map<string, string>();
 
-const auth = (user: string) => ({ authorization: `Bearer dev:${user}`, 'content-type': 'application/json' });
+/** Bearer tokens come from the dev IdP's real login (authorization code + PKCE); there is no shortcut. */
+const auth = (user: string) => {
+  const token = tokens.get(user);
+  if (!token) throw new Error(`no token for ${user}`);
+  return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+};
 
 async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
   const response = await fetch(`${url}${path}`, init);
@@ -49,6 +60,9 @@ beforeAll(async () => {
   }
   url = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
   endpoints = [...output.matchAll(/(?:DynamoDB|SQS)\s+(http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1]!);
+  issuer = /Dev IdP\s+(https:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+  ca = await readFile(/self-signed certificate: (\S+)\)/.exec(output)?.[1] ?? '', 'utf8');
+  for (const user of ['rae', 'vic']) tokens.set(user, (await devIdpTokens({ issuer, username: user, password: demoPassword(user), ca })).accessToken);
 });
 
 afterAll(() => {
@@ -140,7 +154,8 @@ describe('the local stack, end to end over HTTP', () => {
     const cases: [string, RequestInit, number][] = [
       ['/v1/unknown', { headers: auth('rae') }, 404],
       ['/v1/jobs', {}, 401],
-      ['/v1/jobs', { headers: { authorization: 'Bearer dev:nobody' } }, 401],
+      ['/v1/jobs', { headers: { authorization: 'Bearer dev:rae' } }, 401],
+      ['/v1/jobs', { headers: { authorization: 'Bearer qm_not-a-real-key' } }, 401],
       ['/v1/jobs', { method: 'POST', headers: auth('vic'), body: '{}' }, 403],
       ['/v1/jobs', { method: 'POST', headers: auth('rae'), body: '{"name":' }, 400],
       ['/v1/jobs', { method: 'POST', headers: auth('rae'), body: '{"__proto__":{"x":1}}' }, 400],
@@ -165,8 +180,24 @@ describe('the local stack, end to end over HTTP', () => {
     expect(unknownHardware.body.error.details.fields[0].field).toBe('body.hardwareType');
   });
 
+  it('signs in through the dev IdP: access token, server-side login to a session, refresh once', async () => {
+    const me = await api('/v1/me', { headers: auth('rae') });
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ id: 'rae', level: 'researcher', orgId: 'acme', authMethod: 'oidc' });
+    const back = await signInThroughIdp({ startUrl: `${url}/v1/auth/oidc/dev/login`, issuer, username: 'lin', password: demoPassword('lin'), ca });
+    const session = await api(`${back.pathname}${back.search}`);
+    expect(session.status).toBe(200);
+    const mine = await api('/v1/me', { headers: { authorization: `Bearer ${session.body.accessToken}` } });
+    expect(mine.body).toMatchObject({ id: 'lin', level: 'lead', authMethod: 'session' });
+    const refresh = (body: unknown) => api('/v1/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await refresh({ refreshToken: session.body.refreshToken })).status).toBe(200);
+    expect((await refresh({ refreshToken: session.body.refreshToken })).status).toBe(401);
+    expect((await api(`${back.pathname}${back.search}`)).status).toBe(401);
+  });
+
   it('stops every process it started on Ctrl-C', async () => {
     expect(endpoints).toHaveLength(2);
+    endpoints.push(issuer);
     dev.kill('SIGINT');
     await new Promise<void>((resolve) => (dev.exitCode !== null ? resolve() : dev.once('exit', () => resolve())));
     expect(dev.exitCode).toBe(0);

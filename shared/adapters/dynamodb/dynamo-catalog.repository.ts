@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-all';
 import type { HardwareCatalogAdmin } from '../../domain/catalog/hardware-catalog.port';
 import { hardwareTypeSchema, type HardwareType } from '../../domain/catalog/hardware.schema';
 import { keys, withoutKeys } from './keys';
@@ -27,21 +28,12 @@ export class DynamoHardwareCatalog implements HardwareCatalogAdmin {
 
   /** The whole catalog is one partition: one Query (paged), never a Scan. */
   async list(): Promise<HardwareType[]> {
-    const items: HardwareType[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': keys.hardwarePartition() },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) items.push(hardwareTypeSchema.parse(withoutKeys(item)));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': keys.hardwarePartition() },
+    });
+    return items.map((item) => hardwareTypeSchema.parse(withoutKeys(item)));
   }
 
   async put(hardware: HardwareType): Promise<void> {

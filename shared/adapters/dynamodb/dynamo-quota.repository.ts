@@ -1,4 +1,5 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-all';
 import type { QuotaRepository } from '../../domain/quotas/quota-repository.port';
 import { quotaSchema, type Quota } from '../../domain/quotas/quota.schema';
 import { keys, withoutKeys } from './keys';
@@ -20,20 +21,12 @@ export class DynamoQuotaRepository implements QuotaRepository {
   async forOrg(orgId: string): Promise<Quota[]> {
     const cached = this.cache.get(orgId);
     if (cached && cached.until > Date.now()) return cached.quotas;
-    const quotas: Quota[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': keys.quotaPartition(orgId) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) quotas.push(quotaSchema.parse(withoutKeys(item)));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': keys.quotaPartition(orgId) },
+    });
+    const quotas = items.map((item) => quotaSchema.parse(withoutKeys(item)));
     this.cache.set(orgId, { quotas, until: Date.now() + this.cacheTtlMs });
     return quotas;
   }

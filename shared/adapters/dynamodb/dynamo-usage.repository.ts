@@ -1,4 +1,5 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-all';
 import type { DailyUsage, UsageRepository } from '../../domain/quotas/usage.service';
 import { keys } from './keys';
 
@@ -10,28 +11,17 @@ export class DynamoUsageRepository implements UsageRepository {
   ) {}
 
   async daily(scopeType: 'org' | 'team' | 'user', scopeId: string, from: string, to: string): Promise<DailyUsage[]> {
-    const days: DailyUsage[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':p': keys.usagePartition(scopeType, scopeId), ':from': `DAY#${from}`, ':to': `DAY#${to}` },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) {
-        days.push({
-          day: String(item.sk).slice('DAY#'.length),
-          gpuHours: round(Number(item.gpuHours ?? 0)),
-          costUsd: round(Number(item.costUsd ?? 0)),
-          jobs: Number(item.jobs ?? 0),
-        });
-      }
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return days;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':p': keys.usagePartition(scopeType, scopeId), ':from': `DAY#${from}`, ':to': `DAY#${to}` },
+    });
+    return items.map((item) => ({
+      day: String(item.sk).slice('DAY#'.length),
+      gpuHours: round(Number(item.gpuHours ?? 0)),
+      costUsd: round(Number(item.costUsd ?? 0)),
+      jobs: Number(item.jobs ?? 0),
+    }));
   }
 }
 

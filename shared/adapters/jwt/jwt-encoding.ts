@@ -10,7 +10,7 @@ export function signingInput(kid: string, claims: Record<string, unknown>): stri
 
 /** A public RSA key as a JWK for `/.well-known/jwks.json`, with a stable `kid` (the RFC 7638 thumbprint). */
 export function publicJwk(key: KeyObject): Record<string, unknown> {
-  const jwk = createPublicKey(key).export({ format: 'jwk' });
+  const jwk = (key.type === 'public' ? key : createPublicKey(key)).export({ format: 'jwk' });
   const thumbprint = createHash('sha256')
     .update(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n }))
     .digest('base64url');

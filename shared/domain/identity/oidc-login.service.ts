@@ -97,7 +97,7 @@ export async function startOidcLogin(providerId: string, deps: OidcLoginDeps, co
 /** Step 2: the provider sent the browser back with `code` and `state` (or an `error`). */
 export async function completeOidcLogin(
   providerId: string,
-  query: { code?: string | undefined; state?: string | undefined; error?: string | undefined },
+  query: { code?: string | undefined; state?: string | undefined; error?: string | undefined; iss?: string | undefined },
   deps: OidcLoginDeps,
   context: LoginContext = {},
 ): Promise<IssuedSession> {
@@ -120,7 +120,8 @@ export async function completeOidcLogin(
   if (query.error || !query.code) return fail('code_exchange_failed');
 
   const callbackUrl = new URL(stored.redirectUri);
-  callbackUrl.search = new URLSearchParams({ code: query.code, state: query.state, ...(query.error ? { error: query.error } : {}) }).toString();
+  // `iss` (RFC 9207) is passed through: openid-client checks it against the expected issuer.
+  callbackUrl.search = new URLSearchParams({ code: query.code, state: query.state, ...(query.iss ? { iss: query.iss } : {}) }).toString();
   let claims: Record<string, unknown>;
   try {
     const secret = provider.clientSecretRef ? await deps.secrets.get(provider.clientSecretRef) : undefined;

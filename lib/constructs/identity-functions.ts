@@ -1,0 +1,102 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { authEnvSchema } from '../../functions/api/auth/auth.env';
+import { identityEnvSchema } from '../../functions/api/identity/identity.env';
+import type { baseEnvSchema } from '../../shared/config/env';
+import type { StageConfig } from '../config/stage-config';
+import type { DataStack } from '../stacks/data-stack';
+import type { IdentityStack } from '../stacks/identity-stack';
+import type { WorkflowsStack } from '../stacks/workflows-stack';
+import { QmFunction, type DeployedEnv } from './qm-function';
+
+/** Table items the authorizer may write: users (JIT provisioning, login-time sync), identity links, API-key last use, the bootstrap claim. */
+export const AUTHORIZER_WRITABLE_KEY_PREFIXES = ['USER#*', 'IDENTITY#*', 'APIKEY#*', 'SETTINGS'] as const;
+
+export interface IdentityFunctionsProps {
+  readonly config: StageConfig;
+  readonly data: DataStack;
+  readonly identity: IdentityStack;
+  readonly workflows: WorkflowsStack;
+  readonly base: DeployedEnv<typeof baseEnvSchema>;
+  /** `iss` of session tokens and default OIDC redirect base: the HTTP API's endpoint. */
+  readonly apiBaseUrl: string;
+  readonly logRetention: RetentionDays;
+}
+
+/** The sign-in function (`auth` route group) and the identity function (`/v1/me`, API keys, IdP admin). */
+export class IdentityFunctions extends Construct {
+  readonly auth: QmFunction<typeof authEnvSchema>;
+  readonly identityApi: QmFunction<typeof identityEnvSchema>;
+
+  constructor(scope: Construct, id: string, props: IdentityFunctionsProps) {
+    super(scope, id);
+    const { config, data, identity, workflows, base, apiBaseUrl, logRetention } = props;
+    const stack = Stack.of(this);
+    const secretPrefix = `quartermaster/${config.stage}/`;
+
+    this.auth = new QmFunction(stack, 'Auth', {
+      entry: 'functions/api/auth/auth.handler.ts',
+      envSchema: authEnvSchema,
+      env: {
+        ...base,
+        QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
+        QM_API_BASE_URL: apiBaseUrl,
+        QM_SESSION_KMS_KEY_ID: identity.sessionSigningKey.keyArn,
+        QM_BREAK_GLASS_ENABLED: config.breakGlassEnabled ? 'true' : 'false',
+        QM_BREAK_GLASS_SECRET_ID: identity.breakGlassSecret.secretArn,
+        QM_FIRST_USER_ADMIN: config.firstUserBecomesAdmin ? 'true' : 'false',
+      },
+      description: 'Sign-in: server-side OIDC, LDAP, refresh, break-glass; session-token JWKS',
+      logRetention,
+    });
+    data.grantReadWrite(this.auth);
+    workflows.eventBus.grantPutEventsTo(this.auth);
+    this.auth.addToRolePolicy(new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [identity.sessionSigningKey.keyArn] }));
+    // IdP client secrets and LDAP bind passwords live under the stage's prefix; the break-glass secret too.
+    this.auth.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [`arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefix}idp/*`, identity.breakGlassSecret.secretArn],
+      }),
+    );
+
+    this.identityApi = new QmFunction(stack, 'Identity', {
+      entry: 'functions/api/identity/identity.handler.ts',
+      envSchema: identityEnvSchema,
+      env: { ...base, QM_SECRET_NAME_PREFIX: secretPrefix, QM_API_BASE_URL: apiBaseUrl },
+      description: 'Who am I, my API keys, identity-provider administration',
+      logRetention,
+    });
+    data.grantReadWrite(this.identityApi);
+    // Write-only secrets: the admin API creates and updates them, and never reads them back.
+    this.identityApi.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
+        resources: [`arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefix}idp/*`],
+      }),
+    );
+  }
+}
+
+/**
+ * The authorizer writes only identity items (JIT users, links, API-key last use, the bootstrap claim): the
+ * writes are limited by `dynamodb:LeadingKeys`, on the table only (no index), and the key only through DynamoDB.
+ */
+export function grantAuthorizerIdentityWrites(grantee: IGrantable, data: DataStack): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [data.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...AUTHORIZER_WRITABLE_KEY_PREFIXES] } },
+    }),
+  );
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [data.tableKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
+}

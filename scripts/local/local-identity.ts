@@ -1,0 +1,176 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SimpleFetcher } from 'aws-jwt-verify/https';
+import { createAuthHandler } from '../../functions/api/auth/auth.app';
+import { createIdentityHandler } from '../../functions/api/identity/identity.app';
+import { createAuthorizer } from '../../functions/authorizer/authorizer.app';
+import { dynamoIdentityStores } from '../../shared/adapters/dynamodb/identity-stores';
+import { ApiKeyVerifier, inMemoryJwksFetcher, SessionTokenVerifier } from '../../shared/adapters/jwt/credential.verifiers';
+import { IdpTokenVerifier } from '../../shared/adapters/jwt/idp-token.verifier';
+import { LocalKeySigner } from '../../shared/adapters/jwt/local-key.signer';
+import { LdaptsDirectory } from '../../shared/adapters/ldap/ldap.directory';
+import { LoggerAuditLog } from '../../shared/adapters/logging/logger-audit.log';
+import { createLogger } from '../../shared/adapters/logging/logger';
+import { OpenIdClientAdapter } from '../../shared/adapters/oidc/openid-client.adapter';
+import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
+import { EnvFileSecretStore } from '../../shared/adapters/secrets/env-file-secret.store';
+import type { AuditLog } from '../../shared/domain/audit/audit.port';
+import type { EventPublisher } from '../../shared/domain/events/event-envelope';
+import type { OidcProvider } from '../../shared/domain/identity/identity-provider.schema';
+import { signIn, type LoginDeps } from '../../shared/domain/identity/login.service';
+import type { SessionDeps } from '../../shared/domain/identity/session.service';
+import { startDevIdp, type DevAccount, type DevIdp } from './dev-idp';
+import { DEMO_USERS } from './seed';
+import { ensureDevCertificate } from './tls-cert';
+
+/** The resource (access-token audience) of the local API at the dev IdP. */
+export const LOCAL_API_RESOURCE = 'urn:quartermaster:api';
+export const DEV_PROVIDER_ID = 'dev';
+const WEB_CLIENT_ID = 'quartermaster-local';
+const LEVEL_GROUPS = { admin: 'qm-admins', lead: 'qm-leads', researcher: 'qm-researchers', viewer: 'qm-viewers' } as const;
+
+/** Demo password of a seed user: `<id>-dev-password` (local stack only, printed by `npm run dev`). */
+export const demoPassword = (userId: string): string => `${userId}-dev-password`;
+
+export const DEMO_ACCOUNTS: DevAccount[] = DEMO_USERS.map((user) => ({
+  id: user.id,
+  password: demoPassword(user.id),
+  email: user.email,
+  name: user.displayName,
+  groups: [LEVEL_GROUPS[user.level as keyof typeof LEVEL_GROUPS]],
+}));
+
+export interface LocalIdentityOptions {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  apiUrl: string;
+  /** Keeps the TLS certificate, session key and secrets across runs; default: a temporary folder. */
+  dataDir?: string | undefined;
+  idpPort?: number | undefined;
+  events: EventPublisher;
+  audit?: AuditLog;
+}
+
+export interface LocalIdentity {
+  idp: DevIdp;
+  /** PEM of the dev IdP's self-signed certificate: trust it with `ca` (curl: `--cacert`). */
+  ca: string;
+  caFile: string;
+  authorizer: ReturnType<typeof createAuthorizer>;
+  handlers: { auth: ReturnType<typeof createAuthHandler>; identity: ReturnType<typeof createIdentityHandler> };
+  stop(): Promise<void>;
+}
+
+async function fileOr(path: string, make: () => string): Promise<string> {
+  if (existsSync(path)) return readFile(path, 'utf8');
+  const value = make();
+  await writeFile(path, value, { mode: 0o600 });
+  return value;
+}
+
+/**
+ * Identity for the local stack, with no shortcut: a dev OIDC provider over https registered as provider
+ * `dev`, demo users linked to its accounts, sessions signed by a local key, and the same authorizer,
+ * sign-in and identity handlers the deployed functions compose.
+ */
+export async function startLocalIdentity(options: LocalIdentityOptions): Promise<LocalIdentity> {
+  const dir = options.dataDir ? join(options.dataDir, 'identity') : await mkdtemp(join(tmpdir(), 'qm-identity-'));
+  await mkdir(join(dir, 'secrets'), { recursive: true, mode: 0o700 });
+  const certificate = await ensureDevCertificate(join(dir, 'tls'));
+  // openid-client uses the global fetch: trust the dev certificate in this process, in addition to the usual CAs.
+  tls.setDefaultCACertificates([...new Set([...tls.getCACertificates('default'), certificate.cert])]);
+  const secrets = new EnvFileSecretStore(join(dir, 'secrets'));
+  const webClientSecret = await fileOr(join(dir, 'secrets', 'dev-idp-client-secret'), () => randomBytes(24).toString('base64url'));
+  const sessionKey = await fileOr(join(dir, 'session-key.pem'), () =>
+    generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  );
+  const idp = await startDevIdp({
+    port: options.idpPort ?? 0,
+    certificate,
+    accounts: DEMO_ACCOUNTS,
+    resource: LOCAL_API_RESOURCE,
+    webClient: { clientId: WEB_CLIENT_ID, clientSecret: webClientSecret, redirectUris: [`${options.apiUrl}/v1/auth/oidc/${DEV_PROVIDER_ID}/callback`] },
+  });
+
+  const stores = dynamoIdentityStores(options.doc, options.tableName);
+  const provider: OidcProvider = {
+    schemaVersion: 1,
+    id: DEV_PROVIDER_ID,
+    type: 'oidc',
+    displayName: 'Dev IdP (local stack)',
+    enabled: true,
+    jitProvisioning: true,
+    defaultOrgId: 'acme',
+    groupMappings: [
+      { group: LEVEL_GROUPS.admin, level: 'admin', teamIds: ['vision'], platformAdmin: true },
+      { group: LEVEL_GROUPS.lead, level: 'lead', teamIds: ['vision'], platformAdmin: false },
+      { group: LEVEL_GROUPS.researcher, level: 'researcher', teamIds: ['vision'], platformAdmin: false },
+      { group: LEVEL_GROUPS.viewer, level: 'viewer', teamIds: ['vision'], platformAdmin: false },
+    ],
+    issuer: idp.issuer,
+    clientId: WEB_CLIENT_ID,
+    clientSecretRef: 'file:dev-idp-client-secret',
+    scopes: ['openid', 'email', 'profile', 'api'],
+    audience: LOCAL_API_RESOURCE,
+    allowedClientIds: ['quartermaster-cli'],
+    accessTokenCheck: 'rfc9068',
+    groupsClaim: 'realm_access.roles',
+    emailClaim: 'email',
+    nameClaim: 'name',
+    redirectUri: `${options.apiUrl}/v1/auth/oidc/${DEV_PROVIDER_ID}/callback`,
+  };
+  // Rewritten at every start: the IdP's port (part of its issuer) may change between runs.
+  if (await stores.providers.get(provider.id)) await stores.providers.put(provider, { expectNew: false });
+  else await stores.providers.put(provider, { expectNew: true });
+  const now = new Date().toISOString();
+  for (const user of DEMO_USERS) {
+    await stores.identities.link({ providerId: provider.id, subject: `${idp.issuer}#${user.id}`, userId: user.id, createdAt: now });
+  }
+
+  const clock = systemClock;
+  const ids = ulidSource();
+  const audit = options.audit ?? new LoggerAuditLog(createLogger({ persistentKeys: { component: 'audit' } }));
+  const login: LoginDeps = { ...stores, audit, events: options.events, clock, ids, firstUserBecomesAdmin: false };
+  const signer = new LocalKeySigner(sessionKey);
+  const settings = { issuer: options.apiUrl, audience: 'quartermaster', accessTokenSeconds: 900, refreshTokenSeconds: 43_200 };
+  const sessions: SessionDeps = { signer, refreshTokens: stores.refreshTokens, users: stores.users, clock, ids, settings };
+  const authorizer = createAuthorizer({
+    users: stores.users,
+    verifiers: [
+      new ApiKeyVerifier({ apiKeys: stores.apiKeys, clock, ids }),
+      // The local API is plain http on loopback, so the session JWKS is handed over in memory.
+      new SessionTokenVerifier({ issuer: settings.issuer, audience: settings.audience, fetcher: inMemoryJwksFetcher(() => signer.publicJwks()) }),
+      new IdpTokenVerifier({
+        providers: stores.providers,
+        signIn: (p, profile) => signIn(p, profile, login),
+        fetcher: new SimpleFetcher({ defaultRequestOptions: { ca: certificate.cert, responseTimeout: 5_000 } }),
+      }),
+    ],
+  });
+  const caFile = join(dir, 'tls', 'dev-cert.pem');
+  return {
+    idp,
+    ca: certificate.cert,
+    caFile,
+    authorizer,
+    handlers: {
+      auth: createAuthHandler({
+        ...login,
+        providers: stores.providers,
+        states: stores.states,
+        oidc: new OpenIdClientAdapter(),
+        secrets,
+        ldap: new LdaptsDirectory(),
+        sessions,
+        breakGlass: { enabled: false, secret: () => Promise.reject(new Error('break-glass is off in the local stack')) },
+      }),
+      identity: createIdentityHandler({ ...stores, secrets, audit, clock, ids, allowInsecure: true, apiBaseUrl: options.apiUrl }),
+    },
+    stop: () => idp.close(),
+  };
+}
