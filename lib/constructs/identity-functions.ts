@@ -1,4 +1,4 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -77,6 +77,12 @@ export class IdentityFunctions extends Construct {
         resources: [`arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefix}idp/*`],
       }),
     );
+    const idpSecrets = {
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretPrefix}idp/*]`,
+      reason: 'Identity-provider secrets are created at run time through the admin API, one per provider, under this stage prefix only',
+    };
+    Validations.of(this.auth.role ?? this.auth).acknowledge(idpSecrets);
+    Validations.of(this.identityApi.role ?? this.identityApi).acknowledge(idpSecrets);
   }
 }
 

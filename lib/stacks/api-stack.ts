@@ -151,11 +151,11 @@ export class ApiStack extends Stack {
       workflows,
       base,
       apiBaseUrl: this.httpApi.apiEndpoint,
+      logRetention,
+    });
 
     this.routeFunctions = { health, jobs, catalog, quotas, auth: identityFunctions.auth, identity: identityFunctions.identityApi };
 
-      logRetention,
-    });
     this.addStage(logRetention, config.apiRateLimit, config.apiBurstLimit);
     this.addRoutes(authorizer);
 

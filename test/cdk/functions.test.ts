@@ -25,10 +25,14 @@ const functions = allStacks.flatMap((stack) =>
 describe('every Quartermaster function', () => {
   it('exists once per entry point', () => {
     expect(functions.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual([
+      'Auth',
       'Authorizer',
+      'Catalog',
       'Dispatcher',
       'Health',
+      'Identity',
       'Jobs',
+      'Quotas',
       'Scheduler',
       'Status',
     ]);

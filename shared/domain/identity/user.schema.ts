@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { levelSchema } from '../authz/permissions';
 
 /** A Quartermaster user (DESIGN §4.1). External identities and overrides arrive with the identity issue. */

@@ -20,6 +20,7 @@ const IN_LAMBDA = { AWS_LAMBDA_FUNCTION_NAME: 'qm-authorizer' };
 /** Enough for every function's schema to parse. */
 const validEnv: Record<string, string> = {
   QM_TABLE_NAME: 'quartermaster',
+  QM_API_BASE_URL: 'https://api.example.com',
   QM_DISPATCH_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/qm-dispatch',
   QM_ECS_CLUSTER_ARN: 'arn:aws:ecs:eu-west-1:123456789012:cluster/qm',
   QM_ECS_SUBNET_IDS: 'subnet-1,subnet-2',
@@ -103,6 +104,7 @@ describe('the deployed authorizer entry point', () => {
     vi.resetModules();
     for (const key of ['QM_LOCAL_STACK', 'QM_DYNAMODB_ENDPOINT', 'QM_SQS_ENDPOINT', 'AWS_LAMBDA_FUNCTION_NAME']) delete process.env[key];
     process.env.QM_TABLE_NAME = 'quartermaster';
+    process.env.QM_API_BASE_URL = 'https://api.example.com';
     process.env.AWS_REGION ??= 'eu-west-1';
   });
 
