@@ -30,8 +30,14 @@ interface Entry {
 }
 
 /** The access-token checks aws-jwt-verify leaves to us: RFC 9068 type or `token_use`, never an ID token, client ids. */
+/** aws-jwt-verify checks `exp` and `nbf`; a token claiming to be issued in the future (beyond clock skew) is refused too. */
+export function notIssuedInFuture(payload: JwtPayload, skewSeconds = 60): void {
+  if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + skewSeconds) throw new Error('token issued in the future');
+}
+
 export function accessTokenCheck(provider: OidcProvider) {
   return ({ header, payload }: { header: JwtHeader; payload: JwtPayload }): void => {
+    notIssuedInFuture(payload);
     if (ID_TOKEN_CLAIMS.some((claim) => claim in payload) || payload.token_use === 'id') throw new Error('ID token where an access token is expected');
     if (provider.accessTokenCheck === 'rfc9068' && !AT_JWT_TYPES.has(typeof header.typ === 'string' ? header.typ.toLowerCase() : '')) {
       throw new Error('not an RFC 9068 access token');
@@ -102,7 +108,10 @@ export class IdpTokenVerifier implements CredentialVerifier {
     if (known?.fingerprint === fingerprint) return known;
     let verify: Entry['verify'];
     if (provider.type === 'cognito') {
-      const verifier = CognitoJwtVerifier.create({ userPoolId: provider.userPoolId, clientId: provider.clientIds, tokenUse: 'access' }, { jwksCache: this.jwksCache });
+      const verifier = CognitoJwtVerifier.create(
+        { userPoolId: provider.userPoolId, clientId: provider.clientIds, tokenUse: 'access', customJwtCheck: ({ payload }) => notIssuedInFuture(payload) },
+        { jwksCache: this.jwksCache },
+      );
       verify = (token) => verifier.verify(token);
     } else {
       const jwksUri = provider.jwksUri ?? (await this.discoverJwksUri(provider.issuer));

@@ -1,0 +1,226 @@
+import { createHmac, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SimpleFetcher } from 'aws-jwt-verify/https';
+import { createAuthHandler } from '../../functions/api/auth/auth.app';
+import { authRoutes } from '../../functions/api/auth/auth.routes';
+import { createIdentityHandler } from '../../functions/api/identity/identity.app';
+import { identityRoutes } from '../../functions/api/identity/identity.routes';
+import { createAuthorizer } from '../../functions/authorizer/authorizer.app';
+import { startDevIdp, type DevAccount, type DevIdp } from '../../scripts/local/dev-idp';
+import { startHttpServer, type RunningHttpServer } from '../../scripts/local/http-server';
+import { ensureDevCertificate } from '../../scripts/local/tls-cert';
+import { dynamoIdentityStores, type IdentityStores } from '../../shared/adapters/dynamodb/identity-stores';
+import { ApiKeyVerifier, inMemoryJwksFetcher, SessionTokenVerifier } from '../../shared/adapters/jwt/credential.verifiers';
+import { IdpTokenVerifier } from '../../shared/adapters/jwt/idp-token.verifier';
+import { LocalKeySigner } from '../../shared/adapters/jwt/local-key.signer';
+import { LdaptsDirectory } from '../../shared/adapters/ldap/ldap.directory';
+import { createLogger } from '../../shared/adapters/logging/logger';
+import { OpenIdClientAdapter } from '../../shared/adapters/oidc/openid-client.adapter';
+import { ulidSource } from '../../shared/adapters/runtime/system-runtime';
+import { EnvFileSecretStore } from '../../shared/adapters/secrets/env-file-secret.store';
+import type { AuditEntryInput, AuditLog } from '../../shared/domain/audit/audit.port';
+import type { DomainEvent, EventPublisher } from '../../shared/domain/events/event-envelope';
+import type { IdentityProvider } from '../../shared/domain/identity/identity-provider.schema';
+import { signIn, type LoginDeps } from '../../shared/domain/identity/login.service';
+import type { LdapDirectory } from '../../shared/domain/identity/password-login.service';
+import type { SessionDeps } from '../../shared/domain/identity/session.service';
+import type { Clock } from '../../shared/domain/runtime/runtime.port';
+import { createTestTable } from './integration-env';
+import tls from 'node:tls';
+
+/** An in-memory audit log and event publisher: what the tests read back. */
+export class Recorder implements AuditLog, EventPublisher {
+  readonly audit: AuditEntryInput[] = [];
+  readonly events: DomainEvent[] = [];
+  async append(entry: AuditEntryInput): Promise<void> {
+    this.audit.push(entry);
+  }
+  async publish(events: readonly DomainEvent[]): Promise<void> {
+    this.events.push(...events);
+  }
+}
+
+/** A clock tests can move. */
+export class TestClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
+export const RESOURCE = 'urn:quartermaster:test-api';
+
+export const ACCOUNTS: DevAccount[] = [
+  { id: 'ada', password: 'ada-pw', email: 'ada@acme.test', name: 'Ada', groups: ['qm-admins'] },
+  { id: 'rae', password: 'rae-pw', email: 'rae@acme.test', name: 'Rae', groups: ['qm-researchers'] },
+  { id: 'vic', password: 'vic-pw', email: 'vic@acme.test', name: 'Vic', groups: ['qm-viewers'] },
+  { id: 'nog', password: 'nog-pw', email: 'nog@acme.test', name: 'No Group', groups: [] },
+];
+
+export function oidcProvider(issuer: string, overrides: Partial<IdentityProvider> = {}, apiUrl?: string): IdentityProvider {
+  return {
+    schemaVersion: 1,
+    id: 'dev',
+    type: 'oidc',
+    displayName: 'Dev',
+    enabled: true,
+    jitProvisioning: true,
+    defaultOrgId: 'acme',
+    groupMappings: [
+      { group: 'qm-admins', level: 'admin', teamIds: ['vision'], platformAdmin: false },
+      { group: 'qm-researchers', level: 'researcher', teamIds: ['vision'], platformAdmin: false },
+      { group: 'qm-viewers', level: 'viewer', teamIds: [], platformAdmin: false },
+    ],
+    issuer,
+    clientId: 'quartermaster-web',
+    clientSecretRef: 'file:web-client-secret',
+    scopes: ['openid', 'email', 'profile', 'api'],
+    audience: RESOURCE,
+    allowedClientIds: ['quartermaster-cli'],
+    accessTokenCheck: 'rfc9068',
+    groupsClaim: 'realm_access.roles',
+    emailClaim: 'email',
+    nameClaim: 'name',
+    ...(apiUrl ? { redirectUri: `${apiUrl}/v1/auth/oidc/dev/callback` } : {}),
+    ...overrides,
+  } as IdentityProvider;
+}
+
+export interface IdentityFixture {
+  idp: DevIdp;
+  ca: string;
+  stores: IdentityStores;
+  recorder: Recorder;
+  clock: TestClock;
+  server: RunningHttpServer;
+  url: string;
+  login: LoginDeps;
+  sessions: SessionDeps;
+  authorizer: ReturnType<typeof createAuthorizer>;
+  /** A fresh authorizer (empty caches) over the same stores. */
+  newAuthorizer(options?: { jwksRefetchWaitSeconds?: number }): ReturnType<typeof createAuthorizer>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything identity needs, real where it can be: DynamoDB Local, the dev OIDC provider over https, the
+ * real aws-jwt-verify / openid-client / ldapts adapters, the local HTTP server with the real middy chain.
+ */
+export async function startIdentityFixture(options: { ldap?: LdapDirectory; firstUserBecomesAdmin?: boolean } = {}): Promise<IdentityFixture> {
+  const dir = await mkdtemp(join(tmpdir(), 'qm-identity-test-'));
+  const certificate = await ensureDevCertificate(join(dir, 'tls'));
+  tls.setDefaultCACertificates([...new Set([...tls.getCACertificates('default'), certificate.cert])]);
+  const { port: apiPort } = await import('../../scripts/local/ports').then(async (m) => ({ port: await m.freePort() }));
+  const url = `http://127.0.0.1:${apiPort}`;
+  const idp = await startDevIdp({
+    port: 0,
+    certificate,
+    accounts: ACCOUNTS,
+    resource: RESOURCE,
+    webClient: { clientId: 'quartermaster-web', clientSecret: 'web-client-secret-value-0123456789', redirectUris: [`${url}/v1/auth/oidc/dev/callback`] },
+  });
+  const table = await createTestTable();
+  const stores = dynamoIdentityStores(table.doc, table.tableName);
+  await stores.providers.put(oidcProvider(idp.issuer, {}, url), { expectNew: true });
+  const secrets = new EnvFileSecretStore(join(dir, 'secrets'), {});
+  await secrets.put('web-client-secret', 'web-client-secret-value-0123456789');
+  const recorder = new Recorder();
+  const clock = new TestClock();
+  const ids = ulidSource();
+  const login: LoginDeps = { ...stores, audit: recorder, events: recorder, clock, ids, firstUserBecomesAdmin: options.firstUserBecomesAdmin ?? false };
+  const signer = new LocalKeySigner(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+  const sessions: SessionDeps = {
+    signer,
+    refreshTokens: stores.refreshTokens,
+    users: stores.users,
+    clock,
+    ids,
+    settings: { issuer: url, audience: 'quartermaster', accessTokenSeconds: 900, refreshTokenSeconds: 3600 },
+  };
+  const newAuthorizer = (settings: { jwksRefetchWaitSeconds?: number } = {}) =>
+    createAuthorizer({
+      users: stores.users,
+      verifiers: [
+        new ApiKeyVerifier({ apiKeys: stores.apiKeys, clock, ids }),
+        new SessionTokenVerifier({ issuer: url, audience: 'quartermaster', fetcher: inMemoryJwksFetcher(() => signer.publicJwks()) }),
+        new IdpTokenVerifier({
+          providers: stores.providers,
+          signIn: (provider, profile) => signIn(provider, profile, login),
+          fetcher: new SimpleFetcher({ defaultRequestOptions: { ca: certificate.cert, responseTimeout: 5_000 } }),
+          ...(settings.jwksRefetchWaitSeconds !== undefined ? { jwksRefetchWaitSeconds: settings.jwksRefetchWaitSeconds } : {}),
+        }),
+      ],
+    });
+  const authorizer = newAuthorizer();
+  const logger = createLogger({ logLevel: 'INFO' });
+  const handlers = {
+    auth: createAuthHandler(
+      {
+        ...login,
+        providers: stores.providers,
+        states: stores.states,
+        oidc: new OpenIdClientAdapter(),
+        secrets,
+        ldap: options.ldap ?? new LdaptsDirectory(),
+        sessions,
+        breakGlass: { enabled: true, secret: async () => 'break-glass-canary-secret-0123456789' },
+      },
+      { logger, validateResponses: true },
+    ),
+    identity: createIdentityHandler({ ...stores, secrets, audit: recorder, clock, ids, allowInsecure: true, apiBaseUrl: url }, { logger, validateResponses: true }),
+  };
+  const server = await startHttpServer({
+    host: '127.0.0.1',
+    port: apiPort,
+    groups: [
+      { name: 'auth', entry: 'functions/api/auth/auth.handler.ts', routes: authRoutes },
+      { name: 'identity', entry: 'functions/api/identity/identity.handler.ts', routes: identityRoutes },
+    ],
+    loadHandler: async (group) => handlers[group.name as keyof typeof handlers],
+    authorizer: (event) => authorizer(event),
+  });
+  return {
+    idp,
+    ca: certificate.cert,
+    stores,
+    recorder,
+    clock,
+    server,
+    url,
+    login,
+    sessions,
+    authorizer,
+    newAuthorizer,
+    stop: async () => {
+      await server.close();
+      await idp.close();
+    },
+  };
+}
+
+const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+/** Signs `header.payload` with RS256 (the IdP's key, or any other). */
+export function mintRs256(header: Record<string, unknown>, payload: Record<string, unknown>, privateKeyPem: string): string {
+  const input = `${b64({ alg: 'RS256', ...header })}.${b64(payload)}`;
+  return `${input}.${sign('sha256', Buffer.from(input), createPrivateKey(privateKeyPem)).toString('base64url')}`;
+}
+
+/** The classic confusion attack: HS256 "signed" with the RSA public key as the HMAC secret. */
+export function mintHs256(header: Record<string, unknown>, payload: Record<string, unknown>, secret: string): string {
+  const input = `${b64({ ...header, alg: 'HS256' })}.${b64(payload)}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
+/** Claims a valid dev-IdP access token for `sub` would carry, `exp` 10 minutes out. */
+export function accessClaims(idp: DevIdp, sub: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return { iss: idp.issuer, sub, aud: RESOURCE, client_id: 'quartermaster-cli', scope: 'api', iat: now, exp: now + 600, jti: `t-${now}-${Math.random()}`, realm_access: { roles: ['qm-researchers'] }, ...extra };
+}
+
+/** Calls the authorizer the way API Gateway would for `Authorization: Bearer <token>`. */
+export async function authorize(authorizer: IdentityFixture['authorizer'], token: string) {
+  return authorizer({ headers: { authorization: `Bearer ${token}` } } as never);
+}
