@@ -98,6 +98,7 @@ export interface IdentityFixture {
   url: string;
   login: LoginDeps;
   sessions: SessionDeps;
+  secrets: EnvFileSecretStore;
   authorizer: ReturnType<typeof createAuthorizer>;
   /** A fresh authorizer (empty caches) over the same stores. */
   newAuthorizer(options?: { jwksRefetchWaitSeconds?: number }): ReturnType<typeof createAuthorizer>;
@@ -191,6 +192,7 @@ export async function startIdentityFixture(options: { ldap?: LdapDirectory; firs
     url,
     login,
     sessions,
+    secrets,
     authorizer,
     newAuthorizer,
     stop: async () => {
