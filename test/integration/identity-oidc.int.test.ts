@@ -188,13 +188,13 @@ describe('server-side OIDC login (state, nonce, PKCE, 10-minute single-use state
   it('refuses a missing state', async () => {
     const back = await begin();
     back.searchParams.delete('state');
-    expect((await callback(`?${back.searchParams}`)).status).toBe(401);
+    expect((await callback(`?${back.searchParams.toString()}`)).status).toBe(401);
   });
 
   it('refuses an altered state', async () => {
     const back = await begin();
     back.searchParams.set('state', `${back.searchParams.get('state')}x`);
-    expect((await callback(`?${back.searchParams}`)).status).toBe(401);
+    expect((await callback(`?${back.searchParams.toString()}`)).status).toBe(401);
   });
 
   it('refuses a state older than 10 minutes', async () => {
