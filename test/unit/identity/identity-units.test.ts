@@ -8,6 +8,7 @@ import { KmsTokenSigner } from '../../../shared/adapters/kms/kms-token.signer';
 import { escapeFilterValue } from '../../../shared/adapters/ldap/ldap.directory';
 import { SecretsManagerStore } from '../../../shared/adapters/secrets/secrets-manager.store';
 import { effectivePermissions } from '../../../shared/domain/authz/policy';
+import type { Principal } from '../../../shared/domain/authz/principal';
 import { claimAt, groupsFromClaim, mapGroups } from '../../../shared/domain/identity/group-mapping';
 import type { IdentityProvider } from '../../../shared/domain/identity/identity-provider.schema';
 import type { User, UserRepository } from '../../../shared/domain/identity/user.schema';
@@ -64,7 +65,7 @@ describe('claim paths and group mapping', () => {
 
 describe('API-key scopes narrow the owner permissions', () => {
   it('is owner ∩ scopes; a scope the owner lacks grants nothing', () => {
-    const base = { userId: 'u', orgId: 'acme', level: 'researcher', platformAdmin: false, teamIds: [], authMethod: 'api_key' } as const;
+    const base: Principal = { userId: 'u', orgId: 'acme', level: 'researcher', platformAdmin: false, teamIds: [], authMethod: 'api_key' };
     expect([...effectivePermissions({ ...base, scopes: ['job.submit', 'admin.config'] })]).toEqual(['job.submit']);
     expect(effectivePermissions({ ...base }).has('job.cancel.own')).toBe(true);
   });
