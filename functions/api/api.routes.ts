@@ -1,10 +1,14 @@
 import type { RouteGroup } from '../../shared/http/route';
+import { adminRoutes } from './admin/admin.routes';
+import { auditRoutes } from './audit/audit.routes';
 import { authRoutes } from './auth/auth.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
 import { healthRoutes } from './health/health.routes';
 import { identityRoutes } from './identity/identity.routes';
 import { jobsRoutes } from './jobs/jobs.routes';
 import { quotasRoutes } from './quotas/quotas.routes';
+import { templatesRoutes } from './templates/templates.routes';
+import { tenancyRoutes } from './tenancy/tenancy.routes';
 
 /**
  * Every HTTP route of the API, grouped by the function that serves it. CDK builds one function and its
@@ -15,6 +19,10 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
   { name: 'jobs', entry: 'functions/api/jobs/jobs.handler.ts', routes: jobsRoutes },
   { name: 'catalog', entry: 'functions/api/catalog/catalog.handler.ts', routes: catalogRoutes },
   { name: 'quotas', entry: 'functions/api/quotas/quotas.handler.ts', routes: quotasRoutes },
+  { name: 'admin', entry: 'functions/api/admin/admin.handler.ts', routes: adminRoutes },
+  { name: 'tenancy', entry: 'functions/api/tenancy/tenancy.handler.ts', routes: tenancyRoutes },
+  { name: 'templates', entry: 'functions/api/templates/templates.handler.ts', routes: templatesRoutes },
+  { name: 'audit', entry: 'functions/api/audit/audit.handler.ts', routes: auditRoutes },
   { name: 'auth', entry: 'functions/api/auth/auth.handler.ts', routes: authRoutes },
   { name: 'identity', entry: 'functions/api/identity/identity.handler.ts', routes: identityRoutes },
 ];

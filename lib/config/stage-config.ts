@@ -44,6 +44,8 @@ export const stageConfigSchema = z.object({
     .default(90),
   /** Days job records live after they end (DynamoDB TTL); 0 keeps them. */
   jobRetentionDays: z.number().int().min(0).default(90),
+  /** Days audit entries are kept (DynamoDB TTL); 0 keeps them. */
+  auditRetentionDays: z.number().int().min(0).default(90),
   /** Name of the custom EventBridge bus for domain events. */
   eventBusName: z.string().min(1).default('quartermaster'),
   /** CloudWatch Logs group for job output (awslogs driver). */

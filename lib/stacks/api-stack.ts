@@ -22,6 +22,7 @@ import { quotasEnvSchema } from '../../functions/api/quotas/quotas.env';
 import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
 import type { RouteGroup } from '../../shared/http/route';
 import { baseFunctionEnv, limitsFunctionEnv } from '../constructs/function-env';
+import { accessFunctionEnv, AuthzFunctions } from '../constructs/authz-functions';
 import { grantAuthorizerIdentityWrites, IdentityFunctions } from '../constructs/identity-functions';
 import { QmFunction } from '../constructs/qm-function';
 import type { ComputeStack } from './compute-stack';
@@ -112,8 +113,8 @@ export class ApiStack extends Stack {
       env: {
         ...base,
         ...limitsFunctionEnv(config),
+        ...accessFunctionEnv(config),
         QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
-        QM_DISPATCH_QUEUE_URL: workflows.dispatchQueue.queueUrl,
         QM_BACKENDS: config.backends.join(','),
         QM_JOB_LOG_GROUP: compute.jobLogGroup.logGroupName,
       },
@@ -122,8 +123,7 @@ export class ApiStack extends Stack {
     });
     data.grantReadWrite(jobs);
     workflows.eventBus.grantPutEventsTo(jobs);
-    // Cancelling a running job sends a stop message to the dispatcher.
-    workflows.dispatchQueue.grantSendMessages(jobs);
+    // Dispatch requests (launch, stop) are events: the bus delivers them to the dispatch queue.
     compute.jobLogGroup.grantRead(jobs);
 
     const catalog = new QmFunction(this, 'Catalog', {
@@ -154,7 +154,20 @@ export class ApiStack extends Stack {
       logRetention,
     });
 
-    this.routeFunctions = { health, jobs, catalog, quotas, auth: identityFunctions.auth, identity: identityFunctions.identityApi };
+    const authz = new AuthzFunctions(this, 'AuthzFunctions', { config, data, base, logRetention });
+
+    this.routeFunctions = {
+      health,
+      jobs,
+      catalog,
+      quotas,
+      auth: identityFunctions.auth,
+      identity: identityFunctions.identityApi,
+      admin: authz.admin,
+      tenancy: authz.tenancy,
+      templates: authz.templates,
+      audit: authz.audit,
+    };
 
     this.addStage(logRetention, config.apiRateLimit, config.apiBurstLimit);
     this.addRoutes(authorizer);

@@ -5,6 +5,10 @@ import { healthEnvSchema } from '../../functions/api/health/health.env';
 import { quotasEnvSchema } from '../../functions/api/quotas/quotas.env';
 import { jobsEnvSchema } from '../../functions/api/jobs/jobs.env';
 import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
+import { adminEnvSchema } from '../../functions/api/admin/admin.env';
+import { auditEnvSchema } from '../../functions/api/audit/audit.env';
+import { templatesEnvSchema } from '../../functions/api/templates/templates.env';
+import { tenancyEnvSchema } from '../../functions/api/tenancy/tenancy.env';
 import { authEnvSchema } from '../../functions/api/auth/auth.env';
 import { identityEnvSchema } from '../../functions/api/identity/identity.env';
 import { dispatcherEnvSchema } from '../../functions/dispatcher/dispatcher.env';
@@ -59,6 +63,7 @@ const ecs = {
 };
 
 /** Env schemas and extra env per API route group; a new group without an entry here fails the bench. */
+const access = { QM_AUDIT_RETENTION_DAYS: '90', QM_PERMISSION_CACHE_SECONDS: '60' };
 const API_GROUP_ENV: Record<string, { envSchema: z.ZodType; env: Record<string, string> }> = {
   health: { envSchema: healthEnvSchema, env: base },
   jobs: {
@@ -78,6 +83,10 @@ const API_GROUP_ENV: Record<string, { envSchema: z.ZodType; env: Record<string, 
     },
   },
   identity: { envSchema: identityEnvSchema, env: { ...base, ...identity, QM_SECRET_NAME_PREFIX: 'quartermaster/bench/' } },
+  admin: { envSchema: adminEnvSchema, env: { ...base, ...access } },
+  tenancy: { envSchema: tenancyEnvSchema, env: { ...base, ...access } },
+  templates: { envSchema: templatesEnvSchema, env: { ...base, ...access } },
+  audit: { envSchema: auditEnvSchema, env: { ...base, ...access } },
 };
 
 export function functionTargets(): FunctionTarget[] {

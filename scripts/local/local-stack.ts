@@ -6,10 +6,17 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
 import { createHealthHandler } from '../../functions/api/health/health.app';
 import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
+import { createAdminHandler } from '../../functions/api/admin/admin.app';
+import { dynamoApiAccess } from '../../functions/api/api-access';
+import { createAuditHandler } from '../../functions/api/audit/audit.app';
+import { createTemplatesHandler } from '../../functions/api/templates/templates.app';
+import { createTenancyHandler } from '../../functions/api/tenancy/tenancy.app';
+import { DynamoResourceRuleRepository } from '../../shared/adapters/dynamodb/dynamo-resource-rule.repository';
+import { DynamoTemplateRepository } from '../../shared/adapters/dynamodb/dynamo-template.repository';
 import { createCatalogHandler } from '../../functions/api/catalog/catalog.app';
 import { createQuotasHandler } from '../../functions/api/quotas/quotas.app';
 import { DynamoUsageRepository } from '../../shared/adapters/dynamodb/dynamo-usage.repository';
-import { LoggerAuditLog } from '../../shared/adapters/logging/logger-audit.log';
+import { createLogger } from '../../shared/adapters/logging/logger';
 import { createDispatcher } from '../../functions/dispatcher/dispatcher.app';
 import { createScheduler } from '../../functions/scheduler/scheduler.app';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
@@ -134,7 +141,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const poller = startSqsPoller(sqs, queues.dispatchQueueUrl, dispatcher, onError('dispatcher'));
     stops.push(() => poller.stop());
 
-    const audit = new LoggerAuditLog({ info: (message: unknown, ...details: unknown[]) => log(String(message), details[0] as Record<string, unknown>) });
+    // The same access gate and hash-chained audit log as deployed; short caches so an admin's change shows at
+    // once. The per-append anchor log line stays out of the dev console (WARN and up only).
+    const access = dynamoApiAccess(doc, LOCAL_TABLE_NAME, { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 5 }, { logger: createLogger({ logLevel: 'WARN' }) });
+    const audit = access.audit;
+    const guarded = { principalGate: access.principalGate, audit };
+    const templates = new DynamoTemplateRepository(doc, LOCAL_TABLE_NAME);
+    const rules = new DynamoResourceRuleRepository(doc, LOCAL_TABLE_NAME, 1_000);
     // The API's URL is needed before it listens: it is the session-token issuer and the OIDC redirect base.
     const apiPort = options.port || (await freePort());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -143,7 +156,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const handlers = {
       ...identity.handlers,
       health: createHealthHandler({ checkDatabase: dynamoReadinessProbe(doc, LOCAL_TABLE_NAME) }),
-      jobs: createJobsHandler({ ...admission, hardware, dispatch, logs: () => backend, backends: ['local'] }),
+      jobs: createJobsHandler({ ...admission, hardware, dispatch, logs: () => backend, backends: ['local'], templates, resourceRules: rules, ...guarded }),
+      admin: createAdminHandler({ ...access, rules, clock: systemClock, ids }),
+      tenancy: createTenancyHandler({ ...access, clock: systemClock }),
+      templates: createTemplatesHandler({ templates, clock: systemClock, ...guarded }),
+      audit: createAuditHandler({ trail: audit, ...guarded }),
       catalog: createCatalogHandler({ catalog: hardware, audit }),
       quotas: createQuotasHandler({ ...admission, quotas, limits, usage: new DynamoUsageRepository(doc, LOCAL_TABLE_NAME), audit }),
     };

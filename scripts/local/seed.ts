@@ -1,13 +1,18 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoUserRepository } from '../../shared/adapters/dynamodb/dynamo-user.repository';
-import { keys } from '../../shared/adapters/dynamodb/keys';
+import { keys, orgIndexAttributes } from '../../shared/adapters/dynamodb/keys';
 import type { HardwareType } from '../../shared/domain/catalog/hardware.schema';
 import type { User } from '../../shared/domain/identity/user.schema';
 
-/** Demo data of the local stack: one org, one team, a user per level, a small hardware catalog. */
+/**
+ * Demo data of the local stack: org acme with team vision and a user per level, a second org (globex, with
+ * its own admin) to try tenant isolation against, and a small hardware catalog.
+ */
 export const DEMO_ORG = { id: 'acme', slug: 'acme', name: 'Acme Research' };
 export const DEMO_TEAM = { id: 'vision', slug: 'vision', name: 'Vision', orgId: DEMO_ORG.id };
+export const DEMO_OTHER_ORG = { id: 'globex', slug: 'globex', name: 'Globex Labs' };
+export const DEMO_OTHER_TEAM = { id: 'robotics', slug: 'robotics', name: 'Robotics', orgId: DEMO_OTHER_ORG.id };
 
 const at = '2026-01-01T00:00:00.000Z';
 export const DEMO_USERS: User[] = [
@@ -15,6 +20,7 @@ export const DEMO_USERS: User[] = [
   { schemaVersion: 1, id: 'lin', email: 'lin@acme.test', displayName: 'Lin (lead)', orgId: 'acme', level: 'lead', platformAdmin: false, teamIds: ['vision'], status: 'active', createdAt: at },
   { schemaVersion: 1, id: 'rae', email: 'rae@acme.test', displayName: 'Rae (researcher)', orgId: 'acme', level: 'researcher', platformAdmin: false, teamIds: ['vision'], status: 'active', createdAt: at },
   { schemaVersion: 1, id: 'vic', email: 'vic@acme.test', displayName: 'Vic (viewer)', orgId: 'acme', level: 'viewer', platformAdmin: false, teamIds: ['vision'], status: 'active', createdAt: at },
+  { schemaVersion: 1, id: 'gus', email: 'gus@globex.test', displayName: 'Gus (globex admin)', orgId: 'globex', level: 'admin', platformAdmin: false, teamIds: ['robotics'], status: 'active', createdAt: at },
 ];
 
 export const DEMO_HARDWARE: HardwareType[] = [
@@ -26,8 +32,12 @@ export const DEMO_HARDWARE: HardwareType[] = [
 
 /** Idempotent: rewriting the same demo items leaves the table as it was. */
 export async function seedDemoData(doc: DynamoDBDocumentClient, tableName: string): Promise<void> {
-  await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.org(DEMO_ORG.id), ...DEMO_ORG, status: 'active', createdAt: at } }));
-  await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.team(DEMO_TEAM.orgId, DEMO_TEAM.id), ...DEMO_TEAM, status: 'active', createdAt: at } }));
+  for (const org of [DEMO_ORG, DEMO_OTHER_ORG]) {
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.org(org.id), ...orgIndexAttributes(org.id), ...org, status: 'active', createdAt: at } }));
+  }
+  for (const team of [DEMO_TEAM, DEMO_OTHER_TEAM]) {
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.team(team.orgId, team.id), ...team, status: 'active', createdAt: at } }));
+  }
   const users = new DynamoUserRepository(doc, tableName);
   for (const user of DEMO_USERS) await users.put(user);
   const catalog = new DynamoHardwareCatalog(doc, tableName);

@@ -1,6 +1,8 @@
 import type { MiddyfiedHandler } from '@middy/core';
 import { getLogger, type Logger } from '../adapters/logging/logger';
+import type { PrincipalGate } from '../domain/authz/access-gate';
 import { PERMISSIONS } from '../domain/authz/permissions';
+import type { AuditLog } from '../domain/audit/audit.port';
 import { normalizeHeaders, jsonResult, type ApiResult } from './http-response';
 import { apiMiddlewareBundle, type ApiContext, type ApiEvent, type DeniedRequest, type RequestState } from './middleware-bundle';
 import { DEFAULT_MAX_BODY_BYTES } from './request-body';
@@ -10,6 +12,7 @@ import { pathParameterNames, RouteTable } from './route-matcher';
 
 export type { ApiContext, ApiEvent, DeniedRequest } from './middleware-bundle';
 export type { ApiResult } from './http-response';
+export type { AuditNote } from './audit-trail.middleware';
 export type {
   RouteContext,
   RouteImplementation,
@@ -33,6 +36,13 @@ export interface ApiHandlerOptions {
    * a mismatch becomes a 500. For tests and the local stack: it costs a parse per response.
    */
   validateResponses?: boolean;
+  /**
+   * Runs before every permission check with the authorizer's principal and returns the current one (from
+   * the user record), or refuses it: see `domain/authz/access-gate.ts`. Every deployed function sets it.
+   */
+  principalGate?: PrincipalGate;
+  /** Records denied requests and mutations (`audit-trail.middleware.ts`). Every deployed function sets it. */
+  audit?: AuditLog;
 }
 
 export type ApiHandler = MiddyfiedHandler<ApiEvent, ApiResult, Error, ApiContext>;
@@ -127,7 +137,9 @@ export function createApiHandler<const Routes extends readonly RouteDeclaration[
       userAgent: state.userAgent,
       logger: state.logger,
     };
-    return toApiResult(state.route, await implementation(ctx), validateResponses);
+    const result = await implementation(ctx);
+    state.auditNote = result.audit;
+    return toApiResult(state.route, result, validateResponses);
   };
 
   return apiMiddlewareBundle({
@@ -135,5 +147,7 @@ export function createApiHandler<const Routes extends readonly RouteDeclaration[
     logger: options.logger ?? getLogger(),
     onDenied: options.onDenied,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    principalGate: options.principalGate,
+    audit: options.audit,
   }).handler(dispatch);
 }

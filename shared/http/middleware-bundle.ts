@@ -7,9 +7,12 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { Logger } from '../adapters/logging/logger';
+import type { PrincipalGate } from '../domain/authz/access-gate';
 import { hasPermission, type RouteAccess } from '../domain/authz/policy';
+import type { AuditLog } from '../domain/audit/audit.port';
 import type { Principal } from '../domain/authz/principal';
 import { AppError, validationFailed, type FieldIssue } from '../domain/errors/app-error';
+import { auditTrail, type AuditNote } from './audit-trail.middleware';
 import { mapError } from './error-mapping';
 import { jsonResult, withStandardHeaders, type ApiResult } from './http-response';
 import { principalFromAuthorizerContext, type AuthorizerContext } from './principal-context';
@@ -38,6 +41,8 @@ export interface RequestState {
   pathParameters: Record<string, string>;
   principal?: Principal;
   input?: { params: unknown; query: unknown; headers: unknown; body: unknown };
+  /** What the route implementation added to its audit entry. */
+  auditNote?: AuditNote | undefined;
 }
 
 /** The Lambda context, plus our per-request state (on a per-request object, never the caller's). */
@@ -62,6 +67,10 @@ export interface ApiMiddlewareOptions {
   logger: Logger;
   onDenied?: ((info: DeniedRequest) => void | Promise<void>) | undefined;
   maxBodyBytes?: number | undefined;
+  /** Re-reads the caller's user record before the permission check: status, level, teams, overrides are current. */
+  principalGate?: PrincipalGate | undefined;
+  /** Where denied requests and mutations are recorded (DESIGN §4.10). */
+  audit?: AuditLog | undefined;
 }
 
 const text = (value: unknown, fallback: string): string => (typeof value === 'string' && value !== '' ? value : fallback);
@@ -172,7 +181,7 @@ function routing(table: RouteTable<RouteDeclaration>): ApiMiddleware {
 }
 
 /** Default deny: a non-public route needs a valid principal holding the route's permission. */
-function authorization(onDenied: ApiMiddlewareOptions['onDenied']): ApiMiddleware {
+function authorization(onDenied: ApiMiddlewareOptions['onDenied'], gate: PrincipalGate | undefined): ApiMiddleware {
   const deny = async (state: RequestState, reason: DeniedRequest['reason'], principal?: Principal): Promise<void> => {
     const route = routeOf(state);
     const info: DeniedRequest = {
@@ -203,7 +212,7 @@ function authorization(onDenied: ApiMiddlewareOptions['onDenied']): ApiMiddlewar
     before: async (request) => {
       const state = stateOf(request);
       const route = routeOf(state);
-      const principal = principalFromAuthorizerContext(request.event?.requestContext?.authorizer?.lambda);
+      let principal = principalFromAuthorizerContext(request.event?.requestContext?.authorizer?.lambda);
       if (route.access === 'public') {
         state.principal = principal;
         return;
@@ -212,11 +221,24 @@ function authorization(onDenied: ApiMiddlewareOptions['onDenied']): ApiMiddlewar
         await deny(state, 'unauthenticated');
         throw new AppError('unauthenticated', 'Authentication required');
       }
+      if (gate) {
+        // The authorizer's answer may be cached for up to a minute; the user record is the truth now.
+        const outcome = await gate(principal);
+        if (!outcome.ok) {
+          state.principal = principal;
+          const reason = outcome.reason === 'disabled' ? 'forbidden' : 'unauthenticated';
+          await deny(state, reason, principal);
+          if (reason === 'forbidden') throw new AppError('forbidden', 'Your account or organization is disabled');
+          throw new AppError('unauthenticated', 'Authentication required');
+        }
+        principal = outcome.principal;
+      }
+      // Known before the check so a refusal is attributed to its caller in the audit trail.
+      state.principal = principal;
       if (!hasPermission(principal, route.access)) {
         await deny(state, 'forbidden', principal);
         throw new AppError('forbidden', `Permission ${route.access} is required`, { permission: route.access });
       }
-      state.principal = principal;
       state.logger.appendKeys({ userId: principal.userId, orgId: principal.orgId });
     },
   };
@@ -260,14 +282,17 @@ type RouteSchema = NonNullable<NonNullable<RouteDeclaration['request']>[keyof No
 
 /**
  * The one middleware bundle of every API function (STYLE practice 4). Order matters: `onError` and
- * `after` run in reverse, so errors are mapped first, then get security headers, then are logged.
+ * `after` run in reverse, so errors are mapped first, then audited, then get security headers, then are
+ * logged.
  */
 export function apiMiddlewareBundle(options: ApiMiddlewareOptions): MiddyfiedHandler<ApiEvent, ApiResult, Error, ApiContext> {
   return middy<ApiEvent, ApiResult, Error, ApiContext>()
     .use(requestContext(options.logger))
     .use(securityHeaders())
+    // Before errorMapping, so its after/onError run after the error has become a response (reverse order).
+    .use(auditTrail(options.audit, options.logger))
     .use(errorMapping(options.logger))
     .use(routing(options.table))
-    .use(authorization(options.onDenied))
+    .use(authorization(options.onDenied, options.principalGate))
     .use(inputValidation(options.maxBodyBytes));
 }

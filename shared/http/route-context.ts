@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { z } from 'zod';
 import type { Principal } from '../domain/authz/principal';
+import type { AuditNote } from './audit-trail.middleware';
 import type { RouteDeclaration } from './route';
 
 export type RequestPart = 'params' | 'query' | 'headers' | 'body';
@@ -51,6 +52,8 @@ export interface RouteResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Target, org and details for this request's audit entry (mutations); never sent to the caller. */
+  audit?: AuditNote;
 }
 
 export type RouteImplementation<R extends RouteDeclaration = RouteDeclaration> = (ctx: RouteContext<R>) => Promise<RouteResult>;

@@ -25,6 +25,8 @@ const functions = allStacks.flatMap((stack) =>
 describe('every Quartermaster function', () => {
   it('exists once per entry point', () => {
     expect(functions.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual([
+      'Admin',
+      'Audit',
       'Auth',
       'Authorizer',
       'Catalog',
@@ -35,6 +37,8 @@ describe('every Quartermaster function', () => {
       'Quotas',
       'Scheduler',
       'Status',
+      'Templates',
+      'Tenancy',
     ]);
   });
 

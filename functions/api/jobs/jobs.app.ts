@@ -12,6 +12,11 @@ import { explainJob } from '../../../shared/domain/jobs/explain-job.service';
 import type { LimitsSource } from '../../../shared/domain/jobs/concurrency';
 import type { QuotaSource } from '../../../shared/domain/quotas/quota-repository.port';
 import type { Clock, IdSource } from '../../../shared/domain/runtime/runtime.port';
+import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
+import type { ResourceRuleSource } from '../../../shared/domain/authz/resource-rules';
+import type { AuditLog } from '../../../shared/domain/audit/audit.port';
+import type { TemplateRepository } from '../../../shared/domain/templates/template.schema';
+import { specForSubmission } from '../../../shared/domain/templates/templates.service';
 import { createApiHandler } from '../../../shared/http/api-handler';
 import { jobsRoutes } from './jobs.routes';
 
@@ -27,6 +32,11 @@ export interface JobsDeps {
   ids: IdSource;
   backends: readonly BackendKind[];
   retentionDays: number;
+  /** Job templates a submission may name (`template`); resource rules checked at submission. */
+  templates?: TemplateRepository;
+  resourceRules?: ResourceRuleSource;
+  principalGate?: PrincipalGate;
+  audit?: AuditLog;
 }
 
 /** The jobs API: thin routes over the job use cases; every response goes through the explicit mapper. */
@@ -34,8 +44,10 @@ export function createJobsHandler(deps: JobsDeps) {
   return createApiHandler(jobsRoutes, {
     submitJob: async ({ principal, body, headers }) => {
       const idempotencyKey = headers['idempotency-key'];
-      const { job, created } = await submitJob({ principal, spec: body, ...(idempotencyKey ? { idempotencyKey } : {}) }, deps);
-      return { status: 201, body: toJobView(job), headers: { location: `/v1/jobs/${job.id}`, 'idempotent-replayed': String(!created) } };
+      const spec = await specForSubmission(principal, body, deps.templates);
+      const { job, created } = await submitJob({ principal, spec, ...(idempotencyKey ? { idempotencyKey } : {}) }, deps);
+      const responseHeaders = { location: `/v1/jobs/${job.id}`, 'idempotent-replayed': String(!created) };
+      return { status: 201, body: toJobView(job), headers: responseHeaders, audit: { target: `job/${job.id}`, details: { template: spec.template, hardwareType: spec.hardwareType } } };
     },
     explainJob: async ({ principal, body }) => ({ status: 200, body: await explainJob(principal, body, deps) }),
     listJobs: async ({ principal, query }) => {
@@ -51,5 +63,5 @@ export function createJobsHandler(deps: JobsDeps) {
         body: { jobId: job.id, lines, ...(nextCursor ? { nextCursor } : {}), complete: isTerminal(job.state) && !nextCursor },
       };
     },
-  });
+  }, { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) });
 }

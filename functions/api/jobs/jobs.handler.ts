@@ -11,6 +11,9 @@ import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system
 import { EventDispatchQueue } from '../../../shared/adapters/events/event-dispatch-queue';
 import { loadEnv } from '../../../shared/config/env';
 import { parseBackends } from '../../../shared/config/backends';
+import { DynamoResourceRuleRepository } from '../../../shared/adapters/dynamodb/dynamo-resource-rule.repository';
+import { DynamoTemplateRepository } from '../../../shared/adapters/dynamodb/dynamo-template.repository';
+import { dynamoApiAccess } from '../api-access';
 import { createJobsHandler } from './jobs.app';
 import { jobsEnvSchema } from './jobs.env';
 
@@ -19,6 +22,7 @@ const env = loadEnv(jobsEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 const events = new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME);
 const ids = ulidSource();
+const access = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 const logReader = new CloudWatchJobLogReader({ logs: new CloudWatchLogsClient({}), logGroup: env.QM_JOB_LOG_GROUP });
 
 export const handler = createJobsHandler({
@@ -33,4 +37,8 @@ export const handler = createJobsHandler({
   ids,
   backends: parseBackends(env.QM_BACKENDS, env.QM_LOCAL_STACK === 'true'),
   retentionDays: env.QM_JOB_RETENTION_DAYS,
+  templates: new DynamoTemplateRepository(doc, env.QM_TABLE_NAME),
+  resourceRules: new DynamoResourceRuleRepository(doc, env.QM_TABLE_NAME),
+  principalGate: access.principalGate,
+  audit: access.audit,
 });

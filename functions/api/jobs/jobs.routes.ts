@@ -10,6 +10,7 @@ import {
   submitJobBodySchema,
 } from '../../../shared/contracts/jobs.contract';
 import { explanationSchema } from '../../../shared/contracts/explain.contract';
+import { jobSubmissionBodySchema } from '../../../shared/contracts/templates.contract';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
 const errors = {
@@ -27,7 +28,7 @@ export const jobsRoutes = [
     summary: 'Submit a GPU job',
     access: 'job.submit',
     tags: ['jobs'],
-    request: { body: submitJobBodySchema, headers: idempotencyHeadersSchema },
+    request: { body: jobSubmissionBodySchema, headers: idempotencyHeadersSchema },
     responses: {
       201: { description: 'Job accepted (or, with a repeated Idempotency-Key, the job created before)', schema: jobViewSchema },
       ...errors,

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { userSchema, type User, type UserRepository } from '../../domain/identity/user.schema';
-import { keys, withoutKeys } from './keys';
+import { keys, userIndexAttributes, withoutKeys } from './keys';
 
 export class DynamoUserRepository implements UserRepository {
   constructor(
@@ -20,7 +20,7 @@ export class DynamoUserRepository implements UserRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...item, ...keys.user(item.id) },
+          Item: { ...item, ...keys.user(item.id), ...userIndexAttributes(item) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -33,6 +33,6 @@ export class DynamoUserRepository implements UserRepository {
 
   async put(user: User): Promise<void> {
     const item = userSchema.parse(user);
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...item, ...keys.user(item.id) } }));
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...item, ...keys.user(item.id), ...userIndexAttributes(item) } }));
   }
 }

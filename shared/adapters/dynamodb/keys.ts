@@ -19,6 +19,13 @@ import { isTerminal } from '../../domain/jobs/job.schema';
  *   API key            APIKEY#<sha256(key)> / APIKEY        (gsi1: USER#<owner>#APIKEYS / <createdAt>#<id>)
  *   refresh token      SESSION#<sha256(token)> / REFRESH
  *   OIDC login state   OAUTHSTATE#<sha256(state)> / STATE  (10-minute TTL)
+ *   org (listing)      gsi1: ORGS / <orgId>
+ *   user (listing)     gsi1: ORG#<orgId>#USERS / <userId>
+ *   custom level       ORG#<orgId>#LEVELS    / LEVEL#<name>
+ *   resource rule      ORG#<orgId>#RULES     / RULE#<id>
+ *   job template       ORG#<orgId>#TEMPLATES / TEMPLATE#<name>
+ *   audit chain head   AUDIT#<orgId>         / HEAD
+ *   audit entry        AUDIT#<orgId>         / ENTRY#<seq, 12 digits>   (TTL: retention)
  */
 export const keys = {
   job: (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' }),
@@ -51,7 +58,38 @@ export const keys = {
   ownerJobsPartition: (ownerId: string) => `USER#${ownerId}#JOBS`,
   /** gsi2: non-terminal jobs by state, in scheduling order. */
   jobStatePartition: (state: Job['state']) => `JOBSTATE#${state}`,
+  /** Teams share their org's partition (`ORG#<orgId>`) under this sort-key prefix. */
+  teamPrefix: () => 'TEAM#',
+  orgPartition: (orgId: string) => `ORG#${orgId}`,
+  /** gsi1: every org, by id. */
+  orgsIndexPartition: () => 'ORGS',
+  /** gsi1: an org's users, by id. */
+  orgUsersPartition: (orgId: string) => `ORG#${orgId}#USERS`,
+  customLevel: (orgId: string, name: string) => ({ pk: `ORG#${orgId}#LEVELS`, sk: `LEVEL#${name}` }),
+  customLevelPartition: (orgId: string) => `ORG#${orgId}#LEVELS`,
+  resourceRule: (orgId: string, id: string) => ({ pk: `ORG#${orgId}#RULES`, sk: `RULE#${id}` }),
+  resourceRulePartition: (orgId: string) => `ORG#${orgId}#RULES`,
+  template: (orgId: string, name: string) => ({ pk: `ORG#${orgId}#TEMPLATES`, sk: `TEMPLATE#${name}` }),
+  templatePartition: (orgId: string) => `ORG#${orgId}#TEMPLATES`,
+  auditHead: (orgId: string) => ({ pk: `AUDIT#${orgId}`, sk: 'HEAD' }),
+  /** Zero-padded so string order is sequence order. */
+  auditEntry: (orgId: string, seq: number) => ({ pk: `AUDIT#${orgId}`, sk: `ENTRY#${String(seq).padStart(12, '0')}` }),
+  auditPartition: (orgId: string) => `AUDIT#${orgId}`,
+  auditEntryPrefix: () => 'ENTRY#',
 };
+
+/** gsi1 attributes of an org item: every org is listed under one partition. */
+export const orgIndexAttributes = (orgId: string): Record<string, string> => ({ gsi1pk: keys.orgsIndexPartition(), gsi1sk: orgId });
+
+/**
+ * gsi1 attributes of a user item (listing by org) and the lower-cased text `GET /v1/orgs/{id}/users?q=`
+ * searches; every writer of user items adds them.
+ */
+export const userIndexAttributes = (user: { id: string; orgId: string; email: string; displayName: string }): Record<string, string> => ({
+  gsi1pk: keys.orgUsersPartition(user.orgId),
+  gsi1sk: user.id,
+  searchText: `${user.id} ${user.email} ${user.displayName}`.toLowerCase(),
+});
 
 /** Higher priority class sorts first: store the complement, zero-padded, so string order is numeric order. */
 const schedulingKey = (job: Job): string =>
@@ -71,7 +109,7 @@ export function jobIndexAttributes(job: Job): Record<string, string> {
 }
 
 /** Attributes that belong to the table, not to the entity: stripped before validating what we read. */
-export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'] as const;
+export const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'searchText'] as const;
 
 export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
   const rest = { ...item };

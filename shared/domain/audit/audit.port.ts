@@ -18,6 +18,8 @@ export const auditEntryInputSchema = z.object({
   sourceIp: z.string().max(64).optional(),
   requestId: z.string().max(128).optional(),
   details: z.record(z.string(), z.unknown()).default({}),
+  /** The actor's teams when it acted: a lead's `admin.audit` reaches entries of their teams' members. */
+  actorTeamIds: z.array(z.string().max(128)).max(100).optional(),
 });
 export type AuditEntryInput = z.input<typeof auditEntryInputSchema>;
 

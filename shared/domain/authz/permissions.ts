@@ -28,6 +28,10 @@ export const PERMISSIONS = [
   'team.view',
   'team.create',
   'team.manage.members',
+  // Beyond the DESIGN §4.2 table (documented in docs/permissions.md):
+  'team.manage',
+  'org.manage',
+  'audit.verify',
 ] as const;
 
 export const permissionSchema = z.enum(PERMISSIONS);
@@ -36,6 +40,15 @@ export type Permission = z.infer<typeof permissionSchema>;
 export const LEVELS = { viewer: 10, researcher: 20, lead: 30, admin: 100 } as const;
 export const levelSchema = z.enum(['viewer', 'researcher', 'lead', 'admin']);
 export type Level = z.infer<typeof levelSchema>;
+
+/** A level name: one of the four built-in levels or an org's custom level (same slug rules). */
+export const levelNameSchema = z
+  .string()
+  .min(2)
+  .max(32)
+  .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, 'lower-case letters, digits and dashes');
+export type LevelName = z.infer<typeof levelNameSchema>;
+export const isBuiltinLevel = (name: string): name is Level => Object.hasOwn(LEVELS, name);
 
 const viewer: Permission[] = ['job.view.own', 'config.view'];
 const researcher: Permission[] = [...viewer, 'job.submit', 'job.cancel.own', 'config.create', 'config.edit.own'];
@@ -60,6 +73,8 @@ const admin: Permission[] = [
   'admin.users',
   'admin.config',
   'queue.manage',
+  'team.manage',
+  'audit.verify',
 ];
 
 export const LEVEL_PERMISSIONS: Readonly<Record<Level, ReadonlySet<Permission>>> = {
@@ -69,5 +84,9 @@ export const LEVEL_PERMISSIONS: Readonly<Record<Level, ReadonlySet<Permission>>>
   admin: new Set(admin),
 };
 
-/** `org.create` is held only by platform admins (cross-org), never by a level alone. */
-export const PLATFORM_ADMIN_PERMISSIONS: ReadonlySet<Permission> = new Set([...admin, 'org.create']);
+/**
+ * Held only by platform admins (cross-org work), never by a level, a custom level or an override: no org
+ * admin can hand them out, because no org admin holds them.
+ */
+export const PLATFORM_ONLY_PERMISSIONS: ReadonlySet<Permission> = new Set(['org.create', 'org.manage']);
+export const PLATFORM_ADMIN_PERMISSIONS: ReadonlySet<Permission> = new Set([...admin, ...PLATFORM_ONLY_PERMISSIONS]);

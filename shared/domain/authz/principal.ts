@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { levelSchema, permissionSchema } from './permissions';
+import * as z from 'zod';
+import { levelNameSchema, permissionSchema } from './permissions';
 
 /**
  * The verified caller, as the authorizer hands it to every route. The org always comes from here (the
@@ -8,12 +8,22 @@ import { levelSchema, permissionSchema } from './permissions';
 export const principalSchema = z.object({
   userId: z.string().min(1),
   orgId: z.string().min(1),
-  level: levelSchema,
+  /** A built-in level or the name of a custom level of `orgId`. */
+  level: levelNameSchema,
   platformAdmin: z.boolean().default(false),
   teamIds: z.array(z.string()).default([]),
   /** How the caller authenticated: `dev` exists only in the local stack. */
   authMethod: z.enum(['dev', 'oidc', 'cognito', 'ldap', 'session', 'api_key']),
   /** API keys only: the key's scopes; effective permissions are the owner's ∩ these. */
   scopes: z.array(permissionSchema).optional(),
+  /**
+   * Effective permissions (level, custom level and overrides) as resolved from the user record by the access
+   * gate of every route function; absent = derive them from a built-in `level` (see `policy.ts`).
+   */
+  permissions: z.array(permissionSchema).optional(),
+  /** Priority of `level` (custom levels carry their own); absent = the built-in level's. */
+  levelPriority: z.number().int().optional(),
+  /** The user record's `authzVersion` the permissions were resolved from. */
+  permissionsVersion: z.number().int().optional(),
 });
 export type Principal = z.infer<typeof principalSchema>;

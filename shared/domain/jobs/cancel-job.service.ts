@@ -1,4 +1,4 @@
-import { hasPermission } from '../authz/policy';
+import { hasPermission, reaches } from '../authz/policy';
 import type { Principal } from '../authz/principal';
 import { AppError, forbidden } from '../errors/app-error';
 import type { DispatchQueue } from './dispatch-message.schema';
@@ -10,7 +10,7 @@ import { ACTIVE_STATES, isTerminal, type Job } from './job.schema';
 function canCancel(principal: Principal, job: Job): boolean {
   if (job.ownerId === principal.userId) return hasPermission(principal, 'job.cancel.own');
   if (principal.platformAdmin) return true;
-  return hasPermission(principal, 'job.cancel.all') && job.orgId === principal.orgId;
+  return reaches(principal, 'job.cancel.all', { orgId: job.orgId, teamIds: [job.teamId] });
 }
 
 /**

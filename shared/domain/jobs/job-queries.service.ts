@@ -1,4 +1,4 @@
-import { hasPermission } from '../authz/policy';
+import { hasPermission, reaches } from '../authz/policy';
 import type { Principal } from '../authz/principal';
 import type { JobLogReader, LogLine } from '../backends/backend.port';
 import { notFound } from '../errors/app-error';
@@ -13,9 +13,7 @@ export function canView(principal: Principal, job: Job): boolean {
   if (principal.platformAdmin) return true;
   if (job.orgId !== principal.orgId) return false;
   if (job.ownerId === principal.userId) return hasPermission(principal, 'job.view.own');
-  if (!hasPermission(principal, 'job.view.all')) return false;
-  if (principal.level === 'admin') return true;
-  return job.teamId !== undefined && principal.teamIds.includes(job.teamId);
+  return reaches(principal, 'job.view.all', { orgId: job.orgId, teamIds: [job.teamId] });
 }
 
 /** Loads a job the caller may see; anything else is "not found", so ids of others' jobs leak nothing. */

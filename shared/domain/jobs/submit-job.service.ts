@@ -1,4 +1,5 @@
 import type { Principal } from '../authz/principal';
+import { enforceResourceRules, type ResourceRuleSource } from '../authz/resource-rules';
 import { AppError } from '../errors/app-error';
 import { jobEvent } from '../events/job.events';
 import { neverFits } from '../quotas/admission-plan';
@@ -16,6 +17,8 @@ export interface SubmitJobDeps extends DraftDeps, AdmissionDeps {
   dispatch: DispatchQueue;
   /** Days a finished job is kept; 0 = forever. */
   retentionDays: number;
+  /** The org's resource rules (templates, hardware, backends); without them nothing is restricted. */
+  resourceRules?: ResourceRuleSource;
 }
 
 export interface SubmitJobCommand {
@@ -40,6 +43,9 @@ export interface SubmitResult {
  */
 export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps): Promise<SubmitResult> {
   const { job: draft } = await draftJob(command.principal, command.spec, deps, command.idempotencyKey);
+  if (deps.resourceRules) {
+    await enforceResourceRules(command.principal, { config: command.spec.template, hardware: draft.spec.hardwareType, provider: draft.backend }, deps.resourceRules);
+  }
   const at = deps.clock.now();
   const [prepared, queueBusy] = await Promise.all([prepareAdmission(draft, deps, at), deps.jobs.hasQueued()]);
   const impossible = neverFits(prepared.plan.applied);

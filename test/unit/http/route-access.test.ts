@@ -87,7 +87,9 @@ describe('route implementations are typed from their declarations', () => {
   it('types body, headers, params, query and principal through defineRoute', () => {
     const submit = defineRoute(routeById(jobsRoutes, 'submitJob'), async (ctx) => {
       expectTypeOf(ctx.principal).toEqualTypeOf<Principal>();
-      expectTypeOf(ctx.body.hardwareType).toEqualTypeOf<string>();
+      // A submission may take hardwareType from its template: optional in the body, required in the resolved spec.
+      expectTypeOf(ctx.body.hardwareType).toEqualTypeOf<string | undefined>();
+      expectTypeOf(ctx.body.name).toEqualTypeOf<string>();
       expectTypeOf(ctx.headers['idempotency-key']).toEqualTypeOf<string | undefined>();
       return { status: 201 };
     });

@@ -1,0 +1,19 @@
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
+import { DynamoResourceRuleRepository } from '../../../shared/adapters/dynamodb/dynamo-resource-rule.repository';
+import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
+import { loadEnv } from '../../../shared/config/env';
+import { dynamoApiAccess } from '../api-access';
+import { createAdminHandler } from './admin.app';
+import { adminEnvSchema } from './admin.env';
+
+// Composition root of the deployed admin function: clients are built once per cold start, nothing else runs.
+const env = loadEnv(adminEnvSchema);
+const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const access = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
+
+export const handler = createAdminHandler({
+  ...access,
+  rules: new DynamoResourceRuleRepository(doc, env.QM_TABLE_NAME),
+  clock: systemClock,
+  ids: ulidSource(),
+});

@@ -1,0 +1,97 @@
+import { resourceRuleBodySchema, resourceRuleListSchema, resourceRuleViewSchema, ruleIdParamsSchema } from '../../../shared/contracts/resource-rules.contract';
+import { conflictResponse, notFoundResponse, standardErrors, unprocessableResponse } from '../../../shared/contracts/route-responses';
+import { levelListSchema, levelNameParamsSchema, levelViewSchema, putLevelBodySchema } from '../../../shared/contracts/users.contract';
+import type { RouteDeclaration } from '../../../shared/http/route';
+
+/** Custom levels (`admin.users`) and resource rules (`admin.config`) of the caller's org. */
+export const policyRoutes = [
+  {
+    method: 'GET',
+    path: '/v1/levels',
+    operationId: 'listLevels',
+    summary: 'Built-in and custom levels with their permissions',
+    access: 'admin.users',
+    tags: ['levels'],
+    responses: { 200: { description: 'Every level', schema: levelListSchema }, ...standardErrors },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/levels/{name}',
+    operationId: 'putLevel',
+    summary: 'Create or replace a custom level (never above your own rank or permissions)',
+    access: 'admin.users',
+    tags: ['levels'],
+    request: { params: levelNameParamsSchema, body: putLevelBodySchema },
+    responses: {
+      200: { description: 'The level, replaced', schema: levelViewSchema },
+      201: { description: 'The level, created', schema: levelViewSchema },
+      ...standardErrors,
+      ...conflictResponse('The level was changed meanwhile'),
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/levels/{name}',
+    operationId: 'deleteLevel',
+    summary: 'Delete a custom level nobody holds',
+    access: 'admin.users',
+    tags: ['levels'],
+    request: { params: levelNameParamsSchema },
+    responses: { 204: { description: 'Deleted' }, ...standardErrors, ...notFoundResponse('level'), ...conflictResponse('Users still hold the level') },
+  },
+  {
+    method: 'GET',
+    path: '/v1/resource-rules',
+    operationId: 'listResourceRules',
+    summary: 'Resource rules of the org',
+    access: 'admin.config',
+    tags: ['resource-rules'],
+    responses: { 200: { description: 'Every rule', schema: resourceRuleListSchema }, ...standardErrors },
+  },
+  {
+    method: 'POST',
+    path: '/v1/resource-rules',
+    operationId: 'createResourceRule',
+    summary: 'Create a resource rule',
+    access: 'admin.config',
+    tags: ['resource-rules'],
+    request: { body: resourceRuleBodySchema },
+    responses: { 201: { description: 'The rule', schema: resourceRuleViewSchema }, ...standardErrors, ...unprocessableResponse('Unknown level or team') },
+  },
+  {
+    method: 'GET',
+    path: '/v1/resource-rules/{ruleId}',
+    operationId: 'getResourceRule',
+    summary: 'Get a resource rule',
+    access: 'admin.config',
+    tags: ['resource-rules'],
+    request: { params: ruleIdParamsSchema },
+    responses: { 200: { description: 'The rule', schema: resourceRuleViewSchema }, ...standardErrors, ...notFoundResponse('rule') },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/resource-rules/{ruleId}',
+    operationId: 'replaceResourceRule',
+    summary: 'Replace a resource rule',
+    access: 'admin.config',
+    tags: ['resource-rules'],
+    request: { params: ruleIdParamsSchema, body: resourceRuleBodySchema },
+    responses: {
+      200: { description: 'The rule', schema: resourceRuleViewSchema },
+      ...standardErrors,
+      ...notFoundResponse('rule'),
+      ...conflictResponse('The rule was changed meanwhile'),
+      ...unprocessableResponse('Unknown level or team'),
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/resource-rules/{ruleId}',
+    operationId: 'deleteResourceRule',
+    summary: 'Delete a resource rule',
+    access: 'admin.config',
+    tags: ['resource-rules'],
+    request: { params: ruleIdParamsSchema },
+    responses: { 204: { description: 'Deleted' }, ...standardErrors, ...notFoundResponse('rule') },
+  },
+] as const satisfies readonly RouteDeclaration[];

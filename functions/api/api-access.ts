@@ -1,0 +1,40 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAuditLog } from '../../shared/adapters/dynamodb/dynamo-audit.log';
+import { DynamoLevelCatalog } from '../../shared/adapters/dynamodb/dynamo-level.repository';
+import { DynamoTenancyRepository } from '../../shared/adapters/dynamodb/dynamo-tenancy.repository';
+import { DynamoUserDirectory } from '../../shared/adapters/dynamodb/dynamo-user-directory.repository';
+import { getLogger, type Logger } from '../../shared/adapters/logging/logger';
+import type { AccessEnv } from '../../shared/config/access-env';
+import { createAccessGate, type PrincipalGate } from '../../shared/domain/authz/access-gate';
+import type { Clock } from '../../shared/domain/runtime/runtime.port';
+
+/** What every authenticated API function composes: the access gate and the audit log, and the stores behind them. */
+export interface ApiAccess {
+  principalGate: PrincipalGate;
+  audit: DynamoAuditLog;
+  users: DynamoUserDirectory;
+  levels: DynamoLevelCatalog;
+  tenancy: DynamoTenancyRepository;
+}
+
+/**
+ * Builds the access gate and audit log on the single table. Each appended audit entry's sequence number and
+ * hash also go to the function's log: an anchor outside the table that a rewrite of the whole chain cannot
+ * reach (see `verifyChain`).
+ */
+export function dynamoApiAccess(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  env: Pick<AccessEnv, 'QM_AUDIT_RETENTION_DAYS' | 'QM_PERMISSION_CACHE_SECONDS'>,
+  options: { logger?: Logger; clock?: Clock } = {},
+): ApiAccess {
+  const users = new DynamoUserDirectory(doc, tableName);
+  const levels = new DynamoLevelCatalog(doc, tableName, env.QM_PERMISSION_CACHE_SECONDS * 1000);
+  const tenancy = new DynamoTenancyRepository(doc, tableName, env.QM_PERMISSION_CACHE_SECONDS * 1000);
+  const audit = new DynamoAuditLog(doc, tableName, {
+    retentionDays: env.QM_AUDIT_RETENTION_DAYS,
+    ...(options.clock ? { clock: options.clock } : {}),
+    onAppended: (record) => (options.logger ?? getLogger()).info('audit entry appended', { auditOrgId: record.orgId, auditSeq: record.seq, auditHash: record.hash }),
+  });
+  return { principalGate: createAccessGate({ users, levels, orgs: tenancy }), audit, users, levels, tenancy };
+}

@@ -1,0 +1,95 @@
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { userSchema, type User } from '../../domain/identity/user.schema';
+import type { ListOptions, Page } from '../../domain/tenancy/tenancy.schema';
+import type { UserDirectory, UserFilters } from '../../domain/users/user-directory.port';
+import { pick, putVersioned, queryPage, replaceVersioned } from './dynamo-versioned';
+import { keys, userIndexAttributes, withoutKeys } from './keys';
+
+/**
+ * Users (`USER#<id>` / `PROFILE`) for administration and for the access gate. Reads are strongly
+ * consistent: the gate must see a disable or a demotion at the very next request. Listing goes through
+ * gsi1 (`ORG#<orgId>#USERS`), which every writer of user items keeps (`userIndexAttributes`).
+ */
+export class DynamoUserDirectory implements UserDirectory {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async currentUser(id: string): Promise<User | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.user(id), ConsistentRead: true }));
+    return result.Item ? userSchema.parse(withoutKeys(result.Item)) : undefined;
+  }
+
+  private item(user: User): Record<string, unknown> {
+    const parsed = userSchema.parse(user);
+    return { ...parsed, ...keys.user(parsed.id), ...userIndexAttributes(parsed) };
+  }
+
+  create(user: User): Promise<boolean> {
+    return putVersioned(this.doc, this.tableName, this.item(user), 0);
+  }
+
+  save(next: User, expectedVersion: number): Promise<boolean> {
+    return replaceVersioned(this.doc, this.tableName, this.item(next), expectedVersion, 'authzVersion');
+  }
+
+  list(orgId: string, filters: UserFilters, options: ListOptions): Promise<Page<User>> {
+    const partition = keys.orgUsersPartition(orgId);
+    const conditions: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':p': partition };
+    if (filters.q) {
+      conditions.push('contains(searchText, :q)');
+      values[':q'] = filters.q.toLowerCase();
+    }
+    if (filters.level) {
+      conditions.push('#level = :level');
+      names['#level'] = 'level';
+      values[':level'] = filters.level;
+    }
+    if (filters.status) {
+      conditions.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = filters.status;
+    }
+    if (filters.teamId) {
+      conditions.push('contains(teamIds, :team)');
+      values[':team'] = filters.teamId;
+    }
+    return queryPage(
+      this.doc,
+      {
+        TableName: this.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+      },
+      userSchema,
+      { ...options, partition: { attribute: 'gsi1pk', value: partition }, keyOf: (item) => pick(item, ['pk', 'sk', 'gsi1pk', 'gsi1sk']) },
+    );
+  }
+
+  async anyWithLevel(orgId: string, level: string): Promise<boolean> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          FilterExpression: '#level = :level',
+          ExpressionAttributeNames: { '#level': 'level' },
+          ExpressionAttributeValues: { ':p': keys.orgUsersPartition(orgId), ':level': level },
+          ProjectionExpression: 'pk',
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      if ((result.Items ?? []).length > 0) return true;
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return false;
+  }
+}

@@ -1,0 +1,13 @@
+import * as z from 'zod';
+
+/**
+ * Environment of every route function that runs the access gate and writes the audit trail (every API
+ * function but health). Kept apart from `env.ts` so the authorization work owns its settings.
+ */
+export const accessEnvSchema = z.object({
+  /** Days audit entries are kept (DynamoDB TTL); 0 keeps them forever. */
+  QM_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  /** How long custom level definitions are cached by the access gate; DESIGN §4.2 caps it at 60 s. */
+  QM_PERMISSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
+});
+export type AccessEnv = z.infer<typeof accessEnvSchema>;

@@ -1,0 +1,59 @@
+import type { User } from '../identity/user.schema';
+import { resolveAccessFor, type LevelCatalog } from './levels';
+import type { Principal } from './principal';
+
+/**
+ * The access gate every route function runs before its permission check (DESIGN §4.2: "a demotion takes
+ * effect on the next request after the cache window"; the issue: "a disabled user is refused at the next
+ * request").
+ *
+ * API Gateway caches the authorizer's answer per Authorization header for up to 60 s, so the principal a
+ * route receives may be that old. The gate re-reads the user record (one strongly consistent GetItem) and
+ * rebuilds the principal's authorization from it: status, org, level, platform flag, teams and overrides
+ * are therefore current at every request. Only custom level definitions and org status come from caches,
+ * each of at most 60 s and dropped at once in the process that changed them.
+ */
+export interface CurrentUserSource {
+  /** The user record as stored now. */
+  currentUser(id: string): Promise<User | undefined>;
+}
+
+export interface OrgStatusSource {
+  /** Whether the org exists and is active (possibly cached ≤ 60 s). */
+  isActive(orgId: string): Promise<boolean>;
+}
+
+export type GateOutcome =
+  | { ok: true; principal: Principal }
+  /** `unknown`: no such user (or moved to another org); `disabled`: the user or their org is disabled. */
+  | { ok: false; reason: 'unknown' | 'disabled' };
+
+export type PrincipalGate = (principal: Principal) => Promise<GateOutcome>;
+
+export function createAccessGate(deps: { users: CurrentUserSource; levels: LevelCatalog; orgs?: OrgStatusSource }): PrincipalGate {
+  return async (principal) => {
+    const [user, orgActive] = await Promise.all([
+      deps.users.currentUser(principal.userId),
+      deps.orgs ? deps.orgs.isActive(principal.orgId) : Promise.resolve(true),
+    ]);
+    // The org is the database's: a principal claiming another org than the record's is not this user.
+    if (!user || user.orgId !== principal.orgId) return { ok: false, reason: 'unknown' };
+    if (user.status !== 'active' || !orgActive) return { ok: false, reason: 'disabled' };
+    const access = await resolveAccessFor(
+      { orgId: user.orgId, level: user.level, platformAdmin: user.platformAdmin, overrides: user.overrides ?? [] },
+      deps.levels,
+    );
+    return {
+      ok: true,
+      principal: {
+        ...principal,
+        level: user.level,
+        platformAdmin: user.platformAdmin,
+        teamIds: user.teamIds,
+        permissions: access.permissions,
+        levelPriority: access.levelPriority,
+        permissionsVersion: user.authzVersion ?? 0,
+      },
+    };
+  };
+}

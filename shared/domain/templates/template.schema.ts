@@ -1,0 +1,62 @@
+import * as z from 'zod';
+import { jobSpecSchema } from '../jobs/job.schema';
+import type { ListOptions, Page } from '../tenancy/tenancy.schema';
+
+const spec = jobSpecSchema.shape;
+
+/**
+ * The reusable part of a job spec (DESIGN §4.2: "config" = job templates): every field optional and with no
+ * defaults, so a template states only what it fixes and a submission fills in or overrides the rest.
+ */
+export const templateSpecSchema = z
+  .object({
+    image: spec.image.optional(),
+    command: spec.command.optional(),
+    args: spec.args.unwrap().optional(),
+    env: spec.env.unwrap().optional(),
+    hardwareType: spec.hardwareType.optional(),
+    backend: spec.backend,
+    maxRuntimeMinutes: spec.maxRuntimeMinutes.optional(),
+    priority: spec.priority.unwrap().optional(),
+  })
+  .strict();
+export type TemplateSpec = z.infer<typeof templateSpecSchema>;
+
+export const templateNameSchema = spec.name;
+
+export const jobTemplateSchema = z.object({
+  schemaVersion: z.literal(1).default(1),
+  orgId: z.string().min(1),
+  /** Unique within the org; what `template` in a job spec and `config` resource rules name. */
+  name: templateNameSchema,
+  description: z.string().max(500).default(''),
+  ownerId: z.string().min(1),
+  /** The team the template belongs to: a lead holding `config.edit.all` reaches their teams' templates. */
+  teamId: z.string().min(1).optional(),
+  spec: templateSpecSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int().min(1),
+});
+export type JobTemplate = z.infer<typeof jobTemplateSchema>;
+
+export interface TemplateRepository {
+  get(orgId: string, name: string): Promise<JobTemplate | undefined>;
+  list(orgId: string, options: ListOptions & { ownerId?: string | undefined }): Promise<Page<JobTemplate>>;
+  /** Creates (`expectedVersion` 0) or replaces at `expectedVersion`; false when the name is taken or the version moved. */
+  save(template: JobTemplate, expectedVersion: number): Promise<boolean>;
+  remove(orgId: string, name: string): Promise<boolean>;
+}
+
+/**
+ * A job submission: the job spec's fields, all optional but `name` so that a template can supply them. The
+ * complete spec (template + submission) is validated against the job spec schema before anything else.
+ */
+export const jobSubmissionSchema = templateSpecSchema
+  .extend({
+    name: spec.name,
+    template: spec.template,
+    teamId: spec.teamId,
+  })
+  .strict();
+export type JobSubmission = z.infer<typeof jobSubmissionSchema>;

@@ -1,0 +1,62 @@
+import * as z from 'zod';
+
+/**
+ * Orgs contain teams; users belong to one org and any number of its teams (DESIGN §4.3). Ids are the slugs:
+ * unique (an org's among orgs, a team's within its org) and immutable; names can change. Deleting is soft
+ * (`disabled`): jobs, quotas and audit entries keep referring to the object.
+ */
+export const slugSchema = z
+  .string()
+  .min(2)
+  .max(40)
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'lower-case letters, digits and dashes');
+
+export const tenancyStatusSchema = z.enum(['active', 'disabled']);
+
+export const orgSchema = z.object({
+  schemaVersion: z.literal(1).default(1),
+  id: slugSchema,
+  slug: slugSchema,
+  name: z.string().min(1).max(120),
+  status: tenancyStatusSchema.default('active'),
+  createdAt: z.string(),
+  updatedAt: z.string().optional(),
+});
+export type Org = z.infer<typeof orgSchema>;
+
+export const teamSchema = z.object({
+  schemaVersion: z.literal(1).default(1),
+  id: slugSchema,
+  orgId: z.string().min(1),
+  slug: slugSchema,
+  name: z.string().min(1).max(120),
+  status: tenancyStatusSchema.default('active'),
+  createdAt: z.string(),
+  updatedAt: z.string().optional(),
+});
+export type Team = z.infer<typeof teamSchema>;
+
+export const teamRoleSchema = z.enum(['member', 'lead']);
+export type TeamRole = z.infer<typeof teamRoleSchema>;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface ListOptions {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+/** Orgs and teams in the table. Creates are conditional on the id being free; updates on the item existing. */
+export interface TenancyRepository {
+  getOrg(id: string): Promise<Org | undefined>;
+  listOrgs(options: ListOptions): Promise<Page<Org>>;
+  createOrg(org: Org): Promise<boolean>;
+  updateOrg(id: string, patch: { name?: string; status?: Org['status'] }, at: string): Promise<Org | undefined>;
+  getTeam(orgId: string, teamId: string): Promise<Team | undefined>;
+  listTeams(orgId: string, options: ListOptions): Promise<Page<Team>>;
+  createTeam(team: Team): Promise<boolean>;
+  updateTeam(orgId: string, teamId: string, patch: { name?: string; status?: Team['status'] }, at: string): Promise<Team | undefined>;
+}
