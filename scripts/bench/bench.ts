@@ -20,6 +20,7 @@ const BENCHES: readonly BenchModule[] = [
   { name: 'dynamoRoundTrips', load: () => import('./dynamo-round-trips.bench') },
   { name: 'submitToStart', load: () => import('./submit-to-start.bench') },
   { name: 'admission', load: () => import('./admission.bench') },
+  { name: 'authorizer', load: () => import('./authorizer.bench') },
 ];
 
 /** Keys of each figure's budget verdict; collected into the top-level `allWithinBudget`. */
