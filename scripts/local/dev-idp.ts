@@ -120,9 +120,18 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
     await provider.interactionFinished(req, res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  // The preferred port (API port + 1) may be taken: any free port will do, the banner prints the issuer.
+  await listen(options.port).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' || options.port === 0) throw error;
+    return listen(0);
   });
   const issuer = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const claimsOf = (account: DevAccount) => ({
