@@ -154,8 +154,8 @@ describe('LDAP login', () => {
     const writes: string[] = [];
     const original = process.stdout.write.bind(process.stdout);
     const originalErr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string | Uint8Array) => (writes.push(String(chunk)), true)) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => (writes.push(String(chunk)), true)) as typeof process.stderr.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => (writes.push(String(chunk)), true));
+    process.stderr.write = ((chunk: string | Uint8Array) => (writes.push(String(chunk)), true));
     const bodies: string[] = [];
     try {
       const ok = await login('rae', CANARY_PASSWORD);
