@@ -4,6 +4,10 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-clie
 import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
 import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
+import { dynamoApiAccess } from '../../functions/api/api-access';
+import { QueueBusyHint } from '../../shared/domain/jobs/queue-hint';
+import { DynamoResourceRuleRepository } from '../../shared/adapters/dynamodb/dynamo-resource-rule.repository';
+import { DynamoTemplateRepository } from '../../shared/adapters/dynamodb/dynamo-template.repository';
 import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
 import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
 import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
@@ -49,7 +53,15 @@ export async function run(): Promise<Record<string, unknown>> {
     // Attached after setup so table creation and seeding never reach the tallies.
     const counter = new DynamoRequestCounter().attach(client);
     const dispatched: DispatchMessage[] = [];
+    // As deployed (functions/api/jobs/jobs.handler.ts): the access gate re-reads the user and every
+    // mutation is appended to the org's audit chain; templates and resource rules are read at submission.
+    const access = dynamoApiAccess(doc, TABLE, { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 60 });
     const handler = createJobsHandler({
+      templates: new DynamoTemplateRepository(doc, TABLE),
+      resourceRules: new DynamoResourceRuleRepository(doc, TABLE),
+      queueHint: new QueueBusyHint(),
+      principalGate: access.principalGate,
+      audit: access.audit,
       jobs: new DynamoJobRepository(doc, TABLE),
       quotas: new DynamoQuotaRepository(doc, TABLE),
       limits: new DynamoLimitsSource(doc, TABLE, { maxConcurrent: 1000, userMaxConcurrent: 1000 }),

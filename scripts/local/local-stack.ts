@@ -30,6 +30,7 @@ import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-ru
 import { SqsDispatchQueue } from '../../shared/adapters/sqs/sqs-dispatch-queue';
 import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '../../shared/domain/events/event-rules';
 import { dispatchMessageSchema } from '../../shared/domain/jobs/dispatch-message.schema';
+import { QueueBusyHint } from '../../shared/domain/jobs/queue-hint';
 import { EventDispatchQueue } from '../../shared/adapters/events/event-dispatch-queue';
 import type { ConcurrencyLimits } from '../../shared/domain/jobs/concurrency';
 import { applyRunReport, type RunReport } from '../../shared/domain/jobs/run-status.service';
@@ -156,7 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const handlers = {
       ...identity.handlers,
       health: createHealthHandler({ checkDatabase: dynamoReadinessProbe(doc, LOCAL_TABLE_NAME) }),
-      jobs: createJobsHandler({ ...admission, hardware, dispatch, logs: () => backend, backends: ['local'], templates, resourceRules: rules, ...guarded }),
+      jobs: createJobsHandler({ ...admission, hardware, dispatch, logs: () => backend, backends: ['local'], templates, resourceRules: rules, queueHint: new QueueBusyHint(), ...guarded }),
       admin: createAdminHandler({ ...access, rules, clock: systemClock, ids }),
       tenancy: createTenancyHandler({ ...access, clock: systemClock }),
       templates: createTemplatesHandler({ templates, clock: systemClock, ...guarded }),

@@ -12,6 +12,8 @@ import { routeKey, type RouteDeclaration } from './route';
  * dotted action, and details. Details are ids and outcomes only: never secrets, never request bodies.
  */
 export interface AuditNote {
+  /** The request changed nothing although its method could (a dry run, an idempotent replay): no entry. */
+  unchanged?: boolean;
   action?: string;
   target?: string;
   orgId?: string;
@@ -58,7 +60,7 @@ export function auditTrail<E, C extends { qm?: AuditedRequestState | undefined }
     const status = request.response?.statusCode ?? 500;
     let outcome: AuditEntryInput['outcome'];
     if (status === 401 || status === 403) outcome = 'denied';
-    else if (route.method === 'GET' || status === 400) return;
+    else if (route.method === 'GET' || status === 400 || (status < 400 && state.auditNote?.unchanged)) return;
     else outcome = status < 400 ? 'success' : 'failure';
 
     const principal = state.principal;

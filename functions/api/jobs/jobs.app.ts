@@ -9,6 +9,7 @@ import type { JobRepository } from '../../../shared/domain/jobs/job-repository.p
 import { isTerminal, type BackendKind, type Job } from '../../../shared/domain/jobs/job.schema';
 import { submitJob } from '../../../shared/domain/jobs/submit-job.service';
 import { explainJob } from '../../../shared/domain/jobs/explain-job.service';
+import type { QueueBusyHint } from '../../../shared/domain/jobs/queue-hint';
 import type { LimitsSource } from '../../../shared/domain/jobs/concurrency';
 import type { QuotaSource } from '../../../shared/domain/quotas/quota-repository.port';
 import type { Clock, IdSource } from '../../../shared/domain/runtime/runtime.port';
@@ -37,6 +38,8 @@ export interface JobsDeps {
   resourceRules?: ResourceRuleSource;
   principalGate?: PrincipalGate;
   audit?: AuditLog;
+  /** Per-instance memory that the queue was busy: saves a doomed admission attempt in a burst. */
+  queueHint?: QueueBusyHint;
 }
 
 /** The jobs API: thin routes over the job use cases; every response goes through the explicit mapper. */
@@ -47,9 +50,12 @@ export function createJobsHandler(deps: JobsDeps) {
       const spec = await specForSubmission(principal, body, deps.templates);
       const { job, created } = await submitJob({ principal, spec, ...(idempotencyKey ? { idempotencyKey } : {}) }, deps);
       const responseHeaders = { location: `/v1/jobs/${job.id}`, 'idempotent-replayed': String(!created) };
-      return { status: 201, body: toJobView(job), headers: responseHeaders, audit: { target: `job/${job.id}`, details: { template: spec.template, hardwareType: spec.hardwareType } } };
+      // A replay of an Idempotency-Key changed nothing: the first submission's entry stands.
+      const audit = created ? { target: `job/${job.id}`, details: { template: spec.template, hardwareType: spec.hardwareType } } : { unchanged: true };
+      return { status: 201, body: toJobView(job), headers: responseHeaders, audit };
     },
-    explainJob: async ({ principal, body }) => ({ status: 200, body: await explainJob(principal, body, deps) }),
+    // A dry run writes nothing, so it leaves no audit entry either (a refusal is still audited).
+    explainJob: async ({ principal, body }) => ({ status: 200, body: await explainJob(principal, body, deps), audit: { unchanged: true } }),
     listJobs: async ({ principal, query }) => {
       const page = await listOwnJobs(principal, query, deps.jobs);
       return { status: 200, body: { items: page.items.map(toJobView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };

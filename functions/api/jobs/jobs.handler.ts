@@ -13,6 +13,7 @@ import { loadEnv } from '../../../shared/config/env';
 import { parseBackends } from '../../../shared/config/backends';
 import { DynamoResourceRuleRepository } from '../../../shared/adapters/dynamodb/dynamo-resource-rule.repository';
 import { DynamoTemplateRepository } from '../../../shared/adapters/dynamodb/dynamo-template.repository';
+import { QueueBusyHint } from '../../../shared/domain/jobs/queue-hint';
 import { dynamoApiAccess } from '../api-access';
 import { createJobsHandler } from './jobs.app';
 import { jobsEnvSchema } from './jobs.env';
@@ -39,6 +40,7 @@ export const handler = createJobsHandler({
   retentionDays: env.QM_JOB_RETENTION_DAYS,
   templates: new DynamoTemplateRepository(doc, env.QM_TABLE_NAME),
   resourceRules: new DynamoResourceRuleRepository(doc, env.QM_TABLE_NAME),
+  queueHint: new QueueBusyHint(),
   principalGate: access.principalGate,
   audit: access.audit,
 });

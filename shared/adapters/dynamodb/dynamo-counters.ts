@@ -41,7 +41,8 @@ export function counterUpdate(tableName: string, update: CounterItemUpdate) {
     return `#f${index} :a${index}`;
   });
   const increment = update.adds.value ?? 0;
-  const limited = update.limit !== undefined && increment > 0;
+  // An increment of 0 with a limit is a pure condition ("the queue is empty"); decrements never fail.
+  const limited = update.limit !== undefined && increment >= 0;
   if (limited) {
     names['#value'] = 'value';
     values[':ceiling'] = round((update.limit ?? 0) - increment);

@@ -114,20 +114,6 @@ export class DynamoJobRepository implements JobRepository {
     return this.queryPages('gsi2', 'gsi2pk', keys.jobStatePartition(state), options, true);
   }
 
-  async hasQueued(): Promise<boolean> {
-    const result = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': keys.jobStatePartition('queued') },
-        ProjectionExpression: 'pk',
-        Limit: 1,
-      }),
-    );
-    return (result.Items?.length ?? 0) > 0;
-  }
-
   /**
    * Reads pages until `limit` items passed the (optional) state filter or the partition ends. Index reads are
    * eventually consistent; each listed job is as fresh as the index, and writes stay conditional.

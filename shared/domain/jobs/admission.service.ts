@@ -1,7 +1,7 @@
 import type { EventPublisher } from '../events/event-envelope';
 import { quotaEvent, quotaEventType } from '../events/quota.events';
 import { planAdmission, type AdmissionPlan, type AppliedQuota } from '../quotas/admission-plan';
-import { GLOBAL_CONCURRENCY, userConcurrency } from '../quotas/counters';
+import { GLOBAL_CONCURRENCY, QUEUE_DEPTH, userConcurrency } from '../quotas/counters';
 import type { QuotaSource } from '../quotas/quota-repository.port';
 import { describeQuota } from '../quotas/quota.schema';
 import type { Clock, IdSource } from '../runtime/runtime.port';
@@ -54,6 +54,9 @@ export async function publishQuotaSignals(prepared: PreparedAdmission, job: Job,
 export function waitingFor(counter: string, job: Job, prepared: PreparedAdmission, position?: number): WaitingReason {
   const at = position !== undefined ? { position } : {};
   const suffix = position !== undefined ? ` (position ${position} in queue)` : '';
+  if (counter === QUEUE_DEPTH) {
+    return { code: 'queue_position', message: `Other jobs are waiting: admitted in order (priority, then submission time)${suffix}`, ...at };
+  }
   if (counter === GLOBAL_CONCURRENCY) {
     return { code: 'global_concurrency', message: `Waiting for a free slot: ${prepared.limits.maxConcurrent} jobs already run${suffix}`, ...at };
   }

@@ -1,7 +1,7 @@
 import type { Principal } from '../authz/principal';
 import { AppError } from '../errors/app-error';
 import { neverFits } from '../quotas/admission-plan';
-import { GLOBAL_CONCURRENCY, userConcurrency } from '../quotas/counters';
+import { GLOBAL_CONCURRENCY, QUEUE_DEPTH, userConcurrency } from '../quotas/counters';
 import { describeQuota } from '../quotas/quota.schema';
 import { prepareAdmission, type AdmissionDeps } from './admission.service';
 import { draftJob, type DraftDeps } from './job-draft';
@@ -48,8 +48,9 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Draf
   }
   const { job, hardware } = drafted;
   const at = deps.clock.now();
-  const [prepared, jobsWaiting] = await Promise.all([prepareAdmission(job, deps, at), deps.jobs.hasQueued()]);
-  const used = await deps.jobs.readCounters(prepared.plan.effects.map((e) => e.counter));
+  const prepared = await prepareAdmission(job, deps, at);
+  const used = await deps.jobs.readCounters([...prepared.plan.effects.map((e) => e.counter), QUEUE_DEPTH]);
+  const jobsWaiting = (used[QUEUE_DEPTH] ?? 0) > 0;
 
   const limits: ExplainedLimit[] = [];
   for (const effect of prepared.plan.effects) {

@@ -1,7 +1,7 @@
 import type { EventPublisher } from '../events/event-envelope';
 import { eventTypeForState, jobEvent } from '../events/job.events';
 import { settlementEffects } from '../quotas/admission-plan';
-import { dailyUsageCounter } from '../quotas/counters';
+import { dailyUsageCounter, QUEUE_DEPTH } from '../quotas/counters';
 import type { Clock, IdSource } from '../runtime/runtime.port';
 import { transition } from './job-lifecycle';
 import type { CounterEffect, JobRepository } from './job-repository.port';
@@ -36,7 +36,11 @@ export async function endJob(
   const at = deps.clock.now().toISOString();
   const ended = transition(job, to, at, { ...patch, holds: [] });
   if (deps.retentionDays > 0) ended.expiresAt = Math.floor(Date.parse(at) / 1000) + deps.retentionDays * 86_400;
-  const effects = ACTIVE_STATES.has(job.state) ? [...settlementEffects(job, hoursRun(job, at)), ...usageEffects(job, at)] : [];
+  const effects = ACTIVE_STATES.has(job.state)
+    ? [...settlementEffects(job, hoursRun(job, at)), ...usageEffects(job, at)]
+    : job.state === 'queued'
+      ? [{ counter: QUEUE_DEPTH, amount: -1 }]
+      : [];
   const outcome = await deps.jobs.save(ended, job.state, effects);
   if (!outcome.ok) return undefined;
   const type = eventTypeForState(to);

@@ -48,8 +48,6 @@ export interface JobRepository {
   listByOwner(ownerId: string, options: { state?: JobState; limit: number; cursor?: string }): Promise<Page<Job>>;
   /** Jobs in `state`, in scheduling order (priority class, then submission time). */
   listByState(state: JobState, options: { limit: number; cursor?: string }): Promise<Page<Job>>;
-  /** Whether any job waits in the queue (one key-only read of the queue index). */
-  hasQueued(): Promise<boolean>;
   /**
    * Persists `next` if the stored job is still in `expectedState`, applying every counter effect in the same
    * transaction: all or nothing.

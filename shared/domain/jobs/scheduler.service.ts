@@ -1,4 +1,4 @@
-import { GLOBAL_CONCURRENCY } from '../quotas/counters';
+import { GLOBAL_CONCURRENCY, QUEUE_DEPTH } from '../quotas/counters';
 import { prepareAdmission, publishQuotaSignals, waitingFor, type AdmissionDeps } from './admission.service';
 import type { DispatchQueue } from './dispatch-message.schema';
 import { endJob } from './job-ending';
@@ -47,7 +47,7 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
       holds: prepared.plan.holds,
       ...(prepared.warnings.length > 0 ? { quotaWarnings: prepared.warnings } : {}),
     });
-    const outcome = await deps.jobs.save(admitted, 'queued', prepared.plan.effects);
+    const outcome = await deps.jobs.save(admitted, 'queued', [...prepared.plan.effects, { counter: QUEUE_DEPTH, amount: -1 }]);
     if (outcome.ok) {
       result.admitted.push(job.id);
       await deps.dispatch.send({ action: 'launch', jobId: job.id });

@@ -3,7 +3,9 @@ import { enforceResourceRules, type ResourceRuleSource } from '../authz/resource
 import { AppError } from '../errors/app-error';
 import { jobEvent } from '../events/job.events';
 import { neverFits } from '../quotas/admission-plan';
+import { QUEUE_DEPTH } from '../quotas/counters';
 import { describeQuota } from '../quotas/quota.schema';
+import type { QueueBusyHint } from './queue-hint';
 import { prepareAdmission, publishQuotaSignals, waitingFor, type AdmissionDeps } from './admission.service';
 import type { DispatchQueue } from './dispatch-message.schema';
 import { draftJob, specFingerprint, type DraftDeps } from './job-draft';
@@ -15,6 +17,8 @@ export { priorityClassFor, secretNamespace, specFingerprint } from './job-draft'
 
 export interface SubmitJobDeps extends DraftDeps, AdmissionDeps {
   dispatch: DispatchQueue;
+  /** Per-instance memory that the queue was busy a moment ago (optional: without it, always try first). */
+  queueHint?: QueueBusyHint;
   /** Days a finished job is kept; 0 = forever. */
   retentionDays: number;
   /** The org's resource rules (templates, hardware, backends); without them nothing is restricted. */
@@ -36,9 +40,10 @@ export interface SubmitResult {
 
 /**
  * Submits a job (DESIGN §4.5, §4.6). When nobody is waiting, the job is admitted right here, in the one
- * transaction that creates it: job, idempotency record and every counter with its ceiling (warm path: a
- * key-only queue read plus that transaction). When the queue is not empty, or a limit is full, the job is
- * stored `queued` saying why, and the scheduler admits it in order. A job that could never fit a blocking
+ * transaction that creates it: job, idempotency record, every counter with its ceiling, and the condition
+ * that the queue is empty (its depth counter is 0). When the queue is not empty, or a limit is full, the
+ * job is stored `queued` saying why (one more transaction, which counts it in the queue depth), and the
+ * scheduler admits it in order. A job that could never fit a blocking
  * quota is refused with 422 and nothing is written.
  */
 export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps): Promise<SubmitResult> {
@@ -47,7 +52,7 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
     await enforceResourceRules(command.principal, { config: command.spec.template, hardware: draft.spec.hardwareType, provider: draft.backend }, deps.resourceRules);
   }
   const at = deps.clock.now();
-  const [prepared, queueBusy] = await Promise.all([prepareAdmission(draft, deps, at), deps.jobs.hasQueued()]);
+  const prepared = await prepareAdmission(draft, deps, at);
   const impossible = neverFits(prepared.plan.applied);
   if (impossible) {
     throw new AppError('unprocessable', `This job can never fit ${describeQuota(impossible.quota)}: it needs ${impossible.amount}`, {
@@ -62,10 +67,13 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
   const withWarnings = (job: Job): Job => (warnings.length > 0 ? { ...job, quotaWarnings: warnings } : job);
 
   let queued = withWarnings(draft);
-  if (!queueBusy || draft.bypassQueue) {
+  if (draft.bypassQueue || !deps.queueHint?.isBusy(at)) {
     const admitted = withWarnings(transition(draft, 'admitted', draft.createdAt, { holds: prepared.plan.holds }));
-    const outcome = await deps.jobs.create(admitted, idempotency, prepared.plan.effects);
+    // Nobody may be waiting (queue depth 0), unless the caller skips the queue (job.bypass.queue).
+    const effects = draft.bypassQueue ? prepared.plan.effects : [...prepared.plan.effects, { counter: QUEUE_DEPTH, amount: 0, limit: 0 }];
+    const outcome = await deps.jobs.create(admitted, idempotency, effects);
     if (outcome.ok) {
+      deps.queueHint?.clear();
       if (outcome.created) {
         await afterCreate(outcome.job, deps, async () => {
           // A lost dispatch is not lost work: the scheduler re-sends it for admitted jobs that do not start.
@@ -75,10 +83,13 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
       }
       return { job: outcome.job, created: outcome.created, warnings: outcome.created ? warnings : (outcome.job.quotaWarnings ?? []) };
     }
-    if (outcome.reason === 'counter') queued = { ...queued, waiting: waitingFor(outcome.counter, draft, prepared) };
+    if (outcome.reason === 'counter') {
+      if (outcome.counter === QUEUE_DEPTH) deps.queueHint?.markBusy(at);
+      queued = { ...queued, waiting: waitingFor(outcome.counter, draft, prepared) };
+    }
   }
 
-  const outcome = await deps.jobs.create(queued, idempotency);
+  const outcome = await deps.jobs.create(queued, idempotency, [{ counter: QUEUE_DEPTH, amount: 1 }]);
   if (!outcome.ok) throw new AppError('conflict', 'Could not store the job; try again');
   if (outcome.created) await afterCreate(outcome.job, deps);
   return { job: outcome.job, created: outcome.created, warnings: outcome.job.quotaWarnings ?? [] };

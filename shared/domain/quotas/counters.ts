@@ -9,6 +9,13 @@ export type ScopeRef = { type: Exclude<QuotaScopeType, 'level'>; id: string };
 
 export const GLOBAL_CONCURRENCY = 'concurrency:global';
 
+/**
+ * How many jobs wait in `queued`: +1 by the write that queues a job, −1 by the write that takes it out
+ * (admission or cancellation). Admission at submission carries the condition "depth is 0", so a new job
+ * never overtakes waiting ones, without a separate read of the queue on the submit path.
+ */
+export const QUEUE_DEPTH = 'queue:depth';
+
 export function usageCounter(metric: QuotaMetric, scope: ScopeRef, period?: { period: QuotaPeriod; key: string }): string {
   const when = period ? `${period.period}:${period.key}:` : '';
   return `${metric}:${when}${scope.type}:${scope.id}`;
