@@ -16,8 +16,11 @@ export interface DynamoAuditLogOptions {
   onAppended?: (record: AuditRecord) => void;
 }
 
-/** Appends racing on one org's head are retried this often, with jittered backoff. */
-const APPEND_ATTEMPTS = 12;
+/**
+ * Appends racing on one org's head are retried this often, with short jittered backoff: each round lets one
+ * writer through, so a burst of N concurrent appends to one org needs about N rounds.
+ */
+const APPEND_ATTEMPTS = 40;
 /** Bounds the work of one `GET /v1/audit`: sparse filters then return fewer entries and a cursor. */
 const QUERY_PAGES = 8;
 const VERIFY_PAGE = 500;
@@ -61,7 +64,7 @@ export class DynamoAuditLog implements AuditLog, AuditTrail {
       }
       // Someone else appended first (or our cached head was stale): read the real head and go again.
       this.heads.delete(entry.orgId);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** Math.min(attempt, 6)));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(40, 2 * 2 ** attempt)));
     }
     throw new AppError('unavailable', 'The audit log is busy; try again', { retryAfterSeconds: 1 });
   }

@@ -1,0 +1,184 @@
+import type { Context } from 'aws-lambda';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
+import { createAdminHandler } from '../../functions/api/admin/admin.app';
+import { dynamoApiAccess, type ApiAccess } from '../../functions/api/api-access';
+import { createAuditHandler } from '../../functions/api/audit/audit.app';
+import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
+import { createTemplatesHandler } from '../../functions/api/templates/templates.app';
+import { createTenancyHandler } from '../../functions/api/tenancy/tenancy.app';
+import { buildHttpApiV2Event } from '../../scripts/local/http-server';
+import { DEMO_HARDWARE } from '../../scripts/local/seed';
+import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
+import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
+import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
+import { DynamoResourceRuleRepository } from '../../shared/adapters/dynamodb/dynamo-resource-rule.repository';
+import { DynamoTemplateRepository } from '../../shared/adapters/dynamodb/dynamo-template.repository';
+import { keys, orgIndexAttributes } from '../../shared/adapters/dynamodb/keys';
+import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
+import { createLogger } from '../../shared/adapters/logging/logger';
+import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
+import type { Principal } from '../../shared/domain/authz/principal';
+import type { User } from '../../shared/domain/identity/user.schema';
+import { createApiHandler, type ApiHandler } from '../../shared/http/api-handler';
+import { toAuthorizerContext } from '../../shared/http/principal-context';
+import { routeKey, type RouteDeclaration } from '../../shared/http/route';
+import { createTestTable, type TestTable } from './integration-env';
+
+/**
+ * A small world for authorization tests, on a fresh DynamoDB Local table: org `acme` (teams `vision`,
+ * `nlp`) and org `globex` (team `robotics`); the real route handlers of the authorization groups and jobs,
+ * composed like the deployed functions (access gate, hash-chained audit log); every other route group
+ * behind the same middy bundle with stub implementations, so its permission checks run for real too.
+ */
+export const ORGS = { acme: 'acme', globex: 'globex' } as const;
+export const TEAMS = { vision: 'vision', nlp: 'nlp', robotics: 'robotics' } as const;
+/** Anything stored in globex carries this, so a leak shows up in a response body. */
+export const FOREIGN_MARKER = 'GLOBEX-PRIVATE';
+
+export interface CallResult {
+  status: number;
+  /** Response bodies are inspected loosely in tests. */
+  json: any;
+  text: string;
+}
+
+export interface CallInput {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface AuthzWorld {
+  table: TestTable;
+  access: ApiAccess;
+  jobs: DynamoJobRepository;
+  templates: DynamoTemplateRepository;
+  rules: DynamoResourceRuleRepository;
+  routes: ReadonlyMap<string, { group: string; route: RouteDeclaration }>;
+  /** Stores a user (with its listing index) and returns it. */
+  putUser(user: Partial<User> & Pick<User, 'id'>): Promise<User>;
+  /** The principal the authorizer would build for the stored user (or the given stale one). */
+  principalOf(userId: string): Promise<Principal>;
+  /** Calls `operationId` through its group's handler, as `caller` (a user id, or a principal as the authorizer sent it). */
+  call(caller: string | Principal, operationId: string, input?: CallInput): Promise<CallResult>;
+  /** A fresh id, unique in this world. */
+  unique(prefix: string): string;
+}
+
+const at = '2026-01-01T00:00:00.000Z';
+const silent = createLogger({ logLevel: 'SILENT' });
+
+export async function createAuthzWorld(): Promise<AuthzWorld> {
+  const table = await createTestTable();
+  const { doc, tableName } = table;
+  const access = dynamoApiAccess(doc, tableName, { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 60 }, { logger: silent });
+  const jobs = new DynamoJobRepository(doc, tableName);
+  const hardware = new DynamoHardwareCatalog(doc, tableName);
+  const templates = new DynamoTemplateRepository(doc, tableName);
+  const rules = new DynamoResourceRuleRepository(doc, tableName, 0);
+  for (const hw of DEMO_HARDWARE) await hardware.put(hw);
+  for (const [org, name] of [[ORGS.acme, 'Acme'], [ORGS.globex, `Globex ${FOREIGN_MARKER}`]] as const) {
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.org(org), ...orgIndexAttributes(org), id: org, slug: org, name, status: 'active', createdAt: at } }));
+  }
+  for (const [org, team] of [[ORGS.acme, TEAMS.vision], [ORGS.acme, TEAMS.nlp], [ORGS.globex, TEAMS.robotics]] as const) {
+    const name = org === ORGS.globex ? `Robotics ${FOREIGN_MARKER}` : team;
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.team(org, team), id: team, slug: team, orgId: org, name, status: 'active', createdAt: at } }));
+  }
+
+  const guard = { principalGate: access.principalGate, audit: access.audit };
+  const ids = ulidSource();
+  const handlers: Record<string, ApiHandler> = {
+    jobs: createJobsHandler({
+      jobs,
+      quotas: new DynamoQuotaRepository(doc, tableName, 0),
+      limits: new DynamoLimitsSource(doc, tableName, { maxConcurrent: 10_000, userMaxConcurrent: 10_000 }, 0),
+      hardware,
+      events: new InProcessEventBus(),
+      dispatch: { send: async () => undefined },
+      logs: () => ({ read: async () => ({ lines: [] }) }),
+      clock: systemClock,
+      ids,
+      backends: ['local'],
+      retentionDays: 90,
+      templates,
+      resourceRules: rules,
+      ...guard,
+    }),
+    admin: createAdminHandler({ ...access, rules, clock: systemClock, ids }),
+    tenancy: createTenancyHandler({ ...access, clock: systemClock }),
+    templates: createTemplatesHandler({ templates, clock: systemClock, ...guard }),
+    audit: createAuditHandler({ trail: access.audit, ...guard }),
+  };
+  const routes = new Map<string, { group: string; route: RouteDeclaration }>();
+  for (const group of API_ROUTE_GROUPS) {
+    for (const route of group.routes) routes.set(route.operationId, { group: group.name, route });
+    // Groups owned by other work get the real bundle and gate with stub implementations: the permission
+    // check is what the matrix asserts for them.
+    handlers[group.name] ??= createApiHandler(
+      group.routes,
+      Object.fromEntries(group.routes.map((route) => [route.operationId, async () => ({ status: 200, body: { stub: true } })])) as never,
+      { logger: silent, ...guard },
+    );
+  }
+
+  let counter = 0;
+  const world: AuthzWorld = {
+    table,
+    access,
+    jobs,
+    templates,
+    rules,
+    routes,
+    unique: (prefix) => `${prefix}-${(counter += 1).toString(36)}`,
+    async putUser(partial) {
+      const orgId = partial.orgId ?? ORGS.acme;
+      const user: User = {
+        schemaVersion: 1,
+        email: `${partial.id}@${orgId}.test`,
+        displayName: orgId === ORGS.globex ? `${partial.id} ${FOREIGN_MARKER}` : partial.id,
+        orgId,
+        level: 'researcher',
+        platformAdmin: false,
+        teamIds: [],
+        status: 'active',
+        createdAt: at,
+        authzVersion: 1,
+        ...partial,
+      };
+      if (!(await access.users.create(user))) throw new Error(`user ${user.id} exists`);
+      return user;
+    },
+    async principalOf(userId) {
+      const user = await access.users.currentUser(userId);
+      if (!user) throw new Error(`no user ${userId}`);
+      return { userId: user.id, orgId: user.orgId, level: user.level, platformAdmin: user.platformAdmin, teamIds: user.teamIds, authMethod: 'oidc' };
+    },
+    async call(caller, operationId, input = {}) {
+      const entry = routes.get(operationId);
+      if (!entry) throw new Error(`no route ${operationId}`);
+      const handler = handlers[entry.group];
+      if (!handler) throw new Error(`no handler for group ${entry.group}`);
+      const params = input.params ?? {};
+      const rawPath = entry.route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));
+      const event = buildHttpApiV2Event({
+        method: entry.route.method,
+        rawPath,
+        rawQueryString: new URLSearchParams(input.query ?? {}).toString(),
+        headers: { 'content-type': 'application/json', ...(input.headers ?? {}) },
+        ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
+        routeKey: routeKey(entry.route),
+        pathParameters: params,
+        sourceIp: '10.1.2.3',
+      });
+      const principal = typeof caller === 'string' ? await world.principalOf(caller) : caller;
+      event.requestContext.authorizer = { lambda: toAuthorizerContext(principal) };
+      const result = await handler(event, {} as Context);
+      const text = typeof result.body === 'string' ? result.body : '';
+      return { status: result.statusCode, text, json: text ? JSON.parse(text) : undefined };
+    },
+  };
+  return world;
+}
