@@ -129,7 +129,7 @@ export class ApiStack extends Stack {
     const catalog = new QmFunction(this, 'Catalog', {
       entry: groupNamed('catalog').entry,
       envSchema: catalogEnvSchema,
-      env: base,
+      env: { ...base, ...accessFunctionEnv(config) },
       description: 'Hardware catalog: list, view, create, disable',
       logRetention,
     });
@@ -138,7 +138,7 @@ export class ApiStack extends Stack {
     const quotas = new QmFunction(this, 'Quotas', {
       entry: groupNamed('quotas').entry,
       envSchema: quotasEnvSchema,
-      env: { ...base, ...limitsFunctionEnv(config) },
+      env: { ...base, ...limitsFunctionEnv(config), ...accessFunctionEnv(config) },
       description: 'Quotas, budgets, concurrency limits, usage and cost-limit status',
       logRetention,
     });

@@ -70,8 +70,8 @@ const API_GROUP_ENV: Record<string, { envSchema: z.ZodType; env: Record<string, 
     envSchema: jobsEnvSchema,
     env: { ...base, ...events, ...limits, QM_BACKENDS: 'ecs', QM_JOB_LOG_GROUP: '/quartermaster/jobs' },
   },
-  catalog: { envSchema: catalogEnvSchema, env: base },
-  quotas: { envSchema: quotasEnvSchema, env: { ...base, ...limits } },
+  catalog: { envSchema: catalogEnvSchema, env: { ...base, ...access } },
+  quotas: { envSchema: quotasEnvSchema, env: { ...base, ...limits, ...access } },
   auth: {
     envSchema: authEnvSchema,
     env: {

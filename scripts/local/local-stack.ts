@@ -162,8 +162,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tenancy: createTenancyHandler({ ...access, clock: systemClock }),
       templates: createTemplatesHandler({ templates, clock: systemClock, ...guarded }),
       audit: createAuditHandler({ trail: audit, ...guarded }),
-      catalog: createCatalogHandler({ catalog: hardware, audit }),
-      quotas: createQuotasHandler({ ...admission, quotas, limits, usage: new DynamoUsageRepository(doc, LOCAL_TABLE_NAME), audit }),
+      catalog: createCatalogHandler({ catalog: hardware, ...guarded }),
+      quotas: createQuotasHandler({ ...admission, quotas, limits, usage: new DynamoUsageRepository(doc, LOCAL_TABLE_NAME), ...guarded }),
     };
     const server = await startHttpServer({
       host: '127.0.0.1',

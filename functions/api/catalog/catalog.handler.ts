@@ -1,15 +1,12 @@
 import { DynamoHardwareCatalog } from '../../../shared/adapters/dynamodb/dynamo-catalog.repository';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { getLogger } from '../../../shared/adapters/logging/logger';
-import { LoggerAuditLog } from '../../../shared/adapters/logging/logger-audit.log';
 import { loadEnv } from '../../../shared/config/env';
+import { dynamoApiAccess } from '../api-access';
 import { createCatalogHandler } from './catalog.app';
 import { catalogEnvSchema } from './catalog.env';
 
 const env = loadEnv(catalogEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const { principalGate, audit } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 
-export const handler = createCatalogHandler({
-  catalog: new DynamoHardwareCatalog(doc, env.QM_TABLE_NAME),
-  audit: new LoggerAuditLog(getLogger()),
-});
+export const handler = createCatalogHandler({ catalog: new DynamoHardwareCatalog(doc, env.QM_TABLE_NAME), principalGate, audit });

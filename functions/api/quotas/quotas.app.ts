@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../../shared/domain/audit/audit.port';
+import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
 import type { ConcurrencyLimits, LimitsSource } from '../../../shared/domain/jobs/concurrency';
 import type { JobRepository } from '../../../shared/domain/jobs/job-repository.port';
 import { myLimits } from '../../../shared/domain/quotas/limits-view.service';
@@ -15,44 +16,45 @@ export interface QuotasDeps {
   limits: LimitsSource & { set(limits: ConcurrencyLimits, updatedBy: string): Promise<ConcurrencyLimits> };
   jobs: JobRepository;
   usage: UsageRepository;
-  audit: AuditLog;
+  principalGate?: PrincipalGate;
+  /** Every change (and refusal) is appended by the bundle; routes add target and details. */
+  audit?: AuditLog;
   clock: Clock;
   ids: IdSource;
 }
 
 const view = ({ schemaVersion: _version, ...quota }: Quota) => quota;
 
-/** Quota administration and the usage views; every change is audited with its before/after limit. */
+/** Quota administration and the usage views; every change is audited with what changed. */
 export function createQuotasHandler(deps: QuotasDeps) {
-  const audit = (ctx: { principal: { userId: string; orgId: string }; sourceIp: string; requestId: string }, action: string, target: string, details: Record<string, unknown>) =>
-    deps.audit.append({ actor: ctx.principal.userId, orgId: ctx.principal.orgId, action, target, outcome: 'success', sourceIp: ctx.sourceIp, requestId: ctx.requestId, details });
-
   return createApiHandler(quotasRoutes, {
     listQuotas: async ({ principal, query }) => ({ status: 200, body: { items: (await listQuotas(principal, deps, query.orgId)).map(view) } }),
     createQuota: async (ctx) => {
       const quota = await createQuota(ctx.principal, ctx.body, deps, ctx.query.orgId);
-      await audit(ctx, 'quota.create', `quota/${quota.id}`, { metric: quota.metric, scope: `${quota.scopeType}/${quota.scopeId}`, limit: quota.limit, action: quota.action });
-      return { status: 201, body: view(quota), headers: { location: `/v1/quotas/${quota.id}` } };
+      const details = { metric: quota.metric, scope: `${quota.scopeType}/${quota.scopeId}`, limit: quota.limit, action: quota.action };
+      return {
+        status: 201,
+        body: view(quota),
+        headers: { location: `/v1/quotas/${quota.id}` },
+        audit: { action: 'quota.create', target: `quota/${quota.id}`, orgId: quota.orgId, details },
+      };
     },
     updateQuota: async (ctx) => {
       const quota = await updateQuota(ctx.principal, ctx.params.id, ctx.body, deps, ctx.query.orgId);
-      await audit(ctx, 'quota.update', `quota/${quota.id}`, { ...ctx.body });
-      return { status: 200, body: view(quota) };
+      return { status: 200, body: view(quota), audit: { action: 'quota.update', target: `quota/${quota.id}`, orgId: quota.orgId, details: { ...ctx.body } } };
     },
     deleteQuota: async (ctx) => {
       await deleteQuota(ctx.principal, ctx.params.id, deps, ctx.query.orgId);
-      await audit(ctx, 'quota.delete', `quota/${ctx.params.id}`, {});
-      return { status: 204 };
+      return { status: 204, audit: { action: 'quota.delete', target: `quota/${ctx.params.id}` } };
     },
     getConcurrencyLimits: async () => ({ status: 200, body: await deps.limits.current() }),
     setConcurrencyLimits: async (ctx) => {
       const before = await deps.limits.current();
       const limits = await deps.limits.set(ctx.body, ctx.principal.userId);
-      await audit(ctx, 'limits.update', 'settings/limits', { before, after: limits });
-      return { status: 200, body: limits };
+      return { status: 200, body: limits, audit: { action: 'limits.update', target: 'settings/limits', details: { before, after: limits } } };
     },
     getCostLimitStatus: async ({ principal }) => ({ status: 200, body: { items: await costLimitStatus(principal, deps) } }),
     getMyLimits: async ({ principal }) => ({ status: 200, body: await myLimits(principal, deps) }),
     getUsage: async ({ principal, query }) => ({ status: 200, body: await usageReport(principal, query, deps) }),
-  });
+  }, { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) });
 }

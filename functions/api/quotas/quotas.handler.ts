@@ -3,22 +3,23 @@ import { DynamoJobRepository } from '../../../shared/adapters/dynamodb/dynamo-jo
 import { DynamoLimitsSource } from '../../../shared/adapters/dynamodb/dynamo-limits.source';
 import { DynamoQuotaRepository } from '../../../shared/adapters/dynamodb/dynamo-quota.repository';
 import { DynamoUsageRepository } from '../../../shared/adapters/dynamodb/dynamo-usage.repository';
-import { getLogger } from '../../../shared/adapters/logging/logger';
-import { LoggerAuditLog } from '../../../shared/adapters/logging/logger-audit.log';
 import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
 import { loadEnv } from '../../../shared/config/env';
+import { dynamoApiAccess } from '../api-access';
 import { createQuotasHandler } from './quotas.app';
 import { quotasEnvSchema } from './quotas.env';
 
 const env = loadEnv(quotasEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const { principalGate, audit } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 
 export const handler = createQuotasHandler({
   quotas: new DynamoQuotaRepository(doc, env.QM_TABLE_NAME),
   limits: new DynamoLimitsSource(doc, env.QM_TABLE_NAME, { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT }),
   jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
   usage: new DynamoUsageRepository(doc, env.QM_TABLE_NAME),
-  audit: new LoggerAuditLog(getLogger()),
+  principalGate,
+  audit,
   clock: systemClock,
   ids: ulidSource(),
 });
