@@ -9,6 +9,7 @@ import type { StageConfig } from '../config/stage-config';
 import type { DataStack } from '../stacks/data-stack';
 import type { IdentityStack } from '../stacks/identity-stack';
 import type { WorkflowsStack } from '../stacks/workflows-stack';
+import { accessFunctionEnv } from './authz-functions';
 import { QmFunction, type DeployedEnv } from './qm-function';
 
 /** Table items the authorizer may write: users (JIT provisioning, login-time sync), identity links, API-key last use, the bootstrap claim. */
@@ -41,6 +42,7 @@ export class IdentityFunctions extends Construct {
       envSchema: authEnvSchema,
       env: {
         ...base,
+        ...accessFunctionEnv(config),
         QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
         QM_API_BASE_URL: apiBaseUrl,
         QM_SESSION_KMS_KEY_ID: identity.sessionSigningKey.keyArn,
@@ -65,7 +67,7 @@ export class IdentityFunctions extends Construct {
     this.identityApi = new QmFunction(stack, 'Identity', {
       entry: 'functions/api/identity/identity.handler.ts',
       envSchema: identityEnvSchema,
-      env: { ...base, QM_SECRET_NAME_PREFIX: secretPrefix, QM_API_BASE_URL: apiBaseUrl },
+      env: { ...base, ...accessFunctionEnv(config), QM_SECRET_NAME_PREFIX: secretPrefix, QM_API_BASE_URL: apiBaseUrl },
       description: 'Who am I, my API keys, identity-provider administration',
       logRetention,
     });

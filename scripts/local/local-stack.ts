@@ -152,7 +152,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The API's URL is needed before it listens: it is the session-token issuer and the OIDC redirect base.
     const apiPort = options.port || (await freePort());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const identity = await startLocalIdentity({ doc, tableName: LOCAL_TABLE_NAME, apiUrl, dataDir: options.dataDir, idpPort: options.idpPort, events: bus });
+    const identity = await startLocalIdentity({ doc, tableName: LOCAL_TABLE_NAME, apiUrl, dataDir: options.dataDir, idpPort: options.idpPort, events: bus, audit });
     stops.push(() => identity.stop());
     const handlers = {
       ...identity.handlers,

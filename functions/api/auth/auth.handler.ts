@@ -6,18 +6,20 @@ import { dynamoIdentityStores } from '../../../shared/adapters/dynamodb/identity
 import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
 import { KmsTokenSigner } from '../../../shared/adapters/kms/kms-token.signer';
 import { LdaptsDirectory } from '../../../shared/adapters/ldap/ldap.directory';
-import { getLogger } from '../../../shared/adapters/logging/logger';
-import { LoggerAuditLog } from '../../../shared/adapters/logging/logger-audit.log';
 import { OpenIdClientAdapter } from '../../../shared/adapters/oidc/openid-client.adapter';
 import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
 import { SecretsManagerStore } from '../../../shared/adapters/secrets/secrets-manager.store';
 import { loadEnv } from '../../../shared/config/env';
+import { dynamoApiAccess } from '../api-access';
 import { createAuthHandler } from './auth.app';
 import { authEnvSchema } from './auth.env';
 
 // Composition root of the sign-in function: clients are built once per cold start, nothing else runs.
 const env = loadEnv(authEnvSchema);
-const stores = dynamoIdentityStores(createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }), env.QM_TABLE_NAME);
+const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const stores = dynamoIdentityStores(doc, env.QM_TABLE_NAME);
+// Login outcomes go to the org's hash-chained audit log (DESIGN §4.10), like every other audited action.
+const { principalGate, audit } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 const secrets = new SecretsManagerStore(new SecretsManagerClient({}), { namePrefix: 'quartermaster/' });
 const clock = systemClock;
 const ids = ulidSource();
@@ -25,7 +27,7 @@ const breakGlassSecretId = env.QM_BREAK_GLASS_SECRET_ID;
 
 export const handler = createAuthHandler({
   ...stores,
-  audit: new LoggerAuditLog(getLogger()),
+  audit,
   events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
   clock,
   ids,
@@ -50,4 +52,4 @@ export const handler = createAuthHandler({
     enabled: env.QM_BREAK_GLASS_ENABLED === 'true' && breakGlassSecretId !== undefined,
     secret: () => (breakGlassSecretId ? secrets.get(breakGlassSecretId) : Promise.reject(new Error('no break-glass secret'))),
   },
-});
+}, { principalGate, audit });
