@@ -13,7 +13,6 @@ import { paginationQuerySchema } from './common.contract';
 export const userIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'a user id');
 export const userIdParamsSchema = z.object({ userId: userIdSchema });
 export const orgIdParamsSchema = z.object({ orgId: slugSchema });
-export const orgUserParamsSchema = orgIdParamsSchema;
 
 export const listUsersQuerySchema = paginationQuerySchema.extend({
   q: z.string().min(1).max(100).optional().describe('Matches id, email or display name (case-insensitive substring)'),
