@@ -77,6 +77,9 @@ describe('resource rules at submission', () => {
     expect(gpu.status).toBe(403);
     expect(gpu.json.error.message).toMatch(/No resource rule allows hardware type "gpu-a10g-1x"/);
     expect(gpu.json.error.details.rules).toEqual([expect.objectContaining({ id: cpu.json.id })]);
+    // The dry run refuses exactly what a submit would.
+    const explained = await world.call(researcher, 'explainJob', { body: { ...job, hardwareType: 'gpu-a10g-1x' } });
+    expect(explained.json).toMatchObject({ verdict: 'deny', reasons: [expect.stringContaining(cpu.json.id)] });
     expect((await world.call(lead, 'submitJob', { body: { ...job, hardwareType: 'gpu-a10g-1x' } })).status).toBe(201);
 
     const noLocal = await world.call(admin, 'createResourceRule', { body: { type: 'provider', pattern: 'local', action: 'deny', teamId: 'vision' } });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hasPermission } from '../authz/policy';
 import type { Principal } from '../authz/principal';
+import { enforceResourceRules, type ResourceRuleSource } from '../authz/resource-rules';
 import { LEVELS } from '../authz/permissions';
 import type { HardwareCatalog } from '../catalog/hardware-catalog.port';
 import { estimateCostUsd, type HardwareType } from '../catalog/hardware.schema';
@@ -14,6 +15,8 @@ export interface DraftDeps {
   ids: IdSource;
   /** Backends this deployment offers, in preference order (the first is used when the spec names none). */
   backends: readonly BackendKind[];
+  /** The org's resource rules (templates, hardware, backends); without them nothing is restricted. */
+  resourceRules?: ResourceRuleSource;
 }
 
 /** Priority class of DESIGN §4.8: the level's priority, raised for `high` and lowered for `low`. */
@@ -92,6 +95,8 @@ export async function draftJob(
       fields: [{ field: 'body.hardwareType', message: 'not in the hardware catalog' }],
     });
   }
+  // DESIGN §4.2 resource rules: a 403 naming the rule (from a short cache: no round trip on a warm function).
+  if (deps.resourceRules) await enforceResourceRules(principal, { config: spec.template, hardware: spec.hardwareType, provider: backend }, deps.resourceRules);
 
   const now = deps.clock.now().toISOString();
   const job: Job = {

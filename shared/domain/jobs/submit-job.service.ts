@@ -1,5 +1,4 @@
 import type { Principal } from '../authz/principal';
-import { enforceResourceRules, type ResourceRuleSource } from '../authz/resource-rules';
 import { AppError } from '../errors/app-error';
 import { jobEvent } from '../events/job.events';
 import { neverFits } from '../quotas/admission-plan';
@@ -21,8 +20,6 @@ export interface SubmitJobDeps extends DraftDeps, AdmissionDeps {
   queueHint?: QueueBusyHint;
   /** Days a finished job is kept; 0 = forever. */
   retentionDays: number;
-  /** The org's resource rules (templates, hardware, backends); without them nothing is restricted. */
-  resourceRules?: ResourceRuleSource;
 }
 
 export interface SubmitJobCommand {
@@ -48,9 +45,6 @@ export interface SubmitResult {
  */
 export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps): Promise<SubmitResult> {
   const { job: draft } = await draftJob(command.principal, command.spec, deps, command.idempotencyKey);
-  if (deps.resourceRules) {
-    await enforceResourceRules(command.principal, { config: command.spec.template, hardware: draft.spec.hardwareType, provider: draft.backend }, deps.resourceRules);
-  }
   const at = deps.clock.now();
   const prepared = await prepareAdmission(draft, deps, at);
   const impossible = neverFits(prepared.plan.applied);
