@@ -72,6 +72,9 @@ const at = '2026-01-01T00:00:00.000Z';
 const silent = createLogger({ logLevel: 'SILENT' });
 
 export async function createAuthzWorld(): Promise<AuthzWorld> {
+  // The real handlers log through the process-wide logger, built lazily from this: hundreds of refusals
+  // would otherwise fill the test output.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const table = await createTestTable();
   const { doc, tableName } = table;
   const access = dynamoApiAccess(doc, tableName, { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 60 }, { logger: silent });
