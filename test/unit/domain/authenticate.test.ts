@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DevTokenVerifier } from '../../../shared/adapters/dev-auth/dev-token.verifier';
 import { principalSchema, type Principal } from '../../../shared/domain/authz/principal';
 import { authenticate, bearerCredential, type CredentialVerifier } from '../../../shared/domain/identity/authenticate.service';
 import { userSchema, type User, type UserRepository } from '../../../shared/domain/identity/user.schema';
@@ -48,7 +47,16 @@ const users = () =>
     { id: 'dan', level: 'admin', status: 'disabled' },
   ]);
 
-const dev = new DevTokenVerifier();
+/**
+ * A stand-in verifier for these tests only: `dev:<userId>` names a user without any signature. (The local
+ * stack once had such a development credential; it signs in through a real OIDC provider now.)
+ */
+const dev: CredentialVerifier = {
+  verify: async (credential) => {
+    const match = /^dev:([A-Za-z0-9._-]{1,64})$/.exec(credential);
+    return match?.[1] ? { userId: match[1], method: 'dev' } : undefined;
+  },
+};
 
 /**
  * The principal authenticate() yields. Its result is gaining an envelope (`{ principal, expiresAt }`) with the
@@ -60,7 +68,7 @@ async function principalFrom(credential: string | undefined, deps: Parameters<ty
   return result as Principal | undefined;
 }
 
-describe('DevTokenVerifier', () => {
+describe('the test verifier (dev:<userId>)', () => {
   it('accepts dev:<userId> and names the user, nothing more', async () => {
     await expect(dev.verify('dev:rae')).resolves.toEqual({ userId: 'rae', method: 'dev' });
     await expect(dev.verify('dev:svc.bot_1-a')).resolves.toEqual({ userId: 'svc.bot_1-a', method: 'dev' });
