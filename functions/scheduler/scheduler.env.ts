@@ -1,7 +1,5 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema } from '../../shared/config/env';
 
-export const schedulerEnvSchema = baseEnvSchema
-  .extend(eventsEnvSchema.shape)
-  .extend(limitsEnvSchema.shape);
+export const schedulerEnvSchema = z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), limitsEnvSchema.shape);
 export type SchedulerEnv = z.infer<typeof schedulerEnvSchema>;

@@ -6,7 +6,7 @@ import { Architecture, LoggingFormat, Runtime, type FunctionOptions } from 'aws-
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { z } from 'zod';
+import * as z from 'zod';
 import { ESBUILD_OPTIONS } from './bundling-options';
 
 /** Repository root: entry paths in route groups and function props are relative to it. */
@@ -26,7 +26,7 @@ type EnvValue<T> = T extends string ? T : string;
  * The environment of a deployed function, derived from the function's zod env schema (`z.input`): keys with
  * a default are optional, unknown keys are a compile error, and local-only keys cannot be written at all.
  */
-export type DeployedEnv<S extends z.ZodType> = Omit<{ [K in keyof z.input<S>]: EnvValue<z.input<S>[K]> }, LocalOnlyEnvKey>;
+export type DeployedEnv<S extends z.core.$ZodType> = Omit<{ [K in keyof z.input<S>]: EnvValue<z.input<S>[K]> }, LocalOnlyEnvKey>;
 
 /** CDK bundling derived from {@link ESBUILD_OPTIONS}; local esbuild only, never Docker. */
 export const QM_BUNDLING: BundlingOptions = {
@@ -41,7 +41,7 @@ export const QM_BUNDLING: BundlingOptions = {
   bundleAwsSDK: true,
 };
 
-export interface QmFunctionProps<S extends z.ZodType> {
+export interface QmFunctionProps<S extends z.core.$ZodType> {
   /** Entry file, relative to the repository root (e.g. `functions/api/jobs/jobs.handler.ts`); it exports `handler`. */
   readonly entry: string;
   /** The function's env schema (`functions/<fn>/<fn>.env.ts`): types `env`, and literal values are checked against it at synth. */
@@ -69,7 +69,7 @@ export interface QmFunctionProps<S extends z.ZodType> {
  * that log group (no AWS managed policy); no X-Ray (it would need `xray:*` on `*`). Connection reuse is
  * SDK v3's default, so the v2-era `AWS_NODEJS_CONNECTION_REUSE_ENABLED` variable is not set.
  */
-export class QmFunction<S extends z.ZodType> extends NodejsFunction {
+export class QmFunction<S extends z.core.$ZodType> extends NodejsFunction {
   constructor(scope: Construct, id: string, props: QmFunctionProps<S>) {
     const environment = checkedEnvironment(id, props.envSchema, props.env);
     const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -109,7 +109,7 @@ export class QmFunction<S extends z.ZodType> extends NodejsFunction {
  * Validates the literal values of `env` against the schema (token values are only known at deploy time and
  * are skipped) and refuses anything that belongs to the local stack only.
  */
-function checkedEnvironment(id: string, schema: z.ZodType, env: Record<string, string>): Record<string, string> {
+function checkedEnvironment(id: string, schema: z.core.$ZodType, env: Record<string, string>): Record<string, string> {
   const problems: string[] = [];
   for (const key of LOCAL_ONLY_ENV_KEYS) {
     if (key in env) problems.push(`${key} is local-stack only`);
@@ -118,7 +118,7 @@ function checkedEnvironment(id: string, schema: z.ZodType, env: Record<string, s
   if (backends !== undefined && !Token.isUnresolved(backends) && backends.split(',').includes('local')) {
     problems.push('QM_BACKENDS must not offer the `local` backend');
   }
-  const result = schema.safeParse(env);
+  const result = z.safeParse(schema, env);
   if (!result.success) {
     for (const issue of result.error.issues) {
       const key = String(issue.path[0] ?? '');

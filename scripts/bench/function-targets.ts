@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod';
 import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
 import { catalogEnvSchema } from '../../functions/api/catalog/catalog.env';
 import { healthEnvSchema } from '../../functions/api/health/health.env';
@@ -20,7 +20,7 @@ export interface FunctionTarget {
   name: string;
   entry: string;
   /** The function's own env schema, checked before measuring so a bad dummy env fails loudly, not as a crash. */
-  envSchema: z.ZodType | undefined;
+  envSchema: z.core.$ZodType | undefined;
   /** Plausible values for what the deployed stack sets (lib/stacks/*); nothing local-only. */
   env: Record<string, string>;
 }
@@ -64,7 +64,7 @@ const ecs = {
 
 /** Env schemas and extra env per API route group; a new group without an entry here fails the bench. */
 const access = { QM_AUDIT_RETENTION_DAYS: '90', QM_PERMISSION_CACHE_SECONDS: '60' };
-const API_GROUP_ENV: Record<string, { envSchema: z.ZodType; env: Record<string, string> }> = {
+const API_GROUP_ENV: Record<string, { envSchema: z.core.$ZodType; env: Record<string, string> }> = {
   health: { envSchema: healthEnvSchema, env: base },
   jobs: {
     envSchema: jobsEnvSchema,
@@ -129,7 +129,7 @@ export const floorTarget = (): FunctionTarget => ({
 /** Throws naming every function whose dummy env its own schema rejects. */
 export function assertEnvsValid(targets: readonly FunctionTarget[]): void {
   const problems = targets.flatMap((target) => {
-    const result = target.envSchema?.safeParse(target.env);
+    const result = target.envSchema && z.safeParse(target.envSchema, target.env);
     return result && !result.success
       ? [`${target.name}: ${result.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(', ')}`]
       : [];

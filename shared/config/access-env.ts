@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Environment of every route function that runs the access gate and writes the audit trail (every API
@@ -6,8 +6,8 @@ import * as z from 'zod';
  */
 export const accessEnvSchema = z.object({
   /** Days audit entries are kept (DynamoDB TTL); 0 keeps them forever. */
-  QM_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  QM_AUDIT_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 90),
   /** How long custom level definitions are cached by the access gate; DESIGN §4.2 caps it at 60 s. */
-  QM_PERMISSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
+  QM_PERMISSION_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60)), 60),
 });
 export type AccessEnv = z.infer<typeof accessEnvSchema>;

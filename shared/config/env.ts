@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Typed environment contracts. Each function declares a zod schema (see `functions/<fn>/<fn>.env.ts`),
@@ -7,33 +7,33 @@ import * as z from 'zod';
  */
 export const baseEnvSchema = z.object({
   /** Single DynamoDB table holding every entity. */
-  QM_TABLE_NAME: z.string().min(1),
+  QM_TABLE_NAME: z.string().check(z.minLength(1)),
   /** `local` only in the local stack; deployed stacks use their stage name. */
-  QM_STAGE: z.string().min(1).default('prod'),
+  QM_STAGE: z._default(z.string().check(z.minLength(1)), 'prod'),
   /** Job records expire this many days after they end (DynamoDB TTL); 0 keeps them. */
-  QM_JOB_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  QM_JOB_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 90),
   /** Set to `true` by the local stack only; the authorizer refuses to start with it inside Lambda. */
-  QM_LOCAL_STACK: z.enum(['true', 'false']).default('false'),
-  POWERTOOLS_SERVICE_NAME: z.string().default('quartermaster'),
+  QM_LOCAL_STACK: z._default(z.enum(['true', 'false']), 'false'),
+  POWERTOOLS_SERVICE_NAME: z._default(z.string(), 'quartermaster'),
   /** Endpoint override for DynamoDB Local (never set in a deployed stack). */
-  QM_DYNAMODB_ENDPOINT: z.string().url().optional(),
+  QM_DYNAMODB_ENDPOINT: z.optional(z.string().check(z.url())),
 });
 
 export const eventsEnvSchema = z.object({
   /** Name of the custom EventBridge bus for domain events. */
-  QM_EVENT_BUS_NAME: z.string().min(1).default('quartermaster'),
+  QM_EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1)), 'quartermaster'),
 });
 
 export const limitsEnvSchema = z.object({
   /** Default global limit of admitted + running jobs, until an admin sets one in the table. */
-  QM_MAX_CONCURRENT: z.coerce.number().int().min(1).default(100),
+  QM_MAX_CONCURRENT: z._default(z.coerce.number().check(z.int(), z.gte(1)), 100),
   /** Default per-user limit of admitted + running jobs. */
-  QM_USER_MAX_CONCURRENT: z.coerce.number().int().min(1).default(10),
+  QM_USER_MAX_CONCURRENT: z._default(z.coerce.number().check(z.int(), z.gte(1)), 10),
 });
 
 /** Parses `source` (default `process.env`) against `schema`; throws one readable error naming every bad key. */
-export function loadEnv<S extends z.ZodType>(schema: S, source: Record<string, string | undefined> = process.env): z.infer<S> {
-  const result = schema.safeParse(source);
+export function loadEnv<S extends z.core.$ZodType>(schema: S, source: Record<string, string | undefined> = process.env): z.infer<S> {
+  const result = z.safeParse(schema, source);
   if (!result.success) {
     const keys = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid environment: ${keys}`);

@@ -1,13 +1,13 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
-const flag = z.enum(['true', 'false']).default('false');
+const flag = z._default(z.enum(['true', 'false']), 'false');
 
 /** What the authorizer and the sign-in function share about Quartermaster session tokens. */
 export const sessionEnvSchema = z.object({
   /** Base URL of the API: `iss` of session tokens, and where `/.well-known/jwks.json` is served. */
   QM_API_BASE_URL: z.url(),
   /** `aud` of session tokens. */
-  QM_SESSION_AUDIENCE: z.string().min(1).default('quartermaster'),
+  QM_SESSION_AUDIENCE: z._default(z.string().check(z.minLength(1)), 'quartermaster'),
   /** Opt-in (DESIGN §4.1): the first user provisioned just in time becomes a platform admin. */
   QM_FIRST_USER_ADMIN: flag,
 });
@@ -15,18 +15,18 @@ export const sessionEnvSchema = z.object({
 /** The sign-in function's own settings. */
 export const loginEnvSchema = z.object({
   /** Asymmetric KMS key (RSA_2048, SIGN_VERIFY) that signs session tokens. */
-  QM_SESSION_KMS_KEY_ID: z.string().min(1),
+  QM_SESSION_KMS_KEY_ID: z.string().check(z.minLength(1)),
   /** Session access-token lifetime (seconds): short, refresh for more. */
-  QM_ACCESS_TOKEN_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  QM_ACCESS_TOKEN_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(60), z.lte(3600)), 900),
   /** Refresh-token lifetime (seconds). */
-  QM_REFRESH_TOKEN_SECONDS: z.coerce.number().int().min(300).max(30 * 86_400).default(43_200),
+  QM_REFRESH_TOKEN_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(300), z.lte(30 * 86_400)), 43_200),
   /** Break-glass admin login: off unless explicitly enabled. */
   QM_BREAK_GLASS_ENABLED: flag,
   /** Secrets Manager secret holding the generated break-glass secret. */
-  QM_BREAK_GLASS_SECRET_ID: z.string().min(1).optional(),
+  QM_BREAK_GLASS_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** Where the admin API writes identity-provider secrets (Secrets Manager name prefix). */
 export const secretsEnvSchema = z.object({
-  QM_SECRET_NAME_PREFIX: z.string().regex(/^[A-Za-z0-9/_+=.@-]+\/$/, 'a name prefix ending in /').default('quartermaster/'),
+  QM_SECRET_NAME_PREFIX: z._default(z.string().check(z.regex(/^[A-Za-z0-9/_+=.@-]+\/$/, 'a name prefix ending in /')), 'quartermaster/'),
 });

@@ -1,15 +1,15 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AuditRecord } from '../domain/audit/audit-chain';
 import { slugSchema } from '../domain/tenancy/tenancy.schema';
 import { paginationQuerySchema } from './common.contract';
 
-export const auditQuerySchema = paginationQuerySchema.extend({
-  orgId: slugSchema.optional().describe("Platform admins: whose chain to read (default: the caller's org)"),
-  actor: z.string().min(1).max(256).optional(),
-  action: z.string().min(1).max(128).optional().describe('Prefix: `request.` matches request.denied'),
-  target: z.string().min(1).max(512).optional().describe('Prefix'),
-  from: z.iso.datetime().optional().describe('Entries at or after this time'),
-  to: z.iso.datetime().optional().describe('Entries at or before this time'),
+export const auditQuerySchema = z.extend(paginationQuerySchema, {
+  orgId: z.optional(slugSchema).check(z.describe("Platform admins: whose chain to read (default: the caller's org)")),
+  actor: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+  action: z.optional(z.string().check(z.minLength(1), z.maxLength(128))).check(z.describe('Prefix: `request.` matches request.denied')),
+  target: z.optional(z.string().check(z.minLength(1), z.maxLength(512))).check(z.describe('Prefix')),
+  from: z.optional(z.iso.datetime()).check(z.describe('Entries at or after this time')),
+  to: z.optional(z.iso.datetime()).check(z.describe('Entries at or before this time')),
 });
 
 export const auditEntryViewSchema = z
@@ -21,33 +21,35 @@ export const auditEntryViewSchema = z
     action: z.string(),
     target: z.string(),
     outcome: z.enum(['success', 'failure', 'denied']),
-    sourceIp: z.string().optional(),
-    requestId: z.string().optional(),
+    sourceIp: z.optional(z.string()),
+    requestId: z.optional(z.string()),
     details: z.record(z.string(), z.unknown()),
     hash: z.string(),
     prevHash: z.string(),
   })
-  .meta({ id: 'AuditEntry' });
-export const auditListSchema = z.object({ items: z.array(auditEntryViewSchema), nextCursor: z.string().optional() }).meta({ id: 'AuditEntryList' });
+  .register(z.globalRegistry, { id: 'AuditEntry' });
+export const auditListSchema = z
+  .object({ items: z.array(auditEntryViewSchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'AuditEntryList' });
 
 export const verifyQuerySchema = z.object({
-  orgId: slugSchema.optional(),
-  fromSeq: z.coerce.number().int().min(1).optional().describe('Resume a verification (see nextSeq)'),
-  maxEntries: z.coerce.number().int().min(1).max(50_000).default(10_000),
+  orgId: z.optional(slugSchema),
+  fromSeq: z.optional(z.coerce.number().check(z.int(), z.gte(1))).check(z.describe('Resume a verification (see nextSeq)')),
+  maxEntries: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(50_000)), 10_000),
 });
 
 export const verifyReportSchema = z
   .object({
     ok: z.boolean(),
     checked: z.number(),
-    firstSeq: z.number().optional(),
-    lastSeq: z.number().optional(),
+    firstSeq: z.optional(z.number()),
+    lastSeq: z.optional(z.number()),
     headSeq: z.number(),
-    broken: z.object({ seq: z.number(), reason: z.string(), message: z.string() }).optional().describe('The first broken link'),
+    broken: z.optional(z.object({ seq: z.number(), reason: z.string(), message: z.string() })).check(z.describe('The first broken link')),
     complete: z.boolean(),
-    nextSeq: z.number().optional(),
+    nextSeq: z.optional(z.number()),
   })
-  .meta({ id: 'AuditVerification' });
+  .register(z.globalRegistry, { id: 'AuditVerification' });
 
 export const toAuditEntryView = (record: AuditRecord): z.infer<typeof auditEntryViewSchema> => ({
   seq: record.seq,

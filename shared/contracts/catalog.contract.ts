@@ -1,8 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { hardwareTypeSchema } from '../domain/catalog/hardware.schema';
 
-export const hardwareViewSchema = hardwareTypeSchema.omit({ schemaVersion: true }).meta({ id: 'HardwareType' });
-export const hardwareListSchema = z.object({ items: z.array(hardwareViewSchema) }).meta({ id: 'HardwareList' });
-export const hardwareIdParamsSchema = z.object({ id: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'a hardware type id').max(63) });
-export const putHardwareBodySchema = hardwareTypeSchema.omit({ schemaVersion: true, id: true }).strict().meta({ id: 'HardwareTypeInput' });
-export const hardwareListQuerySchema = z.object({ includeDisabled: z.enum(['true', 'false']).default('false') });
+export const hardwareViewSchema = z.omit(hardwareTypeSchema, { schemaVersion: true }).register(z.globalRegistry, { id: 'HardwareType' });
+export const hardwareListSchema = z.object({ items: z.array(hardwareViewSchema) }).register(z.globalRegistry, { id: 'HardwareList' });
+export const hardwareIdParamsSchema = z.object({
+  id: z.string().check(z.regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'a hardware type id'), z.maxLength(63)),
+});
+export const putHardwareBodySchema = z
+  .strictObject(z.omit(hardwareTypeSchema, { schemaVersion: true, id: true }).shape)
+  .register(z.globalRegistry, { id: 'HardwareTypeInput' });
+export const hardwareListQuerySchema = z.object({ includeDisabled: z._default(z.enum(['true', 'false']), 'false') });

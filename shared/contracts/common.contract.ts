@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ERROR_CODES } from '../domain/errors/app-error';
 
 /** The one error envelope of every response that is not 2xx. */
@@ -7,16 +7,15 @@ export const errorEnvelopeSchema = z
     error: z.object({
       code: z.enum(ERROR_CODES),
       message: z.string(),
-      details: z
-        .object({ fields: z.array(z.object({ field: z.string(), message: z.string() })).optional() })
-        .catchall(z.unknown())
-        .optional(),
+      details: z.optional(
+        z.catchall(z.object({ fields: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))) }), z.unknown()),
+      ),
     }),
   })
-  .meta({ id: 'Error' });
+  .register(z.globalRegistry, { id: 'Error' });
 
 /** Opaque cursor pagination: pass `nextCursor` back as `cursor` to get the next page. */
 export const paginationQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
 });

@@ -1,12 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const explanationSchema = z
   .object({
-    verdict: z.enum(['admit', 'queue', 'deny']).describe('What a submission would do now'),
+    verdict: z.enum(['admit', 'queue', 'deny']).check(z.describe('What a submission would do now')),
     reasons: z.array(z.string()),
-    estimate: z
-      .object({ costUsd: z.number(), gpuHours: z.number(), hardwareType: z.string(), pricePerHourUsd: z.number(), gpuCount: z.number() })
-      .optional(),
+    estimate: z.optional(
+      z.object({ costUsd: z.number(), gpuHours: z.number(), hardwareType: z.string(), pricePerHourUsd: z.number(), gpuCount: z.number() }),
+    ),
     limits: z.array(
       z.object({
         counter: z.string(),
@@ -16,10 +16,10 @@ export const explanationSchema = z
         used: z.number(),
         after: z.number(),
         fits: z.boolean(),
-        quotaId: z.string().optional(),
+        quotaId: z.optional(z.string()),
       }),
     ),
-    approval: z.object({ required: z.boolean(), rule: z.string().optional(), note: z.string() }),
+    approval: z.object({ required: z.boolean(), rule: z.optional(z.string()), note: z.string() }),
     queue: z.object({ jobsWaiting: z.boolean() }),
   })
-  .meta({ id: 'Explanation' });
+  .register(z.globalRegistry, { id: 'Explanation' });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { levelSchema, permissionSchema } from '../domain/authz/permissions';
 import type { ApiKeyRecord } from '../domain/identity/api-key.service';
 import {
@@ -16,38 +16,42 @@ export const sessionViewSchema = z
   .object({
     tokenType: z.literal('Bearer'),
     accessToken: z.string(),
-    expiresIn: z.number().int().describe('Seconds until the access token expires'),
-    refreshToken: z.string().optional().describe('Single use: POST it to /v1/auth/refresh for a new pair'),
-    refreshExpiresIn: z.number().int().optional(),
+    expiresIn: z.number().check(z.int(), z.describe('Seconds until the access token expires')),
+    refreshToken: z.optional(z.string()).check(z.describe('Single use: POST it to /v1/auth/refresh for a new pair')),
+    refreshExpiresIn: z.optional(z.number().check(z.int())),
   })
-  .meta({ id: 'Session' });
+  .register(z.globalRegistry, { id: 'Session' });
 
 export const providerParamsSchema = z.object({ provider: providerIdSchema });
 export const idParamsSchema = z.object({ id: providerIdSchema });
-export const apiKeyIdParamsSchema = z.object({ id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'an API key id') });
+export const apiKeyIdParamsSchema = z.object({ id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'an API key id')) });
 
 export const oidcCallbackQuerySchema = z.object({
-  code: z.string().min(1).max(4096).optional(),
-  state: z.string().min(1).max(512).optional(),
-  error: z.string().max(256).optional(),
-  error_description: z.string().max(1024).optional(),
-  iss: z.string().max(1024).optional(),
+  code: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
+  state: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+  error: z.optional(z.string().check(z.maxLength(256))),
+  error_description: z.optional(z.string().check(z.maxLength(1024))),
+  iss: z.optional(z.string().check(z.maxLength(1024))),
 });
 
 export const ldapLoginBodySchema = z
   .object({
-    provider: providerIdSchema.optional().describe('Needed only when more than one LDAP provider is enabled'),
-    username: z.string().min(1).max(256),
-    password: z.string().max(1024),
+    provider: z.optional(providerIdSchema).check(z.describe('Needed only when more than one LDAP provider is enabled')),
+    username: z.string().check(z.minLength(1), z.maxLength(256)),
+    password: z.string().check(z.maxLength(1024)),
   })
-  .meta({ id: 'LdapLogin' });
+  .register(z.globalRegistry, { id: 'LdapLogin' });
 
-export const refreshBodySchema = z.object({ refreshToken: z.string().min(1).max(256) }).meta({ id: 'RefreshRequest' });
-export const breakGlassBodySchema = z.object({ secret: z.string().min(1).max(1024) }).meta({ id: 'BreakGlassLogin' });
+export const refreshBodySchema = z
+  .object({ refreshToken: z.string().check(z.minLength(1), z.maxLength(256)) })
+  .register(z.globalRegistry, { id: 'RefreshRequest' });
+export const breakGlassBodySchema = z
+  .object({ secret: z.string().check(z.minLength(1), z.maxLength(1024)) })
+  .register(z.globalRegistry, { id: 'BreakGlassLogin' });
 
 export const jwksSchema = z
   .object({ keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string(), n: z.string(), e: z.string() })) })
-  .meta({ id: 'Jwks' });
+  .register(z.globalRegistry, { id: 'Jwks' });
 
 export const meViewSchema = z
   .object({
@@ -59,36 +63,36 @@ export const meViewSchema = z
     platformAdmin: z.boolean(),
     teamIds: z.array(z.string()),
     authMethod: z.string(),
-    scopes: z.array(permissionSchema).optional().describe('API keys only: the key narrows the permissions to these'),
-    permissions: z.array(permissionSchema).describe('Effective permissions of this request'),
+    scopes: z.optional(z.array(permissionSchema)).check(z.describe('API keys only: the key narrows the permissions to these')),
+    permissions: z.array(permissionSchema).check(z.describe('Effective permissions of this request')),
   })
-  .meta({ id: 'Me' });
+  .register(z.globalRegistry, { id: 'Me' });
 
 export const createApiKeyBodySchema = z
   .object({
-    name: z.string().min(1).max(100),
-    scopes: z.array(permissionSchema).min(1).max(50).describe('A subset of your own permissions'),
-    expiresInDays: z.number().int().min(1).max(MAX_API_KEY_DAYS).default(90),
+    name: z.string().check(z.minLength(1), z.maxLength(100)),
+    scopes: z.array(permissionSchema).check(z.minLength(1), z.maxLength(50), z.describe('A subset of your own permissions')),
+    expiresInDays: z._default(z.number().check(z.int(), z.gte(1), z.lte(MAX_API_KEY_DAYS)), 90),
   })
-  .meta({ id: 'CreateApiKey' });
+  .register(z.globalRegistry, { id: 'CreateApiKey' });
 
 export const apiKeyViewSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    hint: z.string().describe('The first characters of the key'),
+    hint: z.string().check(z.describe('The first characters of the key')),
     scopes: z.array(permissionSchema),
     createdAt: z.string(),
     expiresAt: z.string(),
-    lastUsedAt: z.string().optional(),
-    revokedAt: z.string().optional(),
+    lastUsedAt: z.optional(z.string()),
+    revokedAt: z.optional(z.string()),
     status: z.enum(['active', 'expired', 'revoked']),
   })
-  .meta({ id: 'ApiKey' });
-export const createdApiKeySchema = apiKeyViewSchema
-  .extend({ key: z.string().describe('Shown once: only its hash is stored') })
-  .meta({ id: 'CreatedApiKey' });
-export const apiKeyListSchema = z.object({ items: z.array(apiKeyViewSchema) }).meta({ id: 'ApiKeyList' });
+  .register(z.globalRegistry, { id: 'ApiKey' });
+export const createdApiKeySchema = z
+  .extend(apiKeyViewSchema, { key: z.string().check(z.describe('Shown once: only its hash is stored')) })
+  .register(z.globalRegistry, { id: 'CreatedApiKey' });
+export const apiKeyListSchema = z.object({ items: z.array(apiKeyViewSchema) }).register(z.globalRegistry, { id: 'ApiKeyList' });
 
 export function toApiKeyView(record: ApiKeyRecord, now: Date): z.infer<typeof apiKeyViewSchema> {
   return {
@@ -109,15 +113,21 @@ export function toApiKeyView(record: ApiKeyRecord, now: Date): z.infer<typeof ap
  * Manager, never in the table) or a reference to an existing secret; responses say only whether one is set.
  */
 const managed = { schemaVersion: true, createdAt: true, updatedAt: true } as const;
-const writeOnlySecret = z.string().min(1).max(4096);
+const writeOnlySecret = z.string().check(z.minLength(1), z.maxLength(4096));
 
 export const identityProviderInputSchema = z
   .discriminatedUnion('type', [
-    oidcProviderSchema.omit({ ...managed, clientSecretRef: true }).extend({ clientSecret: writeOnlySecret.optional(), clientSecretRef: secretRefSchema.optional() }),
-    cognitoProviderSchema.omit(managed),
-    ldapProviderSchema.omit({ ...managed, bindPasswordRef: true }).extend({ bindPassword: writeOnlySecret.optional(), bindPasswordRef: secretRefSchema.optional() }),
+    z.extend(z.omit(oidcProviderSchema, { ...managed, clientSecretRef: true }), {
+      clientSecret: z.optional(writeOnlySecret),
+      clientSecretRef: z.optional(secretRefSchema),
+    }),
+    z.omit(cognitoProviderSchema, managed),
+    z.extend(z.omit(ldapProviderSchema, { ...managed, bindPasswordRef: true }), {
+      bindPassword: z.optional(writeOnlySecret),
+      bindPasswordRef: z.optional(secretRefSchema),
+    }),
   ])
-  .meta({ id: 'IdentityProviderInput' });
+  .register(z.globalRegistry, { id: 'IdentityProviderInput' });
 export type IdentityProviderInput = z.infer<typeof identityProviderInputSchema>;
 
 export const identityProviderViewSchema = z
@@ -126,13 +136,15 @@ export const identityProviderViewSchema = z
     type: z.enum(['oidc', 'cognito', 'ldap']),
     displayName: z.string(),
     enabled: z.boolean(),
-    secretSet: z.boolean().describe('Whether a client secret / bind password is configured (its value is never returned)'),
-    settings: z.record(z.string(), z.unknown()).describe('Every other setting, as stored'),
-    createdAt: z.string().optional(),
-    updatedAt: z.string().optional(),
+    secretSet: z.boolean().check(z.describe('Whether a client secret / bind password is configured (its value is never returned)')),
+    settings: z.record(z.string(), z.unknown()).check(z.describe('Every other setting, as stored')),
+    createdAt: z.optional(z.string()),
+    updatedAt: z.optional(z.string()),
   })
-  .meta({ id: 'IdentityProvider' });
-export const identityProviderListSchema = z.object({ items: z.array(identityProviderViewSchema) }).meta({ id: 'IdentityProviderList' });
+  .register(z.globalRegistry, { id: 'IdentityProvider' });
+export const identityProviderListSchema = z
+  .object({ items: z.array(identityProviderViewSchema) })
+  .register(z.globalRegistry, { id: 'IdentityProviderList' });
 
 /** Lists fields explicitly: secret references and anything secret-shaped never leave the service. */
 export function toIdentityProviderView(provider: IdentityProvider): z.infer<typeof identityProviderViewSchema> {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   backendKindSchema,
   jobStateSchema,
@@ -9,24 +9,20 @@ import {
 } from '../domain/jobs/job.schema';
 import { paginationQuerySchema } from './common.contract';
 
-export const submitJobBodySchema = jobSpecSchema.meta({ id: 'JobSpec' });
+export const submitJobBodySchema = jobSpecSchema.clone().register(z.globalRegistry, { id: 'JobSpec' });
 
 export const idempotencyHeadersSchema = z.object({
   'idempotency-key': z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-    .optional()
-    .describe('Repeat a submission safely: the same key returns the same job for 24 hours'),
+    .optional(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')))
+    .check(z.describe('Repeat a submission safely: the same key returns the same job for 24 hours')),
 });
 
 export const jobIdParamsSchema = z.object({
-  id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a job id'),
+  id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a job id')),
 });
 
-export const listJobsQuerySchema = paginationQuerySchema.extend({
-  state: jobStateSchema.optional(),
+export const listJobsQuerySchema = z.extend(paginationQuerySchema, {
+  state: z.optional(jobStateSchema),
 });
 
 export const jobViewSchema = z
@@ -34,48 +30,48 @@ export const jobViewSchema = z
     id: z.string(),
     name: z.string(),
     state: jobStateSchema,
-    waiting: waitingReasonSchema.optional().describe('Why a non-terminal job is waiting'),
-    stateReason: z.string().optional(),
+    waiting: z.optional(waitingReasonSchema).check(z.describe('Why a non-terminal job is waiting')),
+    stateReason: z.optional(z.string()),
     ownerId: z.string(),
     orgId: z.string(),
-    teamId: z.string().optional(),
+    teamId: z.optional(z.string()),
     backend: backendKindSchema,
     hardwareType: z.string(),
     image: z.string(),
     command: z.array(z.string()),
     args: z.array(z.string()),
-    env: z.array(z.object({ name: z.string(), value: z.string().optional(), secretRef: z.string().optional() })),
+    env: z.array(z.object({ name: z.string(), value: z.optional(z.string()), secretRef: z.optional(z.string()) })),
     maxRuntimeMinutes: z.number(),
     priority: z.string(),
     estimatedCostUsd: z.number(),
-    quotaWarnings: z.array(z.string()).optional().describe('`warn` quotas this job went over (it runs anyway)'),
-    exitCode: z.number().optional(),
+    quotaWarnings: z.optional(z.array(z.string())).check(z.describe('`warn` quotas this job went over (it runs anyway)')),
+    exitCode: z.optional(z.number()),
     createdAt: z.string(),
     updatedAt: z.string(),
-    startedAt: z.string().optional(),
-    endedAt: z.string().optional(),
+    startedAt: z.optional(z.string()),
+    endedAt: z.optional(z.string()),
     history: z.array(stateTransitionSchema),
   })
-  .meta({ id: 'Job' });
+  .register(z.globalRegistry, { id: 'Job' });
 export type JobView = z.infer<typeof jobViewSchema>;
 
 export const jobListSchema = z
-  .object({ items: z.array(jobViewSchema), nextCursor: z.string().optional() })
-  .meta({ id: 'JobList' });
+  .object({ items: z.array(jobViewSchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'JobList' });
 
 export const jobLogsQuerySchema = z.object({
-  cursor: z.string().max(2048).optional(),
-  limit: z.coerce.number().int().min(1).max(10000).default(1000),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10000)), 1000),
 });
 
 export const jobLogsSchema = z
   .object({
     jobId: z.string(),
     lines: z.array(z.object({ at: z.string(), stream: z.enum(['stdout', 'stderr']), message: z.string() })),
-    nextCursor: z.string().optional(),
-    complete: z.boolean().describe('True once the job has ended and every line has been returned'),
+    nextCursor: z.optional(z.string()),
+    complete: z.boolean().check(z.describe('True once the job has ended and every line has been returned')),
   })
-  .meta({ id: 'JobLogs' });
+  .register(z.globalRegistry, { id: 'JobLogs' });
 
 /** Response mapper: lists every field explicitly so that nothing stored leaks by accident. */
 export function toJobView(job: Job): JobView {
@@ -93,7 +89,9 @@ export function toJobView(job: Job): JobView {
     image: job.spec.image,
     command: job.spec.command,
     args: job.spec.args,
-    env: job.spec.env.map((entry) => ('value' in entry ? { name: entry.name, value: entry.value } : { name: entry.name, secretRef: entry.secretRef })),
+    env: job.spec.env.map((entry) =>
+      'value' in entry ? { name: entry.name, value: entry.value } : { name: entry.name, secretRef: entry.secretRef },
+    ),
     maxRuntimeMinutes: job.spec.maxRuntimeMinutes,
     priority: job.spec.priority,
     estimatedCostUsd: job.estimatedCostUsd,

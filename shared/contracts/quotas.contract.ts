@@ -1,51 +1,68 @@
-import * as z from 'zod';
-import { quotaActionSchema, quotaInputSchema, quotaMetricSchema, quotaPeriodSchema, quotaSchema, quotaScopeTypeSchema } from '../domain/quotas/quota.schema';
+import * as z from 'zod/mini';
+import {
+  quotaActionSchema,
+  quotaInputSchema,
+  quotaMetricSchema,
+  quotaPeriodSchema,
+  quotaSchema,
+  quotaScopeTypeSchema,
+} from '../domain/quotas/quota.schema';
 
-export const quotaViewSchema = quotaSchema.omit({ schemaVersion: true }).meta({ id: 'Quota' });
-export const quotaListSchema = z.object({ items: z.array(quotaViewSchema) }).meta({ id: 'QuotaList' });
-export const createQuotaBodySchema = quotaInputSchema.meta({ id: 'QuotaInput' });
+export const quotaViewSchema = z.omit(quotaSchema, { schemaVersion: true }).register(z.globalRegistry, { id: 'Quota' });
+export const quotaListSchema = z.object({ items: z.array(quotaViewSchema) }).register(z.globalRegistry, { id: 'QuotaList' });
+export const createQuotaBodySchema = quotaInputSchema.clone().register(z.globalRegistry, { id: 'QuotaInput' });
 export const updateQuotaBodySchema = z
-  .object({ limit: z.number().positive().max(1e9).optional(), action: quotaActionSchema.optional(), description: z.string().max(500).optional() })
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'change at least one of limit, action, description' })
-  .meta({ id: 'QuotaUpdate' });
-export const quotaIdParamsSchema = z.object({ id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a quota id') });
-export const orgQuerySchema = z.object({ orgId: z.string().min(1).max(64).optional().describe('Platform admins only: another org') });
+  .strictObject({
+    limit: z.optional(z.number().check(z.positive(), z.lte(1e9))),
+    action: z.optional(quotaActionSchema),
+    description: z.optional(z.string().check(z.maxLength(500))),
+  })
+  .check(z.refine((body) => Object.keys(body).length > 0, { message: 'change at least one of limit, action, description' }))
+  .register(z.globalRegistry, { id: 'QuotaUpdate' });
+export const quotaIdParamsSchema = z.object({ id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a quota id')) });
+export const orgQuerySchema = z.object({
+  orgId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))).check(z.describe('Platform admins only: another org')),
+});
 
 export const concurrencyLimitsSchema = z
-  .object({ maxConcurrent: z.number().int().min(1).max(100_000), userMaxConcurrent: z.number().int().min(1).max(100_000) })
-  .strict()
-  .meta({ id: 'ConcurrencyLimits' });
+  .strictObject({
+    maxConcurrent: z.number().check(z.int(), z.gte(1), z.lte(100_000)),
+    userMaxConcurrent: z.number().check(z.int(), z.gte(1), z.lte(100_000)),
+  })
+  .register(z.globalRegistry, { id: 'ConcurrencyLimits' });
 
 export const limitViewSchema = z.object({
-  quotaId: z.string().optional(),
+  quotaId: z.optional(z.string()),
   source: z.enum(['quota', 'user_max_concurrent', 'max_concurrent']),
   metric: quotaMetricSchema,
-  period: quotaPeriodSchema.optional(),
+  period: z.optional(quotaPeriodSchema),
   scopeType: z.union([quotaScopeTypeSchema, z.literal('global')]),
   scopeId: z.string(),
   action: quotaActionSchema,
   limit: z.number(),
   used: z.number(),
   headroom: z.number(),
-  resetsAt: z.string().optional(),
+  resetsAt: z.optional(z.string()),
 });
 export const myLimitsSchema = z
   .object({
     limits: z.array(limitViewSchema),
     effective: z.array(
-      z.object({ metric: quotaMetricSchema, period: quotaPeriodSchema.optional(), headroom: z.number(), boundBy: z.string() }),
+      z.object({ metric: quotaMetricSchema, period: z.optional(quotaPeriodSchema), headroom: z.number(), boundBy: z.string() }),
     ),
   })
-  .meta({ id: 'MyLimits' });
+  .register(z.globalRegistry, { id: 'MyLimits' });
 
-const isoDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, YYYY-MM-DD')
-  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), 'not a calendar date');
+const isoDay = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, YYYY-MM-DD'),
+  z.refine(
+    (day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day),
+    'not a calendar date',
+  ),
+);
 export const usageQuerySchema = z.object({
-  scopeType: z.enum(['org', 'team', 'user']).default('user'),
-  scopeId: z.string().min(1).max(128).optional(),
+  scopeType: z._default(z.enum(['org', 'team', 'user']), 'user'),
+  scopeId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   from: isoDay,
   to: isoDay,
 });
@@ -58,7 +75,7 @@ export const usageReportSchema = z
     total: z.object({ gpuHours: z.number(), costUsd: z.number(), jobs: z.number() }),
     days: z.array(z.object({ day: z.string(), gpuHours: z.number(), costUsd: z.number(), jobs: z.number() })),
   })
-  .meta({ id: 'UsageReport' });
+  .register(z.globalRegistry, { id: 'UsageReport' });
 
 export const costLimitStatusSchema = z
   .object({
@@ -77,4 +94,4 @@ export const costLimitStatusSchema = z
       }),
     ),
   })
-  .meta({ id: 'CostLimitStatus' });
+  .register(z.globalRegistry, { id: 'CostLimitStatus' });

@@ -1,22 +1,23 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { GLOB_PATTERN } from '../domain/authz/glob';
 import { levelNameSchema } from '../domain/authz/permissions';
 import { resourceTypeSchema, type ResourceRule } from '../domain/authz/resource-rules';
 import { slugSchema } from '../domain/tenancy/tenancy.schema';
 
-export const ruleIdParamsSchema = z.object({ ruleId: z.string().regex(/^[a-z0-9]{1,64}$/, 'a rule id') });
+export const ruleIdParamsSchema = z.object({ ruleId: z.string().check(z.regex(/^[a-z0-9]{1,64}$/, 'a rule id')) });
 
 export const resourceRuleBodySchema = z
-  .object({
-    type: resourceTypeSchema.describe('config = job template name, hardware = hardware type, provider = backend'),
-    pattern: z.string().regex(GLOB_PATTERN, 'a glob of 1-128 printable characters without spaces').describe('`*` any run, `?` one character'),
+  .strictObject({
+    type: resourceTypeSchema.check(z.describe('config = job template name, hardware = hardware type, provider = backend')),
+    pattern: z
+      .string()
+      .check(z.regex(GLOB_PATTERN, 'a glob of 1-128 printable characters without spaces'), z.describe('`*` any run, `?` one character')),
     action: z.enum(['allow', 'deny']),
-    level: levelNameSchema.optional().describe('Applies to users of this level (omit: any level)'),
-    teamId: slugSchema.optional().describe('Applies to members of this team (omit: any team)'),
-    description: z.string().max(500).optional(),
+    level: z.optional(levelNameSchema).check(z.describe('Applies to users of this level (omit: any level)')),
+    teamId: z.optional(slugSchema).check(z.describe('Applies to members of this team (omit: any team)')),
+    description: z.optional(z.string().check(z.maxLength(500))),
   })
-  .strict()
-  .meta({ id: 'ResourceRuleInput' });
+  .register(z.globalRegistry, { id: 'ResourceRuleInput' });
 
 export const resourceRuleViewSchema = z
   .object({
@@ -24,17 +25,19 @@ export const resourceRuleViewSchema = z
     type: resourceTypeSchema,
     pattern: z.string(),
     action: z.enum(['allow', 'deny']),
-    level: z.string().optional(),
-    teamId: z.string().optional(),
+    level: z.optional(z.string()),
+    teamId: z.optional(z.string()),
     description: z.string(),
     createdBy: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'ResourceRule' });
+  .register(z.globalRegistry, { id: 'ResourceRule' });
 export type ResourceRuleView = z.infer<typeof resourceRuleViewSchema>;
 
-export const resourceRuleListSchema = z.object({ items: z.array(resourceRuleViewSchema) }).meta({ id: 'ResourceRuleList' });
+export const resourceRuleListSchema = z
+  .object({ items: z.array(resourceRuleViewSchema) })
+  .register(z.globalRegistry, { id: 'ResourceRuleList' });
 
 export function toResourceRuleView(rule: ResourceRule): ResourceRuleView {
   return {

@@ -1,43 +1,43 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { slugSchema } from '../domain/tenancy/tenancy.schema';
 import { jobSubmissionSchema, templateNameSchema, templateSpecSchema, type JobTemplate } from '../domain/templates/template.schema';
 import { paginationQuerySchema } from './common.contract';
 
 export const templateParamsSchema = z.object({ name: templateNameSchema });
 
-export const listTemplatesQuerySchema = paginationQuerySchema.extend({
-  mine: z.enum(['true', 'false']).optional().describe('Only templates I own'),
+export const listTemplatesQuerySchema = z.extend(paginationQuerySchema, {
+  mine: z.optional(z.enum(['true', 'false'])).check(z.describe('Only templates I own')),
 });
 
-const templateSpec = templateSpecSchema.meta({ id: 'TemplateSpec' });
+const templateSpec = templateSpecSchema.clone().register(z.globalRegistry, { id: 'TemplateSpec' });
 
 export const createTemplateBodySchema = z
-  .object({
+  .strictObject({
     name: templateNameSchema,
-    description: z.string().max(500).optional(),
-    teamId: slugSchema.optional(),
+    description: z.optional(z.string().check(z.maxLength(500))),
+    teamId: z.optional(slugSchema),
     spec: templateSpec,
   })
-  .strict()
-  .meta({ id: 'CreateTemplate' });
+  .register(z.globalRegistry, { id: 'CreateTemplate' });
 
 export const replaceTemplateBodySchema = z
-  .object({ description: z.string().max(500).optional(), teamId: slugSchema.optional(), spec: templateSpec })
-  .strict()
-  .meta({ id: 'ReplaceTemplate' });
+  .strictObject({ description: z.optional(z.string().check(z.maxLength(500))), teamId: z.optional(slugSchema), spec: templateSpec })
+  .register(z.globalRegistry, { id: 'ReplaceTemplate' });
 
 export const templateViewSchema = z
   .object({
     name: z.string(),
     description: z.string(),
     ownerId: z.string(),
-    teamId: z.string().optional(),
+    teamId: z.optional(z.string()),
     spec: templateSpec,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'JobTemplate' });
-export const templateListSchema = z.object({ items: z.array(templateViewSchema), nextCursor: z.string().optional() }).meta({ id: 'JobTemplateList' });
+  .register(z.globalRegistry, { id: 'JobTemplate' });
+export const templateListSchema = z
+  .object({ items: z.array(templateViewSchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'JobTemplateList' });
 
 export const toTemplateView = (template: JobTemplate): z.infer<typeof templateViewSchema> => ({
   name: template.name,
@@ -50,7 +50,7 @@ export const toTemplateView = (template: JobTemplate): z.infer<typeof templateVi
 });
 
 /** `POST /v1/jobs`: a job spec whose fields may come from the named template (see `specForSubmission`). */
-export const jobSubmissionBodySchema = jobSubmissionSchema.meta({
+export const jobSubmissionBodySchema = jobSubmissionSchema.clone().register(z.globalRegistry, {
   id: 'JobSubmission',
   description: 'A job spec. `image`, `command`, `hardwareType` and `maxRuntimeMinutes` are required unless `template` supplies them.',
 });

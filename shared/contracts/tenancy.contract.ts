@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { User } from '../domain/identity/user.schema';
 import { slugSchema, teamRoleSchema, tenancyStatusSchema, type Org, type Team } from '../domain/tenancy/tenancy.schema';
 import { userIdSchema } from './users.contract';
@@ -7,32 +7,71 @@ export const orgParamsSchema = z.object({ orgId: slugSchema });
 export const teamParamsSchema = z.object({ orgId: slugSchema, teamId: slugSchema });
 export const memberParamsSchema = z.object({ orgId: slugSchema, teamId: slugSchema, userId: userIdSchema });
 
-export const createOrgBodySchema = z.object({ slug: slugSchema.describe('Also the id; fixed for good'), name: z.string().min(1).max(120) }).strict().meta({ id: 'CreateOrg' });
-export const createTeamBodySchema = z.object({ slug: slugSchema.describe('Also the id; unique in the org'), name: z.string().min(1).max(120) }).strict().meta({ id: 'CreateTeam' });
+export const createOrgBodySchema = z
+  .strictObject({
+    slug: slugSchema.check(z.describe('Also the id; fixed for good')),
+    name: z.string().check(z.minLength(1), z.maxLength(120)),
+  })
+  .register(z.globalRegistry, { id: 'CreateOrg' });
+export const createTeamBodySchema = z
+  .strictObject({
+    slug: slugSchema.check(z.describe('Also the id; unique in the org')),
+    name: z.string().check(z.minLength(1), z.maxLength(120)),
+  })
+  .register(z.globalRegistry, { id: 'CreateTeam' });
 
 /** Rename, or `status: disabled` / `active` (soft delete and restore). */
 export const updateTenancyBodySchema = z
-  .object({ name: z.string().min(1).max(120).optional(), status: tenancyStatusSchema.optional() })
-  .strict()
-  .refine((body) => body.name !== undefined || body.status !== undefined, 'name at least one of name, status')
-  .meta({ id: 'UpdateOrgOrTeam' });
+  .strictObject({ name: z.optional(z.string().check(z.minLength(1), z.maxLength(120))), status: z.optional(tenancyStatusSchema) })
+  .check(z.refine((body) => body.name !== undefined || body.status !== undefined, 'name at least one of name, status'))
+  .register(z.globalRegistry, { id: 'UpdateOrgOrTeam' });
 
-export const putMemberBodySchema = z.object({ role: teamRoleSchema.default('member') }).strict().meta({ id: 'PutTeamMember' });
+export const putMemberBodySchema = z
+  .strictObject({ role: z._default(teamRoleSchema, 'member') })
+  .register(z.globalRegistry, { id: 'PutTeamMember' });
 
 export const orgViewSchema = z
-  .object({ id: z.string(), slug: z.string(), name: z.string(), status: tenancyStatusSchema, createdAt: z.string(), updatedAt: z.string().optional() })
-  .meta({ id: 'Org' });
-export const orgListSchema = z.object({ items: z.array(orgViewSchema), nextCursor: z.string().optional() }).meta({ id: 'OrgList' });
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    status: tenancyStatusSchema,
+    createdAt: z.string(),
+    updatedAt: z.optional(z.string()),
+  })
+  .register(z.globalRegistry, { id: 'Org' });
+export const orgListSchema = z
+  .object({ items: z.array(orgViewSchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'OrgList' });
 
 export const teamViewSchema = z
-  .object({ id: z.string(), orgId: z.string(), slug: z.string(), name: z.string(), status: tenancyStatusSchema, createdAt: z.string(), updatedAt: z.string().optional() })
-  .meta({ id: 'Team' });
-export const teamListSchema = z.object({ items: z.array(teamViewSchema), nextCursor: z.string().optional() }).meta({ id: 'TeamList' });
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    status: tenancyStatusSchema,
+    createdAt: z.string(),
+    updatedAt: z.optional(z.string()),
+  })
+  .register(z.globalRegistry, { id: 'Team' });
+export const teamListSchema = z
+  .object({ items: z.array(teamViewSchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'TeamList' });
 
 export const memberViewSchema = z
-  .object({ userId: z.string(), displayName: z.string(), email: z.string(), level: z.string(), status: z.enum(['active', 'disabled']), role: teamRoleSchema })
-  .meta({ id: 'TeamMember' });
-export const memberListSchema = z.object({ items: z.array(memberViewSchema), nextCursor: z.string().optional() }).meta({ id: 'TeamMemberList' });
+  .object({
+    userId: z.string(),
+    displayName: z.string(),
+    email: z.string(),
+    level: z.string(),
+    status: z.enum(['active', 'disabled']),
+    role: teamRoleSchema,
+  })
+  .register(z.globalRegistry, { id: 'TeamMember' });
+export const memberListSchema = z
+  .object({ items: z.array(memberViewSchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'TeamMemberList' });
 
 export const toOrgView = (org: Org): z.infer<typeof orgViewSchema> => ({
   id: org.id,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { permissionOverrideSchema } from '../domain/authz/overrides';
 import { levelNameSchema, permissionSchema } from '../domain/authz/permissions';
 import type { User } from '../domain/identity/user.schema';
@@ -10,52 +10,59 @@ import { paginationQuerySchema } from './common.contract';
  * `platformAdmin` on a create, ...) is a 400, never silently applied (mass assignment).
  */
 
-export const userIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'a user id');
+export const userIdSchema = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, 'a user id'));
 export const userIdParamsSchema = z.object({ userId: userIdSchema });
 export const orgIdParamsSchema = z.object({ orgId: slugSchema });
 
-export const listUsersQuerySchema = paginationQuerySchema.extend({
-  q: z.string().min(1).max(100).optional().describe('Matches id, email or display name (case-insensitive substring)'),
-  level: levelNameSchema.optional(),
-  status: z.enum(['active', 'disabled']).optional(),
-  teamId: slugSchema.optional(),
+export const listUsersQuerySchema = z.extend(paginationQuerySchema, {
+  q: z
+    .optional(z.string().check(z.minLength(1), z.maxLength(100)))
+    .check(z.describe('Matches id, email or display name (case-insensitive substring)')),
+  level: z.optional(levelNameSchema),
+  status: z.optional(z.enum(['active', 'disabled'])),
+  teamId: z.optional(slugSchema),
 });
 
-export const teamMembershipSchema = z.object({ teamId: slugSchema, role: teamRoleSchema.default('member') }).strict().meta({ id: 'TeamMembership' });
+export const teamMembershipSchema = z
+  .strictObject({ teamId: slugSchema, role: z._default(teamRoleSchema, 'member') })
+  .register(z.globalRegistry, { id: 'TeamMembership' });
 
 export const createUserBodySchema = z
-  .object({
-    id: userIdSchema.optional().describe('Defaults to a generated id'),
-    email: z.email().max(254),
-    displayName: z.string().min(1).max(120),
+  .strictObject({
+    id: z.optional(userIdSchema).check(z.describe('Defaults to a generated id')),
+    email: z.email().check(z.maxLength(254)),
+    displayName: z.string().check(z.minLength(1), z.maxLength(120)),
     level: levelNameSchema,
-    teams: z.array(teamMembershipSchema).max(100).default([]),
+    teams: z._default(z.array(teamMembershipSchema).check(z.maxLength(100)), []),
   })
-  .strict()
-  .meta({ id: 'CreateUser' });
+  .register(z.globalRegistry, { id: 'CreateUser' });
 
 export const updateUserBodySchema = z
-  .object({ email: z.email().max(254).optional(), displayName: z.string().min(1).max(120).optional() })
-  .strict()
-  .refine((body) => body.email !== undefined || body.displayName !== undefined, 'name at least one of email, displayName')
-  .meta({ id: 'UpdateUser' });
+  .strictObject({
+    email: z.optional(z.email().check(z.maxLength(254))),
+    displayName: z.optional(z.string().check(z.minLength(1), z.maxLength(120))),
+  })
+  .check(z.refine((body) => body.email !== undefined || body.displayName !== undefined, 'name at least one of email, displayName'))
+  .register(z.globalRegistry, { id: 'UpdateUser' });
 
 export const setLevelBodySchema = z
-  .object({
+  .strictObject({
     level: levelNameSchema,
-    platformAdmin: z.boolean().optional().describe('Platform admins only'),
+    platformAdmin: z.optional(z.boolean()).check(z.describe('Platform admins only')),
   })
-  .strict()
-  .meta({ id: 'SetUserLevel' });
+  .register(z.globalRegistry, { id: 'SetUserLevel' });
 
-export const setStatusBodySchema = z.object({ status: z.enum(['active', 'disabled']) }).strict().meta({ id: 'SetUserStatus' });
+export const setStatusBodySchema = z
+  .strictObject({ status: z.enum(['active', 'disabled']) })
+  .register(z.globalRegistry, { id: 'SetUserStatus' });
 
 export const setOverridesBodySchema = z
-  .object({ overrides: z.array(permissionOverrideSchema).max(60) })
-  .strict()
-  .meta({ id: 'SetPermissionOverrides' });
+  .strictObject({ overrides: z.array(permissionOverrideSchema).check(z.maxLength(60)) })
+  .register(z.globalRegistry, { id: 'SetPermissionOverrides' });
 
-export const setTeamsBodySchema = z.object({ teams: z.array(teamMembershipSchema).max(100) }).strict().meta({ id: 'SetUserTeams' });
+export const setTeamsBodySchema = z
+  .strictObject({ teams: z.array(teamMembershipSchema).check(z.maxLength(100)) })
+  .register(z.globalRegistry, { id: 'SetUserTeams' });
 
 export const userViewSchema = z
   .object({
@@ -69,12 +76,14 @@ export const userViewSchema = z
     teams: z.array(z.object({ teamId: z.string(), role: teamRoleSchema })),
     overrides: z.array(permissionOverrideSchema),
     createdAt: z.string(),
-    updatedAt: z.string().optional(),
+    updatedAt: z.optional(z.string()),
   })
-  .meta({ id: 'User' });
+  .register(z.globalRegistry, { id: 'User' });
 export type UserView = z.infer<typeof userViewSchema>;
 
-export const userListSchema = z.object({ items: z.array(userViewSchema), nextCursor: z.string().optional() }).meta({ id: 'UserList' });
+export const userListSchema = z
+  .object({ items: z.array(userViewSchema), nextCursor: z.optional(z.string()) })
+  .register(z.globalRegistry, { id: 'UserList' });
 
 export const userAccessSchema = z
   .object({
@@ -83,9 +92,11 @@ export const userAccessSchema = z
     levelPriority: z.number(),
     platformAdmin: z.boolean(),
     overrides: z.array(permissionOverrideSchema),
-    permissions: z.array(permissionSchema).describe('Effective permissions: level (or custom level), platform flag, then overrides'),
+    permissions: z
+      .array(permissionSchema)
+      .check(z.describe('Effective permissions: level (or custom level), platform flag, then overrides')),
   })
-  .meta({ id: 'UserAccess' });
+  .register(z.globalRegistry, { id: 'UserAccess' });
 
 /** Response mapper: every field listed, so nothing else stored on a user (identities, secrets) can leak. */
 export function toUserView(user: User): UserView {
@@ -107,15 +118,14 @@ export function toUserView(user: User): UserView {
 export const levelNameParamsSchema = z.object({ name: levelNameSchema });
 
 export const putLevelBodySchema = z
-  .object({
-    description: z.string().max(500).optional(),
-    priority: z.number().int().min(1).max(100).describe('Scheduling priority and rank; ≥ 100 reaches the whole org'),
-    permissions: z.array(permissionSchema).max(100),
+  .strictObject({
+    description: z.optional(z.string().check(z.maxLength(500))),
+    priority: z.number().check(z.int(), z.gte(1), z.lte(100), z.describe('Scheduling priority and rank; ≥ 100 reaches the whole org')),
+    permissions: z.array(permissionSchema).check(z.maxLength(100)),
   })
-  .strict()
-  .meta({ id: 'PutLevel' });
+  .register(z.globalRegistry, { id: 'PutLevel' });
 
 export const levelViewSchema = z
   .object({ name: z.string(), builtin: z.boolean(), priority: z.number(), permissions: z.array(permissionSchema), description: z.string() })
-  .meta({ id: 'Level' });
-export const levelListSchema = z.object({ items: z.array(levelViewSchema) }).meta({ id: 'LevelList' });
+  .register(z.globalRegistry, { id: 'Level' });
+export const levelListSchema = z.object({ items: z.array(levelViewSchema) }).register(z.globalRegistry, { id: 'LevelList' });

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import type { MiddyfiedHandler } from '@middy/core';
 import { getLogger, type Logger } from '../adapters/logging/logger';
 import type { PrincipalGate } from '../domain/authz/access-gate';
@@ -66,7 +67,7 @@ function assertDeclarations(routes: readonly RouteDeclaration[], implementations
       throw new Error(`Route ${key} (${route.operationId}) has no implementation`);
     }
     const names = pathParameterNames(route.path);
-    const shape: Record<string, unknown> = route.request?.params?.shape ?? {};
+    const shape: Record<string, unknown> = route.request?.params?._zod.def.shape ?? {};
     const unvalidated = names.filter((name) => !(name in shape));
     if (unvalidated.length > 0) {
       throw new Error(`Route ${key} must validate path parameter(s) ${unvalidated.join(', ')} in request.params`);
@@ -86,7 +87,7 @@ function toApiResult(route: RouteDeclaration, result: RouteResult, validateRespo
     const declared = route.responses[status];
     if (!declared) throw new Error(`Route ${route.operationId} returned undeclared status ${status}`);
     if (declared.schema) {
-      const check = declared.schema.safeParse(result.body);
+      const check = z.safeParse(declared.schema, result.body);
       if (!check.success) {
         throw new Error(`Route ${route.operationId} response ${status} does not match its schema: ${check.error.message}`);
       }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { errorEnvelopeSchema } from '../contracts/common.contract';
 import { AppError, type ErrorCode } from '../domain/errors/app-error';
 

@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { randomUUID } from 'node:crypto';
 import middy, { type MiddlewareObj, type MiddyfiedHandler, type Request } from '@middy/core';
 import type {
@@ -266,7 +267,7 @@ function inputValidation(maxBodyBytes: number | undefined): ApiMiddleware {
       let body: unknown;
       if (schemas.body) {
         const parsed = readJsonBody(event ?? {}, headers['content-type'], maxBodyBytes);
-        if (parsed.present || schemas.body.safeParse(undefined).success) {
+        if (parsed.present || z.safeParse(schemas.body, undefined).success) {
           body = check('body', schemas.body, parsed.present ? parsed.value : undefined, undefined);
         } else {
           fields.push({ field: 'body', message: 'A JSON request body is required' });
@@ -286,13 +287,15 @@ type RouteSchema = NonNullable<NonNullable<RouteDeclaration['request']>[keyof No
  * logged.
  */
 export function apiMiddlewareBundle(options: ApiMiddlewareOptions): MiddyfiedHandler<ApiEvent, ApiResult, Error, ApiContext> {
-  return middy<ApiEvent, ApiResult, Error, ApiContext>()
-    .use(requestContext(options.logger))
-    .use(securityHeaders())
-    // Before errorMapping, so its after/onError run after the error has become a response (reverse order).
-    .use(auditTrail(options.audit, options.logger))
-    .use(errorMapping(options.logger))
-    .use(routing(options.table))
-    .use(authorization(options.onDenied, options.principalGate))
-    .use(inputValidation(options.maxBodyBytes));
+  return (
+    middy<ApiEvent, ApiResult, Error, ApiContext>()
+      .use(requestContext(options.logger))
+      .use(securityHeaders())
+      // Before errorMapping, so its after/onError run after the error has become a response (reverse order).
+      .use(auditTrail(options.audit, options.logger))
+      .use(errorMapping(options.logger))
+      .use(routing(options.table))
+      .use(authorization(options.onDenied, options.principalGate))
+      .use(inputValidation(options.maxBodyBytes))
+  );
 }

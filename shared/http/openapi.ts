@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import type { RouteDeclaration, RouteGroup } from './route';
 
@@ -28,7 +28,7 @@ function accessDescription(route: RouteDeclaration): string {
 function operation(route: RouteDeclaration): ZodOpenApiOperationObject {
   const { params, query, headers, body } = route.request ?? {};
   const responses: ZodOpenApiResponsesObject = {};
-  for (const [status, response] of Object.entries(route.responses) as Array<[string, { description: string; schema?: z.ZodType }]>) {
+  for (const [status, response] of Object.entries(route.responses) as Array<[string, { description: string; schema?: z.core.$ZodType }]>) {
     responses[status as `2${string}`] = {
       description: response.description,
       ...(response.schema ? { content: { 'application/json': { schema: response.schema } } } : {}),
@@ -45,7 +45,9 @@ function operation(route: RouteDeclaration): ZodOpenApiOperationObject {
     ...(params || query || headers
       ? { requestParams: { ...(params ? { path: params } : {}), ...(query ? { query } : {}), ...(headers ? { header: headers } : {}) } }
       : {}),
-    ...(body ? { requestBody: { required: !body.safeParse(undefined).success, content: { 'application/json': { schema: body } } } } : {}),
+    ...(body
+      ? { requestBody: { required: !z.safeParse(body, undefined).success, content: { 'application/json': { schema: body } } } }
+      : {}),
     responses,
   };
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import type { FieldIssue } from '../domain/errors/app-error';
 
 export type RequestLocation = 'params' | 'query' | 'headers' | 'body';
@@ -22,8 +22,8 @@ export function issuesToFields(location: RequestLocation, issues: readonly z.cor
 export type PartResult = { ok: true; data: unknown } | { ok: false; fields: FieldIssue[] };
 
 /** `safeParse` of one request part; zod never throws here, whatever the input. */
-export function validatePart(location: RequestLocation, schema: z.ZodType, value: unknown): PartResult {
-  const result = schema.safeParse(value);
+export function validatePart(location: RequestLocation, schema: z.core.$ZodType, value: unknown): PartResult {
+  const result = z.safeParse(schema, value);
   return result.success ? { ok: true, data: result.data } : { ok: false, fields: issuesToFields(location, result.error.issues) };
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Principal } from '../domain/authz/principal';
 import type { AuditNote } from './audit-trail.middleware';
 import type { RouteDeclaration } from './route';
@@ -17,7 +17,7 @@ export type RouteInput<R extends RouteDeclaration, K extends RequestPart> = stri
   ? unknown
   : R extends { request: infer Req }
     ? Req extends { [P in K]: infer S }
-      ? S extends z.ZodType
+      ? S extends z.core.$ZodType
         ? z.output<S>
         : Undeclared<K>
       : Undeclared<K>

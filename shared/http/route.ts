@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { RouteAccess } from '../domain/authz/policy';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -16,12 +16,12 @@ export interface RouteDeclaration {
   summary: string;
   access: RouteAccess;
   request?: {
-    params?: z.ZodObject;
-    query?: z.ZodObject;
-    headers?: z.ZodObject;
-    body?: z.ZodType;
+    params?: z.core.$ZodObject;
+    query?: z.core.$ZodObject;
+    headers?: z.core.$ZodObject;
+    body?: z.core.$ZodType;
   };
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  responses: Record<number, { description: string; schema?: z.core.$ZodType }>;
   tags: string[];
 }
 

@@ -1,7 +1,10 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { accessEnvSchema } from '../../../shared/config/access-env';
 import { baseEnvSchema, eventsEnvSchema } from '../../../shared/config/env';
 import { loginEnvSchema, sessionEnvSchema } from '../../../shared/config/identity-env';
 
-export const authEnvSchema = baseEnvSchema.extend(eventsEnvSchema.shape).extend(sessionEnvSchema.shape).extend(loginEnvSchema.shape).extend(accessEnvSchema.shape);
+export const authEnvSchema = z.extend(
+  z.extend(z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), sessionEnvSchema.shape), loginEnvSchema.shape),
+  accessEnvSchema.shape,
+);
 export type AuthEnv = z.infer<typeof authEnvSchema>;

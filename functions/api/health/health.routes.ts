@@ -1,13 +1,18 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
 export const healthSchema = z
   .object({
     status: z.enum(['ok', 'degraded', 'unhealthy']),
-    checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'fail']), latencyMs: z.number().optional(), message: z.string().optional() })).optional(),
+    checks: z.optional(
+      z.record(
+        z.string(),
+        z.object({ status: z.enum(['ok', 'fail']), latencyMs: z.optional(z.number()), message: z.optional(z.string()) }),
+      ),
+    ),
   })
-  .meta({ id: 'Health' });
+  .register(z.globalRegistry, { id: 'Health' });
 
 export const healthRoutes = [
   {

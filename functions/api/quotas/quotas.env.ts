@@ -1,6 +1,6 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { accessEnvSchema } from '../../../shared/config/access-env';
 import { baseEnvSchema, limitsEnvSchema } from '../../../shared/config/env';
 
-export const quotasEnvSchema = baseEnvSchema.extend(limitsEnvSchema.shape).extend(accessEnvSchema.shape);
+export const quotasEnvSchema = z.extend(z.extend(baseEnvSchema, limitsEnvSchema.shape), accessEnvSchema.shape);
 export type QuotasEnv = z.infer<typeof quotasEnvSchema>;

@@ -1,6 +1,6 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { accessEnvSchema } from '../../../shared/config/access-env';
 import { baseEnvSchema } from '../../../shared/config/env';
 
-export const templatesEnvSchema = baseEnvSchema.extend(accessEnvSchema.shape);
+export const templatesEnvSchema = z.extend(baseEnvSchema, accessEnvSchema.shape);
 export type TemplatesEnv = z.infer<typeof templatesEnvSchema>;

@@ -1,6 +1,6 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { accessEnvSchema } from '../../../shared/config/access-env';
 import { baseEnvSchema } from '../../../shared/config/env';
 
-export const tenancyEnvSchema = baseEnvSchema.extend(accessEnvSchema.shape);
+export const tenancyEnvSchema = z.extend(baseEnvSchema, accessEnvSchema.shape);
 export type TenancyEnv = z.infer<typeof tenancyEnvSchema>;

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { baseEnvSchema, eventsEnvSchema } from '../../../shared/config/env';
 
-export const statusEnvSchema = baseEnvSchema.extend(eventsEnvSchema.shape);
+export const statusEnvSchema = z.extend(baseEnvSchema, eventsEnvSchema.shape);
 export type StatusEnv = z.infer<typeof statusEnvSchema>;

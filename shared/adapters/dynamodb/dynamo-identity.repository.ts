@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { BootstrapRegistry, ExternalIdentityLink, ExternalIdentityRepository } from '../../domain/identity/external-identity.port';
 import { keys, withoutKeys } from './keys';
 
 const linkSchema = z.object({
-  schemaVersion: z.literal(1).default(1),
+  schemaVersion: z._default(z.literal(1), 1),
   providerId: z.string(),
   subject: z.string(),
   userId: z.string(),

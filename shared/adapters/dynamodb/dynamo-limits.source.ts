@@ -1,11 +1,11 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ConcurrencyLimits, LimitsSource } from '../../domain/jobs/concurrency';
 import { keys } from './keys';
 
 const storedLimitsSchema = z.object({
-  maxConcurrent: z.number().int().min(1).optional(),
-  userMaxConcurrent: z.number().int().min(1).optional(),
+  maxConcurrent: z.optional(z.number().check(z.int(), z.gte(1))),
+  userMaxConcurrent: z.optional(z.number().check(z.int(), z.gte(1))),
 });
 
 /**

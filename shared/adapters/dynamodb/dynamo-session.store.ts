@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { LoginState, LoginStateStore } from '../../domain/identity/oidc-login.service';
 import type { RefreshTokenRecord, RefreshTokenStore } from '../../domain/identity/session.service';
 import { keys, withoutKeys } from './keys';
@@ -25,7 +25,11 @@ const refreshSchema = z.object({
 });
 
 /** Deletes the item and returns what it held, in one conditional write: exactly one caller gets it. */
-async function consumeItem(doc: DynamoDBDocumentClient, tableName: string, key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+async function consumeItem(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  key: Record<string, string>,
+): Promise<Record<string, unknown> | undefined> {
   try {
     const result = await doc.send(
       new DeleteCommand({ TableName: tableName, Key: key, ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_OLD' }),
@@ -47,7 +51,11 @@ export class DynamoLoginStateStore implements LoginStateStore {
   async put(state: LoginState): Promise<void> {
     const item = loginStateSchema.parse(state);
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...item, ...keys.loginState(item.stateHash) }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...item, ...keys.loginState(item.stateHash) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
   }
 
@@ -67,7 +75,11 @@ export class DynamoRefreshTokenStore implements RefreshTokenStore {
   async put(record: RefreshTokenRecord): Promise<void> {
     const item = refreshSchema.parse(record);
     await this.doc.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...item, ...keys.refreshToken(item.tokenHash) }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...item, ...keys.refreshToken(item.tokenHash) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
   }
 

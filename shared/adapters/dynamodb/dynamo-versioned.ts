@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { decodeCursor, encodeCursor } from './cursor';
 import { withoutKeys } from './keys';
 
@@ -51,7 +51,8 @@ export async function replaceVersioned(
       new PutCommand({
         TableName: tableName,
         Item: item,
-        ConditionExpression: expectedVersion === 0 ? 'attribute_exists(pk) AND (attribute_not_exists(#v) OR #v = :v)' : 'attribute_exists(pk) AND #v = :v',
+        ConditionExpression:
+          expectedVersion === 0 ? 'attribute_exists(pk) AND (attribute_not_exists(#v) OR #v = :v)' : 'attribute_exists(pk) AND #v = :v',
         ExpressionAttributeNames: { '#v': versionAttribute },
         ExpressionAttributeValues: { ':v': expectedVersion },
       }),
@@ -79,11 +80,17 @@ export async function deleteExisting(doc: DynamoDBDocumentClient, tableName: str
  * filtering, so pages are read until `limit` items matched (at most `maxReads` requests); the cursor then
  * points just after the last item returned, so nothing is skipped. The cursor is bound to the partition.
  */
-export async function queryPage<S extends z.ZodType>(
+export async function queryPage<S extends z.core.$ZodType>(
   doc: DynamoDBDocumentClient,
   input: QueryCommandInput,
   schema: S,
-  page: { limit: number; cursor?: string | undefined; partition: { attribute: string; value: string }; keyOf: (item: Record<string, unknown>) => Record<string, unknown>; maxReads?: number },
+  page: {
+    limit: number;
+    cursor?: string | undefined;
+    partition: { attribute: string; value: string };
+    keyOf: (item: Record<string, unknown>) => Record<string, unknown>;
+    maxReads?: number;
+  },
 ): Promise<{ items: z.infer<S>[]; nextCursor?: string }> {
   const items: z.infer<S>[] = [];
   let lastRaw: Record<string, unknown> | undefined;
@@ -91,11 +98,15 @@ export async function queryPage<S extends z.ZodType>(
   const filtered = input.FilterExpression !== undefined;
   for (let read = 0; read < (page.maxReads ?? 10); read += 1) {
     const result = await doc.send(
-      new QueryCommand({ ...input, Limit: filtered ? Math.max(page.limit * 2, 50) : page.limit + 1, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      new QueryCommand({
+        ...input,
+        Limit: filtered ? Math.max(page.limit * 2, 50) : page.limit + 1,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
     );
     for (const raw of result.Items ?? []) {
       if (items.length === page.limit) return { items, nextCursor: encodeCursor(page.keyOf(lastRaw as Record<string, unknown>)) as string };
-      items.push(schema.parse(withoutKeys(raw)));
+      items.push(z.parse(schema, withoutKeys(raw)));
       lastRaw = raw;
     }
     startKey = result.LastEvaluatedKey;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { BackendLaunchError } from '../../domain/backends/backend-errors';
 import type { RunReport } from '../../domain/jobs/run-status.service';
 import { JOB_CONTAINER_NAME } from './ecs-task-definition';
@@ -30,23 +30,24 @@ export const startedByForJob = (jobId: string): string => {
  * result (which has it, with `include: ['TAGS']`) can go through the same mapper.
  */
 export const ecsTaskStateChangeDetailSchema = z.object({
-  taskArn: z.string().min(1),
-  clusterArn: z.string().optional(),
+  taskArn: z.string().check(z.minLength(1)),
+  clusterArn: z.optional(z.string()),
   lastStatus: z.string(),
-  desiredStatus: z.string().optional(),
-  startedBy: z.string().optional(),
-  stoppedReason: z.string().optional(),
-  stopCode: z.string().optional(),
-  containers: z
-    .array(
+  desiredStatus: z.optional(z.string()),
+  startedBy: z.optional(z.string()),
+  stoppedReason: z.optional(z.string()),
+  stopCode: z.optional(z.string()),
+  containers: z._default(
+    z.array(
       z.object({
         name: z.string(),
-        exitCode: z.number().int().optional(),
-        reason: z.string().optional(),
+        exitCode: z.optional(z.number().check(z.int())),
+        reason: z.optional(z.string()),
       }),
-    )
-    .default([]),
-  tags: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
+    ),
+    [],
+  ),
+  tags: z.optional(z.array(z.object({ key: z.string(), value: z.string() }))),
 });
 export type EcsTaskStateChangeDetail = z.input<typeof ecsTaskStateChangeDetailSchema>;
 

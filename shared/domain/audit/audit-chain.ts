@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { auditEntryInputSchema } from './audit.port';
 
 /**
@@ -10,16 +10,16 @@ import { auditEntryInputSchema } from './audit.port';
  */
 export const GENESIS_HASH = '0'.repeat(64);
 
-export const auditRecordSchema = auditEntryInputSchema.extend({
+export const auditRecordSchema = z.extend(auditEntryInputSchema, {
   target: z.string(),
   details: z.record(z.string(), z.unknown()),
-  seq: z.number().int().min(1),
+  seq: z.number().check(z.int(), z.gte(1)),
   at: z.string(),
-  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  prevHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  hash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   /** Epoch seconds after which TTL removes the entry; absent = kept forever (retention 0). */
-  expiresAt: z.number().int().optional(),
-  prevExpiresAt: z.number().int().optional(),
+  expiresAt: z.optional(z.number().check(z.int())),
+  prevExpiresAt: z.optional(z.number().check(z.int())),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 type ParsedEntry = z.output<typeof auditEntryInputSchema>;
@@ -107,7 +107,11 @@ export interface VerifyOptions {
  * expired (a gap), removed newest entries (the head). A chain whose head and every hash were rewritten
  * together needs an outside anchor: the head hash is also logged at each append (see the adapter).
  */
-export async function verifyChain(records: AsyncIterable<unknown>, head: ChainHead | undefined, options: VerifyOptions): Promise<VerifyReport> {
+export async function verifyChain(
+  records: AsyncIterable<unknown>,
+  head: ChainHead | undefined,
+  options: VerifyOptions,
+): Promise<VerifyReport> {
   let prev = options.anchor;
   let checked = 0;
   let first: number | undefined;
@@ -125,7 +129,11 @@ export async function verifyChain(records: AsyncIterable<unknown>, head: ChainHe
     if (checked >= options.maxEntries) return report({ complete: false, nextSeq: (prev?.seq ?? 0) + 1 });
     const parsed = auditRecordSchema.safeParse(raw);
     const rawSeq = typeof (raw as { seq?: unknown }).seq === 'number' ? (raw as { seq: number }).seq : (prev?.seq ?? 0) + 1;
-    if (!parsed.success) return report({ complete: true, broken: { seq: rawSeq, reason: 'malformed', message: `Entry ${rawSeq} is not a valid audit record` } });
+    if (!parsed.success)
+      return report({
+        complete: true,
+        broken: { seq: rawSeq, reason: 'malformed', message: `Entry ${rawSeq} is not a valid audit record` },
+      });
     const record = parsed.data;
     const expectedSeq = (prev?.seq ?? 0) + 1;
     const predecessorExpired = record.prevExpiresAt !== undefined && record.prevExpiresAt <= options.now;
@@ -135,13 +143,21 @@ export async function verifyChain(records: AsyncIterable<unknown>, head: ChainHe
     }
     if (record.seq === expectedSeq) {
       const linkTo = prev?.hash ?? GENESIS_HASH;
-      const linked = prev ? record.prevHash === linkTo && record.prevExpiresAt === prev.expiresAt : record.seq !== 1 || record.prevHash === GENESIS_HASH;
+      const linked = prev
+        ? record.prevHash === linkTo && record.prevExpiresAt === prev.expiresAt
+        : record.seq !== 1 || record.prevHash === GENESIS_HASH;
       if (!linked) {
-        return report({ complete: true, broken: { seq: record.seq, reason: 'link_mismatch', message: `Entry ${record.seq} does not link to entry ${record.seq - 1}` } });
+        return report({
+          complete: true,
+          broken: { seq: record.seq, reason: 'link_mismatch', message: `Entry ${record.seq} does not link to entry ${record.seq - 1}` },
+        });
       }
     }
     if (hashRecord(record) !== record.hash) {
-      return report({ complete: true, broken: { seq: record.seq, reason: 'hash_mismatch', message: `Entry ${record.seq} was changed after it was written` } });
+      return report({
+        complete: true,
+        broken: { seq: record.seq, reason: 'hash_mismatch', message: `Entry ${record.seq} was changed after it was written` },
+      });
     }
     first ??= record.seq;
     prev = record;
@@ -152,10 +168,16 @@ export async function verifyChain(records: AsyncIterable<unknown>, head: ChainHe
   const headExpired = head?.expiresAt !== undefined && head.expiresAt <= options.now;
   if (head && (!last || last.seq < head.seq) && !headExpired) {
     const from = (last?.seq ?? 0) + 1;
-    return report({ complete: true, broken: { seq: from, reason: 'truncated', message: `Entries ${from}..${head.seq} are missing (newest entries removed)` } });
+    return report({
+      complete: true,
+      broken: { seq: from, reason: 'truncated', message: `Entries ${from}..${head.seq} are missing (newest entries removed)` },
+    });
   }
   if (head && last && last.seq === head.seq && last.hash !== head.hash) {
-    return report({ complete: true, broken: { seq: last.seq, reason: 'head_mismatch', message: `Entry ${last.seq} does not match the chain head` } });
+    return report({
+      complete: true,
+      broken: { seq: last.seq, reason: 'head_mismatch', message: `Entry ${last.seq} does not match the chain head` },
+    });
   }
   if (!head && last) {
     return report({ complete: true, broken: { seq: last.seq, reason: 'head_mismatch', message: 'The chain head is missing' } });

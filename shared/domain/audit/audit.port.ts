@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * One audit entry as the caller states it (DESIGN §4.10). The audit adapter adds the sequence number, the
@@ -7,19 +7,19 @@ import * as z from 'zod';
  */
 export const auditEntryInputSchema = z.object({
   /** Who acted: a user id, `system:<component>`, or `anonymous` for failed logins. */
-  actor: z.string().min(1).max(256),
+  actor: z.string().check(z.minLength(1), z.maxLength(256)),
   /** Org the entry belongs to (the actor's, or the target's for platform admins); `platform` for none. */
-  orgId: z.string().min(1).max(128),
+  orgId: z.string().check(z.minLength(1), z.maxLength(128)),
   /** Dotted verb, e.g. `job.submit`, `auth.login`, `quota.update`, `request.denied`. */
-  action: z.string().min(1).max(128),
+  action: z.string().check(z.minLength(1), z.maxLength(128)),
   /** What was acted upon, e.g. `job/01H…`, `user/rae`, `route/POST /v1/jobs`. */
-  target: z.string().max(512).default(''),
+  target: z._default(z.string().check(z.maxLength(512)), ''),
   outcome: z.enum(['success', 'failure', 'denied']),
-  sourceIp: z.string().max(64).optional(),
-  requestId: z.string().max(128).optional(),
-  details: z.record(z.string(), z.unknown()).default({}),
+  sourceIp: z.optional(z.string().check(z.maxLength(64))),
+  requestId: z.optional(z.string().check(z.maxLength(128))),
+  details: z._default(z.record(z.string(), z.unknown()), {}),
   /** The actor's teams when it acted: a lead's `admin.audit` reaches entries of their teams' members. */
-  actorTeamIds: z.array(z.string().max(128)).max(100).optional(),
+  actorTeamIds: z.optional(z.array(z.string().check(z.maxLength(128))).check(z.maxLength(100))),
 });
 export type AuditEntryInput = z.input<typeof auditEntryInputSchema>;
 

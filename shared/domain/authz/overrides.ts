@@ -1,14 +1,13 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PLATFORM_ONLY_PERMISSIONS, permissionSchema, type Permission } from './permissions';
 
 /** A per-user exception to the level's permissions (DESIGN §4.2): grant one more, or deny one. */
 export const permissionOverrideSchema = z
-  .object({
+  .strictObject({
     permission: permissionSchema,
     effect: z.enum(['grant', 'deny']),
   })
-  .strict()
-  .meta({ id: 'PermissionOverride' });
+  .register(z.globalRegistry, { id: 'PermissionOverride' });
 export type PermissionOverride = z.infer<typeof permissionOverrideSchema>;
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The permission matrix of DESIGN §4.2, as data. A higher level includes the permissions of lower ones
@@ -44,9 +44,7 @@ export type Level = z.infer<typeof levelSchema>;
 /** A level name: one of the four built-in levels or an org's custom level (same slug rules). */
 export const levelNameSchema = z
   .string()
-  .min(2)
-  .max(32)
-  .regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, 'lower-case letters, digits and dashes');
+  .check(z.minLength(2), z.maxLength(32), z.regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, 'lower-case letters, digits and dashes'));
 export type LevelName = z.infer<typeof levelNameSchema>;
 export const isBuiltinLevel = (name: string): name is Level => Object.hasOwn(LEVELS, name);
 

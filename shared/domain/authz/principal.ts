@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { levelNameSchema, permissionSchema } from './permissions';
 
 /**
@@ -6,24 +6,24 @@ import { levelNameSchema, permissionSchema } from './permissions';
  * verified identity and the database), never from a header or a body field.
  */
 export const principalSchema = z.object({
-  userId: z.string().min(1),
-  orgId: z.string().min(1),
+  userId: z.string().check(z.minLength(1)),
+  orgId: z.string().check(z.minLength(1)),
   /** A built-in level or the name of a custom level of `orgId`. */
   level: levelNameSchema,
-  platformAdmin: z.boolean().default(false),
-  teamIds: z.array(z.string()).default([]),
+  platformAdmin: z._default(z.boolean(), false),
+  teamIds: z._default(z.array(z.string()), []),
   /** How the caller authenticated: `dev` exists only in the local stack. */
   authMethod: z.enum(['dev', 'oidc', 'cognito', 'ldap', 'session', 'api_key']),
   /** API keys only: the key's scopes; effective permissions are the owner's ∩ these. */
-  scopes: z.array(permissionSchema).optional(),
+  scopes: z.optional(z.array(permissionSchema)),
   /**
    * Effective permissions (level, custom level and overrides) as resolved from the user record by the access
    * gate of every route function; absent = derive them from a built-in `level` (see `policy.ts`).
    */
-  permissions: z.array(permissionSchema).optional(),
+  permissions: z.optional(z.array(permissionSchema)),
   /** Priority of `level` (custom levels carry their own); absent = the built-in level's. */
-  levelPriority: z.number().int().optional(),
+  levelPriority: z.optional(z.number().check(z.int())),
   /** The user record's `authzVersion` the permissions were resolved from. */
-  permissionsVersion: z.number().int().optional(),
+  permissionsVersion: z.optional(z.number().check(z.int())),
 });
 export type Principal = z.infer<typeof principalSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { forbidden } from '../errors/app-error';
 import { GLOB_PATTERN, globMatch } from './glob';
 import { levelNameSchema } from './permissions';
@@ -13,20 +13,20 @@ export const resourceTypeSchema = z.enum(RESOURCE_TYPES);
 export type ResourceType = z.infer<typeof resourceTypeSchema>;
 
 export const resourceRuleSchema = z.object({
-  schemaVersion: z.literal(1).default(1),
-  id: z.string().min(1),
-  orgId: z.string().min(1),
+  schemaVersion: z._default(z.literal(1), 1),
+  id: z.string().check(z.minLength(1)),
+  orgId: z.string().check(z.minLength(1)),
   type: resourceTypeSchema,
-  pattern: z.string().regex(GLOB_PATTERN, 'a glob of 1-128 printable characters without spaces'),
+  pattern: z.string().check(z.regex(GLOB_PATTERN, 'a glob of 1-128 printable characters without spaces')),
   action: z.enum(['allow', 'deny']),
   /** Who the rule is for: users of this level and/or members of this team; neither = everyone in the org. */
-  level: levelNameSchema.optional(),
-  teamId: z.string().min(1).optional(),
-  description: z.string().max(500).default(''),
+  level: z.optional(levelNameSchema),
+  teamId: z.optional(z.string().check(z.minLength(1))),
+  description: z._default(z.string().check(z.maxLength(500)), ''),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int().min(1),
+  version: z.number().check(z.int(), z.gte(1)),
 });
 export type ResourceRule = z.infer<typeof resourceRuleSchema>;
 

@@ -1,20 +1,20 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** A hardware type of the catalog (DESIGN §4.4): what a job asks for and what it costs. */
 export const hardwareTypeSchema = z.object({
-  schemaVersion: z.literal(1).default(1),
-  id: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/),
-  gpuModel: z.string().min(1),
-  gpuCount: z.number().int().min(0).max(64),
-  vcpu: z.number().int().min(1),
-  memoryMiB: z.number().int().min(128),
-  pricePerHourUsd: z.number().min(0),
+  schemaVersion: z._default(z.literal(1), 1),
+  id: z.string().check(z.regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/)),
+  gpuModel: z.string().check(z.minLength(1)),
+  gpuCount: z.number().check(z.int(), z.gte(0), z.lte(64)),
+  vcpu: z.number().check(z.int(), z.gte(1)),
+  memoryMiB: z.number().check(z.int(), z.gte(128)),
+  pricePerHourUsd: z.number().check(z.gte(0)),
   /** Where it can run: ECS capacity provider and instance type; Kubernetes node selector/resource. */
-  ecs: z.object({ capacityProvider: z.string().min(1), instanceType: z.string().min(1) }).optional(),
-  kubernetes: z
-    .object({ nodeSelector: z.record(z.string(), z.string()).default({}), gpuResource: z.string().default('nvidia.com/gpu') })
-    .optional(),
-  enabled: z.boolean().default(true),
+  ecs: z.optional(z.object({ capacityProvider: z.string().check(z.minLength(1)), instanceType: z.string().check(z.minLength(1)) })),
+  kubernetes: z.optional(
+    z.object({ nodeSelector: z._default(z.record(z.string(), z.string()), {}), gpuResource: z._default(z.string(), 'nvidia.com/gpu') }),
+  ),
+  enabled: z._default(z.boolean(), true),
 });
 export type HardwareType = z.infer<typeof hardwareTypeSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** The source every Quartermaster domain event carries on EventBridge. */
 export const EVENT_SOURCE = 'quartermaster';

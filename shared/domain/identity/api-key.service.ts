@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { permissionSchema, type Permission } from '../authz/permissions';
 import { effectivePermissions } from '../authz/policy';
 import type { Principal } from '../authz/principal';
@@ -18,18 +18,18 @@ export const LAST_USED_WRITE_INTERVAL_MS = 5 * 60_000;
 export const MAX_API_KEY_DAYS = 365;
 
 export const apiKeyRecordSchema = z.object({
-  schemaVersion: z.literal(1).default(1),
-  id: z.string().min(1),
-  ownerId: z.string().min(1),
-  name: z.string().min(1).max(100),
+  schemaVersion: z._default(z.literal(1), 1),
+  id: z.string().check(z.minLength(1)),
+  ownerId: z.string().check(z.minLength(1)),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
   /** The first characters of the key, to recognise it in a list; not enough to use it. */
   hint: z.string(),
-  keyHash: z.string().regex(/^[0-9a-f]{64}$/),
+  keyHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   scopes: z.array(permissionSchema),
   createdAt: z.string(),
   expiresAt: z.string(),
-  lastUsedAt: z.string().optional(),
-  revokedAt: z.string().optional(),
+  lastUsedAt: z.optional(z.string()),
+  revokedAt: z.optional(z.string()),
 });
 export type ApiKeyRecord = z.infer<typeof apiKeyRecordSchema>;
 

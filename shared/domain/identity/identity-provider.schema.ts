@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { levelSchema } from '../authz/permissions';
 
 /**
@@ -10,14 +10,12 @@ import { levelSchema } from '../authz/permissions';
 /** Slug used in URLs (`/v1/auth/oidc/{provider}/login`) and in external-identity keys. */
 export const providerIdSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, 2-40 characters, starting with a letter');
+  .check(z.regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, 2-40 characters, starting with a letter'));
 
 /** Where a secret lives: `arn:aws:secretsmanager:…`, a Secrets Manager name, `env:NAME` or `file:NAME` (local stack). */
 export const secretRefSchema = z
   .string()
-  .min(1)
-  .max(2048)
-  .regex(/^[A-Za-z0-9/_+=.@:-]+$/, 'a Secrets Manager name or ARN');
+  .check(z.minLength(1), z.maxLength(2048), z.regex(/^[A-Za-z0-9/_+=.@:-]+$/, 'a Secrets Manager name or ARN'));
 
 /**
  * One mapping rule: a claim value (OIDC/Cognito) or a group DN (LDAP) grants a level, an org and teams. The
@@ -26,95 +24,93 @@ export const secretRefSchema = z
  */
 export const groupMappingSchema = z.object({
   /** Exact value (OIDC group/role name, LDAP group DN; DNs are compared case-insensitively). */
-  group: z.string().min(1).max(1024),
-  level: levelSchema.optional(),
-  orgId: z.string().min(1).max(128).optional(),
-  teamIds: z.array(z.string().min(1).max(128)).max(50).default([]),
+  group: z.string().check(z.minLength(1), z.maxLength(1024)),
+  level: z.optional(levelSchema),
+  orgId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  teamIds: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.maxLength(50)), []),
   /** Cross-org platform administration: only through an explicit mapping, never by default. */
-  platformAdmin: z.boolean().default(false),
+  platformAdmin: z._default(z.boolean(), false),
 });
 export type GroupMapping = z.infer<typeof groupMappingSchema>;
 
 const commonFields = {
-  schemaVersion: z.literal(1).default(1),
+  schemaVersion: z._default(z.literal(1), 1),
   id: providerIdSchema,
-  displayName: z.string().min(1).max(100),
-  enabled: z.boolean().default(true),
+  displayName: z.string().check(z.minLength(1), z.maxLength(100)),
+  enabled: z._default(z.boolean(), true),
   /** Create the user at first login (just-in-time). Off: only users an admin linked may sign in. */
-  jitProvisioning: z.boolean().default(false),
+  jitProvisioning: z._default(z.boolean(), false),
   /** Org and level of users no mapping places; without a default level, an unmapped user is refused. */
-  defaultOrgId: z.string().min(1).max(128),
-  defaultLevel: levelSchema.optional(),
-  groupMappings: z.array(groupMappingSchema).max(200).default([]),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
+  defaultOrgId: z.string().check(z.minLength(1), z.maxLength(128)),
+  defaultLevel: z.optional(levelSchema),
+  groupMappings: z._default(z.array(groupMappingSchema).check(z.maxLength(200)), []),
+  createdAt: z.optional(z.string()),
+  updatedAt: z.optional(z.string()),
 };
 
 /** Dotted claim path, e.g. `groups`, `realm_access.roles`, `cognito:groups`. */
 const claimPathSchema = z
   .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9_:/.-]+$/, 'a dotted claim path such as realm_access.roles');
+  .check(z.minLength(1), z.maxLength(200), z.regex(/^[A-Za-z0-9_:/.-]+$/, 'a dotted claim path such as realm_access.roles'));
 
 export const oidcProviderSchema = z.object({
   ...commonFields,
   type: z.literal('oidc'),
   /** Issuer URL exactly as in the provider's discovery document (trailing slashes matter). */
   issuer: z.url(),
-  clientId: z.string().min(1).max(256),
+  clientId: z.string().check(z.minLength(1), z.maxLength(256)),
   /** Confidential clients only (server-side login); the SPA flow needs none. */
-  clientSecretRef: secretRefSchema.optional(),
-  scopes: z.array(z.string().min(1).max(100)).max(30).default(['openid', 'email', 'profile']),
+  clientSecretRef: z.optional(secretRefSchema),
+  scopes: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(30)), ['openid', 'email', 'profile']),
   /** Expected `aud` of access tokens (the API identifier / resource indicator); default: the client id. */
-  audience: z.string().min(1).max(512).optional(),
+  audience: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
   /** Other client ids whose access tokens this API accepts (`client_id` / `azp` claim), e.g. the SPA's. */
-  allowedClientIds: z.array(z.string().min(1).max(256)).max(20).default([]),
+  allowedClientIds: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(256))).check(z.maxLength(20)), []),
   /**
    * How an access token is told from an ID token: `rfc9068` requires the `at+jwt` header type; `claim`
    * requires `token_use: access` (Cognito style); `any` accepts any JWT that is not recognisably an ID token.
    */
-  accessTokenCheck: z.enum(['rfc9068', 'claim', 'any']).default('rfc9068'),
+  accessTokenCheck: z._default(z.enum(['rfc9068', 'claim', 'any']), 'rfc9068'),
   /** Overrides the discovery document's `jwks_uri` (rarely needed). */
-  jwksUri: z.url().optional(),
-  groupsClaim: claimPathSchema.default('groups'),
-  emailClaim: claimPathSchema.default('email'),
-  nameClaim: claimPathSchema.default('name'),
+  jwksUri: z.optional(z.url()),
+  groupsClaim: z._default(claimPathSchema, 'groups'),
+  emailClaim: z._default(claimPathSchema, 'email'),
+  nameClaim: z._default(claimPathSchema, 'name'),
   /** Server-side login: where the provider sends the browser back (our `/callback` URL). */
-  redirectUri: z.url().optional(),
+  redirectUri: z.optional(z.url()),
 });
 
 export const cognitoProviderSchema = z.object({
   ...commonFields,
   type: z.literal('cognito'),
-  userPoolId: z.string().regex(/^[a-z]{2}-[a-z]+-\d_[A-Za-z0-9]+$/, 'a Cognito user pool id such as eu-west-1_AbC123'),
+  userPoolId: z.string().check(z.regex(/^[a-z]{2}-[a-z]+-\d_[A-Za-z0-9]+$/, 'a Cognito user pool id such as eu-west-1_AbC123')),
   /** App clients whose access tokens are accepted (the SPA client). */
-  clientIds: z.array(z.string().min(1).max(128)).min(1).max(20),
-  groupsClaim: claimPathSchema.default('cognito:groups'),
+  clientIds: z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.minLength(1), z.maxLength(20)),
+  groupsClaim: z._default(claimPathSchema, 'cognito:groups'),
 });
 
 export const ldapProviderSchema = z.object({
   ...commonFields,
   type: z.literal('ldap'),
   /** `ldaps://…`, or `ldap://…` with `startTls` (plain LDAP only in the local stack). */
-  url: z.string().regex(/^ldaps?:\/\/[^\s/]+\/?$/, 'ldap://host:port or ldaps://host:port'),
-  startTls: z.boolean().default(false),
-  baseDn: z.string().min(1).max(1024),
-  bindDn: z.string().min(1).max(1024),
+  url: z.string().check(z.regex(/^ldaps?:\/\/[^\s/]+\/?$/, 'ldap://host:port or ldaps://host:port')),
+  startTls: z._default(z.boolean(), false),
+  baseDn: z.string().check(z.minLength(1), z.maxLength(1024)),
+  bindDn: z.string().check(z.minLength(1), z.maxLength(1024)),
   bindPasswordRef: secretRefSchema,
   /** Search filter with one `{username}` placeholder, e.g. `(uid={username})` or `(sAMAccountName={username})`. */
-  userFilter: z
-    .string()
-    .min(3)
-    .max(512)
-    .refine((filter) => filter.split('{username}').length === 2, 'must contain {username} exactly once'),
+  userFilter: z.string().check(
+    z.minLength(3),
+    z.maxLength(512),
+    z.refine((filter) => filter.split('{username}').length === 2, 'must contain {username} exactly once'),
+  ),
   /** The attribute the username must equal exactly (checked after the search). */
-  usernameAttribute: z.string().min(1).max(64).default('uid'),
-  emailAttribute: z.string().min(1).max(64).default('mail'),
-  nameAttribute: z.string().min(1).max(64).default('cn'),
+  usernameAttribute: z._default(z.string().check(z.minLength(1), z.maxLength(64)), 'uid'),
+  emailAttribute: z._default(z.string().check(z.minLength(1), z.maxLength(64)), 'mail'),
+  nameAttribute: z._default(z.string().check(z.minLength(1), z.maxLength(64)), 'cn'),
   /** `memberOf` reads the user entry's attribute; `search` looks for groups with `member={dn}`. */
-  groupSource: z.enum(['memberOf', 'search']).default('memberOf'),
-  groupBaseDn: z.string().min(1).max(1024).optional(),
+  groupSource: z._default(z.enum(['memberOf', 'search']), 'memberOf'),
+  groupBaseDn: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 });
 
 export const identityProviderSchema = z.discriminatedUnion('type', [oidcProviderSchema, cognitoProviderSchema, ldapProviderSchema]);

@@ -1,28 +1,28 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { permissionOverrideSchema } from '../authz/overrides';
 import { levelNameSchema } from '../authz/permissions';
 
 /** A Quartermaster user (DESIGN §4.1). External identities and overrides arrive with the identity issue. */
 export const userSchema = z.object({
-  schemaVersion: z.literal(1).default(1),
-  id: z.string().min(1),
-  email: z.string().email(),
-  displayName: z.string().min(1),
-  orgId: z.string().min(1),
+  schemaVersion: z._default(z.literal(1), 1),
+  id: z.string().check(z.minLength(1)),
+  email: z.string().check(z.email()),
+  displayName: z.string().check(z.minLength(1)),
+  orgId: z.string().check(z.minLength(1)),
   /** A built-in level or one of the org's custom levels. */
   level: levelNameSchema,
-  platformAdmin: z.boolean().default(false),
-  teamIds: z.array(z.string()).default([]),
-  status: z.enum(['active', 'disabled']).default('active'),
+  platformAdmin: z._default(z.boolean(), false),
+  teamIds: z._default(z.array(z.string()), []),
+  status: z._default(z.enum(['active', 'disabled']), 'active'),
   createdAt: z.string(),
   // Optional (absent = empty / 0) so records written before the authorization work stay valid as they are.
   /** Role in each of `teamIds` (absent = member). */
-  teamRoles: z.record(z.string(), z.enum(['member', 'lead'])).optional(),
+  teamRoles: z.optional(z.record(z.string(), z.enum(['member', 'lead']))),
   /** Per-user grants and denies on top of the level (deny wins); see `authz/overrides.ts`. */
-  overrides: z.array(permissionOverrideSchema).optional(),
+  overrides: z.optional(z.array(permissionOverrideSchema)),
   /** Bumped by every administrative change (level, overrides, status, teams); those writes are conditional on it. */
-  authzVersion: z.number().int().min(0).optional(),
-  updatedAt: z.string().optional(),
+  authzVersion: z.optional(z.number().check(z.int(), z.gte(0))),
+  updatedAt: z.optional(z.string()),
 });
 export type User = z.infer<typeof userSchema>;
 

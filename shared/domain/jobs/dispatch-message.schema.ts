@@ -1,12 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Messages on the SQS dispatch queue. Delivery is at-least-once, so every consumer effect is idempotent:
  * `launch` is keyed by the job id at the backend, `stop` of an ended run is a no-op.
  */
 export const dispatchMessageSchema = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('launch'), jobId: z.string().min(1) }),
-  z.object({ action: z.literal('stop'), jobId: z.string().min(1), reason: z.string().max(255) }),
+  z.object({ action: z.literal('launch'), jobId: z.string().check(z.minLength(1)) }),
+  z.object({ action: z.literal('stop'), jobId: z.string().check(z.minLength(1)), reason: z.string().check(z.maxLength(255)) }),
 ]);
 export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Job states of DESIGN §4.5. Every transition is a conditional write on the previous state. */
 export const JOB_STATES = [
@@ -35,12 +35,10 @@ export const isTerminal = (state: JobState): boolean => TERMINAL_STATES.has(stat
 
 const slug = z
   .string()
-  .min(1)
-  .max(63)
-  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'lower-case letters, digits and dashes');
+  .check(z.minLength(1), z.maxLength(63), z.regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'lower-case letters, digits and dashes'));
 
 /** Env values are plain configuration; secrets go by reference (`secretRef`), never by value. */
-const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name');
+const envVarName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name'));
 /**
  * Names whose underscore-separated words say "secret": HF_TOKEN, DB_PASSWORD, AWS_SECRET_ACCESS_KEY,
  * OPENAI_API_KEY, GITHUB_PAT. Whole words only, so ML settings such as MAX_NEW_TOKENS or
@@ -50,8 +48,8 @@ const SECRET_LOOKING =
   /(^|_)(SECRET|PASSWORD|PASSWD|PWD|TOKEN|CREDENTIALS?|PAT|AUTH)(_|$)|(^|_)(API|PRIVATE|ACCESS|SESSION|SECRET|SIGNING)_?KEY(_|$)/i;
 
 export const jobEnvEntrySchema = z.union([
-  z.object({ name: envVarName, value: z.string().max(4096) }).strict(),
-  z.object({ name: envVarName, secretRef: z.string().min(1).max(512) }).strict(),
+  z.strictObject({ name: envVarName, value: z.string().check(z.maxLength(4096)) }),
+  z.strictObject({ name: envVarName, secretRef: z.string().check(z.minLength(1), z.maxLength(512)) }),
 ]);
 
 export const backendKindSchema = z.enum(['ecs', 'kubernetes', 'local']);
@@ -61,40 +59,32 @@ export const jobPrioritySchema = z.enum(['low', 'normal', 'high']);
 export type JobPriority = z.infer<typeof jobPrioritySchema>;
 
 /** What a caller submits (DESIGN §4.5). `maxRuntimeMinutes` is required: it bounds the cost. */
-export const jobSpecSchema = z
-  .object({
-    name: slug.describe('Job name, unique enough for humans; lower-case, digits, dashes'),
-    template: slug.optional().describe('Job template to start from (optional)'),
-    image: z
-      .string()
-      .min(1)
-      .max(512)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, 'a container image reference'),
-    command: z.array(z.string().max(8192)).min(1).max(64),
-    args: z.array(z.string().max(8192)).max(256).default([]),
-    env: z
-      .array(jobEnvEntrySchema)
-      .max(100)
-      .default([])
-      .superRefine((entries, ctx) => {
-        entries.forEach((entry, index) => {
-          // camelCase counts as separate words too: ClientSecret → Client_Secret.
-          if ('value' in entry && SECRET_LOOKING.test(entry.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [index, 'value'],
-              message: `"${entry.name}" looks like a secret: pass it as { name, secretRef } instead of a plain value`,
-            });
-          }
-        });
-      }),
-    hardwareType: slug.describe('Hardware type from the catalog, e.g. gpu-a10g-1x'),
-    backend: backendKindSchema.optional().describe('Backend to run on; omitted = any allowed'),
-    teamId: z.string().min(1).max(64).optional().describe('Team to charge; defaults to the first team'),
-    maxRuntimeMinutes: z.number().int().min(1).max(60 * 24 * 14),
-    priority: jobPrioritySchema.default('normal'),
-  })
-  .strict();
+export const jobSpecSchema = z.strictObject({
+  name: slug.check(z.describe('Job name, unique enough for humans; lower-case, digits, dashes')),
+  template: z.optional(slug).check(z.describe('Job template to start from (optional)')),
+  image: z.string().check(z.minLength(1), z.maxLength(512), z.regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/, 'a container image reference')),
+  command: z.array(z.string().check(z.maxLength(8192))).check(z.minLength(1), z.maxLength(64)),
+  args: z._default(z.array(z.string().check(z.maxLength(8192))).check(z.maxLength(256)), []),
+  env: z._default(z.array(jobEnvEntrySchema).check(z.maxLength(100)), []).check(
+    z.superRefine((entries, ctx) => {
+      entries.forEach((entry, index) => {
+        // camelCase counts as separate words too: ClientSecret → Client_Secret.
+        if ('value' in entry && SECRET_LOOKING.test(entry.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'value'],
+            message: `"${entry.name}" looks like a secret: pass it as { name, secretRef } instead of a plain value`,
+          });
+        }
+      });
+    }),
+  ),
+  hardwareType: slug.check(z.describe('Hardware type from the catalog, e.g. gpu-a10g-1x')),
+  backend: z.optional(backendKindSchema).check(z.describe('Backend to run on; omitted = any allowed')),
+  teamId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))).check(z.describe('Team to charge; defaults to the first team')),
+  maxRuntimeMinutes: z.number().check(z.int(), z.gte(1), z.lte(60 * 24 * 14)),
+  priority: z._default(jobPrioritySchema, 'normal'),
+});
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
 export type JobSpec = z.infer<typeof jobSpecSchema>;
 
@@ -113,9 +103,9 @@ export const waitingReasonSchema = z.object({
     'running',
   ]),
   message: z.string(),
-  position: z.number().int().optional(),
+  position: z.optional(z.number().check(z.int())),
   /** The quota that holds the job back, for `quota_full`. */
-  quotaId: z.string().optional(),
+  quotaId: z.optional(z.string()),
 });
 export type WaitingReason = z.infer<typeof waitingReasonSchema>;
 
@@ -126,8 +116,8 @@ export type WaitingReason = z.infer<typeof waitingReasonSchema>;
 export const holdSchema = z.object({
   counter: z.string(),
   amount: z.number(),
-  kind: z.enum(['concurrency', 'budget', 'count']).default('concurrency'),
-  perHour: z.number().optional(),
+  kind: z._default(z.enum(['concurrency', 'budget', 'count']), 'concurrency'),
+  perHour: z.optional(z.number()),
 });
 export type Hold = z.infer<typeof holdSchema>;
 
@@ -139,33 +129,33 @@ export const jobSchema = z.object({
   id: z.string(),
   orgId: z.string(),
   ownerId: z.string(),
-  teamId: z.string().optional(),
+  teamId: z.optional(z.string()),
   spec: jobSpecSchema,
   backend: backendKindSchema,
   state: jobStateSchema,
-  waiting: waitingReasonSchema.optional(),
-  stateReason: z.string().optional(),
-  priorityClass: z.number().int(),
+  waiting: z.optional(waitingReasonSchema),
+  stateReason: z.optional(z.string()),
+  priorityClass: z.number().check(z.int()),
   estimatedCostUsd: z.number(),
-  gpuCount: z.number().int(),
+  gpuCount: z.number().check(z.int()),
   createdAt: z.string(),
   updatedAt: z.string(),
   history: z.array(stateTransitionSchema),
-  runRef: z.string().optional(),
-  exitCode: z.number().int().optional(),
-  startedAt: z.string().optional(),
-  endedAt: z.string().optional(),
-  idempotencyKey: z.string().optional(),
+  runRef: z.optional(z.string()),
+  exitCode: z.optional(z.number().check(z.int())),
+  startedAt: z.optional(z.string()),
+  endedAt: z.optional(z.string()),
+  idempotencyKey: z.optional(z.string()),
   /** Counters this job holds while active; released exactly once, by the write that ends it. */
-  holds: z.array(holdSchema).default([]),
+  holds: z._default(z.array(holdSchema), []),
   /** Level of the owner at submission: level quotas (a per-user limit for every user of a level) use it. */
-  ownerLevel: z.string().optional(),
+  ownerLevel: z.optional(z.string()),
   /** The owner held `job.bypass.queue` at submission: skips ordering and the global limit, never a quota. */
-  bypassQueue: z.boolean().optional(),
+  bypassQueue: z.optional(z.boolean()),
   /** `warn` quotas this job went over at admission: shown to the user, never blocking. */
-  quotaWarnings: z.array(z.string()).optional(),
+  quotaWarnings: z.optional(z.array(z.string())),
   /** Epoch seconds after which DynamoDB TTL removes the ended job (retention); absent = keep. */
-  expiresAt: z.number().int().optional(),
-  version: z.number().int(),
+  expiresAt: z.optional(z.number().check(z.int())),
+  version: z.number().check(z.int()),
 });
 export type Job = z.infer<typeof jobSchema>;

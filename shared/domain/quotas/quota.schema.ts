@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Quota types of DESIGN §4.6. Concurrency metrics have no period; budgets and daily counts do. */
 export const QUOTA_METRICS = ['concurrent_jobs', 'concurrent_gpus', 'gpu_hours', 'cost_usd', 'daily_jobs'] as const;
@@ -22,47 +22,48 @@ export const PERIODIC_METRICS: ReadonlySet<QuotaMetric> = new Set(['gpu_hours', 
 
 /** The fields an admin sets; period is required exactly for GPU-hour and cost budgets. */
 export const quotaInputSchema = z
-  .object({
+  .strictObject({
     metric: quotaMetricSchema,
-    period: quotaPeriodSchema.optional(),
+    period: z.optional(quotaPeriodSchema),
     scopeType: quotaScopeTypeSchema,
     /** Team id, user id, level name or backend kind; omitted for `org` (the caller's org). */
-    scopeId: z.string().min(1).max(128).optional(),
-    limit: z.number().positive().max(1e9),
-    action: quotaActionSchema.default('block'),
-    description: z.string().max(500).optional(),
+    scopeId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    limit: z.number().check(z.positive(), z.lte(1e9)),
+    action: z._default(quotaActionSchema, 'block'),
+    description: z.optional(z.string().check(z.maxLength(500))),
   })
-  .strict()
-  .superRefine((quota, ctx) => {
-    if (PERIODIC_METRICS.has(quota.metric) && !quota.period) {
-      ctx.addIssue({ code: 'custom', path: ['period'], message: `${quota.metric} needs a period: day, week or month` });
-    }
-    if (!PERIODIC_METRICS.has(quota.metric) && quota.period) {
-      ctx.addIssue({ code: 'custom', path: ['period'], message: `${quota.metric} has no period` });
-    }
-    if (quota.scopeType !== 'org' && !quota.scopeId) {
-      ctx.addIssue({ code: 'custom', path: ['scopeId'], message: `a ${quota.scopeType} quota names its ${quota.scopeType}` });
-    }
-    if (quota.scopeType === 'backend' && quota.metric !== 'cost_usd' && quota.metric !== 'gpu_hours') {
-      ctx.addIssue({ code: 'custom', path: ['metric'], message: 'backend limits are cost_usd or gpu_hours budgets' });
-    }
-    if ((quota.metric === 'concurrent_jobs' || quota.metric === 'daily_jobs') && !Number.isInteger(quota.limit)) {
-      ctx.addIssue({ code: 'custom', path: ['limit'], message: 'a job count is a whole number' });
-    }
-  });
+  .check(
+    z.superRefine((quota, ctx) => {
+      if (PERIODIC_METRICS.has(quota.metric) && !quota.period) {
+        ctx.addIssue({ code: 'custom', path: ['period'], message: `${quota.metric} needs a period: day, week or month` });
+      }
+      if (!PERIODIC_METRICS.has(quota.metric) && quota.period) {
+        ctx.addIssue({ code: 'custom', path: ['period'], message: `${quota.metric} has no period` });
+      }
+      if (quota.scopeType !== 'org' && !quota.scopeId) {
+        ctx.addIssue({ code: 'custom', path: ['scopeId'], message: `a ${quota.scopeType} quota names its ${quota.scopeType}` });
+      }
+      if (quota.scopeType === 'backend' && quota.metric !== 'cost_usd' && quota.metric !== 'gpu_hours') {
+        ctx.addIssue({ code: 'custom', path: ['metric'], message: 'backend limits are cost_usd or gpu_hours budgets' });
+      }
+      if ((quota.metric === 'concurrent_jobs' || quota.metric === 'daily_jobs') && !Number.isInteger(quota.limit)) {
+        ctx.addIssue({ code: 'custom', path: ['limit'], message: 'a job count is a whole number' });
+      }
+    }),
+  );
 export type QuotaInput = z.input<typeof quotaInputSchema>;
 
 export const quotaSchema = z.object({
-  schemaVersion: z.literal(1).default(1),
+  schemaVersion: z._default(z.literal(1), 1),
   id: z.string(),
   orgId: z.string(),
   metric: quotaMetricSchema,
-  period: quotaPeriodSchema.optional(),
+  period: z.optional(quotaPeriodSchema),
   scopeType: quotaScopeTypeSchema,
   scopeId: z.string(),
   limit: z.number(),
   action: quotaActionSchema,
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
   updatedBy: z.string(),

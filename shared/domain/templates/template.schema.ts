@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { jobSpecSchema } from '../jobs/job.schema';
 import type { ListOptions, Page } from '../tenancy/tenancy.schema';
 
@@ -8,35 +8,33 @@ const spec = jobSpecSchema.shape;
  * The reusable part of a job spec (DESIGN §4.2: "config" = job templates): every field optional and with no
  * defaults, so a template states only what it fixes and a submission fills in or overrides the rest.
  */
-export const templateSpecSchema = z
-  .object({
-    image: spec.image.optional(),
-    command: spec.command.optional(),
-    args: spec.args.unwrap().optional(),
-    env: spec.env.unwrap().optional(),
-    hardwareType: spec.hardwareType.optional(),
-    backend: spec.backend,
-    maxRuntimeMinutes: spec.maxRuntimeMinutes.optional(),
-    priority: spec.priority.unwrap().optional(),
-  })
-  .strict();
+export const templateSpecSchema = z.strictObject({
+  image: z.optional(spec.image),
+  command: z.optional(spec.command),
+  args: z.optional(spec.args._zod.def.innerType),
+  env: z.optional(spec.env._zod.def.innerType),
+  hardwareType: z.optional(spec.hardwareType),
+  backend: spec.backend,
+  maxRuntimeMinutes: z.optional(spec.maxRuntimeMinutes),
+  priority: z.optional(spec.priority._zod.def.innerType),
+});
 export type TemplateSpec = z.infer<typeof templateSpecSchema>;
 
 export const templateNameSchema = spec.name;
 
 export const jobTemplateSchema = z.object({
-  schemaVersion: z.literal(1).default(1),
-  orgId: z.string().min(1),
+  schemaVersion: z._default(z.literal(1), 1),
+  orgId: z.string().check(z.minLength(1)),
   /** Unique within the org; what `template` in a job spec and `config` resource rules name. */
   name: templateNameSchema,
-  description: z.string().max(500).default(''),
-  ownerId: z.string().min(1),
+  description: z._default(z.string().check(z.maxLength(500)), ''),
+  ownerId: z.string().check(z.minLength(1)),
   /** The team the template belongs to: a lead holding `config.edit.all` reaches their teams' templates. */
-  teamId: z.string().min(1).optional(),
+  teamId: z.optional(z.string().check(z.minLength(1))),
   spec: templateSpecSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int().min(1),
+  version: z.number().check(z.int(), z.gte(1)),
 });
 export type JobTemplate = z.infer<typeof jobTemplateSchema>;
 
@@ -52,11 +50,11 @@ export interface TemplateRepository {
  * A job submission: the job spec's fields, all optional but `name` so that a template can supply them. The
  * complete spec (template + submission) is validated against the job spec schema before anything else.
  */
-export const jobSubmissionSchema = templateSpecSchema
-  .extend({
+export const jobSubmissionSchema = z.strictObject(
+  z.extend(templateSpecSchema, {
     name: spec.name,
     template: spec.template,
     teamId: spec.teamId,
-  })
-  .strict();
+  }).shape,
+);
 export type JobSubmission = z.infer<typeof jobSubmissionSchema>;

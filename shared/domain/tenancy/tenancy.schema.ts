@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Orgs contain teams; users belong to one org and any number of its teams (DESIGN §4.3). Ids are the slugs:
@@ -7,32 +7,30 @@ import * as z from 'zod';
  */
 export const slugSchema = z
   .string()
-  .min(2)
-  .max(40)
-  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'lower-case letters, digits and dashes');
+  .check(z.minLength(2), z.maxLength(40), z.regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'lower-case letters, digits and dashes'));
 
 export const tenancyStatusSchema = z.enum(['active', 'disabled']);
 
 export const orgSchema = z.object({
-  schemaVersion: z.literal(1).default(1),
+  schemaVersion: z._default(z.literal(1), 1),
   id: slugSchema,
   slug: slugSchema,
-  name: z.string().min(1).max(120),
-  status: tenancyStatusSchema.default('active'),
+  name: z.string().check(z.minLength(1), z.maxLength(120)),
+  status: z._default(tenancyStatusSchema, 'active'),
   createdAt: z.string(),
-  updatedAt: z.string().optional(),
+  updatedAt: z.optional(z.string()),
 });
 export type Org = z.infer<typeof orgSchema>;
 
 export const teamSchema = z.object({
-  schemaVersion: z.literal(1).default(1),
+  schemaVersion: z._default(z.literal(1), 1),
   id: slugSchema,
-  orgId: z.string().min(1),
+  orgId: z.string().check(z.minLength(1)),
   slug: slugSchema,
-  name: z.string().min(1).max(120),
-  status: tenancyStatusSchema.default('active'),
+  name: z.string().check(z.minLength(1), z.maxLength(120)),
+  status: z._default(tenancyStatusSchema, 'active'),
   createdAt: z.string(),
-  updatedAt: z.string().optional(),
+  updatedAt: z.optional(z.string()),
 });
 export type Team = z.infer<typeof teamSchema>;
 

@@ -69,7 +69,7 @@ describe('loadEnv refuses local-stack settings inside Lambda', () => {
     }
   });
 
-  const FUNCTIONS: Array<[string, z.ZodType]> = [
+  const FUNCTIONS: Array<[string, z.core.$ZodType]> = [
     ['authorizer', authorizerEnvSchema],
     ['health', healthEnvSchema],
     ['jobs', jobsEnvSchema],
