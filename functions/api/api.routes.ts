@@ -6,6 +6,7 @@ import { catalogRoutes } from './catalog/catalog.routes';
 import { healthRoutes } from './health/health.routes';
 import { identityRoutes } from './identity/identity.routes';
 import { jobsRoutes } from './jobs/jobs.routes';
+import { logsRoutes } from './logs/logs.routes';
 import { quotasRoutes } from './quotas/quotas.routes';
 import { templatesRoutes } from './templates/templates.routes';
 import { tenancyRoutes } from './tenancy/tenancy.routes';
@@ -17,6 +18,7 @@ import { tenancyRoutes } from './tenancy/tenancy.routes';
 export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
   { name: 'health', entry: 'functions/api/health/health.handler.ts', routes: healthRoutes },
   { name: 'jobs', entry: 'functions/api/jobs/jobs.handler.ts', routes: jobsRoutes },
+  { name: 'logs', entry: 'functions/api/logs/logs.handler.ts', routes: logsRoutes },
   { name: 'catalog', entry: 'functions/api/catalog/catalog.handler.ts', routes: catalogRoutes },
   { name: 'quotas', entry: 'functions/api/quotas/quotas.handler.ts', routes: quotasRoutes },
   { name: 'admin', entry: 'functions/api/admin/admin.handler.ts', routes: adminRoutes },

@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
 import { healthEnvSchema } from '../../functions/api/health/health.env';
 import { jobsEnvSchema } from '../../functions/api/jobs/jobs.env';
+import { logsEnvSchema } from '../../functions/api/logs/logs.env';
 import { catalogEnvSchema } from '../../functions/api/catalog/catalog.env';
 import { quotasEnvSchema } from '../../functions/api/quotas/quotas.env';
 import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
@@ -116,15 +117,24 @@ export class ApiStack extends Stack {
         ...accessFunctionEnv(config),
         QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
         QM_BACKENDS: config.backends.join(','),
-        QM_JOB_LOG_GROUP: compute.jobLogGroup.logGroupName,
       },
-      description: 'Submit, list, view and cancel jobs; read job logs',
+      description: 'Submit, explain, list, view and cancel jobs',
       logRetention,
     });
     data.grantReadWrite(jobs);
     workflows.eventBus.grantPutEventsTo(jobs);
     // Dispatch requests (launch, stop) are events: the bus delivers them to the dispatch queue.
-    compute.jobLogGroup.grantRead(jobs);
+
+    // Job output: the only function with the CloudWatch Logs client and read access to the job log group.
+    const logs = new QmFunction(this, 'JobLogs', {
+      entry: groupNamed('logs').entry,
+      envSchema: logsEnvSchema,
+      env: { ...base, ...accessFunctionEnv(config), QM_JOB_LOG_GROUP: compute.jobLogGroup.logGroupName },
+      description: "Read a job's output",
+      logRetention,
+    });
+    data.grantReadWrite(logs);
+    compute.jobLogGroup.grantRead(logs);
 
     const catalog = new QmFunction(this, 'Catalog', {
       entry: groupNamed('catalog').entry,
@@ -159,6 +169,7 @@ export class ApiStack extends Stack {
     this.routeFunctions = {
       health,
       jobs,
+      logs,
       catalog,
       quotas,
       auth: identityFunctions.auth,

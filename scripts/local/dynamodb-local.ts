@@ -135,7 +135,7 @@ async function launch(dir: string, port: number, dbPath: string | undefined): Pr
     await waitUntilReady(endpoint, () => child.exitCode !== null || child.signalCode !== null);
   } catch (err) {
     await stop();
-    throw new Error(`DynamoDB Local did not start on port ${port}: ${(err as Error).message}\n${output}`);
+    throw new Error(`DynamoDB Local did not start on port ${port}: ${(err as Error).message}\n${output}`, { cause: err });
   }
   return { endpoint, port, stop };
 }
@@ -150,7 +150,7 @@ async function waitUntilReady(endpoint: string, exited: () => boolean): Promise<
         await client.send(new ListTablesCommand({ Limit: 1 }));
         return;
       } catch (err) {
-        if (Date.now() > deadline) throw new Error(`not ready after ${READY_TIMEOUT_MS} ms: ${String(err)}`);
+        if (Date.now() > deadline) throw new Error(`not ready after ${READY_TIMEOUT_MS} ms: ${String(err)}`, { cause: err });
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
 import { createHealthHandler } from '../../functions/api/health/health.app';
 import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
+import { createLogsHandler } from '../../functions/api/logs/logs.app';
 import { createAdminHandler } from '../../functions/api/admin/admin.app';
 import { dynamoApiAccess } from '../../functions/api/api-access';
 import { createAuditHandler } from '../../functions/api/audit/audit.app';
@@ -81,7 +82,8 @@ export const LOCAL_TABLE_NAME = 'quartermaster';
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
-  const onError = (where: string) => (error: unknown) => log(`${where} error`, { error: error instanceof Error ? error.message : String(error) });
+  const onError = (where: string) => (error: unknown) =>
+    log(`${where} error`, { error: error instanceof Error ? error.message : String(error) });
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch(onError('shutdown'));
@@ -144,7 +146,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The same access gate and hash-chained audit log as deployed; short caches so an admin's change shows at
     // once. The per-append anchor log line stays out of the dev console (WARN and up only).
-    const access = dynamoApiAccess(doc, LOCAL_TABLE_NAME, { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 5 }, { logger: createLogger({ logLevel: 'WARN' }) });
+    const access = dynamoApiAccess(
+      doc,
+      LOCAL_TABLE_NAME,
+      { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 5 },
+      { logger: createLogger({ logLevel: 'WARN' }) },
+    );
     const audit = access.audit;
     const guarded = { principalGate: access.principalGate, audit };
     const templates = new DynamoTemplateRepository(doc, LOCAL_TABLE_NAME);
@@ -152,12 +159,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The API's URL is needed before it listens: it is the session-token issuer and the OIDC redirect base.
     const apiPort = options.port || (await freePort());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const identity = await startLocalIdentity({ doc, tableName: LOCAL_TABLE_NAME, apiUrl, dataDir: options.dataDir, idpPort: options.idpPort, events: bus, audit });
+    const identity = await startLocalIdentity({
+      doc,
+      tableName: LOCAL_TABLE_NAME,
+      apiUrl,
+      dataDir: options.dataDir,
+      idpPort: options.idpPort,
+      events: bus,
+      audit,
+    });
     stops.push(() => identity.stop());
     const handlers = {
       ...identity.handlers,
       health: createHealthHandler({ checkDatabase: dynamoReadinessProbe(doc, LOCAL_TABLE_NAME) }),
-      jobs: createJobsHandler({ ...admission, hardware, dispatch, logs: () => backend, backends: ['local'], templates, resourceRules: rules, queueHint: new QueueBusyHint(), ...guarded }),
+      jobs: createJobsHandler({
+        ...admission,
+        hardware,
+        dispatch,
+        backends: ['local'],
+        templates,
+        resourceRules: rules,
+        queueHint: new QueueBusyHint(),
+        ...guarded,
+      }),
+      logs: createLogsHandler({ jobs: admission.jobs, logs: () => backend, ...guarded }),
       admin: createAdminHandler({ ...access, rules, clock: systemClock, ids }),
       tenancy: createTenancyHandler({ ...access, clock: systemClock }),
       templates: createTemplatesHandler({ templates, clock: systemClock, ...guarded }),
@@ -204,7 +229,10 @@ async function reconcileOrphanedRuns(
     const page = await jobs.listByState(state, { limit: 100 });
     for (const job of page.items) {
       if (job.backend !== 'local' || !backend.isOrphaned(job.id)) continue;
-      await applyRunReport({ jobId: job.id, runRef: job.runRef ?? `local:${job.id}`, status: 'ended', reason: 'The local stack stopped while the job ran' }, ending);
+      await applyRunReport(
+        { jobId: job.id, runRef: job.runRef ?? `local:${job.id}`, status: 'ended', reason: 'The local stack stopped while the job ran' },
+        ending,
+      );
     }
   }
 }

@@ -1,3 +1,4 @@
+import { compareStrings } from '../domain/compare';
 import { routeKey, type RouteDeclaration } from './route';
 
 type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string; greedy: boolean };
@@ -88,7 +89,7 @@ export class RouteTable<R extends Pick<RouteDeclaration, 'method' | 'path'>> {
     }
     // Literal segments win over parameters, as in API Gateway (`/v1/jobs/mine` before `/v1/jobs/{id}`).
     const weight = (segments: Segment[]): string => segments.map((s) => (s.kind === 'literal' ? '0' : s.greedy ? '2' : '1')).join('');
-    this.compiled.sort((a, b) => weight(a.segments).localeCompare(weight(b.segments)));
+    this.compiled.sort((a, b) => compareStrings(weight(a.segments), weight(b.segments)));
   }
 
   get routes(): R[] {

@@ -39,7 +39,9 @@ describe('api stack: routes', () => {
 
   it('declares public access only for health probes and sign-in endpoints', () => {
     const publicPaths = declared.filter((route) => route.access === 'public').map((route) => route.path);
-    expect(publicPaths.every((path) => path.startsWith('/health/') || path.startsWith('/v1/auth/') || path === '/.well-known/jwks.json')).toBe(true);
+    expect(
+      publicPaths.every((path) => path.startsWith('/health/') || path.startsWith('/v1/auth/') || path === '/.well-known/jwks.json'),
+    ).toBe(true);
   });
 });
 
@@ -88,7 +90,12 @@ describe('api stack: least privilege', () => {
     expect(tableWrites.length).toBeGreaterThan(0);
     for (const statement of tableWrites) {
       expect(actionsOf(statement).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
-      expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['USER#*', 'IDENTITY#*', 'APIKEY#*', 'SETTINGS']);
+      expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual([
+        'USER#*',
+        'IDENTITY#*',
+        'APIKEY#*',
+        'SETTINGS',
+      ]);
     }
     expect(authorizer.flatMap(actionsOf).filter((action) => /^sqs:|^secretsmanager:|^kms:Sign/.test(action))).toEqual([]);
   });
@@ -101,7 +108,12 @@ describe('api stack: least privilege', () => {
     const secrets = auth.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
     expect(secrets.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
     const identity = policyStatementsOfRole(api, 'IdentityRole');
-    expect(identity.flatMap(actionsOf).filter((a) => a.startsWith('secretsmanager:')).sort()).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']);
+    expect(
+      identity
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('secretsmanager:'))
+        .sort(),
+    ).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']);
   });
 
   it('lets jobs write the table and publish events (dispatch requests included), never scan or touch SQS', () => {
@@ -109,6 +121,15 @@ describe('api stack: least privilege', () => {
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents']));
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions.filter((action) => action.startsWith('sqs:'))).toEqual([]);
+    // Its own log group only (CreateLogStream/PutLogEvents): job output is read by the job-output function.
+    expect(actions.filter((action) => /^logs:(Get|Filter|Describe)/.test(action))).toEqual([]);
+  });
+
+  it('lets only the job-output function read the job log group, and never publish events', () => {
+    const logs = policyStatementsOfRole(api, 'JobLogsRole');
+    const reads = logs.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));
+    expect(reads.flatMap(actionsOf)).toEqual(expect.arrayContaining(['logs:FilterLogEvents', 'logs:GetLogEvents']));
+    expect(logs.flatMap(actionsOf).filter((a) => a.startsWith('events:') || a.startsWith('sqs:'))).toEqual([]);
   });
 
   it('limits KMS use to calls through DynamoDB', () => {

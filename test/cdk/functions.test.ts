@@ -33,6 +33,7 @@ describe('every Quartermaster function', () => {
       'Dispatcher',
       'Health',
       'Identity',
+      'JobLogs',
       'Jobs',
       'Quotas',
       'Scheduler',

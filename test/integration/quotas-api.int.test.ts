@@ -41,7 +41,6 @@ beforeAll(async () => {
     ...common,
     hardware,
     dispatch: { send: async () => undefined },
-    logs: () => ({ read: async () => ({ lines: [] }) }),
     backends: ['ecs'],
     retentionDays: 90,
   });
@@ -53,9 +52,17 @@ beforeAll(async () => {
 
 describe('quotas API (real handlers, DynamoDB Local)', () => {
   it('lets an admin set ceilings, refuses a team quota above the org ceiling (400 on body.limit), and audits changes', async () => {
-    const org = await call(quotasApi, { method: 'POST', route: '/v1/quotas', body: { metric: 'concurrent_jobs', scopeType: 'org', limit: 100 } }, admin);
+    const org = await call(
+      quotasApi,
+      { method: 'POST', route: '/v1/quotas', body: { metric: 'concurrent_jobs', scopeType: 'org', limit: 100 } },
+      admin,
+    );
     expect(org.status).toBe(201);
-    const tooHigh = await call(quotasApi, { method: 'POST', route: '/v1/quotas', body: { metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'vision', limit: 101 } }, admin);
+    const tooHigh = await call(
+      quotasApi,
+      { method: 'POST', route: '/v1/quotas', body: { metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'vision', limit: 101 } },
+      admin,
+    );
     expect(tooHigh.status).toBe(400);
     expect(tooHigh.body.error.details.fields[0].field).toBe('body.limit');
     for (const body of [
@@ -65,24 +72,44 @@ describe('quotas API (real handlers, DynamoDB Local)', () => {
       expect((await call(quotasApi, { method: 'POST', route: '/v1/quotas', body }, admin)).status).toBe(201);
     }
     expect(audit.entries.filter((e) => e.action === 'quota.create')).toHaveLength(3);
-    const missingPeriod = await call(quotasApi, { method: 'POST', route: '/v1/quotas', body: { metric: 'gpu_hours', scopeType: 'org', limit: 5 } }, admin);
+    const missingPeriod = await call(
+      quotasApi,
+      { method: 'POST', route: '/v1/quotas', body: { metric: 'gpu_hours', scopeType: 'org', limit: 5 } },
+      admin,
+    );
     expect(missingPeriod.status).toBe(400);
     expect(missingPeriod.body.error.details.fields[0].field).toBe('body.period');
   });
 
   it("refuses a researcher's quota change with 403 and shows them their effective headroom (20)", async () => {
-    const denied = await call(quotasApi, { method: 'POST', route: '/v1/quotas', body: { metric: 'concurrent_jobs', scopeType: 'org', limit: 1 } }, rae);
+    const denied = await call(
+      quotasApi,
+      { method: 'POST', route: '/v1/quotas', body: { metric: 'concurrent_jobs', scopeType: 'org', limit: 1 } },
+      rae,
+    );
     expect(denied.status).toBe(403);
     const limits = await call(quotasApi, { method: 'GET', route: '/v1/me/limits' }, rae);
     expect(limits.status).toBe(200);
     const effective = limits.body.effective.find((e: { metric: string }) => e.metric === 'concurrent_jobs');
     expect(effective.headroom).toBe(5); // user_max_concurrent 5 is tighter than the team's 20
-    expect(limits.body.limits.filter((l: { source: string }) => l.source === 'quota').map((l: { limit: number }) => l.limit).sort((a: number, b: number) => a - b)).toEqual([20, 50, 100]);
+    expect(
+      limits.body.limits
+        .filter((l: { source: string }) => l.source === 'quota')
+        .map((l: { limit: number }) => l.limit)
+        .sort((a: number, b: number) => a - b),
+    ).toEqual([20, 50, 100]);
   });
 
   it('sets the concurrency limits only with queue.manage', async () => {
-    expect((await call(quotasApi, { method: 'PUT', route: '/v1/settings/limits', body: { maxConcurrent: 50, userMaxConcurrent: 30 } }, rae)).status).toBe(403);
-    const set = await call(quotasApi, { method: 'PUT', route: '/v1/settings/limits', body: { maxConcurrent: 50, userMaxConcurrent: 30 } }, admin);
+    expect(
+      (await call(quotasApi, { method: 'PUT', route: '/v1/settings/limits', body: { maxConcurrent: 50, userMaxConcurrent: 30 } }, rae))
+        .status,
+    ).toBe(403);
+    const set = await call(
+      quotasApi,
+      { method: 'PUT', route: '/v1/settings/limits', body: { maxConcurrent: 50, userMaxConcurrent: 30 } },
+      admin,
+    );
     expect(set.body).toEqual({ maxConcurrent: 50, userMaxConcurrent: 30 });
     const limits = await call(quotasApi, { method: 'GET', route: '/v1/me/limits' }, rae);
     expect(limits.body.effective.find((e: { metric: string }) => e.metric === 'concurrent_jobs').headroom).toBe(20);
@@ -114,10 +141,16 @@ describe('hardware catalog API', () => {
     const list = await call(catalogApi, { method: 'GET', route: '/v1/hardware' }, rae);
     expect(list.body.items.map((h: { id: string }) => h.id)).toContain('gpu-a10g-1x');
     const body = { gpuModel: 'NVIDIA H100', gpuCount: 8, vcpu: 192, memoryMiB: 2_097_152, pricePerHourUsd: 98.32, enabled: true };
-    expect((await call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body }, rae)).status).toBe(403);
+    expect((await call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body }, rae)).status).toBe(
+      403,
+    );
     const put = await call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body }, admin);
     expect(put.status).toBe(200);
-    const bad = await call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body: { ...body, gpuCount: -1 } }, admin);
+    const bad = await call(
+      catalogApi,
+      { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body: { ...body, gpuCount: -1 } },
+      admin,
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.fields[0].field).toBe('body.gpuCount');
     const disabled = await call(catalogApi, { method: 'DELETE', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' } }, admin);

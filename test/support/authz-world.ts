@@ -5,6 +5,7 @@ import { createAdminHandler } from '../../functions/api/admin/admin.app';
 import { dynamoApiAccess, type ApiAccess } from '../../functions/api/api-access';
 import { createAuditHandler } from '../../functions/api/audit/audit.app';
 import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
+import { createLogsHandler } from '../../functions/api/logs/logs.app';
 import { createTemplatesHandler } from '../../functions/api/templates/templates.app';
 import { createTenancyHandler } from '../../functions/api/tenancy/tenancy.app';
 import { buildHttpApiV2Event } from '../../scripts/local/http-server';
@@ -83,12 +84,29 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
   const templates = new DynamoTemplateRepository(doc, tableName);
   const rules = new DynamoResourceRuleRepository(doc, tableName, 0);
   for (const hw of DEMO_HARDWARE) await hardware.put(hw);
-  for (const [org, name] of [[ORGS.acme, 'Acme'], [ORGS.globex, `Globex ${FOREIGN_MARKER}`]] as const) {
-    await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.org(org), ...orgIndexAttributes(org), id: org, slug: org, name, status: 'active', createdAt: at } }));
+  for (const [org, name] of [
+    [ORGS.acme, 'Acme'],
+    [ORGS.globex, `Globex ${FOREIGN_MARKER}`],
+  ] as const) {
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...keys.org(org), ...orgIndexAttributes(org), id: org, slug: org, name, status: 'active', createdAt: at },
+      }),
+    );
   }
-  for (const [org, team] of [[ORGS.acme, TEAMS.vision], [ORGS.acme, TEAMS.nlp], [ORGS.globex, TEAMS.robotics]] as const) {
+  for (const [org, team] of [
+    [ORGS.acme, TEAMS.vision],
+    [ORGS.acme, TEAMS.nlp],
+    [ORGS.globex, TEAMS.robotics],
+  ] as const) {
     const name = org === ORGS.globex ? `Robotics ${FOREIGN_MARKER}` : team;
-    await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.team(org, team), id: team, slug: team, orgId: org, name, status: 'active', createdAt: at } }));
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...keys.team(org, team), id: team, slug: team, orgId: org, name, status: 'active', createdAt: at },
+      }),
+    );
   }
 
   const guard = { principalGate: access.principalGate, audit: access.audit };
@@ -101,7 +119,6 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
       hardware,
       events: new InProcessEventBus(),
       dispatch: { send: async () => undefined },
-      logs: () => ({ read: async () => ({ lines: [] }) }),
       clock: systemClock,
       ids,
       backends: ['local'],
@@ -110,6 +127,7 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
       resourceRules: rules,
       ...guard,
     }),
+    logs: createLogsHandler({ jobs, logs: () => ({ read: async () => ({ lines: [] }) }), ...guard }),
     admin: createAdminHandler({ ...access, rules, clock: systemClock, ids }),
     tenancy: createTenancyHandler({ ...access, clock: systemClock }),
     templates: createTemplatesHandler({ templates, clock: systemClock, ...guard }),
@@ -157,7 +175,14 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     async principalOf(userId) {
       const user = await access.users.currentUser(userId);
       if (!user) throw new Error(`no user ${userId}`);
-      return { userId: user.id, orgId: user.orgId, level: user.level, platformAdmin: user.platformAdmin, teamIds: user.teamIds, authMethod: 'oidc' };
+      return {
+        userId: user.id,
+        orgId: user.orgId,
+        level: user.level,
+        platformAdmin: user.platformAdmin,
+        teamIds: user.teamIds,
+        authMethod: 'oidc',
+      };
     },
     async call(caller, operationId, input = {}) {
       const entry = routes.get(operationId);

@@ -1,12 +1,11 @@
 import { toJobView } from '../../../shared/contracts/jobs.contract';
-import type { JobLogReader } from '../../../shared/domain/backends/backend.port';
 import type { HardwareCatalog } from '../../../shared/domain/catalog/hardware-catalog.port';
 import type { EventPublisher } from '../../../shared/domain/events/event-envelope';
 import { cancelJob } from '../../../shared/domain/jobs/cancel-job.service';
 import type { DispatchQueue } from '../../../shared/domain/jobs/dispatch-message.schema';
-import { getVisibleJob, listOwnJobs, readJobLogs } from '../../../shared/domain/jobs/job-queries.service';
+import { getVisibleJob, listOwnJobs } from '../../../shared/domain/jobs/job-queries.service';
 import type { JobRepository } from '../../../shared/domain/jobs/job-repository.port';
-import { isTerminal, type BackendKind, type Job } from '../../../shared/domain/jobs/job.schema';
+import type { BackendKind } from '../../../shared/domain/jobs/job.schema';
 import { submitJob } from '../../../shared/domain/jobs/submit-job.service';
 import { explainJob } from '../../../shared/domain/jobs/explain-job.service';
 import type { QueueBusyHint } from '../../../shared/domain/jobs/queue-hint';
@@ -28,7 +27,6 @@ export interface JobsDeps {
   hardware: HardwareCatalog;
   events: EventPublisher;
   dispatch: DispatchQueue;
-  logs: (job: Job) => JobLogReader;
   clock: Clock;
   ids: IdSource;
   backends: readonly BackendKind[];
@@ -44,30 +42,33 @@ export interface JobsDeps {
 
 /** The jobs API: thin routes over the job use cases; every response goes through the explicit mapper. */
 export function createJobsHandler(deps: JobsDeps) {
-  return createApiHandler(jobsRoutes, {
-    submitJob: async ({ principal, body, headers }) => {
-      const idempotencyKey = headers['idempotency-key'];
-      const spec = await specForSubmission(principal, body, deps.templates);
-      const { job, created } = await submitJob({ principal, spec, ...(idempotencyKey ? { idempotencyKey } : {}) }, deps);
-      const responseHeaders = { location: `/v1/jobs/${job.id}`, 'idempotent-replayed': String(!created) };
-      // A replay of an Idempotency-Key changed nothing: the first submission's entry stands.
-      const audit = created ? { target: `job/${job.id}`, details: { template: spec.template, hardwareType: spec.hardwareType } } : { unchanged: true };
-      return { status: 201, body: toJobView(job), headers: responseHeaders, audit };
-    },
-    // A dry run writes nothing, so it leaves no audit entry either (a refusal is still audited).
-    explainJob: async ({ principal, body }) => ({ status: 200, body: await explainJob(principal, body, deps), audit: { unchanged: true } }),
-    listJobs: async ({ principal, query }) => {
-      const page = await listOwnJobs(principal, query, deps.jobs);
-      return { status: 200, body: { items: page.items.map(toJobView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
-    },
-    getJob: async ({ principal, params }) => ({ status: 200, body: toJobView(await getVisibleJob(principal, params.id, deps.jobs)) }),
-    cancelJob: async ({ principal, params }) => ({ status: 200, body: toJobView(await cancelJob(principal, params.id, deps)) }),
-    getJobLogs: async ({ principal, params, query }) => {
-      const { job, lines, nextCursor } = await readJobLogs(principal, params.id, query, deps);
-      return {
+  return createApiHandler(
+    jobsRoutes,
+    {
+      submitJob: async ({ principal, body, headers }) => {
+        const idempotencyKey = headers['idempotency-key'];
+        const spec = await specForSubmission(principal, body, deps.templates);
+        const { job, created } = await submitJob({ principal, spec, ...(idempotencyKey ? { idempotencyKey } : {}) }, deps);
+        const responseHeaders = { location: `/v1/jobs/${job.id}`, 'idempotent-replayed': String(!created) };
+        // A replay of an Idempotency-Key changed nothing: the first submission's entry stands.
+        const audit = created
+          ? { target: `job/${job.id}`, details: { template: spec.template, hardwareType: spec.hardwareType } }
+          : { unchanged: true };
+        return { status: 201, body: toJobView(job), headers: responseHeaders, audit };
+      },
+      // A dry run writes nothing, so it leaves no audit entry either (a refusal is still audited).
+      explainJob: async ({ principal, body }) => ({
         status: 200,
-        body: { jobId: job.id, lines, ...(nextCursor ? { nextCursor } : {}), complete: isTerminal(job.state) && !nextCursor },
-      };
+        body: await explainJob(principal, body, deps),
+        audit: { unchanged: true },
+      }),
+      listJobs: async ({ principal, query }) => {
+        const page = await listOwnJobs(principal, query, deps.jobs);
+        return { status: 200, body: { items: page.items.map(toJobView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+      },
+      getJob: async ({ principal, params }) => ({ status: 200, body: toJobView(await getVisibleJob(principal, params.id, deps.jobs)) }),
+      cancelJob: async ({ principal, params }) => ({ status: 200, body: toJobView(await cancelJob(principal, params.id, deps)) }),
     },
-  }, { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) });
+    { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
+  );
 }

@@ -8,8 +8,6 @@ export const jobsEnvSchema = z.extend(
   {
     /** Backends this deployment offers, comma-separated; `local` is accepted only when QM_LOCAL_STACK=true. */
     QM_BACKENDS: z._default(z.string(), 'ecs'),
-    /** Name of the CloudWatch Logs group that holds job output (awslogs driver). */
-    QM_JOB_LOG_GROUP: z._default(z.string(), '/quartermaster/jobs'),
   },
 );
 export type JobsEnv = z.infer<typeof jobsEnvSchema>;

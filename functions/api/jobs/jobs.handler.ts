@@ -1,6 +1,4 @@
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { CloudWatchJobLogReader } from '../../../shared/adapters/cloudwatch-logs/cloudwatch-job-log-reader';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
 import { DynamoHardwareCatalog } from '../../../shared/adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoJobRepository } from '../../../shared/adapters/dynamodb/dynamo-job.repository';
@@ -24,16 +22,17 @@ const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 const events = new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME);
 const ids = ulidSource();
 const access = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
-const logReader = new CloudWatchJobLogReader({ logs: new CloudWatchLogsClient({}), logGroup: env.QM_JOB_LOG_GROUP });
 
 export const handler = createJobsHandler({
   jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
   quotas: new DynamoQuotaRepository(doc, env.QM_TABLE_NAME),
-  limits: new DynamoLimitsSource(doc, env.QM_TABLE_NAME, { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT }),
+  limits: new DynamoLimitsSource(doc, env.QM_TABLE_NAME, {
+    maxConcurrent: env.QM_MAX_CONCURRENT,
+    userMaxConcurrent: env.QM_USER_MAX_CONCURRENT,
+  }),
   hardware: new DynamoHardwareCatalog(doc, env.QM_TABLE_NAME),
   events,
   dispatch: new EventDispatchQueue(events, ids, systemClock),
-  logs: () => logReader,
   clock: systemClock,
   ids,
   backends: parseBackends(env.QM_BACKENDS, env.QM_LOCAL_STACK === 'true'),

@@ -3,22 +3,17 @@ import {
   idempotencyHeadersSchema,
   jobIdParamsSchema,
   jobListSchema,
-  jobLogsQuerySchema,
-  jobLogsSchema,
   jobViewSchema,
   listJobsQuerySchema,
   submitJobBodySchema,
 } from '../../../shared/contracts/jobs.contract';
 import { explanationSchema } from '../../../shared/contracts/explain.contract';
 import { jobSubmissionBodySchema } from '../../../shared/contracts/templates.contract';
+import { notFoundResponse, standardErrors } from '../../../shared/contracts/route-responses';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
-const errors = {
-  400: { description: 'Invalid input; `details.fields` names each field at fault', schema: errorEnvelopeSchema },
-  401: { description: 'Missing or invalid credentials', schema: errorEnvelopeSchema },
-  403: { description: 'Authenticated but not permitted', schema: errorEnvelopeSchema },
-} as const;
-const notFound = { 404: { description: 'No such job visible to the caller', schema: errorEnvelopeSchema } } as const;
+const errors = standardErrors;
+const notFound = notFoundResponse('job');
 
 export const jobsRoutes = [
   {
@@ -83,15 +78,5 @@ export const jobsRoutes = [
       ...notFound,
       409: { description: 'The job has already ended', schema: errorEnvelopeSchema },
     },
-  },
-  {
-    method: 'GET',
-    path: '/v1/jobs/{id}/logs',
-    operationId: 'getJobLogs',
-    summary: "Read a job's output",
-    access: 'job.view.own',
-    tags: ['jobs'],
-    request: { params: jobIdParamsSchema, query: jobLogsQuerySchema },
-    responses: { 200: { description: 'Log lines, oldest first', schema: jobLogsSchema }, ...errors, ...notFound },
   },
 ] as const satisfies readonly RouteDeclaration[];

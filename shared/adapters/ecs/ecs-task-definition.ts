@@ -1,3 +1,4 @@
+import { compareStrings } from '../../domain/compare';
 import { createHash } from 'node:crypto';
 import type { RegisterTaskDefinitionCommandInput, Secret } from '@aws-sdk/client-ecs';
 import type { HardwareRequirements } from '../../domain/backends/backend.port';
@@ -29,18 +30,14 @@ export interface TaskDefinitionSettings {
 export const jobSecrets = (job: Job): Secret[] =>
   job.spec.env
     .flatMap((entry) => ('secretRef' in entry ? [{ name: entry.name, valueFrom: entry.secretRef }] : []))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareStrings(a.name, b.name));
 
 /**
  * Family name `qm-<16 hex>`: a deterministic digest of everything that goes into the definition, so
  * identical jobs share one definition (no registration per launch) and a changed input never reuses a
  * definition that does not match it. Secret references (ARNs, not values) are part of the digest.
  */
-export const taskDefinitionFamily = (
-  job: Job,
-  hardware: HardwareRequirements,
-  settings: TaskDefinitionSettings,
-): string => {
+export const taskDefinitionFamily = (job: Job, hardware: HardwareRequirements, settings: TaskDefinitionSettings): string => {
   const identity = JSON.stringify([
     TASK_DEFINITION_SHAPE_VERSION,
     job.spec.image,
@@ -102,5 +99,4 @@ export const buildTaskDefinitionInput = (
 export const taskIdFromArn = (taskArn: string): string => taskArn.slice(taskArn.lastIndexOf('/') + 1);
 
 /** The awslogs stream of a job task, from its run reference (the task ARN). */
-export const jobLogStreamName = (taskArn: string): string =>
-  `${JOB_LOG_STREAM_PREFIX}/${JOB_CONTAINER_NAME}/${taskIdFromArn(taskArn)}`;
+export const jobLogStreamName = (taskArn: string): string => `${JOB_LOG_STREAM_PREFIX}/${JOB_CONTAINER_NAME}/${taskIdFromArn(taskArn)}`;

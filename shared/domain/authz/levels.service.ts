@@ -1,3 +1,4 @@
+import { compareStrings } from '../compare';
 import { AppError, forbidden, notFound } from '../errors/app-error';
 import type { Clock } from '../runtime/runtime.port';
 import type { UserDirectory } from '../users/user-directory.port';
@@ -23,7 +24,7 @@ export interface LevelView {
 const BUILTIN_DESCRIPTIONS: Record<Level, string> = {
   viewer: 'Reads own job history and logs',
   researcher: 'Submits, watches and cancels own jobs; manages own templates',
-  lead: "Approves jobs and sees the jobs, usage and audit trail of their teams",
+  lead: 'Approves jobs and sees the jobs, usage and audit trail of their teams',
   admin: 'Administers the org: users, rules, quotas, catalog',
 };
 
@@ -37,7 +38,7 @@ export async function listLevels(principal: Principal, deps: LevelsDeps): Promis
     description: BUILTIN_DESCRIPTIONS[name],
   }));
   const custom = (await deps.levels.list(principal.orgId)).map(toLevelView);
-  return [...builtin, ...custom.sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name))];
+  return [...builtin, ...custom.sort((a, b) => b.priority - a.priority || compareStrings(a.name, b.name))];
 }
 
 export const toLevelView = (level: CustomLevel): LevelView => ({
@@ -70,7 +71,11 @@ export async function putLevel(
   if (!principal.platformAdmin) {
     const held = effectivePermissions(principal);
     const missing = permissions.filter((p) => !held.has(p));
-    if (missing.length > 0) throw forbidden(`You cannot give a level permissions you do not hold: ${missing.join(', ')}`, { field: 'body.permissions', permissions: missing });
+    if (missing.length > 0)
+      throw forbidden(`You cannot give a level permissions you do not hold: ${missing.join(', ')}`, {
+        field: 'body.permissions',
+        permissions: missing,
+      });
     if (input.priority > levelPriority(principal)) throw forbidden('A level cannot rank above your own', { field: 'body.priority' });
   }
   const existing = (await deps.levels.list(principal.orgId)).find((level) => level.name === name);
@@ -94,6 +99,7 @@ export async function deleteLevel(principal: Principal, name: string, deps: Leve
   if (isBuiltinLevel(name)) throw forbidden(`"${name}" is a built-in level`, { field: 'params.name' });
   const existing = await deps.levels.get(principal.orgId, name);
   if (!existing) throw notFound('Level');
-  if (await deps.users.anyWithLevel(principal.orgId, name)) throw new AppError('conflict', `Users still hold level "${name}"; move them first`);
+  if (await deps.users.anyWithLevel(principal.orgId, name))
+    throw new AppError('conflict', `Users still hold level "${name}"; move them first`);
   await deps.levels.remove(principal.orgId, name);
 }

@@ -1,3 +1,4 @@
+import { compareStrings } from '../compare';
 import * as z from 'zod/mini';
 import { PLATFORM_ONLY_PERMISSIONS, permissionSchema, type Permission } from './permissions';
 
@@ -21,7 +22,7 @@ export function normalizeOverrides(overrides: readonly PermissionOverride[]): Pe
   }
   return [...byPermission.entries()]
     .map(([permission, effect]) => ({ permission, effect }))
-    .sort((a, b) => (a.effect === b.effect ? a.permission.localeCompare(b.permission) : a.effect === 'deny' ? -1 : 1));
+    .sort((a, b) => (a.effect === b.effect ? compareStrings(a.permission, b.permission) : a.effect === 'deny' ? -1 : 1));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { compareStrings } from '../compare';
 import * as z from 'zod/mini';
 import { forbidden } from '../errors/app-error';
 import { GLOB_PATTERN, globMatch } from './glob';
@@ -62,7 +63,7 @@ export type RuleDecision =
 
 /** More specific patterns first (longer, fewer wildcards), then id: the rule a denial names is stable. */
 const specificity = (a: ResourceRule, b: ResourceRule): number =>
-  b.pattern.replace(/[*?]/g, '').length - a.pattern.replace(/[*?]/g, '').length || a.id.localeCompare(b.id);
+  b.pattern.replace(/[*?]/g, '').length - a.pattern.replace(/[*?]/g, '').length || compareStrings(a.id, b.id);
 
 /**
  * "Most permissive wins": among the rules of `type` that apply to the subject, any matching `allow` allows;

@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
 import { API_ROUTE_GROUPS } from '../../../functions/api/api.routes';
 import { jobsRoutes } from '../../../functions/api/jobs/jobs.routes';
+import { logsRoutes } from '../../../functions/api/logs/logs.routes';
 import { createLogger } from '../../../shared/adapters/logging/logger';
 import { PERMISSIONS } from '../../../shared/domain/authz/permissions';
 import type { Principal } from '../../../shared/domain/authz/principal';
@@ -93,7 +94,7 @@ describe('route implementations are typed from their declarations', () => {
       expectTypeOf(ctx.headers['idempotency-key']).toEqualTypeOf<string | undefined>();
       return { status: 201 };
     });
-    const logs = defineRoute(routeById(jobsRoutes, 'getJobLogs'), async (ctx) => {
+    const logs = defineRoute(routeById(logsRoutes, 'getJobLogs'), async (ctx) => {
       expectTypeOf(ctx.params.id).toEqualTypeOf<string>();
       expectTypeOf(ctx.query.limit).toEqualTypeOf<number>();
       return { status: 200 };

@@ -1,0 +1,33 @@
+import type { AuditLog } from '../../../shared/domain/audit/audit.port';
+import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
+import type { JobLogReader } from '../../../shared/domain/backends/backend.port';
+import { readJobLogs } from '../../../shared/domain/jobs/job-queries.service';
+import type { JobRepository } from '../../../shared/domain/jobs/job-repository.port';
+import { isTerminal, type Job } from '../../../shared/domain/jobs/job.schema';
+import { createApiHandler } from '../../../shared/http/api-handler';
+import { logsRoutes } from './logs.routes';
+
+export interface LogsDeps {
+  jobs: JobRepository;
+  /** The reader for the backend the job ran on (CloudWatch Logs for ECS; the run folder locally). */
+  logs: (job: Job) => JobLogReader;
+  principalGate?: PrincipalGate;
+  audit?: AuditLog;
+}
+
+/** Job output: the job must be visible to the caller (same rule as `GET /v1/jobs/{id}`), then its backend's log reader pages through it. */
+export function createLogsHandler(deps: LogsDeps) {
+  return createApiHandler(
+    logsRoutes,
+    {
+      getJobLogs: async ({ principal, params, query }) => {
+        const { job, lines, nextCursor } = await readJobLogs(principal, params.id, query, deps);
+        return {
+          status: 200,
+          body: { jobId: job.id, lines, ...(nextCursor ? { nextCursor } : {}), complete: isTerminal(job.state) && !nextCursor },
+        };
+      },
+    },
+    { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
+  );
+}

@@ -1,0 +1,9 @@
+import * as z from 'zod/mini';
+import { accessEnvSchema } from '../../../shared/config/access-env';
+import { baseEnvSchema } from '../../../shared/config/env';
+
+export const logsEnvSchema = z.extend(z.extend(baseEnvSchema, accessEnvSchema.shape), {
+  /** Name of the CloudWatch Logs group that holds job output (awslogs driver). */
+  QM_JOB_LOG_GROUP: z._default(z.string(), '/quartermaster/jobs'),
+});
+export type LogsEnv = z.infer<typeof logsEnvSchema>;

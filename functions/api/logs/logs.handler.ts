@@ -1,0 +1,21 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchJobLogReader } from '../../../shared/adapters/cloudwatch-logs/cloudwatch-job-log-reader';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
+import { DynamoJobRepository } from '../../../shared/adapters/dynamodb/dynamo-job.repository';
+import { loadEnv } from '../../../shared/config/env';
+import { dynamoApiAccess } from '../api-access';
+import { createLogsHandler } from './logs.app';
+import { logsEnvSchema } from './logs.env';
+
+// Composition root of the job-output function: clients are built once per cold start, nothing else runs.
+const env = loadEnv(logsEnvSchema);
+const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const { principalGate, audit } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
+const reader = new CloudWatchJobLogReader({ logs: new CloudWatchLogsClient({}), logGroup: env.QM_JOB_LOG_GROUP });
+
+export const handler = createLogsHandler({
+  jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
+  logs: () => reader,
+  principalGate,
+  audit,
+});
