@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from '../../shared/adapters/dynamodb/dynamo-audit.log';
 import { DynamoLevelCatalog } from '../../shared/adapters/dynamodb/dynamo-level.repository';
-import { DynamoTenancyRepository } from '../../shared/adapters/dynamodb/dynamo-tenancy.repository';
+import { DynamoOrgStatus } from '../../shared/adapters/dynamodb/dynamo-org-status';
 import { DynamoUserDirectory } from '../../shared/adapters/dynamodb/dynamo-user-directory.repository';
 import { getLogger, type Logger } from '../../shared/adapters/logging/logger';
 import type { AccessEnv } from '../../shared/config/access-env';
@@ -14,7 +14,8 @@ export interface ApiAccess {
   audit: DynamoAuditLog;
   users: DynamoUserDirectory;
   levels: DynamoLevelCatalog;
-  tenancy: DynamoTenancyRepository;
+  /** Org status as the gate sees it; give it to a `DynamoTenancyRepository` so org changes apply at once. */
+  orgStatus: DynamoOrgStatus;
 }
 
 /**
@@ -30,11 +31,16 @@ export function dynamoApiAccess(
 ): ApiAccess {
   const users = new DynamoUserDirectory(doc, tableName);
   const levels = new DynamoLevelCatalog(doc, tableName, env.QM_PERMISSION_CACHE_SECONDS * 1000);
-  const tenancy = new DynamoTenancyRepository(doc, tableName, env.QM_PERMISSION_CACHE_SECONDS * 1000);
+  const orgStatus = new DynamoOrgStatus(doc, tableName, env.QM_PERMISSION_CACHE_SECONDS * 1000);
   const audit = new DynamoAuditLog(doc, tableName, {
     retentionDays: env.QM_AUDIT_RETENTION_DAYS,
     ...(options.clock ? { clock: options.clock } : {}),
-    onAppended: (record) => (options.logger ?? getLogger()).info('audit entry appended', { auditOrgId: record.orgId, auditSeq: record.seq, auditHash: record.hash }),
+    onAppended: (record) =>
+      (options.logger ?? getLogger()).info('audit entry appended', {
+        auditOrgId: record.orgId,
+        auditSeq: record.seq,
+        auditHash: record.hash,
+      }),
   });
-  return { principalGate: createAccessGate({ users, levels, orgs: tenancy }), audit, users, levels, tenancy };
+  return { principalGate: createAccessGate({ users, levels, orgs: orgStatus }), audit, users, levels, orgStatus };
 }

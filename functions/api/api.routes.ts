@@ -3,6 +3,7 @@ import { adminRoutes } from './admin/admin.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { authRoutes } from './auth/auth.routes';
 import { catalogRoutes } from './catalog/catalog.routes';
+import { explainRoutes } from './explain/explain.routes';
 import { healthRoutes } from './health/health.routes';
 import { identityRoutes } from './identity/identity.routes';
 import { jobsRoutes } from './jobs/jobs.routes';
@@ -18,6 +19,7 @@ import { tenancyRoutes } from './tenancy/tenancy.routes';
 export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
   { name: 'health', entry: 'functions/api/health/health.handler.ts', routes: healthRoutes },
   { name: 'jobs', entry: 'functions/api/jobs/jobs.handler.ts', routes: jobsRoutes },
+  { name: 'explain', entry: 'functions/api/explain/explain.handler.ts', routes: explainRoutes },
   { name: 'logs', entry: 'functions/api/logs/logs.handler.ts', routes: logsRoutes },
   { name: 'catalog', entry: 'functions/api/catalog/catalog.handler.ts', routes: catalogRoutes },
   { name: 'quotas', entry: 'functions/api/quotas/quotas.handler.ts', routes: quotasRoutes },

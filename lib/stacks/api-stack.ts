@@ -18,6 +18,7 @@ import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
 import { healthEnvSchema } from '../../functions/api/health/health.env';
 import { jobsEnvSchema } from '../../functions/api/jobs/jobs.env';
 import { logsEnvSchema } from '../../functions/api/logs/logs.env';
+import { explainEnvSchema } from '../../functions/api/explain/explain.env';
 import { catalogEnvSchema } from '../../functions/api/catalog/catalog.env';
 import { quotasEnvSchema } from '../../functions/api/quotas/quotas.env';
 import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
@@ -125,6 +126,16 @@ export class ApiStack extends Stack {
     workflows.eventBus.grantPutEventsTo(jobs);
     // Dispatch requests (launch, stop) are events: the bus delivers them to the dispatch queue.
 
+    // The submission dry run: same reads and settings as jobs, no event-bus grant.
+    const explain = new QmFunction(this, 'JobExplain', {
+      entry: groupNamed('explain').entry,
+      envSchema: explainEnvSchema,
+      env: { ...base, ...limitsFunctionEnv(config), ...accessFunctionEnv(config), QM_BACKENDS: config.backends.join(',') },
+      description: 'Dry-run a job submission (writes nothing but refusals to the audit log)',
+      logRetention,
+    });
+    data.grantReadWrite(explain);
+
     // Job output: the only function with the CloudWatch Logs client and read access to the job log group.
     const logs = new QmFunction(this, 'JobLogs', {
       entry: groupNamed('logs').entry,
@@ -169,6 +180,7 @@ export class ApiStack extends Stack {
     this.routeFunctions = {
       health,
       jobs,
+      explain,
       logs,
       catalog,
       quotas,

@@ -5,6 +5,7 @@ import { healthEnvSchema } from '../../functions/api/health/health.env';
 import { quotasEnvSchema } from '../../functions/api/quotas/quotas.env';
 import { jobsEnvSchema } from '../../functions/api/jobs/jobs.env';
 import { logsEnvSchema } from '../../functions/api/logs/logs.env';
+import { explainEnvSchema } from '../../functions/api/explain/explain.env';
 import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
 import { adminEnvSchema } from '../../functions/api/admin/admin.env';
 import { auditEnvSchema } from '../../functions/api/audit/audit.env';
@@ -71,6 +72,7 @@ const API_GROUP_ENV: Record<string, { envSchema: z.core.$ZodType; env: Record<st
     envSchema: jobsEnvSchema,
     env: { ...base, ...events, ...limits, ...access, QM_BACKENDS: 'ecs' },
   },
+  explain: { envSchema: explainEnvSchema, env: { ...base, ...limits, ...access, QM_BACKENDS: 'ecs' } },
   logs: { envSchema: logsEnvSchema, env: { ...base, ...access, QM_JOB_LOG_GROUP: '/quartermaster/jobs' } },
   catalog: { envSchema: catalogEnvSchema, env: { ...base, ...access } },
   quotas: { envSchema: quotasEnvSchema, env: { ...base, ...limits, ...access } },

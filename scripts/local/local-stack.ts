@@ -7,6 +7,9 @@ import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
 import { createHealthHandler } from '../../functions/api/health/health.app';
 import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
 import { createLogsHandler } from '../../functions/api/logs/logs.app';
+import { createExplainHandler } from '../../functions/api/explain/explain.app';
+import { DynamoAuditTrail } from '../../shared/adapters/dynamodb/dynamo-audit.trail';
+import { DynamoTenancyRepository } from '../../shared/adapters/dynamodb/dynamo-tenancy.repository';
 import { createAdminHandler } from '../../functions/api/admin/admin.app';
 import { dynamoApiAccess } from '../../functions/api/api-access';
 import { createAuditHandler } from '../../functions/api/audit/audit.app';
@@ -153,6 +156,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       { logger: createLogger({ logLevel: 'WARN' }) },
     );
     const audit = access.audit;
+    const tenancy = new DynamoTenancyRepository(doc, LOCAL_TABLE_NAME, access.orgStatus);
     const guarded = { principalGate: access.principalGate, audit };
     const templates = new DynamoTemplateRepository(doc, LOCAL_TABLE_NAME);
     const rules = new DynamoResourceRuleRepository(doc, LOCAL_TABLE_NAME, 1_000);
@@ -182,11 +186,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         queueHint: new QueueBusyHint(),
         ...guarded,
       }),
+      explain: createExplainHandler({ ...admission, hardware, backends: ['local'], resourceRules: rules, ...guarded }),
       logs: createLogsHandler({ jobs: admission.jobs, logs: () => backend, ...guarded }),
-      admin: createAdminHandler({ ...access, rules, clock: systemClock, ids }),
-      tenancy: createTenancyHandler({ ...access, clock: systemClock }),
+      admin: createAdminHandler({ ...access, tenancy, rules, clock: systemClock, ids }),
+      tenancy: createTenancyHandler({ ...access, tenancy, clock: systemClock }),
       templates: createTemplatesHandler({ templates, clock: systemClock, ...guarded }),
-      audit: createAuditHandler({ trail: audit, ...guarded }),
+      audit: createAuditHandler({ trail: new DynamoAuditTrail(doc, LOCAL_TABLE_NAME), ...guarded }),
       catalog: createCatalogHandler({ catalog: hardware, ...guarded }),
       quotas: createQuotasHandler({ ...admission, quotas, limits, usage: new DynamoUsageRepository(doc, LOCAL_TABLE_NAME), ...guarded }),
     };

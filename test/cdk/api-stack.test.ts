@@ -125,6 +125,12 @@ describe('api stack: least privilege', () => {
     expect(actions.filter((action) => /^logs:(Get|Filter|Describe)/.test(action))).toEqual([]);
   });
 
+  it('gives the submission dry run no event-bus, queue or log-read grant', () => {
+    const actions = policyStatementsOfRole(api, 'JobExplainRole').flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    expect(actions.filter((a) => a.startsWith('events:') || a.startsWith('sqs:') || /^logs:(Get|Filter)/.test(a))).toEqual([]);
+  });
+
   it('lets only the job-output function read the job log group, and never publish events', () => {
     const logs = policyStatementsOfRole(api, 'JobLogsRole');
     const reads = logs.filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')));

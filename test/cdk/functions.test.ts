@@ -33,6 +33,7 @@ describe('every Quartermaster function', () => {
       'Dispatcher',
       'Health',
       'Identity',
+      'JobExplain',
       'JobLogs',
       'Jobs',
       'Quotas',

@@ -1,8 +1,10 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditLog } from '../../shared/adapters/dynamodb/dynamo-audit.log';
+import { DynamoAuditTrail } from '../../shared/adapters/dynamodb/dynamo-audit.trail';
 import { keys } from '../../shared/adapters/dynamodb/keys';
 import type { AuditEntryInput } from '../../shared/domain/audit/audit.port';
+import type { Clock } from '../../shared/domain/runtime/runtime.port';
 import { createTestTable, type TestTable } from '../support/integration-env';
 import { manualClock } from '../support/job-fixtures';
 
@@ -22,16 +24,21 @@ beforeAll(async () => {
   table = await createTestTable();
 });
 
-const log = (options: Partial<ConstructorParameters<typeof DynamoAuditLog>[2]> = {}) => new DynamoAuditLog(table.doc, table.tableName, { retentionDays: 90, ...options });
+const log = (options: Partial<ConstructorParameters<typeof DynamoAuditLog>[2]> = {}) =>
+  new DynamoAuditLog(table.doc, table.tableName, { retentionDays: 90, ...options });
+/** The reader the audit function uses over the same chains. */
+const trail = (options: { clock?: Clock } = {}) => new DynamoAuditTrail(table.doc, table.tableName, options);
 
 describe('DynamoDB audit log: append-only hash chain', () => {
   it('appends concurrently from several writers into one contiguous chain that verifies', async () => {
     // Three "function instances" (separate head caches) appending 60 entries at once to one org.
     const writers = [log(), log(), log()];
-    const records = await Promise.all(Array.from({ length: 60 }, (_, i) => (writers[i % 3] as DynamoAuditLog).appendRecord(entry({ orgId: 'race', target: `t/${i}` }))));
+    const records = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (writers[i % 3] as DynamoAuditLog).appendRecord(entry({ orgId: 'race', target: `t/${i}` }))),
+    );
     expect(records.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     expect(new Set(records.map((r) => r.prevHash)).size).toBe(60); // no fork: every entry has its own predecessor
-    expect(await log().verify('race', { maxEntries: 1000 })).toMatchObject({ ok: true, checked: 60, headSeq: 60, complete: true });
+    expect(await trail().verify('race', { maxEntries: 1000 })).toMatchObject({ ok: true, checked: 60, headSeq: 60, complete: true });
   });
 
   it('keeps one chain per org and sets the retention TTL (90 days by default, none for 0)', async () => {
@@ -57,7 +64,7 @@ describe('DynamoDB audit log: append-only hash chain', () => {
     await second.appendRecord(entry({ orgId: 'stale' })); // second reads the head: seq 2
     const third = await first.appendRecord(entry({ orgId: 'stale', target: 'x' })); // first's cached head says 1
     expect(third.seq).toBe(3);
-    expect(await log().verify('stale', { maxEntries: 10 })).toMatchObject({ ok: true, checked: 3 });
+    expect(await trail().verify('stale', { maxEntries: 10 })).toMatchObject({ ok: true, checked: 3 });
   });
 
   it('detects tampering: a changed entry, a changed hash, a deleted entry, a removed tail', async () => {
@@ -75,29 +82,34 @@ describe('DynamoDB audit log: append-only hash chain', () => {
       );
 
     await update(3, 'SET actor = :a', { ':a': 'mallory' });
-    expect((await log().verify('tamper', { maxEntries: 100 })).broken).toMatchObject({ seq: 3, reason: 'hash_mismatch' });
+    expect((await trail().verify('tamper', { maxEntries: 100 })).broken).toMatchObject({ seq: 3, reason: 'hash_mismatch' });
     await update(3, 'SET actor = :a', { ':a': 'ada' });
-    expect(await log().verify('tamper', { maxEntries: 100 })).toMatchObject({ ok: true });
+    expect(await trail().verify('tamper', { maxEntries: 100 })).toMatchObject({ ok: true });
 
     const original = (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: keys.auditEntry('tamper', 5) }))).Item;
     await update(5, 'SET #h = :h', { ':h': 'f'.repeat(64) });
-    const changedHash = await log().verify('tamper', { maxEntries: 100 });
+    const changedHash = await trail().verify('tamper', { maxEntries: 100 });
     expect(changedHash.broken?.seq).toBe(5);
     await update(5, 'SET #h = :h', { ':h': original?.hash });
 
     await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: keys.auditEntry('tamper', 6) }));
-    expect((await log().verify('tamper', { maxEntries: 100 })).broken).toMatchObject({ seq: 7, reason: 'gap' });
+    expect((await trail().verify('tamper', { maxEntries: 100 })).broken).toMatchObject({ seq: 7, reason: 'gap' });
     await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: keys.auditEntry('tamper', 7) }));
     await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: keys.auditEntry('tamper', 8) }));
-    expect((await log().verify('tamper', { maxEntries: 100 })).broken).toMatchObject({ seq: 6, reason: 'truncated' });
+    expect((await trail().verify('tamper', { maxEntries: 100 })).broken).toMatchObject({ seq: 6, reason: 'truncated' });
   });
 
   it('verifies a long chain in slices', async () => {
     const writer = log();
     for (let i = 0; i < 7; i += 1) await writer.append(entry({ orgId: 'slices' }));
-    const first = await log().verify('slices', { maxEntries: 3 });
+    const first = await trail().verify('slices', { maxEntries: 3 });
     expect(first).toMatchObject({ ok: true, complete: false, nextSeq: 4 });
-    expect(await log().verify('slices', { fromSeq: first.nextSeq, maxEntries: 10 })).toMatchObject({ ok: true, complete: true, firstSeq: 4, lastSeq: 7 });
+    expect(await trail().verify('slices', { fromSeq: first.nextSeq, maxEntries: 10 })).toMatchObject({
+      ok: true,
+      complete: true,
+      firstSeq: 4,
+      lastSeq: 7,
+    });
   });
 });
 
@@ -121,20 +133,20 @@ describe('DynamoDB audit log: query', () => {
   });
 
   it('returns newest first, filtered by actor, action prefix, target prefix and time, paged by cursor', async () => {
-    const all = await log().query({ orgId: 'q', limit: 100 });
+    const all = await trail().query({ orgId: 'q', limit: 100 });
     expect(all.items.map((r) => r.seq)).toEqual(Array.from({ length: 30 }, (_, i) => 30 - i));
-    const lin = await log().query({ orgId: 'q', actor: 'lin', limit: 100 });
+    const lin = await trail().query({ orgId: 'q', actor: 'lin', limit: 100 });
     expect(lin.items.every((r) => r.actor === 'lin')).toBe(true);
     expect(lin.items).toHaveLength(10);
-    expect((await log().query({ orgId: 'q', action: 'request.', limit: 100 })).items).toHaveLength(15);
-    expect((await log().query({ orgId: 'q', target: 'user/', limit: 100 })).items).toHaveLength(6);
-    const window = await log().query({ orgId: 'q', from: '2026-11-01T00:10:00.000Z', to: '2026-11-01T00:14:00.000Z', limit: 100 });
+    expect((await trail().query({ orgId: 'q', action: 'request.', limit: 100 })).items).toHaveLength(15);
+    expect((await trail().query({ orgId: 'q', target: 'user/', limit: 100 })).items).toHaveLength(6);
+    const window = await trail().query({ orgId: 'q', from: '2026-11-01T00:10:00.000Z', to: '2026-11-01T00:14:00.000Z', limit: 100 });
     expect(window.items.map((r) => r.seq)).toEqual([15, 14, 13, 12, 11]);
 
     const seen: number[] = [];
     let cursor: string | undefined;
     do {
-      const page = await log().query({ orgId: 'q', action: 'createTemplate', limit: 4, cursor });
+      const page = await trail().query({ orgId: 'q', action: 'createTemplate', limit: 4, cursor });
       expect(page.items.length).toBeLessThanOrEqual(4);
       seen.push(...page.items.map((r) => r.seq));
       cursor = page.nextCursor;
@@ -143,17 +155,17 @@ describe('DynamoDB audit log: query', () => {
   });
 
   it("limits a lead's view to entries by members of their teams and their own", async () => {
-    const page = await log().query({ orgId: 'q', teamsOf: { teamIds: ['vision'], self: 'nobody' }, limit: 100 });
+    const page = await trail().query({ orgId: 'q', teamsOf: { teamIds: ['vision'], self: 'nobody' }, limit: 100 });
     expect(page.items).toHaveLength(10);
     expect(page.items.every((r) => r.actorTeamIds?.includes('vision'))).toBe(true);
-    const own = await log().query({ orgId: 'q', teamsOf: { teamIds: [], self: 'rae' }, limit: 100 });
+    const own = await trail().query({ orgId: 'q', teamsOf: { teamIds: [], self: 'rae' }, limit: 100 });
     expect(own.items.every((r) => r.actor === 'rae')).toBe(true);
   });
 
   it('hides entries past their retention even before TTL removes them, and refuses a foreign cursor', async () => {
     const later = manualClock('2027-06-01T00:00:00.000Z');
-    expect((await log({ clock: later }).query({ orgId: 'q', limit: 100 })).items).toHaveLength(0);
-    const other = await log().query({ orgId: 'race', limit: 1 });
-    await expect(log().query({ orgId: 'q', limit: 1, cursor: other.nextCursor })).rejects.toMatchObject({ code: 'validation_failed' });
+    expect((await trail({ clock: later }).query({ orgId: 'q', limit: 100 })).items).toHaveLength(0);
+    const other = await trail().query({ orgId: 'race', limit: 1 });
+    await expect(trail().query({ orgId: 'q', limit: 1, cursor: other.nextCursor })).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });

@@ -18,6 +18,7 @@ import {
   type Key,
 } from '../support/authz-fixtures';
 import { createAuthzWorld, FOREIGN_MARKER, ORGS, type AuthzWorld, type CallInput } from '../support/authz-world';
+import { DynamoAuditTrail } from '../../shared/adapters/dynamodb/dynamo-audit.trail';
 
 /**
  * The generated authorization matrix (issue 4): every declared route × every level (and a platform admin)
@@ -43,10 +44,13 @@ interface Spec {
 
 const self = (_actor: Actor, relation: Relation) => relation === 'own';
 const jobBody = (name: string) => ({ name, image: 'busybox', command: ['true'], hardwareType: 'cpu-small', maxRuntimeMinutes: 5 });
-const orgReach = (permission: Permission, success: number) => (actor: Actor, relation: Relation) => (reachesOrgOf(actor, permission, relation) ? success : 404);
-const visibleJob = (actor: Actor, relation: Relation) => (relation === 'own' && holds(actor, 'job.view.own')) || reaches(actor, 'job.view.all', relation);
+const orgReach = (permission: Permission, success: number) => (actor: Actor, relation: Relation) =>
+  reachesOrgOf(actor, permission, relation) ? success : 404;
+const visibleJob = (actor: Actor, relation: Relation) =>
+  (relation === 'own' && holds(actor, 'job.view.own')) || reaches(actor, 'job.view.all', relation);
 const sameOrg = (relation: Relation) => relation !== 'otherOrg';
-const canEditTemplate = (actor: Actor, relation: Relation) => (relation === 'own' && holds(actor, 'config.edit.own')) || reaches(actor, 'config.edit.all', relation);
+const canEditTemplate = (actor: Actor, relation: Relation) =>
+  (relation === 'own' && holds(actor, 'config.edit.own')) || reaches(actor, 'config.edit.all', relation);
 const teamAction = (permission: Permission, success: number) => (actor: Actor, relation: Relation) =>
   !reaches(actor, 'team.view', relation) ? 404 : !reaches(actor, permission, relation) ? 403 : success;
 const userAction = (success: number, selfForbidden: boolean) => (actor: Actor, relation: Relation) =>
@@ -56,38 +60,56 @@ const jobCase = async (world: AuthzWorld, actor: Actor, relation: Relation): Pro
   const job = await makeJob(world, relation, actor);
   return { params: { id: job.id }, watch: [job.key] };
 };
-const templateCase = (body?: unknown) => async (world: AuthzWorld, actor: Actor, relation: Relation): Promise<Case> => {
-  const template = await makeTemplate(world, relation, actor);
-  return { params: { name: template.name }, ...(body ? { body } : {}), watch: [template.key] };
-};
-const ruleCase = (body?: unknown) => async (world: AuthzWorld, _actor: Actor, relation: Relation): Promise<Case> => {
-  const rule = await makeRule(world, relation);
-  return { params: { ruleId: rule.id }, ...(body ? { body } : {}), watch: [rule.key] };
-};
-const userCase = (body?: (relation: Relation) => unknown) => async (world: AuthzWorld, actor: Actor, relation: Relation): Promise<Case> => {
-  const user = await makeTargetUser(world, relation, actor);
-  return { params: { userId: user.id }, ...(body ? { body: body(relation) } : {}), watch: [user.key] };
-};
-const orgParam = (body?: (world: AuthzWorld) => unknown) => async (world: AuthzWorld, _actor: Actor, relation: Relation): Promise<Case> => ({
-  params: { orgId: orgOf(relation) },
-  ...(body ? { body: body(world) } : {}),
-  watch: [keys.org(orgOf(relation))],
-});
-/** An existing team, restored after the case so a rename or disable does not leak into later cases. */
-const teamCase = (body?: unknown) => async (world: AuthzWorld, _actor: Actor, relation: Relation): Promise<Case> => {
-  const [orgId, teamId] = [orgOf(relation), teamOf(relation)];
-  const before = await world.access.tenancy.getTeam(orgId, teamId);
-  return {
-    params: { orgId, teamId },
-    ...(body ? { body } : {}),
-    watch: [keys.team(orgId, teamId)],
-    cleanup: async () => void (await world.access.tenancy.updateTeam(orgId, teamId, { name: before?.name ?? teamId, status: 'active' }, new Date().toISOString())),
+const templateCase =
+  (body?: unknown) =>
+  async (world: AuthzWorld, actor: Actor, relation: Relation): Promise<Case> => {
+    const template = await makeTemplate(world, relation, actor);
+    return { params: { name: template.name }, ...(body ? { body } : {}), watch: [template.key] };
   };
-};
-const memberCase = (body?: unknown) => async (world: AuthzWorld, actor: Actor, relation: Relation): Promise<Case> => {
-  const user = await makeTargetUser(world, relation, actor);
-  return { params: { orgId: orgOf(relation), teamId: teamOf(relation), userId: user.id }, ...(body ? { body } : {}), watch: [user.key] };
-};
+const ruleCase =
+  (body?: unknown) =>
+  async (world: AuthzWorld, _actor: Actor, relation: Relation): Promise<Case> => {
+    const rule = await makeRule(world, relation);
+    return { params: { ruleId: rule.id }, ...(body ? { body } : {}), watch: [rule.key] };
+  };
+const userCase =
+  (body?: (relation: Relation) => unknown) =>
+  async (world: AuthzWorld, actor: Actor, relation: Relation): Promise<Case> => {
+    const user = await makeTargetUser(world, relation, actor);
+    return { params: { userId: user.id }, ...(body ? { body: body(relation) } : {}), watch: [user.key] };
+  };
+const orgParam =
+  (body?: (world: AuthzWorld) => unknown) =>
+  async (world: AuthzWorld, _actor: Actor, relation: Relation): Promise<Case> => ({
+    params: { orgId: orgOf(relation) },
+    ...(body ? { body: body(world) } : {}),
+    watch: [keys.org(orgOf(relation))],
+  });
+/** An existing team, restored after the case so a rename or disable does not leak into later cases. */
+const teamCase =
+  (body?: unknown) =>
+  async (world: AuthzWorld, _actor: Actor, relation: Relation): Promise<Case> => {
+    const [orgId, teamId] = [orgOf(relation), teamOf(relation)];
+    const before = await world.access.tenancy.getTeam(orgId, teamId);
+    return {
+      params: { orgId, teamId },
+      ...(body ? { body } : {}),
+      watch: [keys.team(orgId, teamId)],
+      cleanup: async () =>
+        void (await world.access.tenancy.updateTeam(
+          orgId,
+          teamId,
+          { name: before?.name ?? teamId, status: 'active' },
+          new Date().toISOString(),
+        )),
+    };
+  };
+const memberCase =
+  (body?: unknown) =>
+  async (world: AuthzWorld, actor: Actor, relation: Relation): Promise<Case> => {
+    const user = await makeTargetUser(world, relation, actor);
+    return { params: { orgId: orgOf(relation), teamId: teamOf(relation), userId: user.id }, ...(body ? { body } : {}), watch: [user.key] };
+  };
 
 const SPECS: Record<string, Spec> = {
   // jobs
@@ -99,13 +121,22 @@ const SPECS: Record<string, Spec> = {
   cancelJob: {
     perRelation: true,
     setup: jobCase,
-    expected: (a, r) => (!visibleJob(a, r) ? 404 : (r === 'own' ? holds(a, 'job.cancel.own') : reaches(a, 'job.cancel.all', r)) ? 200 : 403),
+    expected: (a, r) =>
+      !visibleJob(a, r) ? 404 : (r === 'own' ? holds(a, 'job.cancel.own') : reaches(a, 'job.cancel.all', r)) ? 200 : 403,
   },
   // templates: shared within the org, looked up in the caller's org only
   listTemplates: { perRelation: false, expected: () => 200 },
-  createTemplate: { perRelation: false, setup: async (world) => ({ body: { name: world.unique('new-tpl'), spec: { image: 'busybox' } } }), expected: () => 201 },
+  createTemplate: {
+    perRelation: false,
+    setup: async (world) => ({ body: { name: world.unique('new-tpl'), spec: { image: 'busybox' } } }),
+    expected: () => 201,
+  },
   getTemplate: { perRelation: true, setup: templateCase(), expected: (_a, r) => (sameOrg(r) ? 200 : 404) },
-  replaceTemplate: { perRelation: true, setup: templateCase({ spec: { image: 'alpine' } }), expected: (a, r) => (!sameOrg(r) ? 404 : canEditTemplate(a, r) ? 200 : 403) },
+  replaceTemplate: {
+    perRelation: true,
+    setup: templateCase({ spec: { image: 'alpine' } }),
+    expected: (a, r) => (!sameOrg(r) ? 404 : canEditTemplate(a, r) ? 200 : 403),
+  },
   deleteTemplate: { perRelation: true, setup: templateCase(), expected: (a, r) => (!sameOrg(r) ? 404 : canEditTemplate(a, r) ? 204 : 403) },
   // users
   listUsers: { perRelation: true, setup: orgParam(), expected: orgReach('admin.users', 200) },
@@ -118,12 +149,24 @@ const SPECS: Record<string, Spec> = {
   updateUser: { perRelation: true, setup: userCase(() => ({ displayName: 'Renamed' })), expected: userAction(200, false) },
   setUserLevel: { perRelation: true, setup: userCase(() => ({ level: 'viewer' })), expected: userAction(200, true) },
   setUserStatus: { perRelation: true, setup: userCase(() => ({ status: 'disabled' })), expected: userAction(200, true) },
-  setUserOverrides: { perRelation: true, setup: userCase(() => ({ overrides: [{ permission: 'job.submit', effect: 'deny' }] })), expected: userAction(200, true) },
-  setUserTeams: { perRelation: true, setup: userCase((r) => ({ teams: [{ teamId: teamOf(r), role: 'lead' }] })), expected: userAction(200, true) },
+  setUserOverrides: {
+    perRelation: true,
+    setup: userCase(() => ({ overrides: [{ permission: 'job.submit', effect: 'deny' }] })),
+    expected: userAction(200, true),
+  },
+  setUserTeams: {
+    perRelation: true,
+    setup: userCase((r) => ({ teams: [{ teamId: teamOf(r), role: 'lead' }] })),
+    expected: userAction(200, true),
+  },
   getUserAccess: { perRelation: true, setup: userCase(), expected: userAction(200, false) },
   // levels and resource rules: the caller's org
   listLevels: { perRelation: false, expected: () => 200 },
-  putLevel: { perRelation: false, setup: async (world) => ({ params: { name: world.unique('new-lvl') }, body: { priority: 5, permissions: ['job.view.own'] } }), expected: () => 201 },
+  putLevel: {
+    perRelation: false,
+    setup: async (world) => ({ params: { name: world.unique('new-lvl') }, body: { priority: 5, permissions: ['job.view.own'] } }),
+    expected: () => 201,
+  },
   deleteLevel: {
     perRelation: true,
     setup: async (world, _a, r) => {
@@ -133,13 +176,25 @@ const SPECS: Record<string, Spec> = {
     expected: (_a, r) => (sameOrg(r) ? 204 : 404),
   },
   listResourceRules: { perRelation: false, expected: () => 200 },
-  createResourceRule: { perRelation: false, setup: async () => ({ body: { type: 'hardware', pattern: 'zz-*', action: 'deny' } }), expected: () => 201 },
+  createResourceRule: {
+    perRelation: false,
+    setup: async () => ({ body: { type: 'hardware', pattern: 'zz-*', action: 'deny' } }),
+    expected: () => 201,
+  },
   getResourceRule: { perRelation: true, setup: ruleCase(), expected: (_a, r) => (sameOrg(r) ? 200 : 404) },
-  replaceResourceRule: { perRelation: true, setup: ruleCase({ type: 'hardware', pattern: 'zz-*', action: 'allow' }), expected: (_a, r) => (sameOrg(r) ? 200 : 404) },
+  replaceResourceRule: {
+    perRelation: true,
+    setup: ruleCase({ type: 'hardware', pattern: 'zz-*', action: 'allow' }),
+    expected: (_a, r) => (sameOrg(r) ? 200 : 404),
+  },
   deleteResourceRule: { perRelation: true, setup: ruleCase(), expected: (_a, r) => (sameOrg(r) ? 204 : 404) },
   // orgs
   listOrgs: { perRelation: false, expected: () => 200 },
-  createOrg: { perRelation: false, setup: async (world) => ({ body: { slug: world.unique('new-org'), name: 'New' } }), expected: () => 201 },
+  createOrg: {
+    perRelation: false,
+    setup: async (world) => ({ body: { slug: world.unique('new-org'), name: 'New' } }),
+    expected: () => 201,
+  },
   getOrg: { perRelation: true, setup: orgParam(), expected: orgReach('org.view', 200) },
   updateOrg: {
     perRelation: true,
@@ -147,7 +202,10 @@ const SPECS: Record<string, Spec> = {
       const base = await orgParam(() => ({ name: 'Renamed org' }))(world, actor, relation);
       const orgId = orgOf(relation);
       const before = await world.access.tenancy.getOrg(orgId);
-      return { ...base, cleanup: async () => void (await world.access.tenancy.updateOrg(orgId, { name: before?.name ?? orgId }, new Date().toISOString())) };
+      return {
+        ...base,
+        cleanup: async () => void (await world.access.tenancy.updateOrg(orgId, { name: before?.name ?? orgId }, new Date().toISOString())),
+      };
     },
     expected: orgReach('org.manage', 200),
   },
@@ -163,7 +221,11 @@ const SPECS: Record<string, Spec> = {
   },
   // teams and members
   listTeams: { perRelation: true, setup: orgParam(), expected: orgReach('team.view', 200) },
-  createTeam: { perRelation: true, setup: orgParam((world) => ({ slug: world.unique('new-team'), name: 'New team' })), expected: orgReach('team.create', 201) },
+  createTeam: {
+    perRelation: true,
+    setup: orgParam((world) => ({ slug: world.unique('new-team'), name: 'New team' })),
+    expected: orgReach('team.create', 201),
+  },
   getTeam: { perRelation: true, setup: teamCase(), expected: (a, r) => (reaches(a, 'team.view', r) ? 200 : 404) },
   listTeamMembers: { perRelation: true, setup: teamCase(), expected: (a, r) => (reaches(a, 'team.view', r) ? 200 : 404) },
   updateTeam: { perRelation: true, setup: teamCase({ name: 'Renamed team' }), expected: teamAction('team.manage', 200) },
@@ -171,16 +233,26 @@ const SPECS: Record<string, Spec> = {
   putTeamMember: {
     perRelation: true,
     setup: memberCase({ role: 'member' }),
-    expected: (a, r) => (teamAction('team.manage.members', 200)(a, r) === 200 && self(a, r) ? 403 : teamAction('team.manage.members', 200)(a, r)),
+    expected: (a, r) =>
+      teamAction('team.manage.members', 200)(a, r) === 200 && self(a, r) ? 403 : teamAction('team.manage.members', 200)(a, r),
   },
   removeTeamMember: {
     perRelation: true,
     setup: memberCase(),
-    expected: (a, r) => (teamAction('team.manage.members', 204)(a, r) === 204 && self(a, r) ? 403 : teamAction('team.manage.members', 204)(a, r)),
+    expected: (a, r) =>
+      teamAction('team.manage.members', 204)(a, r) === 204 && self(a, r) ? 403 : teamAction('team.manage.members', 204)(a, r),
   },
   // audit
-  listAuditEntries: { perRelation: true, setup: async (_w, _a, r) => (r === 'otherOrg' ? { query: { orgId: ORGS.globex } } : {}), expected: orgReach('admin.audit', 200) },
-  verifyAuditChain: { perRelation: true, setup: async (_w, _a, r) => (r === 'otherOrg' ? { query: { orgId: ORGS.globex } } : {}), expected: orgReach('audit.verify', 200) },
+  listAuditEntries: {
+    perRelation: true,
+    setup: async (_w, _a, r) => (r === 'otherOrg' ? { query: { orgId: ORGS.globex } } : {}),
+    expected: orgReach('admin.audit', 200),
+  },
+  verifyAuditChain: {
+    perRelation: true,
+    setup: async (_w, _a, r) => (r === 'otherOrg' ? { query: { orgId: ORGS.globex } } : {}),
+    expected: orgReach('audit.verify', 200),
+  },
 };
 
 let world: AuthzWorld;
@@ -210,10 +282,13 @@ describe('authorization matrix: every route × level × relation (DynamoDB Local
             if (!ok) mismatches.push(`${label}: got ${result.status}, expected ${denied ? 403 : '200|400'}`);
           } else {
             const expected = denied ? 403 : spec.expected(actor, relation);
-            if (result.status !== expected) mismatches.push(`${label}: got ${result.status} (${result.text.slice(0, 160)}), expected ${expected}`);
-            if (result.status >= 400 && testCase.watch && (await snapshot(world, testCase.watch)) !== before) mismatches.push(`${label}: refused, yet changed its target`);
+            if (result.status !== expected)
+              mismatches.push(`${label}: got ${result.status} (${result.text.slice(0, 160)}), expected ${expected}`);
+            if (result.status >= 400 && testCase.watch && (await snapshot(world, testCase.watch)) !== before)
+              mismatches.push(`${label}: refused, yet changed its target`);
           }
-          if (actor !== 'platform' && result.text.includes(FOREIGN_MARKER)) mismatches.push(`${label}: response carries another org's data`);
+          if (actor !== 'platform' && result.text.includes(FOREIGN_MARKER))
+            mismatches.push(`${label}: response carries another org's data`);
           if (result.status === 403) responses.denied += 1;
           await testCase.cleanup?.();
         }
@@ -229,7 +304,12 @@ describe('authorization matrix: every route × level × relation (DynamoDB Local
     let total = 0;
     let cursor: string | undefined;
     do {
-      const page = await world.access.audit.query({ orgId: ORGS.acme, action: 'request.denied', limit: 100, cursor });
+      const page = await new DynamoAuditTrail(world.table.doc, world.table.tableName).query({
+        orgId: ORGS.acme,
+        action: 'request.denied',
+        limit: 100,
+        cursor,
+      });
       total += page.items.length;
       cursor = page.nextCursor;
     } while (cursor);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCatalogHandler } from '../../functions/api/catalog/catalog.app';
 import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
+import { createExplainHandler } from '../../functions/api/explain/explain.app';
 import { createQuotasHandler } from '../../functions/api/quotas/quotas.app';
 import { fakeApiEvent, fakeLambdaContext, type FakeRequest } from '../../scripts/bench/api-event';
 import { DEMO_HARDWARE } from '../../scripts/local/seed';
@@ -22,6 +23,7 @@ let call: (handler: Handler, request: FakeRequest, principal: Principal) => Prom
 let quotasApi: Handler;
 let catalogApi: Handler;
 let jobsApi: Handler;
+let explainApi: Handler;
 const audit = new MemoryAuditLog();
 const admin = researcher('ada', { level: 'admin' });
 const rae = researcher('rae');
@@ -44,6 +46,7 @@ beforeAll(async () => {
     backends: ['ecs'],
     retentionDays: 90,
   });
+  explainApi = createExplainHandler({ ...common, hardware, backends: ['ecs'] });
   call = async (handler, request, principal) => {
     const result = (await handler(fakeApiEvent(request, principal), fakeLambdaContext())) as { statusCode: number; body?: string };
     return { status: result.statusCode, body: result.body ? JSON.parse(result.body) : undefined };
@@ -116,7 +119,7 @@ describe('quotas API (real handlers, DynamoDB Local)', () => {
   });
 
   it('explains a submission without writing it', async () => {
-    const explained = await call(jobsApi, { method: 'POST', route: '/v1/jobs/explain', body: spec }, rae);
+    const explained = await call(explainApi, { method: 'POST', route: '/v1/jobs/explain', body: spec }, rae);
     expect(explained.status).toBe(200);
     expect(explained.body.verdict).toBe('admit');
     expect(explained.body.estimate.costUsd).toBe(1.01);

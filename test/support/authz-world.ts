@@ -6,6 +6,9 @@ import { dynamoApiAccess, type ApiAccess } from '../../functions/api/api-access'
 import { createAuditHandler } from '../../functions/api/audit/audit.app';
 import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
 import { createLogsHandler } from '../../functions/api/logs/logs.app';
+import { createExplainHandler } from '../../functions/api/explain/explain.app';
+import { DynamoAuditTrail } from '../../shared/adapters/dynamodb/dynamo-audit.trail';
+import { DynamoTenancyRepository } from '../../shared/adapters/dynamodb/dynamo-tenancy.repository';
 import { createTemplatesHandler } from '../../functions/api/templates/templates.app';
 import { createTenancyHandler } from '../../functions/api/tenancy/tenancy.app';
 import { buildHttpApiV2Event } from '../../scripts/local/http-server';
@@ -54,7 +57,8 @@ export interface CallInput {
 
 export interface AuthzWorld {
   table: TestTable;
-  access: ApiAccess;
+  /** The deployed access composition, plus the tenancy repository the admin and tenancy functions add to it. */
+  access: ApiAccess & { tenancy: DynamoTenancyRepository };
   jobs: DynamoJobRepository;
   templates: DynamoTemplateRepository;
   rules: DynamoResourceRuleRepository;
@@ -78,7 +82,8 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const table = await createTestTable();
   const { doc, tableName } = table;
-  const access = dynamoApiAccess(doc, tableName, { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 60 }, { logger: silent });
+  const gate = dynamoApiAccess(doc, tableName, { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 60 }, { logger: silent });
+  const access = { ...gate, tenancy: new DynamoTenancyRepository(doc, tableName, gate.orgStatus) };
   const jobs = new DynamoJobRepository(doc, tableName);
   const hardware = new DynamoHardwareCatalog(doc, tableName);
   const templates = new DynamoTemplateRepository(doc, tableName);
@@ -111,12 +116,15 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
 
   const guard = { principalGate: access.principalGate, audit: access.audit };
   const ids = ulidSource();
+  const admissionReads = {
+    jobs,
+    quotas: new DynamoQuotaRepository(doc, tableName, 0),
+    limits: new DynamoLimitsSource(doc, tableName, { maxConcurrent: 10_000, userMaxConcurrent: 10_000 }, 0),
+    hardware,
+  };
   const handlers: Record<string, ApiHandler> = {
     jobs: createJobsHandler({
-      jobs,
-      quotas: new DynamoQuotaRepository(doc, tableName, 0),
-      limits: new DynamoLimitsSource(doc, tableName, { maxConcurrent: 10_000, userMaxConcurrent: 10_000 }, 0),
-      hardware,
+      ...admissionReads,
       events: new InProcessEventBus(),
       dispatch: { send: async () => undefined },
       clock: systemClock,
@@ -127,11 +135,12 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
       resourceRules: rules,
       ...guard,
     }),
+    explain: createExplainHandler({ ...admissionReads, clock: systemClock, ids, backends: ['local'], resourceRules: rules, ...guard }),
     logs: createLogsHandler({ jobs, logs: () => ({ read: async () => ({ lines: [] }) }), ...guard }),
     admin: createAdminHandler({ ...access, rules, clock: systemClock, ids }),
     tenancy: createTenancyHandler({ ...access, clock: systemClock }),
     templates: createTemplatesHandler({ templates, clock: systemClock, ...guard }),
-    audit: createAuditHandler({ trail: access.audit, ...guard }),
+    audit: createAuditHandler({ trail: new DynamoAuditTrail(doc, tableName), ...guard }),
   };
   const routes = new Map<string, { group: string; route: RouteDeclaration }>();
   for (const group of API_ROUTE_GROUPS) {

@@ -1,3 +1,4 @@
+import { DynamoTenancyRepository } from '../../../shared/adapters/dynamodb/dynamo-tenancy.repository';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
 import { DynamoResourceRuleRepository } from '../../../shared/adapters/dynamodb/dynamo-resource-rule.repository';
 import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
@@ -13,6 +14,7 @@ const access = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 
 export const handler = createAdminHandler({
   ...access,
+  tenancy: new DynamoTenancyRepository(doc, env.QM_TABLE_NAME, access.orgStatus),
   rules: new DynamoResourceRuleRepository(doc, env.QM_TABLE_NAME),
   clock: systemClock,
   ids: ulidSource(),

@@ -1,3 +1,4 @@
+import { DynamoAuditTrail } from '../../../shared/adapters/dynamodb/dynamo-audit.trail';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
 import { loadEnv } from '../../../shared/config/env';
 import { dynamoApiAccess } from '../api-access';
@@ -6,6 +7,7 @@ import { auditEnvSchema } from './audit.env';
 
 // Composition root of the deployed audit function: the log it reads is the one every function appends to.
 const env = loadEnv(auditEnvSchema);
-const { principalGate, audit } = dynamoApiAccess(createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }), env.QM_TABLE_NAME, env);
+const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const { principalGate, audit } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 
-export const handler = createAuditHandler({ trail: audit, principalGate, audit });
+export const handler = createAuditHandler({ trail: new DynamoAuditTrail(doc, env.QM_TABLE_NAME), principalGate, audit });

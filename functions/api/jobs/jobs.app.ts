@@ -7,7 +7,6 @@ import { getVisibleJob, listOwnJobs } from '../../../shared/domain/jobs/job-quer
 import type { JobRepository } from '../../../shared/domain/jobs/job-repository.port';
 import type { BackendKind } from '../../../shared/domain/jobs/job.schema';
 import { submitJob } from '../../../shared/domain/jobs/submit-job.service';
-import { explainJob } from '../../../shared/domain/jobs/explain-job.service';
 import type { QueueBusyHint } from '../../../shared/domain/jobs/queue-hint';
 import type { LimitsSource } from '../../../shared/domain/jobs/concurrency';
 import type { QuotaSource } from '../../../shared/domain/quotas/quota-repository.port';
@@ -56,12 +55,6 @@ export function createJobsHandler(deps: JobsDeps) {
           : { unchanged: true };
         return { status: 201, body: toJobView(job), headers: responseHeaders, audit };
       },
-      // A dry run writes nothing, so it leaves no audit entry either (a refusal is still audited).
-      explainJob: async ({ principal, body }) => ({
-        status: 200,
-        body: await explainJob(principal, body, deps),
-        audit: { unchanged: true },
-      }),
       listJobs: async ({ principal, query }) => {
         const page = await listOwnJobs(principal, query, deps.jobs);
         return { status: 200, body: { items: page.items.map(toJobView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };

@@ -5,9 +5,7 @@ import {
   jobListSchema,
   jobViewSchema,
   listJobsQuerySchema,
-  submitJobBodySchema,
 } from '../../../shared/contracts/jobs.contract';
-import { explanationSchema } from '../../../shared/contracts/explain.contract';
 import { jobSubmissionBodySchema } from '../../../shared/contracts/templates.contract';
 import { notFoundResponse, standardErrors } from '../../../shared/contracts/route-responses';
 import type { RouteDeclaration } from '../../../shared/http/route';
@@ -33,16 +31,6 @@ export const jobsRoutes = [
         schema: errorEnvelopeSchema,
       },
     },
-  },
-  {
-    method: 'POST',
-    path: '/v1/jobs/explain',
-    operationId: 'explainJob',
-    summary: 'Dry-run a submission: cost estimate, applicable limits with headroom, approval, verdict (writes nothing)',
-    access: 'job.submit',
-    tags: ['jobs'],
-    request: { body: submitJobBodySchema },
-    responses: { 200: { description: 'What a submission would do now', schema: explanationSchema }, ...errors },
   },
   {
     method: 'GET',

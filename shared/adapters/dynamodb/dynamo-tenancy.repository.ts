@@ -1,37 +1,31 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OrgStatusSource } from '../../domain/authz/access-gate';
-import { orgSchema, teamSchema, type ListOptions, type Org, type Page, type Team, type TenancyRepository } from '../../domain/tenancy/tenancy.schema';
+import {
+  orgSchema,
+  teamSchema,
+  type ListOptions,
+  type Org,
+  type Page,
+  type Team,
+  type TenancyRepository,
+} from '../../domain/tenancy/tenancy.schema';
 import { pick, putVersioned, queryPage } from './dynamo-versioned';
 import { keys, orgIndexAttributes, withoutKeys } from './keys';
 
 /**
- * Orgs (`ORG#<id>` / `ORG`, listed through gsi1 `ORGS`) and teams (`ORG#<orgId>` / `TEAM#<id>`). Org status
- * is also the access gate's `OrgStatusSource`: cached for at most `statusTtlMs` (60 s by default) and
- * dropped in this process as soon as it changes here.
+ * Orgs (`ORG#<id>` / `ORG`, listed through gsi1 `ORGS`) and teams (`ORG#<orgId>` / `TEAM#<id>`). A change to
+ * an org also drops its cached status in this process (`orgStatus`, the access gate's `DynamoOrgStatus`).
  */
-export class DynamoTenancyRepository implements TenancyRepository, OrgStatusSource {
-  private readonly status = new Map<string, { active: boolean; until: number }>();
-
+export class DynamoTenancyRepository implements TenancyRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly statusTtlMs = 60_000,
+    private readonly orgStatus?: { forget(orgId: string): void },
   ) {}
 
   async getOrg(id: string): Promise<Org | undefined> {
     const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.org(id), ConsistentRead: true }));
     return result.Item ? orgSchema.parse(withoutKeys(result.Item)) : undefined;
-  }
-
-  async isActive(orgId: string): Promise<boolean> {
-    const cached = this.status.get(orgId);
-    if (cached && cached.until > Date.now()) return cached.active;
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.org(orgId), ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } }));
-    // An org the table does not know (a deployment that never created one) is not a disabled org.
-    const active = result.Item?.status !== 'disabled';
-    this.status.set(orgId, { active, until: Date.now() + this.statusTtlMs });
-    return active;
   }
 
   listOrgs(options: ListOptions): Promise<Page<Org>> {
@@ -56,7 +50,7 @@ export class DynamoTenancyRepository implements TenancyRepository, OrgStatusSour
 
   async updateOrg(id: string, patch: { name?: string; status?: Org['status'] }, at: string): Promise<Org | undefined> {
     const updated = await this.update(keys.org(id), patch, at);
-    this.status.delete(id);
+    this.orgStatus?.forget(id);
     return updated ? orgSchema.parse(updated) : undefined;
   }
 
@@ -84,13 +78,22 @@ export class DynamoTenancyRepository implements TenancyRepository, OrgStatusSour
     return putVersioned(this.doc, this.tableName, { ...item, ...keys.team(item.orgId, item.id) }, 0);
   }
 
-  async updateTeam(orgId: string, teamId: string, patch: { name?: string; status?: Team['status'] }, at: string): Promise<Team | undefined> {
+  async updateTeam(
+    orgId: string,
+    teamId: string,
+    patch: { name?: string; status?: Team['status'] },
+    at: string,
+  ): Promise<Team | undefined> {
     const updated = await this.update(keys.team(orgId, teamId), patch, at);
     return updated ? teamSchema.parse(updated) : undefined;
   }
 
   /** Sets the given fields on an existing item; undefined when there is none. */
-  private async update(key: { pk: string; sk: string }, patch: { name?: string | undefined; status?: string | undefined }, at: string): Promise<Record<string, unknown> | undefined> {
+  private async update(
+    key: { pk: string; sk: string },
+    patch: { name?: string | undefined; status?: string | undefined },
+    at: string,
+  ): Promise<Record<string, unknown> | undefined> {
     const sets = ['updatedAt = :at'];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':at': at };

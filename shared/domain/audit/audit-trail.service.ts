@@ -1,7 +1,8 @@
 import { reachOf } from '../authz/policy';
 import type { Principal } from '../authz/principal';
 import { notFound } from '../errors/app-error';
-import type { AuditRecord, VerifyReport } from './audit-chain';
+import type { AuditRecord } from './audit-chain';
+import type { VerifyReport } from './audit-verify';
 
 /** Filters of `GET /v1/audit`. `action` and `target` match by prefix; times are ISO 8601. */
 export interface AuditFilters {

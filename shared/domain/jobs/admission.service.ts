@@ -27,7 +27,10 @@ export interface PreparedAdmission {
   signals: { applied: AppliedQuota; usage: number }[];
 }
 
-export async function prepareAdmission(job: Job, deps: AdmissionDeps, at: Date): Promise<PreparedAdmission> {
+/** What an admission reads: quotas, limits and (for warn/notify quotas) current counters. */
+export type AdmissionReads = Pick<AdmissionDeps, 'jobs' | 'quotas' | 'limits'>;
+
+export async function prepareAdmission(job: Job, deps: AdmissionReads, at: Date): Promise<PreparedAdmission> {
   const [quotas, limits] = await Promise.all([deps.quotas.forOrg(job.orgId), deps.limits.current()]);
   const plan = planAdmission(job, quotas, limits, at, job.bypassQueue ?? false);
   const soft = plan.applied.filter(({ quota }) => quota.action !== 'block');
@@ -55,10 +58,18 @@ export function waitingFor(counter: string, job: Job, prepared: PreparedAdmissio
   const at = position !== undefined ? { position } : {};
   const suffix = position !== undefined ? ` (position ${position} in queue)` : '';
   if (counter === QUEUE_DEPTH) {
-    return { code: 'queue_position', message: `Other jobs are waiting: admitted in order (priority, then submission time)${suffix}`, ...at };
+    return {
+      code: 'queue_position',
+      message: `Other jobs are waiting: admitted in order (priority, then submission time)${suffix}`,
+      ...at,
+    };
   }
   if (counter === GLOBAL_CONCURRENCY) {
-    return { code: 'global_concurrency', message: `Waiting for a free slot: ${prepared.limits.maxConcurrent} jobs already run${suffix}`, ...at };
+    return {
+      code: 'global_concurrency',
+      message: `Waiting for a free slot: ${prepared.limits.maxConcurrent} jobs already run${suffix}`,
+      ...at,
+    };
   }
   const blocking = prepared.plan.applied
     .filter((a) => a.counter === counter && a.quota.action === 'block')
@@ -71,7 +82,12 @@ export function waitingFor(counter: string, job: Job, prepared: PreparedAdmissio
     };
   }
   if (blocking) {
-    return { code: 'quota_full', message: `Waiting for quota ${describeQuota(blocking.quota)} to have room${suffix}`, quotaId: blocking.quota.id, ...at };
+    return {
+      code: 'quota_full',
+      message: `Waiting for quota ${describeQuota(blocking.quota)} to have room${suffix}`,
+      quotaId: blocking.quota.id,
+      ...at,
+    };
   }
   return { code: 'quota_full', message: `Waiting for room on ${counter}${suffix}`, ...at };
 }

@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error';
 import { neverFits } from '../quotas/admission-plan';
 import { GLOBAL_CONCURRENCY, QUEUE_DEPTH, userConcurrency } from '../quotas/counters';
 import { describeQuota } from '../quotas/quota.schema';
-import { prepareAdmission, type AdmissionDeps } from './admission.service';
+import { prepareAdmission, type AdmissionReads } from './admission.service';
 import { draftJob, type DraftDeps } from './job-draft';
 import type { JobSpec } from './job.schema';
 
@@ -35,7 +35,10 @@ const round = (value: number): number => Math.round(value * 1e6) / 1e6;
  * `draftJob` and `prepareAdmission`), every limit that applies with its headroom, and the verdict — nothing
  * is written and no event is sent.
  */
-export async function explainJob(principal: Principal, spec: JobSpec, deps: DraftDeps & AdmissionDeps): Promise<Explanation> {
+/** Everything explain reads; it writes nothing and publishes nothing. */
+export type ExplainDeps = DraftDeps & AdmissionReads;
+
+export async function explainJob(principal: Principal, spec: JobSpec, deps: ExplainDeps): Promise<Explanation> {
   const approval = { required: false, note: 'No approval rules apply: approval flows are not configured in this deployment yet' };
   let drafted: Awaited<ReturnType<typeof draftJob>>;
   try {
@@ -55,7 +58,9 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Draf
   const limits: ExplainedLimit[] = [];
   for (const effect of prepared.plan.effects) {
     if (effect.limit === undefined) continue;
-    const quota = prepared.plan.applied.find((a) => a.counter === effect.counter && a.quota.action === 'block' && a.quota.limit === effect.limit);
+    const quota = prepared.plan.applied.find(
+      (a) => a.counter === effect.counter && a.quota.action === 'block' && a.quota.limit === effect.limit,
+    );
     const name = quota
       ? describeQuota(quota.quota)
       : effect.counter === GLOBAL_CONCURRENCY
@@ -65,12 +70,30 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Draf
           : effect.counter;
     const now = used[effect.counter] ?? 0;
     const after = round(now + effect.amount);
-    limits.push({ counter: effect.counter, name, action: 'block', limit: effect.limit, used: now, after, fits: after <= effect.limit, ...(quota ? { quotaId: quota.quota.id } : {}) });
+    limits.push({
+      counter: effect.counter,
+      name,
+      action: 'block',
+      limit: effect.limit,
+      used: now,
+      after,
+      fits: after <= effect.limit,
+      ...(quota ? { quotaId: quota.quota.id } : {}),
+    });
   }
   for (const signal of prepared.signals) {
     const { quota } = signal.applied;
     const now = round(signal.usage - signal.applied.amount);
-    limits.push({ counter: signal.applied.counter, name: describeQuota(quota), action: quota.action, limit: quota.limit, used: now, after: signal.usage, fits: signal.usage <= quota.limit, quotaId: quota.id });
+    limits.push({
+      counter: signal.applied.counter,
+      name: describeQuota(quota),
+      action: quota.action,
+      limit: quota.limit,
+      used: now,
+      after: signal.usage,
+      fits: signal.usage <= quota.limit,
+      quotaId: quota.id,
+    });
   }
 
   const reasons: string[] = [];
@@ -83,7 +106,9 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Draf
     const full = limits.filter((l) => l.action === 'block' && !l.fits);
     if (full.length > 0) {
       verdict = 'queue';
-      reasons.push(...full.map((l) => `Would wait: ${l.name} has ${round(l.limit - l.used)} left, the job needs ${round(l.after - l.used)}`));
+      reasons.push(
+        ...full.map((l) => `Would wait: ${l.name} has ${round(l.limit - l.used)} left, the job needs ${round(l.after - l.used)}`),
+      );
     } else if (jobsWaiting && !job.bypassQueue) {
       verdict = 'queue';
       reasons.push('Other jobs are waiting: it would be queued and admitted in order');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, hashRecord, nextRecord, verifyChain, type AuditRecord, type ChainHead } from '../../../shared/domain/audit/audit-chain';
+import { GENESIS_HASH, hashRecord, nextRecord, type AuditRecord, type ChainHead } from '../../../shared/domain/audit/audit-chain';
+import { verifyChain } from '../../../shared/domain/audit/audit-verify';
 import { auditEntryInputSchema } from '../../../shared/domain/audit/audit.port';
 
 const DAY = 86_400;
@@ -11,7 +12,14 @@ function chain(n: number, retentionDays = 90): { records: AuditRecord[]; head: C
   const records: AuditRecord[] = [];
   let head: ChainHead | undefined;
   for (let i = 0; i < n; i += 1) {
-    const entry = auditEntryInputSchema.parse({ actor: `u${i % 3}`, orgId: 'acme', action: 'createUser', target: `user/x${i}`, outcome: 'success', details: { i, nested: { b: 1, a: [i] } } });
+    const entry = auditEntryInputSchema.parse({
+      actor: `u${i % 3}`,
+      orgId: 'acme',
+      action: 'createUser',
+      target: `user/x${i}`,
+      outcome: 'success',
+      details: { i, nested: { b: 1, a: [i] } },
+    });
     const record = nextRecord(entry, head, new Date(start + i * 60_000), retentionDays);
     records.push(record);
     head = { seq: record.seq, hash: record.hash, expiresAt: record.expiresAt };
@@ -24,7 +32,8 @@ async function* iterate(records: readonly unknown[]): AsyncGenerator<unknown> {
 }
 
 const now = Math.floor(start / 1000) + DAY;
-const verify = (records: readonly unknown[], head: ChainHead | undefined, at = now) => verifyChain(iterate(records), head, { now: at, maxEntries: 10_000 });
+const verify = (records: readonly unknown[], head: ChainHead | undefined, at = now) =>
+  verifyChain(iterate(records), head, { now: at, maxEntries: 10_000 });
 
 describe('audit hash chain', () => {
   it('links every record to the previous one and starts from the genesis hash', async () => {
@@ -52,7 +61,14 @@ describe('audit hash chain', () => {
         async (index, field) => {
           const tampered = records.map((r) => ({ ...r }));
           const victim = tampered[index] as Record<string, unknown>;
-          victim[field] = field === 'details' ? { i: 999 } : field === 'outcome' ? (victim.outcome === 'success' ? 'denied' : 'success') : `${String(victim[field])}-x`;
+          victim[field] =
+            field === 'details'
+              ? { i: 999 }
+              : field === 'outcome'
+                ? victim.outcome === 'success'
+                  ? 'denied'
+                  : 'success'
+                : `${String(victim[field])}-x`;
           const report = await verify(tampered, head);
           expect(report.ok).toBe(false);
           expect(report.broken).toMatchObject({ seq: index + 1, reason: 'hash_mismatch' });

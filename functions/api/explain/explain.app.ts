@@ -1,0 +1,27 @@
+import type { AuditLog } from '../../../shared/domain/audit/audit.port';
+import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
+import { explainJob, type ExplainDeps } from '../../../shared/domain/jobs/explain-job.service';
+import { createApiHandler } from '../../../shared/http/api-handler';
+import { explainRoutes } from './explain.routes';
+
+export interface ExplainHandlerDeps extends ExplainDeps {
+  principalGate?: PrincipalGate;
+  /** Refusals are audited (DESIGN §4.10); the dry run itself leaves no entry. */
+  audit?: AuditLog;
+}
+
+/** `POST /v1/jobs/explain`: what a submission of this spec would do now, computed exactly as submit computes it. */
+export function createExplainHandler(deps: ExplainHandlerDeps) {
+  return createApiHandler(
+    explainRoutes,
+    {
+      // A dry run writes nothing, so it leaves no audit entry either (a refusal is still audited).
+      explainJob: async ({ principal, body }) => ({
+        status: 200,
+        body: await explainJob(principal, body, deps),
+        audit: { unchanged: true },
+      }),
+    },
+    { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
+  );
+}
