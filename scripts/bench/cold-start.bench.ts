@@ -2,7 +2,14 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleFunction, bytesByPackage, topInputs, type BuiltBundle } from './bundle';
 import { BENCH_DIR, REPO_ROOT, progress } from './bench-env';
-import { assertEnvsValid, floorTarget, functionTargets, LAMBDA_LIKE_ENV, type FunctionTarget } from './function-targets';
+import {
+  assertEnvsValid,
+  floorTarget,
+  functionTargets,
+  LAMBDA_LIKE_ENV,
+  signInLibrariesTarget,
+  type FunctionTarget,
+} from './function-targets';
 import { INIT_METHOD, measureImports } from './init-time';
 import { median, ratio, round } from './stats';
 
@@ -28,7 +35,8 @@ export async function run(): Promise<Record<string, unknown>> {
   await rm(outRoot, { recursive: true, force: true });
 
   const built: Built[] = [];
-  for (const target of [floorTarget(), ...targets]) {
+  const reference = signInLibrariesTarget();
+  for (const target of [floorTarget(), ...targets, reference]) {
     const bundle = await bundleFunction(REPO_ROOT, target.entry, join(outRoot, target.name));
     progress(`bundled ${target.name}: ${bundle.bytes} bytes`);
     built.push({ target, bundle });
@@ -41,8 +49,10 @@ export async function run(): Promise<Record<string, unknown>> {
   );
   const initOf = (name: string): number => median(samples.get(name) ?? []);
 
-  const [floor, ...functions] = built;
+  const [floor, ...measured] = built;
   if (!floor) throw new Error('floor bundle missing');
+  const functions = measured.filter(({ target }) => target.name !== reference.name);
+  const referenceBuilt = measured.find(({ target }) => target.name === reference.name);
   const floorBytes = floor.bundle.bytes;
   const floorInitMs = initOf(floor.target.name);
 
@@ -86,5 +96,22 @@ export async function run(): Promise<Record<string, unknown>> {
     },
     functions: perFunction,
     allWithinBudget,
+    ...(referenceBuilt
+      ? {
+          referencePoints: {
+            [reference.name]: {
+              entry: reference.entry,
+              what:
+                'The libraries the sign-in function (api-auth) requires and nothing of Quartermaster: DynamoDB, KMS, Secrets Manager, ' +
+                'ldapts, openid-client, zod, Powertools Logger, middy. Not a Quartermaster function; not in the budget verdict.',
+              bundleBytes: referenceBuilt.bundle.bytes,
+              bundleRatio: ratio(referenceBuilt.bundle.bytes, floorBytes),
+              initMs: round(initOf(reference.name)),
+              initRatio: ratio(initOf(reference.name), floorInitMs),
+              headroomLeftForQuartermasterBytes: Math.round(floorBytes * COLD_START_BUDGET_RATIO) - referenceBuilt.bundle.bytes,
+            },
+          },
+        }
+      : {}),
   };
 }

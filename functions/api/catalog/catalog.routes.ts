@@ -1,12 +1,15 @@
 import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
-import { hardwareIdParamsSchema, hardwareListQuerySchema, hardwareListSchema, hardwareViewSchema, putHardwareBodySchema } from '../../../shared/contracts/catalog.contract';
+import {
+  hardwareIdParamsSchema,
+  hardwareListQuerySchema,
+  hardwareListSchema,
+  hardwareViewSchema,
+  putHardwareBodySchema,
+} from '../../../shared/contracts/catalog.contract';
+import { standardErrors } from '../../../shared/contracts/route-responses';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
-const errors = {
-  400: { description: 'Invalid input; `details.fields` names each field at fault', schema: errorEnvelopeSchema },
-  401: { description: 'Missing or invalid credentials', schema: errorEnvelopeSchema },
-  403: { description: 'Authenticated but not permitted', schema: errorEnvelopeSchema },
-} as const;
+const errors = standardErrors;
 
 /** The hardware catalog (DESIGN §4.4): read by everyone who can see configuration, written by admins. */
 export const catalogRoutes = [
@@ -28,7 +31,11 @@ export const catalogRoutes = [
     access: 'config.view',
     tags: ['catalog'],
     request: { params: hardwareIdParamsSchema },
-    responses: { 200: { description: 'The hardware type', schema: hardwareViewSchema }, ...errors, 404: { description: 'Unknown hardware type', schema: errorEnvelopeSchema } },
+    responses: {
+      200: { description: 'The hardware type', schema: hardwareViewSchema },
+      ...errors,
+      404: { description: 'Unknown hardware type', schema: errorEnvelopeSchema },
+    },
   },
   {
     method: 'PUT',
@@ -48,6 +55,10 @@ export const catalogRoutes = [
     access: 'admin.config',
     tags: ['catalog'],
     request: { params: hardwareIdParamsSchema },
-    responses: { 200: { description: 'The disabled hardware type', schema: hardwareViewSchema }, ...errors, 404: { description: 'Unknown hardware type', schema: errorEnvelopeSchema } },
+    responses: {
+      200: { description: 'The disabled hardware type', schema: hardwareViewSchema },
+      ...errors,
+      404: { description: 'Unknown hardware type', schema: errorEnvelopeSchema },
+    },
   },
 ] as const satisfies readonly RouteDeclaration[];

@@ -10,13 +10,10 @@ import {
   idParamsSchema,
   meViewSchema,
 } from '../../../shared/contracts/identity.contract';
+import { standardErrors } from '../../../shared/contracts/route-responses';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
-const errors = {
-  400: { description: 'Invalid input; `details.fields` names each field at fault', schema: errorEnvelopeSchema },
-  401: { description: 'Missing or invalid credentials', schema: errorEnvelopeSchema },
-  403: { description: 'Authenticated but not permitted', schema: errorEnvelopeSchema },
-} as const;
+const errors = standardErrors;
 const notFound = { 404: { description: 'Not found', schema: errorEnvelopeSchema } } as const;
 
 /**

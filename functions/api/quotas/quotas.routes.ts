@@ -12,13 +12,10 @@ import {
   usageQuerySchema,
   usageReportSchema,
 } from '../../../shared/contracts/quotas.contract';
+import { standardErrors } from '../../../shared/contracts/route-responses';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
-const errors = {
-  400: { description: 'Invalid input; `details.fields` names each field at fault', schema: errorEnvelopeSchema },
-  401: { description: 'Missing or invalid credentials', schema: errorEnvelopeSchema },
-  403: { description: 'Authenticated but not permitted', schema: errorEnvelopeSchema },
-} as const;
+const errors = standardErrors;
 const notFound = { 404: { description: 'Not found in your scope', schema: errorEnvelopeSchema } } as const;
 
 /** Quotas, budgets, concurrency limits and usage (DESIGN §4.6). */
@@ -41,7 +38,11 @@ export const quotasRoutes = [
     access: 'admin.config',
     tags: ['quotas'],
     request: { query: orgQuerySchema, body: createQuotaBodySchema },
-    responses: { 201: { description: 'The quota', schema: quotaViewSchema }, ...errors, 409: { description: 'Same scope, metric and action exist', schema: errorEnvelopeSchema } },
+    responses: {
+      201: { description: 'The quota', schema: quotaViewSchema },
+      ...errors,
+      409: { description: 'Same scope, metric and action exist', schema: errorEnvelopeSchema },
+    },
   },
   {
     method: 'PATCH',
