@@ -81,7 +81,7 @@ export async function run(): Promise<Record<string, unknown>> {
   };
   const link: ExternalIdentityLink = { providerId: 'bench', subject: `${ISSUER}#rae`, userId: 'rae', createdAt: user.createdAt };
   const login: LoginDeps = {
-    users: { get: async () => user, create: async () => true, put: async () => undefined },
+    users: { get: async () => user, create: async () => true, save: async () => true },
     identities: { get: async () => link, link: async () => link },
     bootstrap: { claimFirstAdmin: async () => false, firstAdmin: async () => undefined },
     audit: { append: async () => undefined },

@@ -1,9 +1,8 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoUserRepository } from '../../shared/adapters/dynamodb/dynamo-user.repository';
-import { keys, orgIndexAttributes } from '../../shared/adapters/dynamodb/keys';
+import { keys, orgIndexAttributes, userIndexAttributes } from '../../shared/adapters/dynamodb/keys';
 import type { HardwareType } from '../../shared/domain/catalog/hardware.schema';
-import type { User } from '../../shared/domain/identity/user.schema';
+import { userSchema, type User } from '../../shared/domain/identity/user.schema';
 
 /**
  * Demo data of the local stack: org acme with team vision and a user per level, a second org (globex, with
@@ -16,30 +15,133 @@ export const DEMO_OTHER_TEAM = { id: 'robotics', slug: 'robotics', name: 'Roboti
 
 const at = '2026-01-01T00:00:00.000Z';
 export const DEMO_USERS: User[] = [
-  { schemaVersion: 1, id: 'ada', email: 'ada@acme.test', displayName: 'Ada (admin)', orgId: 'acme', level: 'admin', platformAdmin: true, teamIds: ['vision'], status: 'active', createdAt: at },
-  { schemaVersion: 1, id: 'lin', email: 'lin@acme.test', displayName: 'Lin (lead)', orgId: 'acme', level: 'lead', platformAdmin: false, teamIds: ['vision'], status: 'active', createdAt: at },
-  { schemaVersion: 1, id: 'rae', email: 'rae@acme.test', displayName: 'Rae (researcher)', orgId: 'acme', level: 'researcher', platformAdmin: false, teamIds: ['vision'], status: 'active', createdAt: at },
-  { schemaVersion: 1, id: 'vic', email: 'vic@acme.test', displayName: 'Vic (viewer)', orgId: 'acme', level: 'viewer', platformAdmin: false, teamIds: ['vision'], status: 'active', createdAt: at },
-  { schemaVersion: 1, id: 'gus', email: 'gus@globex.test', displayName: 'Gus (globex admin)', orgId: 'globex', level: 'admin', platformAdmin: false, teamIds: ['robotics'], status: 'active', createdAt: at },
+  {
+    schemaVersion: 1,
+    id: 'ada',
+    email: 'ada@acme.test',
+    displayName: 'Ada (admin)',
+    orgId: 'acme',
+    level: 'admin',
+    platformAdmin: true,
+    teamIds: ['vision'],
+    status: 'active',
+    createdAt: at,
+  },
+  {
+    schemaVersion: 1,
+    id: 'lin',
+    email: 'lin@acme.test',
+    displayName: 'Lin (lead)',
+    orgId: 'acme',
+    level: 'lead',
+    platformAdmin: false,
+    teamIds: ['vision'],
+    status: 'active',
+    createdAt: at,
+  },
+  {
+    schemaVersion: 1,
+    id: 'rae',
+    email: 'rae@acme.test',
+    displayName: 'Rae (researcher)',
+    orgId: 'acme',
+    level: 'researcher',
+    platformAdmin: false,
+    teamIds: ['vision'],
+    status: 'active',
+    createdAt: at,
+  },
+  {
+    schemaVersion: 1,
+    id: 'vic',
+    email: 'vic@acme.test',
+    displayName: 'Vic (viewer)',
+    orgId: 'acme',
+    level: 'viewer',
+    platformAdmin: false,
+    teamIds: ['vision'],
+    status: 'active',
+    createdAt: at,
+  },
+  {
+    schemaVersion: 1,
+    id: 'gus',
+    email: 'gus@globex.test',
+    displayName: 'Gus (globex admin)',
+    orgId: 'globex',
+    level: 'admin',
+    platformAdmin: false,
+    teamIds: ['robotics'],
+    status: 'active',
+    createdAt: at,
+  },
 ];
 
 export const DEMO_HARDWARE: HardwareType[] = [
-  { schemaVersion: 1, id: 'cpu-small', gpuModel: 'none', gpuCount: 0, vcpu: 2, memoryMiB: 4096, pricePerHourUsd: 0.1, ecs: { capacityProvider: 'qm-gpu', instanceType: 'g5.xlarge' }, enabled: true },
-  { schemaVersion: 1, id: 'gpu-a10g-1x', gpuModel: 'NVIDIA A10G', gpuCount: 1, vcpu: 4, memoryMiB: 16384, pricePerHourUsd: 1.006, ecs: { capacityProvider: 'qm-gpu', instanceType: 'g5.xlarge' }, enabled: true },
-  { schemaVersion: 1, id: 'gpu-l40s-1x', gpuModel: 'NVIDIA L40S', gpuCount: 1, vcpu: 8, memoryMiB: 32768, pricePerHourUsd: 1.861, ecs: { capacityProvider: 'qm-gpu', instanceType: 'g6e.xlarge' }, enabled: true },
-  { schemaVersion: 1, id: 'gpu-a100-8x', gpuModel: 'NVIDIA A100 40GB', gpuCount: 8, vcpu: 96, memoryMiB: 1_179_648, pricePerHourUsd: 32.773, ecs: { capacityProvider: 'qm-gpu', instanceType: 'p4d.24xlarge' }, enabled: true },
+  {
+    schemaVersion: 1,
+    id: 'cpu-small',
+    gpuModel: 'none',
+    gpuCount: 0,
+    vcpu: 2,
+    memoryMiB: 4096,
+    pricePerHourUsd: 0.1,
+    ecs: { capacityProvider: 'qm-gpu', instanceType: 'g5.xlarge' },
+    enabled: true,
+  },
+  {
+    schemaVersion: 1,
+    id: 'gpu-a10g-1x',
+    gpuModel: 'NVIDIA A10G',
+    gpuCount: 1,
+    vcpu: 4,
+    memoryMiB: 16384,
+    pricePerHourUsd: 1.006,
+    ecs: { capacityProvider: 'qm-gpu', instanceType: 'g5.xlarge' },
+    enabled: true,
+  },
+  {
+    schemaVersion: 1,
+    id: 'gpu-l40s-1x',
+    gpuModel: 'NVIDIA L40S',
+    gpuCount: 1,
+    vcpu: 8,
+    memoryMiB: 32768,
+    pricePerHourUsd: 1.861,
+    ecs: { capacityProvider: 'qm-gpu', instanceType: 'g6e.xlarge' },
+    enabled: true,
+  },
+  {
+    schemaVersion: 1,
+    id: 'gpu-a100-8x',
+    gpuModel: 'NVIDIA A100 40GB',
+    gpuCount: 8,
+    vcpu: 96,
+    memoryMiB: 1_179_648,
+    pricePerHourUsd: 32.773,
+    ecs: { capacityProvider: 'qm-gpu', instanceType: 'p4d.24xlarge' },
+    enabled: true,
+  },
 ];
 
 /** Idempotent: rewriting the same demo items leaves the table as it was. */
 export async function seedDemoData(doc: DynamoDBDocumentClient, tableName: string): Promise<void> {
   for (const org of [DEMO_ORG, DEMO_OTHER_ORG]) {
-    await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.org(org.id), ...orgIndexAttributes(org.id), ...org, status: 'active', createdAt: at } }));
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...keys.org(org.id), ...orgIndexAttributes(org.id), ...org, status: 'active', createdAt: at },
+      }),
+    );
   }
   for (const team of [DEMO_TEAM, DEMO_OTHER_TEAM]) {
-    await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.team(team.orgId, team.id), ...team, status: 'active', createdAt: at } }));
+    await doc.send(
+      new PutCommand({ TableName: tableName, Item: { ...keys.team(team.orgId, team.id), ...team, status: 'active', createdAt: at } }),
+    );
   }
-  const users = new DynamoUserRepository(doc, tableName);
-  for (const user of DEMO_USERS) await users.put(user);
+  for (const user of DEMO_USERS.map((demo) => userSchema.parse(demo))) {
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...user, ...keys.user(user.id), ...userIndexAttributes(user) } }));
+  }
   const catalog = new DynamoHardwareCatalog(doc, tableName);
   for (const hardware of DEMO_HARDWARE) await catalog.put(hardware);
 }

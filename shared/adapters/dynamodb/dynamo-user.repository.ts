@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { userSchema, type User, type UserRepository } from '../../domain/identity/user.schema';
+import { replaceVersioned } from './dynamo-versioned';
 import { keys, userIndexAttributes, withoutKeys } from './keys';
 
 export class DynamoUserRepository implements UserRepository {
@@ -10,7 +11,8 @@ export class DynamoUserRepository implements UserRepository {
   ) {}
 
   async get(id: string): Promise<User | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.user(id) }));
+    // Strongly consistent: a disable or a demotion must hold from the very next sign-in or token check.
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.user(id), ConsistentRead: true }));
     return result.Item ? userSchema.parse(withoutKeys(result.Item)) : undefined;
   }
 
@@ -31,8 +33,14 @@ export class DynamoUserRepository implements UserRepository {
     }
   }
 
-  async put(user: User): Promise<void> {
-    const item = userSchema.parse(user);
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...item, ...keys.user(item.id), ...userIndexAttributes(item) } }));
+  save(next: User, expectedVersion: number): Promise<boolean> {
+    const item = userSchema.parse(next);
+    return replaceVersioned(
+      this.doc,
+      this.tableName,
+      { ...item, ...keys.user(item.id), ...userIndexAttributes(item) },
+      expectedVersion,
+      'authzVersion',
+    );
   }
 }

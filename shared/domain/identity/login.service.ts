@@ -1,4 +1,5 @@
 import type { AuditLog } from '../audit/audit.port';
+import { AppError } from '../errors/app-error';
 import type { EventPublisher } from '../events/event-envelope';
 import type { Clock, IdSource } from '../runtime/runtime.port';
 import type { BootstrapRegistry, ExternalIdentityRepository } from './external-identity.port';
@@ -83,7 +84,12 @@ const changed = (a: User, b: User): boolean =>
  * re-applies the group mapping at every login, provisions just in time when the provider allows it, and
  * refuses disabled users. Successes and failures are audited; failures also emit `auth.login_failure`.
  */
-export async function signIn(provider: IdentityProvider, profile: ExternalProfile, deps: LoginDeps, context: LoginContext = {}): Promise<User> {
+export async function signIn(
+  provider: IdentityProvider,
+  profile: ExternalProfile,
+  deps: LoginDeps,
+  context: LoginContext = {},
+): Promise<User> {
   try {
     if (!provider.enabled) throw new LoginFailure('provider_disabled', provider.id);
     const access = syncsAccess(provider) ? mapGroups(provider, profile.groups) : undefined;
@@ -107,6 +113,9 @@ export async function signIn(provider: IdentityProvider, profile: ExternalProfil
   }
 }
 
+/** A sign-in that keeps losing the race with administrators' changes to the same user gives up after this many reads. */
+const SYNC_ATTEMPTS = 3;
+
 async function existingUser(
   userId: string,
   provider: IdentityProvider,
@@ -114,17 +123,29 @@ async function existingUser(
   profile: ExternalProfile,
   deps: LoginDeps,
 ): Promise<User> {
-  const user = await deps.users.get(userId);
-  if (!user) throw new LoginFailure('user_missing', provider.id);
-  if (user.status !== 'active') throw new LoginFailure('user_disabled', provider.id);
-  // The bootstrap admin keeps admin whatever the mapping says, or the deployment could lose its only admin.
-  const bootstrapAdmin = access && deps.firstUserBecomesAdmin && (await deps.bootstrap.firstAdmin()) === user.id;
-  const synced = withAccess(user, bootstrapAdmin ? { ...access, level: 'admin', platformAdmin: true } : access, profile);
-  if (changed(user, synced)) await deps.users.put(synced);
-  return synced;
+  for (let attempt = 0; attempt < SYNC_ATTEMPTS; attempt += 1) {
+    const user = await deps.users.get(userId);
+    if (!user) throw new LoginFailure('user_missing', provider.id);
+    if (user.status !== 'active') throw new LoginFailure('user_disabled', provider.id);
+    // The bootstrap admin keeps admin whatever the mapping says, or the deployment could lose its only admin.
+    const bootstrapAdmin = access && deps.firstUserBecomesAdmin && (await deps.bootstrap.firstAdmin()) === user.id;
+    const synced = withAccess(user, bootstrapAdmin ? { ...access, level: 'admin', platformAdmin: true } : access, profile);
+    if (!changed(user, synced)) return user;
+    // Conditional on the version read, and moving it, like an administrator's change: a login can never write
+    // back a record an admin changed (say, disabled) in between. The next round re-reads what they wrote.
+    const version = user.authzVersion ?? 0;
+    const next: User = { ...synced, authzVersion: version + 1, updatedAt: deps.clock.now().toISOString() };
+    if (await deps.users.save(next, version)) return next;
+  }
+  throw new AppError('unavailable', 'The account is being changed; try signing in again', { retryAfterSeconds: 1 });
 }
 
-async function provision(provider: IdentityProvider, access: MappedAccess | undefined, profile: ExternalProfile, deps: LoginDeps): Promise<User> {
+async function provision(
+  provider: IdentityProvider,
+  access: MappedAccess | undefined,
+  profile: ExternalProfile,
+  deps: LoginDeps,
+): Promise<User> {
   if (!provider.jitProvisioning) throw new LoginFailure('not_provisioned', provider.id);
   if (!access) throw new LoginFailure('no_mapping', provider.id);
   const now = deps.clock.now().toISOString();
@@ -178,7 +199,12 @@ export async function recordLoginFailure(
       orgId: 'platform',
       subject: failure.providerId ? `provider/${failure.providerId}` : 'auth',
       version: 1,
-      data: { reason: failure.reason, method, ...(failure.providerId ? { providerId: failure.providerId } : {}), ...(context.sourceIp ? { sourceIp: context.sourceIp } : {}) },
+      data: {
+        reason: failure.reason,
+        method,
+        ...(failure.providerId ? { providerId: failure.providerId } : {}),
+        ...(context.sourceIp ? { sourceIp: context.sourceIp } : {}),
+      },
     },
   ]);
 }

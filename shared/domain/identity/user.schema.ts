@@ -30,6 +30,9 @@ export interface UserRepository {
   get(id: string): Promise<User | undefined>;
   /** Creates the user unless the id is taken; `false` when it was. */
   create(user: User): Promise<boolean>;
-  /** Replaces the user record (login-time sync of level, org and teams). */
-  put(user: User): Promise<void>;
+  /**
+   * Replaces the record if it is still at `expectedVersion` (its `authzVersion`, 0 = never set); false when
+   * someone changed it since it was read (login-time sync of level, org and teams racing an admin's change).
+   */
+  save(next: User, expectedVersion: number): Promise<boolean>;
 }

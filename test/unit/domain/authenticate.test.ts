@@ -35,8 +35,10 @@ class InMemoryUsers implements UserRepository {
     return true;
   }
 
-  async put(user: User): Promise<void> {
-    this.users.set(user.id, user);
+  async save(next: User, expectedVersion: number): Promise<boolean> {
+    if ((this.users.get(next.id)?.authzVersion ?? 0) !== expectedVersion) return false;
+    this.users.set(next.id, next);
+    return true;
   }
 }
 

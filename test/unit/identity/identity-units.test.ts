@@ -117,7 +117,7 @@ describe('KmsTokenSigner (mocked KMS)', () => {
 
 describe('authorizer result cache', () => {
   const user: User = { schemaVersion: 1, id: 'rae', email: 'rae@x.test', displayName: 'Rae', orgId: 'acme', level: 'researcher', platformAdmin: false, teamIds: [], status: 'active', createdAt: '2026-01-01T00:00:00Z' };
-  const users: UserRepository = { get: async () => user, create: async () => true, put: async () => undefined };
+  const users: UserRepository = { get: async () => user, create: async () => true, save: async () => true };
 
   it('reuses a verified principal briefly, never past the credential expiry, and never caches a denial', async () => {
     let now = 1_000_000;
