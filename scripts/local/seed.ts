@@ -1,6 +1,7 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
-import { keys, orgIndexAttributes, userIndexAttributes } from '../../shared/adapters/dynamodb/keys';
+import * as keys from '../../shared/adapters/dynamodb/table-keys';
+import { orgIndexAttributes, userIndexAttributes } from '../../shared/adapters/dynamodb/keys';
 import type { HardwareType } from '../../shared/domain/catalog/hardware.schema';
 import { userSchema, type User } from '../../shared/domain/identity/user.schema';
 

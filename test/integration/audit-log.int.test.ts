@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditLog } from '../../shared/adapters/dynamodb/dynamo-audit.log';
 import { DynamoAuditTrail } from '../../shared/adapters/dynamodb/dynamo-audit.trail';
-import { keys } from '../../shared/adapters/dynamodb/keys';
+import * as keys from '../../shared/adapters/dynamodb/table-keys';
 import type { AuditEntryInput } from '../../shared/domain/audit/audit.port';
 import type { Clock } from '../../shared/domain/runtime/runtime.port';
 import { createTestTable, type TestTable } from '../support/integration-env';

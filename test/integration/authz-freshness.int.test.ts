@@ -72,6 +72,29 @@ describe('changes take effect at the next request, even with a cached principal'
     expect((await world.call(stale, 'submitJob', { body: { ...jobBody, teamId: TEAMS.nlp } })).status).toBe(201);
   });
 
+  it('drops a disabled team: no job is charged to it and its lead no longer leads it, until it is restored', async () => {
+    expect((await world.call(admin, 'createTeam', { params: { orgId: ORGS.acme }, body: { slug: 'sunset', name: 'Sunset' } })).status).toBe(201);
+    await world.putUser({ id: 'sunset-member', teamIds: ['sunset', TEAMS.vision] });
+    await world.putUser({ id: 'sunset-lead', level: 'lead', teamIds: ['sunset'] });
+    const member = await world.principalOf('sunset-member');
+    const lead = await world.principalOf('sunset-lead');
+    const charged = await world.call(member, 'submitJob', { body: jobBody });
+    expect(charged.json.teamId).toBe('sunset');
+    expect((await world.call(lead, 'getTeam', { params: { orgId: ORGS.acme, teamId: 'sunset' } })).status).toBe(200);
+
+    expect((await world.call(admin, 'deleteTeam', { params: { orgId: ORGS.acme, teamId: 'sunset' } })).json.status).toBe('disabled');
+    const refused = await world.call(member, 'submitJob', { body: { ...jobBody, teamId: 'sunset' } });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toMatch(/active team/);
+    // Without a team named, the job goes to the first team still active.
+    expect((await world.call(member, 'submitJob', { body: jobBody })).json.teamId).toBe(TEAMS.vision);
+    // Out of the lead's reach now: answered as any team they cannot see.
+    expect((await world.call(lead, 'getTeam', { params: { orgId: ORGS.acme, teamId: 'sunset' } })).status).toBe(404);
+
+    expect((await world.call(admin, 'updateTeam', { params: { orgId: ORGS.acme, teamId: 'sunset' }, body: { status: 'active' } })).status).toBe(200);
+    expect((await world.call(member, 'submitJob', { body: { ...jobBody, teamId: 'sunset' } })).status).toBe(201);
+  });
+
   it('refuses a principal claiming another org than its user record', async () => {
     const forged: Principal = { ...(await world.principalOf(actorId('researcher'))), orgId: ORGS.globex };
     expect((await world.call(forged, 'listJobs')).status).toBe(401);

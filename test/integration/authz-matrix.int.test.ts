@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
-import { keys } from '../../shared/adapters/dynamodb/keys';
+import * as keys from '../../shared/adapters/dynamodb/table-keys';
 import type { Permission } from '../../shared/domain/authz/permissions';
 import { ACTORS, holds, reaches, reachesOrgOf, RELATIONS, type Actor, type Relation } from '../support/authz-model';
 import {

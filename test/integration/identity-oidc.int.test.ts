@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devIdpTokens, signInThroughIdp } from '../../scripts/local/dev-idp-login';
-import { keys } from '../../shared/adapters/dynamodb/keys';
+import * as keys from '../../shared/adapters/dynamodb/table-keys';
 import { accessClaims, authorize, mintHs256, mintRs256, oidcProvider, startIdentityFixture, type IdentityFixture } from '../support/identity-fixture';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 

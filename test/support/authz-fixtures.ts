@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { keys, orgIndexAttributes } from '../../shared/adapters/dynamodb/keys';
+import * as keys from '../../shared/adapters/dynamodb/table-keys';
+import { orgIndexAttributes } from '../../shared/adapters/dynamodb/keys';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { jobSpecSchema, type Job } from '../../shared/domain/jobs/job.schema';
 import type { Actor, Relation } from './authz-model';

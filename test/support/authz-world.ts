@@ -19,7 +19,8 @@ import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits
 import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
 import { DynamoResourceRuleRepository } from '../../shared/adapters/dynamodb/dynamo-resource-rule.repository';
 import { DynamoTemplateRepository } from '../../shared/adapters/dynamodb/dynamo-template.repository';
-import { keys, orgIndexAttributes } from '../../shared/adapters/dynamodb/keys';
+import * as keys from '../../shared/adapters/dynamodb/table-keys';
+import { orgIndexAttributes } from '../../shared/adapters/dynamodb/keys';
 import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
 import { createLogger } from '../../shared/adapters/logging/logger';
 import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';

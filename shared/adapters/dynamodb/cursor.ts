@@ -14,7 +14,8 @@ export function decodeCursor(
   field = 'query.cursor',
 ): Record<string, string> | undefined {
   if (cursor === undefined) return undefined;
-  const invalid = () => new AppError('validation_failed', 'Invalid cursor', { fields: [{ field, message: 'not a cursor this listing issued' }] });
+  const invalid = () =>
+    new AppError('validation_failed', 'Invalid cursor', { fields: [{ field, message: 'not a cursor this listing issued' }] });
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

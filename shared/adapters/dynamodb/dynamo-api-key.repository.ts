@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { apiKeyRecordSchema, type ApiKeyRecord, type ApiKeyRepository } from '../../domain/identity/api-key.service';
-import { keys, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { withoutKeys } from './keys';
 
 /**
  * API keys: one item per key, keyed by the key's SHA-256 so the authorizer finds it with one GetItem; the

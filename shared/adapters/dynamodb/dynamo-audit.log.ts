@@ -4,7 +4,7 @@ import { auditRecordSchema, nextRecord, type AuditRecord, type ChainHead } from 
 import { auditEntryInputSchema, type AuditEntryInput, type AuditLog } from '../../domain/audit/audit.port';
 import { AppError } from '../../domain/errors/app-error';
 import type { Clock } from '../../domain/runtime/runtime.port';
-import { keys } from './keys';
+import * as keys from './table-keys';
 
 export interface DynamoAuditLogOptions {
   /** Days entries are kept (DynamoDB TTL); 0 = keep forever. */

@@ -5,7 +5,8 @@ import type { AuditPage, AuditQuery, AuditTrail } from '../../domain/audit/audit
 import type { Clock } from '../../domain/runtime/runtime.port';
 import { readAuditHead } from './dynamo-audit.log';
 import { decodeCursor, encodeCursor } from './cursor';
-import { keys, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { withoutKeys } from './keys';
 
 /** Bounds the work of one `GET /v1/audit`: sparse filters then return fewer entries and a cursor. */
 const QUERY_PAGES = 8;

@@ -2,7 +2,8 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { queryAll } from './query-all';
 import type { HardwareCatalogAdmin } from '../../domain/catalog/hardware-catalog.port';
 import { hardwareTypeSchema, type HardwareType } from '../../domain/catalog/hardware.schema';
-import { keys, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { withoutKeys } from './keys';
 
 /**
  * Hardware catalog in the table, with a short in-memory cache: the catalog changes rarely and the submit

@@ -10,7 +10,11 @@ export function createDocumentClient(options: { endpoint?: string; client?: Dyna
     options.client ??
     new DynamoDBClient(
       options.endpoint
-        ? { endpoint: options.endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        ? {
+            endpoint: options.endpoint,
+            region: process.env.AWS_REGION ?? 'us-east-1',
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          }
         : {},
     );
   return DynamoDBDocumentClient.from(client, {

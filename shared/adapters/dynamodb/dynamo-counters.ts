@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CounterEffect } from '../../domain/jobs/job-repository.port';
-import { keys } from './keys';
+import * as keys from './table-keys';
 
 /** One counter item's share of a transaction: every field it adds to, and the tightest limit on `value`. */
 export interface CounterItemUpdate {
@@ -67,7 +67,11 @@ export function counterUpdate(tableName: string, update: CounterItemUpdate) {
 const round = (value: number): number => Math.round(value * 1e6) / 1e6;
 
 /** Current `value` of counters (0 when never written), read consistently. */
-export async function readCounterValues(doc: DynamoDBDocumentClient, tableName: string, counters: readonly string[]): Promise<Record<string, number>> {
+export async function readCounterValues(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  counters: readonly string[],
+): Promise<Record<string, number>> {
   const values: Record<string, number> = Object.fromEntries(counters.map((c) => [c, 0]));
   const unique = [...new Set(counters)];
   for (let start = 0; start < unique.length; start += 100) {

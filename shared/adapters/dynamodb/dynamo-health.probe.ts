@@ -1,5 +1,5 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys } from './keys';
+import * as keys from './table-keys';
 
 /** Readiness probe: one cheap GetItem on the settings item proves the table answers with our permissions. */
 export function dynamoReadinessProbe(doc: DynamoDBDocumentClient, tableName: string): () => Promise<void> {

@@ -6,7 +6,8 @@ import {
   type IdentityProvider,
   type IdentityProviderRepository,
 } from '../../domain/identity/identity-provider.schema';
-import { keys, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { withoutKeys } from './keys';
 
 /**
  * Identity provider configurations: one small partition (`IDP`), read whole with one Query. Readers on a

@@ -3,7 +3,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { BootstrapRegistry, ExternalIdentityLink, ExternalIdentityRepository } from '../../domain/identity/external-identity.port';
-import { keys, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { withoutKeys } from './keys';
 
 const linkSchema = z.object({
   schemaVersion: z._default(z.literal(1), 1),

@@ -1,12 +1,27 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '../../domain/errors/app-error';
-import type { CounterEffect, CreateOutcome, IdempotencyRecord, JobRepository, Page, SaveOutcome } from '../../domain/jobs/job-repository.port';
+import type {
+  CounterEffect,
+  CreateOutcome,
+  IdempotencyRecord,
+  JobRepository,
+  Page,
+  SaveOutcome,
+} from '../../domain/jobs/job-repository.port';
 import { jobSchema, type Job, type JobState, type WaitingReason } from '../../domain/jobs/job.schema';
 import { counterUpdate, groupEffects, readCounterValues, type CounterItemUpdate } from './dynamo-counters';
 import { decodeCursor, encodeCursor } from './cursor';
-import { jobIndexAttributes, keys, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { jobIndexAttributes, withoutKeys } from './keys';
 
 /** Idempotency records live 24 hours (DynamoDB TTL; deletion may lag, the record stays authoritative). */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -48,7 +63,8 @@ export class DynamoJobRepository implements JobRepository {
           return { ok: false, index: failed, code: 'ConditionalCheckFailed', ...(raw ? { item: unmarshall(raw) } : {}) };
         }
         const conflict = reasons.some((reason) => reason.Code === 'TransactionConflict');
-        if (!conflict || attempt >= CONFLICT_RETRIES) return { ok: false, index: undefined, code: conflict ? 'TransactionConflict' : 'Unknown' };
+        if (!conflict || attempt >= CONFLICT_RETRIES)
+          return { ok: false, index: undefined, code: conflict ? 'TransactionConflict' : 'Unknown' };
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
       }
     }
@@ -74,7 +90,14 @@ export class DynamoJobRepository implements JobRepository {
         expiresAt: Math.floor(Date.parse(job.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
       };
       // ALL_OLD hands back the earlier record on a replay: no extra read to learn which job it made.
-      items.push({ Put: { TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } });
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      });
     }
     const counters = this.counterItems(effects);
     items.push(...counters.items);
@@ -90,7 +113,11 @@ export class DynamoJobRepository implements JobRepository {
   private async replay(ownerId: string, idempotency: IdempotencyRecord, returned?: Record<string, unknown>): Promise<CreateOutcome> {
     const record =
       returned ??
-      (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.idempotency(ownerId, idempotency.key), ConsistentRead: true }))).Item;
+      (
+        await this.doc.send(
+          new GetCommand({ TableName: this.tableName, Key: keys.idempotency(ownerId, idempotency.key), ConsistentRead: true }),
+        )
+      ).Item;
     if (record?.fingerprint !== idempotency.fingerprint) {
       throw new AppError('idempotency_conflict', 'This Idempotency-Key was already used with a different job spec', {
         fields: [{ field: 'headers.idempotency-key', message: 'reused with a different body' }],

@@ -1,7 +1,8 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { customLevelSchema, type CustomLevel, type LevelCatalog } from '../../domain/authz/levels';
 import { deleteExisting, putVersioned } from './dynamo-versioned';
-import { keys, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { withoutKeys } from './keys';
 
 /** DESIGN §4.2: effective permissions are cached at most 60 s. Larger values are clamped to it. */
 export const MAX_PERMISSION_CACHE_MS = 60_000;

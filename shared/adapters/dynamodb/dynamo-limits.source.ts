@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { ConcurrencyLimits, LimitsSource } from '../../domain/jobs/concurrency';
-import { keys } from './keys';
+import * as keys from './table-keys';
 
 const storedLimitsSchema = z.object({
   maxConcurrent: z.optional(z.number().check(z.int(), z.gte(1))),

@@ -1,14 +1,15 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrgStatusSource } from '../../domain/authz/access-gate';
-import { keys } from './keys';
+import * as keys from './table-keys';
 
 /**
- * The access gate's view of org status (`ORG#<id>` / `ORG`, the `status` attribute only), cached for at most
- * `ttlMs` (60 s by default). Kept apart from the tenancy repository so that every function, not only the
+ * The access gate's view of org and team status (`ORG#<id>` / `ORG` and `ORG#<orgId>` / `TEAM#<id>`, the
+ * `status` attribute only), each cached for at most `ttlMs` (60 s by default). Kept apart from the tenancy repository so that every function, not only the
  * ones that manage orgs, can check status without carrying the org and team CRUD code.
  */
 export class DynamoOrgStatus implements OrgStatusSource {
   private readonly cache = new Map<string, { active: boolean; until: number }>();
+  private readonly teams = new Map<string, { disabled: ReadonlySet<string>; until: number }>();
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -33,8 +34,43 @@ export class DynamoOrgStatus implements OrgStatusSource {
     return active;
   }
 
+  async activeTeams(orgId: string, teamIds: readonly string[]): Promise<string[]> {
+    const disabled = await this.disabledTeams(orgId);
+    return teamIds.filter((teamId) => !disabled.has(teamId));
+  }
+
+  /** The org's disabled teams: one Query of its team items (status only), cached like org status. */
+  private async disabledTeams(orgId: string): Promise<ReadonlySet<string>> {
+    const cached = this.teams.get(orgId);
+    if (cached && cached.until > Date.now()) return cached.disabled;
+    const disabled = new Set<string>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :team)',
+          FilterExpression: '#s = :disabled',
+          ProjectionExpression: 'sk',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':team': keys.teamPrefix(), ':disabled': 'disabled' },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) disabled.add(String(item.sk).slice(keys.teamPrefix().length));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    this.teams.set(orgId, { disabled, until: Date.now() + this.ttlMs });
+    return disabled;
+  }
+
   /** Drops one org's cached status: called when this process changes the org, so the change applies at once here. */
   forget(orgId: string): void {
     this.cache.delete(orgId);
+  }
+
+  /** Drops the cached team statuses of one org, as `forget` does for the org itself. */
+  forgetTeams(orgId: string): void {
+    this.teams.delete(orgId);
   }
 }

@@ -2,7 +2,8 @@ import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } fr
 import { queryAll } from './query-all';
 import type { QuotaRepository } from '../../domain/quotas/quota-repository.port';
 import { quotaSchema, type Quota } from '../../domain/quotas/quota.schema';
-import { keys, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { withoutKeys } from './keys';
 
 /**
  * Quotas of an org live in one partition: the submit path and the scheduler read them with one Query, and
@@ -43,7 +44,9 @@ export class DynamoQuotaRepository implements QuotaRepository {
   }
 
   async delete(orgId: string, id: string): Promise<boolean> {
-    const result = await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: keys.quota(orgId, id), ReturnValues: 'ALL_OLD' }));
+    const result = await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: keys.quota(orgId, id), ReturnValues: 'ALL_OLD' }),
+    );
     this.cache.delete(orgId);
     return result.Attributes !== undefined;
   }

@@ -2,7 +2,8 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import { resourceRuleSchema, type ResourceRule, type ResourceRuleRepository } from '../../domain/authz/resource-rules';
 import { MAX_PERMISSION_CACHE_MS } from './dynamo-level.repository';
 import { deleteExisting, putVersioned } from './dynamo-versioned';
-import { keys, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { withoutKeys } from './keys';
 
 /**
  * Resource rules (`ORG#<orgId>#RULES` / `RULE#<id>`). The submit path reads an org's rules from a cache of
@@ -43,7 +44,9 @@ export class DynamoResourceRuleRepository implements ResourceRuleRepository {
   }
 
   async get(orgId: string, id: string): Promise<ResourceRule | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.resourceRule(orgId, id), ConsistentRead: true }));
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.resourceRule(orgId, id), ConsistentRead: true }),
+    );
     return result.Item ? resourceRuleSchema.parse(withoutKeys(result.Item)) : undefined;
   }
 

@@ -3,7 +3,8 @@ import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk
 import * as z from 'zod/mini';
 import type { LoginState, LoginStateStore } from '../../domain/identity/oidc-login.service';
 import type { RefreshTokenRecord, RefreshTokenStore } from '../../domain/identity/session.service';
-import { keys, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { withoutKeys } from './keys';
 
 const loginStateSchema = z.object({
   stateHash: z.string(),

@@ -2,7 +2,8 @@ import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ListOptions, Page } from '../../domain/tenancy/tenancy.schema';
 import { jobTemplateSchema, type JobTemplate, type TemplateRepository } from '../../domain/templates/template.schema';
 import { deleteExisting, pick, putVersioned, queryPage } from './dynamo-versioned';
-import { keys, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { withoutKeys } from './keys';
 
 /** Job templates (`ORG#<orgId>#TEMPLATES` / `TEMPLATE#<name>`), listed by name. */
 export class DynamoTemplateRepository implements TemplateRepository {

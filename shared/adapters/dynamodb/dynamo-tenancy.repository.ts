@@ -10,17 +10,18 @@ import {
   type TenancyRepository,
 } from '../../domain/tenancy/tenancy.schema';
 import { pick, putVersioned, queryPage } from './dynamo-versioned';
-import { keys, orgIndexAttributes, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { orgIndexAttributes, withoutKeys } from './keys';
 
 /**
  * Orgs (`ORG#<id>` / `ORG`, listed through gsi1 `ORGS`) and teams (`ORG#<orgId>` / `TEAM#<id>`). A change to
- * an org also drops its cached status in this process (`orgStatus`, the access gate's `DynamoOrgStatus`).
+ * an org or a team also drops its cached status in this process (`orgStatus`, the access gate's `DynamoOrgStatus`).
  */
 export class DynamoTenancyRepository implements TenancyRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly orgStatus?: { forget(orgId: string): void },
+    private readonly orgStatus?: { forget(orgId: string): void; forgetTeams(orgId: string): void },
   ) {}
 
   async getOrg(id: string): Promise<Org | undefined> {
@@ -85,6 +86,7 @@ export class DynamoTenancyRepository implements TenancyRepository {
     at: string,
   ): Promise<Team | undefined> {
     const updated = await this.update(keys.team(orgId, teamId), patch, at);
+    this.orgStatus?.forgetTeams(orgId);
     return updated ? teamSchema.parse(updated) : undefined;
   }
 

@@ -3,7 +3,8 @@ import { userSchema, type User } from '../../domain/identity/user.schema';
 import type { ListOptions, Page } from '../../domain/tenancy/tenancy.schema';
 import type { UserDirectory, UserFilters } from '../../domain/users/user-directory.port';
 import { pick, putVersioned, queryPage, replaceVersioned } from './dynamo-versioned';
-import { keys, userIndexAttributes, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { userIndexAttributes, withoutKeys } from './keys';
 
 /**
  * Users (`USER#<id>` / `PROFILE`) for administration and for the access gate. Reads are strongly

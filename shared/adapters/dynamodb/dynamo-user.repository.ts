@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { userSchema, type User, type UserRepository } from '../../domain/identity/user.schema';
 import { replaceVersioned } from './dynamo-versioned';
-import { keys, userIndexAttributes, withoutKeys } from './keys';
+import * as keys from './table-keys';
+import { userIndexAttributes, withoutKeys } from './keys';
 
 export class DynamoUserRepository implements UserRepository {
   constructor(

@@ -1,82 +1,8 @@
 import type { Job } from '../../domain/jobs/job.schema';
 import { isTerminal } from '../../domain/jobs/job.schema';
+import * as keys from './table-keys';
 
-/**
- * Every key of the single table is built here, and only here (STYLE §7). Entities:
- *   job            JOB#<id>               / JOB
- *   idempotency    IDEMPOTENCY#<owner>#<key> / IDEMPOTENCY
- *   counter        COUNTER#<counter id>   / COUNTER
- *   daily usage    USAGE#<scope>#<id>     / DAY#<yyyy-mm-dd>   (counter ids `usage-day:<scope>:<id>:<day>`)
- *   quota          ORG#<orgId>#QUOTAS     / QUOTA#<id>
- *   user           USER#<id>              / PROFILE
- *   org            ORG#<id>               / ORG
- *   team           ORG#<orgId>            / TEAM#<teamId>
- *   hardware type  CATALOG#HARDWARE       / HW#<id>
- *   settings       SETTINGS               / LIMITS
- *   identity provider  IDP                 / IDP#<id>
- *   external identity  IDENTITY#<provider>#<sha256(subject)> / IDENTITY
- *   bootstrap admin    SETTINGS            / BOOTSTRAP_ADMIN
- *   API key            APIKEY#<sha256(key)> / APIKEY        (gsi1: USER#<owner>#APIKEYS / <createdAt>#<id>)
- *   refresh token      SESSION#<sha256(token)> / REFRESH
- *   OIDC login state   OAUTHSTATE#<sha256(state)> / STATE  (10-minute TTL)
- *   org (listing)      gsi1: ORGS / <orgId>
- *   user (listing)     gsi1: ORG#<orgId>#USERS / <userId>
- *   custom level       ORG#<orgId>#LEVELS    / LEVEL#<name>
- *   resource rule      ORG#<orgId>#RULES     / RULE#<id>
- *   job template       ORG#<orgId>#TEMPLATES / TEMPLATE#<name>
- *   audit chain head   AUDIT#<orgId>         / HEAD
- *   audit entry        AUDIT#<orgId>         / ENTRY#<seq, 12 digits>   (TTL: retention)
- */
-export const keys = {
-  job: (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' }),
-  idempotency: (ownerId: string, key: string) => ({ pk: `IDEMPOTENCY#${ownerId}#${key}`, sk: 'IDEMPOTENCY' }),
-  /** Daily usage records share a partition per scope, so a date range is one Query. */
-  counter: (counter: string) => {
-    const usage = /^usage-day:([a-z]+):(.+):(\d{4}-\d{2}-\d{2})$/.exec(counter);
-    return usage ? { pk: `USAGE#${usage[1]}#${usage[2]}`, sk: `DAY#${usage[3]}` } : { pk: `COUNTER#${counter}`, sk: 'COUNTER' };
-  },
-  usagePartition: (scopeType: string, scopeId: string) => `USAGE#${scopeType}#${scopeId}`,
-  quota: (orgId: string, id: string) => ({ pk: `ORG#${orgId}#QUOTAS`, sk: `QUOTA#${id}` }),
-  quotaPartition: (orgId: string) => `ORG#${orgId}#QUOTAS`,
-  user: (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' }),
-  org: (id: string) => ({ pk: `ORG#${id}`, sk: 'ORG' }),
-  team: (orgId: string, teamId: string) => ({ pk: `ORG#${orgId}`, sk: `TEAM#${teamId}` }),
-  hardwareType: (id: string) => ({ pk: 'CATALOG#HARDWARE', sk: `HW#${id}` }),
-  hardwarePartition: () => 'CATALOG#HARDWARE',
-  limits: () => ({ pk: 'SETTINGS', sk: 'LIMITS' }),
-  identityProvider: (id: string) => ({ pk: 'IDP', sk: `IDP#${id}` }),
-  identityProviderPartition: () => 'IDP',
-  /** The subject (an issuer URL + sub, or a DN) is hashed: it can be long and holds characters keys should not. */
-  externalIdentity: (providerId: string, subjectHash: string) => ({ pk: `IDENTITY#${providerId}#${subjectHash}`, sk: 'IDENTITY' }),
-  bootstrapAdmin: () => ({ pk: 'SETTINGS', sk: 'BOOTSTRAP_ADMIN' }),
-  apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
-  /** gsi1: an owner's API keys, oldest first. */
-  ownerApiKeysPartition: (ownerId: string) => `USER#${ownerId}#APIKEYS`,
-  refreshToken: (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'REFRESH' }),
-  loginState: (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' }),
-  /** gsi1: an owner's jobs, newest last in key order (queries read it backwards). */
-  ownerJobsPartition: (ownerId: string) => `USER#${ownerId}#JOBS`,
-  /** gsi2: non-terminal jobs by state, in scheduling order. */
-  jobStatePartition: (state: Job['state']) => `JOBSTATE#${state}`,
-  /** Teams share their org's partition (`ORG#<orgId>`) under this sort-key prefix. */
-  teamPrefix: () => 'TEAM#',
-  orgPartition: (orgId: string) => `ORG#${orgId}`,
-  /** gsi1: every org, by id. */
-  orgsIndexPartition: () => 'ORGS',
-  /** gsi1: an org's users, by id. */
-  orgUsersPartition: (orgId: string) => `ORG#${orgId}#USERS`,
-  customLevel: (orgId: string, name: string) => ({ pk: `ORG#${orgId}#LEVELS`, sk: `LEVEL#${name}` }),
-  customLevelPartition: (orgId: string) => `ORG#${orgId}#LEVELS`,
-  resourceRule: (orgId: string, id: string) => ({ pk: `ORG#${orgId}#RULES`, sk: `RULE#${id}` }),
-  resourceRulePartition: (orgId: string) => `ORG#${orgId}#RULES`,
-  template: (orgId: string, name: string) => ({ pk: `ORG#${orgId}#TEMPLATES`, sk: `TEMPLATE#${name}` }),
-  templatePartition: (orgId: string) => `ORG#${orgId}#TEMPLATES`,
-  auditHead: (orgId: string) => ({ pk: `AUDIT#${orgId}`, sk: 'HEAD' }),
-  /** Zero-padded so string order is sequence order. */
-  auditEntry: (orgId: string, seq: number) => ({ pk: `AUDIT#${orgId}`, sk: `ENTRY#${String(seq).padStart(12, '0')}` }),
-  auditPartition: (orgId: string) => `AUDIT#${orgId}`,
-  auditEntryPrefix: () => 'ENTRY#',
-};
+/* Index attributes and key stripping; the key builders themselves are in table-keys.ts. */
 
 /** gsi1 attributes of an org item: every org is listed under one partition. */
 export const orgIndexAttributes = (orgId: string): Record<string, string> => ({ gsi1pk: keys.orgsIndexPartition(), gsi1sk: orgId });

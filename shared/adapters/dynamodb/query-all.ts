@@ -4,7 +4,10 @@ import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } fro
  * Every item of one partition (or key range), following LastEvaluatedKey. Only for partitions that stay
  * small by design (an org's quotas, the hardware catalog, a year of daily usage): never a Scan.
  */
-export async function queryAll(doc: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>): Promise<Record<string, unknown>[]> {
+export async function queryAll(
+  doc: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {

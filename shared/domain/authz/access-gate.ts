@@ -10,8 +10,11 @@ import type { Principal } from './principal';
  * API Gateway caches the authorizer's answer per Authorization header for up to 60 s, so the principal a
  * route receives may be that old. The gate re-reads the user record (one strongly consistent GetItem) and
  * rebuilds the principal's authorization from it: status, org, level, platform flag, teams and overrides
- * are therefore current at every request. Only custom level definitions and org status come from caches,
- * each of at most 60 s and dropped at once in the process that changed them.
+ * are therefore current at every request. Only custom level definitions and org and team status come from
+ * caches, each of at most 60 s and dropped at once in the process that changed them.
+ *
+ * A disabled team (soft-deleted) is dropped from the principal's teams: nobody charges jobs to it or leads
+ * it any more, while its history keeps referring to it.
  */
 export interface CurrentUserSource {
   /** The user record as stored now. */
@@ -21,6 +24,8 @@ export interface CurrentUserSource {
 export interface OrgStatusSource {
   /** Whether the org exists and is active (possibly cached ≤ 60 s). */
   isActive(orgId: string): Promise<boolean>;
+  /** The subset of `teamIds` that is not disabled, in the same order (possibly cached ≤ 60 s). */
+  activeTeams(orgId: string, teamIds: readonly string[]): Promise<string[]>;
 }
 
 export type GateOutcome =
@@ -39,17 +44,17 @@ export function createAccessGate(deps: { users: CurrentUserSource; levels: Level
     // The org is the database's: a principal claiming another org than the record's is not this user.
     if (!user || user.orgId !== principal.orgId) return { ok: false, reason: 'unknown' };
     if (user.status !== 'active' || !orgActive) return { ok: false, reason: 'disabled' };
-    const access = await resolveAccessFor(
-      { orgId: user.orgId, level: user.level, platformAdmin: user.platformAdmin, overrides: user.overrides ?? [] },
-      deps.levels,
-    );
+    const [access, teamIds] = await Promise.all([
+      resolveAccessFor({ orgId: user.orgId, level: user.level, platformAdmin: user.platformAdmin, overrides: user.overrides ?? [] }, deps.levels),
+      deps.orgs && user.teamIds.length > 0 ? deps.orgs.activeTeams(user.orgId, user.teamIds) : Promise.resolve(user.teamIds),
+    ]);
     return {
       ok: true,
       principal: {
         ...principal,
         level: user.level,
         platformAdmin: user.platformAdmin,
-        teamIds: user.teamIds,
+        teamIds,
         permissions: access.permissions,
         levelPriority: access.levelPriority,
         permissionsVersion: user.authzVersion ?? 0,

@@ -86,7 +86,7 @@ export async function draftJob(
   }
   const teamId = spec.teamId ?? principal.teamIds[0];
   if (spec.teamId && !principal.teamIds.includes(spec.teamId)) {
-    throw forbidden('You can only charge a team you belong to', { field: 'body.teamId' });
+    throw forbidden('You can only charge an active team you belong to', { field: 'body.teamId' });
   }
   assertOwnSecrets(spec, principal.orgId);
   const hardware = await deps.hardware.get(spec.hardwareType);

@@ -36,12 +36,18 @@ describe('access gate', () => {
     if (outcome.ok) expect(outcome.principal.permissions).toEqual(['job.submit', 'job.view.own']);
   });
 
+  it('keeps only the teams that are not disabled', async () => {
+    const orgs = { isActive: async () => true, activeTeams: async (_org: string, teams: readonly string[]) => teams.filter((t) => t !== 'nlp') };
+    const outcome = await createAccessGate({ users: { currentUser: async () => user({ teamIds: ['nlp', 'vision'] }) }, levels, orgs })(stale);
+    expect(outcome).toMatchObject({ ok: true, principal: { teamIds: ['vision'] } });
+  });
+
   it('refuses unknown users, users of another org than claimed, disabled users and disabled orgs', async () => {
     const users = (found: User | undefined) => ({ currentUser: async () => found });
     expect(await createAccessGate({ users: users(undefined), levels })(stale)).toEqual({ ok: false, reason: 'unknown' });
     expect(await createAccessGate({ users: users(user({ orgId: 'globex' })), levels })(stale)).toEqual({ ok: false, reason: 'unknown' });
     expect(await createAccessGate({ users: users(user({ status: 'disabled' })), levels })(stale)).toEqual({ ok: false, reason: 'disabled' });
-    expect(await createAccessGate({ users: users(user()), levels, orgs: { isActive: async () => false } })(stale)).toEqual({ ok: false, reason: 'disabled' });
+    expect(await createAccessGate({ users: users(user()), levels, orgs: { isActive: async () => false, activeTeams: async (_org, teams) => [...teams] } })(stale)).toEqual({ ok: false, reason: 'disabled' });
   });
 });
 

@@ -1,0 +1,80 @@
+import type { Job } from '../../domain/jobs/job.schema';
+
+/**
+ * Every key of the single table is built here, and only here (STYLE §7). Import the module as a namespace
+ * (`import * as keys from './table-keys'`): esbuild then bundles only the builders a function uses. Entities:
+ *   job            JOB#<id>               / JOB
+ *   idempotency    IDEMPOTENCY#<owner>#<key> / IDEMPOTENCY
+ *   counter        COUNTER#<counter id>   / COUNTER
+ *   daily usage    USAGE#<scope>#<id>     / DAY#<yyyy-mm-dd>   (counter ids `usage-day:<scope>:<id>:<day>`)
+ *   quota          ORG#<orgId>#QUOTAS     / QUOTA#<id>
+ *   user           USER#<id>              / PROFILE
+ *   org            ORG#<id>               / ORG
+ *   team           ORG#<orgId>            / TEAM#<teamId>
+ *   hardware type  CATALOG#HARDWARE       / HW#<id>
+ *   settings       SETTINGS               / LIMITS
+ *   identity provider  IDP                 / IDP#<id>
+ *   external identity  IDENTITY#<provider>#<sha256(subject)> / IDENTITY
+ *   bootstrap admin    SETTINGS            / BOOTSTRAP_ADMIN
+ *   API key            APIKEY#<sha256(key)> / APIKEY        (gsi1: USER#<owner>#APIKEYS / <createdAt>#<id>)
+ *   refresh token      SESSION#<sha256(token)> / REFRESH
+ *   OIDC login state   OAUTHSTATE#<sha256(state)> / STATE  (10-minute TTL)
+ *   org (listing)      gsi1: ORGS / <orgId>
+ *   user (listing)     gsi1: ORG#<orgId>#USERS / <userId>
+ *   custom level       ORG#<orgId>#LEVELS    / LEVEL#<name>
+ *   resource rule      ORG#<orgId>#RULES     / RULE#<id>
+ *   job template       ORG#<orgId>#TEMPLATES / TEMPLATE#<name>
+ *   audit chain head   AUDIT#<orgId>         / HEAD
+ *   audit entry        AUDIT#<orgId>         / ENTRY#<seq, 12 digits>   (TTL: retention)
+ */
+export const job = (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' });
+export const idempotency = (ownerId: string, key: string) => ({ pk: `IDEMPOTENCY#${ownerId}#${key}`, sk: 'IDEMPOTENCY' });
+/** Daily usage records share a partition per scope, so a date range is one Query. */
+export const counter = (id: string) => {
+  const usage = /^usage-day:([a-z]+):(.+):(\d{4}-\d{2}-\d{2})$/.exec(id);
+  return usage ? { pk: `USAGE#${usage[1]}#${usage[2]}`, sk: `DAY#${usage[3]}` } : { pk: `COUNTER#${id}`, sk: 'COUNTER' };
+};
+export const usagePartition = (scopeType: string, scopeId: string) => `USAGE#${scopeType}#${scopeId}`;
+export const quota = (orgId: string, id: string) => ({ pk: `ORG#${orgId}#QUOTAS`, sk: `QUOTA#${id}` });
+export const quotaPartition = (orgId: string) => `ORG#${orgId}#QUOTAS`;
+export const user = (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' });
+export const org = (id: string) => ({ pk: `ORG#${id}`, sk: 'ORG' });
+export const team = (orgId: string, teamId: string) => ({ pk: `ORG#${orgId}`, sk: `TEAM#${teamId}` });
+export const hardwareType = (id: string) => ({ pk: 'CATALOG#HARDWARE', sk: `HW#${id}` });
+export const hardwarePartition = () => 'CATALOG#HARDWARE';
+export const limits = () => ({ pk: 'SETTINGS', sk: 'LIMITS' });
+export const identityProvider = (id: string) => ({ pk: 'IDP', sk: `IDP#${id}` });
+export const identityProviderPartition = () => 'IDP';
+/** The subject (an issuer URL + sub, or a DN) is hashed: it can be long and holds characters keys should not. */
+export const externalIdentity = (providerId: string, subjectHash: string) => ({
+  pk: `IDENTITY#${providerId}#${subjectHash}`,
+  sk: 'IDENTITY',
+});
+export const bootstrapAdmin = () => ({ pk: 'SETTINGS', sk: 'BOOTSTRAP_ADMIN' });
+export const apiKey = (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' });
+/** gsi1: an owner's API keys, oldest first. */
+export const ownerApiKeysPartition = (ownerId: string) => `USER#${ownerId}#APIKEYS`;
+export const refreshToken = (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'REFRESH' });
+export const loginState = (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' });
+/** gsi1: an owner's jobs, newest last in key order (queries read it backwards). */
+export const ownerJobsPartition = (ownerId: string) => `USER#${ownerId}#JOBS`;
+/** gsi2: non-terminal jobs by state, in scheduling order. */
+export const jobStatePartition = (state: Job['state']) => `JOBSTATE#${state}`;
+/** Teams share their org's partition (`ORG#<orgId>`) under this sort-key prefix. */
+export const teamPrefix = () => 'TEAM#';
+export const orgPartition = (orgId: string) => `ORG#${orgId}`;
+/** gsi1: every org, by id. */
+export const orgsIndexPartition = () => 'ORGS';
+/** gsi1: an org's users, by id. */
+export const orgUsersPartition = (orgId: string) => `ORG#${orgId}#USERS`;
+export const customLevel = (orgId: string, name: string) => ({ pk: `ORG#${orgId}#LEVELS`, sk: `LEVEL#${name}` });
+export const customLevelPartition = (orgId: string) => `ORG#${orgId}#LEVELS`;
+export const resourceRule = (orgId: string, id: string) => ({ pk: `ORG#${orgId}#RULES`, sk: `RULE#${id}` });
+export const resourceRulePartition = (orgId: string) => `ORG#${orgId}#RULES`;
+export const template = (orgId: string, name: string) => ({ pk: `ORG#${orgId}#TEMPLATES`, sk: `TEMPLATE#${name}` });
+export const templatePartition = (orgId: string) => `ORG#${orgId}#TEMPLATES`;
+export const auditHead = (orgId: string) => ({ pk: `AUDIT#${orgId}`, sk: 'HEAD' });
+/** Zero-padded so string order is sequence order. */
+export const auditEntry = (orgId: string, seq: number) => ({ pk: `AUDIT#${orgId}`, sk: `ENTRY#${String(seq).padStart(12, '0')}` });
+export const auditPartition = (orgId: string) => `AUDIT#${orgId}`;
+export const auditEntryPrefix = () => 'ENTRY#';
