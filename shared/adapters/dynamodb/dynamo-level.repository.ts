@@ -1,8 +1,9 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { customLevelSchema, type CustomLevel, type LevelCatalog } from '../../domain/authz/levels';
 import { deleteExisting, putVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
+import { queryAll } from './query-all';
 
 /** DESIGN §4.2: effective permissions are cached at most 60 s. Larger values are clamped to it. */
 export const MAX_PERMISSION_CACHE_MS = 60_000;
@@ -36,22 +37,13 @@ export class DynamoLevelCatalog implements LevelCatalog {
   }
 
   async list(orgId: string): Promise<CustomLevel[]> {
-    const levels: CustomLevel[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.customLevelPartition(orgId) },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of result.Items ?? []) levels.push(customLevelSchema.parse(withoutKeys(item)));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return levels;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.customLevelPartition(orgId) },
+      ConsistentRead: true,
+    });
+    return items.map((item) => customLevelSchema.parse(withoutKeys(item)));
   }
 
   async save(level: CustomLevel, expectedVersion: number): Promise<boolean> {

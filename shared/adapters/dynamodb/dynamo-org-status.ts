@@ -1,5 +1,6 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrgStatusSource } from '../../domain/authz/access-gate';
+import { queryAll } from './query-all';
 import * as keys from './table-keys';
 
 /**
@@ -43,23 +44,15 @@ export class DynamoOrgStatus implements OrgStatusSource {
   private async disabledTeams(orgId: string): Promise<ReadonlySet<string>> {
     const cached = this.teams.get(orgId);
     if (cached && cached.until > Date.now()) return cached.disabled;
-    const disabled = new Set<string>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :team)',
-          FilterExpression: '#s = :disabled',
-          ProjectionExpression: 'sk',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':team': keys.teamPrefix(), ':disabled': 'disabled' },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) disabled.add(String(item.sk).slice(keys.teamPrefix().length));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :team)',
+      FilterExpression: '#s = :disabled',
+      ProjectionExpression: 'sk',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':team': keys.teamPrefix(), ':disabled': 'disabled' },
+    });
+    const disabled = new Set(items.map((item) => String(item.sk).slice(keys.teamPrefix().length)));
     this.teams.set(orgId, { disabled, until: Date.now() + this.ttlMs });
     return disabled;
   }

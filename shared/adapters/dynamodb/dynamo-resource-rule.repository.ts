@@ -1,9 +1,10 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { resourceRuleSchema, type ResourceRule, type ResourceRuleRepository } from '../../domain/authz/resource-rules';
 import { MAX_PERMISSION_CACHE_MS } from './dynamo-level.repository';
 import { deleteExisting, putVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
+import { queryAll } from './query-all';
 
 /**
  * Resource rules (`ORG#<orgId>#RULES` / `RULE#<id>`). The submit path reads an org's rules from a cache of
@@ -25,20 +26,12 @@ export class DynamoResourceRuleRepository implements ResourceRuleRepository {
   async forOrg(orgId: string): Promise<ResourceRule[]> {
     const cached = this.cache.get(orgId);
     if (cached && cached.until > Date.now()) return cached.rules;
-    const rules: ResourceRule[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.resourceRulePartition(orgId) },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of result.Items ?? []) rules.push(resourceRuleSchema.parse(withoutKeys(item)));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.resourceRulePartition(orgId) },
+    });
+    const rules = items.map((item) => resourceRuleSchema.parse(withoutKeys(item)));
     if (this.ttlMs > 0) this.cache.set(orgId, { rules, until: Date.now() + this.ttlMs });
     return rules;
   }
