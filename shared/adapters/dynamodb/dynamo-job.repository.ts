@@ -17,11 +17,11 @@ import type {
   Page,
   SaveOutcome,
 } from '../../domain/jobs/job-repository.port';
-import { jobSchema, type Job, type JobState, type WaitingReason } from '../../domain/jobs/job.schema';
+import { isTerminal, jobSchema, type Job, type JobState, type WaitingReason } from '../../domain/jobs/job.schema';
 import { counterUpdate, groupEffects, readCounterValues, type CounterItemUpdate } from './dynamo-counters';
 import { decodeCursor, encodeCursor } from './cursor';
 import * as keys from './table-keys';
-import { jobIndexAttributes, withoutKeys } from './keys';
+import { withoutKeys } from './keys';
 
 /** Idempotency records live 24 hours (DynamoDB TTL; deletion may lag, the record stays authoritative). */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -29,6 +29,23 @@ const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 const CONFLICT_RETRIES = 6;
 
 type TxResult = { ok: true } | { ok: false; index: number | undefined; code: string; item?: Record<string, unknown> };
+
+/** Higher priority class sorts first: store the complement, zero-padded, so string order is numeric order. */
+const schedulingKey = (job: Job): string =>
+  `${String(9999 - Math.min(job.priorityClass, 9999)).padStart(4, '0')}#${job.createdAt}#${job.id}`;
+
+/** The index attributes a job item carries; terminal jobs leave the sparse state index. */
+export function jobIndexAttributes(job: Job): Record<string, string> {
+  const attributes: Record<string, string> = {
+    gsi1pk: keys.ownerJobsPartition(job.ownerId),
+    gsi1sk: `${job.createdAt}#${job.id}`,
+  };
+  if (!isTerminal(job.state)) {
+    attributes.gsi2pk = keys.jobStatePartition(job.state);
+    attributes.gsi2sk = schedulingKey(job);
+  }
+  return attributes;
+}
 
 /** DynamoDB single-table implementation of the job store; validates what it writes and what it reads. */
 export class DynamoJobRepository implements JobRepository {
