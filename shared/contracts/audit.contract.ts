@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { AuditRecord } from '../domain/audit/audit-chain';
-import { slugSchema } from '../domain/tenancy/tenancy.schema';
+import { slugSchema } from '../domain/tenancy/slug';
 import { paginationQuerySchema } from './common.contract';
 
 export const auditQuerySchema = z.extend(paginationQuerySchema, {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { slugSchema } from '../domain/tenancy/tenancy.schema';
+import { slugSchema } from '../domain/tenancy/slug';
 import { jobSubmissionSchema, templateNameSchema, templateSpecSchema, type JobTemplate } from '../domain/templates/template.schema';
 import { paginationQuerySchema } from './common.contract';
 

@@ -17,7 +17,12 @@ export async function listOrgs(principal: Principal, page: ListOptions, deps: Or
 }
 
 /** An org within `permission`'s reach, else "not found" (another org's id leaks nothing). */
-export async function reachableOrg(principal: Principal, id: string, deps: OrgsDeps, permission: 'org.view' | 'org.manage' = 'org.view'): Promise<Org> {
+export async function reachableOrg(
+  principal: Principal,
+  id: string,
+  deps: OrgsDeps,
+  permission: 'org.view' | 'org.manage' = 'org.view',
+): Promise<Org> {
   if (!reachesOrg(principal, permission, id)) throw notFound('Org');
   const org = await deps.tenancy.getOrg(id);
   if (!org) throw notFound('Org');
@@ -27,13 +32,24 @@ export async function reachableOrg(principal: Principal, id: string, deps: OrgsD
 /** Creates an org (`org.create`: platform admins). The id is the slug: unique, and fixed for good. */
 export async function createOrg(principal: Principal, input: { slug: string; name: string }, deps: OrgsDeps): Promise<Org> {
   void principal; // the route's `org.create` check is the whole authorization: only platform admins hold it
-  const org = orgSchema.parse({ id: input.slug, slug: input.slug, name: input.name, status: 'active', createdAt: deps.clock.now().toISOString() });
+  const org = orgSchema.parse({
+    id: input.slug,
+    slug: input.slug,
+    name: input.name,
+    status: 'active',
+    createdAt: deps.clock.now().toISOString(),
+  });
   if (!(await deps.tenancy.createOrg(org))) throw new AppError('conflict', `An org "${input.slug}" already exists`, { field: 'body.slug' });
   return org;
 }
 
 /** Renames, disables (soft delete) or re-enables an org (`org.manage`). The caller's own org cannot be disabled. */
-export async function updateOrg(principal: Principal, id: string, patch: { name?: string | undefined; status?: Org['status'] | undefined }, deps: OrgsDeps): Promise<{ org: Org; previous: Org }> {
+export async function updateOrg(
+  principal: Principal,
+  id: string,
+  patch: { name?: string | undefined; status?: Org['status'] | undefined },
+  deps: OrgsDeps,
+): Promise<{ org: Org; previous: Org }> {
   const previous = await reachableOrg(principal, id, deps, 'org.manage');
   if (patch.status === 'disabled' && id === principal.orgId) throw new AppError('invalid_state', 'You cannot disable your own org');
   const org = await deps.tenancy.updateOrg(id, patch, deps.clock.now().toISOString());

@@ -19,7 +19,13 @@ type TeamPermission = 'team.view' | 'team.manage' | 'team.manage.members';
  * A team within `permission`'s reach (a lead: their teams; an admin: their org; a platform admin: any),
  * else "not found": a team of another org, or one the caller cannot see, is indistinguishable from none.
  */
-export async function reachableTeam(principal: Principal, orgId: string, teamId: string, deps: TeamsDeps, permission: TeamPermission = 'team.view'): Promise<Team> {
+export async function reachableTeam(
+  principal: Principal,
+  orgId: string,
+  teamId: string,
+  deps: TeamsDeps,
+  permission: TeamPermission = 'team.view',
+): Promise<Team> {
   const visible = reaches(principal, 'team.view', { orgId, teamIds: [teamId] });
   if (!visible) throw notFound('Team');
   const team = await deps.tenancy.getTeam(orgId, teamId);
@@ -44,13 +50,26 @@ export async function listTeams(principal: Principal, orgId: string, page: ListO
  * Creates a team in `orgId` (`team.create`). A creator whose reach is their own teams (a lead) becomes the
  * team's lead at once, or they could not see the team they just made.
  */
-export async function createTeam(principal: Principal, orgId: string, input: { slug: string; name: string }, deps: TeamsDeps): Promise<Team> {
+export async function createTeam(
+  principal: Principal,
+  orgId: string,
+  input: { slug: string; name: string },
+  deps: TeamsDeps,
+): Promise<Team> {
   if (!reachesOrg(principal, 'team.create', orgId)) throw notFound('Org');
   const org = await deps.tenancy.getOrg(orgId);
   if (!org) throw notFound('Org');
   if (org.status !== 'active') throw new AppError('invalid_state', 'The org is disabled');
-  const team = teamSchema.parse({ id: input.slug, slug: input.slug, orgId, name: input.name, status: 'active', createdAt: deps.clock.now().toISOString() });
-  if (!(await deps.tenancy.createTeam(team))) throw new AppError('conflict', `A team "${input.slug}" already exists in this org`, { field: 'body.slug' });
+  const team = teamSchema.parse({
+    id: input.slug,
+    slug: input.slug,
+    orgId,
+    name: input.name,
+    status: 'active',
+    createdAt: deps.clock.now().toISOString(),
+  });
+  if (!(await deps.tenancy.createTeam(team)))
+    throw new AppError('conflict', `A team "${input.slug}" already exists in this org`, { field: 'body.slug' });
   if (reachOf(principal, 'team.view') === 'teams' && principal.orgId === orgId) {
     const creator = await deps.users.currentUser(principal.userId);
     if (creator) await saveUser(creator, withMembership(creator, team.id, 'lead'), deps);
@@ -72,7 +91,13 @@ export async function updateTeam(
   return { team, previous };
 }
 
-export async function listMembers(principal: Principal, orgId: string, teamId: string, page: ListOptions, deps: TeamsDeps): Promise<Page<User>> {
+export async function listMembers(
+  principal: Principal,
+  orgId: string,
+  teamId: string,
+  page: ListOptions,
+  deps: TeamsDeps,
+): Promise<Page<User>> {
   await reachableTeam(principal, orgId, teamId, deps);
   return deps.users.list(orgId, { teamId }, page);
 }
@@ -94,7 +119,14 @@ async function orgMember(principal: Principal, orgId: string, userId: string, de
 }
 
 /** Adds a user to a team, or changes their role in it (`team.manage.members` reaching the team). */
-export async function putMember(principal: Principal, orgId: string, teamId: string, userId: string, role: TeamRole, deps: TeamsDeps): Promise<User> {
+export async function putMember(
+  principal: Principal,
+  orgId: string,
+  teamId: string,
+  userId: string,
+  role: TeamRole,
+  deps: TeamsDeps,
+): Promise<User> {
   const team = await reachableTeam(principal, orgId, teamId, deps, 'team.manage.members');
   if (team.status !== 'active') throw new AppError('invalid_state', 'The team is disabled');
   const user = await orgMember(principal, orgId, userId, deps);

@@ -1,13 +1,12 @@
 import * as z from 'zod/mini';
+import { slugSchema } from './slug';
 
 /**
  * Orgs contain teams; users belong to one org and any number of its teams (DESIGN §4.3). Ids are the slugs:
  * unique (an org's among orgs, a team's within its org) and immutable; names can change. Deleting is soft
  * (`disabled`): jobs, quotas and audit entries keep referring to the object.
  */
-export const slugSchema = z
-  .string()
-  .check(z.minLength(2), z.maxLength(40), z.regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, 'lower-case letters, digits and dashes'));
+export { slugSchema };
 
 export const tenancyStatusSchema = z.enum(['active', 'disabled']);
 
