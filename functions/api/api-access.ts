@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from '../../shared/adapters/dynamodb/dynamo-audit.log';
 import { DynamoLevelCatalog } from '../../shared/adapters/dynamodb/dynamo-level.repository';
 import { DynamoOrgStatus } from '../../shared/adapters/dynamodb/dynamo-org-status';
-import { DynamoUserDirectory } from '../../shared/adapters/dynamodb/dynamo-user-directory.repository';
+import { DynamoCurrentUsers } from '../../shared/adapters/dynamodb/dynamo-current-users';
 import { getLogger, type Logger } from '../../shared/adapters/logging/logger';
 import type { AccessEnv } from '../../shared/config/access-env';
 import { createAccessGate, type PrincipalGate } from '../../shared/domain/authz/access-gate';
@@ -12,7 +12,6 @@ import type { Clock } from '../../shared/domain/runtime/runtime.port';
 export interface ApiAccess {
   principalGate: PrincipalGate;
   audit: DynamoAuditLog;
-  users: DynamoUserDirectory;
   levels: DynamoLevelCatalog;
   /** Org status as the gate sees it; give it to a `DynamoTenancyRepository` so org changes apply at once. */
   orgStatus: DynamoOrgStatus;
@@ -29,7 +28,7 @@ export function dynamoApiAccess(
   env: Pick<AccessEnv, 'QM_AUDIT_RETENTION_DAYS' | 'QM_PERMISSION_CACHE_SECONDS'>,
   options: { logger?: Logger; clock?: Clock } = {},
 ): ApiAccess {
-  const users = new DynamoUserDirectory(doc, tableName);
+  const users = new DynamoCurrentUsers(doc, tableName);
   const levels = new DynamoLevelCatalog(doc, tableName, env.QM_PERMISSION_CACHE_SECONDS * 1000);
   const orgStatus = new DynamoOrgStatus(doc, tableName, env.QM_PERMISSION_CACHE_SECONDS * 1000);
   const audit = new DynamoAuditLog(doc, tableName, {
@@ -42,5 +41,5 @@ export function dynamoApiAccess(
         auditHash: record.hash,
       }),
   });
-  return { principalGate: createAccessGate({ users, levels, orgs: orgStatus }), audit, users, levels, orgStatus };
+  return { principalGate: createAccessGate({ users, levels, orgs: orgStatus }), audit, levels, orgStatus };
 }

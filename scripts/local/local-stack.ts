@@ -10,6 +10,7 @@ import { createLogsHandler } from '../../functions/api/logs/logs.app';
 import { createExplainHandler } from '../../functions/api/explain/explain.app';
 import { DynamoAuditTrail } from '../../shared/adapters/dynamodb/dynamo-audit.trail';
 import { DynamoTenancyRepository } from '../../shared/adapters/dynamodb/dynamo-tenancy.repository';
+import { DynamoUserDirectory } from '../../shared/adapters/dynamodb/dynamo-user-directory.repository';
 import { createAdminHandler } from '../../functions/api/admin/admin.app';
 import { dynamoApiAccess } from '../../functions/api/api-access';
 import { createAuditHandler } from '../../functions/api/audit/audit.app';
@@ -157,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     const audit = access.audit;
     const tenancy = new DynamoTenancyRepository(doc, LOCAL_TABLE_NAME, access.orgStatus);
+    const users = new DynamoUserDirectory(doc, LOCAL_TABLE_NAME);
     const guarded = { principalGate: access.principalGate, audit };
     const templates = new DynamoTemplateRepository(doc, LOCAL_TABLE_NAME);
     const rules = new DynamoResourceRuleRepository(doc, LOCAL_TABLE_NAME, 1_000);
@@ -188,8 +190,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
       explain: createExplainHandler({ ...admission, hardware, backends: ['local'], resourceRules: rules, ...guarded }),
       logs: createLogsHandler({ jobs: admission.jobs, logs: () => backend, ...guarded }),
-      admin: createAdminHandler({ ...access, tenancy, rules, clock: systemClock, ids }),
-      tenancy: createTenancyHandler({ ...access, tenancy, clock: systemClock }),
+      admin: createAdminHandler({ ...access, tenancy, users, rules, clock: systemClock, ids }),
+      tenancy: createTenancyHandler({ ...access, tenancy, users, clock: systemClock }),
       templates: createTemplatesHandler({ templates, clock: systemClock, ...guarded }),
       audit: createAuditHandler({ trail: new DynamoAuditTrail(doc, LOCAL_TABLE_NAME), ...guarded }),
       catalog: createCatalogHandler({ catalog: hardware, ...guarded }),

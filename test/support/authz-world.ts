@@ -9,6 +9,7 @@ import { createLogsHandler } from '../../functions/api/logs/logs.app';
 import { createExplainHandler } from '../../functions/api/explain/explain.app';
 import { DynamoAuditTrail } from '../../shared/adapters/dynamodb/dynamo-audit.trail';
 import { DynamoTenancyRepository } from '../../shared/adapters/dynamodb/dynamo-tenancy.repository';
+import { DynamoUserDirectory } from '../../shared/adapters/dynamodb/dynamo-user-directory.repository';
 import { createTemplatesHandler } from '../../functions/api/templates/templates.app';
 import { createTenancyHandler } from '../../functions/api/tenancy/tenancy.app';
 import { buildHttpApiV2Event } from '../../scripts/local/http-server';
@@ -59,7 +60,7 @@ export interface CallInput {
 export interface AuthzWorld {
   table: TestTable;
   /** The deployed access composition, plus the tenancy repository the admin and tenancy functions add to it. */
-  access: ApiAccess & { tenancy: DynamoTenancyRepository };
+  access: ApiAccess & { tenancy: DynamoTenancyRepository; users: DynamoUserDirectory };
   jobs: DynamoJobRepository;
   templates: DynamoTemplateRepository;
   rules: DynamoResourceRuleRepository;
@@ -84,7 +85,11 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
   const table = await createTestTable();
   const { doc, tableName } = table;
   const gate = dynamoApiAccess(doc, tableName, { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 60 }, { logger: silent });
-  const access = { ...gate, tenancy: new DynamoTenancyRepository(doc, tableName, gate.orgStatus) };
+  const access = {
+    ...gate,
+    tenancy: new DynamoTenancyRepository(doc, tableName, gate.orgStatus),
+    users: new DynamoUserDirectory(doc, tableName),
+  };
   const jobs = new DynamoJobRepository(doc, tableName);
   const hardware = new DynamoHardwareCatalog(doc, tableName);
   const templates = new DynamoTemplateRepository(doc, tableName);

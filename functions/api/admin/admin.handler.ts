@@ -1,3 +1,4 @@
+import { DynamoUserDirectory } from '../../../shared/adapters/dynamodb/dynamo-user-directory.repository';
 import { DynamoTenancyRepository } from '../../../shared/adapters/dynamodb/dynamo-tenancy.repository';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
 import { DynamoResourceRuleRepository } from '../../../shared/adapters/dynamodb/dynamo-resource-rule.repository';
@@ -15,6 +16,7 @@ const access = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 export const handler = createAdminHandler({
   ...access,
   tenancy: new DynamoTenancyRepository(doc, env.QM_TABLE_NAME, access.orgStatus),
+  users: new DynamoUserDirectory(doc, env.QM_TABLE_NAME),
   rules: new DynamoResourceRuleRepository(doc, env.QM_TABLE_NAME),
   clock: systemClock,
   ids: ulidSource(),

@@ -1,3 +1,4 @@
+import { DynamoUserDirectory } from '../../../shared/adapters/dynamodb/dynamo-user-directory.repository';
 import { DynamoTenancyRepository } from '../../../shared/adapters/dynamodb/dynamo-tenancy.repository';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
 import { systemClock } from '../../../shared/adapters/runtime/system-runtime';
@@ -12,4 +13,9 @@ const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 const access = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 const tenancy = new DynamoTenancyRepository(doc, env.QM_TABLE_NAME, access.orgStatus);
 
-export const handler = createTenancyHandler({ ...access, tenancy, clock: systemClock });
+export const handler = createTenancyHandler({
+  ...access,
+  tenancy,
+  users: new DynamoUserDirectory(doc, env.QM_TABLE_NAME),
+  clock: systemClock,
+});

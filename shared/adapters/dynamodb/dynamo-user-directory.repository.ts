@@ -1,27 +1,18 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { userSchema, type User } from '../../domain/identity/user.schema';
 import type { ListOptions, Page } from '../../domain/tenancy/tenancy.schema';
 import type { UserDirectory, UserFilters } from '../../domain/users/user-directory.port';
 import { pick, putVersioned, queryPage, replaceVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';
-import { userIndexAttributes, withoutKeys } from './keys';
+import { DynamoCurrentUsers } from './dynamo-current-users';
+import { userIndexAttributes } from './keys';
 
 /**
- * Users (`USER#<id>` / `PROFILE`) for administration and for the access gate. Reads are strongly
- * consistent: the gate must see a disable or a demotion at the very next request. Listing goes through
- * gsi1 (`ORG#<orgId>#USERS`), which every writer of user items keeps (`userIndexAttributes`).
+ * Users (`USER#<id>` / `PROFILE`) for administration: the gate's consistent read plus creation, versioned
+ * saves and listing. Listing goes through gsi1 (`ORG#<orgId>#USERS`), which every writer of user items
+ * keeps (`userIndexAttributes`).
  */
-export class DynamoUserDirectory implements UserDirectory {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async currentUser(id: string): Promise<User | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.user(id), ConsistentRead: true }));
-    return result.Item ? userSchema.parse(withoutKeys(result.Item)) : undefined;
-  }
-
+export class DynamoUserDirectory extends DynamoCurrentUsers implements UserDirectory {
   private item(user: User): Record<string, unknown> {
     const parsed = userSchema.parse(user);
     return { ...parsed, ...keys.user(parsed.id), ...userIndexAttributes(parsed) };
