@@ -9,6 +9,7 @@ import { identityRoutes } from './identity/identity.routes';
 import { jobsRoutes } from './jobs/jobs.routes';
 import { logsRoutes } from './logs/logs.routes';
 import { quotasRoutes } from './quotas/quotas.routes';
+import { sessionsRoutes } from './sessions/sessions.routes';
 import { templatesRoutes } from './templates/templates.routes';
 import { tenancyRoutes } from './tenancy/tenancy.routes';
 
@@ -28,5 +29,6 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
   { name: 'templates', entry: 'functions/api/templates/templates.handler.ts', routes: templatesRoutes },
   { name: 'audit', entry: 'functions/api/audit/audit.handler.ts', routes: auditRoutes },
   { name: 'auth', entry: 'functions/api/auth/auth.handler.ts', routes: authRoutes },
+  { name: 'sessions', entry: 'functions/api/sessions/sessions.handler.ts', routes: sessionsRoutes },
   { name: 'identity', entry: 'functions/api/identity/identity.handler.ts', routes: identityRoutes },
 ];

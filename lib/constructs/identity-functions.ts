@@ -4,6 +4,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { authEnvSchema } from '../../functions/api/auth/auth.env';
 import { identityEnvSchema } from '../../functions/api/identity/identity.env';
+import { sessionsEnvSchema } from '../../functions/api/sessions/sessions.env';
 import type { baseEnvSchema } from '../../shared/config/env';
 import type { StageConfig } from '../config/stage-config';
 import type { DataStack } from '../stacks/data-stack';
@@ -26,9 +27,13 @@ export interface IdentityFunctionsProps {
   readonly logRetention: RetentionDays;
 }
 
-/** The sign-in function (`auth` route group) and the identity function (`/v1/me`, API keys, IdP admin). */
+/**
+ * The sign-in function (`auth` route group: OIDC, LDAP, break-glass), the sessions function (refresh, JWKS)
+ * and the identity function (`/v1/me`, API keys, IdP admin).
+ */
 export class IdentityFunctions extends Construct {
   readonly auth: QmFunction<typeof authEnvSchema>;
+  readonly sessions: QmFunction<typeof sessionsEnvSchema>;
   readonly identityApi: QmFunction<typeof identityEnvSchema>;
 
   constructor(scope: Construct, id: string, props: IdentityFunctionsProps) {
@@ -50,18 +55,44 @@ export class IdentityFunctions extends Construct {
         QM_BREAK_GLASS_SECRET_ID: identity.breakGlassSecret.secretArn,
         QM_FIRST_USER_ADMIN: config.firstUserBecomesAdmin ? 'true' : 'false',
       },
-      description: 'Sign-in: server-side OIDC, LDAP, refresh, break-glass; session-token JWKS',
+      description: 'Sign-in: server-side OIDC, LDAP, break-glass',
       logRetention,
     });
     data.grantReadWrite(this.auth);
     workflows.eventBus.grantPutEventsTo(this.auth);
-    this.auth.addToRolePolicy(new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [identity.sessionSigningKey.keyArn] }));
+    this.auth.addToRolePolicy(
+      new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [identity.sessionSigningKey.keyArn] }),
+    );
     // IdP client secrets and LDAP bind passwords live under the stage's prefix; the break-glass secret too.
     this.auth.addToRolePolicy(
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [`arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefix}idp/*`, identity.breakGlassSecret.secretArn],
+        resources: [
+          `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefix}idp/*`,
+          identity.breakGlassSecret.secretArn,
+        ],
       }),
+    );
+
+    // Refresh and the JWKS: called all day, so kept free of the IdP libraries and of Secrets Manager.
+    this.sessions = new QmFunction(stack, 'Sessions', {
+      entry: 'functions/api/sessions/sessions.handler.ts',
+      envSchema: sessionsEnvSchema,
+      env: {
+        ...base,
+        ...accessFunctionEnv(config),
+        QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
+        QM_API_BASE_URL: apiBaseUrl,
+        QM_SESSION_KMS_KEY_ID: identity.sessionSigningKey.keyArn,
+        QM_FIRST_USER_ADMIN: config.firstUserBecomesAdmin ? 'true' : 'false',
+      },
+      description: 'Session refresh and the session-token JWKS',
+      logRetention,
+    });
+    data.grantReadWrite(this.sessions);
+    workflows.eventBus.grantPutEventsTo(this.sessions);
+    this.sessions.addToRolePolicy(
+      new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [identity.sessionSigningKey.keyArn] }),
     );
 
     this.identityApi = new QmFunction(stack, 'Identity', {

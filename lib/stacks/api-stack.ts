@@ -185,6 +185,7 @@ export class ApiStack extends Stack {
       catalog,
       quotas,
       auth: identityFunctions.auth,
+      sessions: identityFunctions.sessions,
       identity: identityFunctions.identityApi,
       admin: authz.admin,
       tenancy: authz.tenancy,

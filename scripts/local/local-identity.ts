@@ -7,6 +7,7 @@ import tls from 'node:tls';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SimpleFetcher } from 'aws-jwt-verify/https';
 import { createAuthHandler } from '../../functions/api/auth/auth.app';
+import { createSessionsHandler } from '../../functions/api/sessions/sessions.app';
 import { createIdentityHandler } from '../../functions/api/identity/identity.app';
 import { createAuthorizer } from '../../functions/authorizer/authorizer.app';
 import { dynamoIdentityStores } from '../../shared/adapters/dynamodb/identity-stores';
@@ -62,7 +63,11 @@ export interface LocalIdentity {
   ca: string;
   caFile: string;
   authorizer: ReturnType<typeof createAuthorizer>;
-  handlers: { auth: ReturnType<typeof createAuthHandler>; identity: ReturnType<typeof createIdentityHandler> };
+  handlers: {
+    auth: ReturnType<typeof createAuthHandler>;
+    sessions: ReturnType<typeof createSessionsHandler>;
+    identity: ReturnType<typeof createIdentityHandler>;
+  };
   stop(): Promise<void>;
 }
 
@@ -94,7 +99,11 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
     certificate,
     accounts: DEMO_ACCOUNTS,
     resource: LOCAL_API_RESOURCE,
-    webClient: { clientId: WEB_CLIENT_ID, clientSecret: webClientSecret, redirectUris: [`${options.apiUrl}/v1/auth/oidc/${DEV_PROVIDER_ID}/callback`] },
+    webClient: {
+      clientId: WEB_CLIENT_ID,
+      clientSecret: webClientSecret,
+      redirectUris: [`${options.apiUrl}/v1/auth/oidc/${DEV_PROVIDER_ID}/callback`],
+    },
   });
 
   const stores = dynamoIdentityStores(options.doc, options.tableName);
@@ -144,7 +153,11 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
     verifiers: [
       new ApiKeyVerifier({ apiKeys: stores.apiKeys, clock, ids }),
       // The local API is plain http on loopback, so the session JWKS is handed over in memory.
-      new SessionTokenVerifier({ issuer: settings.issuer, audience: settings.audience, fetcher: inMemoryJwksFetcher(() => signer.publicJwks()) }),
+      new SessionTokenVerifier({
+        issuer: settings.issuer,
+        audience: settings.audience,
+        fetcher: inMemoryJwksFetcher(() => signer.publicJwks()),
+      }),
       new IdpTokenVerifier({
         providers: stores.providers,
         signIn: (p, profile) => signIn(p, profile, login),
@@ -169,6 +182,7 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
         sessions,
         breakGlass: { enabled: false, secret: () => Promise.reject(new Error('break-glass is off in the local stack')) },
       }),
+      sessions: createSessionsHandler({ audit, events: options.events, clock, ids, sessions }),
       identity: createIdentityHandler({ ...stores, secrets, audit, clock, ids, allowInsecure: true, apiBaseUrl: options.apiUrl }),
     },
     stop: () => idp.close(),

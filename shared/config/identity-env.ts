@@ -12,14 +12,18 @@ export const sessionEnvSchema = z.object({
   QM_FIRST_USER_ADMIN: flag,
 });
 
-/** The sign-in function's own settings. */
-export const loginEnvSchema = z.object({
+/** How session tokens are signed and how long they live: the sign-in and the sessions functions share it. */
+export const sessionTokenEnvSchema = z.object({
   /** Asymmetric KMS key (RSA_2048, SIGN_VERIFY) that signs session tokens. */
   QM_SESSION_KMS_KEY_ID: z.string().check(z.minLength(1)),
   /** Session access-token lifetime (seconds): short, refresh for more. */
   QM_ACCESS_TOKEN_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(60), z.lte(3600)), 900),
   /** Refresh-token lifetime (seconds). */
   QM_REFRESH_TOKEN_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(300), z.lte(30 * 86_400)), 43_200),
+});
+
+/** The sign-in function's own settings, on top of the session-token ones. */
+export const loginEnvSchema = z.extend(sessionTokenEnvSchema, {
   /** Break-glass admin login: off unless explicitly enabled. */
   QM_BREAK_GLASS_ENABLED: flag,
   /** Secrets Manager secret holding the generated break-glass secret. */

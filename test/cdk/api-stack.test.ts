@@ -116,6 +116,13 @@ describe('api stack: least privilege', () => {
     ).toEqual(['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue']);
   });
 
+  it('gives the sessions function (refresh, JWKS) KMS signing on the session key and no secret at all', () => {
+    const sessions = policyStatementsOfRole(api, 'SessionsRole');
+    const kms = sessions.filter((s) => actionsOf(s).includes('kms:Sign'));
+    expect(kms.flatMap(actionsOf).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+    expect(sessions.flatMap(actionsOf).filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+  });
+
   it('lets jobs write the table and publish events (dispatch requests included), never scan or touch SQS', () => {
     const actions = jobs.flatMap(actionsOf);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents']));

@@ -38,6 +38,7 @@ describe('every Quartermaster function', () => {
       'Jobs',
       'Quotas',
       'Scheduler',
+      'Sessions',
       'Status',
       'Templates',
       'Tenancy',

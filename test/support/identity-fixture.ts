@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimpleFetcher } from 'aws-jwt-verify/https';
 import { createAuthHandler } from '../../functions/api/auth/auth.app';
+import { createSessionsHandler } from '../../functions/api/sessions/sessions.app';
+import { sessionsRoutes } from '../../functions/api/sessions/sessions.routes';
 import { authRoutes } from '../../functions/api/auth/auth.routes';
 import { createIdentityHandler } from '../../functions/api/identity/identity.app';
 import { identityRoutes } from '../../functions/api/identity/identity.routes';
@@ -109,7 +111,9 @@ export interface IdentityFixture {
  * Everything identity needs, real where it can be: DynamoDB Local, the dev OIDC provider over https, the
  * real aws-jwt-verify / openid-client / ldapts adapters, the local HTTP server with the real middy chain.
  */
-export async function startIdentityFixture(options: { ldap?: LdapDirectory; firstUserBecomesAdmin?: boolean } = {}): Promise<IdentityFixture> {
+export async function startIdentityFixture(
+  options: { ldap?: LdapDirectory; firstUserBecomesAdmin?: boolean } = {},
+): Promise<IdentityFixture> {
   const dir = await mkdtemp(join(tmpdir(), 'qm-identity-test-'));
   const certificate = await ensureDevCertificate(join(dir, 'tls'));
   tls.setDefaultCACertificates([...new Set([...tls.getCACertificates('default'), certificate.cert])]);
@@ -120,7 +124,11 @@ export async function startIdentityFixture(options: { ldap?: LdapDirectory; firs
     certificate,
     accounts: ACCOUNTS,
     resource: RESOURCE,
-    webClient: { clientId: 'quartermaster-web', clientSecret: 'web-client-secret-value-0123456789', redirectUris: [`${url}/v1/auth/oidc/dev/callback`] },
+    webClient: {
+      clientId: 'quartermaster-web',
+      clientSecret: 'web-client-secret-value-0123456789',
+      redirectUris: [`${url}/v1/auth/oidc/dev/callback`],
+    },
   });
   const table = await createTestTable();
   const stores = dynamoIdentityStores(table.doc, table.tableName);
@@ -130,8 +138,17 @@ export async function startIdentityFixture(options: { ldap?: LdapDirectory; firs
   const recorder = new Recorder();
   const clock = new TestClock();
   const ids = ulidSource();
-  const login: LoginDeps = { ...stores, audit: recorder, events: recorder, clock, ids, firstUserBecomesAdmin: options.firstUserBecomesAdmin ?? false };
-  const signer = new LocalKeySigner(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+  const login: LoginDeps = {
+    ...stores,
+    audit: recorder,
+    events: recorder,
+    clock,
+    ids,
+    firstUserBecomesAdmin: options.firstUserBecomesAdmin ?? false,
+  };
+  const signer = new LocalKeySigner(
+    generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  );
   const sessions: SessionDeps = {
     signer,
     refreshTokens: stores.refreshTokens,
@@ -170,13 +187,18 @@ export async function startIdentityFixture(options: { ldap?: LdapDirectory; firs
       },
       { logger, validateResponses: true },
     ),
-    identity: createIdentityHandler({ ...stores, secrets, audit: recorder, clock, ids, allowInsecure: true, apiBaseUrl: url }, { logger, validateResponses: true }),
+    sessions: createSessionsHandler({ audit: recorder, events: recorder, clock, ids, sessions }, { logger, validateResponses: true }),
+    identity: createIdentityHandler(
+      { ...stores, secrets, audit: recorder, clock, ids, allowInsecure: true, apiBaseUrl: url },
+      { logger, validateResponses: true },
+    ),
   };
   const server = await startHttpServer({
     host: '127.0.0.1',
     port: apiPort,
     groups: [
       { name: 'auth', entry: 'functions/api/auth/auth.handler.ts', routes: authRoutes },
+      { name: 'sessions', entry: 'functions/api/sessions/sessions.handler.ts', routes: sessionsRoutes },
       { name: 'identity', entry: 'functions/api/identity/identity.handler.ts', routes: identityRoutes },
     ],
     loadHandler: async (group) => handlers[group.name as keyof typeof handlers],
@@ -219,7 +241,18 @@ export function mintHs256(header: Record<string, unknown>, payload: Record<strin
 /** Claims a valid dev-IdP access token for `sub` would carry, `exp` 10 minutes out. */
 export function accessClaims(idp: DevIdp, sub: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { iss: idp.issuer, sub, aud: RESOURCE, client_id: 'quartermaster-cli', scope: 'api', iat: now, exp: now + 600, jti: `t-${now}-${Math.random()}`, realm_access: { roles: ['qm-researchers'] }, ...extra };
+  return {
+    iss: idp.issuer,
+    sub,
+    aud: RESOURCE,
+    client_id: 'quartermaster-cli',
+    scope: 'api',
+    iat: now,
+    exp: now + 600,
+    jti: `t-${now}-${Math.random()}`,
+    realm_access: { roles: ['qm-researchers'] },
+    ...extra,
+  };
 }
 
 /** Calls the authorizer the way API Gateway would for `Authorization: Bearer <token>`. */

@@ -25,31 +25,34 @@ const clock = systemClock;
 const ids = ulidSource();
 const breakGlassSecretId = env.QM_BREAK_GLASS_SECRET_ID;
 
-export const handler = createAuthHandler({
-  ...stores,
-  audit,
-  events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
-  clock,
-  ids,
-  firstUserBecomesAdmin: env.QM_FIRST_USER_ADMIN === 'true',
-  secrets,
-  oidc: new OpenIdClientAdapter(),
-  ldap: new LdaptsDirectory(),
-  sessions: {
-    signer: new KmsTokenSigner(new KMSClient({}), env.QM_SESSION_KMS_KEY_ID),
-    refreshTokens: stores.refreshTokens,
-    users: stores.users,
+export const handler = createAuthHandler(
+  {
+    ...stores,
+    audit,
+    events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
     clock,
     ids,
-    settings: {
-      issuer: env.QM_API_BASE_URL,
-      audience: env.QM_SESSION_AUDIENCE,
-      accessTokenSeconds: env.QM_ACCESS_TOKEN_SECONDS,
-      refreshTokenSeconds: env.QM_REFRESH_TOKEN_SECONDS,
+    firstUserBecomesAdmin: env.QM_FIRST_USER_ADMIN === 'true',
+    secrets,
+    oidc: new OpenIdClientAdapter(),
+    ldap: new LdaptsDirectory(),
+    sessions: {
+      signer: new KmsTokenSigner(new KMSClient({}), env.QM_SESSION_KMS_KEY_ID),
+      refreshTokens: stores.refreshTokens,
+      users: stores.users,
+      clock,
+      ids,
+      settings: {
+        issuer: env.QM_API_BASE_URL,
+        audience: env.QM_SESSION_AUDIENCE,
+        accessTokenSeconds: env.QM_ACCESS_TOKEN_SECONDS,
+        refreshTokenSeconds: env.QM_REFRESH_TOKEN_SECONDS,
+      },
+    },
+    breakGlass: {
+      enabled: env.QM_BREAK_GLASS_ENABLED === 'true' && breakGlassSecretId !== undefined,
+      secret: () => (breakGlassSecretId ? secrets.get(breakGlassSecretId) : Promise.reject(new Error('no break-glass secret'))),
     },
   },
-  breakGlass: {
-    enabled: env.QM_BREAK_GLASS_ENABLED === 'true' && breakGlassSecretId !== undefined,
-    secret: () => (breakGlassSecretId ? secrets.get(breakGlassSecretId) : Promise.reject(new Error('no break-glass secret'))),
-  },
-}, { principalGate, audit });
+  { principalGate, audit },
+);

@@ -1,17 +1,15 @@
 import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
 import {
   breakGlassBodySchema,
-  jwksSchema,
   ldapLoginBodySchema,
   oidcCallbackQuerySchema,
   providerParamsSchema,
-  refreshBodySchema,
   sessionViewSchema,
 } from '../../../shared/contracts/identity.contract';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
 /**
- * Sign-in routes. They are `public` by nature (the caller has no token yet); each proves identity itself
+ * Interactive sign-in routes (session refresh and the JWKS are the sessions function's). They are `public` by nature (the caller has no token yet); each proves identity itself
  * and answers every refusal with the same 401, whatever the reason.
  */
 const refused = { 401: { description: 'Sign-in refused (the same answer for every reason)', schema: errorEnvelopeSchema } } as const;
@@ -51,16 +49,6 @@ export const authRoutes = [
   },
   {
     method: 'POST',
-    path: '/v1/auth/refresh',
-    operationId: 'refreshSession',
-    summary: 'Exchange a refresh token (single use) for a new session',
-    access: 'public',
-    tags: ['auth'],
-    request: { body: refreshBodySchema },
-    responses: { ...session, ...invalid, ...refused },
-  },
-  {
-    method: 'POST',
     path: '/v1/auth/break-glass',
     operationId: 'breakGlassLogin',
     summary: 'Bootstrap admin sign-in with the generated break-glass secret (disabled by default; every use audited)',
@@ -72,14 +60,5 @@ export const authRoutes = [
       ...invalid,
       ...refused,
     },
-  },
-  {
-    method: 'GET',
-    path: '/.well-known/jwks.json',
-    operationId: 'getJwks',
-    summary: 'Public keys of Quartermaster session tokens',
-    access: 'public',
-    tags: ['auth'],
-    responses: { 200: { description: 'JSON Web Key Set', schema: jwksSchema } },
   },
 ] as const satisfies readonly RouteDeclaration[];
