@@ -5,8 +5,9 @@ import * as keys from './table-keys';
 
 /**
  * The access gate's view of org and team status (`ORG#<id>` / `ORG` and `ORG#<orgId>` / `TEAM#<id>`, the
- * `status` attribute only), each cached for at most `ttlMs` (60 s by default). Kept apart from the tenancy repository so that every function, not only the
- * ones that manage orgs, can check status without carrying the org and team CRUD code.
+ * `status` attribute only), each cached for at most `ttlMs` (60 s by default). Kept apart from the tenancy
+ * repository so that every function, not only the ones that manage orgs, can check status without carrying
+ * the org and team CRUD code.
  */
 export class DynamoOrgStatus implements OrgStatusSource {
   private readonly cache = new Map<string, { active: boolean; until: number }>();
@@ -35,13 +36,8 @@ export class DynamoOrgStatus implements OrgStatusSource {
     return active;
   }
 
-  async activeTeams(orgId: string, teamIds: readonly string[]): Promise<string[]> {
-    const disabled = await this.disabledTeams(orgId);
-    return teamIds.filter((teamId) => !disabled.has(teamId));
-  }
-
   /** The org's disabled teams: one Query of its team items (status only), cached like org status. */
-  private async disabledTeams(orgId: string): Promise<ReadonlySet<string>> {
+  async disabledTeams(orgId: string): Promise<ReadonlySet<string>> {
     const cached = this.teams.get(orgId);
     if (cached && cached.until > Date.now()) return cached.disabled;
     const items = await queryAll(this.doc, {

@@ -24,8 +24,8 @@ export interface CurrentUserSource {
 export interface OrgStatusSource {
   /** Whether the org exists and is active (possibly cached ≤ 60 s). */
   isActive(orgId: string): Promise<boolean>;
-  /** The subset of `teamIds` that is not disabled, in the same order (possibly cached ≤ 60 s). */
-  activeTeams(orgId: string, teamIds: readonly string[]): Promise<string[]>;
+  /** Ids of the org's disabled teams (possibly cached ≤ 60 s). */
+  disabledTeams(orgId: string): Promise<ReadonlySet<string>>;
 }
 
 export type GateOutcome =
@@ -37,17 +37,20 @@ export type PrincipalGate = (principal: Principal) => Promise<GateOutcome>;
 
 export function createAccessGate(deps: { users: CurrentUserSource; levels: LevelCatalog; orgs?: OrgStatusSource }): PrincipalGate {
   return async (principal) => {
-    const [user, orgActive] = await Promise.all([
+    // All three at once: the org (and its teams) are the principal's, checked against the record just below.
+    const [user, orgActive, disabledTeams] = await Promise.all([
       deps.users.currentUser(principal.userId),
       deps.orgs ? deps.orgs.isActive(principal.orgId) : Promise.resolve(true),
+      deps.orgs ? deps.orgs.disabledTeams(principal.orgId) : Promise.resolve(new Set<string>()),
     ]);
     // The org is the database's: a principal claiming another org than the record's is not this user.
     if (!user || user.orgId !== principal.orgId) return { ok: false, reason: 'unknown' };
     if (user.status !== 'active' || !orgActive) return { ok: false, reason: 'disabled' };
-    const [access, teamIds] = await Promise.all([
-      resolveAccessFor({ orgId: user.orgId, level: user.level, platformAdmin: user.platformAdmin, overrides: user.overrides ?? [] }, deps.levels),
-      deps.orgs && user.teamIds.length > 0 ? deps.orgs.activeTeams(user.orgId, user.teamIds) : Promise.resolve(user.teamIds),
-    ]);
+    const access = await resolveAccessFor(
+      { orgId: user.orgId, level: user.level, platformAdmin: user.platformAdmin, overrides: user.overrides ?? [] },
+      deps.levels,
+    );
+    const teamIds = user.teamIds.filter((teamId) => !disabledTeams.has(teamId));
     return {
       ok: true,
       principal: {

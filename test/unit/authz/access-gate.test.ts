@@ -24,21 +24,54 @@ const user = (overrides: Partial<User> = {}): User => ({
   createdAt: '2026-01-01T00:00:00.000Z',
   ...overrides,
 });
-const stale: Principal = { userId: 'rae', orgId: 'acme', level: 'lead', platformAdmin: false, teamIds: ['vision', 'nlp'], authMethod: 'oidc' };
-const ops: CustomLevel = { schemaVersion: 1, orgId: 'acme', name: 'ops', description: '', priority: 40, permissions: ['job.view.own', 'org.create'], createdAt: '', updatedAt: '', version: 1 };
-const levels: LevelCatalog = { get: async (orgId, name) => (orgId === 'acme' && name === 'ops' ? ops : undefined), list: async () => [], save: async () => true, remove: async () => undefined };
+const stale: Principal = {
+  userId: 'rae',
+  orgId: 'acme',
+  level: 'lead',
+  platformAdmin: false,
+  teamIds: ['vision', 'nlp'],
+  authMethod: 'oidc',
+};
+const ops: CustomLevel = {
+  schemaVersion: 1,
+  orgId: 'acme',
+  name: 'ops',
+  description: '',
+  priority: 40,
+  permissions: ['job.view.own', 'org.create'],
+  createdAt: '',
+  updatedAt: '',
+  version: 1,
+};
+const levels: LevelCatalog = {
+  get: async (orgId, name) => (orgId === 'acme' && name === 'ops' ? ops : undefined),
+  list: async () => [],
+  save: async () => true,
+  remove: async () => undefined,
+};
 
 describe('access gate', () => {
   it('rebuilds the principal from the user record: level, teams, overrides, custom levels (never platform-only)', async () => {
-    const gate = createAccessGate({ users: { currentUser: async () => user({ level: 'ops', teamIds: ['vision'], overrides: [{ permission: 'job.submit', effect: 'grant' }], authzVersion: 7 }) }, levels });
+    const gate = createAccessGate({
+      users: {
+        currentUser: async () =>
+          user({ level: 'ops', teamIds: ['vision'], overrides: [{ permission: 'job.submit', effect: 'grant' }], authzVersion: 7 }),
+      },
+      levels,
+    });
     const outcome = await gate(stale);
-    expect(outcome).toMatchObject({ ok: true, principal: { level: 'ops', teamIds: ['vision'], levelPriority: 40, permissionsVersion: 7, authMethod: 'oidc' } });
+    expect(outcome).toMatchObject({
+      ok: true,
+      principal: { level: 'ops', teamIds: ['vision'], levelPriority: 40, permissionsVersion: 7, authMethod: 'oidc' },
+    });
     if (outcome.ok) expect(outcome.principal.permissions).toEqual(['job.submit', 'job.view.own']);
   });
 
   it('keeps only the teams that are not disabled', async () => {
-    const orgs = { isActive: async () => true, activeTeams: async (_org: string, teams: readonly string[]) => teams.filter((t) => t !== 'nlp') };
-    const outcome = await createAccessGate({ users: { currentUser: async () => user({ teamIds: ['nlp', 'vision'] }) }, levels, orgs })(stale);
+    const orgs = { isActive: async () => true, disabledTeams: async () => new Set(['nlp']) };
+    const outcome = await createAccessGate({ users: { currentUser: async () => user({ teamIds: ['nlp', 'vision'] }) }, levels, orgs })(
+      stale,
+    );
     expect(outcome).toMatchObject({ ok: true, principal: { teamIds: ['vision'] } });
   });
 
@@ -46,23 +79,44 @@ describe('access gate', () => {
     const users = (found: User | undefined) => ({ currentUser: async () => found });
     expect(await createAccessGate({ users: users(undefined), levels })(stale)).toEqual({ ok: false, reason: 'unknown' });
     expect(await createAccessGate({ users: users(user({ orgId: 'globex' })), levels })(stale)).toEqual({ ok: false, reason: 'unknown' });
-    expect(await createAccessGate({ users: users(user({ status: 'disabled' })), levels })(stale)).toEqual({ ok: false, reason: 'disabled' });
-    expect(await createAccessGate({ users: users(user()), levels, orgs: { isActive: async () => false, activeTeams: async (_org, teams) => [...teams] } })(stale)).toEqual({ ok: false, reason: 'disabled' });
+    expect(await createAccessGate({ users: users(user({ status: 'disabled' })), levels })(stale)).toEqual({
+      ok: false,
+      reason: 'disabled',
+    });
+    expect(
+      await createAccessGate({
+        users: users(user()),
+        levels,
+        orgs: { isActive: async () => false, disabledTeams: async () => new Set<string>() },
+      })(stale),
+    ).toEqual({ ok: false, reason: 'disabled' });
   });
 });
 
 describe('the bundle with a gate and an audit log', () => {
   const routes = [
-    { method: 'POST', path: '/v1/things', operationId: 'makeThing', summary: 's', access: 'team.view', tags: [], responses: { 201: { description: 'ok' } } },
+    {
+      method: 'POST',
+      path: '/v1/things',
+      operationId: 'makeThing',
+      summary: 's',
+      access: 'team.view',
+      tags: [],
+      responses: { 201: { description: 'ok' } },
+    },
   ] as const satisfies readonly RouteDeclaration[];
   const appended: AuditEntryInput[] = [];
   const audit = { append: async (entry: AuditEntryInput) => void appended.push(entry) };
   const call = async (found: User | undefined) => {
-    const handler = createApiHandler(routes, { makeThing: async ({ principal }) => ({ status: 201, body: { level: principal.level }, audit: { target: 'thing/1' } }) }, {
-      logger: createLogger({ logLevel: 'SILENT' }),
-      principalGate: createAccessGate({ users: { currentUser: async () => found }, levels }),
-      audit,
-    });
+    const handler = createApiHandler(
+      routes,
+      { makeThing: async ({ principal }) => ({ status: 201, body: { level: principal.level }, audit: { target: 'thing/1' } }) },
+      {
+        logger: createLogger({ logLevel: 'SILENT' }),
+        principalGate: createAccessGate({ users: { currentUser: async () => found }, levels }),
+        audit,
+      },
+    );
     const event = buildHttpApiV2Event({ method: 'POST', rawPath: '/v1/things', routeKey: 'POST /v1/things', sourceIp: '10.9.9.9' });
     event.requestContext.authorizer = { lambda: toAuthorizerContext(stale) };
     return handler(event, {} as Context);
