@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IdpTokenVerifier } from '../../../shared/adapters/jwt/idp-token.verifier';
 import { builtInCognitoProvider } from '../../../shared/domain/identity/built-in-providers';
@@ -22,7 +22,7 @@ function keyPair(kid: string): { pem: string; jwk: Record<string, unknown> } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return {
     pem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    jwk: { ...(publicKey as KeyObject).export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
+    jwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
   };
 }
 const poolKey = keyPair('cognito-key-1');
@@ -53,7 +53,7 @@ function verifierWith(signedIn: ExternalProfile[]) {
     fetcher: {
       fetch: async (uri: string) => {
         fetched.push(uri);
-        return new TextEncoder().encode(JSON.stringify({ keys: [poolKey.jwk] })).buffer as ArrayBuffer;
+        return new TextEncoder().encode(JSON.stringify({ keys: [poolKey.jwk] })).buffer;
       },
     },
   });
