@@ -8,6 +8,7 @@ import { healthRoutes } from './health/health.routes';
 import { identityRoutes } from './identity/identity.routes';
 import { jobsRoutes } from './jobs/jobs.routes';
 import { logsRoutes } from './logs/logs.routes';
+import { meRoutes } from './me/me.routes';
 import { quotasRoutes } from './quotas/quotas.routes';
 import { sessionsRoutes } from './sessions/sessions.routes';
 import { templatesRoutes } from './templates/templates.routes';
@@ -30,5 +31,6 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
   { name: 'audit', entry: 'functions/api/audit/audit.handler.ts', routes: auditRoutes },
   { name: 'auth', entry: 'functions/api/auth/auth.handler.ts', routes: authRoutes },
   { name: 'sessions', entry: 'functions/api/sessions/sessions.handler.ts', routes: sessionsRoutes },
+  { name: 'me', entry: 'functions/api/me/me.handler.ts', routes: meRoutes },
   { name: 'identity', entry: 'functions/api/identity/identity.handler.ts', routes: identityRoutes },
 ];

@@ -4,6 +4,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { authEnvSchema } from '../../functions/api/auth/auth.env';
 import { identityEnvSchema } from '../../functions/api/identity/identity.env';
+import { meEnvSchema } from '../../functions/api/me/me.env';
 import { sessionsEnvSchema } from '../../functions/api/sessions/sessions.env';
 import type { baseEnvSchema } from '../../shared/config/env';
 import type { StageConfig } from '../config/stage-config';
@@ -28,12 +29,13 @@ export interface IdentityFunctionsProps {
 }
 
 /**
- * The sign-in function (`auth` route group: OIDC, LDAP, break-glass), the sessions function (refresh, JWKS)
- * and the identity function (`/v1/me`, API keys, IdP admin).
+ * The sign-in function (`auth` route group: OIDC, LDAP, break-glass), the sessions function (refresh, JWKS),
+ * the me function (`/v1/me`, the caller's API keys) and the identity function (IdP administration).
  */
 export class IdentityFunctions extends Construct {
   readonly auth: QmFunction<typeof authEnvSchema>;
   readonly sessions: QmFunction<typeof sessionsEnvSchema>;
+  readonly me: QmFunction<typeof meEnvSchema>;
   readonly identityApi: QmFunction<typeof identityEnvSchema>;
 
   constructor(scope: Construct, id: string, props: IdentityFunctionsProps) {
@@ -95,11 +97,20 @@ export class IdentityFunctions extends Construct {
       new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [identity.sessionSigningKey.keyArn] }),
     );
 
+    this.me = new QmFunction(stack, 'Me', {
+      entry: 'functions/api/me/me.handler.ts',
+      envSchema: meEnvSchema,
+      env: { ...base, ...accessFunctionEnv(config) },
+      description: 'Who am I, my API keys',
+      logRetention,
+    });
+    data.grantReadWrite(this.me);
+
     this.identityApi = new QmFunction(stack, 'Identity', {
       entry: 'functions/api/identity/identity.handler.ts',
       envSchema: identityEnvSchema,
       env: { ...base, ...accessFunctionEnv(config), QM_SECRET_NAME_PREFIX: secretPrefix, QM_API_BASE_URL: apiBaseUrl },
-      description: 'Who am I, my API keys, identity-provider administration',
+      description: 'Identity-provider administration',
       logRetention,
     });
     data.grantReadWrite(this.identityApi);

@@ -186,6 +186,7 @@ export class ApiStack extends Stack {
       quotas,
       auth: identityFunctions.auth,
       sessions: identityFunctions.sessions,
+      me: identityFunctions.me,
       identity: identityFunctions.identityApi,
       admin: authz.admin,
       tenancy: authz.tenancy,

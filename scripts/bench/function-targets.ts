@@ -13,6 +13,7 @@ import { templatesEnvSchema } from '../../functions/api/templates/templates.env'
 import { tenancyEnvSchema } from '../../functions/api/tenancy/tenancy.env';
 import { authEnvSchema } from '../../functions/api/auth/auth.env';
 import { identityEnvSchema } from '../../functions/api/identity/identity.env';
+import { meEnvSchema } from '../../functions/api/me/me.env';
 import { sessionsEnvSchema } from '../../functions/api/sessions/sessions.env';
 import { dispatcherEnvSchema } from '../../functions/dispatcher/dispatcher.env';
 import { statusEnvSchema } from '../../functions/events/status/status.env';
@@ -97,6 +98,7 @@ const API_GROUP_ENV: Record<string, { envSchema: z.core.$ZodType; env: Record<st
       QM_SESSION_KMS_KEY_ID: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
     },
   },
+  me: { envSchema: meEnvSchema, env: { ...base, ...access } },
   identity: { envSchema: identityEnvSchema, env: { ...base, ...identity, QM_SECRET_NAME_PREFIX: 'quartermaster/bench/' } },
   admin: { envSchema: adminEnvSchema, env: { ...base, ...access } },
   tenancy: { envSchema: tenancyEnvSchema, env: { ...base, ...access } },

@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SimpleFetcher } from 'aws-jwt-verify/https';
 import { createAuthHandler } from '../../functions/api/auth/auth.app';
 import { createSessionsHandler } from '../../functions/api/sessions/sessions.app';
+import { createMeHandler } from '../../functions/api/me/me.app';
 import { createIdentityHandler } from '../../functions/api/identity/identity.app';
 import { createAuthorizer } from '../../functions/authorizer/authorizer.app';
 import { dynamoIdentityStores } from '../../shared/adapters/dynamodb/identity-stores';
@@ -66,6 +67,7 @@ export interface LocalIdentity {
   handlers: {
     auth: ReturnType<typeof createAuthHandler>;
     sessions: ReturnType<typeof createSessionsHandler>;
+    me: ReturnType<typeof createMeHandler>;
     identity: ReturnType<typeof createIdentityHandler>;
   };
   stop(): Promise<void>;
@@ -183,7 +185,15 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
         breakGlass: { enabled: false, secret: () => Promise.reject(new Error('break-glass is off in the local stack')) },
       }),
       sessions: createSessionsHandler({ audit, events: options.events, clock, ids, sessions }),
-      identity: createIdentityHandler({ ...stores, secrets, audit, clock, ids, allowInsecure: true, apiBaseUrl: options.apiUrl }),
+      me: createMeHandler({ users: stores.users, apiKeys: stores.apiKeys, audit, clock, ids }),
+      identity: createIdentityHandler({
+        providers: stores.providers,
+        secrets,
+        audit,
+        clock,
+        allowInsecure: true,
+        apiBaseUrl: options.apiUrl,
+      }),
     },
     stop: () => idp.close(),
   };

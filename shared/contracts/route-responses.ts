@@ -8,7 +8,12 @@ export const standardErrors = {
 } as const;
 
 export const notFoundResponse = (what: string) =>
-  ({ 404: { description: `No such ${what} visible to the caller (another org's ids are answered the same way)`, schema: errorEnvelopeSchema } }) as const;
+  ({
+    404: {
+      description: `No such ${what} visible to the caller (another org's ids are answered the same way)`,
+      schema: errorEnvelopeSchema,
+    },
+  }) as const;
 
 export const conflictResponse = (what: string) => ({ 409: { description: what, schema: errorEnvelopeSchema } }) as const;
 

@@ -123,6 +123,12 @@ describe('api stack: least privilege', () => {
     expect(sessions.flatMap(actionsOf).filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
   });
 
+  it('gives the me function (who am I, API keys) neither secrets nor KMS signing', () => {
+    const actions = policyStatementsOfRole(api, 'MeRole').flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
+    expect(actions.filter((a) => a.startsWith('secretsmanager:') || a === 'kms:Sign')).toEqual([]);
+  });
+
   it('lets jobs write the table and publish events (dispatch requests included), never scan or touch SQS', () => {
     const actions = jobs.flatMap(actionsOf);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents']));

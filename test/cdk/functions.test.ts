@@ -36,6 +36,7 @@ describe('every Quartermaster function', () => {
       'JobExplain',
       'JobLogs',
       'Jobs',
+      'Me',
       'Quotas',
       'Scheduler',
       'Sessions',

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { SimpleFetcher } from 'aws-jwt-verify/https';
 import { createAuthHandler } from '../../functions/api/auth/auth.app';
 import { createSessionsHandler } from '../../functions/api/sessions/sessions.app';
+import { createMeHandler } from '../../functions/api/me/me.app';
+import { meRoutes } from '../../functions/api/me/me.routes';
 import { sessionsRoutes } from '../../functions/api/sessions/sessions.routes';
 import { authRoutes } from '../../functions/api/auth/auth.routes';
 import { createIdentityHandler } from '../../functions/api/identity/identity.app';
@@ -188,8 +190,9 @@ export async function startIdentityFixture(
       { logger, validateResponses: true },
     ),
     sessions: createSessionsHandler({ audit: recorder, events: recorder, clock, ids, sessions }, { logger, validateResponses: true }),
+    me: createMeHandler({ users: stores.users, apiKeys: stores.apiKeys, audit: recorder, clock, ids }, { logger, validateResponses: true }),
     identity: createIdentityHandler(
-      { ...stores, secrets, audit: recorder, clock, ids, allowInsecure: true, apiBaseUrl: url },
+      { providers: stores.providers, secrets, audit: recorder, clock, allowInsecure: true, apiBaseUrl: url },
       { logger, validateResponses: true },
     ),
   };
@@ -199,6 +202,7 @@ export async function startIdentityFixture(
     groups: [
       { name: 'auth', entry: 'functions/api/auth/auth.handler.ts', routes: authRoutes },
       { name: 'sessions', entry: 'functions/api/sessions/sessions.handler.ts', routes: sessionsRoutes },
+      { name: 'me', entry: 'functions/api/me/me.handler.ts', routes: meRoutes },
       { name: 'identity', entry: 'functions/api/identity/identity.handler.ts', routes: identityRoutes },
     ],
     loadHandler: async (group) => handlers[group.name as keyof typeof handlers],

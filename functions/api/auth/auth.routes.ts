@@ -4,8 +4,8 @@ import {
   ldapLoginBodySchema,
   oidcCallbackQuerySchema,
   providerParamsSchema,
-  sessionViewSchema,
-} from '../../../shared/contracts/identity.contract';
+} from '../../../shared/contracts/sign-in.contract';
+import { sessionViewSchema } from '../../../shared/contracts/session.contract';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
 /**

@@ -1,5 +1,5 @@
 import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
-import { jwksSchema, refreshBodySchema, sessionViewSchema } from '../../../shared/contracts/identity.contract';
+import { jwksSchema, refreshBodySchema, sessionViewSchema } from '../../../shared/contracts/session.contract';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
 /**
