@@ -10,7 +10,7 @@ import {
   signInLibrariesTarget,
   type FunctionTarget,
 } from './function-targets';
-import { INIT_METHOD, measureImports } from './init-time';
+import { INIT_METHOD, measurePairedImports, type PairedSamples } from './init-time';
 import { median, ratio, round } from './stats';
 
 /** DESIGN §6: bundle and init time each at most 1.5× the GetItem-only floor. */
@@ -47,26 +47,26 @@ export async function run(): Promise<Record<string, unknown>> {
     built.push({ target, bundle });
   }
 
-  const samples = await measureImports(
-    built.map(({ target, bundle }) => ({ name: target.name, file: bundle.file, env: { ...LAMBDA_LIKE_ENV, ...target.env } })),
-    INIT_RUNS,
-    progress,
-  );
-  const initOf = (name: string): number => median(samples.get(name) ?? []);
-
   const [floor, ...measured] = built;
   if (!floor) throw new Error('floor bundle missing');
+  const subjectOf = ({ target, bundle }: Built) => ({ name: target.name, file: bundle.file, env: { ...LAMBDA_LIKE_ENV, ...target.env } });
+  const samples = await measurePairedImports(subjectOf(floor), measured.map(subjectOf), INIT_RUNS, progress);
+  const pairsOf = (name: string): PairedSamples => samples.get(name) ?? { subject: [], floor: [] };
+  const initOf = (name: string): number => median(pairsOf(name).subject);
+  const pairedRatioOf = (name: string): number =>
+    round(median(pairsOf(name).subject.map((ms, i) => ms / (pairsOf(name).floor[i] ?? Number.NaN))), 3);
+  const allFloorSamples = [...samples.values()].flatMap((pair) => pair.floor);
   const functions = measured.filter(({ target }) => target.name !== reference.name);
   const referenceBuilt = measured.find(({ target }) => target.name === reference.name);
   const floorBytes = floor.bundle.bytes;
-  const floorInitMs = initOf(floor.target.name);
+  const floorInitMs = median(allFloorSamples);
 
   const perFunction: Record<string, unknown> = {};
   let allWithinBudget = true;
   for (const { target, bundle } of functions) {
     const initMs = initOf(target.name);
     const bundleRatio = ratio(bundle.bytes, floorBytes);
-    const initRatio = ratio(initMs, floorInitMs);
+    const initRatio = pairedRatioOf(target.name);
     const withinBudget = bundleRatio <= COLD_START_BUDGET_RATIO && initRatio <= COLD_START_BUDGET_RATIO;
     allWithinBudget &&= withinBudget;
     perFunction[target.name] = {
@@ -76,8 +76,11 @@ export async function run(): Promise<Record<string, unknown>> {
       initMs: round(initMs),
       initRatio,
       // The fastest sample: less sensitive to other load on the machine than the median the budget uses.
-      initMinMs: round(Math.min(...(samples.get(target.name) ?? []))),
-      initSamplesMs: (samples.get(target.name) ?? []).map((ms) => round(ms)),
+      // For comparison: the ratio of the two medians, which drift during the run moves more than the paired ratio.
+      initRatioOfMedians: ratio(initMs, median(pairsOf(target.name).floor)),
+      initMinMs: round(Math.min(...pairsOf(target.name).subject)),
+      initSamplesMs: pairsOf(target.name).subject.map((ms) => round(ms)),
+      pairedFloorSamplesMs: pairsOf(target.name).floor.map((ms) => round(ms)),
       budget: { maxBundleRatio: COLD_START_BUDGET_RATIO, maxInitRatio: COLD_START_BUDGET_RATIO, withinBudget },
       // Only for functions over budget: which inputs and packages fill the bundle (esbuild metafile).
       ...(withinBudget ? {} : { topInputs: topInputs(bundle.metafile), topPackages: bytesByPackage(bundle.metafile) }),
@@ -95,8 +98,8 @@ export async function run(): Promise<Record<string, unknown>> {
       entry: floor.target.entry,
       bundleBytes: floorBytes,
       initMs: round(floorInitMs),
-      initMinMs: round(Math.min(...(samples.get(floor.target.name) ?? []))),
-      initSamplesMs: (samples.get(floor.target.name) ?? []).map((ms) => round(ms)),
+      initMinMs: round(Math.min(...allFloorSamples)),
+      samples: allFloorSamples.length,
       topPackages: bytesByPackage(floor.bundle.metafile, 5),
     },
     functions: perFunction,
@@ -112,7 +115,7 @@ export async function run(): Promise<Record<string, unknown>> {
               bundleBytes: referenceBuilt.bundle.bytes,
               bundleRatio: ratio(referenceBuilt.bundle.bytes, floorBytes),
               initMs: round(initOf(reference.name)),
-              initRatio: ratio(initOf(reference.name), floorInitMs),
+              initRatio: pairedRatioOf(reference.name),
               headroomLeftForQuartermasterBytes: Math.round(floorBytes * COLD_START_BUDGET_RATIO) - referenceBuilt.bundle.bytes,
             },
           },

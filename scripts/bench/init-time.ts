@@ -9,7 +9,8 @@ export const INIT_METHOD =
   'fresh `node` process per sample (same binary as the bench); inside it, performance.now() around ' +
   '`await import(bundle)` (module load, parse, evaluate = the composition root), excluding Node bootstrap; ' +
   'env is exactly the function env plus Lambda-like AWS vars (no NODE_OPTIONS, no compile cache, no ' +
-  'AWS_LAMBDA_FUNCTION_NAME); samples interleaved round-robin across bundles after one discarded warm-up each';
+  'AWS_LAMBDA_FUNCTION_NAME); every sample paired with a floor sample taken next to it, bundles in a new random order ' +
+  'each round, one discarded warm-up each; the ratio is the median of the per-pair ratios';
 
 /**
  * Runs in the child. It also checks that the bundle exports a `handler` function: a bundle that threw or
@@ -49,21 +50,49 @@ export interface ImportSubject {
   env: Record<string, string>;
 }
 
+/** A subject's import times, each next to a floor import taken right before or after it. */
+export interface PairedSamples {
+  subject: number[];
+  floor: number[];
+}
+
 /**
- * `runs` samples per subject, interleaved (A B C A B C …) so that drift in machine load (another engineer's
- * tests on the same 2 cores) spreads over every subject instead of biasing whichever ran during it.
+ * `runs` samples per subject, each paired with a floor sample taken right next to it (which of the two goes
+ * first is drawn at random). On a shared 2-vCPU VM most of the noise is drift: the machine is faster or
+ * slower for seconds at a time, so two imports a moment apart see the same conditions and their ratio
+ * cancels it, where the ratio of two medians collected across the whole run does not. Subjects are visited
+ * in a new random order each round, so none always runs at the same point of the cycle.
  */
-export async function measureImports(
+export async function measurePairedImports(
+  floor: ImportSubject,
   subjects: readonly ImportSubject[],
   runs: number,
   progress: (message: string) => void = () => undefined,
-): Promise<Map<string, number[]>> {
-  const samples = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
+): Promise<Map<string, PairedSamples>> {
+  const samples = new Map<string, PairedSamples>(subjects.map((s) => [s.name, { subject: [], floor: [] }]));
   // Warm-up: pages the bundle and node binary into the OS file cache, as a Lambda's snapshot/disk would be.
-  for (const subject of subjects) await measureImportOnce(subject.file, subject.env);
+  for (const subject of [floor, ...subjects]) await measureImportOnce(subject.file, subject.env);
   for (let run = 1; run <= runs; run++) {
-    for (const subject of subjects) samples.get(subject.name)?.push(await measureImportOnce(subject.file, subject.env));
+    for (const subject of shuffled(subjects)) {
+      const pair = samples.get(subject.name);
+      if (!pair) continue;
+      const floorFirst = Math.random() < 0.5;
+      const first = await measureImportOnce(floorFirst ? floor.file : subject.file, floorFirst ? floor.env : subject.env);
+      const second = await measureImportOnce(floorFirst ? subject.file : floor.file, floorFirst ? subject.env : floor.env);
+      pair.floor.push(floorFirst ? first : second);
+      pair.subject.push(floorFirst ? second : first);
+    }
     progress(`init run ${run}/${runs} done`);
   }
   return samples;
+}
+
+/** Fisher–Yates on a copy. */
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
 }
