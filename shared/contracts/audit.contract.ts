@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazySchema } from './lazy-schema';
 import type { AuditRecord } from '../domain/audit/audit-chain';
 import { slugSchema } from '../domain/tenancy/slug';
 import { paginationQuerySchema } from './common.contract';
@@ -12,25 +13,29 @@ export const auditQuerySchema = z.extend(paginationQuerySchema, {
   to: z.optional(z.iso.datetime()).check(z.describe('Entries at or before this time')),
 });
 
-export const auditEntryViewSchema = z
-  .object({
-    seq: z.number(),
-    at: z.string(),
-    actor: z.string(),
-    orgId: z.string(),
-    action: z.string(),
-    target: z.string(),
-    outcome: z.enum(['success', 'failure', 'denied']),
-    sourceIp: z.optional(z.string()),
-    requestId: z.optional(z.string()),
-    details: z.record(z.string(), z.unknown()),
-    hash: z.string(),
-    prevHash: z.string(),
-  })
-  .register(z.globalRegistry, { id: 'AuditEntry' });
-export const auditListSchema = z
-  .object({ items: z.array(auditEntryViewSchema), nextCursor: z.optional(z.string()) })
-  .register(z.globalRegistry, { id: 'AuditEntryList' });
+export const auditEntryViewSchema = lazySchema(() =>
+  z
+    .object({
+      seq: z.number(),
+      at: z.string(),
+      actor: z.string(),
+      orgId: z.string(),
+      action: z.string(),
+      target: z.string(),
+      outcome: z.enum(['success', 'failure', 'denied']),
+      sourceIp: z.optional(z.string()),
+      requestId: z.optional(z.string()),
+      details: z.record(z.string(), z.unknown()),
+      hash: z.string(),
+      prevHash: z.string(),
+    })
+    .register(z.globalRegistry, { id: 'AuditEntry' }),
+);
+export const auditListSchema = lazySchema(() =>
+  z
+    .object({ items: z.array(auditEntryViewSchema()), nextCursor: z.optional(z.string()) })
+    .register(z.globalRegistry, { id: 'AuditEntryList' }),
+);
 
 export const verifyQuerySchema = z.object({
   orgId: z.optional(slugSchema),
@@ -38,20 +43,22 @@ export const verifyQuerySchema = z.object({
   maxEntries: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(50_000)), 10_000),
 });
 
-export const verifyReportSchema = z
-  .object({
-    ok: z.boolean(),
-    checked: z.number(),
-    firstSeq: z.optional(z.number()),
-    lastSeq: z.optional(z.number()),
-    headSeq: z.number(),
-    broken: z.optional(z.object({ seq: z.number(), reason: z.string(), message: z.string() })).check(z.describe('The first broken link')),
-    complete: z.boolean(),
-    nextSeq: z.optional(z.number()),
-  })
-  .register(z.globalRegistry, { id: 'AuditVerification' });
+export const verifyReportSchema = lazySchema(() =>
+  z
+    .object({
+      ok: z.boolean(),
+      checked: z.number(),
+      firstSeq: z.optional(z.number()),
+      lastSeq: z.optional(z.number()),
+      headSeq: z.number(),
+      broken: z.optional(z.object({ seq: z.number(), reason: z.string(), message: z.string() })).check(z.describe('The first broken link')),
+      complete: z.boolean(),
+      nextSeq: z.optional(z.number()),
+    })
+    .register(z.globalRegistry, { id: 'AuditVerification' }),
+);
 
-export const toAuditEntryView = (record: AuditRecord): z.infer<typeof auditEntryViewSchema> => ({
+export const toAuditEntryView = (record: AuditRecord): z.infer<ReturnType<typeof auditEntryViewSchema>> => ({
   seq: record.seq,
   at: record.at,
   actor: record.actor,

@@ -1,25 +1,34 @@
 import * as z from 'zod/mini';
+import { lazySchema } from './lazy-schema';
 
-export const explanationSchema = z
-  .object({
-    verdict: z.enum(['admit', 'queue', 'deny']).check(z.describe('What a submission would do now')),
-    reasons: z.array(z.string()),
-    estimate: z.optional(
-      z.object({ costUsd: z.number(), gpuHours: z.number(), hardwareType: z.string(), pricePerHourUsd: z.number(), gpuCount: z.number() }),
-    ),
-    limits: z.array(
-      z.object({
-        counter: z.string(),
-        name: z.string(),
-        action: z.enum(['block', 'warn', 'notify']),
-        limit: z.number(),
-        used: z.number(),
-        after: z.number(),
-        fits: z.boolean(),
-        quotaId: z.optional(z.string()),
-      }),
-    ),
-    approval: z.object({ required: z.boolean(), rule: z.optional(z.string()), note: z.string() }),
-    queue: z.object({ jobsWaiting: z.boolean() }),
-  })
-  .register(z.globalRegistry, { id: 'Explanation' });
+export const explanationSchema = lazySchema(() =>
+  z
+    .object({
+      verdict: z.enum(['admit', 'queue', 'deny']).check(z.describe('What a submission would do now')),
+      reasons: z.array(z.string()),
+      estimate: z.optional(
+        z.object({
+          costUsd: z.number(),
+          gpuHours: z.number(),
+          hardwareType: z.string(),
+          pricePerHourUsd: z.number(),
+          gpuCount: z.number(),
+        }),
+      ),
+      limits: z.array(
+        z.object({
+          counter: z.string(),
+          name: z.string(),
+          action: z.enum(['block', 'warn', 'notify']),
+          limit: z.number(),
+          used: z.number(),
+          after: z.number(),
+          fits: z.boolean(),
+          quotaId: z.optional(z.string()),
+        }),
+      ),
+      approval: z.object({ required: z.boolean(), rule: z.optional(z.string()), note: z.string() }),
+      queue: z.object({ jobsWaiting: z.boolean() }),
+    })
+    .register(z.globalRegistry, { id: 'Explanation' }),
+);

@@ -8,6 +8,7 @@ import {
   type Job,
 } from '../domain/jobs/job.schema';
 import { paginationQuerySchema } from './common.contract';
+import { lazySchema } from './lazy-schema';
 
 export const submitJobBodySchema = jobSpecSchema.clone().register(z.globalRegistry, { id: 'JobSpec' });
 
@@ -25,53 +26,58 @@ export const listJobsQuerySchema = z.extend(paginationQuerySchema, {
   state: z.optional(jobStateSchema),
 });
 
-export const jobViewSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    state: jobStateSchema,
-    waiting: z.optional(waitingReasonSchema).check(z.describe('Why a non-terminal job is waiting')),
-    stateReason: z.optional(z.string()),
-    ownerId: z.string(),
-    orgId: z.string(),
-    teamId: z.optional(z.string()),
-    backend: backendKindSchema,
-    hardwareType: z.string(),
-    image: z.string(),
-    command: z.array(z.string()),
-    args: z.array(z.string()),
-    env: z.array(z.object({ name: z.string(), value: z.optional(z.string()), secretRef: z.optional(z.string()) })),
-    maxRuntimeMinutes: z.number(),
-    priority: z.string(),
-    estimatedCostUsd: z.number(),
-    quotaWarnings: z.optional(z.array(z.string())).check(z.describe('`warn` quotas this job went over (it runs anyway)')),
-    exitCode: z.optional(z.number()),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    startedAt: z.optional(z.string()),
-    endedAt: z.optional(z.string()),
-    history: z.array(stateTransitionSchema),
-  })
-  .register(z.globalRegistry, { id: 'Job' });
-export type JobView = z.infer<typeof jobViewSchema>;
+/** Response schemas below are lazy (`lazySchema`): only the OpenAPI document and tests build them. */
+export const jobViewSchema = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      state: jobStateSchema,
+      waiting: z.optional(waitingReasonSchema).check(z.describe('Why a non-terminal job is waiting')),
+      stateReason: z.optional(z.string()),
+      ownerId: z.string(),
+      orgId: z.string(),
+      teamId: z.optional(z.string()),
+      backend: backendKindSchema,
+      hardwareType: z.string(),
+      image: z.string(),
+      command: z.array(z.string()),
+      args: z.array(z.string()),
+      env: z.array(z.object({ name: z.string(), value: z.optional(z.string()), secretRef: z.optional(z.string()) })),
+      maxRuntimeMinutes: z.number(),
+      priority: z.string(),
+      estimatedCostUsd: z.number(),
+      quotaWarnings: z.optional(z.array(z.string())).check(z.describe('`warn` quotas this job went over (it runs anyway)')),
+      exitCode: z.optional(z.number()),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      startedAt: z.optional(z.string()),
+      endedAt: z.optional(z.string()),
+      history: z.array(stateTransitionSchema),
+    })
+    .register(z.globalRegistry, { id: 'Job' }),
+);
+export type JobView = z.infer<ReturnType<typeof jobViewSchema>>;
 
-export const jobListSchema = z
-  .object({ items: z.array(jobViewSchema), nextCursor: z.optional(z.string()) })
-  .register(z.globalRegistry, { id: 'JobList' });
+export const jobListSchema = lazySchema(() =>
+  z.object({ items: z.array(jobViewSchema()), nextCursor: z.optional(z.string()) }).register(z.globalRegistry, { id: 'JobList' }),
+);
 
 export const jobLogsQuerySchema = z.object({
   cursor: z.optional(z.string().check(z.maxLength(2048))),
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10000)), 1000),
 });
 
-export const jobLogsSchema = z
-  .object({
-    jobId: z.string(),
-    lines: z.array(z.object({ at: z.string(), stream: z.enum(['stdout', 'stderr']), message: z.string() })),
-    nextCursor: z.optional(z.string()),
-    complete: z.boolean().check(z.describe('True once the job has ended and every line has been returned')),
-  })
-  .register(z.globalRegistry, { id: 'JobLogs' });
+export const jobLogsSchema = lazySchema(() =>
+  z
+    .object({
+      jobId: z.string(),
+      lines: z.array(z.object({ at: z.string(), stream: z.enum(['stdout', 'stderr']), message: z.string() })),
+      nextCursor: z.optional(z.string()),
+      complete: z.boolean().check(z.describe('True once the job has ended and every line has been returned')),
+    })
+    .register(z.globalRegistry, { id: 'JobLogs' }),
+);
 
 /** Response mapper: lists every field explicitly so that nothing stored leaks by accident. */
 export function toJobView(job: Job): JobView {

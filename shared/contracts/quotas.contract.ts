@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazySchema } from './lazy-schema';
 import {
   quotaActionSchema,
   quotaInputSchema,
@@ -8,8 +9,10 @@ import {
   quotaScopeTypeSchema,
 } from '../domain/quotas/quota.schema';
 
-export const quotaViewSchema = z.omit(quotaSchema, { schemaVersion: true }).register(z.globalRegistry, { id: 'Quota' });
-export const quotaListSchema = z.object({ items: z.array(quotaViewSchema) }).register(z.globalRegistry, { id: 'QuotaList' });
+export const quotaViewSchema = lazySchema(() => z.omit(quotaSchema, { schemaVersion: true }).register(z.globalRegistry, { id: 'Quota' }));
+export const quotaListSchema = lazySchema(() =>
+  z.object({ items: z.array(quotaViewSchema()) }).register(z.globalRegistry, { id: 'QuotaList' }),
+);
 export const createQuotaBodySchema = quotaInputSchema.clone().register(z.globalRegistry, { id: 'QuotaInput' });
 export const updateQuotaBodySchema = z
   .strictObject({
@@ -31,27 +34,31 @@ export const concurrencyLimitsSchema = z
   })
   .register(z.globalRegistry, { id: 'ConcurrencyLimits' });
 
-export const limitViewSchema = z.object({
-  quotaId: z.optional(z.string()),
-  source: z.enum(['quota', 'user_max_concurrent', 'max_concurrent']),
-  metric: quotaMetricSchema,
-  period: z.optional(quotaPeriodSchema),
-  scopeType: z.union([quotaScopeTypeSchema, z.literal('global')]),
-  scopeId: z.string(),
-  action: quotaActionSchema,
-  limit: z.number(),
-  used: z.number(),
-  headroom: z.number(),
-  resetsAt: z.optional(z.string()),
-});
-export const myLimitsSchema = z
-  .object({
-    limits: z.array(limitViewSchema),
-    effective: z.array(
-      z.object({ metric: quotaMetricSchema, period: z.optional(quotaPeriodSchema), headroom: z.number(), boundBy: z.string() }),
-    ),
-  })
-  .register(z.globalRegistry, { id: 'MyLimits' });
+export const limitViewSchema = lazySchema(() =>
+  z.object({
+    quotaId: z.optional(z.string()),
+    source: z.enum(['quota', 'user_max_concurrent', 'max_concurrent']),
+    metric: quotaMetricSchema,
+    period: z.optional(quotaPeriodSchema),
+    scopeType: z.union([quotaScopeTypeSchema, z.literal('global')]),
+    scopeId: z.string(),
+    action: quotaActionSchema,
+    limit: z.number(),
+    used: z.number(),
+    headroom: z.number(),
+    resetsAt: z.optional(z.string()),
+  }),
+);
+export const myLimitsSchema = lazySchema(() =>
+  z
+    .object({
+      limits: z.array(limitViewSchema()),
+      effective: z.array(
+        z.object({ metric: quotaMetricSchema, period: z.optional(quotaPeriodSchema), headroom: z.number(), boundBy: z.string() }),
+      ),
+    })
+    .register(z.globalRegistry, { id: 'MyLimits' }),
+);
 
 const isoDay = z.string().check(
   z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date, YYYY-MM-DD'),
@@ -66,32 +73,36 @@ export const usageQuerySchema = z.object({
   from: isoDay,
   to: isoDay,
 });
-export const usageReportSchema = z
-  .object({
-    scopeType: z.enum(['org', 'team', 'user']),
-    scopeId: z.string(),
-    from: z.string(),
-    to: z.string(),
-    total: z.object({ gpuHours: z.number(), costUsd: z.number(), jobs: z.number() }),
-    days: z.array(z.object({ day: z.string(), gpuHours: z.number(), costUsd: z.number(), jobs: z.number() })),
-  })
-  .register(z.globalRegistry, { id: 'UsageReport' });
+export const usageReportSchema = lazySchema(() =>
+  z
+    .object({
+      scopeType: z.enum(['org', 'team', 'user']),
+      scopeId: z.string(),
+      from: z.string(),
+      to: z.string(),
+      total: z.object({ gpuHours: z.number(), costUsd: z.number(), jobs: z.number() }),
+      days: z.array(z.object({ day: z.string(), gpuHours: z.number(), costUsd: z.number(), jobs: z.number() })),
+    })
+    .register(z.globalRegistry, { id: 'UsageReport' }),
+);
 
-export const costLimitStatusSchema = z
-  .object({
-    items: z.array(
-      z.object({
-        quotaId: z.string(),
-        backend: z.string(),
-        metric: quotaMetricSchema,
-        period: quotaPeriodSchema,
-        action: quotaActionSchema,
-        limit: z.number(),
-        used: z.number(),
-        percent: z.number(),
-        status: z.enum(['ok', 'warning', 'exceeded']),
-        resetsAt: z.string(),
-      }),
-    ),
-  })
-  .register(z.globalRegistry, { id: 'CostLimitStatus' });
+export const costLimitStatusSchema = lazySchema(() =>
+  z
+    .object({
+      items: z.array(
+        z.object({
+          quotaId: z.string(),
+          backend: z.string(),
+          metric: quotaMetricSchema,
+          period: quotaPeriodSchema,
+          action: quotaActionSchema,
+          limit: z.number(),
+          used: z.number(),
+          percent: z.number(),
+          status: z.enum(['ok', 'warning', 'exceeded']),
+          resetsAt: z.string(),
+        }),
+      ),
+    })
+    .register(z.globalRegistry, { id: 'CostLimitStatus' }),
+);

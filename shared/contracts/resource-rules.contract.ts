@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazySchema } from './lazy-schema';
 import { GLOB_PATTERN } from '../domain/authz/glob';
 import { levelNameSchema } from '../domain/authz/permissions';
 import { resourceTypeSchema, type ResourceRule } from '../domain/authz/resource-rules';
@@ -19,25 +20,27 @@ export const resourceRuleBodySchema = z
   })
   .register(z.globalRegistry, { id: 'ResourceRuleInput' });
 
-export const resourceRuleViewSchema = z
-  .object({
-    id: z.string(),
-    type: resourceTypeSchema,
-    pattern: z.string(),
-    action: z.enum(['allow', 'deny']),
-    level: z.optional(z.string()),
-    teamId: z.optional(z.string()),
-    description: z.string(),
-    createdBy: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .register(z.globalRegistry, { id: 'ResourceRule' });
-export type ResourceRuleView = z.infer<typeof resourceRuleViewSchema>;
+export const resourceRuleViewSchema = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      type: resourceTypeSchema,
+      pattern: z.string(),
+      action: z.enum(['allow', 'deny']),
+      level: z.optional(z.string()),
+      teamId: z.optional(z.string()),
+      description: z.string(),
+      createdBy: z.string(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+    })
+    .register(z.globalRegistry, { id: 'ResourceRule' }),
+);
+export type ResourceRuleView = z.infer<ReturnType<typeof resourceRuleViewSchema>>;
 
-export const resourceRuleListSchema = z
-  .object({ items: z.array(resourceRuleViewSchema) })
-  .register(z.globalRegistry, { id: 'ResourceRuleList' });
+export const resourceRuleListSchema = lazySchema(() =>
+  z.object({ items: z.array(resourceRuleViewSchema()) }).register(z.globalRegistry, { id: 'ResourceRuleList' }),
+);
 
 export function toResourceRuleView(rule: ResourceRule): ResourceRuleView {
   return {

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazySchema } from './lazy-schema';
 import { slugSchema } from '../domain/tenancy/slug';
 import { jobSubmissionSchema, templateNameSchema, templateSpecSchema, type JobTemplate } from '../domain/templates/template.schema';
 import { paginationQuerySchema } from './common.contract';
@@ -24,22 +25,26 @@ export const replaceTemplateBodySchema = z
   .strictObject({ description: z.optional(z.string().check(z.maxLength(500))), teamId: z.optional(slugSchema), spec: templateSpec })
   .register(z.globalRegistry, { id: 'ReplaceTemplate' });
 
-export const templateViewSchema = z
-  .object({
-    name: z.string(),
-    description: z.string(),
-    ownerId: z.string(),
-    teamId: z.optional(z.string()),
-    spec: templateSpec,
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .register(z.globalRegistry, { id: 'JobTemplate' });
-export const templateListSchema = z
-  .object({ items: z.array(templateViewSchema), nextCursor: z.optional(z.string()) })
-  .register(z.globalRegistry, { id: 'JobTemplateList' });
+export const templateViewSchema = lazySchema(() =>
+  z
+    .object({
+      name: z.string(),
+      description: z.string(),
+      ownerId: z.string(),
+      teamId: z.optional(z.string()),
+      spec: templateSpec,
+      createdAt: z.string(),
+      updatedAt: z.string(),
+    })
+    .register(z.globalRegistry, { id: 'JobTemplate' }),
+);
+export const templateListSchema = lazySchema(() =>
+  z
+    .object({ items: z.array(templateViewSchema()), nextCursor: z.optional(z.string()) })
+    .register(z.globalRegistry, { id: 'JobTemplateList' }),
+);
 
-export const toTemplateView = (template: JobTemplate): z.infer<typeof templateViewSchema> => ({
+export const toTemplateView = (template: JobTemplate): z.infer<ReturnType<typeof templateViewSchema>> => ({
   name: template.name,
   description: template.description,
   ownerId: template.ownerId,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazySchema } from './lazy-schema';
 import type { User } from '../domain/identity/user.schema';
 import { slugSchema, teamRoleSchema, tenancyStatusSchema, type Org, type Team } from '../domain/tenancy/tenancy.schema';
 import { userIdSchema } from './users.contract';
@@ -30,50 +31,56 @@ export const putMemberBodySchema = z
   .strictObject({ role: z._default(teamRoleSchema, 'member') })
   .register(z.globalRegistry, { id: 'PutTeamMember' });
 
-export const orgViewSchema = z
-  .object({
-    id: z.string(),
-    slug: z.string(),
-    name: z.string(),
-    status: tenancyStatusSchema,
-    createdAt: z.string(),
-    updatedAt: z.optional(z.string()),
-  })
-  .register(z.globalRegistry, { id: 'Org' });
-export const orgListSchema = z
-  .object({ items: z.array(orgViewSchema), nextCursor: z.optional(z.string()) })
-  .register(z.globalRegistry, { id: 'OrgList' });
+export const orgViewSchema = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      slug: z.string(),
+      name: z.string(),
+      status: tenancyStatusSchema,
+      createdAt: z.string(),
+      updatedAt: z.optional(z.string()),
+    })
+    .register(z.globalRegistry, { id: 'Org' }),
+);
+export const orgListSchema = lazySchema(() =>
+  z.object({ items: z.array(orgViewSchema()), nextCursor: z.optional(z.string()) }).register(z.globalRegistry, { id: 'OrgList' }),
+);
 
-export const teamViewSchema = z
-  .object({
-    id: z.string(),
-    orgId: z.string(),
-    slug: z.string(),
-    name: z.string(),
-    status: tenancyStatusSchema,
-    createdAt: z.string(),
-    updatedAt: z.optional(z.string()),
-  })
-  .register(z.globalRegistry, { id: 'Team' });
-export const teamListSchema = z
-  .object({ items: z.array(teamViewSchema), nextCursor: z.optional(z.string()) })
-  .register(z.globalRegistry, { id: 'TeamList' });
+export const teamViewSchema = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      orgId: z.string(),
+      slug: z.string(),
+      name: z.string(),
+      status: tenancyStatusSchema,
+      createdAt: z.string(),
+      updatedAt: z.optional(z.string()),
+    })
+    .register(z.globalRegistry, { id: 'Team' }),
+);
+export const teamListSchema = lazySchema(() =>
+  z.object({ items: z.array(teamViewSchema()), nextCursor: z.optional(z.string()) }).register(z.globalRegistry, { id: 'TeamList' }),
+);
 
-export const memberViewSchema = z
-  .object({
-    userId: z.string(),
-    displayName: z.string(),
-    email: z.string(),
-    level: z.string(),
-    status: z.enum(['active', 'disabled']),
-    role: teamRoleSchema,
-  })
-  .register(z.globalRegistry, { id: 'TeamMember' });
-export const memberListSchema = z
-  .object({ items: z.array(memberViewSchema), nextCursor: z.optional(z.string()) })
-  .register(z.globalRegistry, { id: 'TeamMemberList' });
+export const memberViewSchema = lazySchema(() =>
+  z
+    .object({
+      userId: z.string(),
+      displayName: z.string(),
+      email: z.string(),
+      level: z.string(),
+      status: z.enum(['active', 'disabled']),
+      role: teamRoleSchema,
+    })
+    .register(z.globalRegistry, { id: 'TeamMember' }),
+);
+export const memberListSchema = lazySchema(() =>
+  z.object({ items: z.array(memberViewSchema()), nextCursor: z.optional(z.string()) }).register(z.globalRegistry, { id: 'TeamMemberList' }),
+);
 
-export const toOrgView = (org: Org): z.infer<typeof orgViewSchema> => ({
+export const toOrgView = (org: Org): z.infer<ReturnType<typeof orgViewSchema>> => ({
   id: org.id,
   slug: org.slug,
   name: org.name,
@@ -82,7 +89,7 @@ export const toOrgView = (org: Org): z.infer<typeof orgViewSchema> => ({
   ...(org.updatedAt ? { updatedAt: org.updatedAt } : {}),
 });
 
-export const toTeamView = (team: Team): z.infer<typeof teamViewSchema> => ({
+export const toTeamView = (team: Team): z.infer<ReturnType<typeof teamViewSchema>> => ({
   id: team.id,
   orgId: team.orgId,
   slug: team.slug,
@@ -92,7 +99,7 @@ export const toTeamView = (team: Team): z.infer<typeof teamViewSchema> => ({
   ...(team.updatedAt ? { updatedAt: team.updatedAt } : {}),
 });
 
-export const toMemberView = (user: User, teamId: string): z.infer<typeof memberViewSchema> => ({
+export const toMemberView = (user: User, teamId: string): z.infer<ReturnType<typeof memberViewSchema>> => ({
   userId: user.id,
   displayName: user.displayName,
   email: user.email,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazySchema } from './lazy-schema';
 import { permissionOverrideSchema } from '../domain/authz/overrides';
 import { levelNameSchema, permissionSchema } from '../domain/authz/permissions';
 import type { User } from '../domain/identity/user.schema';
@@ -64,39 +65,43 @@ export const setTeamsBodySchema = z
   .strictObject({ teams: z.array(teamMembershipSchema).check(z.maxLength(100)) })
   .register(z.globalRegistry, { id: 'SetUserTeams' });
 
-export const userViewSchema = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    displayName: z.string(),
-    orgId: z.string(),
-    level: z.string(),
-    platformAdmin: z.boolean(),
-    status: z.enum(['active', 'disabled']),
-    teams: z.array(z.object({ teamId: z.string(), role: teamRoleSchema })),
-    overrides: z.array(permissionOverrideSchema),
-    createdAt: z.string(),
-    updatedAt: z.optional(z.string()),
-  })
-  .register(z.globalRegistry, { id: 'User' });
-export type UserView = z.infer<typeof userViewSchema>;
+export const userViewSchema = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      email: z.string(),
+      displayName: z.string(),
+      orgId: z.string(),
+      level: z.string(),
+      platformAdmin: z.boolean(),
+      status: z.enum(['active', 'disabled']),
+      teams: z.array(z.object({ teamId: z.string(), role: teamRoleSchema })),
+      overrides: z.array(permissionOverrideSchema),
+      createdAt: z.string(),
+      updatedAt: z.optional(z.string()),
+    })
+    .register(z.globalRegistry, { id: 'User' }),
+);
+export type UserView = z.infer<ReturnType<typeof userViewSchema>>;
 
-export const userListSchema = z
-  .object({ items: z.array(userViewSchema), nextCursor: z.optional(z.string()) })
-  .register(z.globalRegistry, { id: 'UserList' });
+export const userListSchema = lazySchema(() =>
+  z.object({ items: z.array(userViewSchema()), nextCursor: z.optional(z.string()) }).register(z.globalRegistry, { id: 'UserList' }),
+);
 
-export const userAccessSchema = z
-  .object({
-    userId: z.string(),
-    level: z.string(),
-    levelPriority: z.number(),
-    platformAdmin: z.boolean(),
-    overrides: z.array(permissionOverrideSchema),
-    permissions: z
-      .array(permissionSchema)
-      .check(z.describe('Effective permissions: level (or custom level), platform flag, then overrides')),
-  })
-  .register(z.globalRegistry, { id: 'UserAccess' });
+export const userAccessSchema = lazySchema(() =>
+  z
+    .object({
+      userId: z.string(),
+      level: z.string(),
+      levelPriority: z.number(),
+      platformAdmin: z.boolean(),
+      overrides: z.array(permissionOverrideSchema),
+      permissions: z
+        .array(permissionSchema)
+        .check(z.describe('Effective permissions: level (or custom level), platform flag, then overrides')),
+    })
+    .register(z.globalRegistry, { id: 'UserAccess' }),
+);
 
 /** Response mapper: every field listed, so nothing else stored on a user (identities, secrets) can leak. */
 export function toUserView(user: User): UserView {
@@ -125,7 +130,17 @@ export const putLevelBodySchema = z
   })
   .register(z.globalRegistry, { id: 'PutLevel' });
 
-export const levelViewSchema = z
-  .object({ name: z.string(), builtin: z.boolean(), priority: z.number(), permissions: z.array(permissionSchema), description: z.string() })
-  .register(z.globalRegistry, { id: 'Level' });
-export const levelListSchema = z.object({ items: z.array(levelViewSchema) }).register(z.globalRegistry, { id: 'LevelList' });
+export const levelViewSchema = lazySchema(() =>
+  z
+    .object({
+      name: z.string(),
+      builtin: z.boolean(),
+      priority: z.number(),
+      permissions: z.array(permissionSchema),
+      description: z.string(),
+    })
+    .register(z.globalRegistry, { id: 'Level' }),
+);
+export const levelListSchema = lazySchema(() =>
+  z.object({ items: z.array(levelViewSchema()) }).register(z.globalRegistry, { id: 'LevelList' }),
+);

@@ -7,7 +7,7 @@ import type { AuditLog } from '../domain/audit/audit.port';
 import { normalizeHeaders, jsonResult, type ApiResult } from './http-response';
 import { apiMiddlewareBundle, type ApiContext, type ApiEvent, type DeniedRequest, type RequestState } from './middleware-bundle';
 import { DEFAULT_MAX_BODY_BYTES } from './request-body';
-import { routeKey, type RouteDeclaration } from './route';
+import { responseSchemaOf, routeKey, type RouteDeclaration } from './route';
 import type { RouteContext, RouteImplementation, RouteImplementations, RouteResult } from './route-context';
 import { pathParameterNames, RouteTable } from './route-matcher';
 
@@ -86,8 +86,9 @@ function toApiResult(route: RouteDeclaration, result: RouteResult, validateRespo
   if (validateResponses) {
     const declared = route.responses[status];
     if (!declared) throw new Error(`Route ${route.operationId} returned undeclared status ${status}`);
-    if (declared.schema) {
-      const check = z.safeParse(declared.schema, result.body);
+    const schema = responseSchemaOf(declared.schema);
+    if (schema) {
+      const check = z.safeParse(schema, result.body);
       if (!check.success) {
         throw new Error(`Route ${route.operationId} response ${status} does not match its schema: ${check.error.message}`);
       }

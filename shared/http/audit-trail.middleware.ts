@@ -36,7 +36,9 @@ const KEPT_ERROR_DETAILS = ['permission', 'permissions', 'rule', 'rules', 'field
 
 function errorSummary(error: unknown): Record<string, unknown> {
   if (!(error instanceof AppError)) return error ? { error: { code: 'internal' } } : {};
-  const kept = Object.fromEntries(KEPT_ERROR_DETAILS.filter((key) => error.details?.[key] !== undefined).map((key) => [key, error.details?.[key]]));
+  const kept = Object.fromEntries(
+    KEPT_ERROR_DETAILS.filter((key) => error.details?.[key] !== undefined).map((key) => [key, error.details?.[key]]),
+  );
   return { error: { code: error.code, message: error.message.slice(0, 500), ...kept } };
 }
 

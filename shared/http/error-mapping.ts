@@ -2,7 +2,7 @@ import type * as z from 'zod/mini';
 import type { errorEnvelopeSchema } from '../contracts/common.contract';
 import { AppError, type ErrorCode } from '../domain/errors/app-error';
 
-export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
+export type ErrorEnvelope = z.infer<ReturnType<typeof errorEnvelopeSchema>>;
 
 /**
  * The one table from error code to HTTP status (STYLE practice 6). `Record<ErrorCode, …>` makes a new

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
-import type { RouteDeclaration, RouteGroup } from './route';
+import { responseSchemaOf, type ResponseSchema, type RouteDeclaration, type RouteGroup } from './route';
 
 /*
  * Build-time only: zod-openapi is a devDependency and no Lambda entry imports this module. The document is
@@ -28,10 +28,11 @@ function accessDescription(route: RouteDeclaration): string {
 function operation(route: RouteDeclaration): ZodOpenApiOperationObject {
   const { params, query, headers, body } = route.request ?? {};
   const responses: ZodOpenApiResponsesObject = {};
-  for (const [status, response] of Object.entries(route.responses) as Array<[string, { description: string; schema?: z.core.$ZodType }]>) {
+  for (const [status, response] of Object.entries(route.responses) as Array<[string, { description: string; schema?: ResponseSchema }]>) {
+    const schema = responseSchemaOf(response.schema);
     responses[status as `2${string}`] = {
       description: response.description,
-      ...(response.schema ? { content: { 'application/json': { schema: response.schema } } } : {}),
+      ...(schema ? { content: { 'application/json': { schema } } } : {}),
     };
   }
   return {

@@ -21,9 +21,16 @@ export interface RouteDeclaration {
     headers?: z.core.$ZodObject;
     body?: z.core.$ZodType;
   };
-  responses: Record<number, { description: string; schema?: z.core.$ZodType }>;
+  /** A response schema may be a thunk (`lazySchema`): built only by the OpenAPI generator and response validation. */
+  responses: Record<number, { description: string; schema?: ResponseSchema }>;
   tags: string[];
 }
+
+export type ResponseSchema = z.core.$ZodType | (() => z.core.$ZodType);
+
+/** The schema of a declared response, built if it was declared lazily. */
+export const responseSchemaOf = (schema: ResponseSchema | undefined): z.core.$ZodType | undefined =>
+  typeof schema === 'function' ? schema() : schema;
 
 /** A group of routes served by one Lambda function. */
 export interface RouteGroup {
