@@ -43,6 +43,20 @@ export class IdentityFunctions extends Construct {
     const { config, data, identity, workflows, base, apiBaseUrl, logRetention } = props;
     const stack = Stack.of(this);
     const secretPrefix = `quartermaster/${config.stage}/`;
+    // Both functions that issue session tokens: same key, same issuer, same events.
+    const sessionIssuerEnv = {
+      QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
+      QM_API_BASE_URL: apiBaseUrl,
+      QM_SESSION_KMS_KEY_ID: identity.sessionSigningKey.keyArn,
+      QM_FIRST_USER_ADMIN: config.firstUserBecomesAdmin ? 'true' : 'false',
+    } as const;
+    const grantSessionIssuing = (fn: QmFunction<typeof authEnvSchema> | QmFunction<typeof sessionsEnvSchema>): void => {
+      data.grantReadWrite(fn);
+      workflows.eventBus.grantPutEventsTo(fn);
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [identity.sessionSigningKey.keyArn] }),
+      );
+    };
 
     this.auth = new QmFunction(stack, 'Auth', {
       entry: 'functions/api/auth/auth.handler.ts',
@@ -50,21 +64,14 @@ export class IdentityFunctions extends Construct {
       env: {
         ...base,
         ...accessFunctionEnv(config),
-        QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
-        QM_API_BASE_URL: apiBaseUrl,
-        QM_SESSION_KMS_KEY_ID: identity.sessionSigningKey.keyArn,
+        ...sessionIssuerEnv,
         QM_BREAK_GLASS_ENABLED: config.breakGlassEnabled ? 'true' : 'false',
         QM_BREAK_GLASS_SECRET_ID: identity.breakGlassSecret.secretArn,
-        QM_FIRST_USER_ADMIN: config.firstUserBecomesAdmin ? 'true' : 'false',
       },
       description: 'Sign-in: server-side OIDC, LDAP, break-glass',
       logRetention,
     });
-    data.grantReadWrite(this.auth);
-    workflows.eventBus.grantPutEventsTo(this.auth);
-    this.auth.addToRolePolicy(
-      new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [identity.sessionSigningKey.keyArn] }),
-    );
+    grantSessionIssuing(this.auth);
     // IdP client secrets and LDAP bind passwords live under the stage's prefix; the break-glass secret too.
     this.auth.addToRolePolicy(
       new PolicyStatement({
@@ -80,22 +87,11 @@ export class IdentityFunctions extends Construct {
     this.sessions = new QmFunction(stack, 'Sessions', {
       entry: 'functions/api/sessions/sessions.handler.ts',
       envSchema: sessionsEnvSchema,
-      env: {
-        ...base,
-        ...accessFunctionEnv(config),
-        QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
-        QM_API_BASE_URL: apiBaseUrl,
-        QM_SESSION_KMS_KEY_ID: identity.sessionSigningKey.keyArn,
-        QM_FIRST_USER_ADMIN: config.firstUserBecomesAdmin ? 'true' : 'false',
-      },
+      env: { ...base, ...accessFunctionEnv(config), ...sessionIssuerEnv },
       description: 'Session refresh and the session-token JWKS',
       logRetention,
     });
-    data.grantReadWrite(this.sessions);
-    workflows.eventBus.grantPutEventsTo(this.sessions);
-    this.sessions.addToRolePolicy(
-      new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [identity.sessionSigningKey.keyArn] }),
-    );
+    grantSessionIssuing(this.sessions);
 
     this.me = new QmFunction(stack, 'Me', {
       entry: 'functions/api/me/me.handler.ts',

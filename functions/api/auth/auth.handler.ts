@@ -1,10 +1,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
 import { dynamoIdentityStores } from '../../../shared/adapters/dynamodb/identity-stores';
 import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
-import { KmsTokenSigner } from '../../../shared/adapters/kms/kms-token.signer';
 import { LdaptsDirectory } from '../../../shared/adapters/ldap/ldap.directory';
 import { OpenIdClientAdapter } from '../../../shared/adapters/oidc/openid-client.adapter';
 import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
@@ -12,6 +10,7 @@ import { SecretsManagerStore } from '../../../shared/adapters/secrets/secrets-ma
 import { loadEnv } from '../../../shared/config/env';
 import { dynamoApiAccess } from '../api-access';
 import { createAuthHandler } from './auth.app';
+import { kmsSessions } from './kms-sessions';
 import { authEnvSchema } from './auth.env';
 
 // Composition root of the sign-in function: clients are built once per cold start, nothing else runs.
@@ -36,19 +35,7 @@ export const handler = createAuthHandler(
     secrets,
     oidc: new OpenIdClientAdapter(),
     ldap: new LdaptsDirectory(),
-    sessions: {
-      signer: new KmsTokenSigner(new KMSClient({}), env.QM_SESSION_KMS_KEY_ID),
-      refreshTokens: stores.refreshTokens,
-      users: stores.users,
-      clock,
-      ids,
-      settings: {
-        issuer: env.QM_API_BASE_URL,
-        audience: env.QM_SESSION_AUDIENCE,
-        accessTokenSeconds: env.QM_ACCESS_TOKEN_SECONDS,
-        refreshTokenSeconds: env.QM_REFRESH_TOKEN_SECONDS,
-      },
-    },
+    sessions: kmsSessions(env, stores, { clock, ids }),
     breakGlass: {
       enabled: env.QM_BREAK_GLASS_ENABLED === 'true' && breakGlassSecretId !== undefined,
       secret: () => (breakGlassSecretId ? secrets.get(breakGlassSecretId) : Promise.reject(new Error('no break-glass secret'))),

@@ -1,13 +1,12 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
 import { DynamoRefreshTokenStore } from '../../../shared/adapters/dynamodb/dynamo-session.store';
 import { DynamoUserRepository } from '../../../shared/adapters/dynamodb/dynamo-user.repository';
 import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
-import { KmsTokenSigner } from '../../../shared/adapters/kms/kms-token.signer';
 import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
 import { loadEnv } from '../../../shared/config/env';
 import { dynamoApiAccess } from '../api-access';
+import { kmsSessions } from '../auth/kms-sessions';
 import { createSessionsHandler } from './sessions.app';
 import { sessionsEnvSchema } from './sessions.env';
 
@@ -22,17 +21,9 @@ export const handler = createSessionsHandler({
   events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
   clock: systemClock,
   ids,
-  sessions: {
-    signer: new KmsTokenSigner(new KMSClient({}), env.QM_SESSION_KMS_KEY_ID),
-    refreshTokens: new DynamoRefreshTokenStore(doc, env.QM_TABLE_NAME),
-    users: new DynamoUserRepository(doc, env.QM_TABLE_NAME),
-    clock: systemClock,
-    ids,
-    settings: {
-      issuer: env.QM_API_BASE_URL,
-      audience: env.QM_SESSION_AUDIENCE,
-      accessTokenSeconds: env.QM_ACCESS_TOKEN_SECONDS,
-      refreshTokenSeconds: env.QM_REFRESH_TOKEN_SECONDS,
-    },
-  },
+  sessions: kmsSessions(
+    env,
+    { refreshTokens: new DynamoRefreshTokenStore(doc, env.QM_TABLE_NAME), users: new DynamoUserRepository(doc, env.QM_TABLE_NAME) },
+    { clock: systemClock, ids },
+  ),
 });
