@@ -9,6 +9,7 @@ import { identityRoutes } from './identity/identity.routes';
 import { jobsRoutes } from './jobs/jobs.routes';
 import { logsRoutes } from './logs/logs.routes';
 import { meRoutes } from './me/me.routes';
+import { passwordAuthRoutes } from './password-auth/password-auth.routes';
 import { quotasRoutes } from './quotas/quotas.routes';
 import { sessionsRoutes } from './sessions/sessions.routes';
 import { templatesRoutes } from './templates/templates.routes';
@@ -30,6 +31,7 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
   { name: 'templates', entry: 'functions/api/templates/templates.handler.ts', routes: templatesRoutes },
   { name: 'audit', entry: 'functions/api/audit/audit.handler.ts', routes: auditRoutes },
   { name: 'auth', entry: 'functions/api/auth/auth.handler.ts', routes: authRoutes },
+  { name: 'password-auth', entry: 'functions/api/password-auth/password-auth.handler.ts', routes: passwordAuthRoutes },
   { name: 'sessions', entry: 'functions/api/sessions/sessions.handler.ts', routes: sessionsRoutes },
   { name: 'me', entry: 'functions/api/me/me.handler.ts', routes: meRoutes },
   { name: 'identity', entry: 'functions/api/identity/identity.handler.ts', routes: identityRoutes },

@@ -1,10 +1,12 @@
 import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { authEnvSchema } from '../../functions/api/auth/auth.env';
 import { identityEnvSchema } from '../../functions/api/identity/identity.env';
 import { meEnvSchema } from '../../functions/api/me/me.env';
+import { passwordAuthEnvSchema } from '../../functions/api/password-auth/password-auth.env';
 import { sessionsEnvSchema } from '../../functions/api/sessions/sessions.env';
 import type { baseEnvSchema } from '../../shared/config/env';
 import type { StageConfig } from '../config/stage-config';
@@ -29,11 +31,12 @@ export interface IdentityFunctionsProps {
 }
 
 /**
- * The sign-in function (`auth` route group: OIDC, LDAP, break-glass), the sessions function (refresh, JWKS),
+ * The sign-in functions (`auth`: OIDC; `password-auth`: LDAP, break-glass), the sessions function (refresh, JWKS),
  * the me function (`/v1/me`, the caller's API keys) and the identity function (IdP administration).
  */
 export class IdentityFunctions extends Construct {
   readonly auth: QmFunction<typeof authEnvSchema>;
+  readonly passwordAuth: QmFunction<typeof passwordAuthEnvSchema>;
   readonly sessions: QmFunction<typeof sessionsEnvSchema>;
   readonly me: QmFunction<typeof meEnvSchema>;
   readonly identityApi: QmFunction<typeof identityEnvSchema>;
@@ -50,7 +53,7 @@ export class IdentityFunctions extends Construct {
       QM_SESSION_KMS_KEY_ID: identity.sessionSigningKey.keyArn,
       QM_FIRST_USER_ADMIN: config.firstUserBecomesAdmin ? 'true' : 'false',
     } as const;
-    const grantSessionIssuing = (fn: QmFunction<typeof authEnvSchema> | QmFunction<typeof sessionsEnvSchema>): void => {
+    const grantSessionIssuing = (fn: NodejsFunction): void => {
       data.grantReadWrite(fn);
       workflows.eventBus.grantPutEventsTo(fn);
       fn.addToRolePolicy(
@@ -61,6 +64,19 @@ export class IdentityFunctions extends Construct {
     this.auth = new QmFunction(stack, 'Auth', {
       entry: 'functions/api/auth/auth.handler.ts',
       envSchema: authEnvSchema,
+      env: { ...base, ...accessFunctionEnv(config), ...sessionIssuerEnv },
+      description: 'Sign-in: server-side OIDC',
+      logRetention,
+    });
+    grantSessionIssuing(this.auth);
+    // IdP client secrets live under the stage's prefix.
+    const idpSecretsArn = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefix}idp/*`;
+    this.auth.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [idpSecretsArn] }));
+
+    // Password sign-ins: the only function that loads ldapts.
+    this.passwordAuth = new QmFunction(stack, 'PasswordAuth', {
+      entry: 'functions/api/password-auth/password-auth.handler.ts',
+      envSchema: passwordAuthEnvSchema,
       env: {
         ...base,
         ...accessFunctionEnv(config),
@@ -68,19 +84,13 @@ export class IdentityFunctions extends Construct {
         QM_BREAK_GLASS_ENABLED: config.breakGlassEnabled ? 'true' : 'false',
         QM_BREAK_GLASS_SECRET_ID: identity.breakGlassSecret.secretArn,
       },
-      description: 'Sign-in: server-side OIDC, LDAP, break-glass',
+      description: 'Sign-in: LDAP / Active Directory, break-glass',
       logRetention,
     });
-    grantSessionIssuing(this.auth);
-    // IdP client secrets and LDAP bind passwords live under the stage's prefix; the break-glass secret too.
-    this.auth.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [
-          `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefix}idp/*`,
-          identity.breakGlassSecret.secretArn,
-        ],
-      }),
+    grantSessionIssuing(this.passwordAuth);
+    // LDAP bind passwords live under the stage's prefix; the break-glass secret too.
+    this.passwordAuth.addToRolePolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [idpSecretsArn, identity.breakGlassSecret.secretArn] }),
     );
 
     // Refresh and the JWKS: called all day, so kept free of the IdP libraries and of Secrets Manager.
@@ -122,6 +132,7 @@ export class IdentityFunctions extends Construct {
       reason: 'Identity-provider secrets are created at run time through the admin API, one per provider, under this stage prefix only',
     };
     Validations.of(this.auth.role ?? this.auth).acknowledge(idpSecrets);
+    Validations.of(this.passwordAuth.role ?? this.passwordAuth).acknowledge(idpSecrets);
     Validations.of(this.identityApi.role ?? this.identityApi).acknowledge(idpSecrets);
   }
 }

@@ -185,6 +185,7 @@ export class ApiStack extends Stack {
       catalog,
       quotas,
       auth: identityFunctions.auth,
+      'password-auth': identityFunctions.passwordAuth,
       sessions: identityFunctions.sessions,
       me: identityFunctions.me,
       identity: identityFunctions.identityApi,

@@ -110,7 +110,7 @@ export async function run(): Promise<Record<string, unknown>> {
             [reference.name]: {
               entry: reference.entry,
               what:
-                'The libraries the sign-in function (api-auth) requires and nothing of Quartermaster: DynamoDB, KMS, Secrets Manager, ' +
+                'The libraries the sign-in functions (api-auth: OIDC; api-password-auth: LDAP) require and nothing of Quartermaster: DynamoDB, KMS, Secrets Manager, ' +
                 'ldapts, openid-client, zod, Powertools Logger, middy. Not a Quartermaster function; not in the budget verdict.',
               bundleBytes: referenceBuilt.bundle.bytes,
               bundleRatio: ratio(referenceBuilt.bundle.bytes, floorBytes),

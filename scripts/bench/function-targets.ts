@@ -12,6 +12,7 @@ import { auditEnvSchema } from '../../functions/api/audit/audit.env';
 import { templatesEnvSchema } from '../../functions/api/templates/templates.env';
 import { tenancyEnvSchema } from '../../functions/api/tenancy/tenancy.env';
 import { authEnvSchema } from '../../functions/api/auth/auth.env';
+import { passwordAuthEnvSchema } from '../../functions/api/password-auth/password-auth.env';
 import { identityEnvSchema } from '../../functions/api/identity/identity.env';
 import { meEnvSchema } from '../../functions/api/me/me.env';
 import { sessionsEnvSchema } from '../../functions/api/sessions/sessions.env';
@@ -80,6 +81,15 @@ const API_GROUP_ENV: Record<string, { envSchema: z.core.$ZodType; env: Record<st
   quotas: { envSchema: quotasEnvSchema, env: { ...base, ...limits, ...access } },
   auth: {
     envSchema: authEnvSchema,
+    env: {
+      ...base,
+      ...events,
+      ...identity,
+      QM_SESSION_KMS_KEY_ID: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
+    },
+  },
+  'password-auth': {
+    envSchema: passwordAuthEnvSchema,
     env: {
       ...base,
       ...events,

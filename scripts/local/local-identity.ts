@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SimpleFetcher } from 'aws-jwt-verify/https';
 import { createAuthHandler } from '../../functions/api/auth/auth.app';
 import { createSessionsHandler } from '../../functions/api/sessions/sessions.app';
+import { createPasswordAuthHandler } from '../../functions/api/password-auth/password-auth.app';
 import { createMeHandler } from '../../functions/api/me/me.app';
 import { createIdentityHandler } from '../../functions/api/identity/identity.app';
 import { createAuthorizer } from '../../functions/authorizer/authorizer.app';
@@ -66,6 +67,7 @@ export interface LocalIdentity {
   authorizer: ReturnType<typeof createAuthorizer>;
   handlers: {
     auth: ReturnType<typeof createAuthHandler>;
+    'password-auth': ReturnType<typeof createPasswordAuthHandler>;
     sessions: ReturnType<typeof createSessionsHandler>;
     me: ReturnType<typeof createMeHandler>;
     identity: ReturnType<typeof createIdentityHandler>;
@@ -179,6 +181,12 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
         providers: stores.providers,
         states: stores.states,
         oidc: new OpenIdClientAdapter(),
+        secrets,
+        sessions,
+      }),
+      'password-auth': createPasswordAuthHandler({
+        ...login,
+        providers: stores.providers,
         secrets,
         ldap: new LdaptsDirectory(),
         sessions,

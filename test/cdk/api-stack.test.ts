@@ -100,13 +100,17 @@ describe('api stack: least privilege', () => {
     expect(authorizer.flatMap(actionsOf).filter((action) => /^sqs:|^secretsmanager:|^kms:Sign/.test(action))).toEqual([]);
   });
 
-  it('gives the sign-in function KMS signing on its key only, and secrets read under the stage prefix', () => {
-    const auth = policyStatementsOfRole(api, 'AuthRole');
-    const kms = auth.filter((s) => actionsOf(s).includes('kms:Sign'));
-    expect(kms).toHaveLength(1);
-    expect(actionsOf(kms[0]!).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
-    const secrets = auth.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
-    expect(secrets.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+  it('gives the sign-in functions KMS signing on its key only, and secrets read under the stage prefix (break-glass: password sign-in only)', () => {
+    for (const role of ['AuthRole', 'PasswordAuthRole']) {
+      const statements = policyStatementsOfRole(api, role);
+      const kms = statements.filter((s) => actionsOf(s).includes('kms:Sign'));
+      expect(kms).toHaveLength(1);
+      expect(actionsOf(kms[0]!).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+      const secrets = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+      expect(secrets.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+      const resources = JSON.stringify(secrets.map((s) => (s as { Resource?: unknown }).Resource));
+      expect(resources.includes('BreakGlass')).toBe(role === 'PasswordAuthRole');
+    }
     const identity = policyStatementsOfRole(api, 'IdentityRole');
     expect(
       identity

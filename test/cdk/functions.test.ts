@@ -37,6 +37,7 @@ describe('every Quartermaster function', () => {
       'JobLogs',
       'Jobs',
       'Me',
+      'PasswordAuth',
       'Quotas',
       'Scheduler',
       'Sessions',

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { SimpleFetcher } from 'aws-jwt-verify/https';
 import { createAuthHandler } from '../../functions/api/auth/auth.app';
 import { createSessionsHandler } from '../../functions/api/sessions/sessions.app';
+import { createPasswordAuthHandler } from '../../functions/api/password-auth/password-auth.app';
+import { passwordAuthRoutes } from '../../functions/api/password-auth/password-auth.routes';
 import { createMeHandler } from '../../functions/api/me/me.app';
 import { meRoutes } from '../../functions/api/me/me.routes';
 import { sessionsRoutes } from '../../functions/api/sessions/sessions.routes';
@@ -177,11 +179,13 @@ export async function startIdentityFixture(
   const logger = createLogger({ logLevel: 'INFO' });
   const handlers = {
     auth: createAuthHandler(
+      { ...login, providers: stores.providers, states: stores.states, oidc: new OpenIdClientAdapter(), secrets, sessions },
+      { logger, validateResponses: true },
+    ),
+    'password-auth': createPasswordAuthHandler(
       {
         ...login,
         providers: stores.providers,
-        states: stores.states,
-        oidc: new OpenIdClientAdapter(),
         secrets,
         ldap: options.ldap ?? new LdaptsDirectory(),
         sessions,
@@ -201,6 +205,7 @@ export async function startIdentityFixture(
     port: apiPort,
     groups: [
       { name: 'auth', entry: 'functions/api/auth/auth.handler.ts', routes: authRoutes },
+      { name: 'password-auth', entry: 'functions/api/password-auth/password-auth.handler.ts', routes: passwordAuthRoutes },
       { name: 'sessions', entry: 'functions/api/sessions/sessions.handler.ts', routes: sessionsRoutes },
       { name: 'me', entry: 'functions/api/me/me.handler.ts', routes: meRoutes },
       { name: 'identity', entry: 'functions/api/identity/identity.handler.ts', routes: identityRoutes },

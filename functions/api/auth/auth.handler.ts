@@ -3,7 +3,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
 import { dynamoIdentityStores } from '../../../shared/adapters/dynamodb/identity-stores';
 import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
-import { LdaptsDirectory } from '../../../shared/adapters/ldap/ldap.directory';
 import { OpenIdClientAdapter } from '../../../shared/adapters/oidc/openid-client.adapter';
 import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
 import { SecretsManagerStore } from '../../../shared/adapters/secrets/secrets-manager.store';
@@ -13,7 +12,7 @@ import { createAuthHandler } from './auth.app';
 import { kmsSessions } from './kms-sessions';
 import { authEnvSchema } from './auth.env';
 
-// Composition root of the sign-in function: clients are built once per cold start, nothing else runs.
+// Composition root of the OIDC sign-in function: clients are built once per cold start, nothing else runs.
 const env = loadEnv(authEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 const stores = dynamoIdentityStores(doc, env.QM_TABLE_NAME);
@@ -22,7 +21,6 @@ const { principalGate, audit } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 const secrets = new SecretsManagerStore(new SecretsManagerClient({}), { namePrefix: 'quartermaster/' });
 const clock = systemClock;
 const ids = ulidSource();
-const breakGlassSecretId = env.QM_BREAK_GLASS_SECRET_ID;
 
 export const handler = createAuthHandler(
   {
@@ -34,12 +32,7 @@ export const handler = createAuthHandler(
     firstUserBecomesAdmin: env.QM_FIRST_USER_ADMIN === 'true',
     secrets,
     oidc: new OpenIdClientAdapter(),
-    ldap: new LdaptsDirectory(),
     sessions: kmsSessions(env, stores, { clock, ids }),
-    breakGlass: {
-      enabled: env.QM_BREAK_GLASS_ENABLED === 'true' && breakGlassSecretId !== undefined,
-      secret: () => (breakGlassSecretId ? secrets.get(breakGlassSecretId) : Promise.reject(new Error('no break-glass secret'))),
-    },
   },
   { principalGate, audit },
 );

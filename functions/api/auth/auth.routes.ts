@@ -1,16 +1,12 @@
 import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
-import {
-  breakGlassBodySchema,
-  ldapLoginBodySchema,
-  oidcCallbackQuerySchema,
-  providerParamsSchema,
-} from '../../../shared/contracts/sign-in.contract';
+import { oidcCallbackQuerySchema, providerParamsSchema } from '../../../shared/contracts/sign-in.contract';
 import { sessionViewSchema } from '../../../shared/contracts/session.contract';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
 /**
- * Interactive sign-in routes (session refresh and the JWKS are the sessions function's). They are `public` by nature (the caller has no token yet); each proves identity itself
- * and answers every refusal with the same 401, whatever the reason.
+ * Server-side OIDC sign-in. Like every sign-in route it is `public` by nature (the caller has no token yet),
+ * proves identity itself and answers every refusal with the same 401, whatever the reason. Password
+ * sign-ins (LDAP, break-glass) are another function's, so OIDC sign-in never loads ldapts.
  */
 const refused = { 401: { description: 'Sign-in refused (the same answer for every reason)', schema: errorEnvelopeSchema } } as const;
 const invalid = { 400: { description: 'Invalid input', schema: errorEnvelopeSchema } } as const;
@@ -36,29 +32,5 @@ export const authRoutes = [
     tags: ['auth'],
     request: { params: providerParamsSchema, query: oidcCallbackQuerySchema },
     responses: { ...session, ...invalid, ...refused },
-  },
-  {
-    method: 'POST',
-    path: '/v1/auth/ldap/login',
-    operationId: 'ldapLogin',
-    summary: 'Sign in with an LDAP / Active Directory username and password',
-    access: 'public',
-    tags: ['auth'],
-    request: { body: ldapLoginBodySchema },
-    responses: { ...session, ...invalid, ...refused },
-  },
-  {
-    method: 'POST',
-    path: '/v1/auth/break-glass',
-    operationId: 'breakGlassLogin',
-    summary: 'Bootstrap admin sign-in with the generated break-glass secret (disabled by default; every use audited)',
-    access: 'public',
-    tags: ['auth'],
-    request: { body: breakGlassBodySchema },
-    responses: {
-      200: { description: 'A short platform-admin session (no refresh token)', schema: sessionViewSchema },
-      ...invalid,
-      ...refused,
-    },
   },
 ] as const satisfies readonly RouteDeclaration[];

@@ -1,0 +1,11 @@
+import * as z from 'zod/mini';
+import { accessEnvSchema } from '../../../shared/config/access-env';
+import { baseEnvSchema, eventsEnvSchema } from '../../../shared/config/env';
+import { loginEnvSchema, sessionEnvSchema } from '../../../shared/config/identity-env';
+
+/** Session issuing plus the break-glass switch and secret. */
+export const passwordAuthEnvSchema = z.extend(
+  z.extend(z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), sessionEnvSchema.shape), loginEnvSchema.shape),
+  accessEnvSchema.shape,
+);
+export type PasswordAuthEnv = z.infer<typeof passwordAuthEnvSchema>;

@@ -1,0 +1,40 @@
+import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
+import { sessionViewSchema } from '../../../shared/contracts/session.contract';
+import { breakGlassBodySchema, ldapLoginBodySchema } from '../../../shared/contracts/sign-in.contract';
+import type { RouteDeclaration } from '../../../shared/http/route';
+
+/**
+ * Password sign-ins: LDAP / Active Directory and the bootstrap break-glass secret. `public` by nature, each
+ * proves identity itself and answers every refusal with the same 401. Apart from OIDC sign-in, so that only
+ * this function loads ldapts.
+ */
+const refused = { 401: { description: 'Sign-in refused (the same answer for every reason)', schema: errorEnvelopeSchema } } as const;
+const invalid = { 400: { description: 'Invalid input', schema: errorEnvelopeSchema } } as const;
+const session = { 200: { description: 'A Quartermaster session', schema: sessionViewSchema } } as const;
+
+export const passwordAuthRoutes = [
+  {
+    method: 'POST',
+    path: '/v1/auth/ldap/login',
+    operationId: 'ldapLogin',
+    summary: 'Sign in with an LDAP / Active Directory username and password',
+    access: 'public',
+    tags: ['auth'],
+    request: { body: ldapLoginBodySchema },
+    responses: { ...session, ...invalid, ...refused },
+  },
+  {
+    method: 'POST',
+    path: '/v1/auth/break-glass',
+    operationId: 'breakGlassLogin',
+    summary: 'Bootstrap admin sign-in with the generated break-glass secret (disabled by default; every use audited)',
+    access: 'public',
+    tags: ['auth'],
+    request: { body: breakGlassBodySchema },
+    responses: {
+      200: { description: 'A short platform-admin session (no refresh token)', schema: sessionViewSchema },
+      ...invalid,
+      ...refused,
+    },
+  },
+] as const satisfies readonly RouteDeclaration[];
