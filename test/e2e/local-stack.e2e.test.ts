@@ -62,7 +62,8 @@ beforeAll(async () => {
   endpoints = [...output.matchAll(/(?:DynamoDB|SQS)\s+(http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1]!);
   issuer = /Dev IdP\s+(https:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
   ca = await readFile(/self-signed certificate: (\S+)\)/.exec(output)?.[1] ?? '', 'utf8');
-  for (const user of ['rae', 'vic']) tokens.set(user, (await devIdpTokens({ issuer, username: user, password: demoPassword(user), ca })).accessToken);
+  for (const user of ['rae', 'vic'])
+    tokens.set(user, (await devIdpTokens({ issuer, username: user, password: demoPassword(user), ca })).accessToken);
 });
 
 afterAll(() => {
@@ -102,10 +103,20 @@ describe('the local stack, end to end over HTTP', () => {
     const id = submitted.body.id as string;
     let job: any;
     await expect
-      .poll(async () => ((job = (await api(`/v1/jobs/${id}`, { headers: auth('rae') })).body), job.state), { timeout: 30_000, interval: 100 })
+      .poll(async () => ((job = (await api(`/v1/jobs/${id}`, { headers: auth('rae') })).body), job.state), {
+        timeout: 30_000,
+        interval: 100,
+      })
       .toBe('succeeded');
     expect(job.exitCode).toBe(0);
-    expect(job.history.map((h: { state: string }) => h.state)).toEqual(['submitted', 'queued', 'admitted', 'starting', 'running', 'succeeded']);
+    expect(job.history.map((h: { state: string }) => h.state)).toEqual([
+      'submitted',
+      'queued',
+      'admitted',
+      'starting',
+      'running',
+      'succeeded',
+    ]);
     expect(job.waiting).toBeUndefined();
 
     const logs = await api(`/v1/jobs/${id}/logs`, { headers: auth('rae') });
@@ -124,11 +135,20 @@ describe('the local stack, end to end over HTTP', () => {
     const submitted = await api('/v1/jobs', {
       method: 'POST',
       headers: auth('rae'),
-      body: JSON.stringify({ name: 'e2e-fail', image: 'busybox', command: ['sh', '-c', 'exit 7'], hardwareType: 'cpu-small', maxRuntimeMinutes: 1 }),
+      body: JSON.stringify({
+        name: 'e2e-fail',
+        image: 'busybox',
+        command: ['sh', '-c', 'exit 7'],
+        hardwareType: 'cpu-small',
+        maxRuntimeMinutes: 1,
+      }),
     });
     let job: any;
     await expect
-      .poll(async () => ((job = (await api(`/v1/jobs/${submitted.body.id}`, { headers: auth('rae') })).body), job.state), { timeout: 30_000, interval: 100 })
+      .poll(async () => ((job = (await api(`/v1/jobs/${submitted.body.id}`, { headers: auth('rae') })).body), job.state), {
+        timeout: 30_000,
+        interval: 100,
+      })
       .toBe('failed');
     expect(job.exitCode).toBe(7);
     expect(job.stateReason).toContain('7');
@@ -138,10 +158,18 @@ describe('the local stack, end to end over HTTP', () => {
     const submitted = await api('/v1/jobs', {
       method: 'POST',
       headers: auth('rae'),
-      body: JSON.stringify({ name: 'e2e-sleep', image: 'busybox', command: ['sleep', '60'], hardwareType: 'cpu-small', maxRuntimeMinutes: 5 }),
+      body: JSON.stringify({
+        name: 'e2e-sleep',
+        image: 'busybox',
+        command: ['sleep', '60'],
+        hardwareType: 'cpu-small',
+        maxRuntimeMinutes: 5,
+      }),
     });
     const id = submitted.body.id as string;
-    await expect.poll(async () => (await api(`/v1/jobs/${id}`, { headers: auth('rae') })).body.state, { timeout: 30_000, interval: 100 }).toBe('running');
+    await expect
+      .poll(async () => (await api(`/v1/jobs/${id}`, { headers: auth('rae') })).body.state, { timeout: 30_000, interval: 100 })
+      .toBe('running');
     const cancelled = await api(`/v1/jobs/${id}/cancel`, { method: 'POST', headers: auth('rae') });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.state).toBe('cancelled');
@@ -184,15 +212,36 @@ describe('the local stack, end to end over HTTP', () => {
     const me = await api('/v1/me', { headers: auth('rae') });
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ id: 'rae', level: 'researcher', orgId: 'acme', authMethod: 'oidc' });
-    const back = await signInThroughIdp({ startUrl: `${url}/v1/auth/oidc/dev/login`, issuer, username: 'lin', password: demoPassword('lin'), ca });
+    const back = await signInThroughIdp({
+      startUrl: `${url}/v1/auth/oidc/dev/login`,
+      issuer,
+      username: 'lin',
+      password: demoPassword('lin'),
+      ca,
+    });
     const session = await api(`${back.pathname}${back.search}`);
     expect(session.status).toBe(200);
     const mine = await api('/v1/me', { headers: { authorization: `Bearer ${session.body.accessToken}` } });
     expect(mine.body).toMatchObject({ id: 'lin', level: 'lead', authMethod: 'session' });
-    const refresh = (body: unknown) => api('/v1/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const refresh = (body: unknown) =>
+      api('/v1/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await refresh({ refreshToken: session.body.refreshToken })).status).toBe(200);
     expect((await refresh({ refreshToken: session.body.refreshToken })).status).toBe(401);
     expect((await api(`${back.pathname}${back.search}`)).status).toBe(401);
+    // The public keys of those session tokens, served by the sessions function.
+    const jwks = await api('/.well-known/jwks.json');
+    expect(jwks.status).toBe(200);
+    expect(jwks.body.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+  });
+
+  it('explains a submission without writing it (the dry-run function, routed by the local server)', async () => {
+    const before = (await api('/v1/jobs', { headers: auth('rae') })).body.items.length;
+    const body = JSON.stringify({ name: 'dry-run', image: 'busybox', command: ['true'], hardwareType: 'cpu-small', maxRuntimeMinutes: 5 });
+    const explained = await api('/v1/jobs/explain', { method: 'POST', headers: auth('rae'), body });
+    expect(explained.status).toBe(200);
+    expect(['admit', 'queue']).toContain(explained.body.verdict);
+    expect(explained.body.estimate.costUsd).toBeGreaterThan(0);
+    expect((await api('/v1/jobs', { headers: auth('rae') })).body.items.length).toBe(before);
   });
 
   it('stops every process it started on Ctrl-C', async () => {
