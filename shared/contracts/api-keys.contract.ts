@@ -1,24 +1,27 @@
 import * as z from 'zod/mini';
+import { lazySchema } from './lazy-schema';
 import { levelSchema, permissionSchema } from '../domain/authz/permissions';
 import { MAX_API_KEY_DAYS, type ApiKeyRecord } from '../domain/identity/api-key.service';
 
 /** The caller's own identity (`/v1/me`) and API keys. */
 export const apiKeyIdParamsSchema = z.object({ id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'an API key id')) });
 
-export const meViewSchema = z
-  .object({
-    id: z.string(),
-    email: z.string(),
-    displayName: z.string(),
-    orgId: z.string(),
-    level: levelSchema,
-    platformAdmin: z.boolean(),
-    teamIds: z.array(z.string()),
-    authMethod: z.string(),
-    scopes: z.optional(z.array(permissionSchema)).check(z.describe('API keys only: the key narrows the permissions to these')),
-    permissions: z.array(permissionSchema).check(z.describe('Effective permissions of this request')),
-  })
-  .register(z.globalRegistry, { id: 'Me' });
+export const meViewSchema = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      email: z.string(),
+      displayName: z.string(),
+      orgId: z.string(),
+      level: levelSchema,
+      platformAdmin: z.boolean(),
+      teamIds: z.array(z.string()),
+      authMethod: z.string(),
+      scopes: z.optional(z.array(permissionSchema)).check(z.describe('API keys only: the key narrows the permissions to these')),
+      permissions: z.array(permissionSchema).check(z.describe('Effective permissions of this request')),
+    })
+    .register(z.globalRegistry, { id: 'Me' }),
+);
 
 export const createApiKeyBodySchema = z
   .object({
@@ -28,25 +31,31 @@ export const createApiKeyBodySchema = z
   })
   .register(z.globalRegistry, { id: 'CreateApiKey' });
 
-export const apiKeyViewSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    hint: z.string().check(z.describe('The first characters of the key')),
-    scopes: z.array(permissionSchema),
-    createdAt: z.string(),
-    expiresAt: z.string(),
-    lastUsedAt: z.optional(z.string()),
-    revokedAt: z.optional(z.string()),
-    status: z.enum(['active', 'expired', 'revoked']),
-  })
-  .register(z.globalRegistry, { id: 'ApiKey' });
-export const createdApiKeySchema = z
-  .extend(apiKeyViewSchema, { key: z.string().check(z.describe('Shown once: only its hash is stored')) })
-  .register(z.globalRegistry, { id: 'CreatedApiKey' });
-export const apiKeyListSchema = z.object({ items: z.array(apiKeyViewSchema) }).register(z.globalRegistry, { id: 'ApiKeyList' });
+export const apiKeyViewSchema = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      hint: z.string().check(z.describe('The first characters of the key')),
+      scopes: z.array(permissionSchema),
+      createdAt: z.string(),
+      expiresAt: z.string(),
+      lastUsedAt: z.optional(z.string()),
+      revokedAt: z.optional(z.string()),
+      status: z.enum(['active', 'expired', 'revoked']),
+    })
+    .register(z.globalRegistry, { id: 'ApiKey' }),
+);
+export const createdApiKeySchema = lazySchema(() =>
+  z
+    .extend(apiKeyViewSchema(), { key: z.string().check(z.describe('Shown once: only its hash is stored')) })
+    .register(z.globalRegistry, { id: 'CreatedApiKey' }),
+);
+export const apiKeyListSchema = lazySchema(() =>
+  z.object({ items: z.array(apiKeyViewSchema()) }).register(z.globalRegistry, { id: 'ApiKeyList' }),
+);
 
-export function toApiKeyView(record: ApiKeyRecord, now: Date): z.infer<typeof apiKeyViewSchema> {
+export function toApiKeyView(record: ApiKeyRecord, now: Date): z.infer<ReturnType<typeof apiKeyViewSchema>> {
   return {
     id: record.id,
     name: record.name,
