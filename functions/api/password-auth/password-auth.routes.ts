@@ -1,6 +1,6 @@
-import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
 import { sessionViewSchema } from '../../../shared/contracts/session.contract';
 import { breakGlassBodySchema, ldapLoginBodySchema } from '../../../shared/contracts/sign-in.contract';
+import { signInResponses } from '../../../shared/contracts/sign-in-responses';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
 /**
@@ -8,9 +8,7 @@ import type { RouteDeclaration } from '../../../shared/http/route';
  * proves identity itself and answers every refusal with the same 401. Apart from OIDC sign-in, so that only
  * this function loads ldapts.
  */
-const refused = { 401: { description: 'Sign-in refused (the same answer for every reason)', schema: errorEnvelopeSchema } } as const;
-const invalid = { 400: { description: 'Invalid input', schema: errorEnvelopeSchema } } as const;
-const session = { 200: { description: 'A Quartermaster session', schema: sessionViewSchema } } as const;
+const { refused, invalid, session } = signInResponses;
 
 export const passwordAuthRoutes = [
   {

@@ -1,5 +1,5 @@
-import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
-import { jwksSchema, refreshBodySchema, sessionViewSchema } from '../../../shared/contracts/session.contract';
+import { jwksSchema, refreshBodySchema } from '../../../shared/contracts/session.contract';
+import { signInResponses } from '../../../shared/contracts/sign-in-responses';
 import type { RouteDeclaration } from '../../../shared/http/route';
 
 /**
@@ -16,11 +16,7 @@ export const sessionsRoutes = [
     access: 'public',
     tags: ['auth'],
     request: { body: refreshBodySchema },
-    responses: {
-      200: { description: 'A Quartermaster session', schema: sessionViewSchema },
-      400: { description: 'Invalid input', schema: errorEnvelopeSchema },
-      401: { description: 'Sign-in refused (the same answer for every reason)', schema: errorEnvelopeSchema },
-    },
+    responses: { ...signInResponses.session, ...signInResponses.invalid, ...signInResponses.refused },
   },
   {
     method: 'GET',

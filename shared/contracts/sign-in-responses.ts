@@ -1,0 +1,12 @@
+import { errorEnvelopeSchema } from './common.contract';
+import { sessionViewSchema } from './session.contract';
+
+/**
+ * Sign-in responses (OIDC, LDAP, break-glass, refresh): a session, or the one 401 every refusal gets. Apart
+ * from route-responses.ts so that functions without sign-in routes do not import the session contract.
+ */
+export const signInResponses = {
+  session: { 200: { description: 'A Quartermaster session', schema: sessionViewSchema } },
+  invalid: { 400: { description: 'Invalid input', schema: errorEnvelopeSchema } },
+  refused: { 401: { description: 'Sign-in refused (the same answer for every reason)', schema: errorEnvelopeSchema } },
+} as const;
