@@ -53,8 +53,10 @@ export async function run(): Promise<Record<string, unknown>> {
   const samples = await measurePairedImports(subjectOf(floor), measured.map(subjectOf), INIT_RUNS, progress);
   const pairsOf = (name: string): PairedSamples => samples.get(name) ?? { subject: [], floor: [] };
   const initOf = (name: string): number => median(pairsOf(name).subject);
-  const pairedRatioOf = (name: string): number =>
-    round(median(pairsOf(name).subject.map((ms, i) => ms / (pairsOf(name).floor[i] ?? Number.NaN))), 3);
+  const pairedRatioOf = (name: string): number => {
+    const { subject, floor: floorSamples } = pairsOf(name);
+    return round(median(subject.map((ms, i) => ms / (floorSamples[i] ?? Number.NaN))), 3);
+  };
   const allFloorSamples = [...samples.values()].flatMap((pair) => pair.floor);
   const functions = measured.filter(({ target }) => target.name !== reference.name);
   const referenceBuilt = measured.find(({ target }) => target.name === reference.name);

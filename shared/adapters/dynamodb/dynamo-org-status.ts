@@ -1,4 +1,4 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrgStatusSource } from '../../domain/authz/access-gate';
 import { queryAll } from './query-all';
 import * as keys from './table-keys';
@@ -10,8 +10,7 @@ import * as keys from './table-keys';
  * the org and team CRUD code.
  */
 export class DynamoOrgStatus implements OrgStatusSource {
-  private readonly cache = new Map<string, { active: boolean; until: number }>();
-  private readonly teams = new Map<string, { disabled: ReadonlySet<string>; until: number }>();
+  private readonly cache = new Map<string, { snapshot: Promise<OrgSnapshot>; until: number }>();
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -20,46 +19,49 @@ export class DynamoOrgStatus implements OrgStatusSource {
   ) {}
 
   async isActive(orgId: string): Promise<boolean> {
-    const cached = this.cache.get(orgId);
-    if (cached && cached.until > Date.now()) return cached.active;
-    const result = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: keys.org(orgId),
-        ProjectionExpression: '#s',
-        ExpressionAttributeNames: { '#s': 'status' },
-      }),
-    );
-    // An org the table does not know (a deployment that never created one) is not a disabled org.
-    const active = result.Item?.status !== 'disabled';
-    this.cache.set(orgId, { active, until: Date.now() + this.ttlMs });
-    return active;
+    return (await this.snapshot(orgId)).active;
   }
 
-  /** The org's disabled teams: one Query of its team items (status only), cached like org status. */
   async disabledTeams(orgId: string): Promise<ReadonlySet<string>> {
-    const cached = this.teams.get(orgId);
-    if (cached && cached.until > Date.now()) return cached.disabled;
-    const items = await queryAll(this.doc, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :team)',
-      FilterExpression: '#s = :disabled',
-      ProjectionExpression: 'sk',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId), ':team': keys.teamPrefix(), ':disabled': 'disabled' },
-    });
-    const disabled = new Set(items.map((item) => String(item.sk).slice(keys.teamPrefix().length)));
-    this.teams.set(orgId, { disabled, until: Date.now() + this.ttlMs });
-    return disabled;
+    return (await this.snapshot(orgId)).disabledTeams;
   }
 
-  /** Drops one org's cached status: called when this process changes the org, so the change applies at once here. */
+  /** Drops one org's cached status (and its teams'): called when this process changes them, so the change applies at once here. */
   forget(orgId: string): void {
     this.cache.delete(orgId);
   }
 
-  /** Drops the cached team statuses of one org, as `forget` does for the org itself. */
-  forgetTeams(orgId: string): void {
-    this.teams.delete(orgId);
+  /**
+   * The org item and its disabled teams share the partition `ORG#<id>`: one Query reads both (status only),
+   * and both answers come from the one cached snapshot — the gate asks for them together on every request.
+   */
+  private snapshot(orgId: string): Promise<OrgSnapshot> {
+    const cached = this.cache.get(orgId);
+    if (cached && cached.until > Date.now()) return cached.snapshot;
+    const snapshot = queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      // Status only, and no filter (DynamoDB filters cannot name key attributes): an org holds a handful of teams.
+      ProjectionExpression: 'sk, #s',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':pk': keys.orgPartition(orgId) },
+    }).then((items) => {
+      const disabled = items.filter((item) => item.status === 'disabled').map((item) => String(item.sk));
+      const teamPrefix = keys.teamPrefix();
+      return {
+        // An org the table does not know (a deployment that never created one) is not a disabled org.
+        active: !disabled.includes(keys.org(orgId).sk),
+        disabledTeams: new Set(disabled.filter((sk) => sk.startsWith(teamPrefix)).map((sk) => sk.slice(teamPrefix.length))),
+      };
+    });
+    this.cache.set(orgId, { snapshot, until: Date.now() + this.ttlMs });
+    // A failed read is not cached: the next request tries again.
+    snapshot.catch(() => this.cache.delete(orgId));
+    return snapshot;
   }
+}
+
+interface OrgSnapshot {
+  active: boolean;
+  disabledTeams: ReadonlySet<string>;
 }

@@ -21,7 +21,7 @@ export class DynamoTenancyRepository implements TenancyRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly orgStatus?: { forget(orgId: string): void; forgetTeams(orgId: string): void },
+    private readonly orgStatus?: { forget(orgId: string): void },
   ) {}
 
   async getOrg(id: string): Promise<Org | undefined> {
@@ -86,7 +86,7 @@ export class DynamoTenancyRepository implements TenancyRepository {
     at: string,
   ): Promise<Team | undefined> {
     const updated = await this.update(keys.team(orgId, teamId), patch, at);
-    this.orgStatus?.forgetTeams(orgId);
+    this.orgStatus?.forget(orgId);
     return updated ? teamSchema.parse(updated) : undefined;
   }
 
