@@ -56,6 +56,17 @@ export default defineConfig(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
+      // Code outside its own folder is reached by Node subpath imports (package.json "imports": #domain/…,
+      // #adapters/…, #http/…, #contracts/…, #config/…, #functions/…): a `../` path breaks when a file moves and
+      // hides which layer it reaches into (dependency-cruiser's layer rules read the resolved paths).
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../*', '../**'], message: 'Import across folders with a subpath import (#domain/…, #adapters/…, …), not ../' },
+          ],
+        },
+      ],
       // Hygiene rather than bugs: reported, not blocking.
       '@typescript-eslint/no-unnecessary-type-assertion': 'warn',
       'preserve-caught-error': 'warn',

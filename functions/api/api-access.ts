@@ -1,12 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoAuditLog } from '../../shared/adapters/dynamodb/dynamo-audit.log';
-import { DynamoLevelCatalog } from '../../shared/adapters/dynamodb/dynamo-level.repository';
-import { DynamoOrgStatus } from '../../shared/adapters/dynamodb/dynamo-org-status';
-import { DynamoCurrentUsers } from '../../shared/adapters/dynamodb/dynamo-current-users';
-import { getLogger, type Logger } from '../../shared/adapters/logging/logger';
-import type { AccessEnv } from '../../shared/config/access-env';
-import { createAccessGate, type PrincipalGate } from '../../shared/domain/authz/access-gate';
-import type { Clock } from '../../shared/domain/runtime/runtime.port';
+import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit.log';
+import { DynamoLevelCatalog } from '#adapters/dynamodb/dynamo-level.repository';
+import { DynamoOrgStatus } from '#adapters/dynamodb/dynamo-org-status';
+import { DynamoCurrentUsers } from '#adapters/dynamodb/dynamo-current-users';
+import { getLogger, type Logger } from '#adapters/logging/logger';
+import type { AccessEnv } from '#config/access-env';
+import { createAccessGate, type PrincipalGate } from '#domain/authz/access-gate';
+import type { Clock } from '#domain/runtime/runtime.port';
 
 /** What every authenticated API function composes: the access gate and the audit log, and the stores behind them. */
 export interface ApiAccess {

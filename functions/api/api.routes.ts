@@ -1,4 +1,4 @@
-import type { RouteGroup } from '../../shared/http/route';
+import type { RouteGroup } from '#http/route';
 import { adminRoutes } from './admin/admin.routes';
 import { auditRoutes } from './audit/audit.routes';
 import { authRoutes } from './auth/auth.routes';

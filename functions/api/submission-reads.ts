@@ -1,13 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
-import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
-import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
-import { DynamoResourceRuleRepository } from '../../shared/adapters/dynamodb/dynamo-resource-rule.repository';
-import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
-import { parseBackends } from '../../shared/config/backends';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoResourceRuleRepository } from '#adapters/dynamodb/dynamo-resource-rule.repository';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { parseBackends } from '#config/backends';
 import type * as z from 'zod/mini';
-import type { limitsEnvSchema } from '../../shared/config/env';
+import type { limitsEnvSchema } from '#config/env';
 
 /**
  * What judging a submission reads, composed once for the two deployed functions that judge one: jobs

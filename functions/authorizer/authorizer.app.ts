@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import type { Principal } from '../../shared/domain/authz/principal';
-import { authenticate, bearerCredential, type CredentialVerifier } from '../../shared/domain/identity/authenticate.service';
-import type { UserRepository } from '../../shared/domain/identity/user.schema';
-import { toAuthorizerContext } from '../../shared/http/principal-context';
+import type { Principal } from '#domain/authz/principal';
+import { authenticate, bearerCredential, type CredentialVerifier } from '#domain/identity/authenticate.service';
+import type { UserRepository } from '#domain/identity/user.schema';
+import { toAuthorizerContext } from '#http/principal-context';
 
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<{ principal: string }>;
 

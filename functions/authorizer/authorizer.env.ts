@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { baseEnvSchema, eventsEnvSchema } from '../../shared/config/env';
-import { sessionEnvSchema } from '../../shared/config/identity-env';
+import { baseEnvSchema, eventsEnvSchema } from '#config/env';
+import { sessionEnvSchema } from '#config/identity-env';
 
 /** The authorizer verifies tokens, provisions users just in time and emits `auth.login_failure`. */
 export const authorizerEnvSchema = z.extend(z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), sessionEnvSchema.shape), {

@@ -1,16 +1,16 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
-import { CachedIdentityProviders } from '../../shared/adapters/dynamodb/dynamo-identity-provider.repository';
-import { dynamoIdentityStores } from '../../shared/adapters/dynamodb/identity-stores';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge/eventbridge-publisher';
-import { ApiKeyVerifier, SessionTokenVerifier } from '../../shared/adapters/jwt/credential.verifiers';
-import { IdpTokenVerifier } from '../../shared/adapters/jwt/idp-token.verifier';
-import { getLogger } from '../../shared/adapters/logging/logger';
-import { LoggerAuditLog } from '../../shared/adapters/logging/logger-audit.log';
-import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
-import { loadEnv } from '../../shared/config/env';
-import { builtInCognitoProvider } from '../../shared/domain/identity/built-in-providers';
-import { signIn, type LoginDeps } from '../../shared/domain/identity/login.service';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { CachedIdentityProviders } from '#adapters/dynamodb/dynamo-identity-provider.repository';
+import { dynamoIdentityStores } from '#adapters/dynamodb/identity-stores';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
+import { ApiKeyVerifier, SessionTokenVerifier } from '#adapters/jwt/credential.verifiers';
+import { IdpTokenVerifier } from '#adapters/jwt/idp-token.verifier';
+import { getLogger } from '#adapters/logging/logger';
+import { LoggerAuditLog } from '#adapters/logging/logger-audit.log';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { loadEnv } from '#config/env';
+import { builtInCognitoProvider } from '#domain/identity/built-in-providers';
+import { signIn, type LoginDeps } from '#domain/identity/login.service';
 import { createAuthorizer } from './authorizer.app';
 import { authorizerEnvSchema } from './authorizer.env';
 
@@ -31,7 +31,11 @@ const login: LoginDeps = {
 const tableProviders = new CachedIdentityProviders(stores.providers);
 const cognito =
   env.QM_COGNITO_USER_POOL_ID && env.QM_COGNITO_CLIENT_IDS
-    ? builtInCognitoProvider({ userPoolId: env.QM_COGNITO_USER_POOL_ID, clientIds: env.QM_COGNITO_CLIENT_IDS.split(','), orgId: env.QM_COGNITO_DEFAULT_ORG })
+    ? builtInCognitoProvider({
+        userPoolId: env.QM_COGNITO_USER_POOL_ID,
+        clientIds: env.QM_COGNITO_CLIENT_IDS.split(','),
+        orgId: env.QM_COGNITO_DEFAULT_ORG,
+      })
     : undefined;
 
 export const handler = createAuthorizer({
@@ -46,5 +50,7 @@ export const handler = createAuthorizer({
     }),
   ],
   onError: (error) =>
-    error instanceof Error ? logger.error('authorizer: verification failed', error) : logger.error('authorizer: verification failed', { error: String(error) }),
+    error instanceof Error
+      ? logger.error('authorizer: verification failed', error)
+      : logger.error('authorizer: verification failed', { error: String(error) }),
 });

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dispatchMessageSchema } from '../../shared/domain/jobs/dispatch-message.schema';
-import { handleDispatch, type DispatchDeps } from '../../shared/domain/jobs/dispatch.service';
+import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
+import { handleDispatch, type DispatchDeps } from '#domain/jobs/dispatch.service';
 
 export interface DispatcherLog {
   error(message: string, details: Record<string, unknown>): void;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { baseEnvSchema, eventsEnvSchema } from '../../shared/config/env';
+import { baseEnvSchema, eventsEnvSchema } from '#config/env';
 
 export const dispatcherEnvSchema = z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), {
   /** ECS cluster that runs GPU jobs. */

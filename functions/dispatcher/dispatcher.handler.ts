@@ -1,15 +1,15 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
-import { EcsJobBackend } from '../../shared/adapters/ecs/ecs-job-backend';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge/eventbridge-publisher';
-import { getLogger } from '../../shared/adapters/logging/logger';
-import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
-import { loadEnv } from '../../shared/config/env';
-import { BackendLaunchError } from '../../shared/domain/backends/backend-errors';
-import type { JobBackend } from '../../shared/domain/backends/backend.port';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
+import { getLogger } from '#adapters/logging/logger';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { loadEnv } from '#config/env';
+import { BackendLaunchError } from '#domain/backends/backend-errors';
+import type { JobBackend } from '#domain/backends/backend.port';
 import { createDispatcher } from './dispatcher.app';
 import { dispatcherEnvSchema } from './dispatcher.env';
 
@@ -18,7 +18,9 @@ const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 const ecs = new EcsJobBackend({
   ecs: new ECSClient({}),
   clusterArn: env.QM_ECS_CLUSTER_ARN,
-  subnetIds: env.QM_ECS_SUBNET_IDS.split(',').map((id) => id.trim()).filter(Boolean),
+  subnetIds: env.QM_ECS_SUBNET_IDS.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean),
   securityGroupId: env.QM_ECS_SECURITY_GROUP_ID,
   executionRoleArn: env.QM_ECS_EXECUTION_ROLE_ARN,
   taskRoleArn: env.QM_ECS_TASK_ROLE_ARN,

@@ -1,5 +1,5 @@
-import type { SchedulerDeps, SchedulerPassResult } from '../../shared/domain/jobs/scheduler.service';
-import { runSchedulerPass } from '../../shared/domain/jobs/scheduler.service';
+import type { SchedulerDeps, SchedulerPassResult } from '#domain/jobs/scheduler.service';
+import { runSchedulerPass } from '#domain/jobs/scheduler.service';
 
 /**
  * The scheduler function: runs one pass per invocation, whether woken by the 1-minute schedule or by a

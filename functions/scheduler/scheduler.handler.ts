@@ -1,12 +1,12 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
-import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
-import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
-import { EventBridgePublisher } from '../../shared/adapters/eventbridge/eventbridge-publisher';
-import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
-import { EventDispatchQueue } from '../../shared/adapters/events/event-dispatch-queue';
-import { loadEnv } from '../../shared/config/env';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue';
+import { loadEnv } from '#config/env';
 import { createScheduler } from './scheduler.app';
 import { schedulerEnvSchema } from './scheduler.env';
 
@@ -18,7 +18,10 @@ const ids = ulidSource();
 export const handler = createScheduler({
   jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
   quotas: new DynamoQuotaRepository(doc, env.QM_TABLE_NAME),
-  limits: new DynamoLimitsSource(doc, env.QM_TABLE_NAME, { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT }),
+  limits: new DynamoLimitsSource(doc, env.QM_TABLE_NAME, {
+    maxConcurrent: env.QM_MAX_CONCURRENT,
+    userMaxConcurrent: env.QM_USER_MAX_CONCURRENT,
+  }),
   dispatch: new EventDispatchQueue(events, ids, systemClock),
   events,
   clock: systemClock,

@@ -1,5 +1,5 @@
-import { ecsTaskStateChangePattern as ecsPattern } from '../../shared/adapters/ecs/ecs-task-events';
-import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '../../shared/domain/events/event-rules';
+import { ecsTaskStateChangePattern as ecsPattern } from '#adapters/ecs/ecs-task-events';
+import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/events/event-rules';
 
 /**
  * EventBridge patterns the infrastructure deploys, in the CDK `EventPattern` shape. They are derived from

@@ -2,14 +2,14 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { adminEnvSchema } from '../../functions/api/admin/admin.env';
-import { auditEnvSchema } from '../../functions/api/audit/audit.env';
-import { templatesEnvSchema } from '../../functions/api/templates/templates.env';
-import { tenancyEnvSchema } from '../../functions/api/tenancy/tenancy.env';
-import type { accessEnvSchema } from '../../shared/config/access-env';
-import type { baseEnvSchema } from '../../shared/config/env';
-import type { StageConfig } from '../config/stage-config';
-import type { DataStack } from '../stacks/data-stack';
+import { adminEnvSchema } from '#functions/api/admin/admin.env';
+import { auditEnvSchema } from '#functions/api/audit/audit.env';
+import { templatesEnvSchema } from '#functions/api/templates/templates.env';
+import { tenancyEnvSchema } from '#functions/api/tenancy/tenancy.env';
+import type { accessEnvSchema } from '#config/access-env';
+import type { baseEnvSchema } from '#config/env';
+import type { StageConfig } from '#lib/config/stage-config';
+import type { DataStack } from '#lib/stacks/data-stack';
 import { QmFunction, type DeployedEnv } from './qm-function';
 
 /**

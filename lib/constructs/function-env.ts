@@ -1,5 +1,5 @@
-import type { baseEnvSchema, limitsEnvSchema } from '../../shared/config/env';
-import type { StageConfig } from '../config/stage-config';
+import type { baseEnvSchema, limitsEnvSchema } from '#config/env';
+import type { StageConfig } from '#lib/config/stage-config';
 import type { DeployedEnv } from './qm-function';
 
 /** Variables every function shares (`baseEnvSchema`), from the stage config and the table. */

@@ -3,7 +3,7 @@ import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { TABLE_DESIGN } from '../../shared/adapters/dynamodb/table-design';
+import { TABLE_DESIGN } from '#adapters/dynamodb/table-design';
 import type { QmStackProps } from './stack-props';
 
 const READ_ACTIONS = [

@@ -1,5 +1,5 @@
 import type { StackProps } from 'aws-cdk-lib';
-import type { StageConfig } from '../config/stage-config';
+import type { StageConfig } from '#lib/config/stage-config';
 
 /** Props every Quartermaster stack takes: the validated stage config. */
 export interface QmStackProps extends StackProps {

@@ -1,19 +1,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
-import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
-import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
-import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
-import type { Principal } from '../../shared/domain/authz/principal';
-import { jobSpecSchema } from '../../shared/domain/jobs/job.schema';
-import { submitJob } from '../../shared/domain/jobs/submit-job.service';
-import { startDynamoDbLocal } from '../local/dynamodb-local';
-import { ensureJava } from '../local/java';
-import { localClientConfig } from '../local/local-aws';
-import { DEMO_HARDWARE } from '../local/seed';
-import { ensureTable } from '../local/table';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import type { Principal } from '#domain/authz/principal';
+import { jobSpecSchema } from '#domain/jobs/job.schema';
+import { submitJob } from '#domain/jobs/submit-job.service';
+import { startDynamoDbLocal } from '#scripts/local/dynamodb-local';
+import { ensureJava } from '#scripts/local/java';
+import { localClientConfig } from '#scripts/local/local-aws';
+import { DEMO_HARDWARE } from '#scripts/local/seed';
+import { ensureTable } from '#scripts/local/table';
 import { progress } from './bench-env';
 
 /** Parallel callers, as many concurrent Lambda invocations would be. */
@@ -50,7 +50,13 @@ export async function run(): Promise<Record<string, unknown>> {
       backends: ['ecs'] as const,
       retentionDays: 90,
     };
-    const spec = jobSpecSchema.parse({ name: 'bench', image: 'busybox', command: ['true'], hardwareType: 'gpu-a10g-1x', maxRuntimeMinutes: 10 });
+    const spec = jobSpecSchema.parse({
+      name: 'bench',
+      image: 'busybox',
+      command: ['true'],
+      hardwareType: 'gpu-a10g-1x',
+      maxRuntimeMinutes: 10,
+    });
     const principal = (i: number, hot: boolean): Principal => ({
       userId: hot ? `hot-user-${i % WORKERS}` : `user-${i}`,
       orgId: hot ? 'hot-org' : `org-${i}`,
@@ -87,7 +93,11 @@ export async function run(): Promise<Record<string, unknown>> {
       method: `${OPERATIONS} operations, ${WORKERS} in parallel, DynamoDB Local; ops/s = operations ÷ wall time`,
       bareConditionalUpdatePerSecond: round(bare.perSecond),
       hotTeam: { admissionsPerSecond: round(hot.perSecond), admitted: admittedHot, ratioToBare: round(hot.perSecond / bare.perSecond) },
-      uncontendedTenants: { admissionsPerSecond: round(cold.perSecond), admitted: admittedCold, ratioToBare: round(cold.perSecond / bare.perSecond) },
+      uncontendedTenants: {
+        admissionsPerSecond: round(cold.perSecond),
+        admitted: admittedCold,
+        ratioToBare: round(cold.perSecond / bare.perSecond),
+      },
       note: 'An admission is a key-only queue read plus one transaction writing the job and updating 6-8 counters with their ceilings; the bare loop is one single-item update.',
     };
   } finally {
@@ -95,7 +105,11 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-async function parallel<T>(count: number, workers: number, task: (index: number) => Promise<T>): Promise<{ perSecond: number; results: T[] }> {
+async function parallel<T>(
+  count: number,
+  workers: number,
+  task: (index: number) => Promise<T>,
+): Promise<{ perSecond: number; results: T[] }> {
   const results: T[] = [];
   let next = 0;
   const started = performance.now();

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import type { Principal } from '../../shared/domain/authz/principal';
-import type { ApiEvent } from '../../shared/http/api-handler';
-import { toAuthorizerContext } from '../../shared/http/principal-context';
-import { buildHttpApiV2Event } from '../local/http-server';
+import type { Principal } from '#domain/authz/principal';
+import type { ApiEvent } from '#http/api-handler';
+import { toAuthorizerContext } from '#http/principal-context';
+import { buildHttpApiV2Event } from '#scripts/local/http-server';
 
 export interface FakeRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

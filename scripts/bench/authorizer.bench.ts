@@ -1,12 +1,12 @@
 import { generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { createAuthorizer } from '../../functions/authorizer/authorizer.app';
-import { IdpTokenVerifier } from '../../shared/adapters/jwt/idp-token.verifier';
-import { publicJwk } from '../../shared/adapters/jwt/jwt-encoding';
-import type { ExternalIdentityLink } from '../../shared/domain/identity/external-identity.port';
-import type { OidcProvider } from '../../shared/domain/identity/identity-provider.schema';
-import { signIn, type LoginDeps } from '../../shared/domain/identity/login.service';
-import type { User } from '../../shared/domain/identity/user.schema';
+import { createAuthorizer } from '#functions/authorizer/authorizer.app';
+import { IdpTokenVerifier } from '#adapters/jwt/idp-token.verifier';
+import { publicJwk } from '#adapters/jwt/jwt-encoding';
+import type { ExternalIdentityLink } from '#domain/identity/external-identity.port';
+import type { OidcProvider } from '#domain/identity/identity-provider.schema';
+import { signIn, type LoginDeps } from '#domain/identity/login.service';
+import type { User } from '#domain/identity/user.schema';
 import { progress } from './bench-env';
 import { round } from './stats';
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { ESBUILD_OPTIONS } from '../../lib/constructs/bundling-options';
+import { ESBUILD_OPTIONS } from '#lib/constructs/bundling-options';
 
 export interface BuiltBundle {
   /** Absolute path of the `index.mjs` CDK would upload. */

@@ -1,24 +1,24 @@
 import * as z from 'zod';
-import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
-import { catalogEnvSchema } from '../../functions/api/catalog/catalog.env';
-import { healthEnvSchema } from '../../functions/api/health/health.env';
-import { quotasEnvSchema } from '../../functions/api/quotas/quotas.env';
-import { jobsEnvSchema } from '../../functions/api/jobs/jobs.env';
-import { logsEnvSchema } from '../../functions/api/logs/logs.env';
-import { explainEnvSchema } from '../../functions/api/explain/explain.env';
-import { authorizerEnvSchema } from '../../functions/authorizer/authorizer.env';
-import { adminEnvSchema } from '../../functions/api/admin/admin.env';
-import { auditEnvSchema } from '../../functions/api/audit/audit.env';
-import { templatesEnvSchema } from '../../functions/api/templates/templates.env';
-import { tenancyEnvSchema } from '../../functions/api/tenancy/tenancy.env';
-import { authEnvSchema } from '../../functions/api/auth/auth.env';
-import { passwordAuthEnvSchema } from '../../functions/api/password-auth/password-auth.env';
-import { identityEnvSchema } from '../../functions/api/identity/identity.env';
-import { meEnvSchema } from '../../functions/api/me/me.env';
-import { sessionsEnvSchema } from '../../functions/api/sessions/sessions.env';
-import { dispatcherEnvSchema } from '../../functions/dispatcher/dispatcher.env';
-import { statusEnvSchema } from '../../functions/events/status/status.env';
-import { schedulerEnvSchema } from '../../functions/scheduler/scheduler.env';
+import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
+import { catalogEnvSchema } from '#functions/api/catalog/catalog.env';
+import { healthEnvSchema } from '#functions/api/health/health.env';
+import { quotasEnvSchema } from '#functions/api/quotas/quotas.env';
+import { jobsEnvSchema } from '#functions/api/jobs/jobs.env';
+import { logsEnvSchema } from '#functions/api/logs/logs.env';
+import { explainEnvSchema } from '#functions/api/explain/explain.env';
+import { authorizerEnvSchema } from '#functions/authorizer/authorizer.env';
+import { adminEnvSchema } from '#functions/api/admin/admin.env';
+import { auditEnvSchema } from '#functions/api/audit/audit.env';
+import { templatesEnvSchema } from '#functions/api/templates/templates.env';
+import { tenancyEnvSchema } from '#functions/api/tenancy/tenancy.env';
+import { authEnvSchema } from '#functions/api/auth/auth.env';
+import { passwordAuthEnvSchema } from '#functions/api/password-auth/password-auth.env';
+import { identityEnvSchema } from '#functions/api/identity/identity.env';
+import { meEnvSchema } from '#functions/api/me/me.env';
+import { sessionsEnvSchema } from '#functions/api/sessions/sessions.env';
+import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
+import { statusEnvSchema } from '#functions/events/status/status.env';
+import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
 
 /** One Lambda function the cold-start bench bundles and imports. `entry` is relative to the repo root. */
 export interface FunctionTarget {

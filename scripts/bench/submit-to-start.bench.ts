@@ -1,6 +1,6 @@
-import { devIdpTokens } from '../local/dev-idp-login';
-import { demoPassword } from '../local/local-identity';
-import { startLocalStack } from '../local/local-stack';
+import { devIdpTokens } from '#scripts/local/dev-idp-login';
+import { demoPassword } from '#scripts/local/local-identity';
+import { startLocalStack } from '#scripts/local/local-stack';
 import { progress } from './bench-env';
 import { round, summarize } from './stats';
 

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
-import { INTERNAL_ERROR_MESSAGE } from '../../shared/http/error-mapping';
-import { errorResult, type ApiResult } from '../../shared/http/http-response';
-import type { ApiEvent } from '../../shared/http/middleware-bundle';
-import type { AuthorizerContext } from '../../shared/http/principal-context';
-import { routeKey, type RouteDeclaration, type RouteGroup } from '../../shared/http/route';
-import { RouteTable } from '../../shared/http/route-matcher';
+import { INTERNAL_ERROR_MESSAGE } from '#http/error-mapping';
+import { errorResult, type ApiResult } from '#http/http-response';
+import type { ApiEvent } from '#http/middleware-bundle';
+import type { AuthorizerContext } from '#http/principal-context';
+import { routeKey, type RouteDeclaration, type RouteGroup } from '#http/route';
+import { RouteTable } from '#http/route-matcher';
 
 /**
  * A stand-in for API Gateway HTTP API on loopback: it matches the same route declarations CDK deploys,

@@ -1,9 +1,9 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
-import * as keys from '../../shared/adapters/dynamodb/table-keys';
-import { orgIndexAttributes, userIndexAttributes } from '../../shared/adapters/dynamodb/keys';
-import type { HardwareType } from '../../shared/domain/catalog/hardware.schema';
-import { userSchema, type User } from '../../shared/domain/identity/user.schema';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import * as keys from '#adapters/dynamodb/table-keys';
+import { orgIndexAttributes, userIndexAttributes } from '#adapters/dynamodb/keys';
+import type { HardwareType } from '#domain/catalog/hardware.schema';
+import { userSchema, type User } from '#domain/identity/user.schema';
 
 /**
  * Demo data of the local stack: org acme with team vision and a user per level, a second org (globex, with

@@ -8,7 +8,7 @@ import {
   waitUntilTableExists,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_DESIGN } from '../../shared/adapters/dynamodb/table-design';
+import { TABLE_DESIGN } from '#adapters/dynamodb/table-design';
 
 async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
   try {

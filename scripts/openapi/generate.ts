@@ -5,8 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
-import { buildOpenApiDocument, serializeOpenApiDocument } from '../../shared/http/openapi';
+import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
+import { buildOpenApiDocument, serializeOpenApiDocument } from '#http/openapi';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const OPENAPI_PATH = resolve(root, 'docs/openapi.json');

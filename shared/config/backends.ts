@@ -1,4 +1,4 @@
-import { backendKindSchema, type BackendKind } from '../domain/jobs/job.schema';
+import { backendKindSchema, type BackendKind } from '#domain/jobs/job.schema';
 
 /**
  * Parses QM_BACKENDS (comma-separated). `local` is accepted only in the local stack: a deployed stack that

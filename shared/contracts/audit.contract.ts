@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { lazySchema } from './lazy-schema';
-import type { AuditRecord } from '../domain/audit/audit-chain';
-import { slugSchema } from '../domain/tenancy/slug';
+import type { AuditRecord } from '#domain/audit/audit-chain';
+import { slugSchema } from '#domain/tenancy/slug';
 import { paginationQuerySchema } from './common.contract';
 
 export const auditQuerySchema = z.extend(paginationQuerySchema, {

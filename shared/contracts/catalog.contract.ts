@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { lazySchema } from './lazy-schema';
-import { hardwareTypeSchema } from '../domain/catalog/hardware.schema';
+import { hardwareTypeSchema } from '#domain/catalog/hardware.schema';
 
 export const hardwareViewSchema = lazySchema(() =>
   z.omit(hardwareTypeSchema, { schemaVersion: true }).register(z.globalRegistry, { id: 'HardwareType' }),

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { ERROR_CODES } from '../domain/errors/app-error';
+import { ERROR_CODES } from '#domain/errors/app-error';
 import { lazySchema } from './lazy-schema';
 
 /** The one error envelope of every response that is not 2xx (documentation and test validation only: lazy). */

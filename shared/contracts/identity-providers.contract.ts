@@ -6,7 +6,7 @@ import {
   providerIdSchema,
   secretRefSchema,
   type IdentityProvider,
-} from '../domain/identity/identity-provider.schema';
+} from '#domain/identity/identity-provider.schema';
 
 export const idParamsSchema = z.object({ id: providerIdSchema });
 

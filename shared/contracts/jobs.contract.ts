@@ -6,7 +6,7 @@ import {
   stateTransitionSchema,
   waitingReasonSchema,
   type Job,
-} from '../domain/jobs/job.schema';
+} from '#domain/jobs/job.schema';
 import { paginationQuerySchema } from './common.contract';
 import { lazySchema } from './lazy-schema';
 

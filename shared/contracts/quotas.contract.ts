@@ -7,7 +7,7 @@ import {
   quotaPeriodSchema,
   quotaSchema,
   quotaScopeTypeSchema,
-} from '../domain/quotas/quota.schema';
+} from '#domain/quotas/quota.schema';
 
 export const quotaViewSchema = lazySchema(() => z.omit(quotaSchema, { schemaVersion: true }).register(z.globalRegistry, { id: 'Quota' }));
 export const quotaListSchema = lazySchema(() =>

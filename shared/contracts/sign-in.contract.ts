@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { providerIdSchema } from '../domain/identity/identity-provider.schema';
+import { providerIdSchema } from '#domain/identity/identity-provider.schema';
 
 /** Interactive sign-in requests: OIDC (login, callback), LDAP and break-glass. */
 export const providerParamsSchema = z.object({ provider: providerIdSchema });

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { lazySchema } from './lazy-schema';
-import { slugSchema } from '../domain/tenancy/slug';
-import { jobSubmissionSchema, templateNameSchema, templateSpecSchema, type JobTemplate } from '../domain/templates/template.schema';
+import { slugSchema } from '#domain/tenancy/slug';
+import { jobSubmissionSchema, templateNameSchema, templateSpecSchema, type JobTemplate } from '#domain/templates/template.schema';
 import { paginationQuerySchema } from './common.contract';
 
 export const templateParamsSchema = z.object({ name: templateNameSchema });

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { lazySchema } from './lazy-schema';
-import type { User } from '../domain/identity/user.schema';
-import { slugSchema, teamRoleSchema, tenancyStatusSchema, type Org, type Team } from '../domain/tenancy/tenancy.schema';
+import type { User } from '#domain/identity/user.schema';
+import { slugSchema, teamRoleSchema, tenancyStatusSchema, type Org, type Team } from '#domain/tenancy/tenancy.schema';
 import { userIdSchema } from './users.contract';
 
 export const orgParamsSchema = z.object({ orgId: slugSchema });

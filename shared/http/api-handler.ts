@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import type { MiddyfiedHandler } from '@middy/core';
-import { getLogger, type Logger } from '../adapters/logging/logger';
-import type { PrincipalGate } from '../domain/authz/access-gate';
-import { PERMISSIONS } from '../domain/authz/permissions';
-import type { AuditLog } from '../domain/audit/audit.port';
+import { getLogger, type Logger } from '#adapters/logging/logger';
+import type { PrincipalGate } from '#domain/authz/access-gate';
+import { PERMISSIONS } from '#domain/authz/permissions';
+import type { AuditLog } from '#domain/audit/audit.port';
 import { normalizeHeaders, jsonResult, type ApiResult } from './http-response';
 import { apiMiddlewareBundle, type ApiContext, type ApiEvent, type DeniedRequest, type RequestState } from './middleware-bundle';
 import { DEFAULT_MAX_BODY_BYTES } from './request-body';

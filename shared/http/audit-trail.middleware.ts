@@ -1,8 +1,8 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import type { Logger } from '../adapters/logging/logger';
-import type { Principal } from '../domain/authz/principal';
-import type { AuditEntryInput, AuditLog } from '../domain/audit/audit.port';
-import { AppError } from '../domain/errors/app-error';
+import type { Logger } from '#adapters/logging/logger';
+import type { Principal } from '#domain/authz/principal';
+import type { AuditEntryInput, AuditLog } from '#domain/audit/audit.port';
+import { AppError } from '#domain/errors/app-error';
 import type { ApiResult } from './http-response';
 import { routeKey, type RouteDeclaration } from './route';
 

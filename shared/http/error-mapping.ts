@@ -1,6 +1,6 @@
 import type * as z from 'zod/mini';
-import type { errorEnvelopeSchema } from '../contracts/common.contract';
-import { AppError, type ErrorCode } from '../domain/errors/app-error';
+import type { errorEnvelopeSchema } from '#contracts/common.contract';
+import { AppError, type ErrorCode } from '#domain/errors/app-error';
 
 export type ErrorEnvelope = z.infer<ReturnType<typeof errorEnvelopeSchema>>;
 

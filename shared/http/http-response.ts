@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { ErrorCode } from '../domain/errors/app-error';
+import type { ErrorCode } from '#domain/errors/app-error';
 import type { ErrorEnvelope } from './error-mapping';
 
 export type ApiResult = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string> };

@@ -7,12 +7,12 @@ import type {
   APIGatewayProxyEventV2WithRequestContext,
   Context,
 } from 'aws-lambda';
-import type { Logger } from '../adapters/logging/logger';
-import type { PrincipalGate } from '../domain/authz/access-gate';
-import { hasPermission, type RouteAccess } from '../domain/authz/policy';
-import type { AuditLog } from '../domain/audit/audit.port';
-import type { Principal } from '../domain/authz/principal';
-import { AppError, validationFailed, type FieldIssue } from '../domain/errors/app-error';
+import type { Logger } from '#adapters/logging/logger';
+import type { PrincipalGate } from '#domain/authz/access-gate';
+import { hasPermission, type RouteAccess } from '#domain/authz/policy';
+import type { AuditLog } from '#domain/audit/audit.port';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, validationFailed, type FieldIssue } from '#domain/errors/app-error';
 import { auditTrail, type AuditNote } from './audit-trail.middleware';
 import { mapError } from './error-mapping';
 import { jsonResult, withStandardHeaders, type ApiResult } from './http-response';

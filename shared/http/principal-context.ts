@@ -1,4 +1,4 @@
-import { principalSchema, type Principal } from '../domain/authz/principal';
+import { principalSchema, type Principal } from '#domain/authz/principal';
 
 /**
  * How the verified principal travels from the Lambda authorizer to the route functions.

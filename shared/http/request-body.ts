@@ -1,4 +1,4 @@
-import { AppError, validationFailed } from '../domain/errors/app-error';
+import { AppError, validationFailed } from '#domain/errors/app-error';
 
 /** Larger bodies are refused before parsing; a job spec is a few KB, so this leaves ample room. */
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { FieldIssue } from '../domain/errors/app-error';
+import type { FieldIssue } from '#domain/errors/app-error';
 
 export type RequestLocation = 'params' | 'query' | 'headers' | 'body';
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type * as z from 'zod/mini';
-import type { Principal } from '../domain/authz/principal';
+import type { Principal } from '#domain/authz/principal';
 import type { AuditNote } from './audit-trail.middleware';
 import type { RouteDeclaration } from './route';
 

@@ -1,4 +1,4 @@
-import { compareStrings } from '../domain/compare';
+import { compareStrings } from '#domain/compare';
 import { routeKey, type RouteDeclaration } from './route';
 
 type Segment = { kind: 'literal'; value: string } | { kind: 'param'; name: string; greedy: boolean };

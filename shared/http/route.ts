@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import type { RouteAccess } from '../domain/authz/policy';
+import type { RouteAccess } from '#domain/authz/policy';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
-import { routeKey } from '../../shared/http/route';
+import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
+import { routeKey } from '#http/route';
 import { actionsOf, policyStatementsOfRole, synthQuartermaster } from './quartermaster-app.fixture';
 
 const { stacks, template } = synthQuartermaster();

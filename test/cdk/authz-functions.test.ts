@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUTHZ_WRITABLE_KEY_PREFIXES } from '../../lib/constructs/authz-functions';
+import { AUTHZ_WRITABLE_KEY_PREFIXES } from '#lib/constructs/authz-functions';
 import { actionsOf, policyStatementsOfRole, synthQuartermaster } from './quartermaster-app.fixture';
 
 const { stacks, template } = synthQuartermaster();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
+import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { synthQuartermaster } from './quartermaster-app.fixture';
 
 // The full app as `cdk synth` builds it: cdk-nag registered and every function bundled by esbuild.

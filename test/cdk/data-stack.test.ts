@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { TABLE_DESIGN } from '../../shared/adapters/dynamodb/table-design';
+import { TABLE_DESIGN } from '#adapters/dynamodb/table-design';
 import { synthQuartermaster } from './quartermaster-app.fixture';
 
 const { stacks, template } = synthQuartermaster();

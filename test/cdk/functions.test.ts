@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { healthEnvSchema } from '../../functions/api/health/health.env';
-import { jobsEnvSchema } from '../../functions/api/jobs/jobs.env';
-import { LOCAL_ONLY_ENV_KEYS, QmFunction, type DeployedEnv } from '../../lib/constructs/qm-function';
+import { healthEnvSchema } from '#functions/api/health/health.env';
+import { jobsEnvSchema } from '#functions/api/jobs/jobs.env';
+import { LOCAL_ONLY_ENV_KEYS, QmFunction, type DeployedEnv } from '#lib/constructs/qm-function';
 import { synthQuartermaster } from './quartermaster-app.fixture';
 
 const { allStacks, template } = synthQuartermaster();

@@ -4,9 +4,9 @@ import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { stageConfigFromContext } from '../../lib/config/stage-config';
-import { REPO_ROOT } from '../../lib/constructs/qm-function';
-import { addQuartermasterStacks, type QuartermasterStacks } from '../../lib/quartermaster-app';
+import { stageConfigFromContext } from '#lib/config/stage-config';
+import { REPO_ROOT } from '#lib/constructs/qm-function';
+import { addQuartermasterStacks, type QuartermasterStacks } from '#lib/quartermaster-app';
 
 /** The context the CLI would use: feature flags and stage settings from cdk.json. */
 const cdkContext = (

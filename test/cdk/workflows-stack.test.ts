@@ -1,9 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { SCHEDULER_TRIGGER_DETAIL_TYPES } from '../../lib/config/event-patterns';
-import { JOB_TASK_DEFINITION_FAMILY_PREFIX } from '../../lib/constructs/ecs-launch-grants';
-import { taskDefinitionFamily } from '../../shared/adapters/ecs/ecs-task-definition';
-import type { Job } from '../../shared/domain/jobs/job.schema';
+import { SCHEDULER_TRIGGER_DETAIL_TYPES } from '#lib/config/event-patterns';
+import { JOB_TASK_DEFINITION_FAMILY_PREFIX } from '#lib/constructs/ecs-launch-grants';
+import { taskDefinitionFamily } from '#adapters/ecs/ecs-task-definition';
+import type { Job } from '#domain/jobs/job.schema';
 import { actionsOf, policyStatementsOfRole, synthQuartermaster } from './quartermaster-app.fixture';
 
 const { stacks, template } = synthQuartermaster();

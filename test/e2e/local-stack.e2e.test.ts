@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import { devIdpTokens, signInThroughIdp } from '../../scripts/local/dev-idp-login';
-import { demoPassword } from '../../scripts/local/local-identity';
-import { freePort } from '../../scripts/local/ports';
+import { devIdpTokens, signInThroughIdp } from '#scripts/local/dev-idp-login';
+import { demoPassword } from '#scripts/local/local-identity';
+import { freePort } from '#scripts/local/ports';
 
 /**
  * End to end through the real entry point: `scripts/local/dev.ts` (what `npm run dev` runs) in its own

@@ -1,12 +1,12 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAuditLog } from '../../shared/adapters/dynamodb/dynamo-audit.log';
-import { DynamoAuditTrail } from '../../shared/adapters/dynamodb/dynamo-audit.trail';
-import * as keys from '../../shared/adapters/dynamodb/table-keys';
-import type { AuditEntryInput } from '../../shared/domain/audit/audit.port';
-import type { Clock } from '../../shared/domain/runtime/runtime.port';
-import { createTestTable, type TestTable } from '../support/integration-env';
-import { manualClock } from '../support/job-fixtures';
+import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit.log';
+import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
+import * as keys from '#adapters/dynamodb/table-keys';
+import type { AuditEntryInput } from '#domain/audit/audit.port';
+import type { Clock } from '#domain/runtime/runtime.port';
+import { createTestTable, type TestTable } from '#test-support/integration-env';
+import { manualClock } from '#test-support/job-fixtures';
 
 const entry = (overrides: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
   actor: 'ada',

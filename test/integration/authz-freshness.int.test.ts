@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTenancyHandler } from '../../functions/api/tenancy/tenancy.app';
-import { DynamoLevelCatalog, MAX_PERMISSION_CACHE_MS } from '../../shared/adapters/dynamodb/dynamo-level.repository';
-import { createAccessGate } from '../../shared/domain/authz/access-gate';
-import { actorId, seedPeople } from '../support/authz-fixtures';
-import { createAuthzWorld, ORGS, TEAMS, type AuthzWorld } from '../support/authz-world';
-import { buildHttpApiV2Event } from '../../scripts/local/http-server';
-import { toAuthorizerContext } from '../../shared/http/principal-context';
-import type { Principal } from '../../shared/domain/authz/principal';
+import { createTenancyHandler } from '#functions/api/tenancy/tenancy.app';
+import { DynamoLevelCatalog, MAX_PERMISSION_CACHE_MS } from '#adapters/dynamodb/dynamo-level.repository';
+import { createAccessGate } from '#domain/authz/access-gate';
+import { actorId, seedPeople } from '#test-support/authz-fixtures';
+import { createAuthzWorld, ORGS, TEAMS, type AuthzWorld } from '#test-support/authz-world';
+import { buildHttpApiV2Event } from '#scripts/local/http-server';
+import { toAuthorizerContext } from '#http/principal-context';
+import type { Principal } from '#domain/authz/principal';
 import type { Context } from 'aws-lambda';
 
 /**
@@ -63,7 +63,10 @@ describe('changes take effect at the next request, even with a cached principal'
     await world.putUser({ id: 'overridden', teamIds: [TEAMS.vision] });
     const stale = await world.principalOf('overridden');
     expect((await world.call(stale, 'submitJob', { body: jobBody })).status).toBe(201);
-    await world.call(admin, 'setUserOverrides', { params: { userId: 'overridden' }, body: { overrides: [{ permission: 'job.submit', effect: 'deny' }] } });
+    await world.call(admin, 'setUserOverrides', {
+      params: { userId: 'overridden' },
+      body: { overrides: [{ permission: 'job.submit', effect: 'deny' }] },
+    });
     expect((await world.call(stale, 'submitJob', { body: jobBody })).status).toBe(403);
     // Teams come from the record too: a job charged to a team the user just left is refused.
     await world.call(admin, 'setUserOverrides', { params: { userId: 'overridden' }, body: { overrides: [] } });
@@ -73,7 +76,9 @@ describe('changes take effect at the next request, even with a cached principal'
   });
 
   it('drops a disabled team: no job is charged to it and its lead no longer leads it, until it is restored', async () => {
-    expect((await world.call(admin, 'createTeam', { params: { orgId: ORGS.acme }, body: { slug: 'sunset', name: 'Sunset' } })).status).toBe(201);
+    expect((await world.call(admin, 'createTeam', { params: { orgId: ORGS.acme }, body: { slug: 'sunset', name: 'Sunset' } })).status).toBe(
+      201,
+    );
     await world.putUser({ id: 'sunset-member', teamIds: ['sunset', TEAMS.vision] });
     await world.putUser({ id: 'sunset-lead', level: 'lead', teamIds: ['sunset'] });
     const member = await world.principalOf('sunset-member');
@@ -91,7 +96,9 @@ describe('changes take effect at the next request, even with a cached principal'
     // Out of the lead's reach now: answered as any team they cannot see.
     expect((await world.call(lead, 'getTeam', { params: { orgId: ORGS.acme, teamId: 'sunset' } })).status).toBe(404);
 
-    expect((await world.call(admin, 'updateTeam', { params: { orgId: ORGS.acme, teamId: 'sunset' }, body: { status: 'active' } })).status).toBe(200);
+    expect(
+      (await world.call(admin, 'updateTeam', { params: { orgId: ORGS.acme, teamId: 'sunset' }, body: { status: 'active' } })).status,
+    ).toBe(200);
     expect((await world.call(member, 'submitJob', { body: { ...jobBody, teamId: 'sunset' } })).status).toBe(201);
   });
 
@@ -103,24 +110,51 @@ describe('changes take effect at the next request, even with a cached principal'
 
 describe('custom levels: cached at most 60 s, dropped at once where they changed', () => {
   it('applies a level change made through the API at the next request of the same instance', async () => {
-    expect((await world.call(admin, 'putLevel', { params: { name: 'ops' }, body: { priority: 25, permissions: ['job.view.own', 'team.view'] } })).status).toBe(201);
+    expect(
+      (await world.call(admin, 'putLevel', { params: { name: 'ops' }, body: { priority: 25, permissions: ['job.view.own', 'team.view'] } }))
+        .status,
+    ).toBe(201);
     await world.putUser({ id: 'opsy', level: 'ops', teamIds: [TEAMS.vision] });
     expect((await world.call('opsy', 'getTeam', { params: { orgId: ORGS.acme, teamId: TEAMS.vision } })).status).toBe(200);
-    expect((await world.call(admin, 'putLevel', { params: { name: 'ops' }, body: { priority: 25, permissions: ['job.view.own'] } })).status).toBe(200);
+    expect(
+      (await world.call(admin, 'putLevel', { params: { name: 'ops' }, body: { priority: 25, permissions: ['job.view.own'] } })).status,
+    ).toBe(200);
     expect((await world.call('opsy', 'getTeam', { params: { orgId: ORGS.acme, teamId: TEAMS.vision } })).status).toBe(403);
     // A level in use cannot be deleted.
     expect((await world.call(admin, 'deleteLevel', { params: { name: 'ops' } })).status).toBe(409);
   });
 
   it('reaches another function instance within the window, never later', async () => {
-    await world.access.levels.save({ schemaVersion: 1, orgId: ORGS.acme, name: 'analyst', description: '', priority: 15, permissions: ['job.view.own', 'team.view'], createdAt: '', updatedAt: '', version: 1 }, 0);
+    await world.access.levels.save(
+      {
+        schemaVersion: 1,
+        orgId: ORGS.acme,
+        name: 'analyst',
+        description: '',
+        priority: 15,
+        permissions: ['job.view.own', 'team.view'],
+        createdAt: '',
+        updatedAt: '',
+        version: 1,
+      },
+      0,
+    );
     await world.putUser({ id: 'ana', level: 'analyst', teamIds: [TEAMS.vision] });
     // "Another instance": its own level cache, on a clock the test moves.
     let now = Date.now();
     const levels = new DynamoLevelCatalog(world.table.doc, world.table.tableName, 10 * 60_000, () => now);
-    const handler = createTenancyHandler({ ...world.access, clock: { now: () => new Date(now) }, principalGate: createAccessGate({ users: world.access.users, levels }) });
+    const handler = createTenancyHandler({
+      ...world.access,
+      clock: { now: () => new Date(now) },
+      principalGate: createAccessGate({ users: world.access.users, levels }),
+    });
     const viewTeam = async (): Promise<number> => {
-      const event = buildHttpApiV2Event({ method: 'GET', rawPath: `/v1/orgs/${ORGS.acme}/teams/${TEAMS.vision}`, routeKey: 'GET /v1/orgs/{orgId}/teams/{teamId}', pathParameters: { orgId: ORGS.acme, teamId: TEAMS.vision } });
+      const event = buildHttpApiV2Event({
+        method: 'GET',
+        rawPath: `/v1/orgs/${ORGS.acme}/teams/${TEAMS.vision}`,
+        routeKey: 'GET /v1/orgs/{orgId}/teams/{teamId}',
+        pathParameters: { orgId: ORGS.acme, teamId: TEAMS.vision },
+      });
       event.requestContext.authorizer = { lambda: toAuthorizerContext(await world.principalOf('ana')) };
       return (await handler(event, {} as Context)).statusCode;
     };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actorId, makeTemplate, OWNERS, seedPeople } from '../support/authz-fixtures';
-import { createAuthzWorld, FOREIGN_MARKER, ORGS, TEAMS, type AuthzWorld } from '../support/authz-world';
+import { actorId, makeTemplate, OWNERS, seedPeople } from '#test-support/authz-fixtures';
+import { createAuthzWorld, FOREIGN_MARKER, ORGS, TEAMS, type AuthzWorld } from '#test-support/authz-world';
 
 /**
  * Tenant isolation beyond path ids (issue 4): another org's ids in query strings and bodies never leak data
@@ -39,18 +39,29 @@ describe('cross-tenant ids in query and body', () => {
     expect(await world.access.users.currentUser('iso-new')).toBeUndefined();
 
     const before = await world.access.users.currentUser(OWNERS.sameTeam);
-    expect((await world.call(admin, 'setUserTeams', { params: { userId: OWNERS.sameTeam }, body: { teams: [{ teamId: TEAMS.robotics }] } })).status).toBe(422);
+    expect(
+      (await world.call(admin, 'setUserTeams', { params: { userId: OWNERS.sameTeam }, body: { teams: [{ teamId: TEAMS.robotics }] } }))
+        .status,
+    ).toBe(422);
     expect(await world.access.users.currentUser(OWNERS.sameTeam)).toEqual(before);
 
-    expect((await world.call(admin, 'createResourceRule', { body: { type: 'hardware', pattern: '*', action: 'deny', teamId: TEAMS.robotics } })).status).toBe(422);
+    expect(
+      (await world.call(admin, 'createResourceRule', { body: { type: 'hardware', pattern: '*', action: 'deny', teamId: TEAMS.robotics } }))
+        .status,
+    ).toBe(422);
     expect(await world.rules.forOrg(ORGS.acme)).toEqual([]);
-    expect((await world.call(researcher, 'createTemplate', { body: { name: 'iso-tpl', teamId: TEAMS.robotics, spec: {} } })).status).toBe(403);
+    expect((await world.call(researcher, 'createTemplate', { body: { name: 'iso-tpl', teamId: TEAMS.robotics, spec: {} } })).status).toBe(
+      403,
+    );
     expect(await world.templates.get(ORGS.acme, 'iso-tpl')).toBeUndefined();
   });
 
   it('will not add another org’s user to a team, nor charge another org’s team, nor run another org’s template', async () => {
     const foreigner = await world.access.users.currentUser(OWNERS.otherOrg);
-    const put = await world.call(admin, 'putTeamMember', { params: { orgId: ORGS.acme, teamId: TEAMS.vision, userId: OWNERS.otherOrg }, body: { role: 'member' } });
+    const put = await world.call(admin, 'putTeamMember', {
+      params: { orgId: ORGS.acme, teamId: TEAMS.vision, userId: OWNERS.otherOrg },
+      body: { role: 'member' },
+    });
     expect(put.status).toBe(404);
     expect(await world.access.users.currentUser(OWNERS.otherOrg)).toEqual(foreigner);
 
@@ -108,27 +119,49 @@ describe('mass assignment', () => {
     const self = { userId: admin };
     expect((await world.call(admin, 'setUserLevel', { params: self, body: { level: 'lead' } })).status).toBe(403);
     expect((await world.call(admin, 'setUserStatus', { params: self, body: { status: 'disabled' } })).status).toBe(403);
-    expect((await world.call(admin, 'setUserOverrides', { params: self, body: { overrides: [{ permission: 'org.create', effect: 'grant' }] } })).status).toBe(403);
+    expect(
+      (await world.call(admin, 'setUserOverrides', { params: self, body: { overrides: [{ permission: 'org.create', effect: 'grant' }] } }))
+        .status,
+    ).toBe(403);
     expect((await world.call(admin, 'setUserTeams', { params: self, body: { teams: [{ teamId: TEAMS.nlp }] } })).status).toBe(403);
     expect(await world.access.users.currentUser(admin)).toEqual(before);
     // Without admin.users nobody touches anyone's record, their own included.
     expect((await world.call(researcher, 'setUserLevel', { params: { userId: researcher }, body: { level: 'admin' } })).status).toBe(403);
-    expect((await world.call(lead, 'updateUser', { params: { userId: OWNERS.sameTeam }, body: { displayName: 'Hacked' } })).status).toBe(403);
+    expect((await world.call(lead, 'updateUser', { params: { userId: OWNERS.sameTeam }, body: { displayName: 'Hacked' } })).status).toBe(
+      403,
+    );
   });
 
   it('lets nobody grant what they do not hold, or hand out the platform flag', async () => {
     const peer = { userId: OWNERS.sameTeam };
     expect((await world.call(admin, 'setUserLevel', { params: peer, body: { level: 'admin', platformAdmin: true } })).status).toBe(403);
-    expect((await world.call(admin, 'setUserOverrides', { params: peer, body: { overrides: [{ permission: 'org.create', effect: 'grant' }] } })).status).toBe(403);
-    expect((await world.call(admin, 'putLevel', { params: { name: 'super' }, body: { priority: 50, permissions: ['org.manage'] } })).status).toBe(400);
+    expect(
+      (await world.call(admin, 'setUserOverrides', { params: peer, body: { overrides: [{ permission: 'org.create', effect: 'grant' }] } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await world.call(admin, 'putLevel', { params: { name: 'super' }, body: { priority: 50, permissions: ['org.manage'] } })).status,
+    ).toBe(400);
     expect((await world.call(admin, 'putLevel', { params: { name: 'admin' }, body: { priority: 50, permissions: [] } })).status).toBe(403);
-    expect((await world.call(admin, 'setUserOverrides', { params: peer, body: { overrides: [{ permission: 'job.cancel.all', effect: 'grant' }, { permission: 'job.cancel.all', effect: 'deny' }] } })).json.overrides).toEqual([
-      { permission: 'job.cancel.all', effect: 'deny' },
-    ]);
+    expect(
+      (
+        await world.call(admin, 'setUserOverrides', {
+          params: peer,
+          body: {
+            overrides: [
+              { permission: 'job.cancel.all', effect: 'grant' },
+              { permission: 'job.cancel.all', effect: 'deny' },
+            ],
+          },
+        })
+      ).json.overrides,
+    ).toEqual([{ permission: 'job.cancel.all', effect: 'deny' }]);
     const promoted = await world.call(platform, 'setUserLevel', { params: peer, body: { level: 'admin', platformAdmin: true } });
     expect(promoted.json).toMatchObject({ level: 'admin', platformAdmin: true });
     // An org admin cannot change a platform admin back.
     expect((await world.call(admin, 'setUserLevel', { params: peer, body: { level: 'viewer' } })).status).toBe(403);
-    expect((await world.call(platform, 'setUserLevel', { params: peer, body: { level: 'researcher', platformAdmin: false } })).status).toBe(200);
+    expect((await world.call(platform, 'setUserLevel', { params: peer, body: { level: 'researcher', platformAdmin: false } })).status).toBe(
+      200,
+    );
   });
 });

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTE_GROUPS } from '../../functions/api/api.routes';
-import * as keys from '../../shared/adapters/dynamodb/table-keys';
-import type { Permission } from '../../shared/domain/authz/permissions';
-import { ACTORS, holds, reaches, reachesOrgOf, RELATIONS, type Actor, type Relation } from '../support/authz-model';
+import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
+import * as keys from '#adapters/dynamodb/table-keys';
+import type { Permission } from '#domain/authz/permissions';
+import { ACTORS, holds, reaches, reachesOrgOf, RELATIONS, type Actor, type Relation } from '#test-support/authz-model';
 import {
   actorId,
   makeJob,
@@ -16,9 +16,9 @@ import {
   snapshot,
   teamOf,
   type Key,
-} from '../support/authz-fixtures';
-import { createAuthzWorld, FOREIGN_MARKER, ORGS, type AuthzWorld, type CallInput } from '../support/authz-world';
-import { DynamoAuditTrail } from '../../shared/adapters/dynamodb/dynamo-audit.trail';
+} from '#test-support/authz-fixtures';
+import { createAuthzWorld, FOREIGN_MARKER, ORGS, type AuthzWorld, type CallInput } from '#test-support/authz-world';
+import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
 
 /**
  * The generated authorization matrix (issue 4): every declared route × every level (and a platform admin)

@@ -1,12 +1,12 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { EventDispatchQueue } from '../../shared/adapters/events/event-dispatch-queue';
-import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
-import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
-import { SqsDispatchQueue } from '../../shared/adapters/sqs/sqs-dispatch-queue';
-import { DISPATCH_REQUEST_PATTERN } from '../../shared/domain/events/event-rules';
-import { dispatchMessageSchema } from '../../shared/domain/jobs/dispatch-message.schema';
-import { createTestQueues } from '../support/integration-env';
+import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue';
+import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { SqsDispatchQueue } from '#adapters/sqs/sqs-dispatch-queue';
+import { DISPATCH_REQUEST_PATTERN } from '#domain/events/event-rules';
+import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
+import { createTestQueues } from '#test-support/integration-env';
 
 /**
  * Dispatch requests go out as `job.dispatch_requested` events; the rule built from DISPATCH_REQUEST_PATTERN
@@ -22,11 +22,23 @@ describe('dispatch requests routed through the bus to SQS (local SQS)', () => {
 
     await dispatch.send({ action: 'launch', jobId: '01JOBLAUNCH000000000000000' });
     await dispatch.send({ action: 'stop', jobId: '01JOBSTOP00000000000000000', reason: 'Cancelled by user' });
-    await bus.publish([{ id: 'e1', type: 'job.submitted', time: new Date().toISOString(), orgId: 'acme', subject: 'job/x', data: { jobId: 'x' }, version: 1 }]);
+    await bus.publish([
+      {
+        id: 'e1',
+        type: 'job.submitted',
+        time: new Date().toISOString(),
+        orgId: 'acme',
+        subject: 'job/x',
+        data: { jobId: 'x' },
+        version: 1,
+      },
+    ]);
 
     const bodies: unknown[] = [];
     for (let attempt = 0; attempt < 10 && bodies.length < 2; attempt += 1) {
-      const received = await queues.sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.dispatchQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const received = await queues.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queues.dispatchQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       bodies.push(...(received.Messages ?? []).map((m) => JSON.parse(m.Body ?? 'null')));
     }
     expect(bodies).toEqual(

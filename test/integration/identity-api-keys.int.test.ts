@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devIdpTokens } from '../../scripts/local/dev-idp-login';
-import { authorize, startIdentityFixture, type IdentityFixture } from '../support/identity-fixture';
+import { devIdpTokens } from '#scripts/local/dev-idp-login';
+import { authorize, startIdentityFixture, type IdentityFixture } from '#test-support/identity-fixture';
 
 /** API keys end to end: created through the real route, used through the authorizer, revoked, expired. */
 let fx: IdentityFixture;
@@ -15,7 +15,10 @@ beforeAll(async () => {
 afterAll(async () => fx?.stop());
 
 const call = (path: string, token: string, init: RequestInit = {}) =>
-  fetch(`${fx.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  fetch(`${fx.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
 const create = (token: string, body: unknown) => call('/v1/me/api-keys', token, { method: 'POST', body: JSON.stringify(body) });
 
 describe('API keys', () => {
@@ -61,7 +64,9 @@ describe('API keys', () => {
   });
 
   it('refuses an expired key', async () => {
-    const created = (await (await create(raeToken, { name: 'short', scopes: ['job.view.own'], expiresInDays: 1 })).json()) as { key: string };
+    const created = (await (await create(raeToken, { name: 'short', scopes: ['job.view.own'], expiresInDays: 1 })).json()) as {
+      key: string;
+    };
     fx.clock.offsetMs = 2 * 86_400_000;
     try {
       expect((await authorize(fx.newAuthorizer(), created.key)).isAuthorized).toBe(false);
@@ -84,7 +89,15 @@ describe('API keys', () => {
 describe('identity-provider admin API (secrets are write-only)', () => {
   it('stores a client secret outside the table and never returns it', async () => {
     const secret = 'idp-client-secret-canary-41c2';
-    const body = { type: 'oidc', id: 'okta', displayName: 'Okta', defaultOrgId: 'acme', issuer: 'https://okta.example.com', clientId: 'qm', clientSecret: secret };
+    const body = {
+      type: 'oidc',
+      id: 'okta',
+      displayName: 'Okta',
+      defaultOrgId: 'acme',
+      issuer: 'https://okta.example.com',
+      clientId: 'qm',
+      clientSecret: secret,
+    };
     const created = await call('/v1/admin/identity-providers', adaToken, { method: 'POST', body: JSON.stringify(body) });
     expect(created.status).toBe(201);
     const text = await created.text();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessClaims, authorize, mintRs256, startIdentityFixture, type IdentityFixture } from '../support/identity-fixture';
+import { accessClaims, authorize, mintRs256, startIdentityFixture, type IdentityFixture } from '#test-support/identity-fixture';
 
 /** Opt-in "first user becomes admin" (DESIGN §4.1): exactly one user wins, and keeps admin at later logins. */
 let fx: IdentityFixture;

@@ -1,10 +1,10 @@
 import { Client } from 'ldapts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSlapd, type RunningSlapd } from '../../scripts/local/slapd';
-import { LdaptsDirectory } from '../../shared/adapters/ldap/ldap.directory';
-import type { LdapProvider } from '../../shared/domain/identity/identity-provider.schema';
-import type { LdapDirectory } from '../../shared/domain/identity/password-login.service';
-import { authorize, startIdentityFixture, type IdentityFixture } from '../support/identity-fixture';
+import { startSlapd, type RunningSlapd } from '#scripts/local/slapd';
+import { LdaptsDirectory } from '#adapters/ldap/ldap.directory';
+import type { LdapProvider } from '#domain/identity/identity-provider.schema';
+import type { LdapDirectory } from '#domain/identity/password-login.service';
+import { authorize, startIdentityFixture, type IdentityFixture } from '#test-support/identity-fixture';
 
 /**
  * LDAP sign-in against a real OpenLDAP `slapd` (a user process on a loopback port, memberOf overlay),
@@ -43,13 +43,19 @@ beforeAll(async () => {
     { dn: `ou=contractors,${SUFFIX}`, attributes: { objectClass: ['organizationalUnit'], ou: 'contractors' } },
     { dn: `ou=services,${SUFFIX}`, attributes: { objectClass: ['organizationalUnit'], ou: 'services' } },
     { dn: `ou=groups,${SUFFIX}`, attributes: { objectClass: ['organizationalUnit'], ou: 'groups' } },
-    { dn: SERVICE_DN, attributes: { objectClass: ['person', 'simpleSecurityObject'], cn: 'quartermaster', sn: 'svc', userPassword: SERVICE_PASSWORD } },
+    {
+      dn: SERVICE_DN,
+      attributes: { objectClass: ['person', 'simpleSecurityObject'], cn: 'quartermaster', sn: 'svc', userPassword: SERVICE_PASSWORD },
+    },
     person('rae', PEOPLE, CANARY_PASSWORD),
     person('lin', PEOPLE, 'lin-ldap-pw'),
     person('sam', PEOPLE, 'sam-pw-1'),
     person('sam', `ou=contractors,${SUFFIX}`, 'sam-pw-2'),
     person('a*', PEOPLE, 'star-pw'),
-    { dn: `cn=qm-researchers,ou=groups,${SUFFIX}`, attributes: { objectClass: ['groupOfNames'], cn: 'qm-researchers', member: [`uid=rae,${PEOPLE}`, `uid=sam,${PEOPLE}`] } },
+    {
+      dn: `cn=qm-researchers,ou=groups,${SUFFIX}`,
+      attributes: { objectClass: ['groupOfNames'], cn: 'qm-researchers', member: [`uid=rae,${PEOPLE}`, `uid=sam,${PEOPLE}`] },
+    },
     { dn: `cn=qm-leads,ou=groups,${SUFFIX}`, attributes: { objectClass: ['groupOfNames'], cn: 'qm-leads', member: [`uid=lin,${PEOPLE}`] } },
   ]);
   await fx.secrets.put('ldap-bind', SERVICE_PASSWORD);
@@ -88,7 +94,11 @@ afterEach(() => {
 });
 
 const login = (username: string, password: string) =>
-  fetch(`${fx.url}/v1/auth/ldap/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  fetch(`${fx.url}/v1/auth/ldap/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
 
 describe('LDAP login', () => {
   it('signs in with the right password: a session with the level its groups (memberOf) map to', async () => {
@@ -96,7 +106,12 @@ describe('LDAP login', () => {
     expect(response.status).toBe(200);
     const session = (await response.json()) as { accessToken: string; refreshToken: string };
     const result = await authorize(fx.newAuthorizer(), session.accessToken);
-    expect(JSON.parse(result.context?.principal ?? '{}')).toMatchObject({ level: 'researcher', teamIds: ['vision'], orgId: 'acme', authMethod: 'session' });
+    expect(JSON.parse(result.context?.principal ?? '{}')).toMatchObject({
+      level: 'researcher',
+      teamIds: ['vision'],
+      orgId: 'acme',
+      authMethod: 'session',
+    });
   });
 
   it('gives unknown user and wrong password the same answer, and audits both with auth.login_failure', async () => {
@@ -142,7 +157,9 @@ describe('LDAP login', () => {
     await expect(client.bind(`uid=rae,${PEOPLE}`, '')).resolves.toBeUndefined();
     await client.unbind();
     // …and the adapter itself refuses it too, even when called directly.
-    await expect(new LdaptsDirectory().authenticate((await fx.stores.providers.get('corp-ldap')) as LdapProvider, SERVICE_PASSWORD, 'rae', '')).resolves.toBeUndefined();
+    await expect(
+      new LdaptsDirectory().authenticate((await fx.stores.providers.get('corp-ldap')) as LdapProvider, SERVICE_PASSWORD, 'rae', ''),
+    ).resolves.toBeUndefined();
   });
 
   it('refuses a search that returns more than one entry', async () => {
@@ -154,8 +171,8 @@ describe('LDAP login', () => {
     const writes: string[] = [];
     const original = process.stdout.write.bind(process.stdout);
     const originalErr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string | Uint8Array) => (writes.push(String(chunk)), true));
-    process.stderr.write = ((chunk: string | Uint8Array) => (writes.push(String(chunk)), true));
+    process.stdout.write = (chunk: string | Uint8Array) => (writes.push(String(chunk)), true);
+    process.stderr.write = (chunk: string | Uint8Array) => (writes.push(String(chunk)), true);
     const bodies: string[] = [];
     try {
       const ok = await login('rae', CANARY_PASSWORD);
@@ -164,16 +181,31 @@ describe('LDAP login', () => {
       const session = JSON.parse(okBody) as { accessToken: string; refreshToken: string };
       bodies.push(await (await login('rae', `${CANARY_PASSWORD}-wrong`)).text());
       bodies.push(await (await fetch(`${fx.url}/v1/me`, { headers: { authorization: `Bearer ${session.accessToken}` } })).text());
-      const refreshed = await fetch(`${fx.url}/v1/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: session.refreshToken }) });
+      const refreshed = await fetch(`${fx.url}/v1/auth/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refreshToken: session.refreshToken }),
+      });
       bodies.push(await refreshed.text());
-      bodies.push(await (await fetch(`${fx.url}/v1/admin/identity-providers/corp-ldap`, { headers: { authorization: `Bearer ${session.accessToken}` } })).text());
+      bodies.push(
+        await (
+          await fetch(`${fx.url}/v1/admin/identity-providers/corp-ldap`, { headers: { authorization: `Bearer ${session.accessToken}` } })
+        ).text(),
+      );
       const logs = writes.join('');
       expect(logs.length).toBeGreaterThan(0);
-      for (const secret of [CANARY_PASSWORD, SERVICE_PASSWORD, session.accessToken, session.refreshToken, 'break-glass-canary-secret-0123456789']) {
+      for (const secret of [
+        CANARY_PASSWORD,
+        SERVICE_PASSWORD,
+        session.accessToken,
+        session.refreshToken,
+        'break-glass-canary-secret-0123456789',
+      ]) {
         expect(logs.includes(secret), 'a secret reached the logs').toBe(false);
       }
       for (const body of bodies.slice(1)) {
-        for (const secret of [CANARY_PASSWORD, SERVICE_PASSWORD, session.refreshToken]) expect(body.includes(secret), 'a secret reached a response').toBe(false);
+        for (const secret of [CANARY_PASSWORD, SERVICE_PASSWORD, session.refreshToken])
+          expect(body.includes(secret), 'a secret reached a response').toBe(false);
       }
       expect(JSON.stringify(fx.recorder.audit).includes(CANARY_PASSWORD)).toBe(false);
       expect(JSON.stringify(fx.recorder.events).includes(CANARY_PASSWORD)).toBe(false);
@@ -187,15 +219,26 @@ describe('LDAP login', () => {
 describe('break-glass login', () => {
   it('exchanges the generated secret for a short, non-refreshable platform-admin session; every use is audited', async () => {
     const send = (secret: string) =>
-      fetch(`${fx.url}/v1/auth/break-glass`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret }) });
+      fetch(`${fx.url}/v1/auth/break-glass`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ secret }),
+      });
     expect((await send('wrong-secret')).status).toBe(401);
-    expect(fx.recorder.audit.at(-1)).toMatchObject({ action: 'auth.login', outcome: 'failure', details: { reason: 'break_glass_invalid' } });
+    expect(fx.recorder.audit.at(-1)).toMatchObject({
+      action: 'auth.login',
+      outcome: 'failure',
+      details: { reason: 'break_glass_invalid' },
+    });
     const ok = await send('break-glass-canary-secret-0123456789');
     expect(ok.status).toBe(200);
     const session = (await ok.json()) as { accessToken: string; refreshToken?: string };
     expect(session.refreshToken).toBeUndefined();
     expect(fx.recorder.audit.at(-1)).toMatchObject({ action: 'auth.break_glass', outcome: 'success', actor: 'break-glass' });
-    const principal = JSON.parse((await authorize(fx.newAuthorizer(), session.accessToken)).context?.principal ?? '{}') as Record<string, unknown>;
+    const principal = JSON.parse((await authorize(fx.newAuthorizer(), session.accessToken)).context?.principal ?? '{}') as Record<
+      string,
+      unknown
+    >;
     expect(principal).toMatchObject({ userId: 'break-glass', platformAdmin: true, level: 'admin' });
   });
 });

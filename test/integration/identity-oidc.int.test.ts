@@ -1,8 +1,16 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devIdpTokens, signInThroughIdp } from '../../scripts/local/dev-idp-login';
-import * as keys from '../../shared/adapters/dynamodb/table-keys';
-import { accessClaims, authorize, mintHs256, mintRs256, oidcProvider, startIdentityFixture, type IdentityFixture } from '../support/identity-fixture';
+import { devIdpTokens, signInThroughIdp } from '#scripts/local/dev-idp-login';
+import * as keys from '#adapters/dynamodb/table-keys';
+import {
+  accessClaims,
+  authorize,
+  mintHs256,
+  mintRs256,
+  oidcProvider,
+  startIdentityFixture,
+  type IdentityFixture,
+} from '#test-support/identity-fixture';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -56,12 +64,22 @@ describe('access tokens from the dev IdP (the SPA flow: code + PKCE with the pro
 
   it('refuses a disabled user', async () => {
     const principal = await principalOf(rs(accessClaims(fx.idp, 'soon-disabled')));
-    await doc.send(new UpdateCommand({ TableName: tableName, Key: keys.user(String(principal.userId)), UpdateExpression: 'SET #s = :d', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':d': 'disabled' } }));
+    await doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.user(String(principal.userId)),
+        UpdateExpression: 'SET #s = :d',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':d': 'disabled' },
+      }),
+    );
     await denied(rs(accessClaims(fx.idp, 'soon-disabled')));
   });
 
   it('refuses JIT provisioning when the provider does not allow it', async () => {
-    await fx.stores.providers.put(oidcProvider(fx.idp.issuer, { id: 'nojit', jitProvisioning: false, audience: 'urn:nojit' }), { expectNew: true });
+    await fx.stores.providers.put(oidcProvider(fx.idp.issuer, { id: 'nojit', jitProvisioning: false, audience: 'urn:nojit' }), {
+      expectNew: true,
+    });
     await denied(rs(accessClaims(fx.idp, 'stranger', { aud: 'urn:nojit' })));
     await fx.stores.providers.delete('nojit');
   });
@@ -147,7 +165,15 @@ describe('rejected access tokens (each with its own test)', () => {
 
   it("a token from one provider replayed against another's configuration", async () => {
     // A second configuration of the same issuer for another API: a token minted for the first is refused there.
-    await fx.stores.providers.put(oidcProvider(fx.idp.issuer, { id: 'other-api', audience: 'urn:other-api', allowedClientIds: ['other-client'], clientId: 'other-client' }), { expectNew: true });
+    await fx.stores.providers.put(
+      oidcProvider(fx.idp.issuer, {
+        id: 'other-api',
+        audience: 'urn:other-api',
+        allowedClientIds: ['other-client'],
+        clientId: 'other-client',
+      }),
+      { expectNew: true },
+    );
     await fx.stores.providers.put(oidcProvider('https://127.0.0.1:1', { id: 'elsewhere' }), { expectNew: true });
     const rae = await principalOf(rs(accessClaims(fx.idp, 'rae')));
     // Same signature and claims, but the audience belongs to `other-api` and the client to `dev`: no configuration takes it.
@@ -162,7 +188,13 @@ describe('rejected access tokens (each with its own test)', () => {
 
 describe('server-side OIDC login (state, nonce, PKCE, 10-minute single-use state)', () => {
   const begin = async () => {
-    const back = await signInThroughIdp({ startUrl: `${fx.url}/v1/auth/oidc/dev/login`, issuer: fx.idp.issuer, username: 'ada', password: 'ada-pw', ca: fx.ca });
+    const back = await signInThroughIdp({
+      startUrl: `${fx.url}/v1/auth/oidc/dev/login`,
+      issuer: fx.idp.issuer,
+      username: 'ada',
+      password: 'ada-pw',
+      ca: fx.ca,
+    });
     expect(back.pathname).toBe('/v1/auth/oidc/dev/callback');
     return back;
   };
@@ -210,7 +242,11 @@ describe('server-side OIDC login (state, nonce, PKCE, 10-minute single-use state
   it('refuses a wrong nonce (the stored nonce no longer matches the ID token)', async () => {
     const back = await begin();
     const { createHash } = await import('node:crypto');
-    const key = keys.loginState(createHash('sha256').update(back.searchParams.get('state') ?? '').digest('hex'));
+    const key = keys.loginState(
+      createHash('sha256')
+        .update(back.searchParams.get('state') ?? '')
+        .digest('hex'),
+    );
     const stored = await doc.send(new GetCommand({ TableName: tableName, Key: key }));
     await doc.send(new DeleteCommand({ TableName: tableName, Key: key }));
     await doc.send(new PutCommand({ TableName: tableName, Item: { ...stored.Item, nonce: 'not-the-nonce-that-was-sent' } }));

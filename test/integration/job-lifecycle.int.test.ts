@@ -2,20 +2,20 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
-import { LocalProcessBackend } from '../../scripts/local/backend/local-process-backend';
-import { DEMO_HARDWARE } from '../../scripts/local/seed';
-import { GLOBAL_CONCURRENCY, userConcurrency } from '../../shared/domain/jobs/concurrency';
-import { cancelJob } from '../../shared/domain/jobs/cancel-job.service';
-import type { DispatchMessage } from '../../shared/domain/jobs/dispatch-message.schema';
-import { handleDispatch } from '../../shared/domain/jobs/dispatch.service';
-import { applyRunReport, type RunReport } from '../../shared/domain/jobs/run-status.service';
-import { runSchedulerPass } from '../../shared/domain/jobs/scheduler.service';
-import { submitJob } from '../../shared/domain/jobs/submit-job.service';
-import type { Job } from '../../shared/domain/jobs/job.schema';
-import { createTestTable } from '../support/integration-env';
-import { researcher, spec, testRuntime } from '../support/job-fixtures';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { LocalProcessBackend } from '#scripts/local/backend/local-process-backend';
+import { DEMO_HARDWARE } from '#scripts/local/seed';
+import { GLOBAL_CONCURRENCY, userConcurrency } from '#domain/jobs/concurrency';
+import { cancelJob } from '#domain/jobs/cancel-job.service';
+import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
+import { handleDispatch } from '#domain/jobs/dispatch.service';
+import { applyRunReport, type RunReport } from '#domain/jobs/run-status.service';
+import { runSchedulerPass } from '#domain/jobs/scheduler.service';
+import { submitJob } from '#domain/jobs/submit-job.service';
+import type { Job } from '#domain/jobs/job.schema';
+import { createTestTable } from '#test-support/integration-env';
+import { researcher, spec, testRuntime } from '#test-support/job-fixtures';
 
 async function setup(limits = { maxConcurrent: 3, userMaxConcurrent: 2 }) {
   const table = await createTestTable();
@@ -79,7 +79,9 @@ describe('job lifecycle against DynamoDB Local', () => {
     const second = await env.jobs.listByOwner('pager', { limit: 2, ...(first.nextCursor ? { cursor: first.nextCursor } : {}) });
     expect(second.items.map((j) => j.spec.name)).toEqual(['job-2', 'job-1']);
     expect((await env.jobs.listByOwner('pager', { limit: 10, state: 'running' })).items).toHaveLength(0);
-    await expect(env.jobs.listByOwner('someone-else', { limit: 2, ...(first.nextCursor ? { cursor: first.nextCursor } : {}) })).rejects.toMatchObject({
+    await expect(
+      env.jobs.listByOwner('someone-else', { limit: 2, ...(first.nextCursor ? { cursor: first.nextCursor } : {}) }),
+    ).rejects.toMatchObject({
       code: 'validation_failed',
     });
   });
@@ -127,7 +129,10 @@ describe('dispatch and run reports (local backend, DynamoDB Local)', () => {
     const reports: RunReport[] = [];
     const backend = new LocalProcessBackend(await mkdtemp(join(tmpdir(), 'qm-runs-')), (report) => reports.push(report));
     const dispatchDeps = { ...env.ending, hardware: env.hardware, backends: () => backend };
-    const { job } = await submitJob({ principal: researcher('dup'), spec: spec({ command: ['sh', '-c', 'echo out; echo err >&2; exit 3'] }) }, env.submitDeps);
+    const { job } = await submitJob(
+      { principal: researcher('dup'), spec: spec({ command: ['sh', '-c', 'echo out; echo err >&2; exit 3'] }) },
+      env.submitDeps,
+    );
     await runSchedulerPass(env.schedulerDeps);
 
     const outcomes = await Promise.all([
@@ -176,7 +181,9 @@ describe('dispatch and run reports (local backend, DynamoDB Local)', () => {
   it("hides other users' jobs as not found and refuses a viewer's cancel", async () => {
     const env = await setup();
     const { job } = await submitJob({ principal: researcher('owner-1'), spec: spec() }, env.submitDeps);
-    await expect(cancelJob(researcher('stranger', { teamIds: [] }), job.id, { ...env.ending, dispatch: env.dispatch })).rejects.toMatchObject({
+    await expect(
+      cancelJob(researcher('stranger', { teamIds: [] }), job.id, { ...env.ending, dispatch: env.dispatch }),
+    ).rejects.toMatchObject({
       code: 'not_found',
     });
     await expect(

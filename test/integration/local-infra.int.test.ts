@@ -3,16 +3,12 @@
  * passes here means something: DynamoDB Local transactions with conditions and GSI queries on the single
  * table design, and SQS redrive to the dead-letter queue.
  */
-import {
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureTable } from '../../scripts/local/table';
-import { createTestQueues, createTestTable, type TestTable } from '../support/integration-env';
+import { ensureTable } from '#scripts/local/table';
+import { createTestQueues, createTestTable, type TestTable } from '#test-support/integration-env';
 
 describe('DynamoDB Local with the single-table design', () => {
   let table: TestTable;
@@ -47,10 +43,7 @@ describe('DynamoDB Local with the single-table design', () => {
     // C is new but B already exists: the whole transaction must be cancelled, C included.
     const failure = await doc.send(new TransactWriteCommand({ TransactItems: [put('C'), put('B')] })).catch((e) => e);
     expect(failure).toBeInstanceOf(TransactionCanceledException);
-    expect((failure as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual([
-      'None',
-      'ConditionalCheckFailed',
-    ]);
+    expect((failure as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual(['None', 'ConditionalCheckFailed']);
     const c = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'C', sk: 'META' } }));
     expect(c.Item).toBeUndefined();
 
@@ -89,9 +82,7 @@ describe('DynamoDB Local with the single-table design', () => {
       { pk: 'JOB#2', sk: 'META', gsi1pk: owner, gsi1sk: '2026-01-02T00:00:00Z#2' },
       { pk: 'JOB#3', sk: 'META', gsi1pk: 'USER#u2#JOBS', gsi1sk: '2026-01-03T00:00:00Z#3' },
     ];
-    await doc.send(
-      new TransactWriteCommand({ TransactItems: items.map((Item) => ({ Put: { TableName: tableName, Item } })) }),
-    );
+    await doc.send(new TransactWriteCommand({ TransactItems: items.map((Item) => ({ Put: { TableName: tableName, Item } })) }));
 
     const byOwner = await doc.send(
       new QueryCommand({

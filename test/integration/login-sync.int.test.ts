@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAuditLog } from '../../shared/adapters/dynamodb/dynamo-audit.log';
-import { DynamoUserDirectory } from '../../shared/adapters/dynamodb/dynamo-user-directory.repository';
-import { dynamoIdentityStores, type IdentityStores } from '../../shared/adapters/dynamodb/identity-stores';
-import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
-import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
-import { LoginFailure, signIn, type LoginDeps } from '../../shared/domain/identity/login.service';
-import type { User, UserRepository } from '../../shared/domain/identity/user.schema';
-import { oidcProvider } from '../support/identity-fixture';
-import { createTestTable, type TestTable } from '../support/integration-env';
+import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit.log';
+import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
+import { dynamoIdentityStores, type IdentityStores } from '#adapters/dynamodb/identity-stores';
+import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { LoginFailure, signIn, type LoginDeps } from '#domain/identity/login.service';
+import type { User, UserRepository } from '#domain/identity/user.schema';
+import { oidcProvider } from '#test-support/identity-fixture';
+import { createTestTable, type TestTable } from '#test-support/integration-env';
 
 /**
  * Login-time sync of level, org and teams from the IdP's groups, against DynamoDB Local: the write is

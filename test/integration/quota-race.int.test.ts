@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
-import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
-import { DEMO_HARDWARE } from '../../scripts/local/seed';
-import type { DispatchMessage } from '../../shared/domain/jobs/dispatch-message.schema';
-import { endJob } from '../../shared/domain/jobs/job-ending';
-import type { Job } from '../../shared/domain/jobs/job.schema';
-import { runSchedulerPass } from '../../shared/domain/jobs/scheduler.service';
-import { submitJob } from '../../shared/domain/jobs/submit-job.service';
-import { createTestTable } from '../support/integration-env';
-import { researcher, spec, testRuntime } from '../support/job-fixtures';
-import { quota } from '../support/quota-fixtures';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DEMO_HARDWARE } from '#scripts/local/seed';
+import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
+import { endJob } from '#domain/jobs/job-ending';
+import type { Job } from '#domain/jobs/job.schema';
+import { runSchedulerPass } from '#domain/jobs/scheduler.service';
+import { submitJob } from '#domain/jobs/submit-job.service';
+import { createTestTable } from '#test-support/integration-env';
+import { researcher, spec, testRuntime } from '#test-support/job-fixtures';
+import { quota } from '#test-support/quota-fixtures';
 
 /**
  * DESIGN §6 "quota race": many concurrent submissions against room for Q, across user, team and org

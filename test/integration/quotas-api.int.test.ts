@@ -1,21 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCatalogHandler } from '../../functions/api/catalog/catalog.app';
-import { createJobsHandler } from '../../functions/api/jobs/jobs.app';
-import { createExplainHandler } from '../../functions/api/explain/explain.app';
-import { createQuotasHandler } from '../../functions/api/quotas/quotas.app';
-import { fakeApiEvent, fakeLambdaContext, type FakeRequest } from '../../scripts/bench/api-event';
-import { DEMO_HARDWARE } from '../../scripts/local/seed';
-import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
-import { DynamoLimitsSource } from '../../shared/adapters/dynamodb/dynamo-limits.source';
-import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
-import { DynamoUsageRepository } from '../../shared/adapters/dynamodb/dynamo-usage.repository';
-import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
-import { systemClock, ulidSource } from '../../shared/adapters/runtime/system-runtime';
-import type { Principal } from '../../shared/domain/authz/principal';
-import { createTestTable } from '../support/integration-env';
-import { researcher } from '../support/job-fixtures';
-import { MemoryAuditLog } from '../support/quota-fixtures';
+import { createCatalogHandler } from '#functions/api/catalog/catalog.app';
+import { createJobsHandler } from '#functions/api/jobs/jobs.app';
+import { createExplainHandler } from '#functions/api/explain/explain.app';
+import { createQuotasHandler } from '#functions/api/quotas/quotas.app';
+import { fakeApiEvent, fakeLambdaContext, type FakeRequest } from '#scripts/bench/api-event';
+import { DEMO_HARDWARE } from '#scripts/local/seed';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
+import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import type { Principal } from '#domain/authz/principal';
+import { createTestTable } from '#test-support/integration-env';
+import { researcher } from '#test-support/job-fixtures';
+import { MemoryAuditLog } from '#test-support/quota-fixtures';
 
 /** The quotas, catalog and explain routes through the real middy chain, against DynamoDB Local. */
 type Handler = (event: ReturnType<typeof fakeApiEvent>, context: ReturnType<typeof fakeLambdaContext>) => Promise<unknown>;

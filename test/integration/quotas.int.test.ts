@@ -1,25 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoHardwareCatalog } from '../../shared/adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoJobRepository } from '../../shared/adapters/dynamodb/dynamo-job.repository';
-import { DynamoQuotaRepository } from '../../shared/adapters/dynamodb/dynamo-quota.repository';
-import { DynamoUsageRepository } from '../../shared/adapters/dynamodb/dynamo-usage.repository';
-import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
-import { ulidSource } from '../../shared/adapters/runtime/system-runtime';
-import { DEMO_HARDWARE } from '../../scripts/local/seed';
-import type { DispatchMessage } from '../../shared/domain/jobs/dispatch-message.schema';
-import { explainJob } from '../../shared/domain/jobs/explain-job.service';
-import { endJob } from '../../shared/domain/jobs/job-ending';
-import { transition } from '../../shared/domain/jobs/job-lifecycle';
-import type { Job } from '../../shared/domain/jobs/job.schema';
-import { runSchedulerPass } from '../../shared/domain/jobs/scheduler.service';
-import { submitJob } from '../../shared/domain/jobs/submit-job.service';
-import { myLimits } from '../../shared/domain/quotas/limits-view.service';
-import { createQuota, updateQuota } from '../../shared/domain/quotas/quota.service';
-import type { Quota } from '../../shared/domain/quotas/quota.schema';
-import { costLimitStatus, usageReport } from '../../shared/domain/quotas/usage.service';
-import { createTestTable } from '../support/integration-env';
-import { manualClock, researcher, spec } from '../support/job-fixtures';
-import { quota } from '../support/quota-fixtures';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
+import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { ulidSource } from '#adapters/runtime/system-runtime';
+import { DEMO_HARDWARE } from '#scripts/local/seed';
+import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
+import { explainJob } from '#domain/jobs/explain-job.service';
+import { endJob } from '#domain/jobs/job-ending';
+import { transition } from '#domain/jobs/job-lifecycle';
+import type { Job } from '#domain/jobs/job.schema';
+import { runSchedulerPass } from '#domain/jobs/scheduler.service';
+import { submitJob } from '#domain/jobs/submit-job.service';
+import { myLimits } from '#domain/quotas/limits-view.service';
+import { createQuota, updateQuota } from '#domain/quotas/quota.service';
+import type { Quota } from '#domain/quotas/quota.schema';
+import { costLimitStatus, usageReport } from '#domain/quotas/usage.service';
+import { createTestTable } from '#test-support/integration-env';
+import { manualClock, researcher, spec } from '#test-support/job-fixtures';
+import { quota } from '#test-support/quota-fixtures';
 
 const admin = researcher('boss', { level: 'admin' });
 
@@ -62,14 +62,18 @@ describe('quota ceilings (DESIGN §4.6)', () => {
   it('refuses a team quota above the org ceiling with 400 on body.limit, and lowering the org ceiling rewrites nothing', async () => {
     const env = await setup();
     const org = await createQuota(admin, { metric: 'concurrent_gpus', scopeType: 'org', limit: 16 }, env.deps);
-    await expect(createQuota(admin, { metric: 'concurrent_gpus', scopeType: 'team', scopeId: 'vision', limit: 32 }, env.deps)).rejects.toMatchObject({
+    await expect(
+      createQuota(admin, { metric: 'concurrent_gpus', scopeType: 'team', scopeId: 'vision', limit: 32 }, env.deps),
+    ).rejects.toMatchObject({
       code: 'validation_failed',
       details: { fields: [{ field: 'body.limit' }] },
     });
     const team = await createQuota(admin, { metric: 'concurrent_gpus', scopeType: 'team', scopeId: 'vision', limit: 8 }, env.deps);
     await updateQuota(admin, org.id, { limit: 4 }, env.deps);
     expect((await env.quotas.get('acme', team.id))?.limit).toBe(8);
-    await expect(createQuota(researcher(), { metric: 'concurrent_gpus', scopeType: 'org', limit: 1 }, env.deps)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(createQuota(researcher(), { metric: 'concurrent_gpus', scopeType: 'org', limit: 1 }, env.deps)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
   });
 
   it('shows each applicable limit and the effective headroom: org 100, team 20, user 50 → 20', async () => {
@@ -84,7 +88,12 @@ describe('quota ceilings (DESIGN §4.6)', () => {
     const effective = view.effective.find((e) => e.metric === 'concurrent_jobs');
     expect(effective?.headroom).toBe(19);
     expect(effective?.boundBy).toContain('team vision');
-    expect(view.limits.filter((l) => l.source === 'quota').map((l) => l.limit).sort((a, b) => a - b)).toEqual([20, 50, 100]);
+    expect(
+      view.limits
+        .filter((l) => l.source === 'quota')
+        .map((l) => l.limit)
+        .sort((a, b) => a - b),
+    ).toEqual([20, 50, 100]);
   });
 
   it('holds a job back with the quota named, refuses one that could never fit, and writes nothing for it', async () => {
@@ -147,12 +156,19 @@ describe('budgets: reserve at admission, settle at the end (DESIGN §4.6)', () =
     const env = await setup(budgets());
     const { job } = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 120 }) }, env.deps);
     await endJob((await env.jobs.get(job.id))!, 'cancelled', {}, env.deps);
-    const counters = await env.jobs.readCounters(['gpu_hours:day:2026-11-22:team:vision', 'cost_usd:month:2026-11:org:acme', 'concurrent_jobs:org:acme']);
+    const counters = await env.jobs.readCounters([
+      'gpu_hours:day:2026-11-22:team:vision',
+      'cost_usd:month:2026-11:org:acme',
+      'concurrent_jobs:org:acme',
+    ]);
     expect(Object.values(counters)).toEqual([0, 0, 0]);
   });
 
   it('rolls over with the period: a full day budget does not hold back the next day', async () => {
-    const env = await setup([quota({ metric: 'gpu_hours', period: 'day', scopeType: 'user', scopeId: 'rae', limit: 1 })], '2026-11-22T23:00:00.000Z');
+    const env = await setup(
+      [quota({ metric: 'gpu_hours', period: 'day', scopeType: 'user', scopeId: 'rae', limit: 1 })],
+      '2026-11-22T23:00:00.000Z',
+    );
     const first = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
     const blocked = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
     expect(first.job.state).toBe('admitted');

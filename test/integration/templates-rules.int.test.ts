@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { actorId, seedPeople } from '../support/authz-fixtures';
-import { createAuthzWorld, ORGS, type AuthzWorld } from '../support/authz-world';
+import { actorId, seedPeople } from '#test-support/authz-fixtures';
+import { createAuthzWorld, ORGS, type AuthzWorld } from '#test-support/authz-world';
 
 /**
  * Job templates and resource rules through the real jobs, templates and admin handlers: submission from a
@@ -25,20 +25,37 @@ describe('submitting from a job template', () => {
   it('fills the spec from the template, the submission overriding what it states', async () => {
     const plain = await world.call(researcher, 'submitJob', { body: { name: 'from-tpl', template: 'team-x-a' } });
     expect(plain.status).toBe(201);
-    expect(plain.json).toMatchObject({ name: 'from-tpl', image: 'busybox', command: ['sh', '-c', 'echo from-template'], hardwareType: 'cpu-small', maxRuntimeMinutes: 5 });
-    const overridden = await world.call(researcher, 'submitJob', { body: { name: 'from-tpl', template: 'team-x-a', hardwareType: 'gpu-a10g-1x', maxRuntimeMinutes: 7 } });
+    expect(plain.json).toMatchObject({
+      name: 'from-tpl',
+      image: 'busybox',
+      command: ['sh', '-c', 'echo from-template'],
+      hardwareType: 'cpu-small',
+      maxRuntimeMinutes: 5,
+    });
+    const overridden = await world.call(researcher, 'submitJob', {
+      body: { name: 'from-tpl', template: 'team-x-a', hardwareType: 'gpu-a10g-1x', maxRuntimeMinutes: 7 },
+    });
     expect(overridden.json).toMatchObject({ hardwareType: 'gpu-a10g-1x', maxRuntimeMinutes: 7, image: 'busybox' });
   });
 
   it('names every missing field when neither the template nor the submission supplies it', async () => {
     const bare = await world.call(researcher, 'submitJob', { body: { name: 'bare' } });
     expect(bare.status).toBe(400);
-    expect(bare.json.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['body.command', 'body.hardwareType', 'body.image', 'body.maxRuntimeMinutes']);
+    expect(bare.json.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+      'body.command',
+      'body.hardwareType',
+      'body.image',
+      'body.maxRuntimeMinutes',
+    ]);
     expect((await world.call(researcher, 'submitJob', { body: { name: 'ghost', template: 'no-such-template' } })).status).toBe(422);
   });
 
   it('lets the owner edit a template, others only with config.edit.all', async () => {
-    const replace = (caller: string) => world.call(caller, 'replaceTemplate', { params: { name: 'prod-1' }, body: { description: 'edited', spec: { image: 'busybox', command: ['true'], hardwareType: 'cpu-small', maxRuntimeMinutes: 5 } } });
+    const replace = (caller: string) =>
+      world.call(caller, 'replaceTemplate', {
+        params: { name: 'prod-1' },
+        body: { description: 'edited', spec: { image: 'busybox', command: ['true'], hardwareType: 'cpu-small', maxRuntimeMinutes: 5 } },
+      });
     expect((await replace(lead)).status).toBe(403);
     expect((await replace(researcher)).status).toBe(200);
     expect((await replace(admin)).status).toBe(200);
@@ -48,29 +65,44 @@ describe('submitting from a job template', () => {
 
 describe('resource rules at submission', () => {
   it('researcher `config team-x-* allow`, `config * deny`: team-x-a yes, prod-1 no, with a 403 naming the rule', async () => {
-    const allow = await world.call(admin, 'createResourceRule', { body: { type: 'config', pattern: 'team-x-*', action: 'allow', level: 'researcher' } });
-    const deny = await world.call(admin, 'createResourceRule', { body: { type: 'config', pattern: '*', action: 'deny', level: 'researcher', description: 'only team-x templates' } });
+    const allow = await world.call(admin, 'createResourceRule', {
+      body: { type: 'config', pattern: 'team-x-*', action: 'allow', level: 'researcher' },
+    });
+    const deny = await world.call(admin, 'createResourceRule', {
+      body: { type: 'config', pattern: '*', action: 'deny', level: 'researcher', description: 'only team-x templates' },
+    });
     expect([allow.status, deny.status]).toEqual([201, 201]);
 
     expect((await world.call(researcher, 'submitJob', { body: { name: 'ok', template: 'team-x-a' } })).status).toBe(201);
     const refused = await world.call(researcher, 'submitJob', { body: { name: 'no', template: 'prod-1' } });
     expect(refused.status).toBe(403);
     expect(refused.json.error.message).toContain(deny.json.id);
-    expect(refused.json.error.details).toMatchObject({ field: 'body.template', rule: { id: deny.json.id, type: 'config', pattern: '*', action: 'deny' } });
+    expect(refused.json.error.details).toMatchObject({
+      field: 'body.template',
+      rule: { id: deny.json.id, type: 'config', pattern: '*', action: 'deny' },
+    });
     // Rules for a level leave other levels alone.
     expect((await world.call(lead, 'submitJob', { body: { name: 'lead-ok', template: 'prod-1' } })).status).toBe(201);
 
     // The refusal is in the audit trail, with the rule.
     const audit = await world.call(admin, 'listAuditEntries', { query: { actor: researcher, action: 'request.denied', limit: '5' } });
     const entry = audit.json.items.find((item: { details: { operationId?: string } }) => item.details.operationId === 'submitJob');
-    expect(entry).toMatchObject({ outcome: 'denied', orgId: ORGS.acme, sourceIp: '10.1.2.3', details: { status: 403, error: { code: 'forbidden', rule: { id: deny.json.id } } } });
+    expect(entry).toMatchObject({
+      outcome: 'denied',
+      orgId: ORGS.acme,
+      sourceIp: '10.1.2.3',
+      details: { status: 403, error: { code: 'forbidden', rule: { id: deny.json.id } } },
+    });
 
-    for (const rule of [allow, deny]) expect((await world.call(admin, 'deleteResourceRule', { params: { ruleId: rule.json.id } })).status).toBe(204);
+    for (const rule of [allow, deny])
+      expect((await world.call(admin, 'deleteResourceRule', { params: { ruleId: rule.json.id } })).status).toBe(204);
     expect((await world.call(researcher, 'submitJob', { body: { name: 'again', template: 'prod-1' } })).status).toBe(201);
   });
 
   it('hardware allow-list: researchers may use cpu-* only; leads anything; backends likewise', async () => {
-    const cpu = await world.call(admin, 'createResourceRule', { body: { type: 'hardware', pattern: 'cpu-*', action: 'allow', level: 'researcher' } });
+    const cpu = await world.call(admin, 'createResourceRule', {
+      body: { type: 'hardware', pattern: 'cpu-*', action: 'allow', level: 'researcher' },
+    });
     const job = { name: 'hw', image: 'busybox', command: ['true'], maxRuntimeMinutes: 5 };
     expect((await world.call(researcher, 'submitJob', { body: { ...job, hardwareType: 'cpu-small' } })).status).toBe(201);
     const gpu = await world.call(researcher, 'submitJob', { body: { ...job, hardwareType: 'gpu-a10g-1x' } });
@@ -82,19 +114,31 @@ describe('resource rules at submission', () => {
     expect(explained.json).toMatchObject({ verdict: 'deny', reasons: [expect.stringContaining(cpu.json.id)] });
     expect((await world.call(lead, 'submitJob', { body: { ...job, hardwareType: 'gpu-a10g-1x' } })).status).toBe(201);
 
-    const noLocal = await world.call(admin, 'createResourceRule', { body: { type: 'provider', pattern: 'local', action: 'deny', teamId: 'vision' } });
-    expect((await world.call(lead, 'submitJob', { body: { ...job, hardwareType: 'cpu-small' } })).json.error.details.rule.id).toBe(noLocal.json.id);
+    const noLocal = await world.call(admin, 'createResourceRule', {
+      body: { type: 'provider', pattern: 'local', action: 'deny', teamId: 'vision' },
+    });
+    expect((await world.call(lead, 'submitJob', { body: { ...job, hardwareType: 'cpu-small' } })).json.error.details.rule.id).toBe(
+      noLocal.json.id,
+    );
     for (const rule of [cpu, noLocal]) await world.call(admin, 'deleteResourceRule', { params: { ruleId: rule.json.id } });
   });
 });
 
 describe('audit entries of mutations', () => {
   it('records who changed what, from where, without the request body', async () => {
-    const created = await world.call(researcher, 'createTemplate', { body: { name: 'audited', spec: { image: 'busybox', env: [{ name: 'MODE', value: 'very-specific-value' }] } } });
+    const created = await world.call(researcher, 'createTemplate', {
+      body: { name: 'audited', spec: { image: 'busybox', env: [{ name: 'MODE', value: 'very-specific-value' }] } },
+    });
     expect(created.status).toBe(201);
     const page = await world.call(admin, 'listAuditEntries', { query: { target: 'template/audited' } });
     expect(page.json.items).toHaveLength(1);
-    expect(page.json.items[0]).toMatchObject({ actor: researcher, action: 'createTemplate', target: 'template/audited', outcome: 'success', sourceIp: '10.1.2.3' });
+    expect(page.json.items[0]).toMatchObject({
+      actor: researcher,
+      action: 'createTemplate',
+      target: 'template/audited',
+      outcome: 'success',
+      sourceIp: '10.1.2.3',
+    });
     expect(JSON.stringify(page.json.items[0])).not.toContain('very-specific-value');
 
     const failed = await world.call(researcher, 'createTemplate', { body: { name: 'audited', spec: {} } });

@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import * as keys from '../../shared/adapters/dynamodb/table-keys';
-import { orgIndexAttributes } from '../../shared/adapters/dynamodb/keys';
+import * as keys from '#adapters/dynamodb/table-keys';
+import { orgIndexAttributes } from '#adapters/dynamodb/keys';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { jobSpecSchema, type Job } from '../../shared/domain/jobs/job.schema';
+import { jobSpecSchema, type Job } from '#domain/jobs/job.schema';
 import type { Actor, Relation } from './authz-model';
 import { FOREIGN_MARKER, ORGS, TEAMS, type AuthzWorld } from './authz-world';
 
@@ -39,7 +39,14 @@ export async function makeJob(world: AuthzWorld, relation: Relation, actor: Acto
     orgId: orgOf(relation),
     ownerId: ownerOf(relation, actor),
     teamId: teamOf(relation),
-    spec: jobSpecSchema.parse({ name: 'matrix', image: 'busybox', command: ['true'], hardwareType: 'cpu-small', maxRuntimeMinutes: 5, env: [{ name: 'NOTE', value: note(relation) }] }),
+    spec: jobSpecSchema.parse({
+      name: 'matrix',
+      image: 'busybox',
+      command: ['true'],
+      hardwareType: 'cpu-small',
+      maxRuntimeMinutes: 5,
+      env: [{ name: 'NOTE', value: note(relation) }],
+    }),
     backend: 'local',
     state: 'queued',
     priorityClass: 20,
@@ -60,7 +67,18 @@ export async function makeTemplate(world: AuthzWorld, relation: Relation, actor:
   const name = world.unique('tpl');
   const orgId = orgOf(relation);
   const at = new Date().toISOString();
-  const template = { schemaVersion: 1 as const, orgId, name, description: note(relation), ownerId: ownerOf(relation, actor), teamId: teamOf(relation), spec: { image: 'busybox' }, createdAt: at, updatedAt: at, version: 1 };
+  const template = {
+    schemaVersion: 1 as const,
+    orgId,
+    name,
+    description: note(relation),
+    ownerId: ownerOf(relation, actor),
+    teamId: teamOf(relation),
+    spec: { image: 'busybox' },
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
   if (!(await world.templates.save(template, 0))) throw new Error('template fixture not stored');
   return { name, key: keys.template(orgId, name) };
 }
@@ -69,7 +87,19 @@ export async function makeRule(world: AuthzWorld, relation: Relation): Promise<{
   const id = world.unique('rule').replace(/-/g, '');
   const orgId = orgOf(relation);
   const at = new Date().toISOString();
-  const rule = { schemaVersion: 1 as const, id, orgId, type: 'hardware' as const, pattern: 'zz-*', action: 'deny' as const, description: note(relation), createdBy: 'seed', createdAt: at, updatedAt: at, version: 1 };
+  const rule = {
+    schemaVersion: 1 as const,
+    id,
+    orgId,
+    type: 'hardware' as const,
+    pattern: 'zz-*',
+    action: 'deny' as const,
+    description: note(relation),
+    createdBy: 'seed',
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
   if (!(await world.rules.save(rule, 0))) throw new Error('rule fixture not stored');
   return { id, key: keys.resourceRule(orgId, id) };
 }
@@ -78,7 +108,17 @@ export async function makeLevel(world: AuthzWorld, relation: Relation): Promise<
   const name = world.unique('lvl');
   const orgId = orgOf(relation);
   const at = new Date().toISOString();
-  const level = { schemaVersion: 1 as const, orgId, name, description: note(relation), priority: 5, permissions: ['job.view.own' as const], createdAt: at, updatedAt: at, version: 1 };
+  const level = {
+    schemaVersion: 1 as const,
+    orgId,
+    name,
+    description: note(relation),
+    priority: 5,
+    permissions: ['job.view.own' as const],
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
   if (!(await world.access.levels.save(level, 0))) throw new Error('level fixture not stored');
   return { name, key: keys.customLevel(orgId, name) };
 }
@@ -94,7 +134,15 @@ export async function makeTargetUser(world: AuthzWorld, relation: Relation, acto
 /** A fresh org (for disabling another org without breaking the rest of the matrix). */
 export async function makeOrg(world: AuthzWorld): Promise<{ id: string; key: Key }> {
   const id = world.unique('org');
-  const item = { ...keys.org(id), ...orgIndexAttributes(id), id, slug: id, name: `Other ${FOREIGN_MARKER}`, status: 'active', createdAt: new Date().toISOString() };
+  const item = {
+    ...keys.org(id),
+    ...orgIndexAttributes(id),
+    id,
+    slug: id,
+    name: `Other ${FOREIGN_MARKER}`,
+    status: 'active',
+    createdAt: new Date().toISOString(),
+  };
   await world.table.doc.send(new PutCommand({ TableName: world.table.tableName, Item: item }));
   return { id, key: keys.org(id) };
 }
@@ -102,7 +150,10 @@ export async function makeOrg(world: AuthzWorld): Promise<{ id: string; key: Key
 /** The raw stored items at `keys`, to compare before and after a refused request. */
 export async function snapshot(world: AuthzWorld, watched: readonly Key[]): Promise<string> {
   const items = await Promise.all(
-    watched.map(async (key) => (await world.table.doc.send(new GetCommand({ TableName: world.table.tableName, Key: key, ConsistentRead: true }))).Item),
+    watched.map(
+      async (key) =>
+        (await world.table.doc.send(new GetCommand({ TableName: world.table.tableName, Key: key, ConsistentRead: true }))).Item,
+    ),
   );
   return JSON.stringify(items);
 }

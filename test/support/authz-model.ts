@@ -1,4 +1,4 @@
-import { LEVEL_PERMISSIONS, PLATFORM_ADMIN_PERMISSIONS, type Level, type Permission } from '../../shared/domain/authz/permissions';
+import { LEVEL_PERMISSIONS, PLATFORM_ADMIN_PERMISSIONS, type Level, type Permission } from '#domain/authz/permissions';
 
 /**
  * The expected-status model of the authorization matrix test, written from DESIGN §4.2 and

@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal } from '../../scripts/local/dynamodb-local';
-import { ensureJava } from '../../scripts/local/java';
-import { startLocalSqs } from '../../scripts/local/sqs-local';
+import { startDynamoDbLocal } from '#scripts/local/dynamodb-local';
+import { ensureJava } from '#scripts/local/java';
+import { startLocalSqs } from '#scripts/local/sqs-local';
 import { ENDPOINT_ENV } from './provided-context';
 
 interface Started {

@@ -3,10 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/dynamo-client';
-import { localClientConfig } from '../../scripts/local/local-aws';
-import { ensureQueues, type DispatchQueues, type QueueOptions } from '../../scripts/local/sqs-local';
-import { ensureTable } from '../../scripts/local/table';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { localClientConfig } from '#scripts/local/local-aws';
+import { ensureQueues, type DispatchQueues, type QueueOptions } from '#scripts/local/sqs-local';
+import { ensureTable } from '#scripts/local/table';
 import { ENDPOINT_ENV } from './provided-context';
 
 function endpoint(key: 'dynamoDbEndpoint' | 'sqsEndpoint', envName: string): string {

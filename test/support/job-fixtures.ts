@@ -1,8 +1,8 @@
-import type { Principal } from '../../shared/domain/authz/principal';
-import type { Clock, IdSource } from '../../shared/domain/runtime/runtime.port';
-import { jobSpecSchema, type JobSpec, type JobSpecInput } from '../../shared/domain/jobs/job.schema';
-import { InProcessEventBus } from '../../shared/adapters/events/in-process-bus';
-import { ulidSource } from '../../shared/adapters/runtime/system-runtime';
+import type { Principal } from '#domain/authz/principal';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import { jobSpecSchema, type JobSpec, type JobSpecInput } from '#domain/jobs/job.schema';
+import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { ulidSource } from '#adapters/runtime/system-runtime';
 
 export const researcher = (userId = 'rae', overrides: Partial<Principal> = {}): Principal => ({
   userId,

@@ -1,6 +1,6 @@
-import type { AuditEntryInput, AuditLog } from '../../shared/domain/audit/audit.port';
-import type { Quota, QuotaInput } from '../../shared/domain/quotas/quota.schema';
-import { quotaInputSchema } from '../../shared/domain/quotas/quota.schema';
+import type { AuditEntryInput, AuditLog } from '#domain/audit/audit.port';
+import type { Quota, QuotaInput } from '#domain/quotas/quota.schema';
+import { quotaInputSchema } from '#domain/quotas/quota.schema';
 
 let sequence = 0;
 

@@ -1,14 +1,14 @@
-import { toResourceRuleView } from '../../../shared/contracts/resource-rules.contract';
-import { toUserView } from '../../../shared/contracts/users.contract';
-import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
-import type { LevelCatalog } from '../../../shared/domain/authz/levels';
-import { deleteLevel, listLevels, putLevel, toLevelView } from '../../../shared/domain/authz/levels.service';
-import type { ResourceRuleRepository } from '../../../shared/domain/authz/resource-rules';
-import { createRule, deleteRule, getRule, listRules, replaceRule } from '../../../shared/domain/authz/resource-rules.service';
-import type { AuditLog } from '../../../shared/domain/audit/audit.port';
-import type { Clock, IdSource } from '../../../shared/domain/runtime/runtime.port';
-import type { TenancyRepository } from '../../../shared/domain/tenancy/tenancy.schema';
-import type { UserDirectory } from '../../../shared/domain/users/user-directory.port';
+import { toResourceRuleView } from '#contracts/resource-rules.contract';
+import { toUserView } from '#contracts/users.contract';
+import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { LevelCatalog } from '#domain/authz/levels';
+import { deleteLevel, listLevels, putLevel, toLevelView } from '#domain/authz/levels.service';
+import type { ResourceRuleRepository } from '#domain/authz/resource-rules';
+import { createRule, deleteRule, getRule, listRules, replaceRule } from '#domain/authz/resource-rules.service';
+import type { AuditLog } from '#domain/audit/audit.port';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
+import type { UserDirectory } from '#domain/users/user-directory.port';
 import {
   createUser,
   getUser,
@@ -19,8 +19,8 @@ import {
   setUserTeams,
   updateUserProfile,
   userAccess,
-} from '../../../shared/domain/users/users-admin.service';
-import { createApiHandler } from '../../../shared/http/api-handler';
+} from '#domain/users/users-admin.service';
+import { createApiHandler } from '#http/api-handler';
 import { adminRoutes } from './admin.routes';
 
 export interface AdminDeps {
@@ -48,7 +48,12 @@ export function createAdminHandler(deps: AdminDeps) {
       },
       createUser: async ({ principal, params, body }) => {
         const user = await createUser(principal, params.orgId, body, deps);
-        return { status: 201, body: toUserView(user), headers: { location: `/v1/users/${user.id}` }, audit: userNote(user.id, user.orgId, { level: user.level }) };
+        return {
+          status: 201,
+          body: toUserView(user),
+          headers: { location: `/v1/users/${user.id}` },
+          audit: userNote(user.id, user.orgId, { level: user.level }),
+        };
       },
       getUser: async ({ principal, params }) => ({ status: 200, body: toUserView(await getUser(principal, params.userId, deps)) }),
       updateUser: async ({ principal, params, body }) => {
@@ -57,7 +62,11 @@ export function createAdminHandler(deps: AdminDeps) {
       },
       setUserLevel: async ({ principal, params, body }) => {
         const { user, previous } = await setUserLevel(principal, params.userId, body, deps);
-        const details = { from: previous.level, to: user.level, ...(previous.platformAdmin !== user.platformAdmin ? { platformAdmin: user.platformAdmin } : {}) };
+        const details = {
+          from: previous.level,
+          to: user.level,
+          ...(previous.platformAdmin !== user.platformAdmin ? { platformAdmin: user.platformAdmin } : {}),
+        };
         return { status: 200, body: toUserView(user), audit: userNote(user.id, user.orgId, details) };
       },
       setUserStatus: async ({ principal, params, body }) => {
@@ -74,27 +83,53 @@ export function createAdminHandler(deps: AdminDeps) {
       },
       getUserAccess: async ({ principal, params }) => {
         const { user, access } = await userAccess(principal, params.userId, deps);
-        const body = { userId: user.id, level: user.level, levelPriority: access.levelPriority, platformAdmin: user.platformAdmin, overrides: user.overrides ?? [], permissions: access.permissions };
+        const body = {
+          userId: user.id,
+          level: user.level,
+          levelPriority: access.levelPriority,
+          platformAdmin: user.platformAdmin,
+          overrides: user.overrides ?? [],
+          permissions: access.permissions,
+        };
         return { status: 200, body };
       },
       listLevels: async ({ principal }) => ({ status: 200, body: { items: await listLevels(principal, deps) } }),
       putLevel: async ({ principal, params, body }) => {
         const { level, created } = await putLevel(principal, params.name, body, deps);
-        return { status: created ? 201 : 200, body: toLevelView(level), audit: { target: `level/${level.name}`, details: { priority: level.priority, permissions: level.permissions } } };
+        return {
+          status: created ? 201 : 200,
+          body: toLevelView(level),
+          audit: { target: `level/${level.name}`, details: { priority: level.priority, permissions: level.permissions } },
+        };
       },
       deleteLevel: async ({ principal, params }) => {
         await deleteLevel(principal, params.name, deps);
         return { status: 204, audit: { target: `level/${params.name}` } };
       },
-      listResourceRules: async ({ principal }) => ({ status: 200, body: { items: (await listRules(principal, deps)).map(toResourceRuleView) } }),
+      listResourceRules: async ({ principal }) => ({
+        status: 200,
+        body: { items: (await listRules(principal, deps)).map(toResourceRuleView) },
+      }),
       createResourceRule: async ({ principal, body }) => {
         const rule = await createRule(principal, body, deps);
-        return { status: 201, body: toResourceRuleView(rule), headers: { location: `/v1/resource-rules/${rule.id}` }, audit: { target: `rule/${rule.id}`, details: { rule: toResourceRuleView(rule) } } };
+        return {
+          status: 201,
+          body: toResourceRuleView(rule),
+          headers: { location: `/v1/resource-rules/${rule.id}` },
+          audit: { target: `rule/${rule.id}`, details: { rule: toResourceRuleView(rule) } },
+        };
       },
-      getResourceRule: async ({ principal, params }) => ({ status: 200, body: toResourceRuleView(await getRule(principal, params.ruleId, deps)) }),
+      getResourceRule: async ({ principal, params }) => ({
+        status: 200,
+        body: toResourceRuleView(await getRule(principal, params.ruleId, deps)),
+      }),
       replaceResourceRule: async ({ principal, params, body }) => {
         const { rule, previous } = await replaceRule(principal, params.ruleId, body, deps);
-        return { status: 200, body: toResourceRuleView(rule), audit: { target: `rule/${rule.id}`, details: { from: toResourceRuleView(previous), to: toResourceRuleView(rule) } } };
+        return {
+          status: 200,
+          body: toResourceRuleView(rule),
+          audit: { target: `rule/${rule.id}`, details: { from: toResourceRuleView(previous), to: toResourceRuleView(rule) } },
+        };
       },
       deleteResourceRule: async ({ principal, params }) => {
         const rule = await deleteRule(principal, params.ruleId, deps);

@@ -1,10 +1,10 @@
-import { DynamoUserDirectory } from '../../../shared/adapters/dynamodb/dynamo-user-directory.repository';
-import { DynamoTenancyRepository } from '../../../shared/adapters/dynamodb/dynamo-tenancy.repository';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoResourceRuleRepository } from '../../../shared/adapters/dynamodb/dynamo-resource-rule.repository';
-import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
-import { loadEnv } from '../../../shared/config/env';
-import { dynamoApiAccess } from '../api-access';
+import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoResourceRuleRepository } from '#adapters/dynamodb/dynamo-resource-rule.repository';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { loadEnv } from '#config/env';
+import { dynamoApiAccess } from '#functions/api/api-access';
 import { createAdminHandler } from './admin.app';
 import { adminEnvSchema } from './admin.env';
 

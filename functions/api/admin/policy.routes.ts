@@ -1,7 +1,12 @@
-import { resourceRuleBodySchema, resourceRuleListSchema, resourceRuleViewSchema, ruleIdParamsSchema } from '../../../shared/contracts/resource-rules.contract';
-import { conflictResponse, notFoundResponse, standardErrors, unprocessableResponse } from '../../../shared/contracts/route-responses';
-import { levelListSchema, levelNameParamsSchema, levelViewSchema, putLevelBodySchema } from '../../../shared/contracts/users.contract';
-import type { RouteDeclaration } from '../../../shared/http/route';
+import {
+  resourceRuleBodySchema,
+  resourceRuleListSchema,
+  resourceRuleViewSchema,
+  ruleIdParamsSchema,
+} from '#contracts/resource-rules.contract';
+import { conflictResponse, notFoundResponse, standardErrors, unprocessableResponse } from '#contracts/route-responses';
+import { levelListSchema, levelNameParamsSchema, levelViewSchema, putLevelBodySchema } from '#contracts/users.contract';
+import type { RouteDeclaration } from '#http/route';
 
 /** Custom levels (`admin.users`) and resource rules (`admin.config`) of the caller's org. */
 export const policyRoutes = [
@@ -37,7 +42,12 @@ export const policyRoutes = [
     access: 'admin.users',
     tags: ['levels'],
     request: { params: levelNameParamsSchema },
-    responses: { 204: { description: 'Deleted' }, ...standardErrors, ...notFoundResponse('level'), ...conflictResponse('Users still hold the level') },
+    responses: {
+      204: { description: 'Deleted' },
+      ...standardErrors,
+      ...notFoundResponse('level'),
+      ...conflictResponse('Users still hold the level'),
+    },
   },
   {
     method: 'GET',
@@ -56,7 +66,11 @@ export const policyRoutes = [
     access: 'admin.config',
     tags: ['resource-rules'],
     request: { body: resourceRuleBodySchema },
-    responses: { 201: { description: 'The rule', schema: resourceRuleViewSchema }, ...standardErrors, ...unprocessableResponse('Unknown level or team') },
+    responses: {
+      201: { description: 'The rule', schema: resourceRuleViewSchema },
+      ...standardErrors,
+      ...unprocessableResponse('Unknown level or team'),
+    },
   },
   {
     method: 'GET',

@@ -1,4 +1,4 @@
-import { conflictResponse, notFoundResponse, standardErrors, unprocessableResponse } from '../../../shared/contracts/route-responses';
+import { conflictResponse, notFoundResponse, standardErrors, unprocessableResponse } from '#contracts/route-responses';
 import {
   createUserBodySchema,
   listUsersQuerySchema,
@@ -12,8 +12,8 @@ import {
   userIdParamsSchema,
   userListSchema,
   userViewSchema,
-} from '../../../shared/contracts/users.contract';
-import type { RouteDeclaration } from '../../../shared/http/route';
+} from '#contracts/users.contract';
+import type { RouteDeclaration } from '#http/route';
 
 const userNotFound = notFoundResponse('user');
 const changed = conflictResponse('The user was changed meanwhile, or the id is taken');
@@ -39,7 +39,13 @@ export const usersRoutes = [
     access: 'admin.users',
     tags: ['users'],
     request: { params: orgIdParamsSchema, body: createUserBodySchema },
-    responses: { 201: { description: 'The user', schema: userViewSchema }, ...standardErrors, ...notFoundResponse('org'), ...changed, ...badLevelOrTeam },
+    responses: {
+      201: { description: 'The user', schema: userViewSchema },
+      ...standardErrors,
+      ...notFoundResponse('org'),
+      ...changed,
+      ...badLevelOrTeam,
+    },
   },
   {
     method: 'GET',
@@ -69,7 +75,13 @@ export const usersRoutes = [
     access: 'admin.users',
     tags: ['users'],
     request: { params: userIdParamsSchema, body: setLevelBodySchema },
-    responses: { 200: { description: 'The user', schema: userViewSchema }, ...standardErrors, ...userNotFound, ...changed, ...badLevelOrTeam },
+    responses: {
+      200: { description: 'The user', schema: userViewSchema },
+      ...standardErrors,
+      ...userNotFound,
+      ...changed,
+      ...badLevelOrTeam,
+    },
   },
   {
     method: 'PUT',
@@ -99,7 +111,13 @@ export const usersRoutes = [
     access: 'admin.users',
     tags: ['users'],
     request: { params: userIdParamsSchema, body: setTeamsBodySchema },
-    responses: { 200: { description: 'The user', schema: userViewSchema }, ...standardErrors, ...userNotFound, ...changed, ...badLevelOrTeam },
+    responses: {
+      200: { description: 'The user', schema: userViewSchema },
+      ...standardErrors,
+      ...userNotFound,
+      ...changed,
+      ...badLevelOrTeam,
+    },
   },
   {
     method: 'GET',

@@ -1,8 +1,8 @@
-import { toAuditEntryView } from '../../../shared/contracts/audit.contract';
-import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
-import type { AuditLog } from '../../../shared/domain/audit/audit.port';
-import { queryAudit, verifyAudit, type AuditTrail } from '../../../shared/domain/audit/audit-trail.service';
-import { createApiHandler } from '../../../shared/http/api-handler';
+import { toAuditEntryView } from '#contracts/audit.contract';
+import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { AuditLog } from '#domain/audit/audit.port';
+import { queryAudit, verifyAudit, type AuditTrail } from '#domain/audit/audit-trail.service';
+import { createApiHandler } from '#http/api-handler';
 import { auditRoutes } from './audit.routes';
 
 export interface AuditAppDeps {
@@ -17,7 +17,10 @@ export function createAuditHandler(deps: AuditAppDeps) {
     {
       listAuditEntries: async ({ principal, query }) => {
         const page = await queryAudit(principal, query, deps.trail);
-        return { status: 200, body: { items: page.items.map(toAuditEntryView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+        return {
+          status: 200,
+          body: { items: page.items.map(toAuditEntryView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+        };
       },
       verifyAuditChain: async ({ principal, query }) => ({ status: 200, body: await verifyAudit(principal, query, deps.trail) }),
     },

@@ -1,7 +1,7 @@
-import { DynamoAuditTrail } from '../../../shared/adapters/dynamodb/dynamo-audit.trail';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { loadEnv } from '../../../shared/config/env';
-import { dynamoApiAccess } from '../api-access';
+import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { loadEnv } from '#config/env';
+import { dynamoApiAccess } from '#functions/api/api-access';
 import { createAuditHandler } from './audit.app';
 import { auditEnvSchema } from './audit.env';
 

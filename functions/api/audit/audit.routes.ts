@@ -1,6 +1,6 @@
-import { auditListSchema, auditQuerySchema, verifyQuerySchema, verifyReportSchema } from '../../../shared/contracts/audit.contract';
-import { notFoundResponse, standardErrors } from '../../../shared/contracts/route-responses';
-import type { RouteDeclaration } from '../../../shared/http/route';
+import { auditListSchema, auditQuerySchema, verifyQuerySchema, verifyReportSchema } from '#contracts/audit.contract';
+import { notFoundResponse, standardErrors } from '#contracts/route-responses';
+import type { RouteDeclaration } from '#http/route';
 
 /** The audit trail (DESIGN §4.10): read with filters and a cursor, and verify the hash chain. */
 export const auditRoutes = [
@@ -12,7 +12,14 @@ export const auditRoutes = [
     access: 'admin.audit',
     tags: ['audit'],
     request: { query: auditQuerySchema },
-    responses: { 200: { description: 'A page of entries (may hold fewer than `limit` with sparse filters: follow nextCursor)', schema: auditListSchema }, ...standardErrors, ...notFoundResponse('org') },
+    responses: {
+      200: {
+        description: 'A page of entries (may hold fewer than `limit` with sparse filters: follow nextCursor)',
+        schema: auditListSchema,
+      },
+      ...standardErrors,
+      ...notFoundResponse('org'),
+    },
   },
   {
     method: 'GET',
@@ -22,6 +29,10 @@ export const auditRoutes = [
     access: 'audit.verify',
     tags: ['audit'],
     request: { query: verifyQuerySchema },
-    responses: { 200: { description: 'The verification report (ok: false names the first broken link)', schema: verifyReportSchema }, ...standardErrors, ...notFoundResponse('org') },
+    responses: {
+      200: { description: 'The verification report (ok: false names the first broken link)', schema: verifyReportSchema },
+      ...standardErrors,
+      ...notFoundResponse('org'),
+    },
   },
 ] as const satisfies readonly RouteDeclaration[];

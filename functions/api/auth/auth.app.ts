@@ -1,5 +1,5 @@
-import { completeOidcLogin, startOidcLogin, type OidcLoginDeps } from '../../../shared/domain/identity/oidc-login.service';
-import { createApiHandler, type ApiHandlerOptions } from '../../../shared/http/api-handler';
+import { completeOidcLogin, startOidcLogin, type OidcLoginDeps } from '#domain/identity/oidc-login.service';
+import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { authRoutes } from './auth.routes';
 import { contextOf, refusing } from './sign-in-refusal';
 

@@ -1,5 +1,5 @@
-import { OpenIdClientAdapter } from '../../../shared/adapters/oidc/openid-client.adapter';
-import { loadEnv } from '../../../shared/config/env';
+import { OpenIdClientAdapter } from '#adapters/oidc/openid-client.adapter';
+import { loadEnv } from '#config/env';
 import { createAuthHandler } from './auth.app';
 import { authEnvSchema } from './auth.env';
 import { deployedSignIn } from './sign-in-composition';

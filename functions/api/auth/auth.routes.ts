@@ -1,6 +1,6 @@
-import { oidcCallbackQuerySchema, providerParamsSchema } from '../../../shared/contracts/sign-in.contract';
-import { signInResponses } from '../../../shared/contracts/sign-in-responses';
-import type { RouteDeclaration } from '../../../shared/http/route';
+import { oidcCallbackQuerySchema, providerParamsSchema } from '#contracts/sign-in.contract';
+import { signInResponses } from '#contracts/sign-in-responses';
+import type { RouteDeclaration } from '#http/route';
 
 /**
  * Server-side OIDC sign-in. Like every sign-in route it is `public` by nature (the caller has no token yet),

@@ -1,8 +1,8 @@
 import { KMSClient } from '@aws-sdk/client-kms';
-import { KmsTokenSigner } from '../../../shared/adapters/kms/kms-token.signer';
-import type { RefreshTokenStore, SessionDeps } from '../../../shared/domain/identity/session.service';
-import type { UserRepository } from '../../../shared/domain/identity/user.schema';
-import type { Clock, IdSource } from '../../../shared/domain/runtime/runtime.port';
+import { KmsTokenSigner } from '#adapters/kms/kms-token.signer';
+import type { RefreshTokenStore, SessionDeps } from '#domain/identity/session.service';
+import type { UserRepository } from '#domain/identity/user.schema';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 
 /** The session settings both the sign-in and the sessions functions read from their env. */
 export interface SessionTokenEnv {

@@ -1,12 +1,12 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { dynamoIdentityStores } from '../../../shared/adapters/dynamodb/identity-stores';
-import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
-import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
-import { SecretsManagerStore } from '../../../shared/adapters/secrets/secrets-manager.store';
-import type { AccessEnv } from '../../../shared/config/access-env';
-import { dynamoApiAccess } from '../api-access';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { dynamoIdentityStores } from '#adapters/dynamodb/identity-stores';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.store';
+import type { AccessEnv } from '#config/access-env';
+import { dynamoApiAccess } from '#functions/api/api-access';
 import { kmsSessions, type SessionTokenEnv } from './kms-sessions';
 
 /** What both deployed sign-in functions (OIDC; LDAP and break-glass) compose before adding their protocol. */

@@ -1,5 +1,5 @@
-import { AppError } from '../../../shared/domain/errors/app-error';
-import { LoginFailure, type LoginContext } from '../../../shared/domain/identity/login.service';
+import { AppError } from '#domain/errors/app-error';
+import { LoginFailure, type LoginContext } from '#domain/identity/login.service';
 
 /** Every refusal looks the same from outside (DESIGN §4.1): no oracle for unknown users or disabled accounts. */
 const SIGN_IN_FAILED = 'Sign-in failed';

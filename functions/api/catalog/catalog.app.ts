@@ -1,9 +1,9 @@
-import type { AuditLog } from '../../../shared/domain/audit/audit.port';
-import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
-import type { HardwareCatalogAdmin } from '../../../shared/domain/catalog/hardware-catalog.port';
-import type { HardwareType } from '../../../shared/domain/catalog/hardware.schema';
-import { notFound } from '../../../shared/domain/errors/app-error';
-import { createApiHandler } from '../../../shared/http/api-handler';
+import type { AuditLog } from '#domain/audit/audit.port';
+import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { HardwareCatalogAdmin } from '#domain/catalog/hardware-catalog.port';
+import type { HardwareType } from '#domain/catalog/hardware.schema';
+import { notFound } from '#domain/errors/app-error';
+import { createApiHandler } from '#http/api-handler';
 import { catalogRoutes } from './catalog.routes';
 
 export interface CatalogDeps {
@@ -35,7 +35,11 @@ export function createCatalogHandler(deps: CatalogDeps) {
         return {
           status: 200,
           body: view(hardware),
-          audit: { action: 'hardware.put', target: `hardware/${params.id}`, details: { pricePerHourUsd: body.pricePerHourUsd, enabled: body.enabled } },
+          audit: {
+            action: 'hardware.put',
+            target: `hardware/${params.id}`,
+            details: { pricePerHourUsd: body.pricePerHourUsd, enabled: body.enabled },
+          },
         };
       },
       disableHardware: async ({ params }) => {

@@ -1,7 +1,7 @@
-import { DynamoHardwareCatalog } from '../../../shared/adapters/dynamodb/dynamo-catalog.repository';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { loadEnv } from '../../../shared/config/env';
-import { dynamoApiAccess } from '../api-access';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { loadEnv } from '#config/env';
+import { dynamoApiAccess } from '#functions/api/api-access';
 import { createCatalogHandler } from './catalog.app';
 import { catalogEnvSchema } from './catalog.env';
 

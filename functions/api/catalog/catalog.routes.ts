@@ -1,13 +1,13 @@
-import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
+import { errorEnvelopeSchema } from '#contracts/common.contract';
 import {
   hardwareIdParamsSchema,
   hardwareListQuerySchema,
   hardwareListSchema,
   hardwareViewSchema,
   putHardwareBodySchema,
-} from '../../../shared/contracts/catalog.contract';
-import { standardErrors } from '../../../shared/contracts/route-responses';
-import type { RouteDeclaration } from '../../../shared/http/route';
+} from '#contracts/catalog.contract';
+import { standardErrors } from '#contracts/route-responses';
+import type { RouteDeclaration } from '#http/route';
 
 const errors = standardErrors;
 

@@ -1,7 +1,7 @@
-import type { AuditLog } from '../../../shared/domain/audit/audit.port';
-import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
-import { explainJob, type ExplainDeps } from '../../../shared/domain/jobs/explain-job.service';
-import { createApiHandler } from '../../../shared/http/api-handler';
+import type { AuditLog } from '#domain/audit/audit.port';
+import type { PrincipalGate } from '#domain/authz/access-gate';
+import { explainJob, type ExplainDeps } from '#domain/jobs/explain-job.service';
+import { createApiHandler } from '#http/api-handler';
 import { explainRoutes } from './explain.routes';
 
 export interface ExplainHandlerDeps extends ExplainDeps {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { accessEnvSchema } from '../../../shared/config/access-env';
-import { baseEnvSchema, limitsEnvSchema } from '../../../shared/config/env';
+import { accessEnvSchema } from '#config/access-env';
+import { baseEnvSchema, limitsEnvSchema } from '#config/env';
 
 /** As the jobs function reads limits and backends, so that the dry run judges exactly as submit does. */
 export const explainEnvSchema = z.extend(z.extend(z.extend(baseEnvSchema, limitsEnvSchema.shape), accessEnvSchema.shape), {

@@ -1,7 +1,7 @@
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { loadEnv } from '../../../shared/config/env';
-import { dynamoApiAccess } from '../api-access';
-import { dynamoSubmissionReads } from '../submission-reads';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { loadEnv } from '#config/env';
+import { dynamoApiAccess } from '#functions/api/api-access';
+import { dynamoSubmissionReads } from '#functions/api/submission-reads';
 import { createExplainHandler } from './explain.app';
 import { explainEnvSchema } from './explain.env';
 

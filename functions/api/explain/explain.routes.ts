@@ -1,7 +1,7 @@
-import { explanationSchema } from '../../../shared/contracts/explain.contract';
-import { submitJobBodySchema } from '../../../shared/contracts/jobs.contract';
-import { standardErrors } from '../../../shared/contracts/route-responses';
-import type { RouteDeclaration } from '../../../shared/http/route';
+import { explanationSchema } from '#contracts/explain.contract';
+import { submitJobBodySchema } from '#contracts/jobs.contract';
+import { standardErrors } from '#contracts/route-responses';
+import type { RouteDeclaration } from '#http/route';
 
 /**
  * The submission dry run has its own function: it reads what a submission reads (catalog, rules, quotas,

@@ -1,5 +1,5 @@
-import { AppError } from '../../../shared/domain/errors/app-error';
-import { createApiHandler } from '../../../shared/http/api-handler';
+import { AppError } from '#domain/errors/app-error';
+import { createApiHandler } from '#http/api-handler';
 import { healthRoutes } from './health.routes';
 
 export interface HealthDeps {

@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import { baseEnvSchema } from '../../../shared/config/env';
+import { baseEnvSchema } from '#config/env';
 
 export const healthEnvSchema = baseEnvSchema;
 export type HealthEnv = z.infer<typeof healthEnvSchema>;

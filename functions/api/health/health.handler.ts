@@ -1,6 +1,6 @@
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { dynamoReadinessProbe } from '../../../shared/adapters/dynamodb/dynamo-health.probe';
-import { loadEnv } from '../../../shared/config/env';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { dynamoReadinessProbe } from '#adapters/dynamodb/dynamo-health.probe';
+import { loadEnv } from '#config/env';
 import { createHealthHandler } from './health.app';
 import { healthEnvSchema } from './health.env';
 

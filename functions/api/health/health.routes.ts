@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
-import type { RouteDeclaration } from '../../../shared/http/route';
+import { errorEnvelopeSchema } from '#contracts/common.contract';
+import type { RouteDeclaration } from '#http/route';
 
 export const healthSchema = z
   .object({

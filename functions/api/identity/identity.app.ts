@@ -1,12 +1,12 @@
-import { toIdentityProviderView, type IdentityProviderInput } from '../../../shared/contracts/identity-providers.contract';
-import { notFound } from '../../../shared/domain/errors/app-error';
+import { toIdentityProviderView, type IdentityProviderInput } from '#contracts/identity-providers.contract';
+import { notFound } from '#domain/errors/app-error';
 import {
   deleteIdentityProvider,
   saveIdentityProvider,
   type IdentityProviderAdminDeps,
   type IdentityProviderDraft,
-} from '../../../shared/domain/identity/identity-provider-admin.service';
-import { createApiHandler, type ApiHandlerOptions } from '../../../shared/http/api-handler';
+} from '#domain/identity/identity-provider-admin.service';
+import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { identityRoutes } from './identity.routes';
 
 export type IdentityDeps = IdentityProviderAdminDeps;

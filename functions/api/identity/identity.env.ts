@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { accessEnvSchema } from '../../../shared/config/access-env';
-import { baseEnvSchema } from '../../../shared/config/env';
-import { secretsEnvSchema } from '../../../shared/config/identity-env';
+import { accessEnvSchema } from '#config/access-env';
+import { baseEnvSchema } from '#config/env';
+import { secretsEnvSchema } from '#config/identity-env';
 
 export const identityEnvSchema = z.extend(z.extend(z.extend(baseEnvSchema, secretsEnvSchema.shape), accessEnvSchema.shape), {
   /** Default redirect URI of server-side OIDC logins: `<base>/v1/auth/oidc/<id>/callback`. */

@@ -1,10 +1,10 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoIdentityProviderRepository } from '../../../shared/adapters/dynamodb/dynamo-identity-provider.repository';
-import { systemClock } from '../../../shared/adapters/runtime/system-runtime';
-import { SecretsManagerStore } from '../../../shared/adapters/secrets/secrets-manager.store';
-import { loadEnv } from '../../../shared/config/env';
-import { dynamoApiAccess } from '../api-access';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoIdentityProviderRepository } from '#adapters/dynamodb/dynamo-identity-provider.repository';
+import { systemClock } from '#adapters/runtime/system-runtime';
+import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.store';
+import { loadEnv } from '#config/env';
+import { dynamoApiAccess } from '#functions/api/api-access';
 import { createIdentityHandler } from './identity.app';
 import { identityEnvSchema } from './identity.env';
 

@@ -1,12 +1,12 @@
-import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
+import { errorEnvelopeSchema } from '#contracts/common.contract';
 import {
   identityProviderInputSchema,
   identityProviderListSchema,
   identityProviderViewSchema,
   idParamsSchema,
-} from '../../../shared/contracts/identity-providers.contract';
-import { standardErrors } from '../../../shared/contracts/route-responses';
-import type { RouteDeclaration } from '../../../shared/http/route';
+} from '#contracts/identity-providers.contract';
+import { standardErrors } from '#contracts/route-responses';
+import type { RouteDeclaration } from '#http/route';
 
 const errors = standardErrors;
 const notFound = { 404: { description: 'Not found', schema: errorEnvelopeSchema } } as const;

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { accessEnvSchema } from '../../../shared/config/access-env';
-import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema } from '../../../shared/config/env';
+import { accessEnvSchema } from '#config/access-env';
+import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema } from '#config/env';
 
 /** Dispatch requests (launch at submit, stop at cancel) go out as events on the bus: no SQS settings. */
 export const jobsEnvSchema = z.extend(

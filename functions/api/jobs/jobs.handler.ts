@@ -1,12 +1,12 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoTemplateRepository } from '../../../shared/adapters/dynamodb/dynamo-template.repository';
-import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
-import { EventDispatchQueue } from '../../../shared/adapters/events/event-dispatch-queue';
-import { loadEnv } from '../../../shared/config/env';
-import { QueueBusyHint } from '../../../shared/domain/jobs/queue-hint';
-import { dynamoApiAccess } from '../api-access';
-import { dynamoSubmissionReads } from '../submission-reads';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
+import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue';
+import { loadEnv } from '#config/env';
+import { QueueBusyHint } from '#domain/jobs/queue-hint';
+import { dynamoApiAccess } from '#functions/api/api-access';
+import { dynamoSubmissionReads } from '#functions/api/submission-reads';
 import { createJobsHandler } from './jobs.app';
 import { jobsEnvSchema } from './jobs.env';
 

@@ -1,14 +1,8 @@
-import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
-import {
-  idempotencyHeadersSchema,
-  jobIdParamsSchema,
-  jobListSchema,
-  jobViewSchema,
-  listJobsQuerySchema,
-} from '../../../shared/contracts/jobs.contract';
-import { jobSubmissionBodySchema } from '../../../shared/contracts/templates.contract';
-import { notFoundResponse, standardErrors } from '../../../shared/contracts/route-responses';
-import type { RouteDeclaration } from '../../../shared/http/route';
+import { errorEnvelopeSchema } from '#contracts/common.contract';
+import { idempotencyHeadersSchema, jobIdParamsSchema, jobListSchema, jobViewSchema, listJobsQuerySchema } from '#contracts/jobs.contract';
+import { jobSubmissionBodySchema } from '#contracts/templates.contract';
+import { notFoundResponse, standardErrors } from '#contracts/route-responses';
+import type { RouteDeclaration } from '#http/route';
 
 const errors = standardErrors;
 const notFound = notFoundResponse('job');

@@ -1,10 +1,10 @@
-import type { AuditLog } from '../../../shared/domain/audit/audit.port';
-import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
-import type { JobLogReader } from '../../../shared/domain/backends/backend.port';
-import { readJobLogs } from '../../../shared/domain/jobs/job-queries.service';
-import type { JobRepository } from '../../../shared/domain/jobs/job-repository.port';
-import { isTerminal, type Job } from '../../../shared/domain/jobs/job.schema';
-import { createApiHandler } from '../../../shared/http/api-handler';
+import type { AuditLog } from '#domain/audit/audit.port';
+import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { JobLogReader } from '#domain/backends/backend.port';
+import { readJobLogs } from '#domain/jobs/job-queries.service';
+import type { JobRepository } from '#domain/jobs/job-repository.port';
+import { isTerminal, type Job } from '#domain/jobs/job.schema';
+import { createApiHandler } from '#http/api-handler';
 import { logsRoutes } from './logs.routes';
 
 export interface LogsDeps {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { accessEnvSchema } from '../../../shared/config/access-env';
-import { baseEnvSchema } from '../../../shared/config/env';
+import { accessEnvSchema } from '#config/access-env';
+import { baseEnvSchema } from '#config/env';
 
 export const logsEnvSchema = z.extend(z.extend(baseEnvSchema, accessEnvSchema.shape), {
   /** Name of the CloudWatch Logs group that holds job output (awslogs driver). */

@@ -1,9 +1,9 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CloudWatchJobLogReader } from '../../../shared/adapters/cloudwatch-logs/cloudwatch-job-log-reader';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoJobRepository } from '../../../shared/adapters/dynamodb/dynamo-job.repository';
-import { loadEnv } from '../../../shared/config/env';
-import { dynamoApiAccess } from '../api-access';
+import { CloudWatchJobLogReader } from '#adapters/cloudwatch-logs/cloudwatch-job-log-reader';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { loadEnv } from '#config/env';
+import { dynamoApiAccess } from '#functions/api/api-access';
 import { createLogsHandler } from './logs.app';
 import { logsEnvSchema } from './logs.env';
 

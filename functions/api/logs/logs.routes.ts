@@ -1,6 +1,6 @@
-import { jobIdParamsSchema, jobLogsQuerySchema, jobLogsSchema } from '../../../shared/contracts/jobs.contract';
-import { notFoundResponse, standardErrors } from '../../../shared/contracts/route-responses';
-import type { RouteDeclaration } from '../../../shared/http/route';
+import { jobIdParamsSchema, jobLogsQuerySchema, jobLogsSchema } from '#contracts/jobs.contract';
+import { notFoundResponse, standardErrors } from '#contracts/route-responses';
+import type { RouteDeclaration } from '#http/route';
 
 /**
  * Job output has its own function: it is the only route that needs the CloudWatch Logs client and

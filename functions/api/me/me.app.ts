@@ -1,10 +1,10 @@
-import { toApiKeyView } from '../../../shared/contracts/api-keys.contract';
-import type { AuditLog } from '../../../shared/domain/audit/audit.port';
-import { effectivePermissions } from '../../../shared/domain/authz/policy';
-import { notFound } from '../../../shared/domain/errors/app-error';
-import { createApiKey, revokeApiKey, type ApiKeyDeps } from '../../../shared/domain/identity/api-key.service';
-import type { UserRepository } from '../../../shared/domain/identity/user.schema';
-import { createApiHandler, type ApiHandlerOptions } from '../../../shared/http/api-handler';
+import { toApiKeyView } from '#contracts/api-keys.contract';
+import type { AuditLog } from '#domain/audit/audit.port';
+import { effectivePermissions } from '#domain/authz/policy';
+import { notFound } from '#domain/errors/app-error';
+import { createApiKey, revokeApiKey, type ApiKeyDeps } from '#domain/identity/api-key.service';
+import type { UserRepository } from '#domain/identity/user.schema';
+import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { meRoutes } from './me.routes';
 
 export interface MeDeps extends ApiKeyDeps {

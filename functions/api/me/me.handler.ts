@@ -1,9 +1,9 @@
-import { DynamoApiKeyRepository } from '../../../shared/adapters/dynamodb/dynamo-api-key.repository';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoUserRepository } from '../../../shared/adapters/dynamodb/dynamo-user.repository';
-import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
-import { loadEnv } from '../../../shared/config/env';
-import { dynamoApiAccess } from '../api-access';
+import { DynamoApiKeyRepository } from '#adapters/dynamodb/dynamo-api-key.repository';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoUserRepository } from '#adapters/dynamodb/dynamo-user.repository';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { loadEnv } from '#config/env';
+import { dynamoApiAccess } from '#functions/api/api-access';
 import { createMeHandler } from './me.app';
 import { meEnvSchema } from './me.env';
 

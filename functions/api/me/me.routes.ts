@@ -1,13 +1,13 @@
-import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
+import { errorEnvelopeSchema } from '#contracts/common.contract';
 import {
   apiKeyIdParamsSchema,
   apiKeyListSchema,
   createApiKeyBodySchema,
   createdApiKeySchema,
   meViewSchema,
-} from '../../../shared/contracts/api-keys.contract';
-import { standardErrors } from '../../../shared/contracts/route-responses';
-import type { RouteDeclaration } from '../../../shared/http/route';
+} from '#contracts/api-keys.contract';
+import { standardErrors } from '#contracts/route-responses';
+import type { RouteDeclaration } from '#http/route';
 
 const errors = standardErrors;
 const notFound = { 404: { description: 'Not found', schema: errorEnvelopeSchema } } as const;

@@ -1,13 +1,8 @@
-import type { LoginDeps } from '../../../shared/domain/identity/login.service';
-import {
-  breakGlassLogin,
-  ldapLogin,
-  type BreakGlassDeps,
-  type PasswordLoginDeps,
-} from '../../../shared/domain/identity/password-login.service';
-import type { SessionDeps } from '../../../shared/domain/identity/session.service';
-import { createApiHandler, type ApiHandlerOptions } from '../../../shared/http/api-handler';
-import { contextOf, refusing } from '../auth/sign-in-refusal';
+import type { LoginDeps } from '#domain/identity/login.service';
+import { breakGlassLogin, ldapLogin, type BreakGlassDeps, type PasswordLoginDeps } from '#domain/identity/password-login.service';
+import type { SessionDeps } from '#domain/identity/session.service';
+import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
+import { contextOf, refusing } from '#functions/api/auth/sign-in-refusal';
 import { passwordAuthRoutes } from './password-auth.routes';
 
 export interface PasswordAuthDeps extends PasswordLoginDeps {

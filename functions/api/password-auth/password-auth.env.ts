@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
-import { accessEnvSchema } from '../../../shared/config/access-env';
-import { baseEnvSchema, eventsEnvSchema } from '../../../shared/config/env';
-import { loginEnvSchema, sessionEnvSchema } from '../../../shared/config/identity-env';
+import { accessEnvSchema } from '#config/access-env';
+import { baseEnvSchema, eventsEnvSchema } from '#config/env';
+import { loginEnvSchema, sessionEnvSchema } from '#config/identity-env';
 
 /** Session issuing plus the break-glass switch and secret. */
 export const passwordAuthEnvSchema = z.extend(

@@ -1,6 +1,6 @@
-import { LdaptsDirectory } from '../../../shared/adapters/ldap/ldap.directory';
-import { loadEnv } from '../../../shared/config/env';
-import { deployedSignIn } from '../auth/sign-in-composition';
+import { LdaptsDirectory } from '#adapters/ldap/ldap.directory';
+import { loadEnv } from '#config/env';
+import { deployedSignIn } from '#functions/api/auth/sign-in-composition';
 import { createPasswordAuthHandler } from './password-auth.app';
 import { passwordAuthEnvSchema } from './password-auth.env';
 

@@ -1,7 +1,7 @@
-import { sessionViewSchema } from '../../../shared/contracts/session.contract';
-import { breakGlassBodySchema, ldapLoginBodySchema } from '../../../shared/contracts/sign-in.contract';
-import { signInResponses } from '../../../shared/contracts/sign-in-responses';
-import type { RouteDeclaration } from '../../../shared/http/route';
+import { sessionViewSchema } from '#contracts/session.contract';
+import { breakGlassBodySchema, ldapLoginBodySchema } from '#contracts/sign-in.contract';
+import { signInResponses } from '#contracts/sign-in-responses';
+import type { RouteDeclaration } from '#http/route';
 
 /**
  * Password sign-ins: LDAP / Active Directory and the bootstrap break-glass secret. `public` by nature, each

@@ -1,14 +1,14 @@
-import type { AuditLog } from '../../../shared/domain/audit/audit.port';
-import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
-import type { ConcurrencyLimits, LimitsSource } from '../../../shared/domain/jobs/concurrency';
-import type { JobRepository } from '../../../shared/domain/jobs/job-repository.port';
-import { myLimits } from '../../../shared/domain/quotas/limits-view.service';
-import type { QuotaRepository } from '../../../shared/domain/quotas/quota-repository.port';
-import type { Quota } from '../../../shared/domain/quotas/quota.schema';
-import { createQuota, deleteQuota, listQuotas, updateQuota } from '../../../shared/domain/quotas/quota.service';
-import { costLimitStatus, usageReport, type UsageRepository } from '../../../shared/domain/quotas/usage.service';
-import type { Clock, IdSource } from '../../../shared/domain/runtime/runtime.port';
-import { createApiHandler } from '../../../shared/http/api-handler';
+import type { AuditLog } from '#domain/audit/audit.port';
+import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { ConcurrencyLimits, LimitsSource } from '#domain/jobs/concurrency';
+import type { JobRepository } from '#domain/jobs/job-repository.port';
+import { myLimits } from '#domain/quotas/limits-view.service';
+import type { QuotaRepository } from '#domain/quotas/quota-repository.port';
+import type { Quota } from '#domain/quotas/quota.schema';
+import { createQuota, deleteQuota, listQuotas, updateQuota } from '#domain/quotas/quota.service';
+import { costLimitStatus, usageReport, type UsageRepository } from '#domain/quotas/usage.service';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import { createApiHandler } from '#http/api-handler';
 import { quotasRoutes } from './quotas.routes';
 
 export interface QuotasDeps {
@@ -27,34 +27,49 @@ const view = ({ schemaVersion: _version, ...quota }: Quota) => quota;
 
 /** Quota administration and the usage views; every change is audited with what changed. */
 export function createQuotasHandler(deps: QuotasDeps) {
-  return createApiHandler(quotasRoutes, {
-    listQuotas: async ({ principal, query }) => ({ status: 200, body: { items: (await listQuotas(principal, deps, query.orgId)).map(view) } }),
-    createQuota: async (ctx) => {
-      const quota = await createQuota(ctx.principal, ctx.body, deps, ctx.query.orgId);
-      const details = { metric: quota.metric, scope: `${quota.scopeType}/${quota.scopeId}`, limit: quota.limit, action: quota.action };
-      return {
-        status: 201,
-        body: view(quota),
-        headers: { location: `/v1/quotas/${quota.id}` },
-        audit: { action: 'quota.create', target: `quota/${quota.id}`, orgId: quota.orgId, details },
-      };
+  return createApiHandler(
+    quotasRoutes,
+    {
+      listQuotas: async ({ principal, query }) => ({
+        status: 200,
+        body: { items: (await listQuotas(principal, deps, query.orgId)).map(view) },
+      }),
+      createQuota: async (ctx) => {
+        const quota = await createQuota(ctx.principal, ctx.body, deps, ctx.query.orgId);
+        const details = { metric: quota.metric, scope: `${quota.scopeType}/${quota.scopeId}`, limit: quota.limit, action: quota.action };
+        return {
+          status: 201,
+          body: view(quota),
+          headers: { location: `/v1/quotas/${quota.id}` },
+          audit: { action: 'quota.create', target: `quota/${quota.id}`, orgId: quota.orgId, details },
+        };
+      },
+      updateQuota: async (ctx) => {
+        const quota = await updateQuota(ctx.principal, ctx.params.id, ctx.body, deps, ctx.query.orgId);
+        return {
+          status: 200,
+          body: view(quota),
+          audit: { action: 'quota.update', target: `quota/${quota.id}`, orgId: quota.orgId, details: { ...ctx.body } },
+        };
+      },
+      deleteQuota: async (ctx) => {
+        await deleteQuota(ctx.principal, ctx.params.id, deps, ctx.query.orgId);
+        return { status: 204, audit: { action: 'quota.delete', target: `quota/${ctx.params.id}` } };
+      },
+      getConcurrencyLimits: async () => ({ status: 200, body: await deps.limits.current() }),
+      setConcurrencyLimits: async (ctx) => {
+        const before = await deps.limits.current();
+        const limits = await deps.limits.set(ctx.body, ctx.principal.userId);
+        return {
+          status: 200,
+          body: limits,
+          audit: { action: 'limits.update', target: 'settings/limits', details: { before, after: limits } },
+        };
+      },
+      getCostLimitStatus: async ({ principal }) => ({ status: 200, body: { items: await costLimitStatus(principal, deps) } }),
+      getMyLimits: async ({ principal }) => ({ status: 200, body: await myLimits(principal, deps) }),
+      getUsage: async ({ principal, query }) => ({ status: 200, body: await usageReport(principal, query, deps) }),
     },
-    updateQuota: async (ctx) => {
-      const quota = await updateQuota(ctx.principal, ctx.params.id, ctx.body, deps, ctx.query.orgId);
-      return { status: 200, body: view(quota), audit: { action: 'quota.update', target: `quota/${quota.id}`, orgId: quota.orgId, details: { ...ctx.body } } };
-    },
-    deleteQuota: async (ctx) => {
-      await deleteQuota(ctx.principal, ctx.params.id, deps, ctx.query.orgId);
-      return { status: 204, audit: { action: 'quota.delete', target: `quota/${ctx.params.id}` } };
-    },
-    getConcurrencyLimits: async () => ({ status: 200, body: await deps.limits.current() }),
-    setConcurrencyLimits: async (ctx) => {
-      const before = await deps.limits.current();
-      const limits = await deps.limits.set(ctx.body, ctx.principal.userId);
-      return { status: 200, body: limits, audit: { action: 'limits.update', target: 'settings/limits', details: { before, after: limits } } };
-    },
-    getCostLimitStatus: async ({ principal }) => ({ status: 200, body: { items: await costLimitStatus(principal, deps) } }),
-    getMyLimits: async ({ principal }) => ({ status: 200, body: await myLimits(principal, deps) }),
-    getUsage: async ({ principal, query }) => ({ status: 200, body: await usageReport(principal, query, deps) }),
-  }, { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) });
+    { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
+  );
 }

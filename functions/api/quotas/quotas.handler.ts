@@ -1,11 +1,11 @@
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoJobRepository } from '../../../shared/adapters/dynamodb/dynamo-job.repository';
-import { DynamoLimitsSource } from '../../../shared/adapters/dynamodb/dynamo-limits.source';
-import { DynamoQuotaRepository } from '../../../shared/adapters/dynamodb/dynamo-quota.repository';
-import { DynamoUsageRepository } from '../../../shared/adapters/dynamodb/dynamo-usage.repository';
-import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
-import { loadEnv } from '../../../shared/config/env';
-import { dynamoApiAccess } from '../api-access';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { loadEnv } from '#config/env';
+import { dynamoApiAccess } from '#functions/api/api-access';
 import { createQuotasHandler } from './quotas.app';
 import { quotasEnvSchema } from './quotas.env';
 
@@ -15,7 +15,10 @@ const { principalGate, audit } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 
 export const handler = createQuotasHandler({
   quotas: new DynamoQuotaRepository(doc, env.QM_TABLE_NAME),
-  limits: new DynamoLimitsSource(doc, env.QM_TABLE_NAME, { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT }),
+  limits: new DynamoLimitsSource(doc, env.QM_TABLE_NAME, {
+    maxConcurrent: env.QM_MAX_CONCURRENT,
+    userMaxConcurrent: env.QM_USER_MAX_CONCURRENT,
+  }),
   jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
   usage: new DynamoUsageRepository(doc, env.QM_TABLE_NAME),
   principalGate,

@@ -1,4 +1,4 @@
-import { errorEnvelopeSchema } from '../../../shared/contracts/common.contract';
+import { errorEnvelopeSchema } from '#contracts/common.contract';
 import {
   concurrencyLimitsSchema,
   costLimitStatusSchema,
@@ -11,9 +11,9 @@ import {
   updateQuotaBodySchema,
   usageQuerySchema,
   usageReportSchema,
-} from '../../../shared/contracts/quotas.contract';
-import { standardErrors } from '../../../shared/contracts/route-responses';
-import type { RouteDeclaration } from '../../../shared/http/route';
+} from '#contracts/quotas.contract';
+import { standardErrors } from '#contracts/route-responses';
+import type { RouteDeclaration } from '#http/route';
 
 const errors = standardErrors;
 const notFound = { 404: { description: 'Not found in your scope', schema: errorEnvelopeSchema } } as const;

@@ -1,7 +1,7 @@
-import { LoginFailure, recordLoginFailure, type LoginDeps } from '../../../shared/domain/identity/login.service';
-import { refreshSession, type SessionDeps } from '../../../shared/domain/identity/session.service';
-import { createApiHandler, type ApiHandlerOptions } from '../../../shared/http/api-handler';
-import { contextOf, refusing } from '../auth/sign-in-refusal';
+import { LoginFailure, recordLoginFailure, type LoginDeps } from '#domain/identity/login.service';
+import { refreshSession, type SessionDeps } from '#domain/identity/session.service';
+import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
+import { contextOf, refusing } from '#functions/api/auth/sign-in-refusal';
 import { sessionsRoutes } from './sessions.routes';
 
 export interface SessionsDeps extends Pick<LoginDeps, 'audit' | 'events' | 'clock' | 'ids'> {

@@ -1,12 +1,12 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoRefreshTokenStore } from '../../../shared/adapters/dynamodb/dynamo-session.store';
-import { DynamoUserRepository } from '../../../shared/adapters/dynamodb/dynamo-user.repository';
-import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
-import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
-import { loadEnv } from '../../../shared/config/env';
-import { dynamoApiAccess } from '../api-access';
-import { kmsSessions } from '../auth/kms-sessions';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoRefreshTokenStore } from '#adapters/dynamodb/dynamo-session.store';
+import { DynamoUserRepository } from '#adapters/dynamodb/dynamo-user.repository';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { loadEnv } from '#config/env';
+import { dynamoApiAccess } from '#functions/api/api-access';
+import { kmsSessions } from '#functions/api/auth/kms-sessions';
 import { createSessionsHandler } from './sessions.app';
 import { sessionsEnvSchema } from './sessions.env';
 

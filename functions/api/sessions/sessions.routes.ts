@@ -1,6 +1,6 @@
-import { jwksSchema, refreshBodySchema } from '../../../shared/contracts/session.contract';
-import { signInResponses } from '../../../shared/contracts/sign-in-responses';
-import type { RouteDeclaration } from '../../../shared/http/route';
+import { jwksSchema, refreshBodySchema } from '#contracts/session.contract';
+import { signInResponses } from '#contracts/sign-in-responses';
+import type { RouteDeclaration } from '#http/route';
 
 /**
  * Session refresh and the public keys: the routes a signed-in client (and every verifier of our tokens) calls

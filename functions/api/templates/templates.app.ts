@@ -1,10 +1,10 @@
-import { toTemplateView } from '../../../shared/contracts/templates.contract';
-import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
-import type { AuditLog } from '../../../shared/domain/audit/audit.port';
-import type { Clock } from '../../../shared/domain/runtime/runtime.port';
-import type { TemplateRepository } from '../../../shared/domain/templates/template.schema';
-import { createTemplate, deleteTemplate, getTemplate, listTemplates, replaceTemplate } from '../../../shared/domain/templates/templates.service';
-import { createApiHandler } from '../../../shared/http/api-handler';
+import { toTemplateView } from '#contracts/templates.contract';
+import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { AuditLog } from '#domain/audit/audit.port';
+import type { Clock } from '#domain/runtime/runtime.port';
+import type { TemplateRepository } from '#domain/templates/template.schema';
+import { createTemplate, deleteTemplate, getTemplate, listTemplates, replaceTemplate } from '#domain/templates/templates.service';
+import { createApiHandler } from '#http/api-handler';
 import { templatesRoutes } from './templates.routes';
 
 export interface TemplatesAppDeps {
@@ -20,17 +20,32 @@ export function createTemplatesHandler(deps: TemplatesAppDeps) {
     {
       listTemplates: async ({ principal, query }) => {
         const page = await listTemplates(principal, { limit: query.limit, cursor: query.cursor, mine: query.mine === 'true' }, deps);
-        return { status: 200, body: { items: page.items.map(toTemplateView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+        return {
+          status: 200,
+          body: { items: page.items.map(toTemplateView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+        };
       },
       createTemplate: async ({ principal, body }) => {
         const { name, ...input } = body;
         const template = await createTemplate(principal, name, input, deps);
-        return { status: 201, body: toTemplateView(template), headers: { location: `/v1/templates/${name}` }, audit: { target: `template/${name}` } };
+        return {
+          status: 201,
+          body: toTemplateView(template),
+          headers: { location: `/v1/templates/${name}` },
+          audit: { target: `template/${name}` },
+        };
       },
-      getTemplate: async ({ principal, params }) => ({ status: 200, body: toTemplateView(await getTemplate(principal, params.name, deps)) }),
+      getTemplate: async ({ principal, params }) => ({
+        status: 200,
+        body: toTemplateView(await getTemplate(principal, params.name, deps)),
+      }),
       replaceTemplate: async ({ principal, params, body }) => {
         const { template, previous } = await replaceTemplate(principal, params.name, body, deps);
-        return { status: 200, body: toTemplateView(template), audit: { target: `template/${template.name}`, details: { owner: previous.ownerId, version: template.version } } };
+        return {
+          status: 200,
+          body: toTemplateView(template),
+          audit: { target: `template/${template.name}`, details: { owner: previous.ownerId, version: template.version } },
+        };
       },
       deleteTemplate: async ({ principal, params }) => {
         const template = await deleteTemplate(principal, params.name, deps);

@@ -1,8 +1,8 @@
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoTemplateRepository } from '../../../shared/adapters/dynamodb/dynamo-template.repository';
-import { systemClock } from '../../../shared/adapters/runtime/system-runtime';
-import { loadEnv } from '../../../shared/config/env';
-import { dynamoApiAccess } from '../api-access';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
+import { systemClock } from '#adapters/runtime/system-runtime';
+import { loadEnv } from '#config/env';
+import { dynamoApiAccess } from '#functions/api/api-access';
 import { createTemplatesHandler } from './templates.app';
 import { templatesEnvSchema } from './templates.env';
 
@@ -11,4 +11,9 @@ const env = loadEnv(templatesEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 const { principalGate, audit } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 
-export const handler = createTemplatesHandler({ templates: new DynamoTemplateRepository(doc, env.QM_TABLE_NAME), clock: systemClock, principalGate, audit });
+export const handler = createTemplatesHandler({
+  templates: new DynamoTemplateRepository(doc, env.QM_TABLE_NAME),
+  clock: systemClock,
+  principalGate,
+  audit,
+});

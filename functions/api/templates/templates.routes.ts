@@ -1,4 +1,4 @@
-import { conflictResponse, notFoundResponse, standardErrors } from '../../../shared/contracts/route-responses';
+import { conflictResponse, notFoundResponse, standardErrors } from '#contracts/route-responses';
 import {
   createTemplateBodySchema,
   listTemplatesQuerySchema,
@@ -6,8 +6,8 @@ import {
   templateListSchema,
   templateParamsSchema,
   templateViewSchema,
-} from '../../../shared/contracts/templates.contract';
-import type { RouteDeclaration } from '../../../shared/http/route';
+} from '#contracts/templates.contract';
+import type { RouteDeclaration } from '#http/route';
 
 const templateNotFound = notFoundResponse('template');
 
@@ -31,7 +31,11 @@ export const templatesRoutes = [
     access: 'config.create',
     tags: ['templates'],
     request: { body: createTemplateBodySchema },
-    responses: { 201: { description: 'The template', schema: templateViewSchema }, ...standardErrors, ...conflictResponse('The name is taken') },
+    responses: {
+      201: { description: 'The template', schema: templateViewSchema },
+      ...standardErrors,
+      ...conflictResponse('The name is taken'),
+    },
   },
   {
     method: 'GET',

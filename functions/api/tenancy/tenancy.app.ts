@@ -1,12 +1,12 @@
-import { toMemberView, toOrgView, toTeamView } from '../../../shared/contracts/tenancy.contract';
-import type { PrincipalGate } from '../../../shared/domain/authz/access-gate';
-import type { AuditLog } from '../../../shared/domain/audit/audit.port';
-import type { Clock } from '../../../shared/domain/runtime/runtime.port';
-import { createOrg, listOrgs, reachableOrg, updateOrg } from '../../../shared/domain/tenancy/orgs.service';
-import { createTeam, listMembers, listTeams, putMember, reachableTeam, removeMember, updateTeam } from '../../../shared/domain/tenancy/teams.service';
-import type { TenancyRepository } from '../../../shared/domain/tenancy/tenancy.schema';
-import type { UserDirectory } from '../../../shared/domain/users/user-directory.port';
-import { createApiHandler } from '../../../shared/http/api-handler';
+import { toMemberView, toOrgView, toTeamView } from '#contracts/tenancy.contract';
+import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { AuditLog } from '#domain/audit/audit.port';
+import type { Clock } from '#domain/runtime/runtime.port';
+import { createOrg, listOrgs, reachableOrg, updateOrg } from '#domain/tenancy/orgs.service';
+import { createTeam, listMembers, listTeams, putMember, reachableTeam, removeMember, updateTeam } from '#domain/tenancy/teams.service';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
+import type { UserDirectory } from '#domain/users/user-directory.port';
+import { createApiHandler } from '#http/api-handler';
 import { tenancyRoutes } from './tenancy.routes';
 
 export interface TenancyDeps {
@@ -30,24 +30,44 @@ export function createTenancyHandler(deps: TenancyDeps) {
       listOrgs: async ({ principal, query }) => ({ status: 200, body: page(await listOrgs(principal, query, deps), toOrgView) }),
       createOrg: async ({ principal, body }) => {
         const org = await createOrg(principal, body, deps);
-        return { status: 201, body: toOrgView(org), headers: { location: `/v1/orgs/${org.id}` }, audit: { target: `org/${org.id}`, orgId: org.id, details: { name: org.name } } };
+        return {
+          status: 201,
+          body: toOrgView(org),
+          headers: { location: `/v1/orgs/${org.id}` },
+          audit: { target: `org/${org.id}`, orgId: org.id, details: { name: org.name } },
+        };
       },
       getOrg: async ({ principal, params }) => ({ status: 200, body: toOrgView(await reachableOrg(principal, params.orgId, deps)) }),
       updateOrg: async ({ principal, params, body }) => {
         const { org, previous } = await updateOrg(principal, params.orgId, body, deps);
-        return { status: 200, body: toOrgView(org), audit: { target: `org/${org.id}`, orgId: org.id, details: { from: { name: previous.name, status: previous.status }, to: body } } };
+        return {
+          status: 200,
+          body: toOrgView(org),
+          audit: { target: `org/${org.id}`, orgId: org.id, details: { from: { name: previous.name, status: previous.status }, to: body } },
+        };
       },
       deleteOrg: async ({ principal, params }) => {
         const { org } = await updateOrg(principal, params.orgId, { status: 'disabled' }, deps);
         return { status: 200, body: toOrgView(org), audit: { target: `org/${org.id}`, orgId: org.id, details: { status: 'disabled' } } };
       },
-      listTeams: async ({ principal, params, query }) => ({ status: 200, body: page(await listTeams(principal, params.orgId, query, deps), toTeamView) }),
+      listTeams: async ({ principal, params, query }) => ({
+        status: 200,
+        body: page(await listTeams(principal, params.orgId, query, deps), toTeamView),
+      }),
       createTeam: async ({ principal, params, body }) => {
         const team = await createTeam(principal, params.orgId, body, deps);
         const location = `/v1/orgs/${team.orgId}/teams/${team.id}`;
-        return { status: 201, body: toTeamView(team), headers: { location }, audit: { target: `team/${team.orgId}/${team.id}`, orgId: team.orgId, details: { name: team.name } } };
+        return {
+          status: 201,
+          body: toTeamView(team),
+          headers: { location },
+          audit: { target: `team/${team.orgId}/${team.id}`, orgId: team.orgId, details: { name: team.name } },
+        };
       },
-      getTeam: async ({ principal, params }) => ({ status: 200, body: toTeamView(await reachableTeam(principal, params.orgId, params.teamId, deps)) }),
+      getTeam: async ({ principal, params }) => ({
+        status: 200,
+        body: toTeamView(await reachableTeam(principal, params.orgId, params.teamId, deps)),
+      }),
       updateTeam: async ({ principal, params, body }) => {
         const { team, previous } = await updateTeam(principal, params.orgId, params.teamId, body, deps);
         const details = { from: { name: previous.name, status: previous.status }, to: body };
@@ -55,7 +75,11 @@ export function createTenancyHandler(deps: TenancyDeps) {
       },
       deleteTeam: async ({ principal, params }) => {
         const { team } = await updateTeam(principal, params.orgId, params.teamId, { status: 'disabled' }, deps);
-        return { status: 200, body: toTeamView(team), audit: { target: `team/${team.orgId}/${team.id}`, orgId: team.orgId, details: { status: 'disabled' } } };
+        return {
+          status: 200,
+          body: toTeamView(team),
+          audit: { target: `team/${team.orgId}/${team.id}`, orgId: team.orgId, details: { status: 'disabled' } },
+        };
       },
       listTeamMembers: async ({ principal, params, query }) => {
         const members = await listMembers(principal, params.orgId, params.teamId, query, deps);
@@ -63,7 +87,11 @@ export function createTenancyHandler(deps: TenancyDeps) {
       },
       putTeamMember: async ({ principal, params, body }) => {
         const user = await putMember(principal, params.orgId, params.teamId, params.userId, body.role, deps);
-        const audit = { target: `team/${params.orgId}/${params.teamId}/member/${user.id}`, orgId: params.orgId, details: { role: body.role } };
+        const audit = {
+          target: `team/${params.orgId}/${params.teamId}/member/${user.id}`,
+          orgId: params.orgId,
+          details: { role: body.role },
+        };
         return { status: 200, body: toMemberView(user, params.teamId), audit };
       },
       removeTeamMember: async ({ principal, params }) => {

@@ -1,9 +1,9 @@
-import { DynamoUserDirectory } from '../../../shared/adapters/dynamodb/dynamo-user-directory.repository';
-import { DynamoTenancyRepository } from '../../../shared/adapters/dynamodb/dynamo-tenancy.repository';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { systemClock } from '../../../shared/adapters/runtime/system-runtime';
-import { loadEnv } from '../../../shared/config/env';
-import { dynamoApiAccess } from '../api-access';
+import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { systemClock } from '#adapters/runtime/system-runtime';
+import { loadEnv } from '#config/env';
+import { dynamoApiAccess } from '#functions/api/api-access';
 import { createTenancyHandler } from './tenancy.app';
 import { tenancyEnvSchema } from './tenancy.env';
 

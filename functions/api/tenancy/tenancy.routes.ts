@@ -1,4 +1,4 @@
-import { conflictResponse, notFoundResponse, standardErrors } from '../../../shared/contracts/route-responses';
+import { conflictResponse, notFoundResponse, standardErrors } from '#contracts/route-responses';
 import {
   createOrgBodySchema,
   createTeamBodySchema,
@@ -13,9 +13,9 @@ import {
   teamParamsSchema,
   teamViewSchema,
   updateTenancyBodySchema,
-} from '../../../shared/contracts/tenancy.contract';
-import { paginationQuerySchema } from '../../../shared/contracts/common.contract';
-import type { RouteDeclaration } from '../../../shared/http/route';
+} from '#contracts/tenancy.contract';
+import { paginationQuerySchema } from '#contracts/common.contract';
+import type { RouteDeclaration } from '#http/route';
 
 const orgNotFound = notFoundResponse('org');
 const teamNotFound = notFoundResponse('team');
@@ -77,7 +77,7 @@ export const tenancyRoutes = [
     method: 'GET',
     path: '/v1/orgs/{orgId}/teams',
     operationId: 'listTeams',
-    summary: "Teams of an org I can see (a lead: their teams; an admin: all)",
+    summary: 'Teams of an org I can see (a lead: their teams; an admin: all)',
     access: 'team.view',
     tags: ['teams'],
     request: { params: orgParamsSchema, query: paginationQuerySchema },
@@ -137,11 +137,16 @@ export const tenancyRoutes = [
     method: 'PUT',
     path: '/v1/orgs/{orgId}/teams/{teamId}/members/{userId}',
     operationId: 'putTeamMember',
-    summary: "Add a user of the org to a team, or change their role in it",
+    summary: 'Add a user of the org to a team, or change their role in it',
     access: 'team.manage.members',
     tags: ['teams'],
     request: { params: memberParamsSchema, body: putMemberBodySchema },
-    responses: { 200: { description: 'The membership', schema: memberViewSchema }, ...standardErrors, ...notFoundResponse('team or user'), ...disabled },
+    responses: {
+      200: { description: 'The membership', schema: memberViewSchema },
+      ...standardErrors,
+      ...notFoundResponse('team or user'),
+      ...disabled,
+    },
   },
   {
     method: 'DELETE',
@@ -151,6 +156,11 @@ export const tenancyRoutes = [
     access: 'team.manage.members',
     tags: ['teams'],
     request: { params: memberParamsSchema },
-    responses: { 204: { description: 'Removed' }, ...standardErrors, ...notFoundResponse('team, user or membership'), ...conflictResponse('The user was changed meanwhile') },
+    responses: {
+      204: { description: 'Removed' },
+      ...standardErrors,
+      ...notFoundResponse('team, user or membership'),
+      ...conflictResponse('The user was changed meanwhile'),
+    },
   },
 ] as const satisfies readonly RouteDeclaration[];

@@ -1,9 +1,9 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/dynamo-client';
-import { DynamoJobRepository } from '../../../shared/adapters/dynamodb/dynamo-job.repository';
-import { EventBridgePublisher } from '../../../shared/adapters/eventbridge/eventbridge-publisher';
-import { systemClock, ulidSource } from '../../../shared/adapters/runtime/system-runtime';
-import { loadEnv } from '../../../shared/config/env';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { loadEnv } from '#config/env';
 import { createStatusHandler } from './status.app';
 import { statusEnvSchema } from './status.env';
 

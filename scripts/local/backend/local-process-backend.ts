@@ -3,10 +3,10 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { HardwareRequirements, JobBackend, JobLogReader, LaunchResult, LogLine } from '../../../shared/domain/backends/backend.port';
-import { AppError } from '../../../shared/domain/errors/app-error';
-import type { Job } from '../../../shared/domain/jobs/job.schema';
-import type { RunReport } from '../../../shared/domain/jobs/run-status.service';
+import type { HardwareRequirements, JobBackend, JobLogReader, LaunchResult, LogLine } from '#domain/backends/backend.port';
+import { AppError } from '#domain/errors/app-error';
+import type { Job } from '#domain/jobs/job.schema';
+import type { RunReport } from '#domain/jobs/run-status.service';
 
 /**
  * The `local` backend: runs a job's command as a subprocess on this machine (the image is not pulled; the
@@ -101,7 +101,9 @@ export class LocalProcessBackend implements JobBackend, JobLogReader {
 
   async read(job: Job, options: { cursor?: string; limit: number }): Promise<{ lines: LogLine[]; nextCursor?: string }> {
     if (options.cursor !== undefined && !/^\d{1,9}$/.test(options.cursor)) {
-      throw new AppError('validation_failed', 'Invalid cursor', { fields: [{ field: 'query.cursor', message: 'not a cursor this listing issued' }] });
+      throw new AppError('validation_failed', 'Invalid cursor', {
+        fields: [{ field: 'query.cursor', message: 'not a cursor this listing issued' }],
+      });
     }
     const offset = options.cursor ? Number.parseInt(options.cursor, 10) : 0;
     let text: string;

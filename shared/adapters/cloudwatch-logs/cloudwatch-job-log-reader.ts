@@ -4,10 +4,10 @@ import {
   ResourceNotFoundException,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { JobLogReader, LogLine } from '../../domain/backends/backend.port';
-import { validationFailed } from '../../domain/errors/app-error';
-import type { Job } from '../../domain/jobs/job.schema';
-import { jobLogStreamName } from '../ecs/ecs-task-definition';
+import type { JobLogReader, LogLine } from '#domain/backends/backend.port';
+import { validationFailed } from '#domain/errors/app-error';
+import type { Job } from '#domain/jobs/job.schema';
+import { jobLogStreamName } from '#adapters/ecs/ecs-task-definition';
 
 export interface CloudWatchJobLogReaderConfig {
   logs: CloudWatchLogsClient;
@@ -32,10 +32,7 @@ const MAX_EVENTS_PER_CALL = 10_000;
 export class CloudWatchJobLogReader implements JobLogReader {
   constructor(private readonly config: CloudWatchJobLogReaderConfig) {}
 
-  async read(
-    job: Job,
-    options: { cursor?: string; limit: number },
-  ): Promise<{ lines: LogLine[]; nextCursor?: string }> {
+  async read(job: Job, options: { cursor?: string; limit: number }): Promise<{ lines: LogLine[]; nextCursor?: string }> {
     // Not launched yet: there is no stream to read.
     if (!job.runRef) return { lines: [] };
 

@@ -1,4 +1,4 @@
-import { AppError } from '../../domain/errors/app-error';
+import { AppError } from '#domain/errors/app-error';
 
 /**
  * Opaque pagination cursors: base64url JSON of DynamoDB's LastEvaluatedKey. A cursor is checked against

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { apiKeyRecordSchema, type ApiKeyRecord, type ApiKeyRepository } from '../../domain/identity/api-key.service';
+import { apiKeyRecordSchema, type ApiKeyRecord, type ApiKeyRepository } from '#domain/identity/api-key.service';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 

@@ -1,9 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { auditRecordSchema, nextRecord, type AuditRecord, type ChainHead } from '../../domain/audit/audit-chain';
-import { auditEntryInputSchema, type AuditEntryInput, type AuditLog } from '../../domain/audit/audit.port';
-import { AppError } from '../../domain/errors/app-error';
-import type { Clock } from '../../domain/runtime/runtime.port';
+import { auditRecordSchema, nextRecord, type AuditRecord, type ChainHead } from '#domain/audit/audit-chain';
+import { auditEntryInputSchema, type AuditEntryInput, type AuditLog } from '#domain/audit/audit.port';
+import { AppError } from '#domain/errors/app-error';
+import type { Clock } from '#domain/runtime/runtime.port';
 import * as keys from './table-keys';
 
 export interface DynamoAuditLogOptions {

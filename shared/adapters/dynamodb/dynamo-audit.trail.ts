@@ -1,8 +1,8 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { auditRecordSchema, type AuditRecord } from '../../domain/audit/audit-chain';
-import { verifyChain, type VerifyReport } from '../../domain/audit/audit-verify';
-import type { AuditPage, AuditQuery, AuditTrail } from '../../domain/audit/audit-trail.service';
-import type { Clock } from '../../domain/runtime/runtime.port';
+import { auditRecordSchema, type AuditRecord } from '#domain/audit/audit-chain';
+import { verifyChain, type VerifyReport } from '#domain/audit/audit-verify';
+import type { AuditPage, AuditQuery, AuditTrail } from '#domain/audit/audit-trail.service';
+import type { Clock } from '#domain/runtime/runtime.port';
 import { readAuditHead } from './dynamo-audit.log';
 import { decodeCursor, encodeCursor } from './cursor';
 import * as keys from './table-keys';

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query-all';
-import type { HardwareCatalogAdmin } from '../../domain/catalog/hardware-catalog.port';
-import { hardwareTypeSchema, type HardwareType } from '../../domain/catalog/hardware.schema';
+import type { HardwareCatalogAdmin } from '#domain/catalog/hardware-catalog.port';
+import { hardwareTypeSchema, type HardwareType } from '#domain/catalog/hardware.schema';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 

@@ -1,5 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CounterEffect } from '../../domain/jobs/job-repository.port';
+import type { CounterEffect } from '#domain/jobs/job-repository.port';
 import * as keys from './table-keys';
 
 /** One counter item's share of a transaction: every field it adds to, and the tightest limit on `value`. */

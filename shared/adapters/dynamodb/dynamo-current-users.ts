@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CurrentUserSource } from '../../domain/authz/access-gate';
-import { userSchema, type User } from '../../domain/identity/user.schema';
+import type { CurrentUserSource } from '#domain/authz/access-gate';
+import { userSchema, type User } from '#domain/identity/user.schema';
 import { withoutKeys } from './keys';
 import * as keys from './table-keys';
 

@@ -1,11 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { AppError } from '../../domain/errors/app-error';
-import {
-  identityProviderSchema,
-  type IdentityProvider,
-  type IdentityProviderRepository,
-} from '../../domain/identity/identity-provider.schema';
+import { AppError } from '#domain/errors/app-error';
+import { identityProviderSchema, type IdentityProvider, type IdentityProviderRepository } from '#domain/identity/identity-provider.schema';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 

@@ -8,16 +8,9 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { AppError } from '../../domain/errors/app-error';
-import type {
-  CounterEffect,
-  CreateOutcome,
-  IdempotencyRecord,
-  JobRepository,
-  Page,
-  SaveOutcome,
-} from '../../domain/jobs/job-repository.port';
-import { isTerminal, jobSchema, type Job, type JobState, type WaitingReason } from '../../domain/jobs/job.schema';
+import { AppError } from '#domain/errors/app-error';
+import type { CounterEffect, CreateOutcome, IdempotencyRecord, JobRepository, Page, SaveOutcome } from '#domain/jobs/job-repository.port';
+import { isTerminal, jobSchema, type Job, type JobState, type WaitingReason } from '#domain/jobs/job.schema';
 import { counterUpdate, groupEffects, readCounterValues, type CounterItemUpdate } from './dynamo-counters';
 import { decodeCursor, encodeCursor } from './cursor';
 import * as keys from './table-keys';

@@ -1,5 +1,5 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { customLevelSchema, type CustomLevel, type LevelCatalog } from '../../domain/authz/levels';
+import { customLevelSchema, type CustomLevel, type LevelCatalog } from '#domain/authz/levels';
 import { deleteExisting, putVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query-all';
-import type { QuotaRepository } from '../../domain/quotas/quota-repository.port';
-import { quotaSchema, type Quota } from '../../domain/quotas/quota.schema';
+import type { QuotaRepository } from '#domain/quotas/quota-repository.port';
+import { quotaSchema, type Quota } from '#domain/quotas/quota.schema';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 

@@ -1,5 +1,5 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { resourceRuleSchema, type ResourceRule, type ResourceRuleRepository } from '../../domain/authz/resource-rules';
+import { resourceRuleSchema, type ResourceRule, type ResourceRuleRepository } from '#domain/authz/resource-rules';
 import { MAX_PERMISSION_CACHE_MS } from './dynamo-level.repository';
 import { deleteExisting, putVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import type { LoginState, LoginStateStore } from '../../domain/identity/oidc-login.service';
-import type { RefreshTokenRecord, RefreshTokenStore } from '../../domain/identity/session.service';
+import type { LoginState, LoginStateStore } from '#domain/identity/oidc-login.service';
+import type { RefreshTokenRecord, RefreshTokenStore } from '#domain/identity/session.service';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 

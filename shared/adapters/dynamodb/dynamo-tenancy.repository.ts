@@ -8,7 +8,7 @@ import {
   type Page,
   type Team,
   type TenancyRepository,
-} from '../../domain/tenancy/tenancy.schema';
+} from '#domain/tenancy/tenancy.schema';
 import { pick, putVersioned, queryPage } from './dynamo-versioned';
 import * as keys from './table-keys';
 import { orgIndexAttributes, withoutKeys } from './keys';

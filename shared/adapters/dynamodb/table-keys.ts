@@ -1,4 +1,4 @@
-import type { Job } from '../../domain/jobs/job.schema';
+import type { Job } from '#domain/jobs/job.schema';
 
 /**
  * Every key of the single table is built here, and only here (STYLE §7). Import the module as a namespace

@@ -14,9 +14,9 @@ import {
   type RunTaskCommandInput,
   type TaskOverride,
 } from '@aws-sdk/client-ecs';
-import { BackendCapacityError, BackendLaunchError } from '../../domain/backends/backend-errors';
-import type { HardwareRequirements, JobBackend, LaunchResult } from '../../domain/backends/backend.port';
-import type { Job } from '../../domain/jobs/job.schema';
+import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
+import type { HardwareRequirements, JobBackend, LaunchResult } from '#domain/backends/backend.port';
+import type { Job } from '#domain/jobs/job.schema';
 import { buildTaskDefinitionInput, JOB_CONTAINER_NAME, taskDefinitionFamily } from './ecs-task-definition';
 import { startedByForJob } from './ecs-task-events';
 
@@ -53,9 +53,7 @@ const REPLAY_MARGIN_MS = 10_000;
  * narrow: a misconfigured capacity provider also mentions "capacity" but must not be retried forever.
  */
 const isCapacityReason = (reason: string): boolean =>
-  reason.startsWith('RESOURCE:') ||
-  reason === 'AGENT' ||
-  /capacity is unavailable|no container instances were found/i.test(reason);
+  reason.startsWith('RESOURCE:') || reason === 'AGENT' || /capacity is unavailable|no container instances were found/i.test(reason);
 
 /**
  * Runs jobs as ECS tasks on the stack's GPU cluster (DESIGN §2, §4.8).
@@ -92,10 +90,7 @@ export class EcsJobBackend implements JobBackend {
     const overrides = this.overridesFor(job);
     const overridesChars = JSON.stringify(overrides).length;
     if (overridesChars > MAX_OVERRIDES_CHARS) {
-      throw new BackendLaunchError(
-        'ecs',
-        `Command, args and env take ${overridesChars} characters; ECS allows ${MAX_OVERRIDES_CHARS}`,
-      );
+      throw new BackendLaunchError('ecs', `Command, args and env take ${overridesChars} characters; ECS allows ${MAX_OVERRIDES_CHARS}`);
     }
 
     const taskDefinitionArn = await this.ensureTaskDefinition(job, hardware);
@@ -169,9 +164,7 @@ export class EcsJobBackend implements JobBackend {
   private overridesFor(job: Job): TaskOverride {
     // Only plain values travel in overrides: they are visible to anyone who can DescribeTasks. Entries with
     // a secretRef are resolved by the ECS agent from the task definition's `secrets`.
-    const environment = job.spec.env.flatMap((entry) =>
-      'value' in entry ? [{ name: entry.name, value: entry.value }] : [],
-    );
+    const environment = job.spec.env.flatMap((entry) => ('value' in entry ? [{ name: entry.name, value: entry.value }] : []));
     return {
       containerOverrides: [
         {
@@ -222,9 +215,7 @@ export class EcsJobBackend implements JobBackend {
 const fromRunTaskFailure = (failure: Failure): Error => {
   const reason = failure.reason ?? 'unknown';
   const message = `ECS could not start the task: ${reason}${failure.detail ? ` (${failure.detail})` : ''}`;
-  return isCapacityReason(reason)
-    ? new BackendCapacityError('ecs', message, reason)
-    : new BackendLaunchError('ecs', message, reason);
+  return isCapacityReason(reason) ? new BackendCapacityError('ecs', message, reason) : new BackendLaunchError('ecs', message, reason);
 };
 
 /** Request errors that a retry cannot fix become BackendLaunchError; anything else propagates as is. */

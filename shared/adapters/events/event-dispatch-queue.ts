@@ -1,6 +1,11 @@
-import type { EventPublisher } from '../../domain/events/event-envelope';
-import { DISPATCH_REQUESTED_EVENT, dispatchMessageSchema, type DispatchMessage, type DispatchQueue } from '../../domain/jobs/dispatch-message.schema';
-import type { Clock, IdSource } from '../../domain/runtime/runtime.port';
+import type { EventPublisher } from '#domain/events/event-envelope';
+import {
+  DISPATCH_REQUESTED_EVENT,
+  dispatchMessageSchema,
+  type DispatchMessage,
+  type DispatchQueue,
+} from '#domain/jobs/dispatch-message.schema';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 
 /**
  * The dispatch queue as deployed functions see it: a `job.dispatch_requested` event on the bus, whose
@@ -17,7 +22,15 @@ export class EventDispatchQueue implements DispatchQueue {
   async send(message: DispatchMessage): Promise<void> {
     const data = dispatchMessageSchema.parse(message);
     await this.events.publish([
-      { id: this.ids.next(), type: DISPATCH_REQUESTED_EVENT, time: this.clock.now().toISOString(), orgId: 'system', subject: `job/${data.jobId}`, data, version: 1 },
+      {
+        id: this.ids.next(),
+        type: DISPATCH_REQUESTED_EVENT,
+        time: this.clock.now().toISOString(),
+        orgId: 'system',
+        subject: `job/${data.jobId}`,
+        data,
+        version: 1,
+      },
     ]);
   }
 }

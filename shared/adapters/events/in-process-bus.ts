@@ -1,5 +1,5 @@
-import { EVENT_SOURCE, eventEnvelopeSchema, type DomainEvent, type EventPublisher } from '../../domain/events/event-envelope';
-import { matchesPattern, type EventPattern } from '../../domain/events/event-rules';
+import { EVENT_SOURCE, eventEnvelopeSchema, type DomainEvent, type EventPublisher } from '#domain/events/event-envelope';
+import { matchesPattern, type EventPattern } from '#domain/events/event-rules';
 
 type Subscriber = (event: DomainEvent) => Promise<void> | void;
 

@@ -2,9 +2,9 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
-import { isApiKeyShaped, verifyApiKey, type ApiKeyDeps } from '../../domain/identity/api-key.service';
-import type { CredentialVerifier, VerifiedIdentity } from '../../domain/identity/authenticate.service';
-import { SESSION_TOKEN_USE } from '../../domain/identity/session.service';
+import { isApiKeyShaped, verifyApiKey, type ApiKeyDeps } from '#domain/identity/api-key.service';
+import type { CredentialVerifier, VerifiedIdentity } from '#domain/identity/authenticate.service';
+import { SESSION_TOKEN_USE } from '#domain/identity/session.service';
 import { notIssuedInFuture } from './idp-token.verifier';
 
 export interface SessionTokenVerifierOptions {
@@ -36,7 +36,12 @@ export class SessionTokenVerifier implements CredentialVerifier {
           if (payload.token_use !== SESSION_TOKEN_USE) throw new Error('not a session token');
         },
       },
-      { jwksCache: new SimpleJwksCache({ penaltyBox: new SimplePenaltyBox({ waitSeconds: 10 }), ...(options.fetcher ? { fetcher: options.fetcher } : {}) }) },
+      {
+        jwksCache: new SimpleJwksCache({
+          penaltyBox: new SimplePenaltyBox({ waitSeconds: 10 }),
+          ...(options.fetcher ? { fetcher: options.fetcher } : {}),
+        }),
+      },
     );
   }
 

@@ -3,10 +3,10 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
-import type { CredentialVerifier, VerifiedIdentity } from '../../domain/identity/authenticate.service';
-import { claimAt, groupsFromClaim, type ExternalProfile } from '../../domain/identity/group-mapping';
-import type { IdentityProvider, OidcProvider, TokenProvider } from '../../domain/identity/identity-provider.schema';
-import type { User } from '../../domain/identity/user.schema';
+import type { CredentialVerifier, VerifiedIdentity } from '#domain/identity/authenticate.service';
+import { claimAt, groupsFromClaim, type ExternalProfile } from '#domain/identity/group-mapping';
+import type { IdentityProvider, OidcProvider, TokenProvider } from '#domain/identity/identity-provider.schema';
+import type { User } from '#domain/identity/user.schema';
 
 /** RFC 9068 access-token header types. */
 const AT_JWT_TYPES: ReadonlySet<string> = new Set(['at+jwt', 'application/at+jwt']);
@@ -38,7 +38,8 @@ export function notIssuedInFuture(payload: JwtPayload, skewSeconds = 60): void {
 export function accessTokenCheck(provider: OidcProvider) {
   return ({ header, payload }: { header: JwtHeader; payload: JwtPayload }): void => {
     notIssuedInFuture(payload);
-    if (ID_TOKEN_CLAIMS.some((claim) => claim in payload) || payload.token_use === 'id') throw new Error('ID token where an access token is expected');
+    if (ID_TOKEN_CLAIMS.some((claim) => claim in payload) || payload.token_use === 'id')
+      throw new Error('ID token where an access token is expected');
     if (provider.accessTokenCheck === 'rfc9068' && !AT_JWT_TYPES.has(typeof header.typ === 'string' ? header.typ.toLowerCase() : '')) {
       throw new Error('not an RFC 9068 access token');
     }
@@ -103,13 +104,22 @@ export class IdpTokenVerifier implements CredentialVerifier {
   }
 
   private async entryFor(provider: TokenProvider): Promise<Entry> {
-    const fingerprint = JSON.stringify(provider.type === 'oidc' ? [provider.issuer, provider.audience, provider.clientId, provider.allowedClientIds, provider.accessTokenCheck, provider.jwksUri] : [provider.userPoolId, provider.clientIds]);
+    const fingerprint = JSON.stringify(
+      provider.type === 'oidc'
+        ? [provider.issuer, provider.audience, provider.clientId, provider.allowedClientIds, provider.accessTokenCheck, provider.jwksUri]
+        : [provider.userPoolId, provider.clientIds],
+    );
     const known = this.entries.get(provider.id);
     if (known?.fingerprint === fingerprint) return known;
     let verify: Entry['verify'];
     if (provider.type === 'cognito') {
       const verifier = CognitoJwtVerifier.create(
-        { userPoolId: provider.userPoolId, clientId: provider.clientIds, tokenUse: 'access', customJwtCheck: ({ payload }) => notIssuedInFuture(payload) },
+        {
+          userPoolId: provider.userPoolId,
+          clientId: provider.clientIds,
+          tokenUse: 'access',
+          customJwtCheck: ({ payload }) => notIssuedInFuture(payload),
+        },
         { jwksCache: this.jwksCache },
       );
       verify = (token) => verifier.verify(token);
@@ -153,7 +163,8 @@ function issuerOf(provider: TokenProvider): string {
 }
 
 function profileOf(provider: TokenProvider, payload: JwtPayload): ExternalProfile {
-  const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 320 ? value : undefined);
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value.length > 0 && value.length <= 320 ? value : undefined;
   const emailClaim = provider.type === 'oidc' ? provider.emailClaim : 'email';
   const nameClaim = provider.type === 'oidc' ? provider.nameClaim : 'name';
   return {

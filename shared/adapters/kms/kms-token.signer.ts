@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
-import type { TokenSigner } from '../../domain/identity/session.service';
-import { publicJwk, signingInput } from '../jwt/jwt-encoding';
+import type { TokenSigner } from '#domain/identity/session.service';
+import { publicJwk, signingInput } from '#adapters/jwt/jwt-encoding';
 
 /**
  * Session tokens signed by an asymmetric KMS key (RSA_2048, SIGN_VERIFY): the private key never leaves

@@ -1,8 +1,8 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Client, InvalidCredentialsError, SizeLimitExceededError, type Entry } from 'ldapts';
-import type { ExternalProfile } from '../../domain/identity/group-mapping';
-import type { LdapProvider } from '../../domain/identity/identity-provider.schema';
-import { isBlankPassword, type LdapDirectory } from '../../domain/identity/password-login.service';
+import type { ExternalProfile } from '#domain/identity/group-mapping';
+import type { LdapProvider } from '#domain/identity/identity-provider.schema';
+import { isBlankPassword, type LdapDirectory } from '#domain/identity/password-login.service';
 
 /** RFC 4515 escaping of an assertion value: `*`, `(`, `)`, `\` and NUL (and any non-ASCII byte) become `\xx`. */
 export function escapeFilterValue(value: string): string {
@@ -19,7 +19,9 @@ const firstText = (value: Entry[string] | undefined): string | undefined => {
   return typeof item === 'string' ? item : Buffer.isBuffer(item) ? item.toString('utf8') : undefined;
 };
 const allText = (value: Entry[string] | undefined): string[] =>
-  (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((item) => (Buffer.isBuffer(item) ? item.toString('utf8') : String(item)));
+  (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((item) =>
+    Buffer.isBuffer(item) ? item.toString('utf8') : String(item),
+  );
 
 export interface LdapOptions {
   /** Per-operation and connect timeout (ms). */
@@ -38,12 +40,22 @@ export class LdaptsDirectory implements LdapDirectory {
 
   private async connect(provider: LdapProvider): Promise<Client> {
     const timeout = this.options.timeoutMs ?? 5_000;
-    const client = new Client({ url: provider.url, timeout, connectTimeout: timeout, ...(this.options.tlsOptions ? { tlsOptions: this.options.tlsOptions } : {}) });
+    const client = new Client({
+      url: provider.url,
+      timeout,
+      connectTimeout: timeout,
+      ...(this.options.tlsOptions ? { tlsOptions: this.options.tlsOptions } : {}),
+    });
     if (provider.startTls) await client.startTLS(this.options.tlsOptions ?? {});
     return client;
   }
 
-  async authenticate(provider: LdapProvider, bindPassword: string, username: string, password: string): Promise<ExternalProfile | undefined> {
+  async authenticate(
+    provider: LdapProvider,
+    bindPassword: string,
+    username: string,
+    password: string,
+  ): Promise<ExternalProfile | undefined> {
     if (isBlankPassword(password) || isBlankPassword(bindPassword) || username.length === 0 || username.length > 256) return undefined;
     const service = await this.connect(provider);
     let entry: Entry;

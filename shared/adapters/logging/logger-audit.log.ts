@@ -1,4 +1,4 @@
-import { auditEntryInputSchema, type AuditEntryInput, type AuditLog } from '../../domain/audit/audit.port';
+import { auditEntryInputSchema, type AuditEntryInput, type AuditLog } from '#domain/audit/audit.port';
 import { redact } from './redaction';
 import type { Logger } from './logger';
 

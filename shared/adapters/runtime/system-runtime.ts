@@ -1,5 +1,5 @@
 import { monotonicFactory } from 'ulid';
-import type { Clock, IdSource } from '../../domain/runtime/runtime.port';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 
 export const systemClock: Clock = { now: () => new Date() };
 

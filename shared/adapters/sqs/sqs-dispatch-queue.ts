@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { dispatchMessageSchema, type DispatchMessage, type DispatchQueue } from '../../domain/jobs/dispatch-message.schema';
+import { dispatchMessageSchema, type DispatchMessage, type DispatchQueue } from '#domain/jobs/dispatch-message.schema';
 
 /** Sends dispatch messages to the SQS queue the dispatcher consumes (redelivery and DLQ are the queue's). */
 export class SqsDispatchQueue implements DispatchQueue {
@@ -9,6 +9,8 @@ export class SqsDispatchQueue implements DispatchQueue {
   ) {}
 
   async send(message: DispatchMessage): Promise<void> {
-    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(dispatchMessageSchema.parse(message)) }));
+    await this.sqs.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(dispatchMessageSchema.parse(message)) }),
+    );
   }
 }

@@ -1,6 +1,6 @@
-import { reachOf } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import { notFound } from '../errors/app-error';
+import { reachOf } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { notFound } from '#domain/errors/app-error';
 import type { AuditRecord } from './audit-chain';
 import type { VerifyReport } from './audit-verify';
 

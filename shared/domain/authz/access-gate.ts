@@ -1,4 +1,4 @@
-import type { User } from '../identity/user.schema';
+import type { User } from '#domain/identity/user.schema';
 import { resolveAccessFor, type LevelCatalog } from './levels';
 import type { Principal } from './principal';
 

@@ -1,7 +1,7 @@
-import { compareStrings } from '../compare';
-import { AppError, forbidden, notFound } from '../errors/app-error';
-import type { Clock } from '../runtime/runtime.port';
-import type { UserDirectory } from '../users/user-directory.port';
+import { compareStrings } from '#domain/compare';
+import { AppError, forbidden, notFound } from '#domain/errors/app-error';
+import type { Clock } from '#domain/runtime/runtime.port';
+import type { UserDirectory } from '#domain/users/user-directory.port';
 import { customLevelSchema, type CustomLevel, type LevelCatalog } from './levels';
 import { isBuiltinLevel, LEVEL_PERMISSIONS, LEVELS, PLATFORM_ONLY_PERMISSIONS, type Level, type Permission } from './permissions';
 import { effectivePermissions, levelPriority } from './policy';

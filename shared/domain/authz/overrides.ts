@@ -1,4 +1,4 @@
-import { compareStrings } from '../compare';
+import { compareStrings } from '#domain/compare';
 import * as z from 'zod/mini';
 import { PLATFORM_ONLY_PERMISSIONS, permissionSchema, type Permission } from './permissions';
 

@@ -1,6 +1,6 @@
-import { AppError, notFound } from '../errors/app-error';
-import type { Clock, IdSource } from '../runtime/runtime.port';
-import type { TenancyRepository } from '../tenancy/tenancy.schema';
+import { AppError, notFound } from '#domain/errors/app-error';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import { describeLevel, type LevelCatalog } from './levels';
 import type { Principal } from './principal';
 import { resourceRuleSchema, type ResourceRule, type ResourceRuleRepository, type ResourceType } from './resource-rules';
@@ -36,11 +36,16 @@ export async function getRule(principal: Principal, id: string, deps: ResourceRu
 /** The subject must exist in the org: a rule for a misspelt level or team would silently apply to nobody. */
 async function assertSubject(orgId: string, input: ResourceRuleInput, deps: ResourceRulesDeps): Promise<void> {
   if (input.level !== undefined && !(await describeLevel(orgId, input.level, deps.levels))) {
-    throw new AppError('unprocessable', `No level named "${input.level}"`, { fields: [{ field: 'body.level', message: 'not a built-in or custom level' }] });
+    throw new AppError('unprocessable', `No level named "${input.level}"`, {
+      fields: [{ field: 'body.level', message: 'not a built-in or custom level' }],
+    });
   }
   if (input.teamId !== undefined) {
     const team = await deps.tenancy.getTeam(orgId, input.teamId);
-    if (!team) throw new AppError('unprocessable', `No team "${input.teamId}" in this org`, { fields: [{ field: 'body.teamId', message: 'not a team of the org' }] });
+    if (!team)
+      throw new AppError('unprocessable', `No team "${input.teamId}" in this org`, {
+        fields: [{ field: 'body.teamId', message: 'not a team of the org' }],
+      });
   }
 }
 
@@ -60,7 +65,12 @@ export async function createRule(principal: Principal, input: ResourceRuleInput,
   return rule;
 }
 
-export async function replaceRule(principal: Principal, id: string, input: ResourceRuleInput, deps: ResourceRulesDeps): Promise<{ rule: ResourceRule; previous: ResourceRule }> {
+export async function replaceRule(
+  principal: Principal,
+  id: string,
+  input: ResourceRuleInput,
+  deps: ResourceRulesDeps,
+): Promise<{ rule: ResourceRule; previous: ResourceRule }> {
   const previous = await getRule(principal, id, deps);
   await assertSubject(principal.orgId, input, deps);
   const rule = resourceRuleSchema.parse({
@@ -72,7 +82,8 @@ export async function replaceRule(principal: Principal, id: string, input: Resou
     updatedAt: deps.clock.now().toISOString(),
     version: previous.version + 1,
   });
-  if (!(await deps.rules.save(rule, previous.version))) throw new AppError('conflict', 'The rule was changed meanwhile; read it again and retry');
+  if (!(await deps.rules.save(rule, previous.version)))
+    throw new AppError('conflict', 'The rule was changed meanwhile; read it again and retry');
   return { rule, previous };
 }
 

@@ -1,6 +1,6 @@
-import { compareStrings } from '../compare';
+import { compareStrings } from '#domain/compare';
 import * as z from 'zod/mini';
-import { forbidden } from '../errors/app-error';
+import { forbidden } from '#domain/errors/app-error';
 import { GLOB_PATTERN, globMatch } from './glob';
 import { levelNameSchema } from './permissions';
 import type { Principal } from './principal';

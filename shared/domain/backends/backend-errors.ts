@@ -1,4 +1,4 @@
-import type { BackendKind } from '../jobs/job.schema';
+import type { BackendKind } from '#domain/jobs/job.schema';
 
 /**
  * Why a backend refused to launch a job. The dispatcher decides from `retryable` alone, so adapters put

@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/job.schema';
+import type { Job } from '#domain/jobs/job.schema';
 
 /** Where a job runs, as seen by the domain. Adapters: local (subprocess), ECS, Kubernetes. */
 export interface LaunchResult {

@@ -1,5 +1,5 @@
 import { EVENT_SOURCE } from './event-envelope';
-import { DISPATCH_REQUESTED_EVENT } from '../jobs/dispatch-message.schema';
+import { DISPATCH_REQUESTED_EVENT } from '#domain/jobs/dispatch-message.schema';
 import { SCHEDULER_TRIGGER_EVENT_TYPES } from './job.events';
 
 /**

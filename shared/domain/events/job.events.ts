@@ -1,4 +1,4 @@
-import type { Job } from '../jobs/job.schema';
+import type { Job } from '#domain/jobs/job.schema';
 import type { DomainEvent } from './event-envelope';
 
 /** Job event types (DESIGN §4.9). CDK rule patterns and the local bus are built from this list. */

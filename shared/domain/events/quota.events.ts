@@ -1,5 +1,5 @@
-import type { AppliedQuota } from '../quotas/admission-plan';
-import { describeQuota } from '../quotas/quota.schema';
+import type { AppliedQuota } from '#domain/quotas/admission-plan';
+import { describeQuota } from '#domain/quotas/quota.schema';
 import type { DomainEvent } from './event-envelope';
 
 export const QUOTA_EVENT_TYPES = ['quota.warning', 'quota.exceeded', 'cost.warning', 'cost.exceeded'] as const;
@@ -16,7 +16,14 @@ export function quotaEventType(applied: AppliedQuota, usage: number): QuotaEvent
   return undefined;
 }
 
-export function quotaEvent(type: QuotaEventType, applied: AppliedQuota, usage: number, jobId: string, id: string, time: string): DomainEvent {
+export function quotaEvent(
+  type: QuotaEventType,
+  applied: AppliedQuota,
+  usage: number,
+  jobId: string,
+  id: string,
+  time: string,
+): DomainEvent {
   const { quota } = applied;
   return {
     id,

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import { permissionSchema, type Permission } from '../authz/permissions';
-import { effectivePermissions } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import { AppError, notFound, validationFailed } from '../errors/app-error';
-import type { Clock, IdSource } from '../runtime/runtime.port';
+import { permissionSchema, type Permission } from '#domain/authz/permissions';
+import { effectivePermissions } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, notFound, validationFailed } from '#domain/errors/app-error';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { hashToken } from './session.service';
 
 /**

@@ -1,5 +1,5 @@
-import type { Permission } from '../authz/permissions';
-import type { Principal } from '../authz/principal';
+import type { Permission } from '#domain/authz/permissions';
+import type { Principal } from '#domain/authz/principal';
 import type { User, UserRepository } from './user.schema';
 
 /** A verified claim about who is calling, before (or, when `user` is set, after) the user record is read. */

@@ -1,4 +1,4 @@
-import { LEVELS, type Level } from '../authz/permissions';
+import { LEVELS, type Level } from '#domain/authz/permissions';
 import type { GroupMapping, IdentityProvider } from './identity-provider.schema';
 
 /** What a provider says about a user at login: who (subject) and which groups, in its own terms. */
@@ -48,7 +48,11 @@ export function groupsFromClaim(value: unknown): string[] {
 /** LDAP DNs compare case-insensitively and without spaces after commas; claim values compare exactly. */
 function sameGroup(provider: IdentityProvider, a: string, b: string): boolean {
   if (provider.type !== 'ldap') return a === b;
-  const normalize = (dn: string) => dn.replace(/\s*,\s*/g, ',').trim().toLowerCase();
+  const normalize = (dn: string) =>
+    dn
+      .replace(/\s*,\s*/g, ',')
+      .trim()
+      .toLowerCase();
   return normalize(a) === normalize(b);
 }
 
@@ -57,7 +61,9 @@ function sameGroup(provider: IdentityProvider, a: string, b: string): boolean {
  * user and the provider has no default level: such a user may not sign in.
  */
 export function mapGroups(provider: IdentityProvider, groups: readonly string[]): MappedAccess | undefined {
-  const matching: GroupMapping[] = provider.groupMappings.filter((mapping) => groups.some((group) => sameGroup(provider, group, mapping.group)));
+  const matching: GroupMapping[] = provider.groupMappings.filter((mapping) =>
+    groups.some((group) => sameGroup(provider, group, mapping.group)),
+  );
   const levels = matching.map((mapping) => mapping.level).filter((level): level is Level => level !== undefined);
   const level = levels.length > 0 ? levels.reduce((best, next) => (LEVELS[next] > LEVELS[best] ? next : best)) : provider.defaultLevel;
   if (!level) return undefined;

@@ -1,9 +1,14 @@
-import type { AuditLog } from '../audit/audit.port';
-import type { Principal } from '../authz/principal';
-import { AppError, notFound, validationFailed } from '../errors/app-error';
-import type { Clock } from '../runtime/runtime.port';
-import type { SecretStore } from '../secrets/secret-store.port';
-import { identityProviderSchema, transportProblems, type IdentityProvider, type IdentityProviderRepository } from './identity-provider.schema';
+import type { AuditLog } from '#domain/audit/audit.port';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, notFound, validationFailed } from '#domain/errors/app-error';
+import type { Clock } from '#domain/runtime/runtime.port';
+import type { SecretStore } from '#domain/secrets/secret-store.port';
+import {
+  identityProviderSchema,
+  transportProblems,
+  type IdentityProvider,
+  type IdentityProviderRepository,
+} from './identity-provider.schema';
 
 export interface IdentityProviderAdminDeps {
   providers: IdentityProviderRepository;
@@ -37,29 +42,41 @@ export async function saveIdentityProvider(
   const now = deps.clock.now().toISOString();
   const existing = mode === 'replace' ? await deps.providers.get(draft.id) : undefined;
   if (mode === 'replace' && !existing) throw notFound('Identity provider');
-  if (existing && existing.type !== draft.type) throw new AppError('conflict', 'The type of a provider cannot change; delete it and create a new one');
+  if (existing && existing.type !== draft.type)
+    throw new AppError('conflict', 'The type of a provider cannot change; delete it and create a new one');
   const { clientSecret, bindPassword, ...rest } = draft;
   const candidate: Record<string, unknown> = { ...rest, schemaVersion: 1, createdAt: existing?.createdAt ?? now, updatedAt: now };
   // Keep the stored secret when a replace sends none: the API never returns it, so clients cannot echo it.
   if (draft.type === 'oidc') {
-    if (!candidate.clientSecretRef && existing?.type === 'oidc' && existing.clientSecretRef) candidate.clientSecretRef = existing.clientSecretRef;
-    if (!candidate.redirectUri && deps.apiBaseUrl) candidate.redirectUri = `${deps.apiBaseUrl.replace(/\/$/, '')}/v1/auth/oidc/${draft.id}/callback`;
+    if (!candidate.clientSecretRef && existing?.type === 'oidc' && existing.clientSecretRef)
+      candidate.clientSecretRef = existing.clientSecretRef;
+    if (!candidate.redirectUri && deps.apiBaseUrl)
+      candidate.redirectUri = `${deps.apiBaseUrl.replace(/\/$/, '')}/v1/auth/oidc/${draft.id}/callback`;
   }
-  if (draft.type === 'ldap' && !candidate.bindPasswordRef && existing?.type === 'ldap') candidate.bindPasswordRef = existing.bindPasswordRef;
+  if (draft.type === 'ldap' && !candidate.bindPasswordRef && existing?.type === 'ldap')
+    candidate.bindPasswordRef = existing.bindPasswordRef;
   const secretValue = draft.type === 'oidc' ? clientSecret : draft.type === 'ldap' ? bindPassword : undefined;
   if (secretValue !== undefined) {
     candidate[draft.type === 'oidc' ? 'clientSecretRef' : 'bindPasswordRef'] = 'pending';
   }
   const parsed = identityProviderSchema.safeParse(candidate);
   if (!parsed.success) {
-    throw validationFailed(parsed.error.issues.map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message })));
+    throw validationFailed(
+      parsed.error.issues.map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message })),
+    );
   }
   const problems = transportProblems(parsed.data, deps.allowInsecure);
-  if (problems.length > 0) throw validationFailed(problems.map((message) => ({ field: parsed.data.type === 'ldap' ? 'body.url' : 'body.issuer', message })));
+  if (problems.length > 0)
+    throw validationFailed(problems.map((message) => ({ field: parsed.data.type === 'ldap' ? 'body.url' : 'body.issuer', message })));
   let provider = parsed.data;
   if (secretValue !== undefined) {
     const ref = await deps.secrets.put(`idp/${provider.id}`, secretValue);
-    provider = provider.type === 'oidc' ? { ...provider, clientSecretRef: ref } : provider.type === 'ldap' ? { ...provider, bindPasswordRef: ref } : provider;
+    provider =
+      provider.type === 'oidc'
+        ? { ...provider, clientSecretRef: ref }
+        : provider.type === 'ldap'
+          ? { ...provider, bindPasswordRef: ref }
+          : provider;
   }
   await deps.providers.put(provider, { expectNew: mode === 'create' });
   await deps.audit.append({

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { levelSchema } from '../authz/permissions';
+import { levelSchema } from '#domain/authz/permissions';
 
 /**
  * Identity providers configured at run time (DESIGN §4.1). Secrets never live here: a provider names the

@@ -1,7 +1,7 @@
-import type { AuditLog } from '../audit/audit.port';
-import { AppError } from '../errors/app-error';
-import type { EventPublisher } from '../events/event-envelope';
-import type { Clock, IdSource } from '../runtime/runtime.port';
+import type { AuditLog } from '#domain/audit/audit.port';
+import { AppError } from '#domain/errors/app-error';
+import type { EventPublisher } from '#domain/events/event-envelope';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { BootstrapRegistry, ExternalIdentityRepository } from './external-identity.port';
 import { mapGroups, type ExternalProfile, type MappedAccess } from './group-mapping';
 import type { IdentityProvider } from './identity-provider.schema';

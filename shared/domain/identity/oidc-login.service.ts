@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SecretStore } from '../secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secret-store.port';
 import { claimAt, groupsFromClaim, type ExternalProfile } from './group-mapping';
 import type { IdentityProviderRepository, OidcProvider } from './identity-provider.schema';
 import { LoginFailure, recordLoginFailure, signIn, type LoginContext, type LoginDeps } from './login.service';
@@ -141,7 +141,8 @@ export async function completeOidcLogin(
 
 /** The profile an OIDC provider's verified claims describe; the subject is `issuer#sub`. */
 export function profileFromClaims(provider: OidcProvider, claims: Record<string, unknown>): ExternalProfile {
-  const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 320 ? value : undefined);
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value.length > 0 && value.length <= 320 ? value : undefined;
   const iss = text(claims.iss) ?? provider.issuer;
   const sub = text(claims.sub);
   if (!sub) throw new LoginFailure('code_exchange_failed', provider.id);

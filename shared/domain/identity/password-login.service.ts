@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { SecretStore } from '../secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secret-store.port';
 import type { ExternalProfile } from './group-mapping';
 import type { IdentityProviderRepository, LdapProvider } from './identity-provider.schema';
 import { LoginFailure, recordLoginFailure, signIn, type LoginContext, type LoginDeps } from './login.service';
@@ -91,7 +91,8 @@ export async function breakGlassLogin(presented: string, deps: BreakGlassDeps, c
   if (!deps.enabled) return fail('break_glass_disabled');
   const expected = await deps.secret();
   // Hashing first gives equal-length buffers, so the comparison is constant-time whatever was sent.
-  if (expected.length < 16 || isBlankPassword(presented) || !timingSafeEqual(digest(presented), digest(expected))) return fail('break_glass_invalid');
+  if (expected.length < 16 || isBlankPassword(presented) || !timingSafeEqual(digest(presented), digest(expected)))
+    return fail('break_glass_invalid');
   const now = deps.clock.now().toISOString();
   const user: User = (await deps.users.get(BREAK_GLASS_USER_ID)) ?? {
     schemaVersion: 1,

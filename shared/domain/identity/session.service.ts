@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Clock, IdSource } from '../runtime/runtime.port';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { LoginFailure } from './login.service';
 import type { User, UserRepository } from './user.schema';
 
@@ -66,7 +66,12 @@ const REFRESH_FORMAT = /^qmr_[A-Za-z0-9_-]{43}$/;
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /** Issues an access token (and, unless `refreshable` is false, a refresh token) for an active user. */
-export async function issueSession(user: User, origin: string, deps: SessionDeps, options: { refreshable?: boolean } = {}): Promise<IssuedSession> {
+export async function issueSession(
+  user: User,
+  origin: string,
+  deps: SessionDeps,
+  options: { refreshable?: boolean } = {},
+): Promise<IssuedSession> {
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
   const { settings } = deps;
   const accessToken = await deps.signer.sign({

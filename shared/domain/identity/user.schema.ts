@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { permissionOverrideSchema } from '../authz/overrides';
-import { levelNameSchema } from '../authz/permissions';
+import { permissionOverrideSchema } from '#domain/authz/overrides';
+import { levelNameSchema } from '#domain/authz/permissions';
 
 /** A Quartermaster user (DESIGN §4.1). External identities and overrides arrive with the identity issue. */
 export const userSchema = z.object({

@@ -1,10 +1,10 @@
-import type { EventPublisher } from '../events/event-envelope';
-import { quotaEvent, quotaEventType } from '../events/quota.events';
-import { planAdmission, type AdmissionPlan, type AppliedQuota } from '../quotas/admission-plan';
-import { GLOBAL_CONCURRENCY, QUEUE_DEPTH, userConcurrency } from '../quotas/counters';
-import type { QuotaSource } from '../quotas/quota-repository.port';
-import { describeQuota } from '../quotas/quota.schema';
-import type { Clock, IdSource } from '../runtime/runtime.port';
+import type { EventPublisher } from '#domain/events/event-envelope';
+import { quotaEvent, quotaEventType } from '#domain/events/quota.events';
+import { planAdmission, type AdmissionPlan, type AppliedQuota } from '#domain/quotas/admission-plan';
+import { GLOBAL_CONCURRENCY, QUEUE_DEPTH, userConcurrency } from '#domain/quotas/counters';
+import type { QuotaSource } from '#domain/quotas/quota-repository.port';
+import { describeQuota } from '#domain/quotas/quota.schema';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { ConcurrencyLimits, LimitsSource } from './concurrency';
 import type { JobRepository } from './job-repository.port';
 import type { Job, WaitingReason } from './job.schema';

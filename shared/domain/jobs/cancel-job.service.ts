@@ -1,6 +1,6 @@
-import { hasPermission, reaches } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import { AppError, forbidden } from '../errors/app-error';
+import { hasPermission, reaches } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, forbidden } from '#domain/errors/app-error';
 import type { DispatchQueue } from './dispatch-message.schema';
 import { endJob, type JobEndingDeps } from './job-ending';
 import { getVisibleJob } from './job-queries.service';
@@ -18,11 +18,7 @@ function canCancel(principal: Principal, job: Job): boolean {
  * conditional write; stopping the run is then asked of the dispatcher, whose stop is idempotent. A race
  * with the job's own end is resolved by the condition: whichever write lands first wins.
  */
-export async function cancelJob(
-  principal: Principal,
-  id: string,
-  deps: JobEndingDeps & { dispatch: DispatchQueue },
-): Promise<Job> {
+export async function cancelJob(principal: Principal, id: string, deps: JobEndingDeps & { dispatch: DispatchQueue }): Promise<Job> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const job = await getVisibleJob(principal, id, deps.jobs);
     if (!canCancel(principal, job)) throw forbidden('You may not cancel this job');

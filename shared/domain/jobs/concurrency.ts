@@ -10,4 +10,4 @@ export interface LimitsSource {
   current(): Promise<ConcurrencyLimits>;
 }
 
-export { GLOBAL_CONCURRENCY, userConcurrency } from '../quotas/counters';
+export { GLOBAL_CONCURRENCY, userConcurrency } from '#domain/quotas/counters';

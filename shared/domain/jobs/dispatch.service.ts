@@ -1,7 +1,7 @@
-import type { HardwareRequirements, JobBackend } from '../backends/backend.port';
-import { BackendCapacityError, BackendLaunchError } from '../backends/backend-errors';
-import type { HardwareCatalog } from '../catalog/hardware-catalog.port';
-import { jobEvent } from '../events/job.events';
+import type { HardwareRequirements, JobBackend } from '#domain/backends/backend.port';
+import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
+import type { HardwareCatalog } from '#domain/catalog/hardware-catalog.port';
+import { jobEvent } from '#domain/events/job.events';
 import type { DispatchMessage } from './dispatch-message.schema';
 import { endJob, type JobEndingDeps } from './job-ending';
 import { transition } from './job-lifecycle';

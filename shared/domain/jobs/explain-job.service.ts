@@ -1,8 +1,8 @@
-import type { Principal } from '../authz/principal';
-import { AppError } from '../errors/app-error';
-import { neverFits } from '../quotas/admission-plan';
-import { GLOBAL_CONCURRENCY, QUEUE_DEPTH, userConcurrency } from '../quotas/counters';
-import { describeQuota } from '../quotas/quota.schema';
+import type { Principal } from '#domain/authz/principal';
+import { AppError } from '#domain/errors/app-error';
+import { neverFits } from '#domain/quotas/admission-plan';
+import { GLOBAL_CONCURRENCY, QUEUE_DEPTH, userConcurrency } from '#domain/quotas/counters';
+import { describeQuota } from '#domain/quotas/quota.schema';
 import { prepareAdmission, type AdmissionReads } from './admission.service';
 import { draftJob, type DraftDeps } from './job-draft';
 import type { JobSpec } from './job.schema';

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { hasPermission } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import { enforceResourceRules, type ResourceRuleSource } from '../authz/resource-rules';
-import { LEVELS } from '../authz/permissions';
-import type { HardwareCatalog } from '../catalog/hardware-catalog.port';
-import { estimateCostUsd, type HardwareType } from '../catalog/hardware.schema';
-import { AppError, forbidden } from '../errors/app-error';
-import type { Clock, IdSource } from '../runtime/runtime.port';
+import { hasPermission } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { enforceResourceRules, type ResourceRuleSource } from '#domain/authz/resource-rules';
+import { LEVELS } from '#domain/authz/permissions';
+import type { HardwareCatalog } from '#domain/catalog/hardware-catalog.port';
+import { estimateCostUsd, type HardwareType } from '#domain/catalog/hardware.schema';
+import { AppError, forbidden } from '#domain/errors/app-error';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { BackendKind, Job, JobSpec } from './job.schema';
 
 export interface DraftDeps {
@@ -49,7 +49,9 @@ function assertOwnSecrets(spec: JobSpec, orgId: string): void {
 
 /** Stable fingerprint of a spec: a repeated Idempotency-Key must come with the same spec. */
 export function specFingerprint(spec: JobSpec): string {
-  return createHash('sha256').update(JSON.stringify(canonical(spec))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(spec)))
+    .digest('hex');
 }
 
 /** Same value with object keys sorted at every depth, so key order never changes the fingerprint. */
@@ -96,7 +98,8 @@ export async function draftJob(
     });
   }
   // DESIGN §4.2 resource rules: a 403 naming the rule (from a short cache: no round trip on a warm function).
-  if (deps.resourceRules) await enforceResourceRules(principal, { config: spec.template, hardware: spec.hardwareType, provider: backend }, deps.resourceRules);
+  if (deps.resourceRules)
+    await enforceResourceRules(principal, { config: spec.template, hardware: spec.hardwareType, provider: backend }, deps.resourceRules);
 
   const now = deps.clock.now().toISOString();
   const job: Job = {

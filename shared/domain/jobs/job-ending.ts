@@ -1,8 +1,8 @@
-import type { EventPublisher } from '../events/event-envelope';
-import { eventTypeForState, jobEvent } from '../events/job.events';
-import { settlementEffects } from '../quotas/admission-plan';
-import { dailyUsageCounter, QUEUE_DEPTH } from '../quotas/counters';
-import type { Clock, IdSource } from '../runtime/runtime.port';
+import type { EventPublisher } from '#domain/events/event-envelope';
+import { eventTypeForState, jobEvent } from '#domain/events/job.events';
+import { settlementEffects } from '#domain/quotas/admission-plan';
+import { dailyUsageCounter, QUEUE_DEPTH } from '#domain/quotas/counters';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { transition } from './job-lifecycle';
 import type { CounterEffect, JobRepository } from './job-repository.port';
 import { ACTIVE_STATES, type Job, type JobState } from './job.schema';
@@ -53,7 +53,10 @@ function usageEffects(job: Job, at: string): CounterEffect[] {
   const hours = hoursRun(job, at);
   const day = at.slice(0, 10);
   const costPerHour = job.estimatedCostUsd / (job.spec.maxRuntimeMinutes / 60);
-  const scopes = [{ type: 'org' as const, id: job.orgId }, { type: 'user' as const, id: job.ownerId }];
+  const scopes = [
+    { type: 'org' as const, id: job.orgId },
+    { type: 'user' as const, id: job.ownerId },
+  ];
   if (job.teamId) scopes.push({ type: 'team' as const, id: job.teamId } as never);
   return scopes.flatMap((scope) => {
     const counter = dailyUsageCounter(scope, day);

@@ -1,4 +1,4 @@
-import { invalidState } from '../errors/app-error';
+import { invalidState } from '#domain/errors/app-error';
 import { isTerminal, type Job, type JobState, type WaitingReason } from './job.schema';
 
 /** Allowed transitions of DESIGN §4.5. Anything else is a bug or a lost race, never a silent write. */

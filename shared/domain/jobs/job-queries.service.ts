@@ -1,7 +1,7 @@
-import { hasPermission, reaches } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import type { JobLogReader, LogLine } from '../backends/backend.port';
-import { notFound } from '../errors/app-error';
+import { hasPermission, reaches } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import type { JobLogReader, LogLine } from '#domain/backends/backend.port';
+import { notFound } from '#domain/errors/app-error';
 import type { JobRepository, Page } from './job-repository.port';
 import type { Job, JobState } from './job.schema';
 

@@ -1,4 +1,4 @@
-import { GLOBAL_CONCURRENCY, QUEUE_DEPTH } from '../quotas/counters';
+import { GLOBAL_CONCURRENCY, QUEUE_DEPTH } from '#domain/quotas/counters';
 import { prepareAdmission, publishQuotaSignals, waitingFor, type AdmissionDeps } from './admission.service';
 import type { DispatchQueue } from './dispatch-message.schema';
 import { endJob } from './job-ending';

@@ -1,9 +1,9 @@
-import type { Principal } from '../authz/principal';
-import { AppError } from '../errors/app-error';
-import { jobEvent } from '../events/job.events';
-import { neverFits } from '../quotas/admission-plan';
-import { QUEUE_DEPTH } from '../quotas/counters';
-import { describeQuota } from '../quotas/quota.schema';
+import type { Principal } from '#domain/authz/principal';
+import { AppError } from '#domain/errors/app-error';
+import { jobEvent } from '#domain/events/job.events';
+import { neverFits } from '#domain/quotas/admission-plan';
+import { QUEUE_DEPTH } from '#domain/quotas/counters';
+import { describeQuota } from '#domain/quotas/quota.schema';
 import type { QueueBusyHint } from './queue-hint';
 import { prepareAdmission, publishQuotaSignals, waitingFor, type AdmissionDeps } from './admission.service';
 import type { DispatchQueue } from './dispatch-message.schema';
@@ -51,7 +51,12 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
   if (impossible) {
     throw new AppError('unprocessable', `This job can never fit ${describeQuota(impossible.quota)}: it needs ${impossible.amount}`, {
       quotaId: impossible.quota.id,
-      fields: [{ field: 'body.hardwareType', message: `needs ${impossible.amount} of ${impossible.quota.metric}, above the limit ${impossible.quota.limit}` }],
+      fields: [
+        {
+          field: 'body.hardwareType',
+          message: `needs ${impossible.amount} of ${impossible.quota.metric}, above the limit ${impossible.quota.limit}`,
+        },
+      ],
     });
   }
   const idempotency: IdempotencyRecord | undefined = command.idempotencyKey

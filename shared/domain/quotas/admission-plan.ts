@@ -1,6 +1,6 @@
-import type { ConcurrencyLimits } from '../jobs/concurrency';
-import type { CounterEffect } from '../jobs/job-repository.port';
-import type { Hold, Job } from '../jobs/job.schema';
+import type { ConcurrencyLimits } from '#domain/jobs/concurrency';
+import type { CounterEffect } from '#domain/jobs/job-repository.port';
+import type { Hold, Job } from '#domain/jobs/job.schema';
 import { backendScopeId, GLOBAL_CONCURRENCY, usageCounter, type ScopeRef } from './counters';
 import { periodEnd, periodKey } from './period';
 import type { Quota, QuotaMetric } from './quota.schema';
@@ -82,7 +82,13 @@ export function applicableQuotas(job: Job, quotas: readonly Quota[], at: Date): 
  * them; each counter carries the smallest `block` limit that applies to it, so one conditional update per
  * counter enforces every ceiling at once. `bypassGlobal` skips only the global concurrency limit.
  */
-export function planAdmission(job: Job, quotas: readonly Quota[], limits: ConcurrencyLimits, at: Date, bypassGlobal = false): AdmissionPlan {
+export function planAdmission(
+  job: Job,
+  quotas: readonly Quota[],
+  limits: ConcurrencyLimits,
+  at: Date,
+  bypassGlobal = false,
+): AdmissionPlan {
   const amounts = jobAmounts(job);
   const byCounter = new Map<string, { effect: CounterEffect; hold: Hold }>();
   const add = (counter: string, amount: number, hold: Omit<Hold, 'counter' | 'amount'>, limit?: number, expiresAt?: number) => {

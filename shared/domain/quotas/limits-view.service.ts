@@ -1,6 +1,6 @@
-import type { Principal } from '../authz/principal';
-import type { ConcurrencyLimits, LimitsSource } from '../jobs/concurrency';
-import type { JobRepository } from '../jobs/job-repository.port';
+import type { Principal } from '#domain/authz/principal';
+import type { ConcurrencyLimits, LimitsSource } from '#domain/jobs/concurrency';
+import type { JobRepository } from '#domain/jobs/job-repository.port';
 import { backendScopeId, GLOBAL_CONCURRENCY, usageCounter, type ScopeRef } from './counters';
 import { periodEnd, periodKey } from './period';
 import type { QuotaSource } from './quota-repository.port';
@@ -90,8 +90,26 @@ function builtIn(principal: Principal, limits: ConcurrencyLimits, values: Record
   const global = values[GLOBAL_CONCURRENCY] ?? 0;
   const mine = values[userCounter] ?? 0;
   return [
-    { source: 'max_concurrent', metric: 'concurrent_jobs', scopeType: 'global', scopeId: 'global', action: 'block', limit: limits.maxConcurrent, used: global, headroom: Math.max(0, limits.maxConcurrent - global) },
-    { source: 'user_max_concurrent', metric: 'concurrent_jobs', scopeType: 'user', scopeId: principal.userId, action: 'block', limit: limits.userMaxConcurrent, used: mine, headroom: Math.max(0, limits.userMaxConcurrent - mine) },
+    {
+      source: 'max_concurrent',
+      metric: 'concurrent_jobs',
+      scopeType: 'global',
+      scopeId: 'global',
+      action: 'block',
+      limit: limits.maxConcurrent,
+      used: global,
+      headroom: Math.max(0, limits.maxConcurrent - global),
+    },
+    {
+      source: 'user_max_concurrent',
+      metric: 'concurrent_jobs',
+      scopeType: 'user',
+      scopeId: principal.userId,
+      action: 'block',
+      limit: limits.userMaxConcurrent,
+      used: mine,
+      headroom: Math.max(0, limits.userMaxConcurrent - mine),
+    },
   ];
 }
 

@@ -1,7 +1,7 @@
-import { hasPermission } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import { AppError, forbidden, notFound } from '../errors/app-error';
-import type { Clock, IdSource } from '../runtime/runtime.port';
+import { hasPermission } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, forbidden, notFound } from '#domain/errors/app-error';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { QuotaRepository } from './quota-repository.port';
 import { quotaInputSchema, type Quota, type QuotaInput } from './quota.schema';
 
@@ -28,7 +28,12 @@ function orgFor(principal: Principal, orgId?: string): string {
 function assertUnderOrgCeiling(candidate: Quota, existing: readonly Quota[]): void {
   if (candidate.scopeType === 'org') return;
   const ceiling = existing.find(
-    (q) => q.scopeType === 'org' && q.action === 'block' && q.metric === candidate.metric && q.period === candidate.period && q.id !== candidate.id,
+    (q) =>
+      q.scopeType === 'org' &&
+      q.action === 'block' &&
+      q.metric === candidate.metric &&
+      q.period === candidate.period &&
+      q.id !== candidate.id,
   );
   if (ceiling && candidate.limit > ceiling.limit) {
     throw new AppError('validation_failed', `Above the organization's ceiling of ${ceiling.limit} for ${candidate.metric}`, {
@@ -64,9 +69,15 @@ export async function createQuota(principal: Principal, input: QuotaInput, deps:
   };
   const existing = await deps.quotas.forOrg(org);
   const duplicate = existing.find(
-    (q) => q.metric === quota.metric && q.period === quota.period && q.scopeType === quota.scopeType && q.scopeId === quota.scopeId && q.action === quota.action,
+    (q) =>
+      q.metric === quota.metric &&
+      q.period === quota.period &&
+      q.scopeType === quota.scopeType &&
+      q.scopeId === quota.scopeId &&
+      q.action === quota.action,
   );
-  if (duplicate) throw new AppError('conflict', `A ${quota.action} quota for this scope and metric exists already (${duplicate.id}): update it`);
+  if (duplicate)
+    throw new AppError('conflict', `A ${quota.action} quota for this scope and metric exists already (${duplicate.id}): update it`);
   assertUnderOrgCeiling(quota, existing);
   await deps.quotas.put(quota);
   return quota;

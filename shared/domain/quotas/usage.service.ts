@@ -1,7 +1,7 @@
-import { hasPermission } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import { AppError, notFound } from '../errors/app-error';
-import type { JobRepository } from '../jobs/job-repository.port';
+import { hasPermission } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, notFound } from '#domain/errors/app-error';
+import type { JobRepository } from '#domain/jobs/job-repository.port';
 import type { QuotaSource } from './quota-repository.port';
 import { backendScopeId, usageCounter } from './counters';
 import { periodEnd, periodKey } from './period';
@@ -35,17 +35,23 @@ function assertMayRead(principal: Principal, query: Required<UsageQuery>): void 
   if (query.scopeType === 'user' && query.scopeId === principal.userId) return;
   const admin = principal.level === 'admin' && hasPermission(principal, 'job.view.all');
   if (query.scopeType === 'org' && query.scopeId === principal.orgId && admin && hasPermission(principal, 'org.view')) return;
-  if (query.scopeType === 'team' && hasPermission(principal, 'job.view.all') && (admin || principal.teamIds.includes(query.scopeId))) return;
+  if (query.scopeType === 'team' && hasPermission(principal, 'job.view.all') && (admin || principal.teamIds.includes(query.scopeId)))
+    return;
   if (query.scopeType === 'user' && admin) return; // users of the caller's org: ids are org-scoped by the directory
   throw notFound('Usage scope');
 }
 
 export async function usageReport(principal: Principal, query: UsageQuery, deps: { usage: UsageRepository }) {
-  const scopeId = query.scopeId ?? (query.scopeType === 'org' ? principal.orgId : query.scopeType === 'user' ? principal.userId : principal.teamIds[0]);
-  if (!scopeId) throw new AppError('validation_failed', 'Name the team', { fields: [{ field: 'query.scopeId', message: 'required for team usage' }] });
-  if (query.from > query.to) throw new AppError('validation_failed', 'from is after to', { fields: [{ field: 'query.from', message: 'must not be after `to`' }] });
+  const scopeId =
+    query.scopeId ?? (query.scopeType === 'org' ? principal.orgId : query.scopeType === 'user' ? principal.userId : principal.teamIds[0]);
+  if (!scopeId)
+    throw new AppError('validation_failed', 'Name the team', { fields: [{ field: 'query.scopeId', message: 'required for team usage' }] });
+  if (query.from > query.to)
+    throw new AppError('validation_failed', 'from is after to', { fields: [{ field: 'query.from', message: 'must not be after `to`' }] });
   if ((Date.parse(query.to) - Date.parse(query.from)) / 86_400_000 > 366) {
-    throw new AppError('validation_failed', 'At most one year per request', { fields: [{ field: 'query.to', message: 'at most 366 days after `from`' }] });
+    throw new AppError('validation_failed', 'At most one year per request', {
+      fields: [{ field: 'query.to', message: 'at most 366 days after `from`' }],
+    });
   }
   const resolved = { ...query, scopeId };
   assertMayRead(principal, resolved);
@@ -72,7 +78,11 @@ export async function costLimitStatus(principal: Principal, deps: { quotas: Quot
   const at = deps.clock.now();
   const limits = (await deps.quotas.forOrg(principal.orgId)).filter((q) => q.scopeType === 'backend');
   const counters = limits.map((q) =>
-    usageCounter(q.metric, { type: 'backend', id: backendScopeId(principal.orgId, q.scopeId) }, { period: q.period ?? 'month', key: periodKey(q.period ?? 'month', at) }),
+    usageCounter(
+      q.metric,
+      { type: 'backend', id: backendScopeId(principal.orgId, q.scopeId) },
+      { period: q.period ?? 'month', key: periodKey(q.period ?? 'month', at) },
+    ),
   );
   const values = await deps.jobs.readCounters(counters);
   return limits.map((quota, index) => {

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { jobSpecSchema } from '../jobs/job.schema';
-import type { ListOptions, Page } from '../tenancy/tenancy.schema';
+import { jobSpecSchema } from '#domain/jobs/job.schema';
+import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
 
 const spec = jobSpecSchema.shape;
 

@@ -1,9 +1,9 @@
-import { hasPermission, reaches, reachOf } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import { AppError, forbidden, notFound, validationFailed } from '../errors/app-error';
-import { jobSpecSchema, type JobSpec } from '../jobs/job.schema';
-import type { Clock } from '../runtime/runtime.port';
-import type { ListOptions, Page } from '../tenancy/tenancy.schema';
+import { hasPermission, reaches, reachOf } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, forbidden, notFound, validationFailed } from '#domain/errors/app-error';
+import { jobSpecSchema, type JobSpec } from '#domain/jobs/job.schema';
+import type { Clock } from '#domain/runtime/runtime.port';
+import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
 import { jobTemplateSchema, type JobSubmission, type JobTemplate, type TemplateRepository, type TemplateSpec } from './template.schema';
 
 export interface TemplatesDeps {
@@ -18,7 +18,11 @@ export interface TemplateInput {
 }
 
 /** Templates are shared within an org: everyone holding `config.view` sees the org's templates. */
-export function listTemplates(principal: Principal, options: ListOptions & { mine?: boolean | undefined }, deps: TemplatesDeps): Promise<Page<JobTemplate>> {
+export function listTemplates(
+  principal: Principal,
+  options: ListOptions & { mine?: boolean | undefined },
+  deps: TemplatesDeps,
+): Promise<Page<JobTemplate>> {
   return deps.templates.list(principal.orgId, { ...options, ...(options.mine ? { ownerId: principal.userId } : {}) });
 }
 
@@ -32,7 +36,9 @@ export async function getTemplate(principal: Principal, name: string, deps: Temp
 function assertCanEdit(principal: Principal, template: JobTemplate): void {
   if (template.ownerId === principal.userId && hasPermission(principal, 'config.edit.own')) return;
   if (reaches(principal, 'config.edit.all', { orgId: template.orgId, teamIds: [template.teamId] })) return;
-  throw forbidden(`You may not change template "${template.name}"`, { permission: template.ownerId === principal.userId ? 'config.edit.own' : 'config.edit.all' });
+  throw forbidden(`You may not change template "${template.name}"`, {
+    permission: template.ownerId === principal.userId ? 'config.edit.own' : 'config.edit.all',
+  });
 }
 
 /** A template can belong to one of the caller's teams (or, with org reach, any team of the org). */
@@ -57,11 +63,17 @@ export async function createTemplate(principal: Principal, name: string, input: 
     updatedAt: now,
     version: 1,
   });
-  if (!(await deps.templates.save(template, 0))) throw new AppError('conflict', `A template "${name}" already exists`, { field: 'body.name' });
+  if (!(await deps.templates.save(template, 0)))
+    throw new AppError('conflict', `A template "${name}" already exists`, { field: 'body.name' });
   return template;
 }
 
-export async function replaceTemplate(principal: Principal, name: string, input: TemplateInput, deps: TemplatesDeps): Promise<{ template: JobTemplate; previous: JobTemplate }> {
+export async function replaceTemplate(
+  principal: Principal,
+  name: string,
+  input: TemplateInput,
+  deps: TemplatesDeps,
+): Promise<{ template: JobTemplate; previous: JobTemplate }> {
   const previous = await getTemplate(principal, name, deps);
   assertCanEdit(principal, previous);
   if (input.teamId !== previous.teamId) assertTeam(principal, input.teamId);
@@ -73,7 +85,8 @@ export async function replaceTemplate(principal: Principal, name: string, input:
     updatedAt: deps.clock.now().toISOString(),
     version: previous.version + 1,
   });
-  if (!(await deps.templates.save(template, previous.version))) throw new AppError('conflict', 'The template was changed meanwhile; read it again and retry');
+  if (!(await deps.templates.save(template, previous.version)))
+    throw new AppError('conflict', 'The template was changed meanwhile; read it again and retry');
   return { template, previous };
 }
 
@@ -89,20 +102,29 @@ export async function deleteTemplate(principal: Principal, name: string, deps: T
  * submission states, validated as a whole (400 naming each missing or invalid field). The template is
  * looked up in the caller's org only; whether the caller may use it is for the `config` resource rules.
  */
-export async function specForSubmission(principal: Principal, submission: JobSubmission, templates: TemplateRepository | undefined): Promise<JobSpec> {
+export async function specForSubmission(
+  principal: Principal,
+  submission: JobSubmission,
+  templates: TemplateRepository | undefined,
+): Promise<JobSpec> {
   let base: TemplateSpec = {};
   if (submission.template !== undefined) {
-    if (!hasPermission(principal, 'config.view')) throw forbidden('Submitting from a template needs config.view', { field: 'body.template' });
+    if (!hasPermission(principal, 'config.view'))
+      throw forbidden('Submitting from a template needs config.view', { field: 'body.template' });
     const template = templates ? await templates.get(principal.orgId, submission.template) : undefined;
     if (!template) {
-      throw new AppError('unprocessable', `Unknown job template "${submission.template}"`, { fields: [{ field: 'body.template', message: 'not a template of your org' }] });
+      throw new AppError('unprocessable', `Unknown job template "${submission.template}"`, {
+        fields: [{ field: 'body.template', message: 'not a template of your org' }],
+      });
     }
     base = template.spec;
   }
   const stated = Object.fromEntries(Object.entries(submission).filter(([, value]) => value !== undefined));
   const result = jobSpecSchema.safeParse({ ...base, ...stated });
   if (!result.success) {
-    throw validationFailed(result.error.issues.map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message })));
+    throw validationFailed(
+      result.error.issues.map((issue) => ({ field: ['body', ...issue.path.map(String)].join('.'), message: issue.message })),
+    );
   }
   return result.data;
 }

@@ -1,7 +1,7 @@
-import { reachOf, reachesOrg } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import { AppError, notFound } from '../errors/app-error';
-import type { Clock } from '../runtime/runtime.port';
+import { reachOf, reachesOrg } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, notFound } from '#domain/errors/app-error';
+import type { Clock } from '#domain/runtime/runtime.port';
 import { orgSchema, type ListOptions, type Org, type Page, type TenancyRepository } from './tenancy.schema';
 
 export interface OrgsDeps {

@@ -1,10 +1,10 @@
-import { reachOf, reaches, reachesOrg } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import { AppError, forbidden, notFound } from '../errors/app-error';
-import type { User } from '../identity/user.schema';
-import type { Clock } from '../runtime/runtime.port';
-import { saveUser } from '../users/user-admin.rules';
-import type { UserDirectory } from '../users/user-directory.port';
+import { reachOf, reaches, reachesOrg } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, forbidden, notFound } from '#domain/errors/app-error';
+import type { User } from '#domain/identity/user.schema';
+import type { Clock } from '#domain/runtime/runtime.port';
+import { saveUser } from '#domain/users/user-admin.rules';
+import type { UserDirectory } from '#domain/users/user-directory.port';
 import { teamSchema, type ListOptions, type Page, type Team, type TeamRole, type TenancyRepository } from './tenancy.schema';
 
 export interface TeamsDeps {

@@ -1,9 +1,9 @@
-import { describeLevel, type LevelCatalog } from '../authz/levels';
-import { effectivePermissions, levelPriority, reaches, reachesOrg } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import { AppError, forbidden, notFound } from '../errors/app-error';
-import type { User } from '../identity/user.schema';
-import type { Clock } from '../runtime/runtime.port';
+import { describeLevel, type LevelCatalog } from '#domain/authz/levels';
+import { effectivePermissions, levelPriority, reaches, reachesOrg } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, forbidden, notFound } from '#domain/errors/app-error';
+import type { User } from '#domain/identity/user.schema';
+import type { Clock } from '#domain/runtime/runtime.port';
 import type { UserDirectory } from './user-directory.port';
 
 /**
@@ -37,14 +37,24 @@ export function assertOutranks(principal: Principal, user: User): void {
  * Level `name` exists in `orgId` and the caller could hold it: it ranks no higher than the caller's own
  * level and carries no permission the caller lacks (platform admins may assign any level).
  */
-export async function assertAssignableLevel(principal: Principal, orgId: string, name: string, levels: LevelCatalog, field = 'body.level'): Promise<void> {
+export async function assertAssignableLevel(
+  principal: Principal,
+  orgId: string,
+  name: string,
+  levels: LevelCatalog,
+  field = 'body.level',
+): Promise<void> {
   const level = await describeLevel(orgId, name, levels);
-  if (!level) throw new AppError('unprocessable', `No level named "${name}" in this org`, { fields: [{ field, message: 'not a built-in or custom level' }] });
+  if (!level)
+    throw new AppError('unprocessable', `No level named "${name}" in this org`, {
+      fields: [{ field, message: 'not a built-in or custom level' }],
+    });
   if (principal.platformAdmin) return;
   if (level.priority > levelPriority(principal)) throw forbidden(`Level "${name}" ranks above your own`, { field });
   const held = effectivePermissions(principal);
   const missing = [...level.permissions].filter((permission) => !held.has(permission));
-  if (missing.length > 0) throw forbidden(`Level "${name}" carries permissions you do not hold: ${missing.join(', ')}`, { field, permissions: missing });
+  if (missing.length > 0)
+    throw forbidden(`Level "${name}" carries permissions you do not hold: ${missing.join(', ')}`, { field, permissions: missing });
 }
 
 /**

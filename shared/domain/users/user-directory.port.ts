@@ -1,6 +1,6 @@
-import type { CurrentUserSource } from '../authz/access-gate';
-import type { User } from '../identity/user.schema';
-import type { ListOptions, Page } from '../tenancy/tenancy.schema';
+import type { CurrentUserSource } from '#domain/authz/access-gate';
+import type { User } from '#domain/identity/user.schema';
+import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
 
 /** Filters of the user listing; `q` matches id, email or display name, case-insensitively. */
 export interface UserFilters {

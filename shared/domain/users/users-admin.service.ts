@@ -1,11 +1,11 @@
-import { resolveAccessFor, type LevelCatalog, type ResolvedAccess } from '../authz/levels';
-import { normalizeOverrides, ungrantable, type PermissionOverride } from '../authz/overrides';
-import { effectivePermissions } from '../authz/policy';
-import type { Principal } from '../authz/principal';
-import { AppError, forbidden, notFound } from '../errors/app-error';
-import type { User } from '../identity/user.schema';
-import type { Clock, IdSource } from '../runtime/runtime.port';
-import type { ListOptions, Page, TeamRole, TenancyRepository } from '../tenancy/tenancy.schema';
+import { resolveAccessFor, type LevelCatalog, type ResolvedAccess } from '#domain/authz/levels';
+import { normalizeOverrides, ungrantable, type PermissionOverride } from '#domain/authz/overrides';
+import { effectivePermissions } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, forbidden, notFound } from '#domain/errors/app-error';
+import type { User } from '#domain/identity/user.schema';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import type { ListOptions, Page, TeamRole, TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import { assertAssignableLevel, assertNotSelf, assertOrgReach, assertOutranks, saveUser, visibleUser } from './user-admin.rules';
 import type { UserDirectory, UserFilters } from './user-directory.port';
 
@@ -22,7 +22,13 @@ export interface TeamMembership {
   role: TeamRole;
 }
 
-export function listUsers(principal: Principal, orgId: string, filters: UserFilters, page: ListOptions, deps: UsersAdminDeps): Promise<Page<User>> {
+export function listUsers(
+  principal: Principal,
+  orgId: string,
+  filters: UserFilters,
+  page: ListOptions,
+  deps: UsersAdminDeps,
+): Promise<Page<User>> {
   assertOrgReach(principal, orgId);
   return deps.users.list(orgId, filters, page);
 }
@@ -36,7 +42,9 @@ async function assertTeams(orgId: string, teams: readonly TeamMembership[], tena
   for (const [index, { teamId }] of teams.entries()) {
     const team = await tenancy.getTeam(orgId, teamId);
     if (!team || team.status !== 'active') {
-      throw new AppError('unprocessable', `No active team "${teamId}" in this org`, { fields: [{ field: `${field}.${index}.teamId`, message: 'not an active team of the org' }] });
+      throw new AppError('unprocessable', `No active team "${teamId}" in this org`, {
+        fields: [{ field: `${field}.${index}.teamId`, message: 'not an active team of the org' }],
+      });
     }
   }
 }
@@ -82,10 +90,19 @@ export async function createUser(
   return user;
 }
 
-export async function updateUserProfile(principal: Principal, id: string, patch: { email?: string | undefined; displayName?: string | undefined }, deps: UsersAdminDeps): Promise<User> {
+export async function updateUserProfile(
+  principal: Principal,
+  id: string,
+  patch: { email?: string | undefined; displayName?: string | undefined },
+  deps: UsersAdminDeps,
+): Promise<User> {
   const user = await visibleUser(principal, id, deps.users);
   assertOutranks(principal, user);
-  return saveUser(user, { ...(patch.email ? { email: patch.email } : {}), ...(patch.displayName ? { displayName: patch.displayName } : {}) }, deps);
+  return saveUser(
+    user,
+    { ...(patch.email ? { email: patch.email } : {}), ...(patch.displayName ? { displayName: patch.displayName } : {}) },
+    deps,
+  );
 }
 
 /** Changes a user's level (and, for platform admins only, the platform-admin flag). Takes effect at the user's next request. */
@@ -102,7 +119,11 @@ export async function setUserLevel(
     throw forbidden('Only a platform admin can change the platform-admin flag', { field: 'body.platformAdmin' });
   }
   await assertAssignableLevel(principal, user.orgId, input.level, deps.levels);
-  const next = await saveUser(user, { level: input.level, ...(input.platformAdmin !== undefined ? { platformAdmin: input.platformAdmin } : {}) }, deps);
+  const next = await saveUser(
+    user,
+    { level: input.level, ...(input.platformAdmin !== undefined ? { platformAdmin: input.platformAdmin } : {}) },
+    deps,
+  );
   return { user: next, previous: user };
 }
 
@@ -118,13 +139,21 @@ export async function setUserStatus(principal: Principal, id: string, status: Us
  * Replaces a user's permission overrides. Deny wins over grant (the list is normalized so it says what
  * applies); a grant of anything the caller does not hold, or of a platform-only permission, is refused.
  */
-export async function setUserOverrides(principal: Principal, id: string, overrides: PermissionOverride[], deps: UsersAdminDeps): Promise<User> {
+export async function setUserOverrides(
+  principal: Principal,
+  id: string,
+  overrides: PermissionOverride[],
+  deps: UsersAdminDeps,
+): Promise<User> {
   const user = await visibleUser(principal, id, deps.users);
   assertNotSelf(principal, user, 'permission overrides');
   assertOutranks(principal, user);
   const refused = ungrantable(effectivePermissions(principal), overrides);
   if (refused.length > 0) {
-    throw forbidden(`You cannot grant permissions you do not hold: ${refused.join(', ')}`, { field: 'body.overrides', permissions: refused });
+    throw forbidden(`You cannot grant permissions you do not hold: ${refused.join(', ')}`, {
+      field: 'body.overrides',
+      permissions: refused,
+    });
   }
   return saveUser(user, { overrides: normalizeOverrides(overrides) }, deps);
 }
@@ -141,6 +170,9 @@ export async function setUserTeams(principal: Principal, id: string, teams: Team
 /** What the user holds right now, as the access gate would resolve it. */
 export async function userAccess(principal: Principal, id: string, deps: UsersAdminDeps): Promise<{ user: User; access: ResolvedAccess }> {
   const user = await visibleUser(principal, id, deps.users);
-  const access = await resolveAccessFor({ orgId: user.orgId, level: user.level, platformAdmin: user.platformAdmin, overrides: user.overrides ?? [] }, deps.levels);
+  const access = await resolveAccessFor(
+    { orgId: user.orgId, level: user.level, platformAdmin: user.platformAdmin, overrides: user.overrides ?? [] },
+    deps.levels,
+  );
   return { user, access };
 }

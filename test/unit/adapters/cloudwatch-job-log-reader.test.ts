@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CloudWatchJobLogReader } from '../../../shared/adapters/cloudwatch-logs/cloudwatch-job-log-reader';
-import { AppError } from '../../../shared/domain/errors/app-error';
-import { jobSchema, type Job } from '../../../shared/domain/jobs/job.schema';
+import { CloudWatchJobLogReader } from '#adapters/cloudwatch-logs/cloudwatch-job-log-reader';
+import { AppError } from '#domain/errors/app-error';
+import { jobSchema, type Job } from '#domain/jobs/job.schema';
 
 const TASK_ID = '5f1c2d3e4a5b6c7d8e9f0a1b2c3d4e5f';
 const TASK_ARN = `arn:aws:ecs:eu-west-1:111122223333:task/qm-jobs/${TASK_ID}`;
@@ -41,8 +41,7 @@ const makeJob = (overrides: Partial<Job> = {}): Job =>
   });
 
 const logsMock = mockClient(CloudWatchLogsClient);
-const reader = () =>
-  new CloudWatchJobLogReader({ logs: new CloudWatchLogsClient({}), logGroup: '/quartermaster/jobs' });
+const reader = () => new CloudWatchJobLogReader({ logs: new CloudWatchLogsClient({}), logGroup: '/quartermaster/jobs' });
 
 beforeEach(() => logsMock.reset());
 

@@ -12,11 +12,11 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EcsJobBackend } from '../../../shared/adapters/ecs/ecs-job-backend';
-import { taskDefinitionFamily } from '../../../shared/adapters/ecs/ecs-task-definition';
-import { BackendCapacityError, BackendLaunchError } from '../../../shared/domain/backends/backend-errors';
-import type { HardwareRequirements } from '../../../shared/domain/backends/backend.port';
-import { jobSchema, type Job, type JobSpecInput } from '../../../shared/domain/jobs/job.schema';
+import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend';
+import { taskDefinitionFamily } from '#adapters/ecs/ecs-task-definition';
+import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
+import type { HardwareRequirements } from '#domain/backends/backend.port';
+import { jobSchema, type Job, type JobSpecInput } from '#domain/jobs/job.schema';
 
 const JOB_ID = '01J9ZQ4G7X2M8K3N5P6R7S8T9V';
 const NOW = new Date('2025-06-01T12:00:00.000Z');
@@ -123,9 +123,7 @@ describe('EcsJobBackend.launch task definitions', () => {
 
   it('reuses an ACTIVE definition of the same family instead of registering (mocked ECS)', async () => {
     const existing = 'arn:aws:ecs:eu-west-1:111122223333:task-definition/qm-existing:7';
-    ecsMock
-      .on(DescribeTaskDefinitionCommand)
-      .resolves({ taskDefinition: { taskDefinitionArn: existing, status: 'ACTIVE' } });
+    ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: existing, status: 'ACTIVE' } });
 
     await backend().launch(makeJob(), hardware);
 
@@ -202,9 +200,7 @@ describe('EcsJobBackend.launch RunTask', () => {
   });
 
   it('treats a client-token ConflictException as the original launch (mocked ECS)', async () => {
-    ecsMock
-      .on(RunTaskCommand)
-      .rejects(new ConflictException({ message: 'clientToken in use', $metadata: {}, resourceIds: [TASK_ARN] }));
+    ecsMock.on(RunTaskCommand).rejects(new ConflictException({ message: 'clientToken in use', $metadata: {}, resourceIds: [TASK_ARN] }));
 
     expect(await backend().launch(makeJob(), hardware)).toEqual({ runRef: TASK_ARN, alreadyLaunched: true });
   });
@@ -267,9 +263,7 @@ describe('EcsJobBackend.stop', () => {
     const job = makeJob({ runRef: TASK_ARN, state: 'running' });
     await expect(backend().stop(job, 'cancelled')).resolves.toBeUndefined();
 
-    ecsMock
-      .on(StopTaskCommand)
-      .rejects(new InvalidParameterException({ message: 'The referenced task was not found.', $metadata: {} }));
+    ecsMock.on(StopTaskCommand).rejects(new InvalidParameterException({ message: 'The referenced task was not found.', $metadata: {} }));
     await expect(backend().stop(job, 'cancelled')).resolves.toBeUndefined();
 
     ecsMock.on(StopTaskCommand).rejects(new AccessDeniedException({ message: 'denied', $metadata: {} }));

@@ -65,7 +65,7 @@ const FIXTURE: Record<string, string> = {
   'shared/http/plumbing.ts': `export const x = 1;\n`,
 
   // Adapters never reach up into entry points or infrastructure.
-  'shared/adapters/sqs/up.ts': `import { handler } from '../../../functions/api/ok.handler';\nimport { stack } from '../../../lib/stack';\nexport const z = [handler, stack];\n`,
+  'shared/adapters/sqs/up.ts': `import { handler } from '#functions/api/ok.handler';\nimport { stack } from '#lib/stack';\nexport const z = [handler, stack];\n`,
 
   // Functions import neither CDK code nor tooling; lib does not import tooling.
   'functions/api/infra.handler.ts': `import { stack } from '../../lib/stack';\nexport const h = stack;\n`,
@@ -74,7 +74,7 @@ const FIXTURE: Record<string, string> = {
 
   // Deployed code never reaches scripts/local, even through an innocent-looking shared module.
   'scripts/local/backend/local-backend.ts': `export const runOnHost = (cmd: string) => cmd;\n`,
-  'shared/adapters/local/bridge.ts': `import { runOnHost } from '../../../scripts/local/backend/local-backend';\nexport const run = runOnHost;\n`,
+  'shared/adapters/local/bridge.ts': `import { runOnHost } from '#scripts/local/backend/local-backend';\nexport const run = runOnHost;\n`,
   'functions/dispatcher/dispatcher.handler.ts': `import { run } from '../../shared/adapters/local/bridge';\nexport const handler = () => run('x');\n`,
 
   // Build-time modules (OpenAPI generation, devDependencies) stay out of every Lambda bundle.

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GENESIS_HASH, hashRecord, nextRecord, type AuditRecord, type ChainHead } from '../../../shared/domain/audit/audit-chain';
-import { verifyChain } from '../../../shared/domain/audit/audit-verify';
-import { auditEntryInputSchema } from '../../../shared/domain/audit/audit.port';
+import { GENESIS_HASH, hashRecord, nextRecord, type AuditRecord, type ChainHead } from '#domain/audit/audit-chain';
+import { verifyChain } from '#domain/audit/audit-verify';
+import { auditEntryInputSchema } from '#domain/audit/audit.port';
 
 const DAY = 86_400;
 const start = Date.parse('2026-11-01T00:00:00.000Z');

@@ -1,15 +1,15 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { buildHttpApiV2Event } from '../../../scripts/local/http-server';
-import { createLogger } from '../../../shared/adapters/logging/logger';
-import { createAccessGate } from '../../../shared/domain/authz/access-gate';
-import type { CustomLevel, LevelCatalog } from '../../../shared/domain/authz/levels';
-import type { Principal } from '../../../shared/domain/authz/principal';
-import type { AuditEntryInput } from '../../../shared/domain/audit/audit.port';
-import type { User } from '../../../shared/domain/identity/user.schema';
-import { createApiHandler } from '../../../shared/http/api-handler';
-import { toAuthorizerContext } from '../../../shared/http/principal-context';
-import type { RouteDeclaration } from '../../../shared/http/route';
+import { buildHttpApiV2Event } from '#scripts/local/http-server';
+import { createLogger } from '#adapters/logging/logger';
+import { createAccessGate } from '#domain/authz/access-gate';
+import type { CustomLevel, LevelCatalog } from '#domain/authz/levels';
+import type { Principal } from '#domain/authz/principal';
+import type { AuditEntryInput } from '#domain/audit/audit.port';
+import type { User } from '#domain/identity/user.schema';
+import { createApiHandler } from '#http/api-handler';
+import { toAuthorizerContext } from '#http/principal-context';
+import type { RouteDeclaration } from '#http/route';
 
 const user = (overrides: Partial<User> = {}): User => ({
   schemaVersion: 1,

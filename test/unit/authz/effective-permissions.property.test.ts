@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveAccess, type CustomLevel } from '../../../shared/domain/authz/levels';
-import { applyOverrides, normalizeOverrides, ungrantable, type PermissionOverride } from '../../../shared/domain/authz/overrides';
+import { resolveAccess, type CustomLevel } from '#domain/authz/levels';
+import { applyOverrides, normalizeOverrides, ungrantable, type PermissionOverride } from '#domain/authz/overrides';
 import {
   LEVEL_PERMISSIONS,
   LEVELS,
@@ -10,9 +10,9 @@ import {
   PLATFORM_ONLY_PERMISSIONS,
   type Level,
   type Permission,
-} from '../../../shared/domain/authz/permissions';
-import { effectivePermissions, hasPermission, reachOf, reaches } from '../../../shared/domain/authz/policy';
-import type { Principal } from '../../../shared/domain/authz/principal';
+} from '#domain/authz/permissions';
+import { effectivePermissions, hasPermission, reachOf, reaches } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
 
 const permission = fc.constantFrom(...PERMISSIONS);
 const level = fc.constantFrom(...(Object.keys(LEVELS) as Level[]));
@@ -84,7 +84,17 @@ describe('effective permissions (property)', () => {
   it('resolves a custom level to its permissions minus platform-only ones; an unknown level holds only grants', () => {
     fc.assert(
       fc.property(fc.uniqueArray(permission), overrides, fc.integer({ min: 1, max: 100 }), (perms, list, priority) => {
-        const custom: CustomLevel = { schemaVersion: 1, orgId: 'acme', name: 'ops', description: '', priority, permissions: perms, createdAt: '', updatedAt: '', version: 1 };
+        const custom: CustomLevel = {
+          schemaVersion: 1,
+          orgId: 'acme',
+          name: 'ops',
+          description: '',
+          priority,
+          permissions: perms,
+          createdAt: '',
+          updatedAt: '',
+          version: 1,
+        };
         const known = resolveAccess({ orgId: 'acme', level: 'ops', platformAdmin: false, overrides: list }, custom);
         const expected = applyOverrides(new Set(perms.filter((p) => !PLATFORM_ONLY_PERMISSIONS.has(p))), list);
         expect(known.permissions).toEqual([...expected].sort());

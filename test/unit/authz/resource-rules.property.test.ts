@@ -1,13 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { globMatch } from '../../../shared/domain/authz/glob';
-import { enforceResourceRules, evaluateRules, type ResourceRule, type ResourceType } from '../../../shared/domain/authz/resource-rules';
-import type { Principal } from '../../../shared/domain/authz/principal';
-import { AppError } from '../../../shared/domain/errors/app-error';
+import { globMatch } from '#domain/authz/glob';
+import { enforceResourceRules, evaluateRules, type ResourceRule, type ResourceType } from '#domain/authz/resource-rules';
+import type { Principal } from '#domain/authz/principal';
+import { AppError } from '#domain/errors/app-error';
 
 /** The reference semantics of a glob, by regular expression (fine for the short test patterns). */
 const referenceGlob = (pattern: string, value: string): boolean =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's').test(value);
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  ).test(value);
 
 const alphabet = fc.constantFrom('a', 'b', '-', '1');
 const value = fc.string({ unit: alphabet, maxLength: 6 });
@@ -43,9 +49,11 @@ const rules = fc.array(ruleArb, { maxLength: 8 });
 
 describe('glob matching', () => {
   it('agrees with the reference semantics', () => {
-    fc.assert(fc.property(pattern, value, (p, v) => {
-      expect(globMatch(p, v)).toBe(referenceGlob(p, v));
-    }));
+    fc.assert(
+      fc.property(pattern, value, (p, v) => {
+        expect(globMatch(p, v)).toBe(referenceGlob(p, v));
+      }),
+    );
   });
 
   it('matches a literal only with itself and `*` with anything', () => {
@@ -69,7 +77,9 @@ describe('resource rule evaluation (property)', () => {
   it('allows when no rule of the type applies to the subject', () => {
     fc.assert(
       fc.property(rules, type, value, (list, t, v) => {
-        const applicable = list.filter((r) => r.type === t && (r.level ?? subject.level) === subject.level && (!r.teamId || subject.teamIds.includes(r.teamId)));
+        const applicable = list.filter(
+          (r) => r.type === t && (r.level ?? subject.level) === subject.level && (!r.teamId || subject.teamIds.includes(r.teamId)),
+        );
         if (applicable.length === 0) expect(evaluateRules(list, t, v, subject).allowed).toBe(true);
       }),
     );
@@ -78,7 +88,9 @@ describe('resource rule evaluation (property)', () => {
   it('is most permissive: any applicable matching allow allows; otherwise a matching deny denies', () => {
     fc.assert(
       fc.property(rules, type, value, (list, t, v) => {
-        const applicable = list.filter((r) => r.type === t && (r.level ?? subject.level) === subject.level && (!r.teamId || subject.teamIds.includes(r.teamId)));
+        const applicable = list.filter(
+          (r) => r.type === t && (r.level ?? subject.level) === subject.level && (!r.teamId || subject.teamIds.includes(r.teamId)),
+        );
         const matching = applicable.filter((r) => referenceGlob(r.pattern, v));
         const decision = evaluateRules(list, t, v, subject);
         if (matching.some((r) => r.action === 'allow')) expect(decision.allowed).toBe(true);
@@ -103,17 +115,28 @@ describe('resource rule evaluation (property)', () => {
       fc.property(rules, type, value, pattern, (list, t, v, p) => {
         const before = evaluateRules(list, t, v, subject).allowed;
         expect(!before && evaluateRules([...list, rule({ type: t, pattern: p, action: 'deny' })], t, v, subject).allowed).toBe(false);
-        if (referenceGlob(p, v)) expect(evaluateRules([...list, rule({ type: t, pattern: p, action: 'allow' })], t, v, subject).allowed).toBe(true);
+        if (referenceGlob(p, v))
+          expect(evaluateRules([...list, rule({ type: t, pattern: p, action: 'allow' })], t, v, subject).allowed).toBe(true);
       }),
     );
   });
 });
 
 describe('resource rules: the DESIGN examples', () => {
-  const researcher: Principal = { userId: 'rae', orgId: 'acme', level: 'researcher', platformAdmin: false, teamIds: ['vision'], authMethod: 'oidc' };
+  const researcher: Principal = {
+    userId: 'rae',
+    orgId: 'acme',
+    level: 'researcher',
+    platformAdmin: false,
+    teamIds: ['vision'],
+    authMethod: 'oidc',
+  };
   const lead: Principal = { ...researcher, userId: 'lin', level: 'lead' };
   const source = (list: ResourceRule[]) => ({ forOrg: async () => list });
-  const teamX = [rule({ id: 'team-x-allow', pattern: 'team-x-*', level: 'researcher' }), rule({ id: 'all-deny', pattern: '*', action: 'deny', level: 'researcher' })];
+  const teamX = [
+    rule({ id: 'team-x-allow', pattern: 'team-x-*', level: 'researcher' }),
+    rule({ id: 'all-deny', pattern: '*', action: 'deny', level: 'researcher' }),
+  ];
   const hardware = [
     rule({ id: 't4', type: 'hardware', pattern: 'gpu-t4*', level: 'researcher' }),
     rule({ id: 'v100', type: 'hardware', pattern: 'gpu-v100*', level: 'researcher' }),
@@ -121,8 +144,14 @@ describe('resource rules: the DESIGN examples', () => {
   ];
 
   it('researcher `config team-x-* allow`, `config * deny`: team-x-a yes, prod-1 no (403 naming the rule)', async () => {
-    await expect(enforceResourceRules(researcher, { config: 'team-x-a', hardware: 'gpu-a10g-1x', provider: 'ecs' }, source(teamX))).resolves.toBeUndefined();
-    const error = await enforceResourceRules(researcher, { config: 'prod-1', hardware: 'gpu-a10g-1x', provider: 'ecs' }, source(teamX)).catch((e: unknown) => e);
+    await expect(
+      enforceResourceRules(researcher, { config: 'team-x-a', hardware: 'gpu-a10g-1x', provider: 'ecs' }, source(teamX)),
+    ).resolves.toBeUndefined();
+    const error = await enforceResourceRules(
+      researcher,
+      { config: 'prod-1', hardware: 'gpu-a10g-1x', provider: 'ecs' },
+      source(teamX),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'forbidden', details: { field: 'body.template', rule: { id: 'all-deny' } } });
     expect((error as AppError).message).toContain('all-deny');

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { bytesByPackage, packageOf, topInputs } from '../../../scripts/bench/bundle';
-import { DynamoRequestCounter } from '../../../scripts/bench/request-counter';
-import { median, percentile, ratio, summarize } from '../../../scripts/bench/stats';
+import { bytesByPackage, packageOf, topInputs } from '#scripts/bench/bundle';
+import { DynamoRequestCounter } from '#scripts/bench/request-counter';
+import { median, percentile, ratio, summarize } from '#scripts/bench/stats';
 
 describe('bench stats', () => {
   it('takes the median of odd and even counts without reordering the input', () => {

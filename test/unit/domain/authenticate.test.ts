@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { principalSchema, type Principal } from '../../../shared/domain/authz/principal';
-import { authenticate, bearerCredential, type CredentialVerifier } from '../../../shared/domain/identity/authenticate.service';
-import { userSchema, type User, type UserRepository } from '../../../shared/domain/identity/user.schema';
+import { principalSchema, type Principal } from '#domain/authz/principal';
+import { authenticate, bearerCredential, type CredentialVerifier } from '#domain/identity/authenticate.service';
+import { userSchema, type User, type UserRepository } from '#domain/identity/user.schema';
 
 /** An in-memory user table that records its reads. */
 class InMemoryUsers implements UserRepository {

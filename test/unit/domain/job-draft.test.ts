@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Level } from '../../../shared/domain/authz/permissions';
-import type { Principal } from '../../../shared/domain/authz/principal';
-import { hardwareTypeSchema } from '../../../shared/domain/catalog/hardware.schema';
-import { AppError } from '../../../shared/domain/errors/app-error';
-import { draftJob, type DraftDeps } from '../../../shared/domain/jobs/job-draft';
-import type { JobSpecInput } from '../../../shared/domain/jobs/job.schema';
-import { researcher, spec } from '../../support/job-fixtures';
+import type { Level } from '#domain/authz/permissions';
+import type { Principal } from '#domain/authz/principal';
+import { hardwareTypeSchema } from '#domain/catalog/hardware.schema';
+import { AppError } from '#domain/errors/app-error';
+import { draftJob, type DraftDeps } from '#domain/jobs/job-draft';
+import type { JobSpecInput } from '#domain/jobs/job.schema';
+import { researcher, spec } from '#test-support/job-fixtures';
 
 /** draftJob: what a caller may ask for, checked and priced before anything is written. */
 

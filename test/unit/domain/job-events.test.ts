@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_SOURCE, eventEnvelopeSchema } from '../../../shared/domain/events/event-envelope';
-import { matchesPattern, SCHEDULER_TRIGGER_PATTERN } from '../../../shared/domain/events/event-rules';
-import { eventTypeForState, JOB_EVENT_TYPES, jobEvent, SCHEDULER_TRIGGER_EVENT_TYPES } from '../../../shared/domain/events/job.events';
-import { canTransition } from '../../../shared/domain/jobs/job-lifecycle';
-import { ACTIVE_STATES, JOB_STATES, type Job } from '../../../shared/domain/jobs/job.schema';
-import { spec } from '../../support/job-fixtures';
+import { EVENT_SOURCE, eventEnvelopeSchema } from '#domain/events/event-envelope';
+import { matchesPattern, SCHEDULER_TRIGGER_PATTERN } from '#domain/events/event-rules';
+import { eventTypeForState, JOB_EVENT_TYPES, jobEvent, SCHEDULER_TRIGGER_EVENT_TYPES } from '#domain/events/job.events';
+import { canTransition } from '#domain/jobs/job-lifecycle';
+import { ACTIVE_STATES, JOB_STATES, type Job } from '#domain/jobs/job.schema';
+import { spec } from '#test-support/job-fixtures';
 
 const SECRET = 'sk-live-DO-NOT-LEAK';
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../shared/domain/errors/app-error';
-import { canTransition, transition } from '../../../shared/domain/jobs/job-lifecycle';
-import { isTerminal, JOB_STATES, TERMINAL_STATES, type Job, type JobState } from '../../../shared/domain/jobs/job.schema';
-import { researcher, spec } from '../../support/job-fixtures';
+import { AppError } from '#domain/errors/app-error';
+import { canTransition, transition } from '#domain/jobs/job-lifecycle';
+import { isTerminal, JOB_STATES, TERMINAL_STATES, type Job, type JobState } from '#domain/jobs/job.schema';
+import { researcher, spec } from '#test-support/job-fixtures';
 
 /**
  * The lifecycle of DESIGN §4.5, written out as data. Beyond the diagram, the implementation allows three

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jobSpecSchema, type JobSpecInput } from '../../../shared/domain/jobs/job.schema';
+import { jobSpecSchema, type JobSpecInput } from '#domain/jobs/job.schema';
 
 const valid = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   name: 'train-resnet',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Principal } from '../../../shared/domain/authz/principal';
-import { AppError } from '../../../shared/domain/errors/app-error';
-import type { JobRepository } from '../../../shared/domain/jobs/job-repository.port';
-import { canView, getVisibleJob } from '../../../shared/domain/jobs/job-queries.service';
-import type { Job } from '../../../shared/domain/jobs/job.schema';
-import { researcher, spec } from '../../support/job-fixtures';
+import type { Principal } from '#domain/authz/principal';
+import { AppError } from '#domain/errors/app-error';
+import type { JobRepository } from '#domain/jobs/job-repository.port';
+import { canView, getVisibleJob } from '#domain/jobs/job-queries.service';
+import type { Job } from '#domain/jobs/job.schema';
+import { researcher, spec } from '#test-support/job-fixtures';
 
 /** rae (researcher, team vision, org acme) owns the job; everyone else is placed relative to her. */
 function raesJob(overrides: Partial<Job> = {}): Job {

@@ -1,14 +1,14 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { z } from 'zod';
-import { authorizerEnvSchema } from '../../../functions/authorizer/authorizer.env';
-import { dispatcherEnvSchema } from '../../../functions/dispatcher/dispatcher.env';
-import { healthEnvSchema } from '../../../functions/api/health/health.env';
-import { jobsEnvSchema } from '../../../functions/api/jobs/jobs.env';
-import { schedulerEnvSchema } from '../../../functions/scheduler/scheduler.env';
-import { statusEnvSchema } from '../../../functions/events/status/status.env';
-import { parseBackends } from '../../../shared/config/backends';
-import { assertNotLocalInLambda, loadEnv } from '../../../shared/config/env';
+import { authorizerEnvSchema } from '#functions/authorizer/authorizer.env';
+import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
+import { healthEnvSchema } from '#functions/api/health/health.env';
+import { jobsEnvSchema } from '#functions/api/jobs/jobs.env';
+import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
+import { statusEnvSchema } from '#functions/events/status/status.env';
+import { parseBackends } from '#config/backends';
+import { assertNotLocalInLambda, loadEnv } from '#config/env';
 
 /**
  * DESIGN §4.1: anything that skips verification exists only in the local stack and must be impossible to
@@ -116,19 +116,17 @@ describe('the deployed authorizer entry point', () => {
 
   it('refuses to load inside Lambda with QM_LOCAL_STACK=true', async () => {
     Object.assign(process.env, { ...IN_LAMBDA, QM_LOCAL_STACK: 'true' });
-    await expect(import('../../../functions/authorizer/authorizer.handler')).rejects.toThrow(
-      /Refusing to start inside Lambda.*QM_LOCAL_STACK/,
-    );
+    await expect(import('#functions/authorizer/authorizer.handler')).rejects.toThrow(/Refusing to start inside Lambda.*QM_LOCAL_STACK/);
   });
 
   it('refuses to load inside Lambda with a DynamoDB endpoint override', async () => {
     Object.assign(process.env, { ...IN_LAMBDA, QM_DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' });
-    await expect(import('../../../functions/authorizer/authorizer.handler')).rejects.toThrow(/QM_DYNAMODB_ENDPOINT/);
+    await expect(import('#functions/authorizer/authorizer.handler')).rejects.toThrow(/QM_DYNAMODB_ENDPOINT/);
   });
 
   it('loads inside Lambda without them, and then denies a dev credential', async () => {
     Object.assign(process.env, IN_LAMBDA);
-    const { handler } = await import('../../../functions/authorizer/authorizer.handler');
+    const { handler } = await import('#functions/authorizer/authorizer.handler');
     // No verifier accepts `dev:` in a deployed stack, so the user table is never even consulted.
     await expect(handler(event('Bearer dev:admin'))).resolves.toMatchObject({ isAuthorized: false });
   });

@@ -8,9 +8,9 @@ import {
   PLATFORM_ADMIN_PERMISSIONS,
   type Level,
   type Permission,
-} from '../../../shared/domain/authz/permissions';
-import { effectivePermissions, hasPermission } from '../../../shared/domain/authz/policy';
-import type { Principal } from '../../../shared/domain/authz/principal';
+} from '#domain/authz/permissions';
+import { effectivePermissions, hasPermission } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
 
 /**
  * DESIGN §4.2's table, copied by hand column for column (viewer, researcher, lead, admin). The code's matrix

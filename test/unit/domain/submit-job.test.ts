@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LEVELS, type Level } from '../../../shared/domain/authz/permissions';
-import type { Principal } from '../../../shared/domain/authz/principal';
-import { estimateCostUsd } from '../../../shared/domain/catalog/hardware.schema';
-import { jobSpecSchema, type JobPriority, type JobSpec, type JobSpecInput } from '../../../shared/domain/jobs/job.schema';
-import { priorityClassFor, specFingerprint } from '../../../shared/domain/jobs/submit-job.service';
-import { researcher, spec } from '../../support/job-fixtures';
+import { LEVELS, type Level } from '#domain/authz/permissions';
+import type { Principal } from '#domain/authz/principal';
+import { estimateCostUsd } from '#domain/catalog/hardware.schema';
+import { jobSpecSchema, type JobPriority, type JobSpec, type JobSpecInput } from '#domain/jobs/job.schema';
+import { priorityClassFor, specFingerprint } from '#domain/jobs/submit-job.service';
+import { researcher, spec } from '#test-support/job-fixtures';
 
 const as = (level: Level, overrides: Partial<Principal> = {}): Principal => researcher('u1', { level, ...overrides });
 

@@ -1,16 +1,16 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { buildHttpApiV2Event } from '../../../scripts/local/http-server';
-import { createLogger } from '../../../shared/adapters/logging/logger';
-import type { Principal } from '../../../shared/domain/authz/principal';
-import { AppError, ERROR_CODES, type ErrorCode } from '../../../shared/domain/errors/app-error';
-import { createApiHandler, type ApiResult, type DeniedRequest } from '../../../shared/http/api-handler';
-import { ERROR_HTTP_STATUS, INTERNAL_ERROR_MESSAGE } from '../../../shared/http/error-mapping';
-import { SECURITY_HEADERS } from '../../../shared/http/http-response';
-import { toAuthorizerContext } from '../../../shared/http/principal-context';
-import { routeKey, type RouteDeclaration } from '../../../shared/http/route';
-import { RouteTable } from '../../../shared/http/route-matcher';
+import { buildHttpApiV2Event } from '#scripts/local/http-server';
+import { createLogger } from '#adapters/logging/logger';
+import type { Principal } from '#domain/authz/principal';
+import { AppError, ERROR_CODES, type ErrorCode } from '#domain/errors/app-error';
+import { createApiHandler, type ApiResult, type DeniedRequest } from '#http/api-handler';
+import { ERROR_HTTP_STATUS, INTERNAL_ERROR_MESSAGE } from '#http/error-mapping';
+import { SECURITY_HEADERS } from '#http/http-response';
+import { toAuthorizerContext } from '#http/principal-context';
+import { routeKey, type RouteDeclaration } from '#http/route';
+import { RouteTable } from '#http/route-matcher';
 
 const widgetBody = z
   .object({

@@ -1,13 +1,13 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { buildHttpApiV2Event, startHttpServer, type RunningHttpServer } from '../../../scripts/local/http-server';
-import { createLogger } from '../../../shared/adapters/logging/logger';
-import type { Principal } from '../../../shared/domain/authz/principal';
-import { createApiHandler, type ApiEvent } from '../../../shared/http/api-handler';
-import { SECURITY_HEADERS } from '../../../shared/http/http-response';
-import { toAuthorizerContext } from '../../../shared/http/principal-context';
-import type { RouteDeclaration, RouteGroup } from '../../../shared/http/route';
+import { buildHttpApiV2Event, startHttpServer, type RunningHttpServer } from '#scripts/local/http-server';
+import { createLogger } from '#adapters/logging/logger';
+import type { Principal } from '#domain/authz/principal';
+import { createApiHandler, type ApiEvent } from '#http/api-handler';
+import { SECURITY_HEADERS } from '#http/http-response';
+import { toAuthorizerContext } from '#http/principal-context';
+import type { RouteDeclaration, RouteGroup } from '#http/route';
 
 const thingsRoutes = [
   {

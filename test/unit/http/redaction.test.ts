@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../../shared/adapters/logging/logger';
-import { isSensitiveKey, REDACTED, redact, redactingJsonReplacer } from '../../../shared/adapters/logging/redaction';
+import { createLogger } from '#adapters/logging/logger';
+import { isSensitiveKey, REDACTED, redact, redactingJsonReplacer } from '#adapters/logging/redaction';
 
 describe('redaction', () => {
   it.each([

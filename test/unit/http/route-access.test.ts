@@ -1,13 +1,13 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as z from 'zod';
-import { API_ROUTE_GROUPS } from '../../../functions/api/api.routes';
-import { jobsRoutes } from '../../../functions/api/jobs/jobs.routes';
-import { logsRoutes } from '../../../functions/api/logs/logs.routes';
-import { createLogger } from '../../../shared/adapters/logging/logger';
-import { PERMISSIONS } from '../../../shared/domain/authz/permissions';
-import type { Principal } from '../../../shared/domain/authz/principal';
-import { createApiHandler, defineRoute, routeById, type RouteContext } from '../../../shared/http/api-handler';
-import { routeKey, type RouteDeclaration } from '../../../shared/http/route';
+import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
+import { jobsRoutes } from '#functions/api/jobs/jobs.routes';
+import { logsRoutes } from '#functions/api/logs/logs.routes';
+import { createLogger } from '#adapters/logging/logger';
+import { PERMISSIONS } from '#domain/authz/permissions';
+import type { Principal } from '#domain/authz/principal';
+import { createApiHandler, defineRoute, routeById, type RouteContext } from '#http/api-handler';
+import { routeKey, type RouteDeclaration } from '#http/route';
 
 const allRoutes = API_ROUTE_GROUPS.flatMap((group) => group.routes.map((route) => ({ group: group.name, route })));
 const known = new Set<string>(['public', ...PERMISSIONS]);

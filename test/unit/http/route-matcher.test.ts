@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pathParameterNames, RouteTable } from '../../../shared/http/route-matcher';
+import { pathParameterNames, RouteTable } from '#http/route-matcher';
 
 const table = new RouteTable([
   { method: 'GET', path: '/v1/jobs/{id}' },

@@ -1,12 +1,12 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { IdpTokenVerifier } from '../../../shared/adapters/jwt/idp-token.verifier';
-import { builtInCognitoProvider } from '../../../shared/domain/identity/built-in-providers';
-import type { ExternalProfile } from '../../../shared/domain/identity/group-mapping';
-import { mapGroups } from '../../../shared/domain/identity/group-mapping';
-import type { IdentityProvider } from '../../../shared/domain/identity/identity-provider.schema';
-import type { User } from '../../../shared/domain/identity/user.schema';
-import { mintRs256 } from '../../support/identity-fixture';
+import { IdpTokenVerifier } from '#adapters/jwt/idp-token.verifier';
+import { builtInCognitoProvider } from '#domain/identity/built-in-providers';
+import type { ExternalProfile } from '#domain/identity/group-mapping';
+import { mapGroups } from '#domain/identity/group-mapping';
+import type { IdentityProvider } from '#domain/identity/identity-provider.schema';
+import type { User } from '#domain/identity/user.schema';
+import { mintRs256 } from '#test-support/identity-fixture';
 
 /**
  * Access tokens of the stack's Cognito user pool through the real aws-jwt-verify (signature, issuer,

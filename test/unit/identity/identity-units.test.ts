@@ -1,17 +1,23 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { CreateSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { createAuthorizer } from '../../../functions/authorizer/authorizer.app';
-import { KmsTokenSigner } from '../../../shared/adapters/kms/kms-token.signer';
-import { escapeFilterValue } from '../../../shared/adapters/ldap/ldap.directory';
-import { SecretsManagerStore } from '../../../shared/adapters/secrets/secrets-manager.store';
-import { effectivePermissions } from '../../../shared/domain/authz/policy';
-import type { Principal } from '../../../shared/domain/authz/principal';
-import { claimAt, groupsFromClaim, mapGroups } from '../../../shared/domain/identity/group-mapping';
-import type { IdentityProvider } from '../../../shared/domain/identity/identity-provider.schema';
-import type { User, UserRepository } from '../../../shared/domain/identity/user.schema';
+import { createAuthorizer } from '#functions/authorizer/authorizer.app';
+import { KmsTokenSigner } from '#adapters/kms/kms-token.signer';
+import { escapeFilterValue } from '#adapters/ldap/ldap.directory';
+import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.store';
+import { effectivePermissions } from '#domain/authz/policy';
+import type { Principal } from '#domain/authz/principal';
+import { claimAt, groupsFromClaim, mapGroups } from '#domain/identity/group-mapping';
+import type { IdentityProvider } from '#domain/identity/identity-provider.schema';
+import type { User, UserRepository } from '#domain/identity/user.schema';
 
 const provider = (overrides: Partial<IdentityProvider> = {}): IdentityProvider =>
   ({
@@ -39,7 +45,9 @@ const provider = (overrides: Partial<IdentityProvider> = {}): IdentityProvider =
 
 describe('claim paths and group mapping', () => {
   it('reads nested paths, whole claim names with colons or dots, and never the prototype', () => {
-    const claims = JSON.parse('{"realm_access":{"roles":["a","b"]},"cognito:groups":["g"],"https://x.example/roles":["r"],"__proto__":{"roles":["p"]}}');
+    const claims = JSON.parse(
+      '{"realm_access":{"roles":["a","b"]},"cognito:groups":["g"],"https://x.example/roles":["r"],"__proto__":{"roles":["p"]}}',
+    );
     expect(claimAt(claims, 'realm_access.roles')).toEqual(['a', 'b']);
     expect(claimAt(claims, 'cognito:groups')).toEqual(['g']);
     expect(claimAt(claims, 'https://x.example/roles')).toEqual(['r']);
@@ -51,14 +59,22 @@ describe('claim paths and group mapping', () => {
   });
 
   it('takes the highest level, unions the teams, the first org; refuses unmapped users without a default', () => {
-    expect(mapGroups(provider(), ['ml-researchers', 'ml-admins'])).toEqual({ orgId: 'globex', level: 'admin', teamIds: ['nlp', 'ops', 'vision'], platformAdmin: false });
+    expect(mapGroups(provider(), ['ml-researchers', 'ml-admins'])).toEqual({
+      orgId: 'globex',
+      level: 'admin',
+      teamIds: ['nlp', 'ops', 'vision'],
+      platformAdmin: false,
+    });
     expect(mapGroups(provider(), ['ml-researchers'])).toMatchObject({ orgId: 'acme', level: 'researcher' });
     expect(mapGroups(provider(), ['other'])).toBeUndefined();
     expect(mapGroups(provider({ defaultLevel: 'viewer' }), ['other'])).toMatchObject({ level: 'viewer', teamIds: [] });
   });
 
   it('compares LDAP group DNs case- and space-insensitively', () => {
-    const ldap = provider({ type: 'ldap', groupMappings: [{ group: 'CN=Admins, OU=Groups, DC=corp', level: 'admin', teamIds: [], platformAdmin: false }] } as never);
+    const ldap = provider({
+      type: 'ldap',
+      groupMappings: [{ group: 'CN=Admins, OU=Groups, DC=corp', level: 'admin', teamIds: [], platformAdmin: false }],
+    } as never);
     expect(mapGroups(ldap, ['cn=admins,ou=groups,dc=corp'])?.level).toBe('admin');
   });
 });
@@ -92,7 +108,10 @@ describe('SecretsManagerStore (mocked Secrets Manager)', () => {
     expect(await store.get('ref-1')).toBe('value-1');
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     expect(await store.put('idp/okta', 'the-secret')).toMatch(/secret:quartermaster\/prod\/idp\/okta/);
-    expect(sm.commandCalls(CreateSecretCommand)[0]?.args[0].input).toMatchObject({ Name: 'quartermaster/prod/idp/okta', SecretString: 'the-secret' });
+    expect(sm.commandCalls(CreateSecretCommand)[0]?.args[0].input).toMatchObject({
+      Name: 'quartermaster/prod/idp/okta',
+      SecretString: 'the-secret',
+    });
     sm.restore();
   });
 });
@@ -102,21 +121,38 @@ describe('KmsTokenSigner (mocked KMS)', () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const kms = mockClient(KMSClient);
     kms.on(GetPublicKeyCommand).resolves({ PublicKey: publicKey.export({ format: 'der', type: 'spki' }) });
-    kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({ Signature: new Uint8Array(sign('sha256', Buffer.from(input.Message), privateKey)) }));
+    kms
+      .on(SignCommand)
+      .callsFake((input: { Message: Uint8Array }) => ({
+        Signature: new Uint8Array(sign('sha256', Buffer.from(input.Message), privateKey)),
+      }));
     const signer = new KmsTokenSigner(new KMSClient({ region: 'eu-west-1' }), 'alias/qm');
     const token = await signer.sign({ sub: 'u1' });
     const [header, payload, signature] = token.split('.');
     expect(verify('sha256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature ?? '', 'base64url'))).toBe(true);
     const jwks = await signer.publicJwks();
     expect(JSON.parse(Buffer.from(header ?? '', 'base64url').toString())).toMatchObject({ alg: 'RS256', kid: jwks.keys[0]?.kid });
-    expect(kms.commandCalls(SignCommand)[0]?.args[0].input).toMatchObject({ SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256', MessageType: 'RAW' });
+    expect(kms.commandCalls(SignCommand)[0]?.args[0].input).toMatchObject({
+      SigningAlgorithm: 'RSASSA_PKCS1_V1_5_SHA_256',
+      MessageType: 'RAW',
+    });
     kms.restore();
   });
 });
 
-
 describe('authorizer result cache', () => {
-  const user: User = { schemaVersion: 1, id: 'rae', email: 'rae@x.test', displayName: 'Rae', orgId: 'acme', level: 'researcher', platformAdmin: false, teamIds: [], status: 'active', createdAt: '2026-01-01T00:00:00Z' };
+  const user: User = {
+    schemaVersion: 1,
+    id: 'rae',
+    email: 'rae@x.test',
+    displayName: 'Rae',
+    orgId: 'acme',
+    level: 'researcher',
+    platformAdmin: false,
+    teamIds: [],
+    status: 'active',
+    createdAt: '2026-01-01T00:00:00Z',
+  };
   const users: UserRepository = { get: async () => user, create: async () => true, save: async () => true };
 
   it('reuses a verified principal briefly, never past the credential expiry, and never caches a denial', async () => {
@@ -126,7 +162,14 @@ describe('authorizer result cache', () => {
       users,
       now: () => now,
       resultCacheMs: 30_000,
-      verifiers: [{ verify: async (c) => (calls++, c === 'good' ? { userId: 'rae', method: 'oidc', expiresAt: (1_000_000 + 10_000) / 1000 } : undefined) }],
+      verifiers: [
+        {
+          verify: async (c) => (
+            calls++,
+            c === 'good' ? { userId: 'rae', method: 'oidc', expiresAt: (1_000_000 + 10_000) / 1000 } : undefined
+          ),
+        },
+      ],
     });
     const call = (token: string) => authorizer({ headers: { authorization: `Bearer ${token}` } } as never);
     expect((await call('good')).isAuthorized).toBe(true);

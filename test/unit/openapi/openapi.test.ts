@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_ROUTE_GROUPS } from '../../../functions/api/api.routes';
-import { generateOpenApiText, isCurrent, OPENAPI_PATH } from '../../../scripts/openapi/generate';
-import { BEARER_SCHEME } from '../../../shared/http/openapi';
+import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
+import { generateOpenApiText, isCurrent, OPENAPI_PATH } from '#scripts/openapi/generate';
+import { BEARER_SCHEME } from '#http/openapi';
 
 const generated = generateOpenApiText();
 const document = JSON.parse(generated) as {
