@@ -26,6 +26,8 @@ let jobsApi: Handler;
 let explainApi: Handler;
 const audit = new MemoryAuditLog();
 const admin = researcher('ada', { level: 'admin' });
+/** Deployment-wide settings (global limits, the hardware catalog) are changed by platform admins only. */
+const platformAdmin = researcher('pat', { level: 'admin', platformAdmin: true });
 const rae = researcher('rae');
 const spec = { name: 'train', image: 'busybox', command: ['true'], hardwareType: 'gpu-a10g-1x', maxRuntimeMinutes: 60 };
 
@@ -103,16 +105,18 @@ describe('quotas API (real handlers, DynamoDB Local)', () => {
     ).toEqual([20, 50, 100]);
   });
 
-  it('sets the concurrency limits only with queue.manage', async () => {
-    expect(
-      (await call(quotasApi, { method: 'PUT', route: '/v1/settings/limits', body: { maxConcurrent: 50, userMaxConcurrent: 30 } }, rae))
-        .status,
-    ).toBe(403);
-    const set = await call(
-      quotasApi,
-      { method: 'PUT', route: '/v1/settings/limits', body: { maxConcurrent: 50, userMaxConcurrent: 30 } },
-      admin,
-    );
+  it('sets the concurrency limits only as a platform admin (they bind every org)', async () => {
+    const request: FakeRequest = { method: 'PUT', route: '/v1/settings/limits', body: { maxConcurrent: 50, userMaxConcurrent: 30 } };
+    for (const caller of [rae, admin]) {
+      const refused = await call(quotasApi, request, caller);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.details).toMatchObject({ permission: 'platform.config' });
+    }
+    expect((await call(quotasApi, { method: 'GET', route: '/v1/settings/limits' }, admin)).body).toEqual({
+      maxConcurrent: 10,
+      userMaxConcurrent: 5,
+    });
+    const set = await call(quotasApi, request, platformAdmin);
     expect(set.body).toEqual({ maxConcurrent: 50, userMaxConcurrent: 30 });
     const limits = await call(quotasApi, { method: 'GET', route: '/v1/me/limits' }, rae);
     expect(limits.body.effective.find((e: { metric: string }) => e.metric === 'concurrent_jobs').headroom).toBe(20);
@@ -140,23 +144,28 @@ describe('quotas API (real handlers, DynamoDB Local)', () => {
 });
 
 describe('hardware catalog API', () => {
-  it('lists the catalog for everyone, lets only admins change it, and disables softly', async () => {
+  it('lists the catalog for everyone, lets only platform admins change it, and disables softly', async () => {
     const list = await call(catalogApi, { method: 'GET', route: '/v1/hardware' }, rae);
     expect(list.body.items.map((h: { id: string }) => h.id)).toContain('gpu-a10g-1x');
     const body = { gpuModel: 'NVIDIA H100', gpuCount: 8, vcpu: 192, memoryMiB: 2_097_152, pricePerHourUsd: 98.32, enabled: true };
-    expect((await call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body }, rae)).status).toBe(
-      403,
-    );
-    const put = await call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body }, admin);
+    for (const caller of [rae, admin]) {
+      expect(
+        (await call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body }, caller)).status,
+      ).toBe(403);
+      expect((await call(catalogApi, { method: 'DELETE', route: '/v1/hardware/{id}', params: { id: 'gpu-a10g-1x' } }, caller)).status).toBe(
+        403,
+      );
+    }
+    const put = await call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body }, platformAdmin);
     expect(put.status).toBe(200);
     const bad = await call(
       catalogApi,
       { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' }, body: { ...body, gpuCount: -1 } },
-      admin,
+      platformAdmin,
     );
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.fields[0].field).toBe('body.gpuCount');
-    const disabled = await call(catalogApi, { method: 'DELETE', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' } }, admin);
+    const disabled = await call(catalogApi, { method: 'DELETE', route: '/v1/hardware/{id}', params: { id: 'gpu-h100-8x' } }, platformAdmin);
     expect(disabled.body.enabled).toBe(false);
     const visible = await call(catalogApi, { method: 'GET', route: '/v1/hardware' }, rae);
     expect(visible.body.items.map((h: { id: string }) => h.id)).not.toContain('gpu-h100-8x');

@@ -11,7 +11,10 @@ import type { RouteDeclaration } from '#http/route';
 
 const errors = standardErrors;
 
-/** The hardware catalog (DESIGN §4.4): read by everyone who can see configuration, written by admins. */
+/**
+ * The hardware catalog (DESIGN §4.4): deployment-wide (every org's users see it), so read by everyone who
+ * can see configuration and written by platform admins only (`platform.config`, DESIGN §4.3).
+ */
 export const catalogRoutes = [
   {
     method: 'GET',
@@ -41,8 +44,8 @@ export const catalogRoutes = [
     method: 'PUT',
     path: '/v1/hardware/{id}',
     operationId: 'putHardware',
-    summary: 'Create or replace a hardware type',
-    access: 'admin.config',
+    summary: 'Create or replace a hardware type (platform admins: the catalog is shared by every org)',
+    access: 'platform.config',
     tags: ['catalog'],
     request: { params: hardwareIdParamsSchema, body: putHardwareBodySchema },
     responses: { 200: { description: 'The stored hardware type', schema: hardwareViewSchema }, ...errors },
@@ -51,8 +54,8 @@ export const catalogRoutes = [
     method: 'DELETE',
     path: '/v1/hardware/{id}',
     operationId: 'disableHardware',
-    summary: 'Disable a hardware type (soft delete: jobs keep referring to it)',
-    access: 'admin.config',
+    summary: 'Disable a hardware type (platform admins; soft delete: jobs keep referring to it)',
+    access: 'platform.config',
     tags: ['catalog'],
     request: { params: hardwareIdParamsSchema },
     responses: {

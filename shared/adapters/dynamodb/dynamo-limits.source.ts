@@ -34,7 +34,7 @@ export class DynamoLimitsSource implements LimitsSource {
     return limits;
   }
 
-  /** Stores new limits (holders of `queue.manage`); this instance sees them at once, others within the TTL. */
+  /** Stores new limits (holders of `platform.config`); this instance sees them at once, others within the TTL. */
   async set(limits: ConcurrencyLimits, updatedBy: string): Promise<ConcurrencyLimits> {
     await this.doc.send(
       new PutCommand({ TableName: this.tableName, Item: { ...keys.limits(), ...limits, updatedBy, updatedAt: new Date().toISOString() } }),

@@ -32,6 +32,7 @@ export const PERMISSIONS = [
   'team.manage',
   'org.manage',
   'audit.verify',
+  'platform.config',
 ] as const;
 
 export const permissionSchema = z.enum(PERMISSIONS);
@@ -83,8 +84,10 @@ export const LEVEL_PERMISSIONS: Readonly<Record<Level, ReadonlySet<Permission>>>
 };
 
 /**
- * Held only by platform admins (cross-org work), never by a level, a custom level or an override: no org
- * admin can hand them out, because no org admin holds them.
+ * Held only by platform admins (cross-org work and deployment-wide objects: DESIGN §4.3), never by a level,
+ * a custom level or an override: no org admin can hand them out, because no org admin holds them.
+ * `platform.config` changes what binds or is seen by every org (global concurrency limits, the hardware
+ * catalog); reading those stays with the ordinary view permissions.
  */
-export const PLATFORM_ONLY_PERMISSIONS: ReadonlySet<Permission> = new Set(['org.create', 'org.manage']);
+export const PLATFORM_ONLY_PERMISSIONS: ReadonlySet<Permission> = new Set(['org.create', 'org.manage', 'platform.config']);
 export const PLATFORM_ADMIN_PERMISSIONS: ReadonlySet<Permission> = new Set([...admin, ...PLATFORM_ONLY_PERMISSIONS]);

@@ -5,7 +5,7 @@ export interface HardwareCatalog {
   get(id: string): Promise<HardwareType | undefined>;
 }
 
-/** Administration of the catalog (holders of `admin.config`). */
+/** Administration of the catalog: deployment-wide, so holders of `platform.config` (platform admins). */
 export interface HardwareCatalogAdmin extends HardwareCatalog {
   list(): Promise<HardwareType[]>;
   put(hardware: HardwareType): Promise<void>;

@@ -20,10 +20,11 @@ const _ = false;
 const X = true;
 type Column = readonly [boolean, boolean, boolean, boolean];
 /** Permissions the product needs beyond the table ("add what the product needs ... and document it"): docs/permissions.md. */
-const ADDITIONS: Record<'team.manage' | 'org.manage' | 'audit.verify', Column> = {
+const ADDITIONS: Record<'team.manage' | 'org.manage' | 'audit.verify' | 'platform.config', Column> = {
   'team.manage': [_, _, _, X],
   'org.manage': [_, _, _, _], // platform admin only
   'audit.verify': [_, _, _, X],
+  'platform.config': [_, _, _, _], // platform admin only: deployment-wide settings
 };
 const DESIGN_ONLY: Record<Exclude<Permission, keyof typeof ADDITIONS>, Column> = {
   'job.submit': [_, X, X, X],
