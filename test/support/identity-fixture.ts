@@ -105,6 +105,8 @@ export interface IdentityFixture {
   login: LoginDeps;
   sessions: SessionDeps;
   secrets: EnvFileSecretStore;
+  /** The key session tokens are signed with (tests mint look-alikes with it: only the property under test is wrong). */
+  sessionKey: { kid: string; privateKeyPem: string };
   authorizer: ReturnType<typeof createAuthorizer>;
   /** A fresh authorizer (empty caches) over the same stores. */
   newAuthorizer(options?: { jwksRefetchWaitSeconds?: number }): ReturnType<typeof createAuthorizer>;
@@ -150,9 +152,9 @@ export async function startIdentityFixture(
     ids,
     firstUserBecomesAdmin: options.firstUserBecomesAdmin ?? false,
   };
-  const signer = new LocalKeySigner(
-    generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-  );
+  const sessionKeyPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const signer = new LocalKeySigner(sessionKeyPem);
+  const sessionKid = String((await signer.publicJwks()).keys[0]?.kid);
   const sessions: SessionDeps = {
     signer,
     refreshTokens: stores.refreshTokens,
@@ -224,6 +226,7 @@ export async function startIdentityFixture(
     login,
     sessions,
     secrets,
+    sessionKey: { kid: sessionKid, privateKeyPem: sessionKeyPem },
     authorizer,
     newAuthorizer,
     stop: async () => {

@@ -5,7 +5,7 @@ import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import { isApiKeyShaped, verifyApiKey, type ApiKeyDeps } from '#domain/identity/api-key.service';
 import type { CredentialVerifier, VerifiedIdentity } from '#domain/identity/authenticate.service';
 import { SESSION_TOKEN_USE } from '#domain/identity/session.service';
-import { notIssuedInFuture } from './idp-token.verifier';
+import { CLOCK_SKEW_SECONDS, enforceTokenRules } from './token-rules';
 
 export interface SessionTokenVerifierOptions {
   /** Our own issuer (the API's base URL) and audience. */
@@ -30,9 +30,10 @@ export class SessionTokenVerifier implements CredentialVerifier {
         issuer: options.issuer,
         audience: options.audience,
         jwksUri: options.jwksUri ?? `${options.issuer.replace(/\/$/, '')}/.well-known/jwks.json`,
+        graceSeconds: CLOCK_SKEW_SECONDS,
         customJwtCheck: ({ header, payload }) => {
           if (header.alg !== 'RS256') throw new Error('unexpected algorithm');
-          notIssuedInFuture(payload);
+          enforceTokenRules({ header, payload });
           if (payload.token_use !== SESSION_TOKEN_USE) throw new Error('not a session token');
         },
       },

@@ -7,6 +7,7 @@ import type { CredentialVerifier, VerifiedIdentity } from '#domain/identity/auth
 import { claimAt, groupsFromClaim, type ExternalProfile } from '#domain/identity/group-mapping';
 import type { IdentityProvider, OidcProvider, TokenProvider } from '#domain/identity/identity-provider.schema';
 import type { User } from '#domain/identity/user.schema';
+import { CLOCK_SKEW_SECONDS, enforceTokenRules } from './token-rules';
 
 /** RFC 9068 access-token header types. */
 const AT_JWT_TYPES: ReadonlySet<string> = new Set(['at+jwt', 'application/at+jwt']);
@@ -29,15 +30,13 @@ interface Entry {
   verify: (token: string) => Promise<JwtPayload>;
 }
 
-/** The access-token checks aws-jwt-verify leaves to us: RFC 9068 type or `token_use`, never an ID token, client ids. */
-/** aws-jwt-verify checks `exp` and `nbf`; a token claiming to be issued in the future (beyond clock skew) is refused too. */
-export function notIssuedInFuture(payload: JwtPayload, skewSeconds = 60): void {
-  if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + skewSeconds) throw new Error('token issued in the future');
-}
-
+/**
+ * The access-token checks aws-jwt-verify leaves to us: the token rules every JWT meets (`exp` required,
+ * no `crit`, `iat` not ahead), RFC 9068 type or `token_use`, never an ID token, client ids.
+ */
 export function accessTokenCheck(provider: OidcProvider) {
   return ({ header, payload }: { header: JwtHeader; payload: JwtPayload }): void => {
-    notIssuedInFuture(payload);
+    enforceTokenRules({ header, payload });
     if (ID_TOKEN_CLAIMS.some((claim) => claim in payload) || payload.token_use === 'id')
       throw new Error('ID token where an access token is expected');
     if (provider.accessTokenCheck === 'rfc9068' && !AT_JWT_TYPES.has(typeof header.typ === 'string' ? header.typ.toLowerCase() : '')) {
@@ -55,7 +54,8 @@ export function accessTokenCheck(provider: OidcProvider) {
 
 /**
  * Verifies access tokens from Cognito and every enabled OIDC provider with aws-jwt-verify (signature
- * against the issuer's JWKS, `exp`/`nbf`/`iat`, issuer, audience or client id, token use). The token's
+ * against the issuer's JWKS, `exp`/`nbf` within {@link CLOCK_SKEW_SECONDS}, issuer, audience or client
+ * id, token use) plus the token rules it leaves to the caller (`token-rules.ts`). The token's
  * unverified `iss` only selects which configuration to verify against; it is then checked for real.
  * JWKS are cached per URI; an unknown `kid` triggers at most one refetch per `jwksRefetchWaitSeconds`.
  */
@@ -118,7 +118,8 @@ export class IdpTokenVerifier implements CredentialVerifier {
           userPoolId: provider.userPoolId,
           clientId: provider.clientIds,
           tokenUse: 'access',
-          customJwtCheck: ({ payload }) => notIssuedInFuture(payload),
+          graceSeconds: CLOCK_SKEW_SECONDS,
+          customJwtCheck: enforceTokenRules,
         },
         { jwksCache: this.jwksCache },
       );
@@ -126,7 +127,13 @@ export class IdpTokenVerifier implements CredentialVerifier {
     } else {
       const jwksUri = provider.jwksUri ?? (await this.discoverJwksUri(provider.issuer));
       const verifier = JwtVerifier.create(
-        { issuer: provider.issuer, audience: provider.audience ?? provider.clientId, jwksUri, customJwtCheck: accessTokenCheck(provider) },
+        {
+          issuer: provider.issuer,
+          audience: provider.audience ?? provider.clientId,
+          jwksUri,
+          graceSeconds: CLOCK_SKEW_SECONDS,
+          customJwtCheck: accessTokenCheck(provider),
+        },
         { jwksCache: this.jwksCache },
       );
       verify = (token) => verifier.verify(token);

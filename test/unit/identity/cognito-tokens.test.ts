@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { IdpTokenVerifier } from '#adapters/jwt/idp-token.verifier';
+import { CLOCK_SKEW_SECONDS } from '#adapters/jwt/token-rules';
 import { builtInCognitoProvider } from '#domain/identity/built-in-providers';
 import type { ExternalProfile } from '#domain/identity/group-mapping';
 import { mapGroups } from '#domain/identity/group-mapping';
@@ -72,8 +73,8 @@ const claims = (extra: Record<string, unknown> = {}) => ({
   exp: now() + 300,
   ...extra,
 });
-const token = (extra: Record<string, unknown> = {}, key = poolKey) =>
-  mintRs256({ alg: 'RS256', kid: 'cognito-key-1', typ: 'JWT' }, claims(extra), key.pem);
+const token = (extra: Record<string, unknown> = {}, key = poolKey, header: Record<string, unknown> = {}) =>
+  mintRs256({ alg: 'RS256', kid: 'cognito-key-1', typ: 'JWT', ...header }, claims(extra), key.pem);
 
 describe('Cognito access tokens (real aws-jwt-verify; Cognito JWKS served from memory)', () => {
   it('accepts a pool access token, fetching the JWKS at the pool issuer, and maps cognito:groups to the level', async () => {
@@ -93,13 +94,23 @@ describe('Cognito access tokens (real aws-jwt-verify; Cognito JWKS served from m
   it.each([
     ['an ID token', { token_use: 'id' }],
     ['another app client', { client_id: 'other-client' }],
-    ['an expired token', { exp: now() - 60, iat: now() - 400 }],
+    ['an expired token (beyond the clock skew)', { exp: now() - CLOCK_SKEW_SECONDS - 30, iat: now() - 400 }],
+    ['a token without exp (it would never expire)', { exp: undefined }],
     ['a token issued in the future', { iat: now() + 3600, exp: now() + 7200 }],
+    ['a token not valid before a time beyond the clock skew', { nbf: now() + CLOCK_SKEW_SECONDS + 30 }],
     ['another user pool', { iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other' }],
   ])('refuses %s', async (_what, extra) => {
     const signedIn: ExternalProfile[] = [];
     expect(await verifierWith(signedIn).verifier.verify(token(extra))).toBeUndefined();
     expect(signedIn).toEqual([]);
+  });
+
+  it('refuses a token whose crit header names an extension (none is understood)', async () => {
+    const signedIn: ExternalProfile[] = [];
+    const { verifier } = verifierWith(signedIn);
+    expect(await verifier.verify(token({}, poolKey, { crit: ['urn:example:ext'], 'urn:example:ext': 1 }))).toBeUndefined();
+    expect(await verifier.verify(token())).toMatchObject({ method: 'cognito' });
+    expect(signedIn).toHaveLength(1);
   });
 
   it('refuses a token signed by another key under the same kid', async () => {
