@@ -115,7 +115,14 @@ export class IdentityFunctions extends Construct {
     this.identityApi = new QmFunction(stack, 'Identity', {
       entry: 'functions/api/identity/identity.handler.ts',
       envSchema: identityEnvSchema,
-      env: { ...base, ...accessFunctionEnv(config), QM_SECRET_NAME_PREFIX: secretPrefix, QM_API_BASE_URL: apiBaseUrl },
+      env: {
+        ...base,
+        ...accessFunctionEnv(config),
+        QM_SECRET_NAME_PREFIX: secretPrefix,
+        QM_API_BASE_URL: apiBaseUrl,
+        // Reserved: no run-time provider may claim the stack's own pool (the authorizer's built-in provider).
+        QM_COGNITO_USER_POOL_ID: identity.userPool.userPoolId,
+      },
       description: 'Identity-provider administration',
       logRetention,
     });

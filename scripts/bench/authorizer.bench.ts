@@ -96,6 +96,7 @@ export async function run(): Promise<Record<string, unknown>> {
     type: 'oidc',
     displayName: 'Bench',
     enabled: true,
+    scope: 'org',
     jitProvisioning: true,
     defaultOrgId: 'acme',
     groupMappings: [{ group: 'qm-researchers', level: 'researcher', teamIds: ['vision'], platformAdmin: false }],

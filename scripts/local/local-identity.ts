@@ -11,31 +11,47 @@ import { createSessionsHandler } from '#functions/api/sessions/sessions.app';
 import { createPasswordAuthHandler } from '#functions/api/password-auth/password-auth.app';
 import { createMeHandler } from '#functions/api/me/me.app';
 import { createIdentityHandler } from '#functions/api/identity/identity.app';
+import type { ApiAccess } from '#functions/api/api-access';
 import { createAuthorizer } from '#functions/authorizer/authorizer.app';
 import { dynamoIdentityStores } from '#adapters/dynamodb/identity-stores';
 import { ApiKeyVerifier, inMemoryJwksFetcher, SessionTokenVerifier } from '#adapters/jwt/credential.verifiers';
 import { IdpTokenVerifier } from '#adapters/jwt/idp-token.verifier';
 import { LocalKeySigner } from '#adapters/jwt/local-key.signer';
 import { LdaptsDirectory } from '#adapters/ldap/ldap.directory';
-import { LoggerAuditLog } from '#adapters/logging/logger-audit.log';
-import { createLogger } from '#adapters/logging/logger';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { OpenIdClientAdapter } from '#adapters/oidc/openid-client.adapter';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { EnvFileSecretStore } from '#adapters/secrets/env-file-secret.store';
-import type { AuditLog } from '#domain/audit/audit.port';
 import type { EventPublisher } from '#domain/events/event-envelope';
-import type { OidcProvider } from '#domain/identity/identity-provider.schema';
+import type { GroupMapping, OidcProvider } from '#domain/identity/identity-provider.schema';
 import { signIn, type LoginDeps } from '#domain/identity/login.service';
 import type { SessionDeps } from '#domain/identity/session.service';
 import { startDevIdp, type DevAccount, type DevIdp } from './dev-idp';
-import { DEMO_USERS } from './seed';
+import { DEMO_ORG, DEMO_OTHER_ORG, DEMO_OTHER_TEAM, DEMO_TEAM, DEMO_USERS } from './seed';
 import { ensureDevCertificate } from './tls-cert';
 
 /** The resource (access-token audience) of the local API at the dev IdP. */
 export const LOCAL_API_RESOURCE = 'urn:quartermaster:api';
 export const DEV_PROVIDER_ID = 'dev';
 const WEB_CLIENT_ID = 'quartermaster-local';
-const LEVEL_GROUPS = { admin: 'qm-admins', lead: 'qm-leads', researcher: 'qm-researchers', viewer: 'qm-viewers' } as const;
+
+/**
+ * The dev IdP's groups say which org and level a demo account has (`acme-admin`, `globex-admin`, …) and
+ * whether it is a platform admin (`platform-admin`), so its mapping places every demo user exactly where
+ * the seed does: gus stays globex's admin, only ada administers the platform.
+ */
+const orgLevelGroup = (orgId: string, level: string): string => `${orgId}-${level}`;
+const PLATFORM_ADMIN_GROUP = 'platform-admin';
+const DEMO_LEVELS = ['admin', 'lead', 'researcher', 'viewer'] as const;
+const DEMO_TEAMS: Record<string, string[]> = { [DEMO_ORG.id]: [DEMO_TEAM.id], [DEMO_OTHER_ORG.id]: [DEMO_OTHER_TEAM.id] };
+
+/** One rule per org and level (teams of that org), plus the platform flag on its own (no org, no level). */
+export const DEV_GROUP_MAPPINGS: GroupMapping[] = [
+  ...Object.entries(DEMO_TEAMS).flatMap(([orgId, teamIds]) =>
+    DEMO_LEVELS.map((level) => ({ group: orgLevelGroup(orgId, level), level, orgId, teamIds, platformAdmin: false })),
+  ),
+  { group: PLATFORM_ADMIN_GROUP, teamIds: [], platformAdmin: true },
+];
 
 /** Demo password of a seed user: `<id>-dev-password` (local stack only, printed by `npm run dev`). */
 export const demoPassword = (userId: string): string => `${userId}-dev-password`;
@@ -45,7 +61,7 @@ export const DEMO_ACCOUNTS: DevAccount[] = DEMO_USERS.map((user) => ({
   password: demoPassword(user.id),
   email: user.email,
   name: user.displayName,
-  groups: [LEVEL_GROUPS[user.level as keyof typeof LEVEL_GROUPS]],
+  groups: [orgLevelGroup(user.orgId, user.level), ...(user.platformAdmin ? [PLATFORM_ADMIN_GROUP] : [])],
 }));
 
 export interface LocalIdentityOptions {
@@ -56,7 +72,8 @@ export interface LocalIdentityOptions {
   dataDir?: string | undefined;
   idpPort?: number | undefined;
   events: EventPublisher;
-  audit?: AuditLog;
+  /** The access gate and audit log every API function composes (the identity admin API runs behind them). */
+  access: ApiAccess;
 }
 
 export interface LocalIdentity {
@@ -116,15 +133,12 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
     id: DEV_PROVIDER_ID,
     type: 'oidc',
     displayName: 'Dev IdP (local stack)',
+    // It maps into acme and globex and grants the platform flag: deployment-wide, as only a platform admin may configure.
+    scope: 'deployment',
     enabled: true,
     jitProvisioning: true,
     defaultOrgId: 'acme',
-    groupMappings: [
-      { group: LEVEL_GROUPS.admin, level: 'admin', teamIds: ['vision'], platformAdmin: true },
-      { group: LEVEL_GROUPS.lead, level: 'lead', teamIds: ['vision'], platformAdmin: false },
-      { group: LEVEL_GROUPS.researcher, level: 'researcher', teamIds: ['vision'], platformAdmin: false },
-      { group: LEVEL_GROUPS.viewer, level: 'viewer', teamIds: ['vision'], platformAdmin: false },
-    ],
+    groupMappings: DEV_GROUP_MAPPINGS,
     issuer: idp.issuer,
     clientId: WEB_CLIENT_ID,
     clientSecretRef: 'file:dev-idp-client-secret',
@@ -147,7 +161,7 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
 
   const clock = systemClock;
   const ids = ulidSource();
-  const audit = options.audit ?? new LoggerAuditLog(createLogger({ persistentKeys: { component: 'audit' } }));
+  const audit = options.access.audit;
   const login: LoginDeps = { ...stores, audit, events: options.events, clock, ids, firstUserBecomesAdmin: false };
   const signer = new LocalKeySigner(sessionKey);
   const settings = { issuer: options.apiUrl, audience: 'quartermaster', accessTokenSeconds: 900, refreshTokenSeconds: 43_200 };
@@ -194,14 +208,21 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
       }),
       sessions: createSessionsHandler({ audit, events: options.events, clock, ids, sessions }),
       me: createMeHandler({ users: stores.users, apiKeys: stores.apiKeys, audit, clock, ids }),
-      identity: createIdentityHandler({
-        providers: stores.providers,
-        secrets,
-        audit,
-        clock,
-        allowInsecure: true,
-        apiBaseUrl: options.apiUrl,
-      }),
+      identity: createIdentityHandler(
+        {
+          providers: stores.providers,
+          secrets,
+          audit,
+          clock,
+          allowInsecure: true,
+          apiBaseUrl: options.apiUrl,
+          tenancy: new DynamoTenancyRepository(options.doc, options.tableName, options.access.orgStatus),
+          levels: options.access.levels,
+          // The session issuer is the local API; the local stack has no Cognito pool.
+          reservedIssuers: [options.apiUrl],
+        },
+        { principalGate: options.access.principalGate, audit },
+      ),
     },
     stop: () => idp.close(),
   };

@@ -172,7 +172,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dataDir: options.dataDir,
       idpPort: options.idpPort,
       events: bus,
-      audit,
+      access,
     });
     stops.push(() => identity.stop());
     const handlers = {

@@ -8,6 +8,7 @@ import {
   makeJob,
   makeLevel,
   makeOrg,
+  makeProvider,
   makeRule,
   makeTargetUser,
   makeTemplate,
@@ -111,7 +112,32 @@ const memberCase =
     return { params: { orgId: orgOf(relation), teamId: teamOf(relation), userId: user.id }, ...(body ? { body } : {}), watch: [user.key] };
   };
 
+/** Org admins reach their own org's providers; platform admins every one (DESIGN §4.3). */
+const providerCase =
+  (withBody: boolean) =>
+  async (world: AuthzWorld, _actor: Actor, relation: Relation): Promise<Case> => {
+    const provider = await makeProvider(world, relation);
+    return { params: { id: provider.id }, ...(withBody ? { body: provider.input } : {}), watch: [provider.key] };
+  };
+const providerAction = (success: number) => (actor: Actor, relation: Relation) =>
+  actor === 'platform' || sameOrg(relation) ? success : 404;
+
 const SPECS: Record<string, Spec> = {
+  // identity providers
+  listIdentityProviders: { perRelation: false, expected: () => 200 },
+  createIdentityProvider: {
+    perRelation: false,
+    setup: async (world) => {
+      const id = world.unique('new-idp');
+      return {
+        body: { id, type: 'oidc', displayName: 'New', defaultOrgId: ORGS.acme, issuer: `https://${id}.example.test`, clientId: 'qm' },
+      };
+    },
+    expected: () => 201,
+  },
+  getIdentityProvider: { perRelation: true, setup: providerCase(false), expected: providerAction(200) },
+  replaceIdentityProvider: { perRelation: true, setup: providerCase(true), expected: providerAction(200) },
+  deleteIdentityProvider: { perRelation: true, setup: providerCase(false), expected: providerAction(204) },
   // jobs
   submitJob: { perRelation: false, setup: async (world) => ({ body: jobBody(world.unique('job')) }), expected: () => 201 },
   explainJob: { perRelation: false, setup: async (world) => ({ body: jobBody(world.unique('job')) }), expected: () => 200 },

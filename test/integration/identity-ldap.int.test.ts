@@ -64,6 +64,7 @@ beforeAll(async () => {
     id: 'corp-ldap',
     type: 'ldap',
     displayName: 'Corporate directory',
+    scope: 'org',
     enabled: true,
     jitProvisioning: true,
     defaultOrgId: 'acme',

@@ -3,6 +3,7 @@ import { ulid } from 'ulid';
 import * as keys from '#adapters/dynamodb/table-keys';
 import { orgIndexAttributes } from '#adapters/dynamodb/keys';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { identityProviderSchema } from '#domain/identity/identity-provider.schema';
 import { jobSpecSchema, type Job } from '#domain/jobs/job.schema';
 import type { Actor, Relation } from './authz-model';
 import { FOREIGN_MARKER, ORGS, TEAMS, type AuthzWorld } from './authz-world';
@@ -156,4 +157,27 @@ export async function snapshot(world: AuthzWorld, watched: readonly Key[]): Prom
     ),
   );
   return JSON.stringify(items);
+}
+
+/**
+ * An org-scoped OIDC provider of the relation's org (a unique issuer each time, so providers never clash),
+ * stored directly; `input` is the same provider as the admin API takes it (for replace cases).
+ */
+export async function makeProvider(
+  world: AuthzWorld,
+  relation: Relation,
+): Promise<{ id: string; key: Key; input: Record<string, unknown> }> {
+  const id = world.unique('idp');
+  const orgId = orgOf(relation);
+  const input = {
+    id,
+    type: 'oidc' as const,
+    displayName: `${note(relation)} IdP`,
+    defaultOrgId: orgId,
+    groupMappings: [{ group: 'members', level: 'viewer' as const, teamIds: [teamOf(relation)] }],
+    issuer: `https://${id}.idp.example.test`,
+    clientId: 'qm',
+  };
+  await world.providers.put(identityProviderSchema.parse(input), { expectNew: true });
+  return { id, key: keys.identityProvider(id), input };
 }

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
@@ -12,6 +15,9 @@ import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repos
 import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
 import { createTemplatesHandler } from '#functions/api/templates/templates.app';
 import { createTenancyHandler } from '#functions/api/tenancy/tenancy.app';
+import { createIdentityHandler } from '#functions/api/identity/identity.app';
+import { DynamoIdentityProviderRepository } from '#adapters/dynamodb/dynamo-identity-provider.repository';
+import { EnvFileSecretStore } from '#adapters/secrets/env-file-secret.store';
 import { buildHttpApiV2Event } from '#scripts/local/http-server';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
@@ -64,6 +70,9 @@ export interface AuthzWorld {
   jobs: DynamoJobRepository;
   templates: DynamoTemplateRepository;
   rules: DynamoResourceRuleRepository;
+  providers: DynamoIdentityProviderRepository;
+  /** `iss` of Quartermaster's own session tokens in this world (reserved: no provider may claim it). */
+  sessionIssuer: string;
   routes: ReadonlyMap<string, { group: string; route: RouteDeclaration }>;
   /** Stores a user (with its listing index) and returns it. */
   putUser(user: Partial<User> & Pick<User, 'id'>): Promise<User>;
@@ -94,6 +103,8 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
   const hardware = new DynamoHardwareCatalog(doc, tableName);
   const templates = new DynamoTemplateRepository(doc, tableName);
   const rules = new DynamoResourceRuleRepository(doc, tableName, 0);
+  const providers = new DynamoIdentityProviderRepository(doc, tableName);
+  const sessionIssuer = 'https://api.authz-world.test';
   for (const hw of DEMO_HARDWARE) await hardware.put(hw);
   for (const [org, name] of [
     [ORGS.acme, 'Acme'],
@@ -147,6 +158,21 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     tenancy: createTenancyHandler({ ...access, clock: systemClock }),
     templates: createTemplatesHandler({ templates, clock: systemClock, ...guard }),
     audit: createAuditHandler({ trail: new DynamoAuditTrail(doc, tableName), ...guard }),
+    // Secrets Manager does not run here: the local stack's file-backed secret store stands in for it.
+    identity: createIdentityHandler(
+      {
+        providers,
+        secrets: new EnvFileSecretStore(await mkdtemp(join(tmpdir(), 'qm-authz-secrets-'))),
+        audit: access.audit,
+        clock: systemClock,
+        allowInsecure: false,
+        apiBaseUrl: sessionIssuer,
+        tenancy: access.tenancy,
+        levels: access.levels,
+        reservedIssuers: [sessionIssuer],
+      },
+      { logger: silent, ...guard },
+    ),
   };
   const routes = new Map<string, { group: string; route: RouteDeclaration }>();
   for (const group of API_ROUTE_GROUPS) {
@@ -167,6 +193,8 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     jobs,
     templates,
     rules,
+    providers,
+    sessionIssuer,
     routes,
     unique: (prefix) => `${prefix}-${(counter += 1).toString(36)}`,
     async putUser(partial) {

@@ -18,6 +18,8 @@ import { startDevIdp, type DevAccount, type DevIdp } from '#scripts/local/dev-id
 import { startHttpServer, type RunningHttpServer } from '#scripts/local/http-server';
 import { ensureDevCertificate } from '#scripts/local/tls-cert';
 import { dynamoIdentityStores, type IdentityStores } from '#adapters/dynamodb/identity-stores';
+import { DynamoLevelCatalog } from '#adapters/dynamodb/dynamo-level.repository';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { ApiKeyVerifier, inMemoryJwksFetcher, SessionTokenVerifier } from '#adapters/jwt/credential.verifiers';
 import { IdpTokenVerifier } from '#adapters/jwt/idp-token.verifier';
 import { LocalKeySigner } from '#adapters/jwt/local-key.signer';
@@ -138,6 +140,19 @@ export async function startIdentityFixture(
   });
   const table = await createTestTable();
   const stores = dynamoIdentityStores(table.doc, table.tableName);
+  // The org and team the provider maps into: the identity admin API checks that a mapping's targets exist.
+  const tenancy = new DynamoTenancyRepository(table.doc, table.tableName);
+  const created = '2026-01-01T00:00:00.000Z';
+  await tenancy.createOrg({ schemaVersion: 1, id: 'acme', slug: 'acme', name: 'Acme', status: 'active', createdAt: created });
+  await tenancy.createTeam({
+    schemaVersion: 1,
+    id: 'vision',
+    orgId: 'acme',
+    slug: 'vision',
+    name: 'Vision',
+    status: 'active',
+    createdAt: created,
+  });
   await stores.providers.put(oidcProvider(idp.issuer, {}, url), { expectNew: true });
   const secrets = new EnvFileSecretStore(join(dir, 'secrets'), {});
   await secrets.put('web-client-secret', 'web-client-secret-value-0123456789');
@@ -198,7 +213,17 @@ export async function startIdentityFixture(
     sessions: createSessionsHandler({ audit: recorder, events: recorder, clock, ids, sessions }, { logger, validateResponses: true }),
     me: createMeHandler({ users: stores.users, apiKeys: stores.apiKeys, audit: recorder, clock, ids }, { logger, validateResponses: true }),
     identity: createIdentityHandler(
-      { providers: stores.providers, secrets, audit: recorder, clock, allowInsecure: true, apiBaseUrl: url },
+      {
+        providers: stores.providers,
+        secrets,
+        audit: recorder,
+        clock,
+        allowInsecure: true,
+        apiBaseUrl: url,
+        tenancy,
+        levels: new DynamoLevelCatalog(table.doc, table.tableName, 0),
+        reservedIssuers: [url],
+      },
       { logger, validateResponses: true },
     ),
   };

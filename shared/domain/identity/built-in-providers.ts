@@ -11,10 +11,17 @@ export function builtInCognitoProvider(settings: { userPoolId: string; clientIds
     id: 'cognito',
     type: 'cognito',
     displayName: 'Cognito (this deployment)',
+    // Maps into `orgId` only and grants no platform flag: an org's provider, though configured by the deployment.
+    scope: 'org',
     enabled: true,
     jitProvisioning: true,
     defaultOrgId: settings.orgId,
-    groupMappings: (['viewer', 'researcher', 'lead', 'admin'] as const).map((level) => ({ group: level, level, teamIds: [], platformAdmin: false })),
+    groupMappings: (['viewer', 'researcher', 'lead', 'admin'] as const).map((level) => ({
+      group: level,
+      level,
+      teamIds: [],
+      platformAdmin: false,
+    })),
     userPoolId: settings.userPoolId,
     clientIds: settings.clientIds,
     groupsClaim: 'cognito:groups',

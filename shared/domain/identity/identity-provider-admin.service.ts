@@ -9,8 +9,10 @@ import {
   type IdentityProvider,
   type IdentityProviderRepository,
 } from './identity-provider.schema';
+import { assertGrantable, providerVisibleTo, scopeIssues, type ProviderGrantDeps } from './provider-scope';
+import { assertAcceptsOwnSignIns } from './provider-uniqueness';
 
-export interface IdentityProviderAdminDeps {
+export interface IdentityProviderAdminDeps extends ProviderGrantDeps {
   providers: IdentityProviderRepository;
   secrets: SecretStore;
   audit: AuditLog;
@@ -19,6 +21,30 @@ export interface IdentityProviderAdminDeps {
   allowInsecure: boolean;
   /** Default server-side redirect URI: `<api>/v1/auth/oidc/<id>/callback`. */
   apiBaseUrl?: string | undefined;
+  /**
+   * Issuers no provider may claim: Quartermaster's own session tokens (`QM_API_BASE_URL`) and the stack's
+   * Cognito pool, whose tokens the authorizer already accepts.
+   */
+  reservedIssuers: readonly string[];
+}
+
+/** Providers the caller may see: every one for platform admins, their own org's for org admins. */
+export async function listIdentityProviders(
+  principal: Principal,
+  deps: Pick<IdentityProviderAdminDeps, 'providers'>,
+): Promise<IdentityProvider[]> {
+  return (await deps.providers.list()).filter((provider) => providerVisibleTo(principal, provider));
+}
+
+/** A provider the caller may see; any other is "not found", whether it exists or not. */
+export async function getIdentityProvider(
+  principal: Principal,
+  id: string,
+  deps: Pick<IdentityProviderAdminDeps, 'providers'>,
+): Promise<IdentityProvider> {
+  const provider = await deps.providers.get(id);
+  if (!provider || !providerVisibleTo(principal, provider)) throw notFound('Identity provider');
+  return provider;
 }
 
 /** A provider as an admin sends it: secrets as write-only values or as references to existing secrets. */
@@ -40,8 +66,7 @@ export async function saveIdentityProvider(
   deps: IdentityProviderAdminDeps,
 ): Promise<IdentityProvider> {
   const now = deps.clock.now().toISOString();
-  const existing = mode === 'replace' ? await deps.providers.get(draft.id) : undefined;
-  if (mode === 'replace' && !existing) throw notFound('Identity provider');
+  const existing = mode === 'replace' ? await getIdentityProvider(principal, draft.id, deps) : undefined;
   if (existing && existing.type !== draft.type)
     throw new AppError('conflict', 'The type of a provider cannot change; delete it and create a new one');
   const { clientSecret, bindPassword, ...rest } = draft;
@@ -68,6 +93,11 @@ export async function saveIdentityProvider(
   const problems = transportProblems(parsed.data, deps.allowInsecure);
   if (problems.length > 0)
     throw validationFailed(problems.map((message) => ({ field: parsed.data.type === 'ldap' ? 'body.url' : 'body.issuer', message })));
+  // Reach first (403/404, audited), then consistency (400): an org admin's attempt at another org is a denial.
+  await assertGrantable(principal, parsed.data, deps);
+  const scope = scopeIssues(parsed.data);
+  if (scope.length > 0) throw validationFailed(scope);
+  assertAcceptsOwnSignIns(parsed.data, await deps.providers.list(), deps.reservedIssuers);
   let provider = parsed.data;
   if (secretValue !== undefined) {
     const ref = await deps.secrets.put(`idp/${provider.id}`, secretValue);
@@ -91,6 +121,7 @@ export async function saveIdentityProvider(
 }
 
 export async function deleteIdentityProvider(principal: Principal, id: string, deps: IdentityProviderAdminDeps): Promise<void> {
+  await getIdentityProvider(principal, id, deps);
   if (!(await deps.providers.delete(id))) throw notFound('Identity provider');
   await deps.audit.append({
     actor: principal.userId,

@@ -20,7 +20,8 @@ export const secretRefSchema = z
 /**
  * One mapping rule: a claim value (OIDC/Cognito) or a group DN (LDAP) grants a level, an org and teams. The
  * highest level among matching rules wins; teams add up; the org comes from the first matching rule that
- * names one (rules are ordered), else from the provider's default org.
+ * names one (rules are ordered), else from the provider's default org. The org places a user provisioned
+ * just in time; an existing user is never moved: a mapping naming another org refuses the sign-in.
  */
 export const groupMappingSchema = z.object({
   /** Exact value (OIDC group/role name, LDAP group DN; DNs are compared case-insensitively). */
@@ -38,6 +39,13 @@ const commonFields = {
   id: providerIdSchema,
   displayName: z.string().check(z.minLength(1), z.maxLength(100)),
   enabled: z._default(z.boolean(), true),
+  /**
+   * Who the provider belongs to (DESIGN §4.3). `org`: the org `defaultOrgId`, whose admins manage it; every
+   * mapping targets that org and none grants `platformAdmin` (enforced when saved and again at every login).
+   * `deployment`: may map into any org and grant `platformAdmin`; platform admins only. Stored providers
+   * without the field are org-scoped: the narrow reading is the safe one.
+   */
+  scope: z._default(z.enum(['org', 'deployment']), 'org'),
   /** Create the user at first login (just-in-time). Off: only users an admin linked may sign in. */
   jitProvisioning: z._default(z.boolean(), false),
   /** Org and level of users no mapping places; without a default level, an unmapped user is refused. */

@@ -5,6 +5,7 @@ import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { BootstrapRegistry, ExternalIdentityRepository } from './external-identity.port';
 import { mapGroups, type ExternalProfile, type MappedAccess } from './group-mapping';
 import type { IdentityProvider } from './identity-provider.schema';
+import { owningOrg, withinProviderScope } from './provider-scope';
 import type { User, UserRepository } from './user.schema';
 
 /**
@@ -17,6 +18,8 @@ export type LoginFailureReason =
   | 'provider_disabled'
   | 'not_provisioned'
   | 'no_mapping'
+  | 'mapping_out_of_scope'
+  | 'org_mismatch'
   | 'user_disabled'
   | 'user_missing'
   | 'state_missing'
@@ -65,7 +68,8 @@ const syncsAccess = (provider: IdentityProvider): boolean => provider.groupMappi
 function withAccess(user: User, access: MappedAccess | undefined, profile: ExternalProfile): User {
   return {
     ...user,
-    ...(access ? { orgId: access.orgId, level: access.level, teamIds: access.teamIds, platformAdmin: access.platformAdmin } : {}),
+    // The org is never taken from the mapping: `existingUser` refused any mapping that names another.
+    ...(access ? { level: access.level, teamIds: access.teamIds, platformAdmin: access.platformAdmin } : {}),
     ...(profile.email ? { email: profile.email } : {}),
     ...(profile.displayName ? { displayName: profile.displayName } : {}),
   };
@@ -81,8 +85,9 @@ const changed = (a: User, b: User): boolean =>
 
 /**
  * Turns a verified external profile into a Quartermaster user (DESIGN §4.1): follows the identity link,
- * re-applies the group mapping at every login, provisions just in time when the provider allows it, and
- * refuses disabled users. Successes and failures are audited; failures also emit `auth.login_failure`.
+ * re-applies the group mapping at every login (level, teams, platform flag; never the org: a mapping that
+ * names another org than the user's refuses the sign-in), provisions just in time when the provider allows
+ * it, and refuses disabled users. Successes and failures are audited; failures also emit `auth.login_failure`.
  */
 export async function signIn(
   provider: IdentityProvider,
@@ -94,6 +99,8 @@ export async function signIn(
     if (!provider.enabled) throw new LoginFailure('provider_disabled', provider.id);
     const access = syncsAccess(provider) ? mapGroups(provider, profile.groups) : undefined;
     if (syncsAccess(provider) && !access) throw new LoginFailure('no_mapping', provider.id);
+    // Whatever the stored provider says, an org's provider places users in that org only, never as platform admins.
+    if (access && !withinProviderScope(provider, access)) throw new LoginFailure('mapping_out_of_scope', provider.id);
     const link = await deps.identities.get(provider.id, profile.subject);
     const user = link ? await existingUser(link.userId, provider, access, profile, deps) : await provision(provider, access, profile, deps);
     await deps.audit.append({
@@ -127,6 +134,11 @@ async function existingUser(
     const user = await deps.users.get(userId);
     if (!user) throw new LoginFailure('user_missing', provider.id);
     if (user.status !== 'active') throw new LoginFailure('user_disabled', provider.id);
+    // A sign-in never moves a user to another org (DESIGN §4.3): a mapping, or an org's provider, that names
+    // another org than the user's is refused rather than applied; an administrator resolves the disagreement.
+    const providerOrg = owningOrg(provider);
+    if ((access && access.orgId !== user.orgId) || (providerOrg !== undefined && providerOrg !== user.orgId))
+      throw new LoginFailure('org_mismatch', provider.id);
     // The bootstrap admin keeps admin whatever the mapping says, or the deployment could lose its only admin.
     const bootstrapAdmin = access && deps.firstUserBecomesAdmin && (await deps.bootstrap.firstAdmin()) === user.id;
     const synced = withAccess(user, bootstrapAdmin ? { ...access, level: 'admin', platformAdmin: true } : access, profile);
