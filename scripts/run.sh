@@ -31,6 +31,21 @@ install_packages() {
   fi
 }
 
+# The web console has its own package.json and lockfile (it shares nothing with the Lambda bundles). Built
+# when missing or older than its sources or the OpenAPI document its client is typed from.
+build_console() {
+  if [ ! -d web/node_modules ] || [ ! -f web/node_modules/.package-lock.json ] ||
+    [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+    echo "run.sh: installing the console's npm packages (web/)" >&2
+    (cd web && npm ci --no-audit --no-fund)
+  fi
+  if [ ! -f web/dist/index.html ] ||
+    [ -n "$(find web/src web/index.html web/vite.config.ts web/package-lock.json docs/openapi.json -newer web/dist/index.html -print -quit)" ]; then
+    echo "run.sh: building the web console (web/dist)" >&2
+    npm --prefix web run -s build
+  fi
+}
+
 run_tests() {
   npx tsx scripts/local/ensure-tools.ts
   local started=$SECONDS status=0
@@ -54,6 +69,10 @@ case "$command" in
   token) ;;
   -h | --help | help) usage; exit 0 ;;
   *) echo "run.sh: unknown command '$command'" >&2; usage; exit 2 ;;
+esac
+
+case "$command" in
+  dev | test | bench) build_console ;;
 esac
 
 case "$command" in

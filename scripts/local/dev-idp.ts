@@ -28,6 +28,8 @@ export interface DevIdpOptions {
   resource: string;
   /** Confidential client for the API's server-side login: its secret and redirect URIs. */
   webClient?: { clientId: string; clientSecret: string; redirectUris: string[] };
+  /** Public browser client of the web console (code + PKCE, no secret; CORS allowed from its redirect origins). */
+  consoleClient?: { clientId: string; redirectUris: string[]; postLogoutRedirectUris: string[] };
   accessTokenSeconds?: number;
 }
 
@@ -149,6 +151,19 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
       { client_id: CLI_CLIENT_ID, token_endpoint_auth_method: 'none', application_type: 'native', redirect_uris: [CLI_REDIRECT_URI], grant_types: ['authorization_code'], response_types: ['code'] },
       ...(options.webClient
         ? [{ client_id: options.webClient.clientId, client_secret: options.webClient.clientSecret, redirect_uris: options.webClient.redirectUris, grant_types: ['authorization_code'], response_types: ['code'] }]
+        : []),
+      ...(options.consoleClient
+        ? [
+            {
+              client_id: options.consoleClient.clientId,
+              token_endpoint_auth_method: 'none',
+              application_type: 'web',
+              redirect_uris: options.consoleClient.redirectUris,
+              post_logout_redirect_uris: options.consoleClient.postLogoutRedirectUris,
+              grant_types: ['authorization_code'],
+              response_types: ['code'],
+            },
+          ]
         : []),
     ],
     jwks: { keys: [jwk] },

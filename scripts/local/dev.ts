@@ -28,7 +28,7 @@ const log = (message: string, details?: Record<string, unknown>) =>
 
 console.log('Starting the Quartermaster local stack (DynamoDB Local, local SQS, scheduler, dispatcher, local backend)…');
 const port = Number(values.port);
-const stack = await startLocalStack({ port, idpPort: port === 0 ? 0 : port + 1, dataDir, log });
+const stack = await startLocalStack({ port, idpPort: port === 0 ? 0 : port + 1, consolePort: port === 0 ? 0 : port + 2, dataDir, log });
 // `npm run token` reads this to find the running stack's IdP and certificate.
 await mkdir(dataDir, { recursive: true });
 await writeFile(join(dataDir, 'endpoints.json'), JSON.stringify({ api: stack.url, issuer: stack.identity.issuer, caFile: stack.identity.caFile }, null, 2));
@@ -37,6 +37,7 @@ const users = DEMO_USERS.map((user) => `    ${user.id.padEnd(5)} ${user.displayN
 console.log(`
 Quartermaster is running (local stack).
 
+  Console      ${stack.consoleUrl ?? '(not built: npm --prefix web run build)'}
   API          ${stack.url}
   Health       ${stack.url}/health/ready
   OpenAPI      docs/openapi.json

@@ -33,6 +33,11 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** Failures outside the route functions (authorizer threw, handler failed to load); default: stderr. */
   onError?: (error: unknown, requestId: string) => void;
+  /**
+   * Browser origins allowed to call the API (the console), answered as API Gateway's `corsPreflight` does:
+   * preflights get 204 without authorization, responses carry `access-control-allow-origin`.
+   */
+  cors?: { allowOrigins: readonly string[]; allowHeaders?: readonly string[]; maxAgeSeconds?: number };
   /** One call per answered request, for a dev access log. */
   onResponse?: (entry: { requestId: string; method: string; path: string; status: number; latencyMs: number }) => void;
 }
@@ -279,6 +284,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const server = createServer((request, response) => {
     const requestId = randomUUID();
     const started = performance.now();
+    if (options.cors && answerCors(options.cors, request, response)) return;
     serve(request, requestId)
       .catch((error: unknown) => {
         onError(error, requestId);
@@ -313,6 +319,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 }
 
 const isPublic = (route: RouteDeclaration): boolean => route.access === 'public';
+
+const CORS_METHODS = 'GET,POST,PUT,PATCH,DELETE';
+const CORS_DEFAULT_HEADERS = ['authorization', 'content-type', 'idempotency-key'];
+
+/**
+ * CORS as API Gateway HTTP API applies it: a preflight from an allowed origin is answered here (true), and
+ * other requests from an allowed origin go on with the allow-origin header set. Unknown origins get no
+ * CORS headers, so the browser blocks them.
+ */
+function answerCors(cors: NonNullable<HttpServerOptions['cors']>, request: IncomingMessage, response: ServerResponse): boolean {
+  const origin = request.headers.origin;
+  if (!origin || !cors.allowOrigins.includes(origin)) return false;
+  response.setHeader('access-control-allow-origin', origin);
+  response.setHeader('vary', 'origin');
+  if (request.method !== 'OPTIONS' || !request.headers['access-control-request-method']) return false;
+  response.setHeader('access-control-allow-methods', CORS_METHODS);
+  response.setHeader('access-control-allow-headers', (cors.allowHeaders ?? CORS_DEFAULT_HEADERS).join(','));
+  response.setHeader('access-control-max-age', String(cors.maxAgeSeconds ?? 600));
+  response.writeHead(204).end();
+  return true;
+}
 
 function pairsOf(rawHeaders: string[]): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];

@@ -53,6 +53,9 @@ export const DEV_GROUP_MAPPINGS: GroupMapping[] = [
   { group: PLATFORM_ADMIN_GROUP, teamIds: [], platformAdmin: true },
 ];
 
+/** The web console's public client at the dev IdP (browser code + PKCE). */
+export const CONSOLE_CLIENT_ID = 'quartermaster-console';
+
 /** Demo password of a seed user: `<id>-dev-password` (local stack only, printed by `npm run dev`). */
 export const demoPassword = (userId: string): string => `${userId}-dev-password`;
 
@@ -71,6 +74,8 @@ export interface LocalIdentityOptions {
   /** Keeps the TLS certificate, session key and secrets across runs; default: a temporary folder. */
   dataDir?: string | undefined;
   idpPort?: number | undefined;
+  /** Where the web console is served: the dev IdP lets it sign in (redirect URI, CORS). */
+  consoleUrl?: string | undefined;
   events: EventPublisher;
   /** The access gate and audit log every API function composes (the identity admin API runs behind them). */
   access: ApiAccess;
@@ -125,6 +130,9 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
       clientSecret: webClientSecret,
       redirectUris: [`${options.apiUrl}/v1/auth/oidc/${DEV_PROVIDER_ID}/callback`],
     },
+    ...(options.consoleUrl
+      ? { consoleClient: { clientId: CONSOLE_CLIENT_ID, redirectUris: [`${options.consoleUrl}/auth/callback`], postLogoutRedirectUris: [`${options.consoleUrl}/`] } }
+      : {}),
   });
 
   const stores = dynamoIdentityStores(options.doc, options.tableName);
@@ -144,7 +152,7 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
     clientSecretRef: 'file:dev-idp-client-secret',
     scopes: ['openid', 'email', 'profile', 'api'],
     audience: LOCAL_API_RESOURCE,
-    allowedClientIds: ['quartermaster-cli'],
+    allowedClientIds: ['quartermaster-cli', CONSOLE_CLIENT_ID],
     accessTokenCheck: 'rfc9068',
     groupsClaim: 'realm_access.roles',
     emailClaim: 'email',

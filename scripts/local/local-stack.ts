@@ -44,7 +44,9 @@ import { startDynamoDbLocal } from './dynamodb-local';
 import { startHttpServer } from './http-server';
 import { ensureJava } from './java';
 import { localClientConfig } from './local-aws';
-import { startLocalIdentity } from './local-identity';
+import { consoleBuilt, startConsoleServer } from './console-server';
+import { DEV_IDP_SCOPES } from './dev-idp';
+import { CONSOLE_CLIENT_ID, DEV_PROVIDER_ID, LOCAL_API_RESOURCE, startLocalIdentity } from './local-identity';
 import { freePort } from './ports';
 import { startSerialLoop, startSqsPoller } from './local-workers';
 import { seedDemoData } from './seed';
@@ -56,6 +58,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Port of the dev OIDC identity provider (https on 127.0.0.1); 0 = any free port. */
   idpPort?: number;
+  /** Port of the web console (http on 127.0.0.1); 0 = any free port; served only when web/dist is built. */
+  consolePort?: number;
   /** Persist the table and job runs here; default: a temporary folder, in-memory DynamoDB. */
   dataDir?: string;
   /** How often the scheduler runs without a trigger (the deployed schedule is 1 minute). */
@@ -73,6 +77,8 @@ export interface LocalStack {
   dispatchDlqUrl: string;
   /** The dev identity provider: its issuer, and its self-signed certificate (PEM and file) to trust. */
   identity: { issuer: string; ca: string; caFile: string };
+  /** The web console's URL, when web/dist is built. */
+  consoleUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -165,7 +171,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The API's URL is needed before it listens: it is the session-token issuer and the OIDC redirect base.
     const apiPort = options.port || (await freePort());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const consolePort = consoleBuilt() ? options.consolePort || (await freePort()) : undefined;
+    const consoleUrl = consolePort ? `http://127.0.0.1:${consolePort}` : undefined;
     const identity = await startLocalIdentity({
+      consoleUrl,
       doc,
       tableName: LOCAL_TABLE_NAME,
       apiUrl,
@@ -207,8 +216,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return handler;
       },
       authorizer: identity.authorizer,
+      ...(consoleUrl ? { cors: { allowOrigins: [consoleUrl] } } : {}),
     });
     stops.push(() => server.close());
+    const consoleServer = consolePort
+      ? await startConsoleServer({
+          port: consolePort,
+          config: {
+            apiUrl: server.url,
+            stage: 'local',
+            providers: [
+              { type: 'oidc', id: DEV_PROVIDER_ID, label: 'Dev IdP (demo users)', authority: identity.idp.issuer, clientId: CONSOLE_CLIENT_ID, scope: DEV_IDP_SCOPES, resource: LOCAL_API_RESOURCE },
+            ],
+          },
+          connectOrigins: [server.url, new URL(identity.idp.issuer).origin],
+        })
+      : undefined;
+    if (consoleServer) stops.push(() => consoleServer.close());
 
     return {
       url: server.url,
@@ -218,6 +242,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dispatchQueueUrl: queues.dispatchQueueUrl,
       dispatchDlqUrl: queues.dispatchDlqUrl,
       identity: { issuer: identity.idp.issuer, ca: identity.ca, caFile: identity.caFile },
+      ...(consoleServer ? { consoleUrl: consoleServer.url } : {}),
       stop,
     };
   } catch (error) {

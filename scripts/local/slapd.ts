@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ldapts';
+import { aptInstall } from './apt';
 import { freePort, LOCAL_HOST } from './ports';
 import { stopProcess, trackProcess } from './process-group';
 
@@ -33,13 +34,7 @@ export interface RunningSlapd {
 /** Installs slapd from Debian when it is missing (root only), as `ensureJava` does for the JRE. */
 export function ensureSlapd(): string {
   if (existsSync(SLAPD_BIN)) return SLAPD_BIN;
-  if (process.getuid?.() !== 0) throw new Error(`slapd is missing and we are not root: run 'sudo apt-get install -y ${SLAPD_PACKAGES.join(' ')}'`);
-  console.error(`slapd: not found; installing ${SLAPD_PACKAGES.join(' ')} from Debian apt`);
-  const lockWait = ['-o', 'DPkg::Lock::Timeout=300'];
-  for (const args of [[...lockWait, 'update'], [...lockWait, 'install', '-y', '--no-install-recommends', ...SLAPD_PACKAGES]]) {
-    const result = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} exited with ${result.status}`);
-  }
+  aptInstall(SLAPD_PACKAGES, 'slapd');
   // The package's postinst may start a system instance on :389; ours never uses it, and neither do we stop it.
   if (!existsSync(SLAPD_BIN)) throw new Error('slapd still missing after apt-get install');
   return SLAPD_BIN;

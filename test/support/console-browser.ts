@@ -1,0 +1,47 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, ensureChromium } from '#scripts/local/chromium';
+import { demoPassword } from '#scripts/local/local-identity';
+
+/**
+ * A real browser for the console tests: Debian's Chromium driven by playwright-core (no browser download),
+ * each user in a fresh context (no shared cookies or storage). The dev IdP's certificate is self-signed,
+ * so contexts accept it, as a developer does once in their own browser.
+ */
+export interface ConsoleBrowser {
+  browser: Browser;
+  /** Signs `user` in through the console's button and the dev IdP's real login page; resolves on the console. */
+  signIn(consoleUrl: string, user: string): Promise<{ context: BrowserContext; page: Page }>;
+  screenshot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Screenshots land here (CI keeps the folder as an artifact). */
+export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'console');
+
+export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
+  const executablePath = ensureChromium();
+  // playwright-core gives each launch a new empty profile directory of its own, and adds --headless itself.
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS.filter((flag) => flag !== '--headless'), headless: true });
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  return {
+    browser,
+    async signIn(consoleUrl, user) {
+      const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(consoleUrl);
+      await page.getByRole('button', { name: /Sign in with Dev IdP/ }).click();
+      await page.getByLabel('Username').fill(user);
+      await page.getByLabel('Password').fill(demoPassword(user));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((url) => url.toString().startsWith(consoleUrl) && !url.pathname.startsWith('/auth/'));
+      await page.getByRole('navigation').first().waitFor();
+      return { context, page };
+    },
+    async screenshot(page, name) {
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+    },
+    close: () => browser.close(),
+  };
+}

@@ -1,0 +1,71 @@
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import Header from '@cloudscape-design/components/header';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Table from '@cloudscape-design/components/table';
+import { useState } from 'react';
+import type { Schemas } from '../api/client';
+import { unwrap } from '../api/errors';
+import { useConsole } from '../app/context';
+import { useData } from '../app/use-data';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { FormModal } from '../components/FormModal';
+
+/** Job templates: named, reusable job specs that the submit form starts from. */
+export default function Templates() {
+  const { api, me, can } = useConsole();
+  const templates = useData(() => unwrap(api.GET('/v1/templates')), [api]);
+  const [creating, setCreating] = useState(false);
+  return (
+    <SpaceBetween size="l">
+      <ErrorAlert error={templates.error} header="Templates could not be loaded" />
+      <Table<Schemas['JobTemplate']>
+        header={
+          <Header variant="h1" actions={can('config.create') && <Button onClick={() => setCreating(true)}>Create template</Button>}>
+            Job templates
+          </Header>
+        }
+        loading={templates.loading && !templates.data}
+        items={templates.data?.items ?? []}
+        trackBy="name"
+        columnDefinitions={[
+          { id: 'name', header: 'Name', cell: (template) => template.name },
+          { id: 'description', header: 'Description', cell: (template) => template.description || '–' },
+          { id: 'image', header: 'Image', cell: (template) => template.spec.image ?? '–' },
+          { id: 'hardware', header: 'Hardware', cell: (template) => template.spec.hardwareType ?? '–' },
+          { id: 'team', header: 'Team', cell: (template) => template.teamId ?? '–' },
+          {
+            id: 'delete',
+            header: '',
+            cell: (template) =>
+              (template.ownerId === me.id ? can('config.edit.own') : can('config.edit.all')) && (
+                <Button variant="inline-link" onClick={() => void unwrap(api.DELETE('/v1/templates/{name}', { params: { path: { name: template.name } } })).then(templates.reload)}>
+                  Delete
+                </Button>
+              ),
+          },
+        ]}
+        empty={<Box textAlign="center">No templates yet. Save a job spec your team runs often.</Box>}
+      />
+      {creating && (
+        <FormModal
+          title="Create a job template"
+          fields={[
+            { key: 'name', label: 'Name', type: 'text' },
+            { key: 'description', label: 'Description', type: 'text', optional: true },
+            { key: 'spec.image', label: 'Image', type: 'text' },
+            { key: 'spec.command', label: 'Command', type: 'list', optional: true, description: 'Comma-separated words, e.g. python, train.py' },
+            { key: 'spec.hardwareType', label: 'Hardware type', type: 'text', optional: true },
+            { key: 'spec.maxRuntimeMinutes', label: 'Max runtime (minutes)', type: 'number', optional: true },
+          ]}
+          submitLabel="Create"
+          onSubmit={async (body) => {
+            await unwrap(api.POST('/v1/templates', { body: body as Schemas['CreateTemplate'] }));
+            templates.reload();
+          }}
+          onClose={() => setCreating(false)}
+        />
+      )}
+    </SpaceBetween>
+  );
+}
