@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { placementSchema } from '#domain/clusters/cluster.schema';
 
 /** Job states of DESIGN §4.5. Every transition is a conditional write on the previous state. */
 export const JOB_STATES = [
@@ -142,6 +143,8 @@ export const jobSchema = z.object({
   updatedAt: z.string(),
   history: z.array(stateTransitionSchema),
   runRef: z.optional(z.string()),
+  /** Kubernetes backend: the cluster and namespace chosen at submission. */
+  placement: z.optional(placementSchema),
   exitCode: z.optional(z.number().check(z.int())),
   startedAt: z.optional(z.string()),
   endedAt: z.optional(z.string()),
