@@ -49,6 +49,7 @@ import { DEV_IDP_SCOPES } from './dev-idp';
 import { CONSOLE_CLIENT_ID, DEV_PROVIDER_ID, LOCAL_API_RESOURCE, startLocalIdentity } from './local-identity';
 import { freePort } from './ports';
 import { startSerialLoop, startSqsPoller } from './local-workers';
+import { migrateToOrgScopedKeys } from '#scripts/migrate/org-scoped-keys';
 import { seedDemoData } from './seed';
 import { ensureQueues, startLocalSqs } from './sqs-local';
 import { ensureTable } from './table';
@@ -110,6 +111,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const doc = createDocumentClient({ client: ddb });
     const sqs = new SQSClient(localClientConfig(sqsServer.endpoint));
     await ensureTable(ddb, LOCAL_TABLE_NAME);
+    // Data kept in a data dir from before counters and usage named the org is moved once (docs/quotas.md).
+    const migrated = await migrateToOrgScopedKeys(doc, LOCAL_TABLE_NAME);
+    if (migrated.unattributed.length > 0) log('data migration left records it could not attribute', { records: migrated.unattributed });
     await seedDemoData(doc, LOCAL_TABLE_NAME);
     const queues = await ensureQueues(sqs, { prefix: 'qm', visibilityTimeoutSeconds: 5 });
 

@@ -65,13 +65,13 @@ describe('cross-tenant ids in query and body', () => {
     expect(put.status).toBe(404);
     expect(await world.access.users.currentUser(OWNERS.otherOrg)).toEqual(foreigner);
 
-    const jobsBefore = (await world.jobs.listByOwner(researcher, { limit: 100 })).items.length;
+    const jobsBefore = (await world.jobs.listByOwner(ORGS.acme, researcher, { limit: 100 })).items.length;
     expect((await world.call(researcher, 'submitJob', { body: { ...jobBody, teamId: TEAMS.robotics } })).status).toBe(403);
     const foreignTemplate = await makeTemplate(world, 'otherOrg', 'researcher');
     const fromForeign = await world.call(researcher, 'submitJob', { body: { name: 'iso', template: foreignTemplate.name } });
     expect(fromForeign.status).toBe(422);
     expect(fromForeign.text).not.toContain(FOREIGN_MARKER);
-    expect((await world.jobs.listByOwner(researcher, { limit: 100 })).items.length).toBe(jobsBefore);
+    expect((await world.jobs.listByOwner(ORGS.acme, researcher, { limit: 100 })).items.length).toBe(jobsBefore);
   });
 
   it('reads another org’s audit chain only as a platform admin', async () => {

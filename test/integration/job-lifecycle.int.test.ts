@@ -59,7 +59,7 @@ describe('job lifecycle against DynamoDB Local', () => {
     await expect(submitJob({ principal, spec: spec({ name: 'other' }), idempotencyKey: 'key-1' }, env.submitDeps)).rejects.toMatchObject({
       code: 'idempotency_conflict',
     });
-    const listed = await env.jobs.listByOwner('idem-user', { limit: 10 });
+    const listed = await env.jobs.listByOwner('acme', 'idem-user', { limit: 10 });
     expect(listed.items).toHaveLength(1);
   });
 
@@ -68,19 +68,19 @@ describe('job lifecycle against DynamoDB Local', () => {
     await expect(
       submitJob({ principal, spec: spec({ env: [{ name: 'HF_TOKEN', secretRef: 'quartermaster/other-org/hf' }] }) }, env.submitDeps),
     ).rejects.toMatchObject({ code: 'validation_failed' });
-    expect((await env.jobs.listByOwner('secret-user', { limit: 10 })).items).toHaveLength(0);
+    expect((await env.jobs.listByOwner('acme', 'secret-user', { limit: 10 })).items).toHaveLength(0);
   });
 
   it('pages an owner listing with a cursor and filters by state', async () => {
     const principal = researcher('pager');
     for (let i = 0; i < 5; i += 1) await submitJob({ principal, spec: spec({ name: `job-${i}` }) }, env.submitDeps);
-    const first = await env.jobs.listByOwner('pager', { limit: 2 });
+    const first = await env.jobs.listByOwner('acme', 'pager', { limit: 2 });
     expect(first.items.map((j) => j.spec.name)).toEqual(['job-4', 'job-3']);
-    const second = await env.jobs.listByOwner('pager', { limit: 2, ...(first.nextCursor ? { cursor: first.nextCursor } : {}) });
+    const second = await env.jobs.listByOwner('acme', 'pager', { limit: 2, ...(first.nextCursor ? { cursor: first.nextCursor } : {}) });
     expect(second.items.map((j) => j.spec.name)).toEqual(['job-2', 'job-1']);
-    expect((await env.jobs.listByOwner('pager', { limit: 10, state: 'running' })).items).toHaveLength(0);
+    expect((await env.jobs.listByOwner('acme', 'pager', { limit: 10, state: 'running' })).items).toHaveLength(0);
     await expect(
-      env.jobs.listByOwner('someone-else', { limit: 2, ...(first.nextCursor ? { cursor: first.nextCursor } : {}) }),
+      env.jobs.listByOwner('acme', 'someone-else', { limit: 2, ...(first.nextCursor ? { cursor: first.nextCursor } : {}) }),
     ).rejects.toMatchObject({
       code: 'validation_failed',
     });
@@ -97,9 +97,9 @@ describe('admission under concurrency limits (DynamoDB Local transactions)', () 
     await runSchedulerPass(env.schedulerDeps);
     const states = await Promise.all(submitted.map(async (j) => (await env.jobs.get(j.id))?.state));
     expect(states.filter((state) => state === 'admitted')).toHaveLength(3);
-    const counters = await env.jobs.readCounters([GLOBAL_CONCURRENCY, userConcurrency('u1')]);
+    const counters = await env.jobs.readCounters([GLOBAL_CONCURRENCY, userConcurrency('acme', 'u1')]);
     expect(counters[GLOBAL_CONCURRENCY]).toBe(3);
-    expect(counters[userConcurrency('u1')]).toBe(2);
+    expect(counters[userConcurrency('acme', 'u1')]).toBe(2);
     const third = await env.jobs.get(submitted[2]!.id);
     expect(third?.state).toBe('queued');
     expect(third?.waiting?.code).toBe('user_concurrency');
@@ -148,8 +148,8 @@ describe('dispatch and run reports (local backend, DynamoDB Local)', () => {
     expect(ended?.state).toBe('failed');
     expect(ended?.exitCode).toBe(3);
     expect(ended?.history.map((h) => h.state)).toEqual(['submitted', 'queued', 'admitted', 'starting', 'running', 'failed']);
-    const counters = await env.jobs.readCounters([GLOBAL_CONCURRENCY, userConcurrency('dup')]);
-    expect(counters).toEqual({ [GLOBAL_CONCURRENCY]: 0, [userConcurrency('dup')]: 0 });
+    const counters = await env.jobs.readCounters([GLOBAL_CONCURRENCY, userConcurrency('acme', 'dup')]);
+    expect(counters).toEqual({ [GLOBAL_CONCURRENCY]: 0, [userConcurrency('acme', 'dup')]: 0 });
     const logs = await backend.read(ended!, { limit: 10 });
     expect(logs.lines.map((l) => `${l.stream}:${l.message}`).sort()).toEqual(['stderr:err', 'stdout:out']);
     expect(env.runtime.events.published.filter((e) => e.type === 'job.failed' && e.data.jobId === job.id)).toHaveLength(1);

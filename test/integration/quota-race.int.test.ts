@@ -69,8 +69,8 @@ describe('quota race: 200 parallel submissions against room for 37 (DynamoDB Loc
     for (const job of admitted) for (const hold of job.holds) held.set(hold.counter, (held.get(hold.counter) ?? 0) + hold.amount);
     const counters = await jobs.readCounters([...held.keys()]);
     expect(counters).toEqual(Object.fromEntries(held));
-    expect(counters['concurrent_jobs:team:team-a']).toBe(25);
-    expect(counters['concurrent_jobs:org:acme']).toBe(37);
+    expect(counters['concurrent_jobs:ORG#acme#TEAM#team-a']).toBe(25);
+    expect(counters['concurrent_jobs:ORG#acme']).toBe(37);
 
     // The waiting jobs say which quota holds them back.
     const waiting = stored.filter((job) => job.state === 'queued').map((job) => job.waiting?.code);

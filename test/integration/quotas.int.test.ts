@@ -109,7 +109,7 @@ describe('quota ceilings (DESIGN §4.6)', () => {
     await expect(submitJob({ principal: researcher('big'), spec: spec({ hardwareType: 'gpu-a100-8x' }) }, env.deps)).rejects.toMatchObject({
       code: 'unprocessable',
     });
-    expect((await env.jobs.listByOwner('big', { limit: 5 })).items).toHaveLength(0);
+    expect((await env.jobs.listByOwner('acme', 'big', { limit: 5 })).items).toHaveLength(0);
 
     // Room frees up: the scheduler admits the waiting job.
     const running = await env.start(first.job);
@@ -128,8 +128,8 @@ describe('budgets: reserve at admission, settle at the end (DESIGN §4.6)', () =
   it('reserves max runtime × rate, settles to the actual runtime, and records the day’s usage', async () => {
     const env = await setup(budgets());
     const { job } = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
-    const gpuCounter = 'gpu_hours:day:2026-11-22:team:vision';
-    const costCounter = 'cost_usd:month:2026-11:org:acme';
+    const gpuCounter = 'gpu_hours:day:2026-11-22:ORG#acme#TEAM#vision';
+    const costCounter = 'cost_usd:month:2026-11:ORG#acme';
     expect(await env.jobs.readCounters([gpuCounter, costCounter])).toEqual({ [gpuCounter]: 1, [costCounter]: 1.01 });
 
     const running = await env.start(job);
@@ -157,9 +157,9 @@ describe('budgets: reserve at admission, settle at the end (DESIGN §4.6)', () =
     const { job } = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 120 }) }, env.deps);
     await endJob((await env.jobs.get(job.id))!, 'cancelled', {}, env.deps);
     const counters = await env.jobs.readCounters([
-      'gpu_hours:day:2026-11-22:team:vision',
-      'cost_usd:month:2026-11:org:acme',
-      'concurrent_jobs:org:acme',
+      'gpu_hours:day:2026-11-22:ORG#acme#TEAM#vision',
+      'cost_usd:month:2026-11:ORG#acme',
+      'concurrent_jobs:ORG#acme',
     ]);
     expect(Object.values(counters)).toEqual([0, 0, 0]);
   });
@@ -177,7 +177,7 @@ describe('budgets: reserve at admission, settle at the end (DESIGN §4.6)', () =
     const pass = await runSchedulerPass(env.deps);
     expect(pass.admitted).toEqual([blocked.job.id]);
     const admitted = await env.jobs.get(blocked.job.id);
-    expect(admitted?.holds.find((h) => h.kind === 'budget')?.counter).toBe('gpu_hours:day:2026-11-23:user:rae');
+    expect(admitted?.holds.find((h) => h.kind === 'budget')?.counter).toBe('gpu_hours:day:2026-11-23:ORG#acme#USER#rae');
   });
 });
 
@@ -209,7 +209,7 @@ describe('explain: a dry run of submission', () => {
     expect(before.verdict).toBe('admit');
     expect(before.estimate).toMatchObject({ costUsd: 1.51, gpuHours: 1.5, gpuCount: 1 });
     expect(before.limits.find((l) => l.name.includes('concurrent_gpus'))).toMatchObject({ limit: 1, used: 0, after: 1, fits: true });
-    expect((await env.jobs.listByOwner('rae', { limit: 5 })).items).toHaveLength(0);
+    expect((await env.jobs.listByOwner('acme', 'rae', { limit: 5 })).items).toHaveLength(0);
     expect(env.events.published).toHaveLength(0);
 
     await submitJob({ principal: researcher(), spec: spec() }, env.deps);
@@ -227,5 +227,48 @@ describe('explain: a dry run of submission', () => {
     await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
     const [status] = await costLimitStatus(researcher(), env.deps);
     expect(status).toMatchObject({ backend: 'local', used: 1.01, limit: 1.1, status: 'warning' });
+  });
+});
+
+describe('counters and usage name the org: team slugs repeat across orgs (DESIGN §4.3)', () => {
+  const globexResearcher = (userId: string) => researcher(userId, { orgId: 'globex' });
+
+  it("does not fill acme's `vision` quota with globex's `vision` jobs, and each org's usage shows only its own", async () => {
+    const env = await setup([quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'vision', limit: 2 })]);
+    const globexJobs = [];
+    for (const user of ['gia', 'gus', 'gil']) {
+      globexJobs.push((await submitJob({ principal: globexResearcher(user), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps)).job);
+    }
+    expect(globexJobs.map((j) => j.state)).toEqual(['admitted', 'admitted', 'admitted']);
+
+    const acmeJobs = [];
+    for (const user of ['rae', 'ray', 'rex']) {
+      acmeJobs.push((await submitJob({ principal: researcher(user), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps)).job);
+    }
+    expect(acmeJobs.map((j) => j.state)).toEqual(['admitted', 'admitted', 'queued']);
+    expect(acmeJobs[2]?.waiting?.code).toBe('quota_full');
+    const acmeTeam = await env.jobs.readCounters(['concurrent_jobs:ORG#acme#TEAM#vision', 'concurrent_jobs:ORG#globex#TEAM#vision']);
+    expect(acmeTeam).toEqual({ 'concurrent_jobs:ORG#acme#TEAM#vision': 2, 'concurrent_jobs:ORG#globex#TEAM#vision': 3 });
+    const limits = await myLimits(researcher('rae'), env.deps);
+    expect(limits.limits.find((l) => l.scopeType === 'team')).toMatchObject({ scopeId: 'vision', used: 2, headroom: 0 });
+
+    // Run and end two of globex's jobs and one of acme's: each org's team report shows its own only.
+    for (const job of [...globexJobs.slice(0, 2), acmeJobs[0]!]) {
+      const running = await env.start(job);
+      env.clock.advance(30 * 60_000);
+      await endJob(running, 'succeeded', { exitCode: 0 }, env.deps);
+    }
+    const teamQuery = { scopeType: 'team' as const, scopeId: 'vision', from: '2026-11-22', to: '2026-11-22' };
+    const acmeUsage = await usageReport(researcher('lin', { level: 'lead' }), teamQuery, env.deps);
+    const globexUsage = await usageReport(researcher('gwen', { level: 'lead', orgId: 'globex' }), teamQuery, env.deps);
+    expect(acmeUsage.total).toMatchObject({ jobs: 1, gpuHours: 0.5 });
+    expect(globexUsage.total).toMatchObject({ jobs: 2, gpuHours: 1 });
+    const orgQuery = { scopeType: 'org' as const, from: '2026-11-22', to: '2026-11-22' };
+    expect((await usageReport(researcher('boss', { level: 'admin' }), orgQuery, env.deps)).total.jobs).toBe(1);
+    expect((await usageReport(researcher('gabe', { level: 'admin', orgId: 'globex' }), orgQuery, env.deps)).total.jobs).toBe(2);
+
+    // The freed acme slot admits acme's waiting job; globex's running job changed nothing for acme.
+    const pass = await runSchedulerPass(env.deps);
+    expect(pass.admitted).toEqual([acmeJobs[2]!.id]);
   });
 });

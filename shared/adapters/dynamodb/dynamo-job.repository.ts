@@ -30,7 +30,7 @@ const schedulingKey = (job: Job): string =>
 /** The index attributes a job item carries; terminal jobs leave the sparse state index. */
 export function jobIndexAttributes(job: Job): Record<string, string> {
   const attributes: Record<string, string> = {
-    gsi1pk: keys.ownerJobsPartition(job.ownerId),
+    gsi1pk: keys.ownerJobsPartition(job.orgId, job.ownerId),
     gsi1sk: `${job.createdAt}#${job.id}`,
   };
   if (!isTerminal(job.state)) {
@@ -143,8 +143,8 @@ export class DynamoJobRepository implements JobRepository {
     return DynamoJobRepository.read(result.Item);
   }
 
-  async listByOwner(ownerId: string, options: { state?: JobState; limit: number; cursor?: string }): Promise<Page<Job>> {
-    return this.queryPages('gsi1', 'gsi1pk', keys.ownerJobsPartition(ownerId), options, false);
+  async listByOwner(orgId: string, ownerId: string, options: { state?: JobState; limit: number; cursor?: string }): Promise<Page<Job>> {
+    return this.queryPages('gsi1', 'gsi1pk', keys.ownerJobsPartition(orgId, ownerId), options, false);
   }
 
   async listByState(state: JobState, options: { limit: number; cursor?: string }): Promise<Page<Job>> {

@@ -10,11 +10,15 @@ export class DynamoUsageRepository implements UsageRepository {
     private readonly tableName: string,
   ) {}
 
-  async daily(scopeType: 'org' | 'team' | 'user', scopeId: string, from: string, to: string): Promise<DailyUsage[]> {
+  async daily(orgId: string, scopeType: 'org' | 'team' | 'user', scopeId: string, from: string, to: string): Promise<DailyUsage[]> {
     const items = await queryAll(this.doc, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :p AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':p': keys.usagePartition(scopeType, scopeId), ':from': `DAY#${from}`, ':to': `DAY#${to}` },
+      ExpressionAttributeValues: {
+        ':p': keys.usagePartition({ type: scopeType, orgId, id: scopeId }),
+        ':from': `DAY#${from}`,
+        ':to': `DAY#${to}`,
+      },
     });
     return items.map((item) => ({
       day: String(item.sk).slice('DAY#'.length),

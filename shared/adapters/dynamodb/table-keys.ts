@@ -1,12 +1,13 @@
 import type { Job } from '#domain/jobs/job.schema';
+import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
 
 /**
  * Every key of the single table is built here, and only here (STYLE §7). Import the module as a namespace
  * (`import * as keys from './table-keys'`): esbuild then bundles only the builders a function uses. Entities:
- *   job            JOB#<id>               / JOB
+ *   job            JOB#<id>               / JOB      (gsi1: ORG#<org>#USER#<owner>#JOBS / <createdAt>#<id>)
  *   idempotency    IDEMPOTENCY#<owner>#<key> / IDEMPOTENCY
- *   counter        COUNTER#<counter id>   / COUNTER
- *   daily usage    USAGE#<scope>#<id>     / DAY#<yyyy-mm-dd>   (counter ids `usage-day:<scope>:<id>:<day>`)
+ *   counter        COUNTER#<counter id>   / COUNTER   (ids name the org: `concurrent_jobs:ORG#<org>#TEAM#<team>`)
+ *   daily usage    USAGE#<scope key>      / DAY#<yyyy-mm-dd>   (counter ids `usage-day:<scope key>:<day>`)
  *   quota          ORG#<orgId>#QUOTAS     / QUOTA#<id>
  *   user           USER#<id>              / PROFILE
  *   org            ORG#<id>               / ORG
@@ -16,6 +17,7 @@ import type { Job } from '#domain/jobs/job.schema';
  *   identity provider  IDP                 / IDP#<id>
  *   external identity  IDENTITY#<provider>#<sha256(subject)> / IDENTITY
  *   bootstrap admin    SETTINGS            / BOOTSTRAP_ADMIN
+ *   data migration     SETTINGS            / MIGRATION#<id>   (done marker of scripts/migrate)
  *   API key            APIKEY#<sha256(key)> / APIKEY        (gsi1: USER#<owner>#APIKEYS / <createdAt>#<id>)
  *   refresh token      SESSION#<sha256(token)> / REFRESH
  *   OIDC login state   OAUTHSTATE#<sha256(state)> / STATE  (10-minute TTL)
@@ -26,15 +28,19 @@ import type { Job } from '#domain/jobs/job.schema';
  *   job template       ORG#<orgId>#TEMPLATES / TEMPLATE#<name>
  *   audit chain head   AUDIT#<orgId>         / HEAD
  *   audit entry        AUDIT#<orgId>         / ENTRY#<seq, 12 digits>   (TTL: retention)
+
+ * Keys that name a team or a user name its org too (`ORG#<org>#TEAM#<team>`, `ORG#<org>#USER#<user>`): team
+ * slugs are unique per org only. Data written before this scheme is moved by
+ * `scripts/migrate/org-scoped-keys.ts` (the local stack runs it at start; docs/quotas.md, "Keys name the org").
  */
 export const job = (id: string) => ({ pk: `JOB#${id}`, sk: 'JOB' });
 export const idempotency = (ownerId: string, key: string) => ({ pk: `IDEMPOTENCY#${ownerId}#${key}`, sk: 'IDEMPOTENCY' });
 /** Daily usage records share a partition per scope, so a date range is one Query. */
 export const counter = (id: string) => {
-  const usage = /^usage-day:([a-z]+):(.+):(\d{4}-\d{2}-\d{2})$/.exec(id);
-  return usage ? { pk: `USAGE#${usage[1]}#${usage[2]}`, sk: `DAY#${usage[3]}` } : { pk: `COUNTER#${id}`, sk: 'COUNTER' };
+  const usage = /^usage-day:(ORG#.+):(\d{4}-\d{2}-\d{2})$/.exec(id);
+  return usage ? { pk: `USAGE#${usage[1]}`, sk: `DAY#${usage[2]}` } : { pk: `COUNTER#${id}`, sk: 'COUNTER' };
 };
-export const usagePartition = (scopeType: string, scopeId: string) => `USAGE#${scopeType}#${scopeId}`;
+export const usagePartition = (scope: ScopeRef) => `USAGE#${scopeKey(scope)}`;
 export const quota = (orgId: string, id: string) => ({ pk: `ORG#${orgId}#QUOTAS`, sk: `QUOTA#${id}` });
 export const quotaPartition = (orgId: string) => `ORG#${orgId}#QUOTAS`;
 export const user = (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' });
@@ -51,13 +57,14 @@ export const externalIdentity = (providerId: string, subjectHash: string) => ({
   sk: 'IDENTITY',
 });
 export const bootstrapAdmin = () => ({ pk: 'SETTINGS', sk: 'BOOTSTRAP_ADMIN' });
+export const migration = (id: string) => ({ pk: 'SETTINGS', sk: `MIGRATION#${id}` });
 export const apiKey = (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' });
 /** gsi1: an owner's API keys, oldest first. */
 export const ownerApiKeysPartition = (ownerId: string) => `USER#${ownerId}#APIKEYS`;
 export const refreshToken = (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'REFRESH' });
 export const loginState = (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' });
-/** gsi1: an owner's jobs, newest last in key order (queries read it backwards). */
-export const ownerJobsPartition = (ownerId: string) => `USER#${ownerId}#JOBS`;
+/** gsi1: an owner's jobs in their org, newest last in key order (queries read it backwards). */
+export const ownerJobsPartition = (orgId: string, ownerId: string) => `ORG#${orgId}#USER#${ownerId}#JOBS`;
 /** gsi2: non-terminal jobs by state, in scheduling order. */
 export const jobStatePartition = (state: Job['state']) => `JOBSTATE#${state}`;
 /** Teams share their org's partition (`ORG#<orgId>`) under this sort-key prefix. */

@@ -74,7 +74,7 @@ export function waitingFor(counter: string, job: Job, prepared: PreparedAdmissio
   const blocking = prepared.plan.applied
     .filter((a) => a.counter === counter && a.quota.action === 'block')
     .sort((a, b) => a.quota.limit - b.quota.limit)[0];
-  if (counter === userConcurrency(job.ownerId) && (!blocking || blocking.quota.limit >= prepared.limits.userMaxConcurrent)) {
+  if (counter === userConcurrency(job.orgId, job.ownerId) && (!blocking || blocking.quota.limit >= prepared.limits.userMaxConcurrent)) {
     return {
       code: 'user_concurrency',
       message: `You already run ${prepared.limits.userMaxConcurrent} jobs, your limit; this one starts when one of them ends${suffix}`,

@@ -65,7 +65,7 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
       ? describeQuota(quota.quota)
       : effect.counter === GLOBAL_CONCURRENCY
         ? `max_concurrent ≤ ${effect.limit} (global)`
-        : effect.counter === userConcurrency(job.ownerId)
+        : effect.counter === userConcurrency(job.orgId, job.ownerId)
           ? `user_max_concurrent ≤ ${effect.limit}`
           : effect.counter;
     const now = used[effect.counter] ?? 0;

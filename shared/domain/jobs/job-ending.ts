@@ -1,7 +1,7 @@
 import type { EventPublisher } from '#domain/events/event-envelope';
 import { eventTypeForState, jobEvent } from '#domain/events/job.events';
 import { settlementEffects } from '#domain/quotas/admission-plan';
-import { dailyUsageCounter, QUEUE_DEPTH } from '#domain/quotas/counters';
+import { dailyUsageCounter, QUEUE_DEPTH, type ScopeRef } from '#domain/quotas/counters';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { transition } from './job-lifecycle';
 import type { CounterEffect, JobRepository } from './job-repository.port';
@@ -53,11 +53,12 @@ function usageEffects(job: Job, at: string): CounterEffect[] {
   const hours = hoursRun(job, at);
   const day = at.slice(0, 10);
   const costPerHour = job.estimatedCostUsd / (job.spec.maxRuntimeMinutes / 60);
-  const scopes = [
-    { type: 'org' as const, id: job.orgId },
-    { type: 'user' as const, id: job.ownerId },
+  const orgId = job.orgId;
+  const scopes: ScopeRef[] = [
+    { type: 'org', orgId, id: orgId },
+    { type: 'user', orgId, id: job.ownerId },
   ];
-  if (job.teamId) scopes.push({ type: 'team' as const, id: job.teamId } as never);
+  if (job.teamId) scopes.push({ type: 'team', orgId, id: job.teamId });
   return scopes.flatMap((scope) => {
     const counter = dailyUsageCounter(scope, day);
     return [

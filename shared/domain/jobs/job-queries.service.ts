@@ -28,7 +28,7 @@ export function listOwnJobs(
   options: { state?: JobState; limit: number; cursor?: string },
   jobs: JobRepository,
 ): Promise<Page<Job>> {
-  return jobs.listByOwner(principal.userId, options);
+  return jobs.listByOwner(principal.orgId, principal.userId, options);
 }
 
 export async function readJobLogs(

@@ -2,7 +2,7 @@ import type { Job, JobState, WaitingReason } from './job.schema';
 
 /** A change to a shared counter (concurrency, quotas) made in the same transaction as a job write. */
 export interface CounterEffect {
-  /** Domain counter id, e.g. `concurrency:global`, `concurrency:user:<id>`. */
+  /** Domain counter id, e.g. `concurrency:global`, `concurrent_jobs:ORG#<org>#USER#<id>`. */
   counter: string;
   amount: number;
   /** Present on increments: the write fails unless the counter stays ≤ limit. */
@@ -45,7 +45,8 @@ export interface JobRepository {
    */
   create(job: Job, idempotency?: IdempotencyRecord, effects?: readonly CounterEffect[]): Promise<CreateOutcome>;
   get(id: string): Promise<Job | undefined>;
-  listByOwner(ownerId: string, options: { state?: JobState; limit: number; cursor?: string }): Promise<Page<Job>>;
+  /** The owner's jobs in their org, newest first (the owner index is keyed by org and user). */
+  listByOwner(orgId: string, ownerId: string, options: { state?: JobState; limit: number; cursor?: string }): Promise<Page<Job>>;
   /** Jobs in `state`, in scheduling order (priority class, then submission time). */
   listByState(state: JobState, options: { limit: number; cursor?: string }): Promise<Page<Job>>;
   /**

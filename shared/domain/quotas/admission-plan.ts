@@ -1,7 +1,7 @@
 import type { ConcurrencyLimits } from '#domain/jobs/concurrency';
 import type { CounterEffect } from '#domain/jobs/job-repository.port';
 import type { Hold, Job } from '#domain/jobs/job.schema';
-import { backendScopeId, GLOBAL_CONCURRENCY, usageCounter, type ScopeRef } from './counters';
+import { GLOBAL_CONCURRENCY, usageCounter, type ScopeRef } from './counters';
 import { periodEnd, periodKey } from './period';
 import type { Quota, QuotaMetric } from './quota.schema';
 
@@ -36,28 +36,30 @@ export function jobAmounts(job: Job): Record<QuotaMetric, number> {
 
 /** The scope instances a job counts against. A level quota is a per-user limit: it reads the user scope. */
 export function jobScopes(job: Job): ScopeRef[] {
+  const orgId = job.orgId;
   const scopes: ScopeRef[] = [
-    { type: 'org', id: job.orgId },
-    { type: 'user', id: job.ownerId },
-    { type: 'backend', id: backendScopeId(job.orgId, job.backend) },
+    { type: 'org', orgId, id: orgId },
+    { type: 'user', orgId, id: job.ownerId },
+    { type: 'backend', orgId, id: job.backend },
   ];
-  if (job.teamId) scopes.push({ type: 'team', id: job.teamId });
+  if (job.teamId) scopes.push({ type: 'team', orgId, id: job.teamId });
   return scopes;
 }
 
 /** Whether `quota` applies to `job`, and then the scope instance it reads. */
 export function scopeOf(quota: Quota, job: Job): ScopeRef | undefined {
+  const orgId = job.orgId;
   switch (quota.scopeType) {
     case 'org':
-      return quota.scopeId === job.orgId ? { type: 'org', id: job.orgId } : undefined;
+      return quota.scopeId === orgId ? { type: 'org', orgId, id: orgId } : undefined;
     case 'team':
-      return job.teamId && quota.scopeId === job.teamId ? { type: 'team', id: job.teamId } : undefined;
+      return job.teamId && quota.scopeId === job.teamId ? { type: 'team', orgId, id: job.teamId } : undefined;
     case 'user':
-      return quota.scopeId === job.ownerId ? { type: 'user', id: job.ownerId } : undefined;
+      return quota.scopeId === job.ownerId ? { type: 'user', orgId, id: job.ownerId } : undefined;
     case 'level':
-      return job.ownerLevel && quota.scopeId === job.ownerLevel ? { type: 'user', id: job.ownerId } : undefined;
+      return job.ownerLevel && quota.scopeId === job.ownerLevel ? { type: 'user', orgId, id: job.ownerId } : undefined;
     case 'backend':
-      return quota.scopeId === job.backend ? { type: 'backend', id: backendScopeId(job.orgId, job.backend) } : undefined;
+      return quota.scopeId === job.backend ? { type: 'backend', orgId, id: job.backend } : undefined;
   }
 }
 

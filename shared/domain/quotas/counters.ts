@@ -4,8 +4,16 @@ import type { QuotaMetric, QuotaPeriod, QuotaScopeType } from './quota.schema';
  * Domain counter ids. A counter bounds one scope instance's usage of one metric (in one period): every
  * quota on the same scope, metric and period shares it, so a `warn` at 80 and a `block` at 100 read the
  * same number. Keys are built from these ids by the DynamoDB adapter.
+ *
+ * Team slugs are unique within their org only, so every scope names its org: a counter or usage record of
+ * acme's team `vision` can never be the one of globex's `vision` (docs/quotas.md, "Keys name the org").
  */
-export type ScopeRef = { type: Exclude<QuotaScopeType, 'level'>; id: string };
+export type ScopeRef = { type: Exclude<QuotaScopeType, 'level'>; orgId: string; id: string };
+
+/** The org-qualified name of a scope instance: `ORG#<org>`, `ORG#<org>#TEAM#<team>`, `…#USER#…`, `…#BACKEND#…`. */
+export function scopeKey(scope: ScopeRef): string {
+  return scope.type === 'org' ? `ORG#${scope.orgId}` : `ORG#${scope.orgId}#${scope.type.toUpperCase()}#${scope.id}`;
+}
 
 export const GLOBAL_CONCURRENCY = 'concurrency:global';
 
@@ -16,16 +24,15 @@ export const GLOBAL_CONCURRENCY = 'concurrency:global';
  */
 export const QUEUE_DEPTH = 'queue:depth';
 
+/** `<metric>:[<period>:<period key>:]<scope key>`, e.g. `gpu_hours:month:2026-12:ORG#acme#TEAM#vision`. */
 export function usageCounter(metric: QuotaMetric, scope: ScopeRef, period?: { period: QuotaPeriod; key: string }): string {
   const when = period ? `${period.period}:${period.key}:` : '';
-  return `${metric}:${when}${scope.type}:${scope.id}`;
+  return `${metric}:${when}${scopeKey(scope)}`;
 }
 
 /** The per-user concurrency counter: the user's `concurrent_jobs`, also bounded by `user_max_concurrent`. */
-export const userConcurrency = (userId: string): string => usageCounter('concurrent_jobs', { type: 'user', id: userId });
+export const userConcurrency = (orgId: string, userId: string): string =>
+  usageCounter('concurrent_jobs', { type: 'user', orgId, id: userId });
 
-/** Daily usage record of a scope (settled GPU-hours, cost, jobs), for the usage API. */
-export const dailyUsageCounter = (scope: ScopeRef, day: string): string => `usage-day:${scope.type}:${scope.id}:${day}`;
-
-/** Backend scopes are per org: the same backend kind is a different budget in every org. */
-export const backendScopeId = (orgId: string, backend: string): string => `${orgId}/${backend}`;
+/** Daily usage record of a scope (settled GPU-hours, cost, jobs), for the usage API: `usage-day:<scope key>:<day>`. */
+export const dailyUsageCounter = (scope: ScopeRef, day: string): string => `usage-day:${scopeKey(scope)}:${day}`;

@@ -1,7 +1,7 @@
 import type { Principal } from '#domain/authz/principal';
 import type { ConcurrencyLimits, LimitsSource } from '#domain/jobs/concurrency';
 import type { JobRepository } from '#domain/jobs/job-repository.port';
-import { backendScopeId, GLOBAL_CONCURRENCY, usageCounter, type ScopeRef } from './counters';
+import { GLOBAL_CONCURRENCY, usageCounter, userConcurrency, type ScopeRef } from './counters';
 import { periodEnd, periodKey } from './period';
 import type { QuotaSource } from './quota-repository.port';
 import type { Quota, QuotaMetric, QuotaPeriod } from './quota.schema';
@@ -39,12 +39,13 @@ export interface LimitsViewDeps {
 
 /** The counter a quota reads for `principal` (team quotas: only teams the caller belongs to). */
 function counterFor(quota: Quota, principal: Principal, at: Date): string | undefined {
+  const orgId = principal.orgId;
   let scope: ScopeRef | undefined;
-  if (quota.scopeType === 'org' && quota.scopeId === principal.orgId) scope = { type: 'org', id: principal.orgId };
-  if (quota.scopeType === 'team' && principal.teamIds.includes(quota.scopeId)) scope = { type: 'team', id: quota.scopeId };
-  if (quota.scopeType === 'user' && quota.scopeId === principal.userId) scope = { type: 'user', id: principal.userId };
-  if (quota.scopeType === 'level' && quota.scopeId === principal.level) scope = { type: 'user', id: principal.userId };
-  if (quota.scopeType === 'backend') scope = { type: 'backend', id: backendScopeId(principal.orgId, quota.scopeId) };
+  if (quota.scopeType === 'org' && quota.scopeId === orgId) scope = { type: 'org', orgId, id: orgId };
+  if (quota.scopeType === 'team' && principal.teamIds.includes(quota.scopeId)) scope = { type: 'team', orgId, id: quota.scopeId };
+  if (quota.scopeType === 'user' && quota.scopeId === principal.userId) scope = { type: 'user', orgId, id: principal.userId };
+  if (quota.scopeType === 'level' && quota.scopeId === principal.level) scope = { type: 'user', orgId, id: principal.userId };
+  if (quota.scopeType === 'backend') scope = { type: 'backend', orgId, id: quota.scopeId };
   if (!scope) return undefined;
   const period = quota.metric === 'daily_jobs' ? 'day' : quota.period;
   return usageCounter(quota.metric, scope, period ? { period, key: periodKey(period, at) } : undefined);
@@ -61,7 +62,7 @@ export async function myLimits(principal: Principal, deps: LimitsViewDeps): Prom
     const counter = counterFor(quota, principal, at);
     return counter ? [{ quota, counter }] : [];
   });
-  const userCounter = usageCounter('concurrent_jobs', { type: 'user', id: principal.userId });
+  const userCounter = userConcurrency(principal.orgId, principal.userId);
   const values = await deps.jobs.readCounters([GLOBAL_CONCURRENCY, userCounter, ...applicable.map((a) => a.counter)]);
   const views: LimitView[] = [
     ...builtIn(principal, concurrency, values, userCounter),

@@ -3,7 +3,7 @@ import type { Principal } from '#domain/authz/principal';
 import { AppError, notFound } from '#domain/errors/app-error';
 import type { JobRepository } from '#domain/jobs/job-repository.port';
 import type { QuotaSource } from './quota-repository.port';
-import { backendScopeId, usageCounter } from './counters';
+import { usageCounter } from './counters';
 import { periodEnd, periodKey } from './period';
 
 /** One day's settled usage of a scope: GPU-hours, dollars and ended jobs (by the day they ended, UTC). */
@@ -15,7 +15,8 @@ export interface DailyUsage {
 }
 
 export interface UsageRepository {
-  daily(scopeType: 'org' | 'team' | 'user', scopeId: string, from: string, to: string): Promise<DailyUsage[]>;
+  /** Usage records are keyed by the org-qualified scope: another org's team of the same slug is another record. */
+  daily(orgId: string, scopeType: 'org' | 'team' | 'user', scopeId: string, from: string, to: string): Promise<DailyUsage[]>;
 }
 
 export interface UsageQuery {
@@ -55,7 +56,9 @@ export async function usageReport(principal: Principal, query: UsageQuery, deps:
   }
   const resolved = { ...query, scopeId };
   assertMayRead(principal, resolved);
-  const days = await deps.usage.daily(query.scopeType, scopeId, query.from, query.to);
+  // An org scope names its org; a team or user scope is read in the caller's org (slugs repeat across orgs).
+  const orgId = query.scopeType === 'org' ? scopeId : principal.orgId;
+  const days = await deps.usage.daily(orgId, query.scopeType, scopeId, query.from, query.to);
   const total = days.reduce(
     (sum, d) => ({ gpuHours: sum.gpuHours + d.gpuHours, costUsd: sum.costUsd + d.costUsd, jobs: sum.jobs + d.jobs }),
     { gpuHours: 0, costUsd: 0, jobs: 0 },
@@ -80,7 +83,7 @@ export async function costLimitStatus(principal: Principal, deps: { quotas: Quot
   const counters = limits.map((q) =>
     usageCounter(
       q.metric,
-      { type: 'backend', id: backendScopeId(principal.orgId, q.scopeId) },
+      { type: 'backend', orgId: principal.orgId, id: q.scopeId },
       { period: q.period ?? 'month', key: periodKey(q.period ?? 'month', at) },
     ),
   );
