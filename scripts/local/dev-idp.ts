@@ -63,7 +63,7 @@ ${error ? `<p class="err">${escapeHtml(error)}</p>` : ''}
 <label>Username <input name="username" autocomplete="username" autofocus required></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">Sign in</button></form>
-<p><small>Demo users: ada (admin), lin (lead), rae (researcher), vic (viewer); password: <code>&lt;name&gt;-dev-password</code>.</small></p></body></html>`;
+<p><small>Demo users: ada (acme admin, platform admin), lin (acme lead), rae (acme researcher), vic (acme viewer), gus (globex admin); password: <code>&lt;name&gt;-dev-password</code>.</small></p></body></html>`;
 }
 
 async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
@@ -102,7 +102,10 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
     const clientId = typeof details.params.client_id === 'string' ? details.params.client_id : '';
     if (details.prompt.name === 'consent') {
       // First-party clients only: consent is implied (native clients are always asked, so answer for them).
-      const grant = new provider.Grant({ clientId, accountId: String((details as { session?: { accountId?: string } }).session?.accountId ?? '') });
+      const grant = new provider.Grant({
+        clientId,
+        accountId: String((details as { session?: { accountId?: string } }).session?.accountId ?? ''),
+      });
       grant.addOIDCScope('openid email profile');
       grant.addResourceScope(options.resource, 'api');
       await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
@@ -116,7 +119,9 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
     const account = accounts.get(form.get('username') ?? '');
     const password = form.get('password') ?? '';
     if (!account || !same(password, account.password)) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(loginPage(details.uid, clientId, 'Unknown user or wrong password.'));
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(loginPage(details.uid, clientId, 'Unknown user or wrong password.'));
       return;
     }
     await provider.interactionFinished(req, res, { login: { accountId: account.id } }, { mergeWithLastSubmission: false });
@@ -148,9 +153,24 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
 
   state.provider = new Provider(issuer, {
     clients: [
-      { client_id: CLI_CLIENT_ID, token_endpoint_auth_method: 'none', application_type: 'native', redirect_uris: [CLI_REDIRECT_URI], grant_types: ['authorization_code'], response_types: ['code'] },
+      {
+        client_id: CLI_CLIENT_ID,
+        token_endpoint_auth_method: 'none',
+        application_type: 'native',
+        redirect_uris: [CLI_REDIRECT_URI],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
       ...(options.webClient
-        ? [{ client_id: options.webClient.clientId, client_secret: options.webClient.clientSecret, redirect_uris: options.webClient.redirectUris, grant_types: ['authorization_code'], response_types: ['code'] }]
+        ? [
+            {
+              client_id: options.webClient.clientId,
+              client_secret: options.webClient.clientSecret,
+              redirect_uris: options.webClient.redirectUris,
+              grant_types: ['authorization_code'],
+              response_types: ['code'],
+            },
+          ]
         : []),
       ...(options.consoleClient
         ? [
@@ -195,7 +215,14 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
       const account = token.accountId ? accounts.get(token.accountId) : undefined;
       return account ? { groups: account.groups, realm_access: { roles: account.groups }, email: account.email, name: account.name } : {};
     },
-    ttl: { AccessToken: options.accessTokenSeconds ?? 900, Session: 3600, Interaction: 600, Grant: 3600, AuthorizationCode: 60, IdToken: 900 },
+    ttl: {
+      AccessToken: options.accessTokenSeconds ?? 900,
+      Session: 3600,
+      Interaction: 600,
+      Grant: 3600,
+      AuthorizationCode: 60,
+      IdToken: 900,
+    },
   });
 
   return {

@@ -31,9 +31,15 @@ const port = Number(values.port);
 const stack = await startLocalStack({ port, idpPort: port === 0 ? 0 : port + 1, consolePort: port === 0 ? 0 : port + 2, dataDir, log });
 // `npm run token` reads this to find the running stack's IdP and certificate.
 await mkdir(dataDir, { recursive: true });
-await writeFile(join(dataDir, 'endpoints.json'), JSON.stringify({ api: stack.url, issuer: stack.identity.issuer, caFile: stack.identity.caFile }, null, 2));
+await writeFile(
+  join(dataDir, 'endpoints.json'),
+  JSON.stringify({ api: stack.url, issuer: stack.identity.issuer, caFile: stack.identity.caFile }, null, 2),
+);
 
-const users = DEMO_USERS.map((user) => `    ${user.id.padEnd(5)} ${user.displayName.padEnd(18)} password ${demoPassword(user.id)}`).join('\n');
+const users = DEMO_USERS.map(
+  (user) =>
+    `    ${user.id.padEnd(5)} ${user.orgId.padEnd(7)} ${user.level.padEnd(11)} ${(user.platformAdmin ? 'platform admin' : '').padEnd(15)}password ${demoPassword(user.id)}`,
+).join('\n');
 console.log(`
 Quartermaster is running (local stack).
 

@@ -18,7 +18,7 @@ const { values, positionals } = parseArgs({
 });
 const user = positionals[0];
 if (!user) {
-  process.stderr.write('usage: npm run -s token -- <user> [--password <password>]   (demo users: ada, lin, rae, vic)\n');
+  process.stderr.write('usage: npm run -s token -- <user> [--password <password>]   (demo users: ada, lin, rae, vic, gus)\n');
   process.exit(2);
 }
 const endpointsFile = join(resolve(values['data-dir']), 'endpoints.json');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { devIdpTokens, signInThroughIdp } from '#scripts/local/dev-idp-login';
 import { demoPassword } from '#scripts/local/local-identity';
+import { DEMO_USERS } from '#scripts/local/seed';
 import { freePort } from '#scripts/local/ports';
 
 /**
@@ -232,6 +233,28 @@ describe('the local stack, end to end over HTTP', () => {
     const jwks = await api('/.well-known/jwks.json');
     expect(jwks.status).toBe(200);
     expect(jwks.body.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+  });
+
+  it('keeps every demo user where the seed put them after signing in (gus stays globex admin, not a platform admin)', async () => {
+    // Both ways in: the IdP's access token (the authorizer signs in), and the server-side login to a session.
+    for (const user of DEMO_USERS) {
+      const { accessToken } = await devIdpTokens({ issuer, username: user.id, password: demoPassword(user.id), ca });
+      const me = await api('/v1/me', { headers: { authorization: `Bearer ${accessToken}` } });
+      expect(me.body).toMatchObject({ id: user.id, orgId: user.orgId, level: user.level, platformAdmin: user.platformAdmin });
+    }
+    const back = await signInThroughIdp({
+      startUrl: `${url}/v1/auth/oidc/dev/login`,
+      issuer,
+      username: 'gus',
+      password: demoPassword('gus'),
+      ca,
+    });
+    const session = await api(`${back.pathname}${back.search}`);
+    const gus = await api('/v1/me', { headers: { authorization: `Bearer ${session.body.accessToken}` } });
+    expect(gus.body).toMatchObject({ id: 'gus', orgId: 'globex', level: 'admin', platformAdmin: false, teamIds: ['robotics'] });
+    // And as globex's admin he cannot reach acme's users.
+    const acmeUsers = await api('/v1/orgs/acme/users', { headers: { authorization: `Bearer ${session.body.accessToken}` } });
+    expect(acmeUsers.status).toBe(404);
   });
 
   it('explains a submission without writing it (the dry-run function, routed by the local server)', async () => {
