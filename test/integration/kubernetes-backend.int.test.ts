@@ -19,7 +19,6 @@ describe('Kubernetes backend (fake API server test double)', () => {
   beforeAll(async () => {
     world = await startKubeWorld({
       secrets: { research: { 'hf-token': { token: 'hf_s3cret' } } },
-      localQueues: { research: ['gpu-queue'] },
     });
     backend = new KubernetesJobBackend(world.connector);
     logs = new KubePodLogReader(world.connector);
@@ -82,8 +81,6 @@ describe('Kubernetes backend (fake API server test double)', () => {
 
   it('maps a run through waiting, running and ended with the exit code; logs read with a cursor', async () => {
     const job = await launched(kubeJob({ specOverrides: { command: ['sh', '-c', 'echo one; echo two; sleep 0.3; echo three; exit 3'] } }));
-    const first = await backend.observe(job);
-    expect(first.status).toBe('waiting');
     await settle(job, (s) => s === 'running');
     const ended = await settle(job, (s) => s === 'ended');
     expect(ended).toMatchObject({ status: 'ended', exitCode: 3, reason: 'Error: exited with code 3' });
@@ -154,10 +151,12 @@ describe('Kubernetes backend (fake API server test double)', () => {
     const created = world.server.cluster.getJob('research', kubeJobName(job.id));
     expect(created.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBe('gpu-queue');
     expect(created.spec?.suspend).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // many controller ticks: no LocalQueue yet, so it stays suspended
     expect(await backend.observe(job)).toEqual({
       status: 'waiting',
       waiting: { code: 'backend_capacity', message: 'Waiting for Kueue to admit the Job from LocalQueue "gpu-queue"' },
     });
+    world.server.cluster.addLocalQueue('research', 'gpu-queue');
     expect(await settle(job, (s) => s === 'ended')).toEqual({ status: 'ended', exitCode: 0 });
   });
 

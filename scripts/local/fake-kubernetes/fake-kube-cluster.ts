@@ -36,9 +36,13 @@ export class FakeKubeCluster {
   private readonly timer: NodeJS.Timeout;
   private readonly timing: { tick: number; schedule: number; pull: number; kueueAdmit: number; second: number };
   private resourceVersion = 1;
+  private readonly localQueues: Set<string>;
 
   constructor(private readonly options: FakeClusterOptions) {
     this.nodes = nodesOf(options.nodePools);
+    this.localQueues = new Set(
+      Object.entries(options.localQueues ?? {}).flatMap(([ns, queues]) => queues.map((queue) => `${ns}/${queue}`)),
+    );
     this.timing = { tick: 25, schedule: 50, pull: 50, kueueAdmit: 100, second: 1000, ...options.timing };
     this.timer = setInterval(() => this.reconcile(), this.timing.tick);
     this.timer.unref();
@@ -47,6 +51,11 @@ export class FakeKubeCluster {
   close(): void {
     clearInterval(this.timer);
     for (const stored of this.pods.values()) killContainer(stored);
+  }
+
+  /** Creates a LocalQueue: suspended Jobs labelled for it are admitted from then on. */
+  addLocalQueue(namespace: string, queue: string): void {
+    this.localQueues.add(`${namespace}/${queue}`);
   }
 
   private nextVersion = (): string => String((this.resourceVersion += 1));
@@ -194,7 +203,7 @@ export class FakeKubeCluster {
     }
     if (spec.suspend) {
       const queue = job.metadata?.labels?.[QUEUE_LABEL];
-      const known = queue !== undefined && (this.options.localQueues?.[job.metadata!.namespace!] ?? []).includes(queue);
+      const known = queue !== undefined && this.localQueues.has(`${job.metadata!.namespace}/${queue}`);
       if (known && now - (job.metadata!.creationTimestamp as Date).getTime() >= this.timing.kueueAdmit) {
         spec.suspend = false;
         status.conditions = (status.conditions ?? []).filter((c) => c.type !== 'Suspended');
