@@ -3,9 +3,10 @@ import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWith
 import type { Principal } from '#domain/authz/principal';
 import { authenticate, bearerCredential, type CredentialVerifier } from '#domain/identity/authenticate.service';
 import type { UserRepository } from '#domain/identity/user.schema';
-import { toAuthorizerContext } from '#http/principal-context';
+import { isDependencyOutage } from '#adapters/runtime/dependency-outage';
+import { outageAuthorizerContext, toAuthorizerContext } from '#http/principal-context';
 
-export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<{ principal: string }>;
+export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<{ principal: string; unavailable?: true }>;
 
 export interface AuthorizerDeps {
   verifiers: readonly CredentialVerifier[];
@@ -18,7 +19,11 @@ export interface AuthorizerDeps {
   /** Most entries kept; the oldest go first (default 2,000). */
   resultCacheSize?: number;
   now?: () => number;
-  /** Called when a verifier throws (an IdP or DynamoDB outage): the request is denied, the error is kept. */
+  /**
+   * Called when a verifier throws. A dependency outage (DynamoDB down or stalled) lets the request through
+   * without a principal and with the outage marker, so the route answers 503 + Retry-After instead of a
+   * 401 that would sign the user out; anything else is denied.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -56,7 +61,7 @@ export function createAuthorizer(deps: AuthorizerDeps) {
       return { isAuthorized: true, context };
     } catch (error) {
       deps.onError?.(error);
-      return DENY;
+      return isDependencyOutage(error) ? { isAuthorized: true, context: outageAuthorizerContext() } : DENY;
     }
   };
 }

@@ -13,6 +13,7 @@ import { builtInCognitoProvider } from '#domain/identity/built-in-providers';
 import { signIn, type LoginDeps } from '#domain/identity/login.service';
 import { createAuthorizer } from './authorizer.app';
 import { authorizerEnvSchema } from './authorizer.env';
+import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 
 // Composition root. No development shortcut exists any more: API keys, our session tokens and access
 // tokens of the configured identity providers are the only credentials, here and in the local stack.
@@ -22,7 +23,7 @@ const logger = getLogger();
 const login: LoginDeps = {
   ...stores,
   audit: new LoggerAuditLog(logger),
-  events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
+  events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
   clock: systemClock,
   ids: ulidSource(),
   firstUserBecomesAdmin: env.QM_FIRST_USER_ADMIN === 'true',

@@ -12,11 +12,15 @@ import { BackendLaunchError } from '#domain/backends/backend-errors';
 import type { JobBackend } from '#domain/backends/backend.port';
 import { createDispatcher } from './dispatcher.app';
 import { dispatcherEnvSchema } from './dispatcher.env';
+import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
+
+/** RunTask commonly takes 1–3 s (capacity provider placement); the dispatcher is off every request path. */
+const ECS_REQUEST_TIMEOUT_MS = 10_000;
 
 const env = loadEnv(dispatcherEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 const ecs = new EcsJobBackend({
-  ecs: new ECSClient({}),
+  ecs: new ECSClient(boundedAwsClientConfig({ requestTimeoutMs: ECS_REQUEST_TIMEOUT_MS })),
   clusterArn: env.QM_ECS_CLUSTER_ARN,
   subnetIds: env.QM_ECS_SUBNET_IDS.split(',')
     .map((id) => id.trim())
@@ -39,7 +43,7 @@ export const handler = createDispatcher(
     jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
     hardware: new DynamoHardwareCatalog(doc, env.QM_TABLE_NAME),
     backends: backendFor,
-    events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
+    events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
     clock: systemClock,
     ids: ulidSource(),
     retentionDays: env.QM_JOB_RETENTION_DAYS,

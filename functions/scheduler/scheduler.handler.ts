@@ -9,10 +9,11 @@ import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue';
 import { loadEnv } from '#config/env';
 import { createScheduler } from './scheduler.app';
 import { schedulerEnvSchema } from './scheduler.env';
+import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 
 const env = loadEnv(schedulerEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
-const events = new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME);
+const events = new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME);
 const ids = ulidSource();
 
 export const handler = createScheduler({

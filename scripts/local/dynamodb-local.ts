@@ -1,6 +1,6 @@
 import { spawn, execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,11 @@ export interface DynamoDbLocal {
   endpoint: string;
   port: number;
   stop(): Promise<void>;
+  /**
+   * For outage tests: `'stall'` freezes the JVM (SIGSTOP: connections are accepted and stay open, nothing
+   * answers), `'resume'` thaws it. Linux only (the JVM is found through /proc).
+   */
+  signal(what: 'stall' | 'resume'): Promise<void>;
 }
 
 /**
@@ -137,7 +142,13 @@ async function launch(dir: string, port: number, dbPath: string | undefined): Pr
     await stop();
     throw new Error(`DynamoDB Local did not start on port ${port}: ${(err as Error).message}\n${output}`, { cause: err });
   }
-  return { endpoint, port, stop };
+  const signal = async (what: 'stall' | 'resume'): Promise<void> => {
+    const supervisor = child.pid;
+    if (supervisor === undefined) throw new Error('dynamodb-local: not running');
+    const children = await readFile(`/proc/${supervisor}/task/${supervisor}/children`, 'utf8');
+    for (const pid of children.split(/\s+/).filter(Boolean)) process.kill(Number(pid), what === 'stall' ? 'SIGSTOP' : 'SIGCONT');
+  };
+  return { endpoint, port, stop, signal };
 }
 
 async function waitUntilReady(endpoint: string, exited: () => boolean): Promise<void> {

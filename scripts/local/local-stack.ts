@@ -25,6 +25,7 @@ import { createLogger } from '#adapters/logging/logger';
 import { createDispatcher } from '#functions/dispatcher/dispatcher.app';
 import { createScheduler } from '#functions/scheduler/scheduler.app';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { dynamoReadinessProbe } from '#adapters/dynamodb/dynamo-health.probe';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
@@ -107,9 +108,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const sqsServer = await startLocalSqs();
     stops.push(() => sqsServer.stop());
 
-    const ddb = new DynamoDBClient(localClientConfig(dynamo.endpoint));
+    // Bounded like the deployed clients: a stalled emulator answers 503 within seconds, not never.
+    const ddb = new DynamoDBClient({ ...localClientConfig(dynamo.endpoint), ...boundedAwsClientConfig() });
     const doc = createDocumentClient({ client: ddb });
-    const sqs = new SQSClient(localClientConfig(sqsServer.endpoint));
+    const sqs = new SQSClient({ ...localClientConfig(sqsServer.endpoint), ...boundedAwsClientConfig() });
     await ensureTable(ddb, LOCAL_TABLE_NAME);
     // Data kept in a data dir from before counters and usage named the org is moved once (docs/quotas.md).
     const migrated = await migrateToOrgScopedKeys(doc, LOCAL_TABLE_NAME);

@@ -46,7 +46,8 @@ function errorSummary(error: unknown): Record<string, unknown> {
  * The audit trail of the HTTP layer (DESIGN §4.10): every request refused with 401/403 (whatever refused
  * it: the route's permission, the access gate, or a service's own rule) and every mutation (any method but
  * GET) that reached a route, with its outcome. Public routes audit themselves (logins record their own
- * outcome); reads are not audited; a 400 changed nothing and is not a mutation.
+ * outcome); reads are not audited; a 400 changed nothing and is not a mutation; a 503 (dependency outage)
+ * is in the function's error log, not the audit log.
  *
  * Appending happens before the response is returned, so an acknowledged change has its entry. An append
  * that fails is logged as an error and does not change the answer: the change itself has already happened.
@@ -62,7 +63,9 @@ export function auditTrail<E, C extends { qm?: AuditedRequestState | undefined }
     const status = request.response?.statusCode ?? 500;
     let outcome: AuditEntryInput['outcome'];
     if (status === 401 || status === 403) outcome = 'denied';
-    else if (route.method === 'GET' || status === 400 || (status < 400 && state.auditNote?.unchanged)) return;
+    // A 503 is a dependency outage: the audit log lives on the same table, and a second bounded wait for it
+    // would double the time to answer. The function's error log line records the failed request instead.
+    else if (route.method === 'GET' || status === 400 || status === 503 || (status < 400 && state.auditNote?.unchanged)) return;
     else outcome = status < 400 ? 'success' : 'failure';
 
     const principal = state.principal;

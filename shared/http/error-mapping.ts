@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import type { errorEnvelopeSchema } from '#contracts/common.contract';
+import { isDependencyOutage, OUTAGE_RETRY_AFTER_SECONDS } from '#adapters/runtime/dependency-outage';
 import { AppError, type ErrorCode } from '#domain/errors/app-error';
 
 export type ErrorEnvelope = z.infer<ReturnType<typeof errorEnvelopeSchema>>;
@@ -29,6 +30,13 @@ export const ERROR_HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 /** What callers see for anything we did not expect; the request id lets support find the log line. */
 export const INTERNAL_ERROR_MESSAGE = 'An unexpected error occurred. Quote the request id when reporting it.';
 
+/** What callers see when a dependency (the database above all) could not answer: retry, nothing is wrong with you. */
+export const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable. Retry after the number of seconds in Retry-After.';
+
+/** The 503 of a dependency outage, as an AppError (the authorizer's outage marker is answered with it too). */
+export const dependencyUnavailable = (): AppError =>
+  new AppError('unavailable', UNAVAILABLE_MESSAGE, { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS });
+
 export interface MappedError {
   status: number;
   envelope: ErrorEnvelope;
@@ -44,9 +52,13 @@ export function isAppError(error: unknown): error is AppError {
 /**
  * Turns anything thrown into a status and the error envelope. AppError messages are safe by contract;
  * everything else (and `internal` AppErrors, whose messages are written for developers) becomes a generic
- * message, so raw error text and stack traces never reach a caller.
+ * message, so raw error text and stack traces never reach a caller. A dependency outage (the SDK gave up:
+ * connection refused, timed out, throttled, a 5xx) is a 503 `unavailable` with `Retry-After`, never a 500.
  */
 export function mapError(error: unknown, requestId: string): MappedError {
+  if (!isAppError(error) && isDependencyOutage(error)) {
+    return { ...mapError(dependencyUnavailable(), requestId), unexpected: true };
+  }
   if (!isAppError(error) || error.code === 'internal') {
     return {
       status: 500,

@@ -14,9 +14,9 @@ import type { AuditLog } from '#domain/audit/audit.port';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, validationFailed, type FieldIssue } from '#domain/errors/app-error';
 import { auditTrail, type AuditNote } from './audit-trail.middleware';
-import { mapError } from './error-mapping';
+import { dependencyUnavailable, mapError } from './error-mapping';
 import { jsonResult, withStandardHeaders, type ApiResult } from './http-response';
-import { principalFromAuthorizerContext, type AuthorizerContext } from './principal-context';
+import { isOutageAuthorizerContext, principalFromAuthorizerContext, type AuthorizerContext } from './principal-context';
 import { readJsonBody } from './request-body';
 import { capFieldIssues, lowerCaseHeaders, stringMap, validatePart, type RequestLocation } from './request-validation';
 import { routeKey, type RouteDeclaration } from './route';
@@ -217,6 +217,10 @@ function authorization(onDenied: ApiMiddlewareOptions['onDenied'], gate: Princip
       if (route.access === 'public') {
         state.principal = principal;
         return;
+      }
+      if (!principal && isOutageAuthorizerContext(request.event?.requestContext?.authorizer?.lambda)) {
+        // The authorizer could not reach a dependency: "retry", not "sign in again" (and no audit: it is down too).
+        throw dependencyUnavailable();
       }
       if (!principal) {
         await deny(state, 'unauthenticated');

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
+import { errorEnvelopeSchema } from '#contracts/common.contract';
 import { responseSchemaOf, type ResponseSchema, type RouteDeclaration, type RouteGroup } from './route';
 
 /*
@@ -35,6 +36,12 @@ function operation(route: RouteDeclaration): ZodOpenApiOperationObject {
       ...(schema ? { content: { 'application/json': { schema } } } : {}),
     };
   }
+  // Any route may meet a dependency outage (error-mapping.ts): the answer is always this one.
+  responses['503'] ??= {
+    description: 'A dependency (the database) is unavailable or too slow; retry after `Retry-After` seconds (`code: unavailable`)',
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+    content: { 'application/json': { schema: errorEnvelopeSchema() } },
+  };
   return {
     operationId: route.operationId,
     summary: route.summary,

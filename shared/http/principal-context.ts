@@ -36,3 +36,24 @@ export function principalFromAuthorizerContext(lambdaContext: unknown): Principa
   const result = principalSchema.safeParse(candidate);
   return result.success ? result.data : undefined;
 }
+
+/**
+ * The authorizer could not decide because a dependency (DynamoDB, an IdP's JWKS) did not answer. API
+ * Gateway HTTP APIs cannot turn an authorizer's answer into a 503 of our own (a deny is a 401/403, an error
+ * a bare 500), so the authorizer lets the request through *without a principal* and with this marker, and
+ * the route function answers `503 unavailable` with `Retry-After` before doing anything else. Nothing is
+ * authorized by it: a request without a principal never passes the bundle's authorization step.
+ */
+export const OUTAGE_CONTEXT_KEY = 'unavailable';
+
+/** For the authorizer: the `context` of an outage answer (no principal). */
+export function outageAuthorizerContext(): { principal: ''; unavailable: true } {
+  return { [PRINCIPAL_CONTEXT_KEY]: '', [OUTAGE_CONTEXT_KEY]: true };
+}
+
+/** For the route functions: did the authorizer report an outage instead of a principal? */
+export function isOutageAuthorizerContext(lambdaContext: unknown): boolean {
+  if (typeof lambdaContext !== 'object' || lambdaContext === null) return false;
+  const marker: unknown = (lambdaContext as Record<string, unknown>)[OUTAGE_CONTEXT_KEY];
+  return marker === true || marker === 'true';
+}

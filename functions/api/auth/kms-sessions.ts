@@ -3,6 +3,7 @@ import { KmsTokenSigner } from '#adapters/kms/kms-token.signer';
 import type { RefreshTokenStore, SessionDeps } from '#domain/identity/session.service';
 import type { UserRepository } from '#domain/identity/user.schema';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 
 /** The session settings both the sign-in and the sessions functions read from their env. */
 export interface SessionTokenEnv {
@@ -20,7 +21,7 @@ export function kmsSessions(
   runtime: { clock: Clock; ids: IdSource },
 ): SessionDeps {
   return {
-    signer: new KmsTokenSigner(new KMSClient({}), env.QM_SESSION_KMS_KEY_ID),
+    signer: new KmsTokenSigner(new KMSClient(boundedAwsClientConfig()), env.QM_SESSION_KMS_KEY_ID),
     refreshTokens: stores.refreshTokens,
     users: stores.users,
     ...runtime,

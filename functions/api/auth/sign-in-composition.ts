@@ -8,6 +8,7 @@ import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.store';
 import type { AccessEnv } from '#config/access-env';
 import { dynamoApiAccess } from '#functions/api/api-access';
 import { kmsSessions, type SessionTokenEnv } from './kms-sessions';
+import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 
 /** What both deployed sign-in functions (OIDC; LDAP and break-glass) compose before adding their protocol. */
 export function deployedSignIn(
@@ -30,11 +31,11 @@ export function deployedSignIn(
     deps: {
       ...stores,
       audit,
-      events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
+      events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
       clock,
       ids,
       firstUserBecomesAdmin: env.QM_FIRST_USER_ADMIN === 'true',
-      secrets: new SecretsManagerStore(new SecretsManagerClient({}), { namePrefix: 'quartermaster/' }),
+      secrets: new SecretsManagerStore(new SecretsManagerClient(boundedAwsClientConfig()), { namePrefix: 'quartermaster/' }),
       sessions: kmsSessions(env, stores, { clock, ids }),
     },
   };

@@ -9,6 +9,7 @@ import { cognitoIssuer } from '#domain/identity/provider-uniqueness';
 import { dynamoApiAccess } from '#functions/api/api-access';
 import { createIdentityHandler } from './identity.app';
 import { identityEnvSchema } from './identity.env';
+import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 
 const env = loadEnv(identityEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
@@ -17,7 +18,7 @@ const { principalGate, audit, levels, orgStatus } = dynamoApiAccess(doc, env.QM_
 export const handler = createIdentityHandler(
   {
     providers: new DynamoIdentityProviderRepository(doc, env.QM_TABLE_NAME),
-    secrets: new SecretsManagerStore(new SecretsManagerClient({}), { namePrefix: env.QM_SECRET_NAME_PREFIX }),
+    secrets: new SecretsManagerStore(new SecretsManagerClient(boundedAwsClientConfig()), { namePrefix: env.QM_SECRET_NAME_PREFIX }),
     audit,
     clock: systemClock,
     allowInsecure: false,

@@ -9,11 +9,12 @@ import { dynamoApiAccess } from '#functions/api/api-access';
 import { dynamoSubmissionReads } from '#functions/api/submission-reads';
 import { createJobsHandler } from './jobs.app';
 import { jobsEnvSchema } from './jobs.env';
+import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 
 // Composition root of the deployed jobs function: clients are built once per cold start, nothing else runs.
 const env = loadEnv(jobsEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
-const events = new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME);
+const events = new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME);
 const reads = dynamoSubmissionReads(doc, env.QM_TABLE_NAME, env);
 const access = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 

@@ -9,6 +9,7 @@ import { dynamoApiAccess } from '#functions/api/api-access';
 import { kmsSessions } from '#functions/api/auth/kms-sessions';
 import { createSessionsHandler } from './sessions.app';
 import { sessionsEnvSchema } from './sessions.env';
+import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 
 // Composition root of the session function (refresh, JWKS): DynamoDB, KMS and the bus; no IdP libraries.
 const env = loadEnv(sessionsEnvSchema);
@@ -18,7 +19,7 @@ const ids = ulidSource();
 
 export const handler = createSessionsHandler({
   audit,
-  events: new EventBridgePublisher(new EventBridgeClient({}), env.QM_EVENT_BUS_NAME),
+  events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
   clock: systemClock,
   ids,
   sessions: kmsSessions(

@@ -6,9 +6,10 @@ import { createLogger } from '#adapters/logging/logger';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, ERROR_CODES, type ErrorCode } from '#domain/errors/app-error';
 import { createApiHandler, type ApiResult, type DeniedRequest } from '#http/api-handler';
-import { ERROR_HTTP_STATUS, INTERNAL_ERROR_MESSAGE } from '#http/error-mapping';
+import { OUTAGE_RETRY_AFTER_SECONDS } from '#adapters/runtime/dependency-outage';
+import { ERROR_HTTP_STATUS, INTERNAL_ERROR_MESSAGE, UNAVAILABLE_MESSAGE } from '#http/error-mapping';
 import { SECURITY_HEADERS } from '#http/http-response';
-import { toAuthorizerContext } from '#http/principal-context';
+import { outageAuthorizerContext, toAuthorizerContext } from '#http/principal-context';
 import { routeKey, type RouteDeclaration } from '#http/route';
 import { RouteTable } from '#http/route-matcher';
 
@@ -364,6 +365,35 @@ describe('error mapping', () => {
   it('sets retry-after for rate limiting', async () => {
     nextError = new AppError('rate_limited', 'slow down', { retryAfterSeconds: 2.2 });
     expect((await call('POST', '/v1/boom')).headers['retry-after']).toBe('3');
+  });
+
+  it.each([
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443 password=hunter2'), { code: 'ECONNREFUSED' })],
+    ['an SDK request timeout', Object.assign(new Error('request exceeded 2000 ms'), { name: 'TimeoutError' })],
+    ['a 5xx of the database', Object.assign(new Error('qm-prod: internal'), { name: 'InternalServerError', $fault: 'server' })],
+  ])('turns a dependency outage (%s) into 503 unavailable with Retry-After, never a 500', async (_name, error) => {
+    nextError = error;
+    const response = await call('POST', '/v1/boom');
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe(String(OUTAGE_RETRY_AFTER_SECONDS));
+    expect(response.json).toEqual({
+      error: { code: 'unavailable', message: UNAVAILABLE_MESSAGE, details: { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS } },
+    });
+    expect(response.body).not.toMatch(/hunter2|qm-prod|10\.0\.0\.1/);
+  });
+
+  it("answers the authorizer's outage marker with 503 unavailable before anything else, and audits no denial", async () => {
+    const response = await call('POST', '/v1/widgets', { lambda: outageAuthorizerContext(), headers: json, body: validWidget });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe(String(OUTAGE_RETRY_AFTER_SECONDS));
+    expect(response.json.error.code).toBe('unavailable');
+    expect(seen.body).toBeUndefined();
+    expect(denied).toEqual([]);
+  });
+
+  it('never lets the outage marker stand in for a principal: with a principal present it is ignored', async () => {
+    const lambda = { ...toAuthorizerContext(researcher), unavailable: true };
+    expect((await call('POST', '/v1/widgets', { lambda, headers: json, body: validWidget })).statusCode).toBe(201);
   });
 
   it.each([

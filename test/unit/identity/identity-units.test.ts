@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { createAuthorizer } from '#functions/authorizer/authorizer.app';
+import { principalFromAuthorizerContext } from '#http/principal-context';
 import { KmsTokenSigner } from '#adapters/kms/kms-token.signer';
 import { escapeFilterValue } from '#adapters/ldap/ldap.directory';
 import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.store';
@@ -121,11 +122,9 @@ describe('KmsTokenSigner (mocked KMS)', () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const kms = mockClient(KMSClient);
     kms.on(GetPublicKeyCommand).resolves({ PublicKey: publicKey.export({ format: 'der', type: 'spki' }) });
-    kms
-      .on(SignCommand)
-      .callsFake((input: { Message: Uint8Array }) => ({
-        Signature: new Uint8Array(sign('sha256', Buffer.from(input.Message), privateKey)),
-      }));
+    kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({
+      Signature: new Uint8Array(sign('sha256', Buffer.from(input.Message), privateKey)),
+    }));
     const signer = new KmsTokenSigner(new KMSClient({ region: 'eu-west-1' }), 'alias/qm');
     const token = await signer.sign({ sub: 'u1' });
     const [header, payload, signature] = token.split('.');
@@ -181,5 +180,28 @@ describe('authorizer result cache', () => {
     await call('bad');
     await call('bad');
     expect(calls).toBe(4);
+  });
+
+  it('answers a dependency outage with the outage marker and no principal (the route answers 503), never caching it; a bug is a deny', async () => {
+    let failure: unknown = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    let calls = 0;
+    const authorizer = createAuthorizer({
+      users,
+      resultCacheMs: 30_000,
+      verifiers: [
+        {
+          verify: async () => {
+            calls++;
+            throw failure;
+          },
+        },
+      ],
+    });
+    const call = () => authorizer({ headers: { authorization: 'Bearer some-token' } } as never);
+    expect(await call()).toEqual({ isAuthorized: true, context: { principal: '', unavailable: true } });
+    expect(principalFromAuthorizerContext((await call()).context)).toBeUndefined();
+    expect(calls).toBe(2);
+    failure = new TypeError('a bug');
+    expect((await call()).isAuthorized).toBe(false);
   });
 });
