@@ -1,38 +1,196 @@
-import type { RouteGroup } from '#http/route';
+import type { RouteGroup, TableAccess } from '#http/route';
+import { adminEnvSchema } from './admin/admin.env';
 import { adminRoutes } from './admin/admin.routes';
+import { auditEnvSchema } from './audit/audit.env';
 import { auditRoutes } from './audit/audit.routes';
+import { authEnvSchema } from './auth/auth.env';
 import { authRoutes } from './auth/auth.routes';
+import { catalogEnvSchema } from './catalog/catalog.env';
 import { catalogRoutes } from './catalog/catalog.routes';
+import { explainEnvSchema } from './explain/explain.env';
 import { explainRoutes } from './explain/explain.routes';
+import { healthEnvSchema } from './health/health.env';
 import { healthRoutes } from './health/health.routes';
+import { identityEnvSchema } from './identity/identity.env';
 import { identityRoutes } from './identity/identity.routes';
+import { jobsEnvSchema } from './jobs/jobs.env';
 import { jobsRoutes } from './jobs/jobs.routes';
+import { logsEnvSchema } from './logs/logs.env';
 import { logsRoutes } from './logs/logs.routes';
+import { meEnvSchema } from './me/me.env';
 import { meRoutes } from './me/me.routes';
+import { passwordAuthEnvSchema } from './password-auth/password-auth.env';
 import { passwordAuthRoutes } from './password-auth/password-auth.routes';
+import { quotasEnvSchema } from './quotas/quotas.env';
 import { quotasRoutes } from './quotas/quotas.routes';
+import { sessionsEnvSchema } from './sessions/sessions.env';
 import { sessionsRoutes } from './sessions/sessions.routes';
+import { templatesEnvSchema } from './templates/templates.env';
 import { templatesRoutes } from './templates/templates.routes';
+import { tenancyEnvSchema } from './tenancy/tenancy.env';
 import { tenancyRoutes } from './tenancy/tenancy.routes';
 
 /**
- * Every HTTP route of the API, grouped by the function that serves it. CDK builds one function and its
- * API Gateway routes per group; the local server and the OpenAPI generator read the same list.
+ * Every function behind the access gate reads the caller's user (`USER#`), org, teams and custom levels
+ * (`ORG#`), and appends to its org's hash-chained audit log (`AUDIT#`: reads the head, writes entry and head).
+ * `withGateAndAudit` adds those partitions to what a group touches for its own routes.
+ */
+const withGateAndAudit = (own: Partial<TableAccess>): TableAccess => ({
+  reads: [...new Set(['USER#*', 'ORG#*', 'AUDIT#*', ...(own.reads ?? [])])],
+  writes: [...new Set(['AUDIT#*', ...(own.writes ?? [])])],
+});
+
+/** What judging a submission reads (jobs and explain share it, so that the dry run decides as submit does). */
+const SUBMISSION_READS = ['JOB#*', 'IDEMPOTENCY#*', 'COUNTER#*', 'USAGE#*', 'CATALOG#HARDWARE', 'SETTINGS', 'JOBSTATE#*'];
+
+/** What a sign-in writes: users (JIT, login-time sync), identity links, the bootstrap claim, refresh tokens. */
+const SIGN_IN_WRITES = ['USER#*', 'IDENTITY#*', 'SETTINGS', 'SESSION#*'];
+const SIGN_IN_READS = [...SIGN_IN_WRITES, 'IDP'];
+
+/**
+ * Every HTTP route of the API, grouped by the function that serves it, with what that function may touch.
+ * CDK builds one function per group from this entry alone (entry, env, grants: `lib/constructs/api-functions.ts`)
+ * and one API Gateway route per declaration; the local server and the OpenAPI generator read the same list.
+ * Table keys are listed in `shared/adapters/dynamodb/table-keys.ts`.
  */
 export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
-  { name: 'health', entry: 'functions/api/health/health.handler.ts', routes: healthRoutes },
-  { name: 'jobs', entry: 'functions/api/jobs/jobs.handler.ts', routes: jobsRoutes },
-  { name: 'explain', entry: 'functions/api/explain/explain.handler.ts', routes: explainRoutes },
-  { name: 'logs', entry: 'functions/api/logs/logs.handler.ts', routes: logsRoutes },
-  { name: 'catalog', entry: 'functions/api/catalog/catalog.handler.ts', routes: catalogRoutes },
-  { name: 'quotas', entry: 'functions/api/quotas/quotas.handler.ts', routes: quotasRoutes },
-  { name: 'admin', entry: 'functions/api/admin/admin.handler.ts', routes: adminRoutes },
-  { name: 'tenancy', entry: 'functions/api/tenancy/tenancy.handler.ts', routes: tenancyRoutes },
-  { name: 'templates', entry: 'functions/api/templates/templates.handler.ts', routes: templatesRoutes },
-  { name: 'audit', entry: 'functions/api/audit/audit.handler.ts', routes: auditRoutes },
-  { name: 'auth', entry: 'functions/api/auth/auth.handler.ts', routes: authRoutes },
-  { name: 'password-auth', entry: 'functions/api/password-auth/password-auth.handler.ts', routes: passwordAuthRoutes },
-  { name: 'sessions', entry: 'functions/api/sessions/sessions.handler.ts', routes: sessionsRoutes },
-  { name: 'me', entry: 'functions/api/me/me.handler.ts', routes: meRoutes },
-  { name: 'identity', entry: 'functions/api/identity/identity.handler.ts', routes: identityRoutes },
+  {
+    name: 'health',
+    entry: 'functions/api/health/health.handler.ts',
+    description: 'Liveness and readiness probes',
+    envSchema: healthEnvSchema,
+    routes: healthRoutes,
+    // The readiness probe reads one item.
+    table: { reads: ['SETTINGS'], writes: [] },
+  },
+  {
+    name: 'jobs',
+    entry: 'functions/api/jobs/jobs.handler.ts',
+    description: 'Submit, explain, list, view and cancel jobs',
+    envSchema: jobsEnvSchema,
+    routes: jobsRoutes,
+    table: withGateAndAudit({
+      reads: [...SUBMISSION_READS],
+      writes: ['JOB#*', 'IDEMPOTENCY#*', 'COUNTER#*', 'USAGE#*'],
+    }),
+    // Job events and dispatch requests (launch, stop) are events: the bus delivers the latter to the dispatch queue.
+    aws: ['events.publish'],
+  },
+  {
+    name: 'explain',
+    entry: 'functions/api/explain/explain.handler.ts',
+    description: 'Dry-run a job submission (writes nothing but refusals to the audit log)',
+    envSchema: explainEnvSchema,
+    routes: explainRoutes,
+    table: withGateAndAudit({ reads: [...SUBMISSION_READS] }),
+  },
+  {
+    name: 'logs',
+    entry: 'functions/api/logs/logs.handler.ts',
+    description: "Read a job's output",
+    envSchema: logsEnvSchema,
+    routes: logsRoutes,
+    table: withGateAndAudit({ reads: ['JOB#*'] }),
+    // The only function with the CloudWatch Logs client.
+    aws: ['job-output.read'],
+  },
+  {
+    name: 'catalog',
+    entry: 'functions/api/catalog/catalog.handler.ts',
+    description: 'Hardware catalog: list, view, create, disable',
+    envSchema: catalogEnvSchema,
+    routes: catalogRoutes,
+    table: withGateAndAudit({ reads: ['CATALOG#HARDWARE'], writes: ['CATALOG#HARDWARE'] }),
+  },
+  {
+    name: 'quotas',
+    entry: 'functions/api/quotas/quotas.handler.ts',
+    description: 'Quotas, budgets, concurrency limits, usage and cost-limit status',
+    envSchema: quotasEnvSchema,
+    routes: quotasRoutes,
+    // Quotas live under `ORG#<org>#QUOTAS` (read through the gate's `ORG#*`); limits are `SETTINGS`.
+    table: withGateAndAudit({ reads: ['SETTINGS', 'COUNTER#*', 'USAGE#*'], writes: ['ORG#*#QUOTAS', 'SETTINGS'] }),
+  },
+  {
+    name: 'admin',
+    entry: 'functions/api/admin/admin.handler.ts',
+    description: 'Users, levels, permission overrides, memberships and resource rules',
+    envSchema: adminEnvSchema,
+    routes: adminRoutes,
+    table: withGateAndAudit({ reads: ['ORGS'], writes: ['USER#*', 'ORG#*#LEVELS', 'ORG#*#RULES'] }),
+  },
+  {
+    name: 'tenancy',
+    entry: 'functions/api/tenancy/tenancy.handler.ts',
+    description: 'Orgs, teams and team members',
+    envSchema: tenancyEnvSchema,
+    routes: tenancyRoutes,
+    // Orgs and teams (`ORG#<id>`), and users' memberships.
+    table: withGateAndAudit({ reads: ['ORGS'], writes: ['ORG#*', 'USER#*'] }),
+  },
+  {
+    name: 'templates',
+    entry: 'functions/api/templates/templates.handler.ts',
+    description: 'Job templates',
+    envSchema: templatesEnvSchema,
+    routes: templatesRoutes,
+    table: withGateAndAudit({ writes: ['ORG#*#TEMPLATES'] }),
+  },
+  {
+    name: 'audit',
+    entry: 'functions/api/audit/audit.handler.ts',
+    description: 'Audit trail: query and hash-chain verification',
+    envSchema: auditEnvSchema,
+    routes: auditRoutes,
+    // Reads the chains; writes only the entries of requests it refuses.
+    table: withGateAndAudit({}),
+  },
+  {
+    name: 'auth',
+    entry: 'functions/api/auth/auth.handler.ts',
+    description: 'Sign-in: server-side OIDC',
+    envSchema: authEnvSchema,
+    routes: authRoutes,
+    table: withGateAndAudit({ reads: [...SIGN_IN_READS, 'OAUTHSTATE#*'], writes: [...SIGN_IN_WRITES, 'OAUTHSTATE#*'] }),
+    aws: ['sessions.sign', 'events.publish', 'idp-secrets.read'],
+  },
+  {
+    name: 'password-auth',
+    entry: 'functions/api/password-auth/password-auth.handler.ts',
+    description: 'Sign-in: LDAP / Active Directory, break-glass',
+    envSchema: passwordAuthEnvSchema,
+    routes: passwordAuthRoutes,
+    table: withGateAndAudit({ reads: SIGN_IN_READS, writes: SIGN_IN_WRITES }),
+    // The only function that loads ldapts, and the only one that may read the break-glass secret.
+    aws: ['sessions.sign', 'events.publish', 'idp-secrets.read', 'break-glass-secret.read'],
+  },
+  {
+    name: 'sessions',
+    entry: 'functions/api/sessions/sessions.handler.ts',
+    description: 'Session refresh and the session-token JWKS',
+    envSchema: sessionsEnvSchema,
+    routes: sessionsRoutes,
+    // Called all day: kept free of the IdP libraries and of Secrets Manager.
+    table: withGateAndAudit({ reads: ['SESSION#*'], writes: ['SESSION#*'] }),
+    aws: ['sessions.sign', 'events.publish'],
+  },
+  {
+    name: 'me',
+    entry: 'functions/api/me/me.handler.ts',
+    description: 'Who am I, my API keys',
+    envSchema: meEnvSchema,
+    routes: meRoutes,
+    // An owner's keys are listed through gsi1 `USER#<owner>#APIKEYS` (inside the gate's `USER#*`).
+    table: withGateAndAudit({ reads: ['APIKEY#*'], writes: ['APIKEY#*'] }),
+  },
+  {
+    name: 'identity',
+    entry: 'functions/api/identity/identity.handler.ts',
+    description: 'Identity-provider administration',
+    envSchema: identityEnvSchema,
+    routes: identityRoutes,
+    table: withGateAndAudit({ reads: ['IDP'], writes: ['IDP'] }),
+    // Write-only secrets: the admin API creates and updates them, and never reads them back.
+    aws: ['idp-secrets.write'],
+  },
 ];

@@ -1,3 +1,5 @@
+import type * as z from 'zod/mini';
+import type { accessEnvSchema } from '#config/access-env';
 import type { baseEnvSchema, limitsEnvSchema } from '#config/env';
 import type { StageConfig } from '#lib/config/stage-config';
 import type { DeployedEnv } from './qm-function';
@@ -18,4 +20,23 @@ export function limitsFunctionEnv(config: StageConfig): DeployedEnv<typeof limit
     QM_MAX_CONCURRENT: String(config.maxConcurrentJobs),
     QM_USER_MAX_CONCURRENT: String(config.userMaxConcurrentJobs),
   };
+}
+
+/** The access gate and audit settings (`accessEnvSchema`) from the stage config. */
+export function accessFunctionEnv(config: StageConfig): DeployedEnv<typeof accessEnvSchema> {
+  return {
+    QM_AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
+    // DESIGN §4.2: effective permissions are cached at most 60 s.
+    QM_PERMISSION_CACHE_SECONDS: '60',
+  };
+}
+
+/**
+ * The variables of `values` that `schema` names: a function's environment is decided by its env schema, from
+ * one set of values for the whole stage (CDK) or the bench. Adding a function adds no env wiring.
+ */
+export function envNamedBy(schema: z.core.$ZodObject, values: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.keys(schema._zod.def.shape).flatMap((name) => (values[name] === undefined ? [] : [[name, values[name]]])),
+  );
 }

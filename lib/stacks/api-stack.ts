@@ -15,23 +15,18 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
-import { healthEnvSchema } from '#functions/api/health/health.env';
-import { jobsEnvSchema } from '#functions/api/jobs/jobs.env';
-import { logsEnvSchema } from '#functions/api/logs/logs.env';
-import { explainEnvSchema } from '#functions/api/explain/explain.env';
-import { catalogEnvSchema } from '#functions/api/catalog/catalog.env';
-import { quotasEnvSchema } from '#functions/api/quotas/quotas.env';
 import { authorizerEnvSchema } from '#functions/authorizer/authorizer.env';
-import type { RouteGroup } from '#http/route';
-import { baseFunctionEnv, limitsFunctionEnv } from '#lib/constructs/function-env';
-import { accessFunctionEnv, AuthzFunctions } from '#lib/constructs/authz-functions';
-import { grantAuthorizerIdentityWrites, IdentityFunctions } from '#lib/constructs/identity-functions';
+import { ApiFunctions } from '#lib/constructs/api-functions';
+import { baseFunctionEnv } from '#lib/constructs/function-env';
 import { QmFunction } from '#lib/constructs/qm-function';
 import type { ComputeStack } from './compute-stack';
 import type { DataStack } from './data-stack';
 import type { IdentityStack } from './identity-stack';
 import type { QmStackProps } from './stack-props';
 import type { WorkflowsStack } from './workflows-stack';
+
+/** Table items the authorizer may write: users (JIT provisioning, login-time sync), identity links, API-key last use, the bootstrap claim. */
+export const AUTHORIZER_WRITABLE_KEY_PREFIXES = ['USER#*', 'IDENTITY#*', 'APIKEY#*', 'SETTINGS'] as const;
 
 export interface ApiStackProps extends QmStackProps {
   /** The table route functions and the authorizer read (and jobs writes). */
@@ -90,7 +85,7 @@ export class ApiStack extends Stack {
       logRetention,
     });
     data.grantRead(this.authorizerFunction);
-    grantAuthorizerIdentityWrites(this.authorizerFunction, data);
+    data.grantPartitionWrites(this.authorizerFunction, AUTHORIZER_WRITABLE_KEY_PREFIXES, ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
     workflows.eventBus.grantPutEventsTo(this.authorizerFunction);
     const authorizer = new HttpLambdaAuthorizer('QmAuthorizer', this.authorizerFunction, {
       authorizerName: 'quartermaster',
@@ -100,100 +95,17 @@ export class ApiStack extends Stack {
       resultsCacheTtl: Duration.seconds(config.authorizerCacheTtlSeconds),
     });
 
-    const health = new QmFunction(this, 'Health', {
-      entry: groupNamed('health').entry,
-      envSchema: healthEnvSchema,
-      env: base,
-      description: 'Liveness and readiness probes',
-      logRetention,
-    });
-    data.grantProbe(health);
-
-    const jobs = new QmFunction(this, 'Jobs', {
-      entry: groupNamed('jobs').entry,
-      envSchema: jobsEnvSchema,
-      env: {
-        ...base,
-        ...limitsFunctionEnv(config),
-        ...accessFunctionEnv(config),
-        QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
-        QM_BACKENDS: config.backends.join(','),
-      },
-      description: 'Submit, explain, list, view and cancel jobs',
-      logRetention,
-    });
-    data.grantReadWrite(jobs);
-    workflows.eventBus.grantPutEventsTo(jobs);
-    // Dispatch requests (launch, stop) are events: the bus delivers them to the dispatch queue.
-
-    // The submission dry run: same reads and settings as jobs, no event-bus grant.
-    const explain = new QmFunction(this, 'JobExplain', {
-      entry: groupNamed('explain').entry,
-      envSchema: explainEnvSchema,
-      env: { ...base, ...limitsFunctionEnv(config), ...accessFunctionEnv(config), QM_BACKENDS: config.backends.join(',') },
-      description: 'Dry-run a job submission (writes nothing but refusals to the audit log)',
-      logRetention,
-    });
-    data.grantReadWrite(explain);
-
-    // Job output: the only function with the CloudWatch Logs client and read access to the job log group.
-    const logs = new QmFunction(this, 'JobLogs', {
-      entry: groupNamed('logs').entry,
-      envSchema: logsEnvSchema,
-      env: { ...base, ...accessFunctionEnv(config), QM_JOB_LOG_GROUP: compute.jobLogGroup.logGroupName },
-      description: "Read a job's output",
-      logRetention,
-    });
-    data.grantReadWrite(logs);
-    compute.jobLogGroup.grantRead(logs);
-
-    const catalog = new QmFunction(this, 'Catalog', {
-      entry: groupNamed('catalog').entry,
-      envSchema: catalogEnvSchema,
-      env: { ...base, ...accessFunctionEnv(config) },
-      description: 'Hardware catalog: list, view, create, disable',
-      logRetention,
-    });
-    data.grantReadWrite(catalog);
-
-    const quotas = new QmFunction(this, 'Quotas', {
-      entry: groupNamed('quotas').entry,
-      envSchema: quotasEnvSchema,
-      env: { ...base, ...limitsFunctionEnv(config), ...accessFunctionEnv(config) },
-      description: 'Quotas, budgets, concurrency limits, usage and cost-limit status',
-      logRetention,
-    });
-    data.grantReadWrite(quotas);
-
-    const identityFunctions = new IdentityFunctions(this, 'IdentityFunctions', {
+    const functions = new ApiFunctions(this, 'Functions', {
+      groups: API_ROUTE_GROUPS,
       config,
       data,
-      identity,
       workflows,
-      base,
+      compute,
+      identity,
       apiBaseUrl: this.httpApi.apiEndpoint,
       logRetention,
     });
-
-    const authz = new AuthzFunctions(this, 'AuthzFunctions', { config, data, base, logRetention });
-
-    this.routeFunctions = {
-      health,
-      jobs,
-      explain,
-      logs,
-      catalog,
-      quotas,
-      auth: identityFunctions.auth,
-      'password-auth': identityFunctions.passwordAuth,
-      sessions: identityFunctions.sessions,
-      me: identityFunctions.me,
-      identity: identityFunctions.identityApi,
-      admin: authz.admin,
-      tenancy: authz.tenancy,
-      templates: authz.templates,
-      audit: authz.audit,
-    };
+    this.routeFunctions = Object.fromEntries(functions.byGroup);
 
     this.addStage(logRetention, config.apiRateLimit, config.apiBurstLimit);
     this.addRoutes(authorizer);
@@ -252,10 +164,4 @@ export class ApiStack extends Stack {
       }
     }
   }
-}
-
-function groupNamed(name: string): RouteGroup {
-  const group = API_ROUTE_GROUPS.find((candidate) => candidate.name === name);
-  if (!group) throw new Error(`API_ROUTE_GROUPS has no group named "${name}"`);
-  return group;
 }

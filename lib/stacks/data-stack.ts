@@ -4,6 +4,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { TABLE_DESIGN } from '#adapters/dynamodb/table-design';
+import type { TableAccess } from '#http/route';
 import type { QmStackProps } from './stack-props';
 
 const READ_ACTIONS = [
@@ -15,6 +16,11 @@ const READ_ACTIONS = [
 ];
 /** Transactions need no actions of their own: TransactWriteItems is authorized per Put/Update/Delete/ConditionCheck. */
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+/** Reads and writes of single items, which `dynamodb:LeadingKeys` can limit to partitions (DescribeTable has no key). */
+const PARTITION_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+const PARTITION_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** `dynamodb:LeadingKeys` (every partition key a request names) must match one of `patterns`. */
+const onPartitions = (patterns: readonly string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...patterns] } });
 const KMS_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 const KMS_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
 
@@ -76,20 +82,42 @@ export class DataStack extends Stack {
     this.addKeyStatement(grantee, [...KMS_READ_ACTIONS, ...KMS_WRITE_ACTIONS]);
   }
 
-  /** Just enough for a readiness probe: describe the table and read one item. */
-  grantProbe(grantee: IGrantable): void {
-    this.addTableStatement(grantee, ['dynamodb:DescribeTable', 'dynamodb:GetItem'], false);
-    this.addKeyStatement(grantee, KMS_READ_ACTIONS);
+  /**
+   * Reads and writes limited to the partitions `access` declares (`dynamodb:LeadingKeys`, which for a Query
+   * on an index is the index's partition key): the grant of every API function, built from its route group.
+   * Writes go to the table only (no index), one item at a time or in a transaction (authorized item by item,
+   * so an audit append needs `AUDIT#*` for both its entry and the chain head).
+   */
+  grantPartitions(grantee: IGrantable, access: TableAccess): void {
+    if (access.reads.length > 0) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: PARTITION_READ_ACTIONS,
+          resources: this.tableAndIndexArns(),
+          conditions: onPartitions(access.reads),
+        }),
+      );
+      this.addKeyStatement(grantee, KMS_READ_ACTIONS);
+    }
+    if (access.writes.length > 0) this.grantPartitionWrites(grantee, access.writes, PARTITION_WRITE_ACTIONS);
+  }
+
+  /** `actions` (item writes) on the table only, limited to the partitions `prefixes` match. */
+  grantPartitionWrites(grantee: IGrantable, prefixes: readonly string[], actions: readonly string[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: [...actions], resources: [this.table.tableArn], conditions: onPartitions(prefixes) }),
+    );
+    this.addKeyStatement(grantee, ['kms:Encrypt', 'kms:GenerateDataKey']);
   }
 
   private addTableStatement(grantee: IGrantable, actions: string[], withIndexes: boolean): void {
-    const indexArns = TABLE_DESIGN.globalSecondaryIndexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`);
     grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions,
-        resources: withIndexes ? [this.table.tableArn, ...indexArns] : [this.table.tableArn],
-      }),
+      new PolicyStatement({ actions, resources: withIndexes ? this.tableAndIndexArns() : [this.table.tableArn] }),
     );
+  }
+
+  private tableAndIndexArns(): string[] {
+    return [this.table.tableArn, ...TABLE_DESIGN.globalSecondaryIndexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`)];
   }
 
   /** The key is usable only through DynamoDB, never directly. */

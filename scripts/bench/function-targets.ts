@@ -1,21 +1,7 @@
 import * as z from 'zod';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
-import { catalogEnvSchema } from '#functions/api/catalog/catalog.env';
-import { healthEnvSchema } from '#functions/api/health/health.env';
-import { quotasEnvSchema } from '#functions/api/quotas/quotas.env';
-import { jobsEnvSchema } from '#functions/api/jobs/jobs.env';
-import { logsEnvSchema } from '#functions/api/logs/logs.env';
-import { explainEnvSchema } from '#functions/api/explain/explain.env';
+import { envNamedBy } from '#lib/constructs/function-env';
 import { authorizerEnvSchema } from '#functions/authorizer/authorizer.env';
-import { adminEnvSchema } from '#functions/api/admin/admin.env';
-import { auditEnvSchema } from '#functions/api/audit/audit.env';
-import { templatesEnvSchema } from '#functions/api/templates/templates.env';
-import { tenancyEnvSchema } from '#functions/api/tenancy/tenancy.env';
-import { authEnvSchema } from '#functions/api/auth/auth.env';
-import { passwordAuthEnvSchema } from '#functions/api/password-auth/password-auth.env';
-import { identityEnvSchema } from '#functions/api/identity/identity.env';
-import { meEnvSchema } from '#functions/api/me/me.env';
-import { sessionsEnvSchema } from '#functions/api/sessions/sessions.env';
 import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
@@ -67,60 +53,30 @@ const ecs = {
   QM_JOB_LOG_GROUP: '/quartermaster/jobs',
 };
 
-/** Env schemas and extra env per API route group; a new group without an entry here fails the bench. */
 const access = { QM_AUDIT_RETENTION_DAYS: '90', QM_PERMISSION_CACHE_SECONDS: '60' };
-const API_GROUP_ENV: Record<string, { envSchema: z.core.$ZodType; env: Record<string, string> }> = {
-  health: { envSchema: healthEnvSchema, env: base },
-  jobs: {
-    envSchema: jobsEnvSchema,
-    env: { ...base, ...events, ...limits, ...access, QM_BACKENDS: 'ecs' },
-  },
-  explain: { envSchema: explainEnvSchema, env: { ...base, ...limits, ...access, QM_BACKENDS: 'ecs' } },
-  logs: { envSchema: logsEnvSchema, env: { ...base, ...access, QM_JOB_LOG_GROUP: '/quartermaster/jobs' } },
-  catalog: { envSchema: catalogEnvSchema, env: { ...base, ...access } },
-  quotas: { envSchema: quotasEnvSchema, env: { ...base, ...limits, ...access } },
-  auth: {
-    envSchema: authEnvSchema,
-    env: {
-      ...base,
-      ...events,
-      ...identity,
-      QM_SESSION_KMS_KEY_ID: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
-    },
-  },
-  'password-auth': {
-    envSchema: passwordAuthEnvSchema,
-    env: {
-      ...base,
-      ...events,
-      ...identity,
-      QM_SESSION_KMS_KEY_ID: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
-      QM_BREAK_GLASS_SECRET_ID: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:quartermaster/bench/break-glass-AbCdEf`,
-    },
-  },
-  sessions: {
-    envSchema: sessionsEnvSchema,
-    env: {
-      ...base,
-      ...events,
-      ...identity,
-      ...access,
-      QM_SESSION_KMS_KEY_ID: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
-    },
-  },
-  me: { envSchema: meEnvSchema, env: { ...base, ...access } },
-  identity: { envSchema: identityEnvSchema, env: { ...base, ...identity, QM_SECRET_NAME_PREFIX: 'quartermaster/bench/' } },
-  admin: { envSchema: adminEnvSchema, env: { ...base, ...access } },
-  tenancy: { envSchema: tenancyEnvSchema, env: { ...base, ...access } },
-  templates: { envSchema: templatesEnvSchema, env: { ...base, ...access } },
-  audit: { envSchema: auditEnvSchema, env: { ...base, ...access } },
+/** Plausible stage values of every variable an API function may need; each group takes those its env schema names. */
+const API_STAGE_VALUES: Record<string, string> = {
+  ...base,
+  ...events,
+  ...identity,
+  ...limits,
+  ...access,
+  QM_BACKENDS: 'ecs',
+  QM_JOB_LOG_GROUP: '/quartermaster/jobs',
+  QM_SESSION_KMS_KEY_ID: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
+  QM_BREAK_GLASS_SECRET_ID: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:quartermaster/bench/break-glass-AbCdEf`,
+  QM_SECRET_NAME_PREFIX: 'quartermaster/bench/',
+  QM_COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
 };
 
 export function functionTargets(): FunctionTarget[] {
   const api = API_ROUTE_GROUPS.map((group): FunctionTarget => {
-    const known = API_GROUP_ENV[group.name];
-    if (!known) throw new Error(`bench: no dummy env for API route group "${group.name}" (add it to API_GROUP_ENV)`);
-    return { name: `api-${group.name}`, entry: group.entry, ...known };
+    return {
+      name: `api-${group.name}`,
+      entry: group.entry,
+      envSchema: group.envSchema,
+      env: envNamedBy(group.envSchema, API_STAGE_VALUES),
+    };
   });
   return [
     {

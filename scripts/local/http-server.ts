@@ -9,6 +9,9 @@ import type { AuthorizerContext } from '#http/principal-context';
 import { routeKey, type RouteDeclaration, type RouteGroup } from '#http/route';
 import { RouteTable } from '#http/route-matcher';
 
+/** What the server needs of a route group: its name (the function) and its routes. */
+type ServedGroup = Pick<RouteGroup, 'name' | 'routes'>;
+
 /**
  * A stand-in for API Gateway HTTP API on loopback: it matches the same route declarations CDK deploys,
  * runs the authorizer for non-public routes, and hands each route function a faithful payload 2.0 event,
@@ -25,9 +28,9 @@ export interface HttpServerOptions {
   host: string;
   /** 0 picks a free port; read it back from `url`. */
   port: number;
-  groups: readonly RouteGroup[];
+  groups: readonly ServedGroup[];
   /** Called once per group, on its first request (a cold start); the promise is reused afterwards. */
-  loadHandler: (group: RouteGroup) => Promise<LocalHandler>;
+  loadHandler: (group: ServedGroup) => Promise<LocalHandler>;
   authorizer: LocalAuthorizer;
   /** API Gateway's own payload limit is 10 MB; ours is tighter (default 1 MB). */
   maxBodyBytes?: number;
@@ -155,7 +158,7 @@ export function buildAuthorizerEvent(event: ApiEvent): APIGatewayRequestAuthoriz
   };
 }
 
-function lambdaContext(group: RouteGroup): Context {
+function lambdaContext(group: ServedGroup): Context {
   const deadline = Date.now() + LAMBDA_TIMEOUT_MS;
   const functionName = `quartermaster-local-${group.name}`;
   return {
@@ -238,7 +241,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         `local http server: request ${requestId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       ));
   const handlers = new Map<string, Promise<LocalHandler>>();
-  const handlerFor = (group: RouteGroup): Promise<LocalHandler> => {
+  const handlerFor = (group: ServedGroup): Promise<LocalHandler> => {
     let loading = handlers.get(group.name);
     if (!loading) {
       loading = options.loadHandler(group);

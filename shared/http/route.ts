@@ -32,13 +32,47 @@ export type ResponseSchema = z.core.$ZodType | (() => z.core.$ZodType);
 export const responseSchemaOf = (schema: ResponseSchema | undefined): z.core.$ZodType | undefined =>
   typeof schema === 'function' ? schema() : schema;
 
-/** A group of routes served by one Lambda function. */
+/**
+ * Partitions of the single table a function may touch, as key patterns: `*` matches any run of characters
+ * (IAM's `StringLike`), so `ORG#*` also covers `ORG#<id>#QUOTAS`. Index partitions (`gsi1pk`, `gsi2pk`) count
+ * as partitions too. The deployed grant is built from these lists (`dynamodb:LeadingKeys`), and the local
+ * stack and the integration tests refuse any other partition.
+ */
+export interface TableAccess {
+  /** Get, BatchGet, Query and ConditionCheck. */
+  readonly reads: readonly string[];
+  /** Put, Update and Delete (one by one, or inside a transaction). */
+  readonly writes: readonly string[];
+}
+
+/**
+ * AWS permissions beyond the table, by purpose; `lib/constructs/api-functions.ts` turns each into its grant.
+ * - `events.publish`: put events on the Quartermaster bus (job events, dispatch requests, login events)
+ * - `sessions.sign`: sign with (and read the public key of) the session-token KMS key
+ * - `idp-secrets.read` / `idp-secrets.write`: read, or create and overwrite, the identity providers' secrets
+ * - `break-glass-secret.read`: read the break-glass secret
+ * - `job-output.read`: read the job log group (job output)
+ */
+export type AwsPermission =
+  'events.publish' | 'sessions.sign' | 'idp-secrets.read' | 'idp-secrets.write' | 'break-glass-secret.read' | 'job-output.read';
+
+/**
+ * A group of routes served by one Lambda function, and everything CDK needs to build that function: the
+ * entry, the env schema (its variables are taken from the stage's values), what it may read and write in
+ * the table, and what else it may do in AWS. Adding a function is adding one group.
+ */
 export interface RouteGroup {
-  /** Short id used for the function's construct id and log group. */
+  /** Short id (kebab-case) used for the function's construct id and log group. */
   name: string;
   /** Entry file of the function, relative to the repository root. */
   entry: string;
+  /** The function's description in Lambda. */
+  description: string;
+  /** The function's env schema (`<fn>.env.ts`): the deployed function gets exactly these variables. */
+  envSchema: z.core.$ZodObject;
   routes: readonly RouteDeclaration[];
+  table: TableAccess;
+  aws?: readonly AwsPermission[];
 }
 
 /** `routeKey` as API Gateway writes it: `GET /v1/jobs/{id}`. */

@@ -1,3 +1,4 @@
+import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { createHmac, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,13 +7,8 @@ import { SimpleFetcher } from 'aws-jwt-verify/https';
 import { createAuthHandler } from '#functions/api/auth/auth.app';
 import { createSessionsHandler } from '#functions/api/sessions/sessions.app';
 import { createPasswordAuthHandler } from '#functions/api/password-auth/password-auth.app';
-import { passwordAuthRoutes } from '#functions/api/password-auth/password-auth.routes';
 import { createMeHandler } from '#functions/api/me/me.app';
-import { meRoutes } from '#functions/api/me/me.routes';
-import { sessionsRoutes } from '#functions/api/sessions/sessions.routes';
-import { authRoutes } from '#functions/api/auth/auth.routes';
 import { createIdentityHandler } from '#functions/api/identity/identity.app';
-import { identityRoutes } from '#functions/api/identity/identity.routes';
 import { createAuthorizer } from '#functions/authorizer/authorizer.app';
 import { startDevIdp, type DevAccount, type DevIdp } from '#scripts/local/dev-idp';
 import { startHttpServer, type RunningHttpServer } from '#scripts/local/http-server';
@@ -230,13 +226,7 @@ export async function startIdentityFixture(
   const server = await startHttpServer({
     host: '127.0.0.1',
     port: apiPort,
-    groups: [
-      { name: 'auth', entry: 'functions/api/auth/auth.handler.ts', routes: authRoutes },
-      { name: 'password-auth', entry: 'functions/api/password-auth/password-auth.handler.ts', routes: passwordAuthRoutes },
-      { name: 'sessions', entry: 'functions/api/sessions/sessions.handler.ts', routes: sessionsRoutes },
-      { name: 'me', entry: 'functions/api/me/me.handler.ts', routes: meRoutes },
-      { name: 'identity', entry: 'functions/api/identity/identity.handler.ts', routes: identityRoutes },
-    ],
+    groups: API_ROUTE_GROUPS.filter((group) => group.name in handlers),
     loadHandler: async (group) => handlers[group.name as keyof typeof handlers],
     authorizer: (event) => authorizer(event),
   });

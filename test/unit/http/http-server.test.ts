@@ -42,9 +42,9 @@ const rawRoutes = [
   },
 ] as const satisfies readonly RouteDeclaration[];
 
-const groups: RouteGroup[] = [
-  { name: 'things', entry: 'unused', routes: thingsRoutes },
-  { name: 'raw', entry: 'unused', routes: rawRoutes },
+const groups: Pick<RouteGroup, 'name' | 'routes'>[] = [
+  { name: 'things', routes: thingsRoutes },
+  { name: 'raw', routes: rawRoutes },
 ];
 const researcher: Principal = { userId: 'u-1', orgId: 'o-1', level: 'researcher', platformAdmin: false, teamIds: [], authMethod: 'dev' };
 
