@@ -131,7 +131,7 @@ export async function startKubeWorld(options: Partial<FakeKubeApiServerOptions> 
 }
 
 /** Polls `read` until `done` holds (the fake's transitions take tens of milliseconds). */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -29,6 +29,7 @@ const STUCK_REASONS = new Set([
 ]);
 
 const MAX_MESSAGE = 1000;
+const DEADLINE_REASON = 'Exceeded the max runtime (activeDeadlineSeconds)';
 const clip = (text: string): string => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text);
 
 const created = (pod: V1Pod): number => new Date(pod.metadata?.creationTimestamp ?? 0).getTime();
@@ -39,6 +40,10 @@ const latest = (pods: readonly V1Pod[]): V1Pod | undefined => [...pods].sort((a,
 function fromPod(pod: V1Pod): KubeRunObservation {
   const container = pod.status?.containerStatuses?.[0];
   const terminated = container?.state?.terminated;
+  // The Job controller kills pods past activeDeadlineSeconds and marks them before the Job's own condition.
+  if (pod.status?.reason === 'DeadlineExceeded') {
+    return { status: 'ended', ...(terminated ? { exitCode: terminated.exitCode } : {}), reason: DEADLINE_REASON, timedOut: true };
+  }
   if (terminated) {
     return {
       status: 'ended',
@@ -91,7 +96,7 @@ export function observeRun(job: V1Job | undefined, pods: readonly V1Pod[]): Kube
       status: 'ended',
       ...(exitCode !== undefined ? { exitCode } : {}),
       reason: timedOut
-        ? 'Exceeded the max runtime (activeDeadlineSeconds)'
+        ? DEADLINE_REASON
         : ((fromContainer?.status === 'ended' ? fromContainer.reason : undefined) ??
           clip(`${failed.reason ?? 'Failed'}: ${failed.message ?? ''}`.trim())),
       ...(timedOut ? { timedOut } : {}),
