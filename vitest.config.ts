@@ -25,6 +25,14 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The web console's logic (pure functions; its own package under web/, no browser needed).
+          name: 'web',
+          include: ['web/src/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'integration',
           include: ['test/integration/**/*.int.test.ts'],
           // Starts one DynamoDB Local + one local SQS for the run; see test/support/integration-env.ts.

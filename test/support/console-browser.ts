@@ -40,7 +40,8 @@ export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
       return { context, page };
     },
     async screenshot(page, name) {
-      await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+      // Viewport-sized: a full-page capture resizes the window, and the layout then folds its navigation away.
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
     },
     close: () => browser.close(),
   };

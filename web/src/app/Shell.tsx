@@ -20,6 +20,8 @@ export function Shell({ config, api, onSignOut }: { config: ConsoleConfig; api: 
   const path = usePath();
   const me = useData(() => unwrap(api.GET('/v1/me')), [api]);
   const [flash, setFlash] = useState<FlashbarProps.MessageDefinition[]>([]);
+  // Controlled, so moving between pages never folds the navigation away on a wide screen.
+  const [navigationOpen, setNavigationOpen] = useState(true);
 
   const notify = useCallback<ConsoleContext['notify']>((message) => {
     const id = `${Date.now()}-${Math.random()}`;
@@ -76,6 +78,8 @@ export function Shell({ config, api, onSignOut }: { config: ConsoleConfig; api: 
       </div>
       <AppLayout
         headerSelector="#top-nav"
+        navigationOpen={navigationOpen}
+        onNavigationChange={({ detail }) => setNavigationOpen(detail.open)}
         navigation={<SideNavigation activeHref={current?.path ?? path} items={items} onFollow={followLink} header={{ href: '/', text: 'Quartermaster' }} />}
         notifications={<Flashbar items={flash} />}
         toolsHide

@@ -39,3 +39,8 @@ export function splitCommand(line: string): { words: string[]; error?: string } 
   if (inWord) words.push(current);
   return { words };
 }
+
+/** The reverse, for display: words with spaces or quotes are single-quoted so the line reads as it runs. */
+export function joinCommand(words: readonly string[]): string {
+  return words.map((word) => (word === '' || /[\s'"\\$`]/.test(word) ? `'${word.replace(/'/g, `'\\''`)}'` : word)).join(' ');
+}

@@ -10,6 +10,7 @@ import { isShownError, unwrap, type ShownError } from '../api/errors';
 import { useConsole } from '../app/context';
 import { useData } from '../app/use-data';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { joinCommand } from '../lib/argv';
 import { JobState } from '../components/JobState';
 import { estimateCost, formatDuration, formatUsd, TERMINAL_STATES } from '../lib/format';
 
@@ -82,7 +83,7 @@ export default function JobPage({ jobId }: { jobId: string }) {
           <Field label="Exit code">{current.exitCode ?? '–'}</Field>
           <Field label="Image">{current.image}</Field>
           <Field label="Command">
-            <code>{[...(current.command ?? []), ...(current.args ?? [])].join(' ') || '–'}</code>
+            <code>{joinCommand([...(current.command ?? []), ...(current.args ?? [])]) || '–'}</code>
           </Field>
           <Field label="Team">{current.teamId ?? '–'}</Field>
           <Field label="Owner">{current.ownerId}</Field>

@@ -1,0 +1,156 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '#scripts/local/local-stack';
+import { launchConsoleBrowser, type ConsoleBrowser } from '#test-support/console-browser';
+
+/**
+ * The web console in a real browser (Debian Chromium driven by playwright-core) against the local stack:
+ * people sign in through the dev IdP's real login page and use the pages as they would. Screenshots of the
+ * main pages are written to test-results/console/ (kept by CI as artifacts).
+ */
+let stack: LocalStack;
+let browser: ConsoleBrowser;
+let consoleUrl = '';
+
+beforeAll(async () => {
+  stack = await startLocalStack({ port: 0, idpPort: 0, consolePort: 0, dataDir: await mkdtemp(join(tmpdir(), 'qm-console-')), schedulerIntervalMs: 500 });
+  if (!stack.consoleUrl) throw new Error('web/dist is not built: `npm test` builds it (scripts/run.sh build_console)');
+  consoleUrl = stack.consoleUrl;
+  browser = await launchConsoleBrowser();
+});
+
+// A failed step leaves its page open: keep a picture of it for the report, then close it.
+afterEach(async (context) => {
+  const failed = context.task.result?.state === 'fail';
+  for (const open of browser?.browser.contexts() ?? []) {
+    if (failed) for (const [index, page] of open.pages().entries()) await browser.screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}-${index}`);
+    await open.close();
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** The element's text once it is there (polled by `eventually` until it matches). */
+const text = async (locator: Locator): Promise<string> => ((await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : '');
+
+/** Polls until the assertion holds: pages load and refresh at their own pace on a busy machine. */
+const eventually = <T,>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000, interval: 250 });
+
+const go = async (page: Page, label: string): Promise<void> => {
+  await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
+};
+
+describe('web console (real browser, local stack)', () => {
+  it('shows a viewer their jobs but no way to submit one', async () => {
+    const { context, page } = await browser.signIn(consoleUrl, 'vic');
+    await page.getByRole('heading', { name: /My jobs/ }).waitFor();
+    expect(await page.getByRole('button', { name: 'Submit a job' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Submit a job' }).count()).toBe(0);
+    await browser.screenshot(page, 'viewer-my-jobs');
+    await context.close();
+  });
+
+  it('lets a researcher submit a job and watch it succeed with its logs', async () => {
+    const { context, page } = await browser.signIn(consoleUrl, 'rae');
+    await go(page, 'Submit a job');
+    await page.getByLabel('Name').fill('console-hello');
+    await page.getByLabel('Image').fill('busybox');
+    await page.getByLabel('Command').fill(`sh -c 'echo hello from the console'`);
+    await page.getByRole('button', { name: 'Hardware' }).click();
+    await page.getByRole('option', { name: /gpu-a10g-1x/ }).click();
+    await page.getByLabel('Max runtime (minutes)').fill('5');
+    await eventually(() => text(page.getByTestId('cost-estimate'))).toMatch(/^\$\d+\.\d{2}$/);
+    await eventually(() => text(page.getByTestId('explain-verdict'))).toMatch(/Would start now|Would wait/);
+    await browser.screenshot(page, 'researcher-submit');
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+
+    await page.waitForURL(/\/jobs\/[0-9A-Z]{26}$/);
+    await page.getByText('succeeded').first().waitFor({ timeout: 60_000 });
+    await eventually(() => text(page.getByTestId('job-logs'))).toContain('hello from the console');
+    await browser.screenshot(page, 'researcher-job');
+
+    await go(page, 'My jobs');
+    await page.getByRole('link', { name: 'console-hello' }).waitFor();
+    await browser.screenshot(page, 'researcher-my-jobs');
+    await go(page, 'Limits and usage');
+    await page.getByRole('heading', { name: 'Headroom' }).waitFor();
+    await browser.screenshot(page, 'researcher-limits');
+    await context.close();
+  });
+
+  it('creates an API key shown once, and revokes it', async () => {
+    const { context, page } = await browser.signIn(consoleUrl, 'rae');
+    await go(page, 'API keys');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByRole('dialog').getByLabel('Name').fill('ci-console');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
+    await eventually(() => text(page.getByTestId('new-api-key'))).toMatch(/^qm_/);
+    await browser.screenshot(page, 'researcher-api-keys');
+    await page.getByRole('button', { name: 'Revoke ci-console' }).click();
+    await eventually(() => text(page.getByRole('row', { name: /ci-console/ }))).toContain('revoked');
+    await context.close();
+  });
+
+  it('lets an admin change a user level (and see the audit entry) and set a quota, shown at every admin page', async () => {
+    const { context, page } = await browser.signIn(consoleUrl, 'ada');
+    await go(page, 'Users');
+    await page.getByRole('button', { name: 'Actions for Vic' }).click();
+    await page.getByRole('menuitem', { name: 'Change level' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Level' }).click();
+    await dialog.getByRole('option', { name: /^researcher/ }).click();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await eventually(() => text(page.getByRole('row', { name: /Vic/ }))).toContain('researcher');
+    await browser.screenshot(page, 'admin-users');
+
+    await go(page, 'Audit log');
+    await eventually(() => text(page.getByRole('row', { name: /setUserLevel/ }))).toContain('vic');
+    await browser.screenshot(page, 'admin-audit');
+
+    await go(page, 'Quotas and budgets');
+    await page.getByRole('button', { name: 'Create quota' }).click();
+    await dialog.getByRole('button', { name: /^Scope/ }).click();
+    await dialog.getByRole('option', { name: 'user', exact: true }).click();
+    await dialog.getByLabel('Scope id').fill('rae');
+    await dialog.getByRole('button', { name: 'Metric' }).click();
+    await dialog.getByRole('option', { name: 'cost_usd' }).click();
+    await dialog.getByRole('button', { name: 'Period' }).click();
+    await dialog.getByRole('option', { name: 'day' }).click();
+    await dialog.getByLabel('Limit').fill('0.01');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await eventually(() => text(page.getByRole('row', { name: /user rae/ }))).toContain('cost_usd');
+    await browser.screenshot(page, 'admin-quotas');
+
+    for (const [label, name] of [
+      ['Orgs and teams', 'admin-orgs'],
+      ['Resource rules', 'admin-rules'],
+      ['Hardware catalog', 'admin-hardware'],
+      ['Identity providers', 'admin-identity-providers'],
+      ['Getting started', 'admin-onboarding'],
+    ] as const) {
+      await go(page, label);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await browser.screenshot(page, name);
+    }
+    await context.close();
+  });
+
+  it('explains a quota denial before the researcher submits', async () => {
+    const { context, page } = await browser.signIn(consoleUrl, 'rae');
+    await go(page, 'Submit a job');
+    await page.getByLabel('Name').fill('too-costly');
+    await page.getByLabel('Image').fill('busybox');
+    await page.getByLabel('Command').fill('true');
+    await page.getByRole('button', { name: 'Hardware' }).click();
+    await page.getByRole('option', { name: /gpu-a10g-1x/ }).click();
+    await eventually(() => text(page.getByTestId('explain-verdict'))).toContain('Would be refused');
+    await browser.screenshot(page, 'researcher-quota-denial');
+    await context.close();
+  });
+});
