@@ -207,10 +207,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       logs: createLogsHandler({ jobs: admission.jobs, logs: () => backend, ...guarded }),
       admin: createAdminHandler({ ...access, tenancy, users, rules, clock: systemClock, ids }),
       tenancy: createTenancyHandler({ ...access, tenancy, users, clock: systemClock }),
-      templates: createTemplatesHandler({ templates, clock: systemClock, ...guarded }),
+      templates: createTemplatesHandler({ templates, teams: tenancy, clock: systemClock, ...guarded }),
       audit: createAuditHandler({ trail: new DynamoAuditTrail(doc, LOCAL_TABLE_NAME), ...guarded }),
       catalog: createCatalogHandler({ catalog: hardware, ...guarded }),
-      quotas: createQuotasHandler({ ...admission, quotas, limits, usage: new DynamoUsageRepository(doc, LOCAL_TABLE_NAME), ...guarded }),
+      quotas: createQuotasHandler({
+        ...admission,
+        quotas,
+        limits,
+        usage: new DynamoUsageRepository(doc, LOCAL_TABLE_NAME),
+        teams: tenancy,
+        users,
+        levels: access.levels,
+        ...guarded,
+      }),
     };
     const server = await startHttpServer({
       host: '127.0.0.1',

@@ -21,35 +21,45 @@ beforeAll(async () => {
 const jobBody = { name: 'iso', image: 'busybox', command: ['true'], hardwareType: 'cpu-small', maxRuntimeMinutes: 5 };
 
 describe('cross-tenant ids in query and body', () => {
-  it('filters by a foreign team inside the caller’s org only, and leaks nothing', async () => {
+  it('answers a filter by a foreign team like one by a missing team (404 naming the field), and leaks nothing', async () => {
     const result = await world.call(admin, 'listUsers', { params: { orgId: ORGS.acme }, query: { teamId: TEAMS.robotics } });
-    expect(result.status).toBe(200);
-    expect(result.json.items).toEqual([]);
+    const missing = await world.call(admin, 'listUsers', { params: { orgId: ORGS.acme }, query: { teamId: 'no-such-team' } });
+    expect(result.status).toBe(404);
+    expect(result.json.error.details.fields).toEqual([{ field: 'query.teamId', message: 'not a team of the org' }]);
+    expect(missing.json.error.details).toEqual(result.json.error.details);
     expect(result.text).not.toContain(FOREIGN_MARKER);
     const search = await world.call(admin, 'listUsers', { params: { orgId: ORGS.acme }, query: { q: OWNERS.otherOrg } });
     expect(search.json.items).toEqual([]);
   });
 
-  it('refuses a foreign team in a body, writing nothing', async () => {
-    const created = await world.call(admin, 'createUser', {
-      params: { orgId: ORGS.acme },
-      body: { id: 'iso-new', email: 'n@acme.test', displayName: 'N', level: 'viewer', teams: [{ teamId: TEAMS.robotics }] },
-    });
-    expect(created.status).toBe(422);
+  it('refuses a foreign team in a body with 404 naming the field, exactly like a missing team, writing nothing', async () => {
+    for (const teamId of [TEAMS.robotics, 'no-such-team']) {
+      const created = await world.call(admin, 'createUser', {
+        params: { orgId: ORGS.acme },
+        body: { id: 'iso-new', email: 'n@acme.test', displayName: 'N', level: 'viewer', teams: [{ teamId }] },
+      });
+      expect(created.status).toBe(404);
+      expect(created.json.error.details.fields).toEqual([{ field: 'body.teams.0.teamId', message: 'not a team of the org' }]);
+      expect(created.text).not.toContain(FOREIGN_MARKER);
+    }
     expect(await world.access.users.currentUser('iso-new')).toBeUndefined();
 
     const before = await world.access.users.currentUser(OWNERS.sameTeam);
-    expect(
-      (await world.call(admin, 'setUserTeams', { params: { userId: OWNERS.sameTeam }, body: { teams: [{ teamId: TEAMS.robotics }] } }))
-        .status,
-    ).toBe(422);
+    const teams = await world.call(admin, 'setUserTeams', {
+      params: { userId: OWNERS.sameTeam },
+      body: { teams: [{ teamId: TEAMS.robotics }] },
+    });
+    expect([teams.status, teams.json.error.details.fields[0].field]).toEqual([404, 'body.teams.0.teamId']);
     expect(await world.access.users.currentUser(OWNERS.sameTeam)).toEqual(before);
 
-    expect(
-      (await world.call(admin, 'createResourceRule', { body: { type: 'hardware', pattern: '*', action: 'deny', teamId: TEAMS.robotics } }))
-        .status,
-    ).toBe(422);
+    const rule = await world.call(admin, 'createResourceRule', {
+      body: { type: 'hardware', pattern: '*', action: 'deny', teamId: TEAMS.robotics },
+    });
+    expect([rule.status, rule.json.error.details.fields[0].field]).toEqual([404, 'body.teamId']);
     expect(await world.rules.forOrg(ORGS.acme)).toEqual([]);
+    const template = await world.call(admin, 'createTemplate', { body: { name: 'iso-admin-tpl', teamId: TEAMS.robotics, spec: {} } });
+    expect([template.status, template.json.error.details.fields[0].field]).toEqual([404, 'body.teamId']);
+    expect(await world.templates.get(ORGS.acme, 'iso-admin-tpl')).toBeUndefined();
     expect((await world.call(researcher, 'createTemplate', { body: { name: 'iso-tpl', teamId: TEAMS.robotics, spec: {} } })).status).toBe(
       403,
     );
@@ -69,9 +79,48 @@ describe('cross-tenant ids in query and body', () => {
     expect((await world.call(researcher, 'submitJob', { body: { ...jobBody, teamId: TEAMS.robotics } })).status).toBe(403);
     const foreignTemplate = await makeTemplate(world, 'otherOrg', 'researcher');
     const fromForeign = await world.call(researcher, 'submitJob', { body: { name: 'iso', template: foreignTemplate.name } });
-    expect(fromForeign.status).toBe(422);
+    expect(fromForeign.status).toBe(404);
+    expect(fromForeign.json.error.details.fields).toEqual([{ field: 'body.template', message: 'not a template of the org' }]);
     expect(fromForeign.text).not.toContain(FOREIGN_MARKER);
     expect((await world.jobs.listByOwner(ORGS.acme, researcher, { limit: 100 })).items.length).toBe(jobsBefore);
+  });
+
+  it('refuses a quota naming another org’s scope (404 naming body.scopeId), never storing it in the caller’s org', async () => {
+    const foreignAdmin = 'iso-globex-admin';
+    await world.putUser({ id: foreignAdmin, orgId: ORGS.globex, level: 'admin', teamIds: [TEAMS.robotics] });
+    const attempts: Array<[string, Record<string, unknown>]> = [
+      [foreignAdmin, { metric: 'concurrent_jobs', scopeType: 'org', scopeId: ORGS.acme, limit: 5 }],
+      [foreignAdmin, { metric: 'concurrent_jobs', scopeType: 'team', scopeId: TEAMS.vision, limit: 5 }],
+      [foreignAdmin, { metric: 'concurrent_jobs', scopeType: 'user', scopeId: researcher, limit: 5 }],
+      [admin, { metric: 'concurrent_jobs', scopeType: 'team', scopeId: TEAMS.robotics, limit: 5 }],
+      [admin, { metric: 'concurrent_jobs', scopeType: 'user', scopeId: OWNERS.otherOrg, limit: 5 }],
+      [admin, { metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'no-such-team', limit: 5 }],
+    ];
+    for (const [caller, body] of attempts) {
+      const result = await world.call(caller, 'createQuota', { body });
+      expect([result.status, result.json.error.details.fields[0].field], JSON.stringify(body)).toEqual([404, 'body.scopeId']);
+      expect(result.text).not.toContain(FOREIGN_MARKER);
+    }
+    expect((await world.call(foreignAdmin, 'createQuota', { query: { orgId: ORGS.acme }, body: attempts[1]![1] })).status).toBe(404);
+    expect(await world.quotas.forOrg(ORGS.acme)).toEqual([]);
+    expect(await world.quotas.forOrg(ORGS.globex)).toEqual([]);
+  });
+
+  it('answers usage of another org’s team, user or org with 404, as for one that does not exist', async () => {
+    const period = { from: '2026-11-01', to: '2026-11-30' };
+    for (const query of [
+      { scopeType: 'team', scopeId: TEAMS.robotics },
+      { scopeType: 'team', scopeId: 'no-such-team' },
+      { scopeType: 'user', scopeId: OWNERS.otherOrg },
+      { scopeType: 'user', scopeId: 'no-such-user' },
+      { scopeType: 'org', scopeId: ORGS.globex },
+    ]) {
+      const result = await world.call(admin, 'getUsage', { query: { ...query, ...period } });
+      expect(result.status, JSON.stringify(query)).toBe(404);
+      expect(result.text).not.toContain(FOREIGN_MARKER);
+    }
+    expect((await world.call(admin, 'getUsage', { query: { scopeType: 'team', scopeId: TEAMS.nlp, ...period } })).status).toBe(200);
+    expect((await world.call(platform, 'getUsage', { query: { scopeType: 'team', scopeId: TEAMS.robotics, ...period } })).status).toBe(200);
   });
 
   it('reads another org’s audit chain only as a platform admin', async () => {

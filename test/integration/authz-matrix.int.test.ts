@@ -9,6 +9,7 @@ import {
   makeLevel,
   makeOrg,
   makeProvider,
+  makeQuota,
   makeRule,
   makeTargetUser,
   makeTemplate,
@@ -267,6 +268,85 @@ const SPECS: Record<string, Spec> = {
     setup: memberCase(),
     expected: (a, r) =>
       teamAction('team.manage.members', 204)(a, r) === 204 && self(a, r) ? 403 : teamAction('team.manage.members', 204)(a, r),
+  },
+  // quotas and usage: the caller's org; platform admins name another with ?orgId
+  listQuotas: {
+    perRelation: true,
+    setup: async (_w, _a, r) => ({ query: { orgId: orgOf(r) } }),
+    expected: orgReach('org.view', 200),
+  },
+  createQuota: {
+    perRelation: true,
+    // A team quota on the relation's team, in that team's org; removed again so every actor starts clean.
+    setup: async (world, _a, r) => {
+      const orgId = orgOf(r);
+      return {
+        query: { orgId },
+        body: { metric: 'daily_jobs', scopeType: 'team', scopeId: teamOf(r), limit: 7, action: 'notify' },
+        cleanup: async () => {
+          for (const quota of await world.quotas.forOrg(orgId)) if (quota.limit === 7) await world.quotas.delete(orgId, quota.id);
+        },
+      };
+    },
+    expected: orgReach('admin.config', 201),
+  },
+  updateQuota: {
+    perRelation: true,
+    setup: async (world, _a, r) => {
+      const quota = await makeQuota(world, r);
+      return { params: { id: quota.id }, query: { orgId: orgOf(r) }, body: { limit: 999 }, watch: [quota.key] };
+    },
+    expected: orgReach('admin.config', 200),
+  },
+  deleteQuota: {
+    perRelation: true,
+    setup: async (world, _a, r) => {
+      const quota = await makeQuota(world, r);
+      return { params: { id: quota.id }, query: { orgId: orgOf(r) }, watch: [quota.key] };
+    },
+    expected: orgReach('admin.config', 204),
+  },
+  getConcurrencyLimits: { perRelation: false, expected: () => 200 },
+  setConcurrencyLimits: {
+    perRelation: false,
+    setup: async () => ({ body: { maxConcurrent: 10_000, userMaxConcurrent: 10_000 } }),
+    expected: () => 200,
+  },
+  getCostLimitStatus: { perRelation: false, expected: () => 200 },
+  getMyLimits: { perRelation: false, expected: () => 200 },
+  getUsage: {
+    perRelation: true,
+    setup: async (_w, _a, r) => ({ query: { scopeType: 'team', scopeId: teamOf(r), from: '2026-11-01', to: '2026-11-30' } }),
+    expected: (a, r) => (reaches(a, 'job.view.all', r) ? 200 : 404),
+  },
+  // the hardware catalog: deployment-wide, read by all, changed by platform admins (platform.config)
+  listHardware: { perRelation: false, expected: () => 200 },
+  getHardware: { perRelation: false, setup: async () => ({ params: { id: 'cpu-small' } }), expected: () => 200 },
+  putHardware: {
+    perRelation: false,
+    setup: async (world) => ({
+      params: { id: world.unique('hw') },
+      body: { gpuModel: 'none', gpuCount: 0, vcpu: 1, memoryMiB: 512, pricePerHourUsd: 0.01, enabled: true },
+    }),
+    expected: () => 200,
+  },
+  disableHardware: {
+    perRelation: false,
+    setup: async (world) => {
+      const id = world.unique('hw');
+      await world.hardware.put({
+        schemaVersion: 1,
+        id,
+        gpuModel: 'none',
+        gpuCount: 0,
+        vcpu: 1,
+        memoryMiB: 512,
+        pricePerHourUsd: 0.01,
+        enabled: true,
+      });
+      return { params: { id }, watch: [keys.hardwareType(id)] };
+    },
+    expected: () => 200,
   },
   // audit
   listAuditEntries: {

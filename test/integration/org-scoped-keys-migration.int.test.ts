@@ -16,7 +16,7 @@ import { submitJob } from '#domain/jobs/submit-job.service';
 import { usageReport } from '#domain/quotas/usage.service';
 import { createTestTable } from '#test-support/integration-env';
 import { manualClock, researcher, spec } from '#test-support/job-fixtures';
-import { quota } from '#test-support/quota-fixtures';
+import { quota, seedScopes } from '#test-support/quota-fixtures';
 
 type Item = Record<string, unknown>;
 
@@ -147,9 +147,11 @@ describe('migration to org-qualified counter, usage and index keys (DynamoDB Loc
     expect(holds.every((c) => c.includes(':ORG#acme'))).toBe(true);
 
     const teamQuery = { scopeType: 'team' as const, scopeId: 'vision', from: '2026-11-22', to: '2026-11-22' };
-    expect((await usageReport(researcher('lin', { level: 'lead' }), teamQuery, deps)).total).toMatchObject({ jobs: 1, gpuHours: 0.5 });
+    // Leads of `vision` read it without a lookup (their teams are their org's); the sources are there for admins.
+    const usageDeps = { ...deps, ...(await seedScopes({ doc, tableName }, 'acme', {})) };
+    expect((await usageReport(researcher('lin', { level: 'lead' }), teamQuery, usageDeps)).total).toMatchObject({ jobs: 1, gpuHours: 0.5 });
     const globexLead = researcher('gwen', { level: 'lead', orgId: 'globex' });
-    expect((await usageReport(globexLead, teamQuery, deps)).total).toMatchObject({ jobs: 1, gpuHours: 0.75 });
+    expect((await usageReport(globexLead, teamQuery, usageDeps)).total).toMatchObject({ jobs: 1, gpuHours: 0.75 });
 
     // The migrated jobs release what they hold into the new counters: concurrency back to zero.
     await endJob((await jobs.get(acmeLive.id))!, 'succeeded', { exitCode: 0 }, deps);

@@ -15,7 +15,7 @@ import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { Principal } from '#domain/authz/principal';
 import { createTestTable } from '#test-support/integration-env';
 import { researcher } from '#test-support/job-fixtures';
-import { MemoryAuditLog } from '#test-support/quota-fixtures';
+import { MemoryAuditLog, seedScopes } from '#test-support/quota-fixtures';
 
 /** The quotas, catalog and explain routes through the real middy chain, against DynamoDB Local. */
 type Handler = (event: ReturnType<typeof fakeApiEvent>, context: ReturnType<typeof fakeLambdaContext>) => Promise<unknown>;
@@ -39,7 +39,8 @@ beforeAll(async () => {
   const limits = new DynamoLimitsSource(table.doc, table.tableName, { maxConcurrent: 10, userMaxConcurrent: 5 }, 0);
   const jobs = new DynamoJobRepository(table.doc, table.tableName);
   const common = { jobs, quotas, limits, events: new InProcessEventBus(), clock: systemClock, ids: ulidSource() };
-  quotasApi = createQuotasHandler({ ...common, usage: new DynamoUsageRepository(table.doc, table.tableName), audit });
+  const scopes = await seedScopes(table, 'acme', { teams: ['vision'], users: ['rae'] });
+  quotasApi = createQuotasHandler({ ...common, ...scopes, usage: new DynamoUsageRepository(table.doc, table.tableName), audit });
   catalogApi = createCatalogHandler({ catalog: hardware, audit });
   jobsApi = createJobsHandler({
     ...common,

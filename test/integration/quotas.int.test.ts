@@ -19,7 +19,7 @@ import type { Quota } from '#domain/quotas/quota.schema';
 import { costLimitStatus, usageReport } from '#domain/quotas/usage.service';
 import { createTestTable } from '#test-support/integration-env';
 import { manualClock, researcher, spec } from '#test-support/job-fixtures';
-import { quota } from '#test-support/quota-fixtures';
+import { quota, seedScopes } from '#test-support/quota-fixtures';
 
 const admin = researcher('boss', { level: 'admin' });
 
@@ -45,6 +45,7 @@ async function setup(quotaList: Quota[] = [], start = '2026-11-22T10:00:00.000Z'
     backends: ['local'] as const,
     retentionDays: 90,
     usage: new DynamoUsageRepository(table.doc, table.tableName),
+    ...(await seedScopes(table, 'acme', { teams: ['vision'], users: ['rae'] })),
   };
   /** Moves an admitted job to running "now", as the dispatcher would. */
   const start_ = async (job: Job): Promise<Job> => {

@@ -124,6 +124,28 @@ export async function makeLevel(world: AuthzWorld, relation: Relation): Promise<
   return { name, key: keys.customLevel(orgId, name) };
 }
 
+/** A quota of the relation's org (a team quota of the relation's team), for quota changes. */
+export async function makeQuota(world: AuthzWorld, relation: Relation): Promise<{ id: string; key: Key }> {
+  const orgId = orgOf(relation);
+  const at = new Date().toISOString();
+  const id = ulid();
+  await world.quotas.put({
+    schemaVersion: 1,
+    id,
+    orgId,
+    metric: 'daily_jobs',
+    scopeType: 'team',
+    scopeId: teamOf(relation),
+    limit: 1_000,
+    action: 'warn',
+    description: note(relation),
+    createdAt: at,
+    updatedAt: at,
+    updatedBy: 'seed',
+  });
+  return { id, key: keys.quota(orgId, id) };
+}
+
 /** A fresh user placed by relation (the caller themself for `own`), for user and membership mutations. */
 export async function makeTargetUser(world: AuthzWorld, relation: Relation, actor: Actor): Promise<{ id: string; key: Key }> {
   if (relation === 'own') return { id: actorId(actor), key: keys.user(actorId(actor)) };

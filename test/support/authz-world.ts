@@ -7,6 +7,8 @@ import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { createAdminHandler } from '#functions/api/admin/admin.app';
 import { dynamoApiAccess, type ApiAccess } from '#functions/api/api-access';
 import { createAuditHandler } from '#functions/api/audit/audit.app';
+import { createCatalogHandler } from '#functions/api/catalog/catalog.app';
+import { createQuotasHandler } from '#functions/api/quotas/quotas.app';
 import { createJobsHandler } from '#functions/api/jobs/jobs.app';
 import { createLogsHandler } from '#functions/api/logs/logs.app';
 import { createExplainHandler } from '#functions/api/explain/explain.app';
@@ -26,6 +28,7 @@ import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoResourceRuleRepository } from '#adapters/dynamodb/dynamo-resource-rule.repository';
 import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
+import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
 import * as keys from '#adapters/dynamodb/table-keys';
 import { orgIndexAttributes } from '#adapters/dynamodb/keys';
 import { InProcessEventBus } from '#adapters/events/in-process-bus';
@@ -40,7 +43,8 @@ import { createTestTable, type TestTable } from './integration-env';
 
 /**
  * A small world for authorization tests, on a fresh DynamoDB Local table: org `acme` (teams `vision`,
- * `nlp`) and org `globex` (team `robotics`); the real route handlers of the authorization groups and jobs,
+ * `nlp`) and org `globex` (team `robotics`); the real route handlers of the authorization groups, jobs,
+ * quotas and the hardware catalog,
  * composed like the deployed functions (access gate, hash-chained audit log); every other route group
  * behind the same middy bundle with stub implementations, so its permission checks run for real too.
  */
@@ -73,6 +77,8 @@ export interface AuthzWorld {
   providers: DynamoIdentityProviderRepository;
   /** `iss` of Quartermaster's own session tokens in this world (reserved: no provider may claim it). */
   sessionIssuer: string;
+  quotas: DynamoQuotaRepository;
+  hardware: DynamoHardwareCatalog;
   routes: ReadonlyMap<string, { group: string; route: RouteDeclaration }>;
   /** Stores a user (with its listing index) and returns it. */
   putUser(user: Partial<User> & Pick<User, 'id'>): Promise<User>;
@@ -133,9 +139,10 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
 
   const guard = { principalGate: access.principalGate, audit: access.audit };
   const ids = ulidSource();
+  const quotas = new DynamoQuotaRepository(doc, tableName, 0);
   const admissionReads = {
     jobs,
-    quotas: new DynamoQuotaRepository(doc, tableName, 0),
+    quotas,
     limits: new DynamoLimitsSource(doc, tableName, { maxConcurrent: 10_000, userMaxConcurrent: 10_000 }, 0),
     hardware,
   };
@@ -156,7 +163,7 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     logs: createLogsHandler({ jobs, logs: () => ({ read: async () => ({ lines: [] }) }), ...guard }),
     admin: createAdminHandler({ ...access, rules, clock: systemClock, ids }),
     tenancy: createTenancyHandler({ ...access, clock: systemClock }),
-    templates: createTemplatesHandler({ templates, clock: systemClock, ...guard }),
+    templates: createTemplatesHandler({ templates, teams: access.tenancy, clock: systemClock, ...guard }),
     audit: createAuditHandler({ trail: new DynamoAuditTrail(doc, tableName), ...guard }),
     // Secrets Manager does not run here: the local stack's file-backed secret store stands in for it.
     identity: createIdentityHandler(
@@ -173,6 +180,17 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
       },
       { logger: silent, ...guard },
     ),
+    quotas: createQuotasHandler({
+      ...admissionReads,
+      usage: new DynamoUsageRepository(doc, tableName),
+      teams: access.tenancy,
+      users: access.users,
+      levels: access.levels,
+      clock: systemClock,
+      ids,
+      ...guard,
+    }),
+    catalog: createCatalogHandler({ catalog: hardware, ...guard }),
   };
   const routes = new Map<string, { group: string; route: RouteDeclaration }>();
   for (const group of API_ROUTE_GROUPS) {
@@ -195,6 +213,8 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     rules,
     providers,
     sessionIssuer,
+    quotas,
+    hardware,
     routes,
     unique: (prefix) => `${prefix}-${(counter += 1).toString(36)}`,
     async putUser(partial) {

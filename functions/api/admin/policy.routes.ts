@@ -4,7 +4,7 @@ import {
   resourceRuleViewSchema,
   ruleIdParamsSchema,
 } from '#contracts/resource-rules.contract';
-import { conflictResponse, notFoundResponse, standardErrors, unprocessableResponse } from '#contracts/route-responses';
+import { conflictResponse, notFoundResponse, standardErrors } from '#contracts/route-responses';
 import { levelListSchema, levelNameParamsSchema, levelViewSchema, putLevelBodySchema } from '#contracts/users.contract';
 import type { RouteDeclaration } from '#http/route';
 
@@ -69,7 +69,7 @@ export const policyRoutes = [
     responses: {
       201: { description: 'The rule', schema: resourceRuleViewSchema },
       ...standardErrors,
-      ...unprocessableResponse('Unknown level or team'),
+      ...notFoundResponse('level or team named in the body'),
     },
   },
   {
@@ -93,9 +93,8 @@ export const policyRoutes = [
     responses: {
       200: { description: 'The rule', schema: resourceRuleViewSchema },
       ...standardErrors,
-      ...notFoundResponse('rule'),
+      ...notFoundResponse('rule, or level or team named in the body'),
       ...conflictResponse('The rule was changed meanwhile'),
-      ...unprocessableResponse('Unknown level or team'),
     },
   },
   {

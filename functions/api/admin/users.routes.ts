@@ -17,7 +17,7 @@ import type { RouteDeclaration } from '#http/route';
 
 const userNotFound = notFoundResponse('user');
 const changed = conflictResponse('The user was changed meanwhile, or the id is taken');
-const badLevelOrTeam = unprocessableResponse('Unknown level, or a team that is not an active team of the org');
+const disabledTeam = unprocessableResponse('A team named in the body is disabled');
 
 /** User administration (`admin.users`): within the caller's org, or any org for a platform admin. */
 export const usersRoutes = [
@@ -29,7 +29,11 @@ export const usersRoutes = [
     access: 'admin.users',
     tags: ['users'],
     request: { params: orgIdParamsSchema, query: listUsersQuerySchema },
-    responses: { 200: { description: 'A page of users', schema: userListSchema }, ...standardErrors, ...notFoundResponse('org') },
+    responses: {
+      200: { description: 'A page of users', schema: userListSchema },
+      ...standardErrors,
+      ...notFoundResponse('org, or team named in `query.teamId`'),
+    },
   },
   {
     method: 'POST',
@@ -42,9 +46,9 @@ export const usersRoutes = [
     responses: {
       201: { description: 'The user', schema: userViewSchema },
       ...standardErrors,
-      ...notFoundResponse('org'),
+      ...notFoundResponse('org, or level or team named in the body'),
       ...changed,
-      ...badLevelOrTeam,
+      ...disabledTeam,
     },
   },
   {
@@ -78,9 +82,8 @@ export const usersRoutes = [
     responses: {
       200: { description: 'The user', schema: userViewSchema },
       ...standardErrors,
-      ...userNotFound,
+      ...notFoundResponse('user, or level named in the body'),
       ...changed,
-      ...badLevelOrTeam,
     },
   },
   {
@@ -114,9 +117,9 @@ export const usersRoutes = [
     responses: {
       200: { description: 'The user', schema: userViewSchema },
       ...standardErrors,
-      ...userNotFound,
+      ...notFoundResponse('user, or team named in the body'),
       ...changed,
-      ...badLevelOrTeam,
+      ...disabledTeam,
     },
   },
   {

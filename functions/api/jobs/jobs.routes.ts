@@ -19,6 +19,7 @@ export const jobsRoutes = [
     responses: {
       201: { description: 'Job accepted (or, with a repeated Idempotency-Key, the job created before)', schema: jobViewSchema },
       ...errors,
+      ...notFoundResponse('template named in `body.template`'),
       409: { description: 'Idempotency-Key reused with a different spec', schema: errorEnvelopeSchema },
       422: {
         description: 'Well-formed but cannot run: unknown hardware type, backend not offered, or a blocking quota it could never fit',

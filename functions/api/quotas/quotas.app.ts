@@ -5,13 +5,14 @@ import type { JobRepository } from '#domain/jobs/job-repository.port';
 import { myLimits } from '#domain/quotas/limits-view.service';
 import type { QuotaRepository } from '#domain/quotas/quota-repository.port';
 import type { Quota } from '#domain/quotas/quota.schema';
-import { createQuota, deleteQuota, listQuotas, updateQuota } from '#domain/quotas/quota.service';
+import { createQuota, deleteQuota, listQuotas, updateQuota, type QuotaScopeSources } from '#domain/quotas/quota.service';
 import { costLimitStatus, usageReport, type UsageRepository } from '#domain/quotas/usage.service';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { createApiHandler } from '#http/api-handler';
 import { quotasRoutes } from './quotas.routes';
 
-export interface QuotasDeps {
+/** `teams`, `users` and `levels`: where scope ids named in a body or query are checked to be the org's. */
+export interface QuotasDeps extends QuotaScopeSources {
   quotas: QuotaRepository;
   limits: LimitsSource & { set(limits: ConcurrencyLimits, updatedBy: string): Promise<ConcurrencyLimits> };
   jobs: JobRepository;

@@ -1,7 +1,9 @@
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoCurrentUsers } from '#adapters/dynamodb/dynamo-current-users';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { loadEnv } from '#config/env';
@@ -11,7 +13,7 @@ import { quotasEnvSchema } from './quotas.env';
 
 const env = loadEnv(quotasEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
-const { principalGate, audit } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
+const { principalGate, audit, levels } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 
 export const handler = createQuotasHandler({
   quotas: new DynamoQuotaRepository(doc, env.QM_TABLE_NAME),
@@ -21,6 +23,9 @@ export const handler = createQuotasHandler({
   }),
   jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
   usage: new DynamoUsageRepository(doc, env.QM_TABLE_NAME),
+  teams: new DynamoTenancyRepository(doc, env.QM_TABLE_NAME),
+  users: new DynamoCurrentUsers(doc, env.QM_TABLE_NAME),
+  levels,
   principalGate,
   audit,
   clock: systemClock,

@@ -12,7 +12,7 @@ import {
   usageQuerySchema,
   usageReportSchema,
 } from '#contracts/quotas.contract';
-import { standardErrors } from '#contracts/route-responses';
+import { notFoundResponse, standardErrors } from '#contracts/route-responses';
 import type { RouteDeclaration } from '#http/route';
 
 const errors = standardErrors;
@@ -41,6 +41,7 @@ export const quotasRoutes = [
     responses: {
       201: { description: 'The quota', schema: quotaViewSchema },
       ...errors,
+      ...notFoundResponse('org, or team, user or level named by `body.scopeId`'),
       409: { description: 'Same scope, metric and action exist', schema: errorEnvelopeSchema },
     },
   },

@@ -3,12 +3,15 @@ import type { PrincipalGate } from '#domain/authz/access-gate';
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { Clock } from '#domain/runtime/runtime.port';
 import type { TemplateRepository } from '#domain/templates/template.schema';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, replaceTemplate } from '#domain/templates/templates.service';
 import { createApiHandler } from '#http/api-handler';
 import { templatesRoutes } from './templates.routes';
 
 export interface TemplatesAppDeps {
   templates: TemplateRepository;
+  /** A template's team must be a team of the caller's org. */
+  teams: Pick<TenancyRepository, 'getTeam'>;
   clock: Clock;
   principalGate?: PrincipalGate;
   audit?: AuditLog;

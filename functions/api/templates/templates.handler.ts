@@ -1,5 +1,6 @@
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { systemClock } from '#adapters/runtime/system-runtime';
 import { loadEnv } from '#config/env';
 import { dynamoApiAccess } from '#functions/api/api-access';
@@ -13,6 +14,7 @@ const { principalGate, audit } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 
 export const handler = createTemplatesHandler({
   templates: new DynamoTemplateRepository(doc, env.QM_TABLE_NAME),
+  teams: new DynamoTenancyRepository(doc, env.QM_TABLE_NAME),
   clock: systemClock,
   principalGate,
   audit,

@@ -34,6 +34,7 @@ export const templatesRoutes = [
     responses: {
       201: { description: 'The template', schema: templateViewSchema },
       ...standardErrors,
+      ...notFoundResponse('team named in the body'),
       ...conflictResponse('The name is taken'),
     },
   },
@@ -58,7 +59,7 @@ export const templatesRoutes = [
     responses: {
       200: { description: 'The template', schema: templateViewSchema },
       ...standardErrors,
-      ...templateNotFound,
+      ...notFoundResponse('template, or team named in the body'),
       ...conflictResponse('The template was changed meanwhile'),
     },
   },

@@ -1,7 +1,8 @@
 import { AppError, notFound } from '#domain/errors/app-error';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import { levelOfOrg, teamOfOrg } from '#domain/tenancy/org-references';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
-import { describeLevel, type LevelCatalog } from './levels';
+import type { LevelCatalog } from './levels';
 import type { Principal } from './principal';
 import { resourceRuleSchema, type ResourceRule, type ResourceRuleRepository, type ResourceType } from './resource-rules';
 
@@ -35,18 +36,9 @@ export async function getRule(principal: Principal, id: string, deps: ResourceRu
 
 /** The subject must exist in the org: a rule for a misspelt level or team would silently apply to nobody. */
 async function assertSubject(orgId: string, input: ResourceRuleInput, deps: ResourceRulesDeps): Promise<void> {
-  if (input.level !== undefined && !(await describeLevel(orgId, input.level, deps.levels))) {
-    throw new AppError('unprocessable', `No level named "${input.level}"`, {
-      fields: [{ field: 'body.level', message: 'not a built-in or custom level' }],
-    });
-  }
-  if (input.teamId !== undefined) {
-    const team = await deps.tenancy.getTeam(orgId, input.teamId);
-    if (!team)
-      throw new AppError('unprocessable', `No team "${input.teamId}" in this org`, {
-        fields: [{ field: 'body.teamId', message: 'not a team of the org' }],
-      });
-  }
+  // Another org's team or custom level is unknown here: 404 naming the field, like a missing one.
+  if (input.level !== undefined) await levelOfOrg(deps.levels, orgId, input.level, 'body.level');
+  if (input.teamId !== undefined) await teamOfOrg(deps.tenancy, orgId, input.teamId, 'body.teamId');
 }
 
 export async function createRule(principal: Principal, input: ResourceRuleInput, deps: ResourceRulesDeps): Promise<ResourceRule> {

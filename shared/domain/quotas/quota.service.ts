@@ -1,11 +1,22 @@
+import type { CurrentUserSource } from '#domain/authz/access-gate';
+import type { LevelCatalog } from '#domain/authz/levels';
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import { levelOfOrg, teamOfOrg, userOfOrg } from '#domain/tenancy/org-references';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import type { QuotaRepository } from './quota-repository.port';
-import { quotaInputSchema, type Quota, type QuotaInput } from './quota.schema';
+import { quotaInputSchema, type Quota, type QuotaInput, type QuotaScopeType } from './quota.schema';
 
-export interface QuotaDeps {
+/** Where a quota's scope id is looked up: it must name a team, user or level of the quota's org. */
+export interface QuotaScopeSources {
+  teams: Pick<TenancyRepository, 'getTeam'>;
+  users: CurrentUserSource;
+  levels: LevelCatalog;
+}
+
+export interface QuotaDeps extends QuotaScopeSources {
   quotas: QuotaRepository;
   clock: Clock;
   ids: IdSource;
@@ -18,6 +29,25 @@ function orgFor(principal: Principal, orgId?: string): string {
     return orgId;
   }
   return principal.orgId;
+}
+
+/**
+ * The scope id of a new quota in `org` (DESIGN §4.3): a team, user or level of that org, 404 naming
+ * `body.scopeId` otherwise — another org's id is never stored here under the caller's org. Backends are
+ * deployment-wide kinds, so a backend scope names no org object.
+ */
+async function scopeIdIn(org: string, scopeType: QuotaScopeType, scopeId: string | undefined, deps: QuotaScopeSources): Promise<string> {
+  const field = 'body.scopeId';
+  if (scopeType === 'org') {
+    if (scopeId !== undefined && scopeId !== org)
+      throw new AppError('not_found', 'Organization not found', { fields: [{ field, message: 'not the org the quota is created in' }] });
+    return org;
+  }
+  const id = scopeId ?? org; // the input schema requires it for every other scope type
+  if (scopeType === 'team') await teamOfOrg(deps.teams, org, id, field);
+  else if (scopeType === 'user') await userOfOrg(deps.users, org, id, field);
+  else if (scopeType === 'level') await levelOfOrg(deps.levels, org, id, field);
+  return id;
 }
 
 /**
@@ -51,6 +81,7 @@ export async function createQuota(principal: Principal, input: QuotaInput, deps:
   if (!hasPermission(principal, 'admin.config')) throw forbidden('Permission admin.config is required');
   const org = orgFor(principal, orgId);
   const parsed = quotaInputSchema.parse(input);
+  const scopeId = await scopeIdIn(org, parsed.scopeType, parsed.scopeId, deps);
   const now = deps.clock.now().toISOString();
   const quota: Quota = {
     schemaVersion: 1,
@@ -59,7 +90,7 @@ export async function createQuota(principal: Principal, input: QuotaInput, deps:
     metric: parsed.metric,
     ...(parsed.period ? { period: parsed.period } : {}),
     scopeType: parsed.scopeType,
-    scopeId: parsed.scopeType === 'org' ? org : (parsed.scopeId ?? org),
+    scopeId,
     limit: parsed.limit,
     action: parsed.action,
     ...(parsed.description ? { description: parsed.description } : {}),

@@ -1,7 +1,10 @@
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
+import type { CurrentUserSource } from '#domain/authz/access-gate';
 import { AppError, notFound } from '#domain/errors/app-error';
 import type { JobRepository } from '#domain/jobs/job-repository.port';
+import { teamOfOrg, userOfOrg } from '#domain/tenancy/org-references';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import type { QuotaSource } from './quota-repository.port';
 import { usageCounter } from './counters';
 import { periodEnd, periodKey } from './period';
@@ -26,23 +29,32 @@ export interface UsageQuery {
   to: string;
 }
 
+/** Where an admin's team or user scope id is checked to belong to the caller's org. */
+export interface UsageScopeSources {
+  teams: Pick<TenancyRepository, 'getTeam'>;
+  users: CurrentUserSource;
+}
+
 /**
  * Who may read whose usage: anyone their own; a lead their teams' (and members'), via `job.view.all`; an
- * admin their org's, via `org.view` + `job.view.all`; only a platform admin another org's. Anything else
- * is "not found", like other tenants' objects.
+ * admin their org's and its teams' and users' — each looked up in the caller's org, since team slugs repeat
+ * across orgs and user ids are global; only a platform admin another org's. Anything else is "not found",
+ * like other tenants' objects (the same answer for another org's id and for one that does not exist).
  */
-function assertMayRead(principal: Principal, query: Required<UsageQuery>): void {
+async function assertMayRead(principal: Principal, query: Required<UsageQuery>, deps: UsageScopeSources): Promise<void> {
   if (principal.platformAdmin) return;
   if (query.scopeType === 'user' && query.scopeId === principal.userId) return;
   const admin = principal.level === 'admin' && hasPermission(principal, 'job.view.all');
   if (query.scopeType === 'org' && query.scopeId === principal.orgId && admin && hasPermission(principal, 'org.view')) return;
-  if (query.scopeType === 'team' && hasPermission(principal, 'job.view.all') && (admin || principal.teamIds.includes(query.scopeId)))
-    return;
-  if (query.scopeType === 'user' && admin) return; // users of the caller's org: ids are org-scoped by the directory
+  if (query.scopeType === 'team' && hasPermission(principal, 'job.view.all')) {
+    if (principal.teamIds.includes(query.scopeId)) return; // the principal's teams are teams of its org
+    if (admin) return void (await teamOfOrg(deps.teams, principal.orgId, query.scopeId, 'query.scopeId'));
+  }
+  if (query.scopeType === 'user' && admin) return void (await userOfOrg(deps.users, principal.orgId, query.scopeId, 'query.scopeId'));
   throw notFound('Usage scope');
 }
 
-export async function usageReport(principal: Principal, query: UsageQuery, deps: { usage: UsageRepository }) {
+export async function usageReport(principal: Principal, query: UsageQuery, deps: { usage: UsageRepository } & UsageScopeSources) {
   const scopeId =
     query.scopeId ?? (query.scopeType === 'org' ? principal.orgId : query.scopeType === 'user' ? principal.userId : principal.teamIds[0]);
   if (!scopeId)
@@ -55,7 +67,7 @@ export async function usageReport(principal: Principal, query: UsageQuery, deps:
     });
   }
   const resolved = { ...query, scopeId };
-  assertMayRead(principal, resolved);
+  await assertMayRead(principal, resolved, deps);
   // An org scope names its org; a team or user scope is read in the caller's org (slugs repeat across orgs).
   const orgId = query.scopeType === 'org' ? scopeId : principal.orgId;
   const days = await deps.usage.daily(orgId, query.scopeType, scopeId, query.from, query.to);

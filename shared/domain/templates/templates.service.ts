@@ -3,11 +3,14 @@ import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound, validationFailed } from '#domain/errors/app-error';
 import { jobSpecSchema, type JobSpec } from '#domain/jobs/job.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
-import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
+import { teamOfOrg, unknownInOrg } from '#domain/tenancy/org-references';
+import type { ListOptions, Page, TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import { jobTemplateSchema, type JobSubmission, type JobTemplate, type TemplateRepository, type TemplateSpec } from './template.schema';
 
 export interface TemplatesDeps {
   templates: TemplateRepository;
+  /** To check that a template's team is a team of the org. */
+  teams: Pick<TenancyRepository, 'getTeam'>;
   clock: Clock;
 }
 
@@ -41,16 +44,19 @@ function assertCanEdit(principal: Principal, template: JobTemplate): void {
   });
 }
 
-/** A template can belong to one of the caller's teams (or, with org reach, any team of the org). */
-function assertTeam(principal: Principal, teamId: string | undefined): void {
+/**
+ * A template can belong to one of the caller's teams (or, with org reach, any team of the caller's org: 404
+ * for a team the org does not have, another org's included).
+ */
+async function assertTeam(principal: Principal, teamId: string | undefined, deps: TemplatesDeps): Promise<void> {
   if (teamId === undefined || principal.teamIds.includes(teamId)) return;
   const reach = reachOf(principal, 'config.edit.all');
-  if (reach === 'org' || reach === 'platform') return;
-  throw forbidden('A template can only belong to a team you are in', { field: 'body.teamId' });
+  if (reach !== 'org' && reach !== 'platform') throw forbidden('A template can only belong to a team you are in', { field: 'body.teamId' });
+  await teamOfOrg(deps.teams, principal.orgId, teamId, 'body.teamId');
 }
 
 export async function createTemplate(principal: Principal, name: string, input: TemplateInput, deps: TemplatesDeps): Promise<JobTemplate> {
-  assertTeam(principal, input.teamId);
+  await assertTeam(principal, input.teamId, deps);
   const now = deps.clock.now().toISOString();
   const template = jobTemplateSchema.parse({
     orgId: principal.orgId,
@@ -76,7 +82,7 @@ export async function replaceTemplate(
 ): Promise<{ template: JobTemplate; previous: JobTemplate }> {
   const previous = await getTemplate(principal, name, deps);
   assertCanEdit(principal, previous);
-  if (input.teamId !== previous.teamId) assertTeam(principal, input.teamId);
+  if (input.teamId !== previous.teamId) await assertTeam(principal, input.teamId, deps);
   const template = jobTemplateSchema.parse({
     ...previous,
     description: input.description ?? previous.description,
@@ -112,11 +118,8 @@ export async function specForSubmission(
     if (!hasPermission(principal, 'config.view'))
       throw forbidden('Submitting from a template needs config.view', { field: 'body.template' });
     const template = templates ? await templates.get(principal.orgId, submission.template) : undefined;
-    if (!template) {
-      throw new AppError('unprocessable', `Unknown job template "${submission.template}"`, {
-        fields: [{ field: 'body.template', message: 'not a template of your org' }],
-      });
-    }
+    // Another org's template does not exist here: 404 naming the field, like a missing one.
+    if (!template) throw unknownInOrg('template', submission.template, 'body.template');
     base = template.spec;
   }
   const stated = Object.fromEntries(Object.entries(submission).filter(([, value]) => value !== undefined));

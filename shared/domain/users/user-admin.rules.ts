@@ -1,9 +1,10 @@
-import { describeLevel, type LevelCatalog } from '#domain/authz/levels';
+import type { LevelCatalog } from '#domain/authz/levels';
 import { effectivePermissions, levelPriority, reaches, reachesOrg } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { User } from '#domain/identity/user.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
+import { levelOfOrg } from '#domain/tenancy/org-references';
 import type { UserDirectory } from './user-directory.port';
 
 /**
@@ -44,11 +45,7 @@ export async function assertAssignableLevel(
   levels: LevelCatalog,
   field = 'body.level',
 ): Promise<void> {
-  const level = await describeLevel(orgId, name, levels);
-  if (!level)
-    throw new AppError('unprocessable', `No level named "${name}" in this org`, {
-      fields: [{ field, message: 'not a built-in or custom level' }],
-    });
+  const level = await levelOfOrg(levels, orgId, name, field);
   if (principal.platformAdmin) return;
   if (level.priority > levelPriority(principal)) throw forbidden(`Level "${name}" ranks above your own`, { field });
   const held = effectivePermissions(principal);

@@ -5,6 +5,7 @@ import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { User } from '#domain/identity/user.schema';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import { activeTeamOfOrg, teamOfOrg } from '#domain/tenancy/org-references';
 import type { ListOptions, Page, TeamRole, TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import { assertAssignableLevel, assertNotSelf, assertOrgReach, assertOutranks, saveUser, visibleUser } from './user-admin.rules';
 import type { UserDirectory, UserFilters } from './user-directory.port';
@@ -22,7 +23,7 @@ export interface TeamMembership {
   role: TeamRole;
 }
 
-export function listUsers(
+export async function listUsers(
   principal: Principal,
   orgId: string,
   filters: UserFilters,
@@ -30,6 +31,8 @@ export function listUsers(
   deps: UsersAdminDeps,
 ): Promise<Page<User>> {
   assertOrgReach(principal, orgId);
+  // Filtering by another org's team is naming an object that does not exist here (404), not an empty page.
+  if (filters.teamId !== undefined) await teamOfOrg(deps.tenancy, orgId, filters.teamId, 'query.teamId');
   return deps.users.list(orgId, filters, page);
 }
 
@@ -37,16 +40,9 @@ export function getUser(principal: Principal, id: string, deps: UsersAdminDeps):
   return visibleUser(principal, id, deps.users);
 }
 
-/** Every team must be an active team of `orgId`; 422 naming the first that is not. */
+/** Every team must be an active team of `orgId`: 404 for one the org does not have (or another org's), 422 for a disabled one. */
 async function assertTeams(orgId: string, teams: readonly TeamMembership[], tenancy: TenancyRepository, field: string): Promise<void> {
-  for (const [index, { teamId }] of teams.entries()) {
-    const team = await tenancy.getTeam(orgId, teamId);
-    if (!team || team.status !== 'active') {
-      throw new AppError('unprocessable', `No active team "${teamId}" in this org`, {
-        fields: [{ field: `${field}.${index}.teamId`, message: 'not an active team of the org' }],
-      });
-    }
-  }
+  for (const [index, { teamId }] of teams.entries()) await activeTeamOfOrg(tenancy, orgId, teamId, `${field}.${index}.teamId`);
 }
 
 const membershipFields = (teams: readonly TeamMembership[]): Pick<User, 'teamIds' | 'teamRoles'> => ({
