@@ -110,7 +110,39 @@ export function buildOpenApiDocument(groups: readonly RouteGroup[], options: Ope
   if (document.components) {
     document.components = { ...document.components, schemas: sortKeys(document.components.schemas) };
   }
+  closeRequestBodies(document);
   return document;
+}
+
+type JsonNode = Record<string, unknown>;
+const isNode = (value: unknown): value is JsonNode => typeof value === 'object' && value !== null;
+
+/**
+ * Request bodies are strict (`strict-schema.ts`): every object a request body may contain gets
+ * `additionalProperties: false`, following `$ref`s into the components, unless it declares its own
+ * (a record's value schema, a catchall).
+ */
+function closeRequestBodies(document: OpenApiDocument): void {
+  const components = (document.components?.schemas ?? {}) as Record<string, unknown>;
+  const visited = new Set<unknown>();
+  const close = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(close);
+    if (!isNode(node) || visited.has(node)) return;
+    visited.add(node);
+    const ref = node.$ref;
+    if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) close(components[ref.slice('#/components/schemas/'.length)]);
+    if ((node.type === 'object' || isNode(node.properties)) && node.additionalProperties === undefined) node.additionalProperties = false;
+    for (const [key, value] of Object.entries(node)) {
+      // `properties` maps field names to schemas: a field named `type` is not the schema's type.
+      if (key === 'properties' && isNode(value)) Object.values(value).forEach(close);
+      else close(value);
+    }
+  };
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item as Record<string, unknown>)) {
+      if (isNode(operation) && isNode(operation.requestBody)) close(operation.requestBody.content);
+    }
+  }
 }
 
 /** The committed text form: two-space JSON with a trailing newline. */

@@ -192,7 +192,7 @@ describe('validation', () => {
     expect(response.json.error.code).toBe('validation_failed');
     const fields = response.json.error.details.fields.map((f: { field: string }) => f.field);
     expect(fields).toEqual(
-      expect.arrayContaining(['headers.idempotency-key', 'body.name', 'body.hardwareType', 'body.count', 'body.tags.1', 'body']),
+      expect.arrayContaining(['headers.idempotency-key', 'body.name', 'body.hardwareType', 'body.count', 'body.tags.1', 'body.extra']),
     );
   });
 
