@@ -8,11 +8,14 @@ import { createAdminHandler } from '#functions/api/admin/admin.app';
 import { dynamoApiAccess, type ApiAccess } from '#functions/api/api-access';
 import { createAuditHandler } from '#functions/api/audit/audit.app';
 import { createCatalogHandler } from '#functions/api/catalog/catalog.app';
+import { createMeHandler } from '#functions/api/me/me.app';
 import { createQuotasHandler } from '#functions/api/quotas/quotas.app';
 import { createJobsHandler } from '#functions/api/jobs/jobs.app';
 import { createLogsHandler } from '#functions/api/logs/logs.app';
 import { createExplainHandler } from '#functions/api/explain/explain.app';
+import { DynamoApiKeyRepository } from '#adapters/dynamodb/dynamo-api-key.repository';
 import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
+import { DynamoUserRepository } from '#adapters/dynamodb/dynamo-user.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
 import { createTemplatesHandler } from '#functions/api/templates/templates.app';
@@ -80,6 +83,8 @@ export interface AuthzWorld {
   quotas: DynamoQuotaRepository;
   hardware: DynamoHardwareCatalog;
   routes: ReadonlyMap<string, { group: string; route: RouteDeclaration }>;
+  /** Route groups served by stub implementations here (their permission check is real, nothing else). */
+  stubbed: ReadonlySet<string>;
   /** Stores a user (with its listing index) and returns it. */
   putUser(user: Partial<User> & Pick<User, 'id'>): Promise<User>;
   /** The principal the authorizer would build for the stored user (or the given stale one). */
@@ -191,12 +196,24 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
       ...guard,
     }),
     catalog: createCatalogHandler({ catalog: hardware, ...guard }),
+    me: createMeHandler(
+      {
+        users: new DynamoUserRepository(doc, tableName),
+        apiKeys: new DynamoApiKeyRepository(doc, tableName),
+        audit: access.audit,
+        clock: systemClock,
+        ids,
+      },
+      { logger: silent, ...guard },
+    ),
   };
+  const stubbed = new Set<string>();
   const routes = new Map<string, { group: string; route: RouteDeclaration }>();
   for (const group of API_ROUTE_GROUPS) {
     for (const route of group.routes) routes.set(route.operationId, { group: group.name, route });
     // Groups owned by other work get the real bundle and gate with stub implementations: the permission
     // check is what the matrix asserts for them.
+    if (!handlers[group.name]) stubbed.add(group.name);
     handlers[group.name] ??= createApiHandler(
       group.routes,
       Object.fromEntries(group.routes.map((route) => [route.operationId, async () => ({ status: 200, body: { stub: true } })])) as never,
@@ -216,6 +233,7 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     quotas,
     hardware,
     routes,
+    stubbed,
     unique: (prefix) => `${prefix}-${(counter += 1).toString(36)}`,
     async putUser(partial) {
       const orgId = partial.orgId ?? ORGS.acme;

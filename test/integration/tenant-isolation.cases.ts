@@ -1,0 +1,354 @@
+import type { CallInput } from '#test-support/authz-world';
+import { ATTACKER, CALLERS, type Caller, type VictimObjects } from '#test-support/isolation-fixtures';
+
+/**
+ * The isolation cases of `tenant-isolation.int.test.ts`, one entry per route (by operationId). The suite walks
+ * API_ROUTE_GROUPS and fails for any route that has no entry here: a new route must either say how org B's
+ * admin tries it on org A's objects, or state why it takes no org-scoped id (`none`).
+ *
+ * An attempt is made by org B's admin. Unless it says otherwise it must answer 404; `expect: 403` where the
+ * route's permission check refuses first (platform-only routes). Every path parameter must be given (a missing
+ * one would make a trivial 404). After a 404 the same request is repeated by org A's admin (`control`), which
+ * must succeed: that proves the attempt aimed at an object that exists. `expect: 2xx` marks the attacker acting
+ * on their own org's object of the same name (the colliding team slug, a template name): it must succeed and
+ * still leave org A untouched.
+ */
+export interface Attempt {
+  what: string;
+  input: (a: VictimObjects) => CallInput;
+  expect?: number;
+  /** Who repeats the request to prove the target exists; false when the request is not org A's to make. */
+  control?: Caller | false;
+}
+export type Isolation = { attempts: readonly Attempt[] } | { none: string };
+
+const period = { from: '2026-11-01', to: '2026-11-30' };
+const jobBody = { name: 'iso', image: 'busybox', command: ['true'], hardwareType: 'cpu-small', maxRuntimeMinutes: 5 };
+const providerBody = (id: string, orgId: string) => ({
+  id,
+  type: 'oidc',
+  displayName: 'Captured',
+  defaultOrgId: orgId,
+  issuer: `https://${id}.capture.example.test`,
+  clientId: 'qm',
+});
+const PUBLIC_SIGN_IN =
+  'public sign-in step: the caller is not yet anyone, so there is no org to cross; which org a sign-in lands in is the provider scope (docs/permissions.md, Identity providers)';
+
+/** Attempts on a path that names org A's object by `param`, for every route of a kind. */
+const byId = (what: string, params: (a: VictimObjects) => Record<string, string>, control: Caller = 'victimAdmin'): Attempt => ({
+  what,
+  input: (a) => ({ params: params(a) }),
+  control,
+});
+const teamPath = (a: VictimObjects) => ({ orgId: a.org, teamId: a.team });
+
+export const ISOLATION: Record<string, Isolation> = {
+  // health and sign-in
+  healthLive: { none: 'public liveness probe; reads nothing' },
+  healthReady: { none: 'public readiness probe; reads one settings item' },
+  oidcLogin: { none: PUBLIC_SIGN_IN },
+  oidcCallback: { none: PUBLIC_SIGN_IN },
+  ldapLogin: { none: PUBLIC_SIGN_IN },
+  breakGlassLogin: { none: PUBLIC_SIGN_IN },
+  refreshSession: { none: 'public: the refresh token is the only input and names its own user' },
+  getJwks: { none: 'public key set of the session issuer; deployment-wide, no id' },
+
+  // jobs
+  submitJob: {
+    attempts: [
+      { what: "a template of org A's", input: (a) => ({ body: { name: 'iso', template: a.template } }) },
+      { what: "charging org A's team", input: (a) => ({ body: { ...jobBody, teamId: a.otherTeam } }), expect: 403 },
+    ],
+  },
+  explainJob: {
+    // The dry run explains a refusal instead of returning it: 200 with verdict `deny`, nothing written.
+    attempts: [
+      { what: "charging org A's team (verdict deny)", input: (a) => ({ body: { ...jobBody, teamId: a.otherTeam } }), expect: 200 },
+    ],
+  },
+  listJobs: { none: "the caller's own jobs; the query names no object (a cursor is checked against the caller's partition)" },
+  getJob: { attempts: [byId("org A's job", (a) => ({ id: a.job }))] },
+  cancelJob: { attempts: [byId("org A's job", (a) => ({ id: a.job }))] },
+  getJobLogs: { attempts: [byId("org A's job", (a) => ({ id: a.job }))] },
+
+  // the hardware catalog and global limits: deployment-wide, changed by platform admins only
+  listHardware: { none: 'deployment-wide catalog, read by every org' },
+  getHardware: { none: 'deployment-wide catalog, read by every org' },
+  putHardware: {
+    attempts: [
+      {
+        what: 'the shared catalog',
+        input: () => ({
+          params: { id: 'cpu-small' },
+          body: { gpuModel: 'x', gpuCount: 0, vcpu: 1, memoryMiB: 512, pricePerHourUsd: 0, enabled: false },
+        }),
+        expect: 403,
+      },
+    ],
+  },
+  disableHardware: { attempts: [{ what: 'the shared catalog', input: () => ({ params: { id: 'cpu-small' } }), expect: 403 }] },
+  getConcurrencyLimits: { none: 'deployment-wide limits, read by every org' },
+  setConcurrencyLimits: {
+    attempts: [{ what: 'the global limits', input: () => ({ body: { maxConcurrent: 1, userMaxConcurrent: 1 } }), expect: 403 }],
+  },
+
+  // quotas and usage
+  listQuotas: { attempts: [{ what: "org A's quotas", input: (a) => ({ query: { orgId: a.org } }) }] },
+  createQuota: {
+    attempts: [
+      {
+        what: "org A's colliding team, naming org A",
+        input: (a) => ({ query: { orgId: a.org }, body: { metric: 'concurrent_jobs', scopeType: 'team', scopeId: a.team, limit: 3 } }),
+      },
+      {
+        what: "org A's id as an org scope",
+        input: (a) => ({ body: { metric: 'concurrent_jobs', scopeType: 'org', scopeId: a.org, limit: 3 } }),
+        control: false,
+      },
+      {
+        what: 'a team only org A has',
+        input: (a) => ({ body: { metric: 'concurrent_jobs', scopeType: 'team', scopeId: a.otherTeam, limit: 3 } }),
+        control: false,
+      },
+      {
+        what: "org A's user",
+        input: (a) => ({ body: { metric: 'concurrent_jobs', scopeType: 'user', scopeId: a.user, limit: 3 } }),
+        control: false,
+      },
+      {
+        what: "org A's custom level",
+        input: (a) => ({ body: { metric: 'concurrent_jobs', scopeType: 'level', scopeId: a.level, limit: 3 } }),
+        control: false,
+      },
+      {
+        what: 'its own team of the colliding slug (stored in org B only)',
+        input: (a) => ({ body: { metric: 'daily_jobs', scopeType: 'team', scopeId: a.team, limit: 3 } }),
+        expect: 201,
+      },
+    ],
+  },
+  updateQuota: {
+    attempts: [
+      { what: "org A's quota", input: (a) => ({ params: { id: a.quota }, body: { limit: 1 } }), control: false },
+      { what: "org A's quota, naming org A", input: (a) => ({ params: { id: a.quota }, query: { orgId: a.org }, body: { limit: 1 } }) },
+    ],
+  },
+  deleteQuota: {
+    attempts: [
+      { what: "org A's quota", input: (a) => ({ params: { id: a.quota } }), control: false },
+      { what: "org A's quota, naming org A", input: (a) => ({ params: { id: a.quota }, query: { orgId: a.org } }) },
+    ],
+  },
+  getCostLimitStatus: { none: "the caller's org's backend limits; takes no id" },
+  getMyLimits: { none: "the caller's own limits; takes no id" },
+  getUsage: {
+    attempts: [
+      { what: "org A's org usage", input: (a) => ({ query: { scopeType: 'org', scopeId: a.org, ...period } }) },
+      { what: 'usage of a team only org A has', input: (a) => ({ query: { scopeType: 'team', scopeId: a.otherTeam, ...period } }) },
+      { what: "org A's user's usage", input: (a) => ({ query: { scopeType: 'user', scopeId: a.user, ...period } }) },
+      {
+        what: 'its own team of the colliding slug',
+        input: (a) => ({ query: { scopeType: 'team', scopeId: a.team, ...period } }),
+        expect: 200,
+      },
+    ],
+  },
+
+  // users, levels, resource rules
+  listUsers: {
+    attempts: [
+      { what: "org A's users", input: (a) => ({ params: { orgId: a.org } }) },
+      {
+        what: 'its own users filtered by a team only org A has',
+        input: (a) => ({ params: { orgId: ATTACKER }, query: { teamId: a.otherTeam } }),
+        control: false,
+      },
+    ],
+  },
+  createUser: {
+    attempts: [
+      {
+        what: 'a user in org A',
+        input: (a) => ({ params: { orgId: a.org }, body: { id: `${a.user}-new`, email: 'n@x.test', displayName: 'N', level: 'viewer' } }),
+      },
+      {
+        what: 'its own user in a team only org A has',
+        input: (a) => ({
+          params: { orgId: ATTACKER },
+          body: { email: 'n@x.test', displayName: 'N', level: 'viewer', teams: [{ teamId: a.otherTeam }] },
+        }),
+        control: false,
+      },
+      {
+        what: "its own user at org A's custom level",
+        input: (a) => ({ params: { orgId: ATTACKER }, body: { email: 'n@x.test', displayName: 'N', level: a.level } }),
+        control: false,
+      },
+    ],
+  },
+  getUser: { attempts: [byId("org A's user", (a) => ({ userId: a.user }))] },
+  updateUser: {
+    attempts: [
+      { what: "org A's user", input: (a) => ({ params: { userId: a.user }, body: { displayName: 'Owned' } }), control: 'victimAdmin' },
+    ],
+  },
+  setUserLevel: {
+    attempts: [
+      { what: "org A's user", input: (a) => ({ params: { userId: a.user }, body: { level: 'admin' } }) },
+      {
+        what: "its own user at org A's custom level",
+        input: (a) => ({ params: { userId: CALLERS.attackerPeer }, body: { level: a.level } }),
+        control: false,
+      },
+    ],
+  },
+  setUserStatus: { attempts: [{ what: "org A's user", input: (a) => ({ params: { userId: a.user }, body: { status: 'disabled' } }) }] },
+  setUserOverrides: {
+    attempts: [
+      {
+        what: "org A's user",
+        input: (a) => ({ params: { userId: a.user }, body: { overrides: [{ permission: 'job.submit', effect: 'deny' }] } }),
+      },
+    ],
+  },
+  setUserTeams: {
+    attempts: [
+      { what: "org A's user", input: (a) => ({ params: { userId: a.user }, body: { teams: [{ teamId: a.team, role: 'lead' }] } }) },
+      {
+        what: 'its own user into a team only org A has',
+        input: (a) => ({ params: { userId: CALLERS.attackerPeer }, body: { teams: [{ teamId: a.otherTeam }] } }),
+        control: false,
+      },
+    ],
+  },
+  getUserAccess: { attempts: [byId("org A's user", (a) => ({ userId: a.user }))] },
+  listLevels: { none: "the caller's org's levels; takes no id" },
+  putLevel: {
+    attempts: [
+      {
+        what: "its own level of the same name as org A's",
+        input: (a) => ({ params: { name: a.level }, body: { priority: 5, permissions: ['job.view.own'] } }),
+        expect: 201,
+      },
+    ],
+  },
+  deleteLevel: { attempts: [byId("org A's level", (a) => ({ name: a.level }))] },
+  listResourceRules: { none: "the caller's org's rules; takes no id" },
+  createResourceRule: {
+    attempts: [
+      {
+        what: 'a team only org A has',
+        input: (a) => ({ body: { type: 'hardware', pattern: '*', action: 'deny', teamId: a.otherTeam } }),
+        control: false,
+      },
+      {
+        what: "org A's custom level",
+        input: (a) => ({ body: { type: 'hardware', pattern: '*', action: 'deny', level: a.level } }),
+        control: false,
+      },
+    ],
+  },
+  getResourceRule: { attempts: [byId("org A's rule", (a) => ({ ruleId: a.rule }))] },
+  replaceResourceRule: {
+    attempts: [
+      { what: "org A's rule", input: (a) => ({ params: { ruleId: a.rule }, body: { type: 'hardware', pattern: '*', action: 'allow' } }) },
+    ],
+  },
+  deleteResourceRule: { attempts: [byId("org A's rule", (a) => ({ ruleId: a.rule }))] },
+
+  // orgs, teams, members
+  listOrgs: { none: "lists the caller's own org (every org only for platform admins); takes no id" },
+  createOrg: { attempts: [{ what: "org A's slug", input: (a) => ({ body: { slug: a.org, name: 'Taken' } }), expect: 403 }] },
+  getOrg: { attempts: [byId('org A', (a) => ({ orgId: a.org }))] },
+  updateOrg: { attempts: [{ what: 'org A', input: (a) => ({ params: { orgId: a.org }, body: { name: 'Owned' } }), expect: 403 }] },
+  deleteOrg: { attempts: [{ what: 'org A', input: (a) => ({ params: { orgId: a.org } }), expect: 403 }] },
+  listTeams: { attempts: [byId("org A's teams", (a) => ({ orgId: a.org }))] },
+  createTeam: {
+    attempts: [{ what: 'a team in org A', input: (a) => ({ params: { orgId: a.org }, body: { slug: `${a.user}-team`, name: 'New' } }) }],
+  },
+  getTeam: {
+    attempts: [
+      byId("org A's colliding team", teamPath),
+      {
+        what: 'a team only org A has, under its own org',
+        input: (a) => ({ params: { orgId: ATTACKER, teamId: a.otherTeam } }),
+        control: false,
+      },
+    ],
+  },
+  updateTeam: { attempts: [{ what: "org A's colliding team", input: (a) => ({ params: teamPath(a), body: { name: 'Owned' } }) }] },
+  deleteTeam: { attempts: [byId("org A's colliding team", teamPath)] },
+  listTeamMembers: { attempts: [byId("org A's colliding team", teamPath)] },
+  putTeamMember: {
+    attempts: [
+      { what: "org A's user in org A's team", input: (a) => ({ params: { ...teamPath(a), userId: a.user }, body: { role: 'lead' } }) },
+      {
+        what: "org A's user into its own team of the colliding slug",
+        input: (a) => ({ params: { orgId: ATTACKER, teamId: a.team, userId: a.user }, body: { role: 'member' } }),
+        control: false,
+      },
+    ],
+  },
+  removeTeamMember: {
+    attempts: [
+      byId("org A's user in org A's team", (a) => ({ ...teamPath(a), userId: a.user })),
+      {
+        what: "org A's user from its own team of the colliding slug",
+        input: (a) => ({ params: { orgId: ATTACKER, teamId: a.team, userId: a.user } }),
+        control: false,
+      },
+    ],
+  },
+
+  // templates
+  listTemplates: { none: "the caller's org's templates; takes no id" },
+  createTemplate: {
+    attempts: [
+      {
+        what: 'a team only org A has',
+        input: (a) => ({ body: { name: `${a.template}-x`, teamId: a.otherTeam, spec: {} } }),
+        control: false,
+      },
+      { what: "its own template of the same name as org A's", input: (a) => ({ body: { name: a.template, spec: {} } }), expect: 201 },
+    ],
+  },
+  getTemplate: { attempts: [byId("org A's template", (a) => ({ name: a.template }))] },
+  replaceTemplate: {
+    attempts: [{ what: "org A's template", input: (a) => ({ params: { name: a.template }, body: { spec: { image: 'evil' } } }) }],
+  },
+  deleteTemplate: { attempts: [byId("org A's template", (a) => ({ name: a.template }))] },
+
+  // audit
+  listAuditEntries: { attempts: [{ what: "org A's chain", input: (a) => ({ query: { orgId: a.org } }) }] },
+  verifyAuditChain: { attempts: [{ what: "org A's chain", input: (a) => ({ query: { orgId: a.org } }) }] },
+
+  // me and API keys
+  getMe: { none: 'the caller themself' },
+  createApiKey: { none: 'a key of the caller, with a subset of their own permissions; names no other object' },
+  listApiKeys: { none: "the caller's own keys" },
+  revokeApiKey: { attempts: [byId("org A's user's API key", (a) => ({ id: a.apiKey }), 'owner')] },
+
+  // identity providers
+  listIdentityProviders: {
+    attempts: [{ what: "org A's providers (not listed to org B)", input: () => ({}), expect: 200 }],
+  },
+  createIdentityProvider: {
+    attempts: [
+      {
+        what: 'a provider signing users in to org A',
+        input: (a) => ({ body: providerBody(`${a.provider}-capture`, a.org) }),
+      },
+    ],
+  },
+  getIdentityProvider: { attempts: [byId("org A's provider", (a) => ({ id: a.provider }))] },
+  replaceIdentityProvider: {
+    attempts: [
+      {
+        what: "org A's provider",
+        input: (a) => ({ params: { id: a.provider }, body: { ...providerBody(a.provider, a.org), displayName: 'Owned' } }),
+      },
+    ],
+  },
+  deleteIdentityProvider: { attempts: [byId("org A's provider", (a) => ({ id: a.provider }))] },
+};
