@@ -35,7 +35,7 @@ async function storeProvider(id: string, overrides: Partial<IdentityProvider>): 
   const audience = `urn:${id}`;
   // Written straight to the table: what stored data says, whatever the admin API would have accepted.
   await fx.stores.providers.put(
-    oidcProvider(fx.idp.issuer, { id, audience, allowedClientIds: [], ...overrides } as Partial<IdentityProvider>),
+    oidcProvider(fx.idp.issuer, { id, audience, allowedClientIds: [], ...overrides }),
     {
       expectNew: true,
     },
