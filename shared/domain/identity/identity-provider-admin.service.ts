@@ -9,7 +9,8 @@ import {
   type IdentityProvider,
   type IdentityProviderRepository,
 } from './identity-provider.schema';
-import { assertGrantable, providerVisibleTo, scopeIssues, type ProviderGrantDeps } from './provider-scope';
+import { assertGrantable, type ProviderGrantDeps } from './provider-grants';
+import { providerVisibleTo, scopeIssues } from './provider-scope';
 import { assertAcceptsOwnSignIns } from './provider-uniqueness';
 
 export interface IdentityProviderAdminDeps extends ProviderGrantDeps {
