@@ -3,6 +3,7 @@ import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.reposit
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { DynamoResourceRuleRepository } from '#adapters/dynamodb/dynamo-resource-rule.repository';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { parseBackends } from '#config/backends';
@@ -24,6 +25,7 @@ export function dynamoSubmissionReads(
     limits: new DynamoLimitsSource(doc, tableName, { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT }),
     hardware: new DynamoHardwareCatalog(doc, tableName),
     resourceRules: new DynamoResourceRuleRepository(doc, tableName),
+    scheduling: new DynamoSchedulingSettings(doc, tableName),
     clock: systemClock,
     ids: ulidSource(),
     backends: parseBackends(env.QM_BACKENDS, env.QM_LOCAL_STACK === 'true'),

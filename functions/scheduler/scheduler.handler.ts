@@ -2,6 +2,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
 import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
@@ -27,5 +29,7 @@ export const handler = createScheduler({
   events,
   clock: systemClock,
   ids,
+  fairShare: new DynamoFairShareSource(doc, env.QM_TABLE_NAME),
+  scheduling: new DynamoSchedulingSettings(doc, env.QM_TABLE_NAME),
   retentionDays: env.QM_JOB_RETENTION_DAYS,
 });

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { InProcessEventBus } from '#adapters/events/in-process-bus';
@@ -49,6 +50,7 @@ export async function run(): Promise<Record<string, unknown>> {
       dispatch: { send: async () => undefined },
       backends: ['ecs'] as const,
       retentionDays: 90,
+      scheduling: new DynamoSchedulingSettings(doc, table, 3_600_000),
     };
     const spec = jobSpecSchema.parse({
       name: 'bench',

@@ -9,6 +9,7 @@ import { dynamoApiAccess } from '#functions/api/api-access';
 import { QueueBusyHint } from '#domain/jobs/queue-hint';
 import { DynamoResourceRuleRepository } from '#adapters/dynamodb/dynamo-resource-rule.repository';
 import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { InProcessEventBus } from '#adapters/events/in-process-bus';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
@@ -66,6 +67,7 @@ export async function run(): Promise<Record<string, unknown>> {
       jobs: new DynamoJobRepository(doc, TABLE),
       quotas: new DynamoQuotaRepository(doc, TABLE),
       limits: new DynamoLimitsSource(doc, TABLE, { maxConcurrent: 1000, userMaxConcurrent: 1000 }),
+      scheduling: new DynamoSchedulingSettings(doc, TABLE),
       hardware: new DynamoHardwareCatalog(doc, TABLE),
       events: new InProcessEventBus(),
       dispatch: { send: async (message) => void dispatched.push(message) },

@@ -50,6 +50,8 @@ import { DEV_IDP_SCOPES } from './dev-idp';
 import { CONSOLE_CLIENT_ID, DEV_PROVIDER_ID, LOCAL_API_RESOURCE, startLocalIdentity } from './local-identity';
 import { freePort } from './ports';
 import { startSerialLoop, startSqsPoller } from './local-workers';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { migrateToOrgScopedKeys } from '#scripts/migrate/org-scoped-keys';
 import { seedDemoData } from './seed';
 import { ensureQueues, startLocalSqs } from './sqs-local';
@@ -143,10 +145,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Short caches locally, so an admin's change shows at once in a demo; deployed functions keep 10 s.
     const quotas = new DynamoQuotaRepository(doc, LOCAL_TABLE_NAME, 1_000);
     const limits = new DynamoLimitsSource(doc, LOCAL_TABLE_NAME, options.limits ?? { maxConcurrent: 4, userMaxConcurrent: 2 }, 1_000);
-    const admission = { ...ending, quotas, limits };
+    const scheduling = new DynamoSchedulingSettings(doc, LOCAL_TABLE_NAME, 1_000);
+    const admission = { ...ending, quotas, limits, scheduling };
     const scheduler = createScheduler({
       ...admission,
       dispatch,
+      fairShare: new DynamoFairShareSource(doc, LOCAL_TABLE_NAME),
+      scheduling,
       redispatchAfterMs: 30_000,
     });
     const schedulerLoop = startSerialLoop(scheduler, options.schedulerIntervalMs ?? 2_000, onError('scheduler'));
@@ -241,7 +246,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             apiUrl: server.url,
             stage: 'local',
             providers: [
-              { type: 'oidc', id: DEV_PROVIDER_ID, label: 'Dev IdP (demo users)', authority: identity.idp.issuer, clientId: CONSOLE_CLIENT_ID, scope: DEV_IDP_SCOPES, resource: LOCAL_API_RESOURCE },
+              {
+                type: 'oidc',
+                id: DEV_PROVIDER_ID,
+                label: 'Dev IdP (demo users)',
+                authority: identity.idp.issuer,
+                clientId: CONSOLE_CLIENT_ID,
+                scope: DEV_IDP_SCOPES,
+                resource: LOCAL_API_RESOURCE,
+              },
             ],
           },
           connectOrigins: [server.url, new URL(identity.idp.issuer).origin],

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { LocalProcessBackend } from '#scripts/local/backend/local-process-backend';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
@@ -26,9 +28,19 @@ async function setup(limits = { maxConcurrent: 3, userMaxConcurrent: 2 }) {
   const sent: DispatchMessage[] = [];
   const dispatch = { send: async (message: DispatchMessage) => void sent.push(message) };
   const ending = { jobs, events: runtime.events, clock: runtime.clock, ids: runtime.ids, retentionDays: 90 };
-  const admission = { ...ending, quotas: { forOrg: async () => [] }, limits: { current: async () => limits } };
+  const admission = {
+    ...ending,
+    quotas: { forOrg: async () => [] },
+    limits: { current: async () => limits },
+    scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
+  };
   const submitDeps = { ...admission, hardware, backends: ['local'] as const, dispatch };
-  const schedulerDeps = { ...admission, dispatch };
+  const schedulerDeps = {
+    ...admission,
+    dispatch,
+    fairShare: new DynamoFairShareSource(table.doc, table.tableName),
+    scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
+  };
   return { table, jobs, hardware, runtime, sent, dispatch, ending, submitDeps, schedulerDeps };
 }
 

@@ -1,6 +1,8 @@
 import { DeleteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
@@ -45,7 +47,8 @@ async function legacify(doc: DynamoDBDocumentClient, tableName: string): Promise
   for (const item of await scan(doc, tableName)) {
     const pk = String(item.pk);
     let legacy: Item | undefined;
-    if (pk.startsWith('COUNTER#ORG') || /^COUNTER#.+:ORG#/.test(pk)) legacy = { ...item, pk: `COUNTER#${legacyCounterId(pk.slice(8))}` };
+    if (/^COUNTER#.+:ORG#/.test(pk) && !pk.startsWith('COUNTER#fairshare:'))
+      legacy = { ...item, pk: `COUNTER#${legacyCounterId(pk.slice(8))}` };
     if (pk.startsWith('USAGE#ORG#')) {
       const scope = legacyScope(pk.slice(6));
       legacy = { ...item, pk: `USAGE#${scope.type}#${scope.id}` };
@@ -109,6 +112,7 @@ describe('migration to org-qualified counter, usage and index keys (DynamoDB Loc
       dispatch: { send: async () => undefined },
       backends: ['local'] as const,
       retentionDays: 90,
+      scheduling: new DynamoSchedulingSettings(doc, tableName, 0),
       usage: new DynamoUsageRepository(doc, tableName),
     };
     const run = async (job: Job): Promise<Job> => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
@@ -46,6 +48,8 @@ describe('quota race: 200 parallel submissions against room for 37 (DynamoDB Loc
       dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
       backends: ['local'] as const,
       retentionDays: 90,
+      fairShare: new DynamoFairShareSource(table.doc, table.tableName),
+      scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
     };
     const users = Array.from({ length: 20 }, (_, i) => researcher(`racer-${i}`, { teamIds: [i < 10 ? 'team-a' : 'team-b'] }));
     const submissions = users.flatMap((principal) => Array.from({ length: 10 }, () => ({ principal, spec: spec() })));

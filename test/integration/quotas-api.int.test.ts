@@ -6,6 +6,7 @@ import { createQuotasHandler } from '#functions/api/quotas/quotas.app';
 import { fakeApiEvent, fakeLambdaContext, type FakeRequest } from '#scripts/bench/api-event';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
@@ -48,6 +49,7 @@ beforeAll(async () => {
     dispatch: { send: async () => undefined },
     backends: ['ecs'],
     retentionDays: 90,
+    scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
   });
   explainApi = createExplainHandler({ ...common, hardware, backends: ['ecs'] });
   call = async (handler, request, principal) => {

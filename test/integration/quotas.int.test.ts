@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
@@ -44,6 +46,8 @@ async function setup(quotaList: Quota[] = [], start = '2026-11-22T10:00:00.000Z'
     dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
     backends: ['local'] as const,
     retentionDays: 90,
+    fairShare: new DynamoFairShareSource(table.doc, table.tableName),
+    scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
     usage: new DynamoUsageRepository(table.doc, table.tableName),
     ...(await seedScopes(table, 'acme', { teams: ['vision'], users: ['rae'] })),
   };

@@ -10,6 +10,7 @@ import { createAuditHandler } from '#functions/api/audit/audit.app';
 import { createCatalogHandler } from '#functions/api/catalog/catalog.app';
 import { createMeHandler } from '#functions/api/me/me.app';
 import { createQuotasHandler } from '#functions/api/quotas/quotas.app';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { createJobsHandler } from '#functions/api/jobs/jobs.app';
 import { createLogsHandler } from '#functions/api/logs/logs.app';
 import { createExplainHandler } from '#functions/api/explain/explain.app';
@@ -150,6 +151,7 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     quotas,
     limits: new DynamoLimitsSource(doc, tableName, { maxConcurrent: 10_000, userMaxConcurrent: 10_000 }, 0),
     hardware,
+    scheduling: new DynamoSchedulingSettings(doc, tableName, 0),
   };
   const handlers: Record<string, ApiHandler> = {
     jobs: createJobsHandler({

@@ -10,6 +10,7 @@ import { submitJob } from '#domain/jobs/submit-job.service';
 import type { QueueBusyHint } from '#domain/jobs/queue-hint';
 import type { LimitsSource } from '#domain/jobs/concurrency';
 import type { QuotaSource } from '#domain/quotas/quota-repository.port';
+import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling-settings';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { PrincipalGate } from '#domain/authz/access-gate';
 import type { ResourceRuleSource } from '#domain/authz/resource-rules';
@@ -30,6 +31,7 @@ export interface JobsDeps {
   ids: IdSource;
   backends: readonly BackendKind[];
   retentionDays: number;
+  scheduling: SchedulingSettingsSource;
   /** Job templates a submission may name (`template`); resource rules checked at submission. */
   templates?: TemplateRepository;
   resourceRules?: ResourceRuleSource;

@@ -9,6 +9,8 @@ import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
  *   counter        COUNTER#<counter id>   / COUNTER   (ids name the org: `concurrent_jobs:ORG#<org>#TEAM#<team>`)
  *   daily usage    USAGE#<scope key>      / DAY#<yyyy-mm-dd>   (counter ids `usage-day:<scope key>:<day>`)
  *   quota          ORG#<orgId>#QUOTAS     / QUOTA#<id>
+ *   fair share     COUNTER#fairshare:ORG#<org>#TEAM#<team> (or #USER#<user>) / COUNTER   (d<yyyy-mm-dd> = GPU-hours)
+ *   scheduling     ORG#<orgId>#SCHEDULING / SETTINGS    (half-life, team weights, aging, pause)
  *   user           USER#<id>              / PROFILE
  *   org            ORG#<id>               / ORG
  *   team           ORG#<orgId>            / TEAM#<teamId>
@@ -42,6 +44,7 @@ export const counter = (id: string) => {
 };
 export const usagePartition = (scope: ScopeRef) => `USAGE#${scopeKey(scope)}`;
 export const quota = (orgId: string, id: string) => ({ pk: `ORG#${orgId}#QUOTAS`, sk: `QUOTA#${id}` });
+export const schedulingSettings = (orgId: string) => ({ pk: `ORG#${orgId}#SCHEDULING`, sk: 'SETTINGS' });
 export const quotaPartition = (orgId: string) => `ORG#${orgId}#QUOTAS`;
 export const user = (id: string) => ({ pk: `USER#${id}`, sk: 'PROFILE' });
 export const org = (id: string) => ({ pk: `ORG#${id}`, sk: 'ORG' });

@@ -53,14 +53,22 @@ export async function publishQuotaSignals(prepared: PreparedAdmission, job: Job,
   if (events.length > 0) await deps.events.publish(events);
 }
 
+/** Where a waiting job stands: among its org's waiting jobs, and among those held by the same limit. */
+export interface QueuePlace {
+  position: number;
+  limitPosition?: number;
+}
+
 /** Why a job whose admission failed on `counter` waits: the global limit, the user's limit, or a quota. */
-export function waitingFor(counter: string, job: Job, prepared: PreparedAdmission, position?: number): WaitingReason {
-  const at = position !== undefined ? { position } : {};
-  const suffix = position !== undefined ? ` (position ${position} in queue)` : '';
+export function waitingFor(counter: string, job: Job, prepared: PreparedAdmission, place?: QueuePlace): WaitingReason {
+  const at = place ? { position: place.position, ...(place.limitPosition ? { limitPosition: place.limitPosition } : {}) } : {};
+  const suffix = place
+    ? ` (position ${place.position} in your org's queue${place.limitPosition ? `, ${place.limitPosition} for this limit` : ''})`
+    : '';
   if (counter === QUEUE_DEPTH) {
     return {
       code: 'queue_position',
-      message: `Other jobs are waiting: admitted in order (priority, then submission time)${suffix}`,
+      message: `Other jobs are waiting: admitted in order (priority, fair share, then submission time)${suffix}`,
       ...at,
     };
   }

@@ -3,6 +3,7 @@ import { eventTypeForState, jobEvent } from '#domain/events/job.events';
 import { settlementEffects } from '#domain/quotas/admission-plan';
 import { dailyUsageCounter, QUEUE_DEPTH, type ScopeRef } from '#domain/quotas/counters';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import { fairShareEffects } from '#domain/scheduling/fair-share';
 import { transition } from './job-lifecycle';
 import type { CounterEffect, JobRepository } from './job-repository.port';
 import { ACTIVE_STATES, type Job, type JobState } from './job.schema';
@@ -48,7 +49,10 @@ export async function endJob(
   return outcome.job;
 }
 
-/** The day's usage records (by the day the job ended, UTC) of the job's org, team and user. */
+/**
+ * The day's usage records (by the day the job ended, UTC) of the job's org, team and user, and the team's
+ * and user's fair-share records (the scheduler's "recent GPU usage").
+ */
 function usageEffects(job: Job, at: string): CounterEffect[] {
   const hours = hoursRun(job, at);
   const day = at.slice(0, 10);
@@ -59,7 +63,7 @@ function usageEffects(job: Job, at: string): CounterEffect[] {
     { type: 'user', orgId, id: job.ownerId },
   ];
   if (job.teamId) scopes.push({ type: 'team', orgId, id: job.teamId });
-  return scopes.flatMap((scope) => {
+  const usage = scopes.flatMap((scope) => {
     const counter = dailyUsageCounter(scope, day);
     return [
       { counter, field: 'jobs', amount: 1 },
@@ -67,6 +71,7 @@ function usageEffects(job: Job, at: string): CounterEffect[] {
       { counter, field: 'costUsd', amount: round(costPerHour * hours) },
     ];
   });
+  return [...usage, ...fairShareEffects(job, job.gpuCount * hours, at)];
 }
 
 const round = (value: number): number => Math.round(value * 1e6) / 1e6;

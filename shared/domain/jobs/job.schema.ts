@@ -97,6 +97,7 @@ export const waitingReasonSchema = z.object({
     'global_concurrency',
     'user_concurrency',
     'quota_full',
+    'queue_paused',
     'team_required',
     'backend_capacity',
     'dispatching',
@@ -104,9 +105,14 @@ export const waitingReasonSchema = z.object({
     'running',
   ]),
   message: z.string(),
+  /** Place among the org's waiting jobs in admission order (1 = next). */
   position: z.optional(z.number().check(z.int())),
+  /** Place among the jobs held back by the same limit (1 = first to get the room it frees). */
+  limitPosition: z.optional(z.number().check(z.int())),
   /** The quota that holds the job back, for `quota_full`. */
   quotaId: z.optional(z.string()),
+  /** An estimate, not a promise: when the job should start, and what the estimate rests on. */
+  estimatedStart: z.optional(z.object({ at: z.string(), basis: z.string() })),
 });
 export type WaitingReason = z.infer<typeof waitingReasonSchema>;
 
@@ -155,6 +161,8 @@ export const jobSchema = z.object({
   ownerLevel: z.optional(z.string()),
   /** The owner held `job.bypass.queue` at submission: skips ordering and the global limit, never a quota. */
   bypassQueue: z.optional(z.boolean()),
+  /** When an admin moved the queued job to the front of the queue (`queue.manage`, audited). */
+  movedToFrontAt: z.optional(z.string()),
   /** `warn` quotas this job went over at admission: shown to the user, never blocking. */
   quotaWarnings: z.optional(z.array(z.string())),
   /** Epoch seconds after which DynamoDB TTL removes the ended job (retention); absent = keep. */

@@ -1,5 +1,8 @@
-import { GLOBAL_CONCURRENCY, QUEUE_DEPTH } from '#domain/quotas/counters';
-import { prepareAdmission, publishQuotaSignals, waitingFor, type AdmissionDeps } from './admission.service';
+import { QUEUE_DEPTH } from '#domain/quotas/counters';
+import type { FairShareSource } from '#domain/scheduling/fair-share';
+import { snapshotQueue } from '#domain/scheduling/queue-snapshot';
+import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling-settings';
+import { prepareAdmission, publishQuotaSignals, waitingFor, type AdmissionDeps, type QueuePlace } from './admission.service';
 import type { DispatchQueue } from './dispatch-message.schema';
 import { endJob } from './job-ending';
 import { transition } from './job-lifecycle';
@@ -7,10 +10,12 @@ import type { Job, WaitingReason } from './job.schema';
 
 export interface SchedulerDeps extends AdmissionDeps {
   dispatch: DispatchQueue;
+  fairShare: FairShareSource;
+  scheduling: SchedulingSettingsSource;
   retentionDays: number;
   /** An admitted job not launched after this long gets its dispatch message again. */
   redispatchAfterMs?: number;
-  /** Upper bound of queued jobs examined per pass (the rest wait for the next pass). */
+  /** Upper bound of queued jobs read per pass (the rest, last in priority and submission order, wait). */
   maxJobsPerPass?: number;
 }
 
@@ -22,24 +27,40 @@ export interface SchedulerPassResult {
 }
 
 /**
- * One scheduler pass (DESIGN §4.8): admits queued jobs in order (priority class, then submission time),
- * each admission one transaction with all its counters and their ceilings; tells every job left waiting
- * why (global limit, the user's limit, or the quota by name); re-sends lost dispatches; stops jobs past
- * their max runtime. Safe to run concurrently with itself and with submissions (every write is
- * conditional), though deployments run one pass at a time.
+ * One scheduler pass (DESIGN §4.8): ranks every queued job (bypass, moved to front, effective priority with
+ * aging, fair share, queue time: docs/scheduling.md) and admits them in that order, each admission one
+ * transaction with all its counters and their ceilings. A job that a limit holds back holds back every
+ * later job on that same limit (no overtaking within a limit, so a large job is not starved by small ones),
+ * while jobs on other limits go ahead. Every waiting job is told why and where it stands. Then lost
+ * dispatches are re-sent and jobs past their max runtime stopped. Safe to run concurrently with itself
+ * and with submissions (every write is conditional), though deployments run one pass at a time.
  */
 export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPassResult> {
   const result: SchedulerPassResult = { admitted: [], waiting: 0, redispatched: [], timedOut: [] };
-  const queued = await deps.jobs.listByState('queued', { limit: deps.maxJobsPerPass ?? 200 });
-  let globalFull = false;
-  let position = 0;
+  const now = deps.clock.now();
+  const snapshot = await snapshotQueue(deps, now, deps.maxJobsPerPass ?? 1_000);
+  const positions = new Map<string, number>();
+  const heldOn = new Map<string, number>();
+  const place = (job: Job, counter?: string): QueuePlace => {
+    const position = (positions.get(job.orgId) ?? 0) + 1;
+    positions.set(job.orgId, position);
+    result.waiting += 1;
+    if (!counter) return { position };
+    const limitPosition = (heldOn.get(counter) ?? 0) + 1;
+    heldOn.set(counter, limitPosition);
+    return { position, limitPosition };
+  };
 
-  for (const job of queued.items) {
-    const now = deps.clock.now();
+  for (const { job } of snapshot.ranked) {
+    const settings = snapshot.settingsOf(job.orgId);
+    if (settings.paused || settings.pausedBackends.includes(job.backend)) {
+      await explain(job, pausedReason(job, settings.paused, place(job)), deps);
+      continue;
+    }
     const prepared = await prepareAdmission(job, deps, now);
-    if (globalFull && !job.bypassQueue) {
-      position += 1;
-      await explain(job, waitingFor(GLOBAL_CONCURRENCY, job, prepared, position), deps);
+    const held = prepared.plan.effects.find((effect) => effect.limit !== undefined && heldOn.has(effect.counter));
+    if (held) {
+      await explain(job, waitingFor(held.counter, job, prepared, place(job, held.counter)), deps);
       continue;
     }
     const at = now.toISOString();
@@ -55,20 +76,38 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
       continue;
     }
     if (outcome.reason === 'state') continue; // cancelled meanwhile
-    position += 1;
-    if (outcome.reason === 'conflict') continue; // contention: next pass
-    if (outcome.counter === GLOBAL_CONCURRENCY) globalFull = true;
-    await explain(job, waitingFor(outcome.counter, job, prepared, position), deps);
+    if (outcome.reason === 'conflict') {
+      place(job); // contention: next pass
+      continue;
+    }
+    await explain(job, waitingFor(outcome.counter, job, prepared, place(job, outcome.counter)), deps);
   }
-  result.waiting = position;
   result.redispatched = await redispatchStale(deps);
   result.timedOut = await stopOverdue(deps);
   return result;
 }
 
+function pausedReason(job: Job, orgPaused: boolean, place: QueuePlace): WaitingReason {
+  const what = orgPaused ? 'your organization' : `the ${job.backend} backend`;
+  return {
+    code: 'queue_paused',
+    message: `Admission is paused for ${what} by an administrator (position ${place.position} in your org's queue)`,
+    position: place.position,
+  };
+}
+
 /** Records why a job waits, writing only when the reason changed (no write churn every minute). */
 async function explain(job: Job, waiting: WaitingReason, deps: SchedulerDeps): Promise<void> {
-  if (job.waiting?.code === waiting.code && job.waiting.position === waiting.position && job.waiting.message === waiting.message) return;
+  const current = job.waiting;
+  if (
+    current?.code === waiting.code &&
+    current.position === waiting.position &&
+    current.limitPosition === waiting.limitPosition &&
+    current.message === waiting.message &&
+    current.estimatedStart?.at === waiting.estimatedStart?.at
+  ) {
+    return;
+  }
   await deps.jobs.setWaiting(job, 'queued', waiting);
 }
 

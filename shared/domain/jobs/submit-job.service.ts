@@ -10,12 +10,15 @@ import type { DispatchQueue } from './dispatch-message.schema';
 import { draftJob, specFingerprint, type DraftDeps } from './job-draft';
 import { transition } from './job-lifecycle';
 import type { IdempotencyRecord } from './job-repository.port';
-import type { Job, JobSpec } from './job.schema';
+import type { Job, JobSpec, WaitingReason } from './job.schema';
+import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling-settings';
 
 export { priorityClassFor, secretNamespace, specFingerprint } from './job-draft';
 
 export interface SubmitJobDeps extends DraftDeps, AdmissionDeps {
   dispatch: DispatchQueue;
+  /** The org's scheduling settings: a paused org or backend queues new jobs instead of admitting them. */
+  scheduling: SchedulingSettingsSource;
   /** Per-instance memory that the queue was busy a moment ago (optional: without it, always try first). */
   queueHint?: QueueBusyHint;
   /** Days a finished job is kept; 0 = forever. */
@@ -46,7 +49,8 @@ export interface SubmitResult {
 export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps): Promise<SubmitResult> {
   const { job: draft } = await draftJob(command.principal, command.spec, deps, command.idempotencyKey);
   const at = deps.clock.now();
-  const prepared = await prepareAdmission(draft, deps, at);
+  const [prepared, settings] = await Promise.all([prepareAdmission(draft, deps, at), deps.scheduling.forOrg(draft.orgId)]);
+  const paused = settings.paused || settings.pausedBackends.includes(draft.backend);
   const impossible = neverFits(prepared.plan.applied);
   if (impossible) {
     throw new AppError('unprocessable', `This job can never fit ${describeQuota(impossible.quota)}: it needs ${impossible.amount}`, {
@@ -66,7 +70,8 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
   const withWarnings = (job: Job): Job => (warnings.length > 0 ? { ...job, quotaWarnings: warnings } : job);
 
   let queued = withWarnings(draft);
-  if (draft.bypassQueue || !deps.queueHint?.isBusy(at)) {
+  if (paused) queued = { ...queued, waiting: pausedWaiting(draft, settings.paused) };
+  else if (draft.bypassQueue || !deps.queueHint?.isBusy(at)) {
     const admitted = withWarnings(transition(draft, 'admitted', draft.createdAt, { holds: prepared.plan.holds }));
     // Nobody may be waiting (queue depth 0), unless the caller skips the queue (job.bypass.queue).
     const effects = draft.bypassQueue ? prepared.plan.effects : [...prepared.plan.effects, { counter: QUEUE_DEPTH, amount: 0, limit: 0 }];
@@ -92,6 +97,11 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
   if (!outcome.ok) throw new AppError('conflict', 'Could not store the job; try again');
   if (outcome.created) await afterCreate(outcome.job, deps);
   return { job: outcome.job, created: outcome.created, warnings: outcome.job.quotaWarnings ?? [] };
+}
+
+function pausedWaiting(job: Job, orgPaused: boolean): WaitingReason {
+  const what = orgPaused ? 'your organization' : `the ${job.backend} backend`;
+  return { code: 'queue_paused', message: `Admission is paused for ${what} by an administrator` };
 }
 
 async function afterCreate(job: Job, deps: SubmitJobDeps, more?: () => Promise<void>): Promise<void> {

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { ulidSource } from '#adapters/runtime/system-runtime';
+import { DEMO_HARDWARE } from '#scripts/local/seed';
+import { GLOBAL_CONCURRENCY } from '#domain/jobs/concurrency';
+import { cancelJob } from '#domain/jobs/cancel-job.service';
+import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
+import { endJob } from '#domain/jobs/job-ending';
+import { transition } from '#domain/jobs/job-lifecycle';
+import type { Job } from '#domain/jobs/job.schema';
+import { runSchedulerPass } from '#domain/jobs/scheduler.service';
+import { submitJob } from '#domain/jobs/submit-job.service';
+import type { Quota } from '#domain/quotas/quota.schema';
+import { DEFAULT_SCHEDULING } from '#domain/scheduling/scheduling-settings';
+import { createTestTable } from '#test-support/integration-env';
+import { manualClock, researcher, spec } from '#test-support/job-fixtures';
+import { quota } from '#test-support/quota-fixtures';
+
+async function setup(limits: { maxConcurrent: number; userMaxConcurrent: number }, quotaList: Quota[] = []) {
+  const table = await createTestTable();
+  const jobs = new DynamoJobRepository(table.doc, table.tableName);
+  const hardware = new DynamoHardwareCatalog(table.doc, table.tableName);
+  for (const hw of DEMO_HARDWARE) await hardware.put(hw);
+  const quotas = new DynamoQuotaRepository(table.doc, table.tableName, 0);
+  for (const q of quotaList) await quotas.put(q);
+  const clock = manualClock('2026-12-06T09:00:00.000Z');
+  const sent: DispatchMessage[] = [];
+  const scheduling = new DynamoSchedulingSettings(table.doc, table.tableName, 0);
+  const deps = {
+    jobs,
+    hardware,
+    quotas,
+    limits: { current: async () => limits },
+    events: new InProcessEventBus(),
+    clock,
+    ids: ulidSource(),
+    dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
+    backends: ['local'] as const,
+    retentionDays: 90,
+    fairShare: new DynamoFairShareSource(table.doc, table.tableName, clock),
+    scheduling,
+  };
+  const run = async (job: Job): Promise<Job> => {
+    const at = clock.now().toISOString();
+    const starting = transition((await jobs.get(job.id))!, 'starting', at);
+    await jobs.save(starting, 'admitted');
+    const running = transition(starting, 'running', at, { startedAt: at, runRef: `local:${job.id}` });
+    await jobs.save(running, 'starting');
+    return running;
+  };
+  return { jobs, deps, clock, sent, scheduling, run };
+}
+
+const visionUser = (id: string) => researcher(id, { teamIds: ['vision'] });
+const roboticsUser = (id: string) => researcher(id, { teamIds: ['robotics'] });
+
+describe('scheduler order: fair share, per-limit order, pause (DynamoDB Local)', () => {
+  it('admits the team with less recent GPU usage first, though its job came later', async () => {
+    const env = await setup({ maxConcurrent: 1, userMaxConcurrent: 10 });
+    const history = await env.run(
+      (await submitJob({ principal: visionUser('vic'), spec: spec({ maxRuntimeMinutes: 600 }) }, env.deps)).job,
+    );
+    env.clock.advance(3 * 3_600_000);
+    await endJob(history, 'succeeded', { exitCode: 0 }, env.deps); // vision: 3 GPU-hours today
+
+    const blocker = (await submitJob({ principal: roboticsUser('rob'), spec: spec() }, env.deps)).job;
+    const vision = (await submitJob({ principal: visionUser('vic'), spec: spec() }, env.deps)).job;
+    env.clock.advance(60_000);
+    const robotics = (await submitJob({ principal: roboticsUser('rio'), spec: spec() }, env.deps)).job;
+    expect([vision.state, robotics.state]).toEqual(['queued', 'queued']);
+
+    await endJob((await env.jobs.get(blocker.id))!, 'cancelled', {}, env.deps);
+    const pass = await runSchedulerPass(env.deps);
+    expect(pass.admitted).toEqual([robotics.id]);
+    expect((await env.jobs.get(vision.id))?.waiting).toMatchObject({ code: 'global_concurrency', position: 1, limitPosition: 1 });
+  });
+
+  it('keeps order within a limit: a small job does not overtake a large one held by the same quota', async () => {
+    const env = await setup({ maxConcurrent: 10, userMaxConcurrent: 10 }, [
+      quota({ metric: 'concurrent_gpus', scopeType: 'team', scopeId: 'vision', limit: 8 }),
+    ]);
+    const running = (await submitJob({ principal: visionUser('vic'), spec: spec({ hardwareType: 'gpu-a100-8x' }) }, env.deps)).job;
+    expect(running.state).toBe('admitted');
+    const large = (await submitJob({ principal: visionUser('val'), spec: spec({ hardwareType: 'gpu-a100-8x' }) }, env.deps)).job;
+    env.clock.advance(1_000);
+    const small = (await submitJob({ principal: visionUser('vin'), spec: spec() }, env.deps)).job;
+    const other = (await submitJob({ principal: roboticsUser('rob'), spec: spec() }, env.deps)).job;
+
+    const pass = await runSchedulerPass(env.deps);
+    expect(pass.admitted).toEqual([other.id]); // another limit: goes ahead
+    expect((await env.jobs.get(large.id))?.waiting).toMatchObject({ code: 'quota_full', position: 1, limitPosition: 1 });
+    expect((await env.jobs.get(small.id))?.waiting).toMatchObject({ code: 'quota_full', position: 2, limitPosition: 2 });
+
+    await endJob((await env.jobs.get(running.id))!, 'cancelled', {}, env.deps);
+    expect((await runSchedulerPass(env.deps)).admitted).toEqual([large.id]);
+  });
+
+  it('holds an org’s jobs while its admission is paused, with the reason, and admits them on resume', async () => {
+    const env = await setup({ maxConcurrent: 10, userMaxConcurrent: 10 });
+    const first = (await submitJob({ principal: visionUser('vic'), spec: spec() }, env.deps)).job;
+    expect(first.state).toBe('admitted');
+    await env.scheduling.put('acme', { ...DEFAULT_SCHEDULING, paused: true });
+    const queued = (await submitJob({ principal: visionUser('val'), spec: spec() }, env.deps)).job;
+    const queuedToo = (await submitJob({ principal: visionUser('vin'), spec: spec() }, env.deps)).job;
+    expect(queued.state).toBe('queued');
+    expect((await runSchedulerPass(env.deps)).admitted).toEqual([]);
+    expect((await env.jobs.get(queuedToo.id))?.waiting).toMatchObject({ code: 'queue_paused', position: 2 });
+
+    await env.scheduling.put('acme', { ...DEFAULT_SCHEDULING, pausedBackends: ['ecs'] }); // not this job's backend
+    expect((await runSchedulerPass(env.deps)).admitted).toEqual([queued.id, queuedToo.id]);
+  });
+
+  it('stays correct under concurrent submissions, cancellations and passes: none skipped, none admitted twice', async () => {
+    const env = await setup({ maxConcurrent: 8, userMaxConcurrent: 100 });
+    const filler = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => submitJob({ principal: roboticsUser(`f${i}`), spec: spec() }, env.deps)),
+    );
+    const submissions = Array.from({ length: 30 }, (_, i) =>
+      submitJob({ principal: i % 2 ? visionUser(`v${i % 5}`) : roboticsUser(`r${i % 4}`), spec: spec() }, env.deps),
+    );
+    const submitted = (await Promise.all(submissions)).map((r) => r.job);
+    const cancelled = submitted.filter((_, i) => i % 4 === 0);
+    const freed = filler.slice(0, 5).map((r) => r.job);
+    await Promise.all([
+      ...cancelled.map((job) => cancelJob(researcher(job.ownerId, { teamIds: [job.teamId!] }), job.id, env.deps)),
+      ...freed.map(async (job) => endJob((await env.jobs.get(job.id))!, 'cancelled', {}, env.deps)),
+      ...Array.from({ length: 4 }, () => runSchedulerPass(env.deps)),
+    ]);
+    await runSchedulerPass(env.deps);
+
+    const states = await Promise.all(submitted.map(async (job) => (await env.jobs.get(job.id))!.state));
+    const admitted = submitted.filter((_, i) => states[i] === 'admitted').map((j) => j.id);
+    expect(cancelled.every((job) => states[submitted.indexOf(job)] === 'cancelled')).toBe(true);
+    expect(admitted).toHaveLength(5); // exactly the room the five ended fillers freed
+    const launches = env.sent.filter((m) => m.action === 'launch').map((m) => m.jobId);
+    expect(new Set(launches).size).toBe(launches.length); // nothing launched twice
+    expect(admitted.every((id) => launches.includes(id))).toBe(true);
+    expect((await env.jobs.readCounters([GLOBAL_CONCURRENCY]))[GLOBAL_CONCURRENCY]).toBe(8);
+    // Nobody skipped: every job still queued says why, and the queue is full only because the limit is.
+    const waiting = await Promise.all(
+      submitted.filter((_, i) => states[i] === 'queued').map(async (j) => (await env.jobs.get(j.id))!.waiting),
+    );
+    expect(waiting.every((w) => w?.code === 'global_concurrency')).toBe(true);
+    expect(waiting.map((w) => w?.position).sort((a, b) => a! - b!)).toEqual(waiting.map((_, i) => i + 1));
+  });
+});
