@@ -68,6 +68,9 @@ const isoDay = z.string().check(
   ),
 );
 export const usageQuerySchema = z.object({
+  orgId: z
+    .optional(z.string().check(z.minLength(1), z.maxLength(64)))
+    .check(z.describe("Platform admins only: the org of a team or user scope (default: the caller's)")),
   scopeType: z._default(z.enum(['org', 'team', 'user']), 'user'),
   scopeId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   from: isoDay,

@@ -120,7 +120,12 @@ describe('cross-tenant ids in query and body', () => {
       expect(result.text).not.toContain(FOREIGN_MARKER);
     }
     expect((await world.call(admin, 'getUsage', { query: { scopeType: 'team', scopeId: TEAMS.nlp, ...period } })).status).toBe(200);
-    expect((await world.call(platform, 'getUsage', { query: { scopeType: 'team', scopeId: TEAMS.robotics, ...period } })).status).toBe(200);
+    expect(
+      (await world.call(admin, 'getUsage', { query: { orgId: ORGS.globex, scopeType: 'team', scopeId: TEAMS.robotics, ...period } }))
+        .status,
+    ).toBe(404);
+    const asPlatform = { orgId: ORGS.globex, scopeType: 'team', scopeId: TEAMS.robotics, ...period };
+    expect((await world.call(platform, 'getUsage', { query: asPlatform })).status).toBe(200);
   });
 
   it('reads another org’s audit chain only as a platform admin', async () => {

@@ -316,7 +316,9 @@ const SPECS: Record<string, Spec> = {
   getMyLimits: { perRelation: false, expected: () => 200 },
   getUsage: {
     perRelation: true,
-    setup: async (_w, _a, r) => ({ query: { scopeType: 'team', scopeId: teamOf(r), from: '2026-11-01', to: '2026-11-30' } }),
+    setup: async (_w, _a, r) => ({
+      query: { orgId: orgOf(r), scopeType: 'team', scopeId: teamOf(r), from: '2026-11-01', to: '2026-11-30' },
+    }),
     expected: (a, r) => (reaches(a, 'job.view.all', r) ? 200 : 404),
   },
   // the hardware catalog: deployment-wide, read by all, changed by platform admins (platform.config)

@@ -148,6 +148,10 @@ export const ISOLATION: Record<string, Isolation> = {
       { what: 'usage of a team only org A has', input: (a) => ({ query: { scopeType: 'team', scopeId: a.otherTeam, ...period } }) },
       { what: "org A's user's usage", input: (a) => ({ query: { scopeType: 'user', scopeId: a.user, ...period } }) },
       {
+        what: "org A's colliding team, naming org A",
+        input: (a) => ({ query: { orgId: a.org, scopeType: 'team', scopeId: a.team, ...period } }),
+      },
+      {
         what: 'its own team of the colliding slug',
         input: (a) => ({ query: { scopeType: 'team', scopeId: a.team, ...period } }),
         expect: 200,

@@ -23,6 +23,8 @@ export interface UsageRepository {
 }
 
 export interface UsageQuery {
+  /** The org a team or user scope is read in: the caller's, or any for a platform admin. */
+  orgId?: string | undefined;
   scopeType: 'org' | 'team' | 'user';
   scopeId?: string;
   from: string;
@@ -55,8 +57,11 @@ async function assertMayRead(principal: Principal, query: Required<UsageQuery>, 
 }
 
 export async function usageReport(principal: Principal, query: UsageQuery, deps: { usage: UsageRepository } & UsageScopeSources) {
-  const scopeId =
-    query.scopeId ?? (query.scopeType === 'org' ? principal.orgId : query.scopeType === 'user' ? principal.userId : principal.teamIds[0]);
+  // Another org is named only by platform admins; to anyone else it does not exist.
+  const org = query.orgId ?? principal.orgId;
+  if (org !== principal.orgId && !principal.platformAdmin)
+    throw new AppError('not_found', 'Organization not found', { fields: [{ field: 'query.orgId', message: 'not your org' }] });
+  const scopeId = query.scopeId ?? (query.scopeType === 'org' ? org : query.scopeType === 'user' ? principal.userId : principal.teamIds[0]);
   if (!scopeId)
     throw new AppError('validation_failed', 'Name the team', { fields: [{ field: 'query.scopeId', message: 'required for team usage' }] });
   if (query.from > query.to)
@@ -66,10 +71,10 @@ export async function usageReport(principal: Principal, query: UsageQuery, deps:
       fields: [{ field: 'query.to', message: 'at most 366 days after `from`' }],
     });
   }
-  const resolved = { ...query, scopeId };
+  const resolved = { ...query, orgId: org, scopeId };
   await assertMayRead(principal, resolved, deps);
-  // An org scope names its org; a team or user scope is read in the caller's org (slugs repeat across orgs).
-  const orgId = query.scopeType === 'org' ? scopeId : principal.orgId;
+  // An org scope names its org; a team or user scope is read in `org` (slugs repeat across orgs).
+  const orgId = query.scopeType === 'org' ? scopeId : org;
   const days = await deps.usage.daily(orgId, query.scopeType, scopeId, query.from, query.to);
   const total = days.reduce(
     (sum, d) => ({ gpuHours: sum.gpuHours + d.gpuHours, costUsd: sum.costUsd + d.costUsd, jobs: sum.jobs + d.jobs }),
