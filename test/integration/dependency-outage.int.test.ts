@@ -113,7 +113,7 @@ beforeAll(async () => {
   server = await startHttpServer({
     host: '127.0.0.1',
     port: 0,
-    groups: [{ name: 'jobs', entry: 'functions/api/jobs/jobs.handler.ts', routes: jobsRoutes }],
+    groups: [{ name: 'jobs', routes: jobsRoutes }],
     loadHandler: async () => jobs,
     authorizer: (event) => authorizer(event),
     onError: () => undefined,

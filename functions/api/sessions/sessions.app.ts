@@ -1,11 +1,33 @@
 import { LoginFailure, recordLoginFailure, type LoginDeps } from '#domain/identity/login.service';
-import { refreshSession, type SessionDeps } from '#domain/identity/session.service';
+import { RefreshTokenReuse, refreshSession, type SessionDeps } from '#domain/identity/session.service';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { contextOf, refusing } from '#functions/api/auth/sign-in-refusal';
 import { sessionsRoutes } from './sessions.routes';
 
 export interface SessionsDeps extends Pick<LoginDeps, 'audit' | 'events' | 'clock' | 'ids'> {
   sessions: SessionDeps;
+}
+
+/**
+ * A replayed refresh token revoked its family: the owner's org gets an entry naming both tokens (the one
+ * replayed, and the one it had been exchanged for), so an administrator can tell which sign-in leaked.
+ */
+async function recordReuse(reuse: RefreshTokenReuse, deps: SessionsDeps, ctx: { sourceIp: string; requestId: string }): Promise<void> {
+  await deps.audit.append({
+    actor: reuse.spent.userId,
+    orgId: reuse.orgId ?? 'platform',
+    action: 'auth.refresh_reuse',
+    target: `user/${reuse.spent.userId}`,
+    outcome: 'denied',
+    sourceIp: ctx.sourceIp,
+    requestId: ctx.requestId,
+    details: {
+      familyId: reuse.spent.familyId,
+      replayedTokenId: reuse.spent.id,
+      ...(reuse.spent.replacedBy ? { successorTokenId: reuse.spent.replacedBy } : {}),
+      familyRevoked: true,
+    },
+  });
 }
 
 /** Refresh (a refused refresh is audited and emits `auth.login_failure`, like any refused sign-in) and the JWKS. */
@@ -18,6 +40,7 @@ export function createSessionsHandler(deps: SessionsDeps, options: ApiHandlerOpt
           try {
             return { status: 200, body: (await refreshSession(ctx.body.refreshToken, deps.sessions)).session };
           } catch (error) {
+            if (error instanceof RefreshTokenReuse) await recordReuse(error, deps, ctx);
             if (error instanceof LoginFailure) await recordLoginFailure(error, deps, contextOf(ctx), 'refresh');
             throw error;
           }

@@ -1,8 +1,15 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { LoginState, LoginStateStore } from '#domain/identity/oidc-login.service';
-import type { RefreshTokenRecord, RefreshTokenStore } from '#domain/identity/session.service';
+import type { RefreshTokenRecord, RefreshTokenStore, RotationOutcome } from '#domain/identity/session.service';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 
@@ -18,12 +25,23 @@ const loginStateSchema = z.object({
 });
 
 const refreshSchema = z.object({
+  // Records written before token families existed have neither: each is then a family of its own.
+  id: z.optional(z.string()),
+  familyId: z.optional(z.string()),
   tokenHash: z.string(),
   userId: z.string(),
   origin: z.string(),
   createdAt: z.string(),
   expiresAt: z.number(),
+  usedAt: z.optional(z.string()),
+  replacedBy: z.optional(z.string()),
 });
+
+function refreshRecord(item: Record<string, unknown>): RefreshTokenRecord {
+  const stored = refreshSchema.parse(withoutKeys(item));
+  const id = stored.id ?? stored.tokenHash.slice(0, 26);
+  return { ...stored, id, familyId: stored.familyId ?? id };
+}
 
 /** Deletes the item and returns what it held, in one conditional write: exactly one caller gets it. */
 async function consumeItem(
@@ -66,7 +84,10 @@ export class DynamoLoginStateStore implements LoginStateStore {
   }
 }
 
-/** Refresh tokens, stored by hash and consumed once (rotation). */
+/**
+ * Refresh tokens, stored by hash and redeemed once (rotation). A redeemed token is marked used, not
+ * deleted, until its TTL: presented again it is recognized as a replay, and its family is revoked.
+ */
 export class DynamoRefreshTokenStore implements RefreshTokenStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -74,18 +95,71 @@ export class DynamoRefreshTokenStore implements RefreshTokenStore {
   ) {}
 
   async put(record: RefreshTokenRecord): Promise<void> {
-    const item = refreshSchema.parse(record);
     await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...item, ...keys.refreshToken(item.tokenHash) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+      new PutCommand({ TableName: this.tableName, Item: this.item(record), ConditionExpression: 'attribute_not_exists(pk)' }),
     );
   }
 
-  async consume(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
-    const item = await consumeItem(this.doc, this.tableName, keys.refreshToken(tokenHash));
-    return item ? refreshSchema.parse(withoutKeys(item)) : undefined;
+  async get(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.refreshToken(tokenHash), ConsistentRead: true }),
+    );
+    return Item ? refreshRecord(Item) : undefined;
+  }
+
+  async rotate(spent: RefreshTokenRecord, next: RefreshTokenRecord, usedAt: string): Promise<RotationOutcome> {
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.refreshToken(spent.tokenHash),
+                UpdateExpression: 'SET usedAt = :usedAt, replacedBy = :next, familyId = :family, id = :id',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt)',
+                ExpressionAttributeValues: { ':usedAt': usedAt, ':next': next.id, ':family': spent.familyId, ':id': spent.id },
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: this.tableName,
+                Key: keys.refreshFamily(spent.familyId),
+                ConditionExpression: 'attribute_not_exists(revokedAt)',
+              },
+            },
+            { Put: { TableName: this.tableName, Item: this.item(next), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
+      );
+      return 'rotated';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const failed = (error.CancellationReasons ?? []).map((reason) => reason.Code === 'ConditionalCheckFailed');
+      if (failed[1]) return 'family_revoked';
+      if (failed[0]) return 'already_used';
+      throw error;
+    }
+  }
+
+  async revokeFamily(familyId: string, revokedAt: string, expiresAt: number): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.refreshFamily(familyId),
+          // The first revocation's time stands; the expiry only ever moves later.
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at), familyId = :family, expiresAt = :expires',
+          ConditionExpression: 'attribute_not_exists(expiresAt) OR expiresAt < :expires',
+          ExpressionAttributeValues: { ':at': revokedAt, ':family': familyId, ':expires': expiresAt },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  }
+
+  private item(record: RefreshTokenRecord): Record<string, unknown> {
+    return { ...refreshSchema.parse(record), ...keys.refreshToken(record.tokenHash) };
   }
 }

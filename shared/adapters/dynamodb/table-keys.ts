@@ -21,7 +21,8 @@ import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
  *   bootstrap admin    SETTINGS            / BOOTSTRAP_ADMIN
  *   data migration     SETTINGS            / MIGRATION#<id>   (done marker of scripts/migrate)
  *   API key            APIKEY#<sha256(key)> / APIKEY        (gsi1: USER#<owner>#APIKEYS / <createdAt>#<id>)
- *   refresh token      SESSION#<sha256(token)> / REFRESH
+ *   refresh token      SESSION#<sha256(token)> / REFRESH   (kept, marked used, until its TTL)
+ *   refresh family     SESSION#FAMILY#<familyId> / FAMILY  (revoked families; TTL: the family's last expiry)
  *   OIDC login state   OAUTHSTATE#<sha256(state)> / STATE  (10-minute TTL)
  *   org (listing)      gsi1: ORGS / <orgId>
  *   user (listing)     gsi1: ORG#<orgId>#USERS / <userId>
@@ -65,6 +66,8 @@ export const apiKey = (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIK
 /** gsi1: an owner's API keys, oldest first. */
 export const ownerApiKeysPartition = (ownerId: string) => `USER#${ownerId}#APIKEYS`;
 export const refreshToken = (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'REFRESH' });
+/** Under `SESSION#` so the sessions function's partition grant covers it; token hashes are hex, never `FAMILY#…`. */
+export const refreshFamily = (familyId: string) => ({ pk: `SESSION#FAMILY#${familyId}`, sk: 'FAMILY' });
 export const loginState = (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' });
 /** gsi1: an owner's jobs in their org, newest last in key order (queries read it backwards). */
 export const ownerJobsPartition = (orgId: string, ownerId: string) => `ORG#${orgId}#USER#${ownerId}#JOBS`;

@@ -28,6 +28,8 @@ export type LoginFailureReason =
   | 'state_mismatch'
   | 'code_exchange_failed'
   | 'refresh_invalid'
+  | 'refresh_reused'
+  | 'refresh_revoked'
   | 'break_glass_disabled'
   | 'break_glass_invalid'
   | 'provider_error';

@@ -17,20 +17,39 @@ export interface TokenSigner {
 }
 
 export interface RefreshTokenRecord {
+  /** Public id of this token (never the token itself): names it in the audit trail. */
+  id: string;
   /** SHA-256 of the token, hex: the token itself is never stored. */
   tokenHash: string;
   userId: string;
   /** How the session began (`ldap`, `oidc:<provider>`, …), carried across refreshes for the audit trail. */
   origin: string;
+  /**
+   * Every refresh token rotated from one sign-in shares the id of that sign-in's first token: replaying a
+   * spent one revokes them all (RFC 9700 §4.14.2).
+   */
+  familyId: string;
   createdAt: string;
-  /** Epoch seconds (DynamoDB TTL). */
+  /** Epoch seconds (DynamoDB TTL). A spent token is kept until then, so that a replay is recognized. */
   expiresAt: number;
+  /** When it was redeemed, and the id of the token issued in exchange. */
+  usedAt?: string | undefined;
+  replacedBy?: string | undefined;
 }
 
+export type RotationOutcome = 'rotated' | 'already_used' | 'family_revoked';
+
 export interface RefreshTokenStore {
+  /** Stores the first token of a family (at sign-in). */
   put(record: RefreshTokenRecord): Promise<void>;
-  /** Deletes and returns the record in one conditional write: a token can be redeemed once, anywhere. */
-  consume(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  get(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /**
+   * In one atomic write: marks `spent` used and replaced by `next` (only if nobody used it first), checks
+   * that its family is not revoked, and stores `next`. A token can be redeemed once, anywhere.
+   */
+  rotate(spent: RefreshTokenRecord, next: RefreshTokenRecord, usedAt: string): Promise<RotationOutcome>;
+  /** No token of the family can be redeemed any more; kept until `expiresAt` (epoch seconds), when all of them have expired. */
+  revokeFamily(familyId: string, revokedAt: string, expiresAt: number): Promise<void>;
 }
 
 export interface SessionSettings {
@@ -65,13 +84,21 @@ const REFRESH_FORMAT = /^qmr_[A-Za-z0-9_-]{43}$/;
 
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
-/** Issues an access token (and, unless `refreshable` is false, a refresh token) for an active user. */
+/** Issues an access token (and, unless `refreshable` is false, the first refresh token of a new family) for an active user. */
 export async function issueSession(
   user: User,
   origin: string,
   deps: SessionDeps,
   options: { refreshable?: boolean } = {},
 ): Promise<IssuedSession> {
+  const session = await accessSession(user, origin, deps);
+  if (options.refreshable === false) return session;
+  const { token, record } = newRefreshToken(user, origin, undefined, deps);
+  await deps.refreshTokens.put(record);
+  return { ...session, refreshToken: token, refreshExpiresIn: deps.settings.refreshTokenSeconds };
+}
+
+async function accessSession(user: User, origin: string, deps: SessionDeps): Promise<IssuedSession> {
   const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
   const { settings } = deps;
   const accessToken = await deps.signer.sign({
@@ -85,29 +112,77 @@ export async function issueSession(
     exp: nowSeconds + settings.accessTokenSeconds,
     jti: deps.ids.next(),
   });
-  const session: IssuedSession = { tokenType: 'Bearer', accessToken, expiresIn: settings.accessTokenSeconds };
-  if (options.refreshable === false) return session;
-  const refreshToken = `${REFRESH_PREFIX}${randomBytes(32).toString('base64url')}`;
-  await deps.refreshTokens.put({
-    tokenHash: hashToken(refreshToken),
-    userId: user.id,
-    origin,
-    createdAt: deps.clock.now().toISOString(),
-    expiresAt: nowSeconds + settings.refreshTokenSeconds,
-  });
-  return { ...session, refreshToken, refreshExpiresIn: settings.refreshTokenSeconds };
+  return { tokenType: 'Bearer', accessToken, expiresIn: settings.accessTokenSeconds };
+}
+
+/** A fresh refresh token and its record: a new family unless `familyId` continues one. */
+function newRefreshToken(
+  user: User,
+  origin: string,
+  familyId: string | undefined,
+  deps: SessionDeps,
+): { token: string; record: RefreshTokenRecord } {
+  const token = `${REFRESH_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const id = deps.ids.next();
+  const now = deps.clock.now();
+  return {
+    token,
+    record: {
+      id,
+      tokenHash: hashToken(token),
+      userId: user.id,
+      origin,
+      familyId: familyId ?? id,
+      createdAt: now.toISOString(),
+      expiresAt: Math.floor(now.getTime() / 1000) + deps.settings.refreshTokenSeconds,
+    },
+  };
 }
 
 /**
- * Redeems a refresh token for a new pair (rotation): the old token is consumed atomically, the user must
- * still exist and be active, and an expired record is refused even if DynamoDB's TTL has not removed it.
+ * A spent refresh token was presented again: someone holds a copy (RFC 9700 §4.14.2). Its whole family is
+ * revoked — the legitimate holder signs in again — and the refusal carries both token ids for the audit.
+ */
+export class RefreshTokenReuse extends LoginFailure {
+  constructor(
+    readonly spent: RefreshTokenRecord,
+    readonly orgId: string | undefined,
+  ) {
+    super('refresh_reused');
+  }
+}
+
+/**
+ * Redeems a refresh token for a new pair (rotation): the spent token is marked used (and kept until it
+ * expires), the new one continues its family, the user must still exist and be active, and an expired
+ * record is refused even if DynamoDB's TTL has not removed it. A spent token revokes its family.
  */
 export async function refreshSession(refreshToken: string, deps: SessionDeps): Promise<{ user: User; session: IssuedSession }> {
   if (!REFRESH_FORMAT.test(refreshToken)) throw new LoginFailure('refresh_invalid');
-  const record = await deps.refreshTokens.consume(hashToken(refreshToken));
-  const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000);
-  if (!record || record.expiresAt <= nowSeconds) throw new LoginFailure('refresh_invalid');
-  const user = await deps.users.get(record.userId);
+  const tokenHash = hashToken(refreshToken);
+  const spent = await deps.refreshTokens.get(tokenHash);
+  const now = deps.clock.now();
+  if (!spent || spent.expiresAt <= Math.floor(now.getTime() / 1000)) throw new LoginFailure('refresh_invalid');
+  if (spent.usedAt) throw await revokeFamilyOf(spent, deps);
+  const user = await deps.users.get(spent.userId);
   if (!user || user.status !== 'active') throw new LoginFailure('user_disabled');
-  return { user, session: await issueSession(user, record.origin, deps) };
+  const next = newRefreshToken(user, spent.origin, spent.familyId, deps);
+  const outcome = await deps.refreshTokens.rotate(spent, next.record, now.toISOString());
+  // Lost a race with another redemption of the same token: that is a replay too.
+  if (outcome === 'already_used') throw await revokeFamilyOf((await deps.refreshTokens.get(tokenHash)) ?? spent, deps);
+  if (outcome === 'family_revoked') throw new LoginFailure('refresh_revoked');
+  const session = await accessSession(user, spent.origin, deps);
+  return { user, session: { ...session, refreshToken: next.token, refreshExpiresIn: deps.settings.refreshTokenSeconds } };
+}
+
+async function revokeFamilyOf(spent: RefreshTokenRecord, deps: SessionDeps): Promise<RefreshTokenReuse> {
+  const now = deps.clock.now();
+  // Every token of the family expires within one refresh lifetime from now: the revocation must last that long.
+  await deps.refreshTokens.revokeFamily(
+    spent.familyId,
+    now.toISOString(),
+    Math.floor(now.getTime() / 1000) + deps.settings.refreshTokenSeconds,
+  );
+  const owner = await deps.users.get(spent.userId);
+  return new RefreshTokenReuse(spent, owner?.orgId);
 }
