@@ -22,7 +22,8 @@ export interface QuartermasterStacks {
  * Stateful stacks (data, identity) have termination protection. The stacks are environment-agnostic, so
  * synth needs no credentials; `cdk deploy` resolves account and region from the caller's profile.
  *
- * Dependencies point one way: data, identity, compute ← workflows ← api; web stands alone.
+ * Dependencies point one way: data, identity, compute ← workflows ← api ← web (the console's config.json
+ * names the API and the Cognito client).
  */
 export function addQuartermasterStacks(app: App, config: StageConfig): QuartermasterStacks {
   const name = (lifecycle: string) => `qm-${config.stage}-${lifecycle}`;
@@ -58,6 +59,8 @@ export function addQuartermasterStacks(app: App, config: StageConfig): Quarterma
   });
   const web = new WebStack(app, name('web'), {
     ...common,
+    api,
+    identity,
     description: 'Quartermaster: web console on S3 and CloudFront',
   });
 

@@ -72,7 +72,7 @@ case "$command" in
 esac
 
 case "$command" in
-  dev | test | bench) build_console ;;
+  dev | test | bench | synth) build_console ;;
 esac
 
 case "$command" in

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnResource, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -12,8 +12,24 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '#lib/constructs/qm-function';
+import type { ApiStack } from './api-stack';
+import type { IdentityStack } from './identity-stack';
 import type { QmStackProps } from './stack-props';
+
+export interface WebStackProps extends QmStackProps {
+  /** The API the console calls (its URL goes into config.json). */
+  readonly api: ApiStack;
+  /** The stack's Cognito user pool and its public SPA client (the console's sign-in). */
+  readonly identity: IdentityStack;
+}
+
+/** Where `npm --prefix web run build` writes the console (npm run synth, dev and test build it first). */
+export const CONSOLE_DIST = join(REPO_ROOT, 'web', 'dist');
 
 /**
  * Web lifecycle: the static console. A private, versioned S3 bucket read only by CloudFront through origin
@@ -25,7 +41,7 @@ export class WebStack extends Stack {
   readonly logBucket: Bucket;
   readonly distribution: Distribution;
 
-  constructor(scope: Construct, id: string, props: QmStackProps) {
+  constructor(scope: Construct, id: string, props: WebStackProps) {
     super(scope, id, props);
     const { config } = props;
 
@@ -58,8 +74,10 @@ export class WebStack extends Stack {
       securityHeadersBehavior: {
         // The SPA calls the API and the identity providers over https (their hosts vary per deployment).
         contentSecurityPolicy: {
+          // Cloudscape sets element styles from script (allowed by 'unsafe-inline' for styles only; scripts stay
+          // 'self'); sign-in talks to the API and whichever identity provider the user picks (hosts vary).
           contentSecurityPolicy:
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' https:; frame-ancestors 'none'; base-uri 'self'; form-action 'self' https:; object-src 'none'",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' https:; frame-src https:; frame-ancestors 'none'; base-uri 'self'; form-action 'self' https:; object-src 'none'",
           override: true,
         },
         strictTransportSecurity: {
@@ -126,11 +144,72 @@ export class WebStack extends Stack {
       },
     );
 
+    this.deployConsole(props);
+
     new CfnOutput(this, 'SiteBucketName', {
       value: this.siteBucket.bucketName,
     });
     new CfnOutput(this, 'ConsoleUrl', {
       value: `https://${this.distribution.distributionDomainName}`,
     });
+  }
+
+  /**
+   * The built console plus its runtime `config.json` (API URL, the stack's Cognito pool as the sign-in
+   * provider), then a CloudFront invalidation so a new build is served at once. Hashed assets are cached
+   * for good; index.html and config.json revalidate.
+   */
+  private deployConsole(props: WebStackProps): void {
+    if (!existsSync(join(CONSOLE_DIST, 'index.html'))) {
+      throw new Error(`The web console is not built (${CONSOLE_DIST}): run 'npm --prefix web run build' (npm run synth does it)`);
+    }
+    const { api, identity } = props;
+    const config = {
+      apiUrl: api.httpApi.apiEndpoint,
+      stage: props.config.stage,
+      providers: [
+        {
+          type: 'oidc',
+          id: 'cognito',
+          label: 'Cognito',
+          authority: identity.userPool.userPoolProviderUrl,
+          clientId: identity.spaClient.userPoolClientId,
+          scope: 'openid email profile',
+        },
+      ],
+    };
+    const deployment = new BucketDeployment(this, 'Console', {
+      destinationBucket: this.siteBucket,
+      sources: [Source.asset(CONSOLE_DIST, { exclude: ['index.html'] })],
+      cacheControl: [CacheControl.fromString('public, max-age=31536000, immutable')],
+      prune: false,
+      memoryLimit: 512,
+    });
+    const shell = new BucketDeployment(this, 'ConsoleShell', {
+      destinationBucket: this.siteBucket,
+      sources: [Source.asset(CONSOLE_DIST, { exclude: ['assets/*'] }), Source.jsonData('config.json', config)],
+      cacheControl: [CacheControl.noCache()],
+      prune: false,
+      distribution: this.distribution,
+      distributionPaths: ['/index.html', '/config.json'],
+      memoryLimit: 512,
+    });
+    // The shell names the hashed assets: upload them first so a visitor never gets a page whose scripts 404.
+    shell.node.addDependency(deployment);
+    // Findings of the BucketDeployment custom resource (aws-cdk-lib's own Lambda): what it may touch is
+    // the CDK asset bucket (read) and this stack's site bucket (write), each object-wildcarded by design.
+    const acknowledgements: Array<[string, string]> = [
+      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'its own logs only'],
+      ['AwsSolutions-IAM5[Action::s3:GetBucket*]', 'reads the console asset from the CDK asset bucket'],
+      ['AwsSolutions-IAM5[Action::s3:GetObject*]', 'reads the console asset from the CDK asset bucket'],
+      ['AwsSolutions-IAM5[Action::s3:List*]', 'lists the asset and the site bucket to copy files'],
+      ['AwsSolutions-IAM5[Action::s3:Abort*]', 'aborts its own multipart uploads into the site bucket'],
+      ['AwsSolutions-IAM5[Action::s3:DeleteObject*]', 'replaces console files in the site bucket'],
+      ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]', 'the CDK asset bucket holding the console build'],
+      [`AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.siteBucket.node.defaultChild as CfnResource)}.Arn>/*]`, 'objects of the site bucket'],
+      ['AwsSolutions-IAM5[Resource::*]', 'CloudFront CreateInvalidation has no resource-level scoping in the deployment handler'],
+      ['AwsSolutions-L1', 'its runtime is chosen by aws-cdk-lib and moves forward with it'],
+    ];
+    Validations.of(this).acknowledge(...acknowledgements.map(([id, why]) => ({ id, reason: `CDK BucketDeployment custom resource: ${why}` })));
   }
 }

@@ -7,6 +7,16 @@ const web = template(stacks.web);
 const identity = template(stacks.identity);
 
 describe('web stack', () => {
+  it('deploys the built console with a runtime config.json naming the API and the Cognito client, then invalidates it', () => {
+    const deployments = Object.values(web.findResources('Custom::CDKBucketDeployment')) as Array<{ Properties: Record<string, unknown> }>;
+    expect(deployments).toHaveLength(2);
+    const shell = deployments.find((deployment) => deployment.Properties.DistributionPaths !== undefined);
+    expect(shell?.Properties.DistributionPaths).toEqual(['/index.html', '/config.json']);
+    // config.json is rendered at deploy time from the API endpoint and the user pool client (tokens).
+    expect(JSON.stringify(shell?.Properties)).toMatch(/HttpApi/);
+    expect(JSON.stringify(shell?.Properties)).toMatch(/SpaClient/);
+  });
+
   it('keeps both buckets private, encrypted and TLS-only', () => {
     const buckets = web.findResources('AWS::S3::Bucket');
     expect(Object.keys(buckets)).toHaveLength(2);
