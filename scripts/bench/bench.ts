@@ -21,6 +21,7 @@ const BENCHES: readonly BenchModule[] = [
   { name: 'submitToStart', load: () => import('./submit-to-start.bench') },
   { name: 'admission', load: () => import('./admission.bench') },
   { name: 'authorizer', load: () => import('./authorizer.bench') },
+  { name: 'console', load: () => import('./console.bench') },
 ];
 
 /** Keys of each figure's budget verdict; collected into the top-level `allWithinBudget`. */

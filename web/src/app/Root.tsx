@@ -1,12 +1,14 @@
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Spinner from '@cloudscape-design/components/spinner';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { createApiClient } from '../api/client';
 import { completeOidcSignIn, type Session } from '../auth/session';
 import { loadConfig, type ConsoleConfig } from '../config';
-import { Shell } from './Shell';
 import { SignIn } from './SignIn';
+
+// The signed-in console (layout, navigation, pages) loads after sign-in: the first load is the sign-in page only.
+const Shell = lazy(() => import('./Shell').then((module) => ({ default: module.Shell })));
 
 type Boot = { phase: 'loading' } | { phase: 'failed'; message: string } | { phase: 'ready'; config: ConsoleConfig };
 
@@ -62,5 +64,15 @@ export function Root() {
     );
   }
   if (!session || !api) return <SignIn config={boot.config} onSignedIn={setSession} />;
-  return <Shell config={boot.config} api={api} onSignOut={signOut} />;
+  return (
+    <Suspense
+      fallback={
+        <Box padding="xxl" textAlign="center">
+          <Spinner size="large" />
+        </Box>
+      }
+    >
+      <Shell config={boot.config} api={api} onSignOut={signOut} />
+    </Suspense>
+  );
 }
