@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { EventBus, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -6,9 +6,11 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
+import { approvalStepsEnvSchema } from '#functions/workflows/approval/approval-steps.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
 import { dispatchRequestPattern, ecsTaskStateChangePattern, schedulerTriggerPattern } from '#lib/config/event-patterns';
+import { ApprovalFlow } from '#lib/constructs/approval-flow';
 import { grantEcsJobLaunch } from '#lib/constructs/ecs-launch-grants';
 import { baseFunctionEnv, limitsFunctionEnv } from '#lib/constructs/function-env';
 import { QmFunction } from '#lib/constructs/qm-function';
@@ -30,7 +32,8 @@ export interface WorkflowsStackProps extends QmStackProps {
  * Workflows lifecycle: the asynchronous path from admission to launch and back. The domain event bus; the
  * scheduler (never concurrent, woken every minute and by job events) admits jobs and enqueues them; the
  * dispatcher consumes the queue with partial batch failures and launches ECS tasks; the status function
- * turns ECS task state changes of our cluster into job transitions.
+ * turns ECS task state changes of our cluster into job transitions; the approval flow (a Standard state
+ * machine and its step function) holds jobs that a rule sends for sign-off.
  */
 export class WorkflowsStack extends Stack {
   readonly eventBus: EventBus;
@@ -39,6 +42,9 @@ export class WorkflowsStack extends Stack {
   readonly scheduler: QmFunction<typeof schedulerEnvSchema>;
   readonly dispatcher: QmFunction<typeof dispatcherEnvSchema>;
   readonly status: QmFunction<typeof statusEnvSchema>;
+  readonly approvalSteps: QmFunction<typeof approvalStepsEnvSchema>;
+  /** The approval flow (Standard state machine): the jobs function starts it, decisions end its waits. */
+  readonly approvalFlow: ApprovalFlow;
 
   constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
     super(scope, id, props);
@@ -159,5 +165,36 @@ export class WorkflowsStack extends Stack {
       eventPattern: ecsTaskStateChangePattern(compute.cluster.clusterArn),
       targets: [new LambdaFunction(this.status)],
     });
+
+    this.approvalSteps = new QmFunction(this, 'ApprovalSteps', {
+      entry: 'functions/workflows/approval/approval-steps.handler.ts',
+      envSchema: approvalStepsEnvSchema,
+      env: { ...base, QM_EVENT_BUS_NAME: this.eventBus.eventBusName },
+      description: 'Task states of the approval flow: record, store the wait token, escalate, expire',
+      logRetention,
+    });
+    data.grantReadWrite(this.approvalSteps);
+    this.eventBus.grantPutEventsTo(this.approvalSteps);
+    this.approvalFlow = new ApprovalFlow(this, 'ApprovalFlow', {
+      steps: this.approvalSteps,
+      stateMachineName: `quartermaster-approvals-${config.stage}`,
+      logRetention,
+    });
+    Validations.of(this.approvalFlow.stateMachine).acknowledge({
+      id: 'AwsSolutions-SF2',
+      reason:
+        'No X-Ray tracing: it would need xray:* on *, and each approval is a short chain of steps already logged (without execution data)',
+    });
+    Validations.of(this.approvalFlow.stateMachine.role).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.approvalSteps.node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason: "CDK's standard Lambda task grant: invoking the one step function, any of its versions (the `:*` qualifier)",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups …) has no resource-level permissions',
+      },
+    );
   }
 }

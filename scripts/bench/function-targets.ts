@@ -5,6 +5,7 @@ import { authorizerEnvSchema } from '#functions/authorizer/authorizer.env';
 import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
+import { approvalStepsEnvSchema } from '#functions/workflows/approval/approval-steps.env';
 
 /** One Lambda function the cold-start bench bundles and imports. `entry` is relative to the repo root. */
 export interface FunctionTarget {
@@ -99,6 +100,12 @@ export function functionTargets(): FunctionTarget[] {
       env: { ...base, ...events, ...ecs },
     },
     { name: 'status', entry: 'functions/events/status/status.handler.ts', envSchema: statusEnvSchema, env: { ...base, ...events } },
+    {
+      name: 'approval-steps',
+      entry: 'functions/workflows/approval/approval-steps.handler.ts',
+      envSchema: approvalStepsEnvSchema,
+      env: { ...base, ...events },
+    },
   ];
 }
 

@@ -27,7 +27,14 @@ export const explanationSchema = lazySchema(() =>
           quotaId: z.optional(z.string()),
         }),
       ),
-      approval: z.object({ required: z.boolean(), rule: z.optional(z.string()), note: z.string() }),
+      approval: z.object({
+        required: z.boolean(),
+        rule: z.optional(z.string()).check(z.describe('Name of the approval rule that would hold the job')),
+        ruleId: z.optional(z.string()),
+        approverLevel: z.optional(z.string()),
+        approvers: z.optional(z.string()).check(z.describe('Who could approve, in words')),
+        note: z.string(),
+      }),
       queue: z.object({ jobsWaiting: z.boolean() }),
     })
     .register(z.globalRegistry, { id: 'Explanation' }),

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { jobApprovalSchema } from '#domain/approvals/approval-request.schema';
 import {
   backendKindSchema,
   jobStateSchema,
@@ -35,6 +36,9 @@ export const jobViewSchema = lazySchema(() =>
       state: jobStateSchema,
       waiting: z.optional(waitingReasonSchema).check(z.describe('Why a non-terminal job is waiting')),
       stateReason: z.optional(z.string()),
+      approval: z
+        .optional(jobApprovalSchema)
+        .check(z.describe('The approval that holds (or held) the job: request id, rule, approver level, escalation and expiry')),
       ownerId: z.string(),
       orgId: z.string(),
       teamId: z.optional(z.string()),
@@ -87,6 +91,20 @@ export function toJobView(job: Job): JobView {
     state: job.state,
     ...(job.waiting ? { waiting: job.waiting } : {}),
     ...(job.stateReason ? { stateReason: job.stateReason } : {}),
+    ...(job.approval
+      ? {
+          approval: {
+            id: job.approval.id,
+            ruleId: job.approval.ruleId,
+            ruleName: job.approval.ruleName,
+            reason: job.approval.reason,
+            requiredLevel: job.approval.requiredLevel,
+            escalationLevel: job.approval.escalationLevel,
+            escalateAt: job.approval.escalateAt,
+            expireAt: job.approval.expireAt,
+          },
+        }
+      : {}),
     ownerId: job.ownerId,
     orgId: job.orgId,
     ...(job.teamId ? { teamId: job.teamId } : {}),

@@ -57,8 +57,8 @@ describe('function bundles', () => {
     .filter((file) => existsSync(file));
 
   it('are single ESM files, one per function', () => {
-    // One per route group, plus the authorizer, scheduler, dispatcher and status functions.
-    expect(bundles).toHaveLength(API_ROUTE_GROUPS.length + 4);
+    // One per route group, plus the authorizer, scheduler, dispatcher, status and approval-step functions.
+    expect(bundles).toHaveLength(API_ROUTE_GROUPS.length + 5);
   });
 
   it('carry the AWS SDK inside instead of importing the runtime copy', () => {

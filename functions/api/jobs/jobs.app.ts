@@ -8,6 +8,8 @@ import type { JobRepository } from '#domain/jobs/job-repository.port';
 import type { BackendKind } from '#domain/jobs/job.schema';
 import { submitJob } from '#domain/jobs/submit-job.service';
 import type { QueueBusyHint } from '#domain/jobs/queue-hint';
+import type { ApprovalRepository, TaskTokens } from '#domain/approvals/approval-repository.port';
+import type { SubmitJobDeps } from '#domain/jobs/submit-job.service';
 import type { LimitsSource } from '#domain/jobs/concurrency';
 import type { QuotaSource } from '#domain/quotas/quota-repository.port';
 import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling-settings';
@@ -39,6 +41,11 @@ export interface JobsDeps {
   audit?: AuditLog;
   /** Per-instance memory that the queue was busy: saves a doomed admission attempt in a burst. */
   queueHint?: QueueBusyHint;
+  /** Approval rules and flows: a job a rule holds waits in `pending_approval` (absent: no approvals). */
+  approval?: SubmitJobDeps['approval'];
+  /** Approval requests and the flows' task tokens: cancelling a held job ends its flow. */
+  approvals?: ApprovalRepository;
+  tokens?: TaskTokens;
 }
 
 /** The jobs API: thin routes over the job use cases; every response goes through the explicit mapper. */

@@ -11,6 +11,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '#domain/errors/app-error';
 import type { CounterEffect, CreateOutcome, IdempotencyRecord, JobRepository, Page, SaveOutcome } from '#domain/jobs/job-repository.port';
 import { isTerminal, jobSchema, type Job, type JobState, type WaitingReason } from '#domain/jobs/job.schema';
+import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import { approvalItem } from './approval-item';
 import { counterUpdate, groupEffects, readCounterValues, type CounterItemUpdate } from './dynamo-counters';
 import { decodeCursor, encodeCursor } from './cursor';
 import * as keys from './table-keys';
@@ -40,6 +42,11 @@ export function jobIndexAttributes(job: Job): Record<string, string> {
   return attributes;
 }
 
+/** The stored item of a job: validated, keyed, indexed. */
+export function jobItem(job: Job): Record<string, unknown> {
+  return { ...jobSchema.parse(job), ...keys.job(job.id), ...jobIndexAttributes(job) };
+}
+
 /** DynamoDB single-table implementation of the job store; validates what it writes and what it reads. */
 export class DynamoJobRepository implements JobRepository {
   constructor(
@@ -48,7 +55,7 @@ export class DynamoJobRepository implements JobRepository {
   ) {}
 
   private item(job: Job): Record<string, unknown> {
-    return { ...jobSchema.parse(job), ...keys.job(job.id), ...jobIndexAttributes(job) };
+    return jobItem(job);
   }
 
   private static read(item: Record<string, unknown> | undefined): Job | undefined {
@@ -85,9 +92,14 @@ export class DynamoJobRepository implements JobRepository {
     return { updates, items: updates.map((update) => ({ Update: counterUpdate(this.tableName, update) })) };
   }
 
-  async create(job: Job, idempotency?: IdempotencyRecord, effects: readonly CounterEffect[] = []): Promise<CreateOutcome> {
+  async create(
+    job: Job,
+    idempotency?: IdempotencyRecord,
+    effects: readonly CounterEffect[] = [],
+    approval?: ApprovalRequest,
+  ): Promise<CreateOutcome> {
     const put = { TableName: this.tableName, Item: this.item(job), ConditionExpression: 'attribute_not_exists(pk)' };
-    if (!idempotency && effects.length === 0) {
+    if (!idempotency && effects.length === 0 && !approval) {
       await this.doc.send(new PutCommand(put));
       return { ok: true, job, created: true };
     }
@@ -111,6 +123,9 @@ export class DynamoJobRepository implements JobRepository {
     }
     const counters = this.counterItems(effects);
     items.push(...counters.items);
+    // The request goes last, so the indexes above (idempotency at 1, counters after it) stay as they were.
+    if (approval)
+      items.push({ Put: { TableName: this.tableName, Item: approvalItem(approval), ConditionExpression: 'attribute_not_exists(pk)' } });
     const result = await this.transact(items);
     if (result.ok) return { ok: true, job, created: true };
     if (result.code === 'TransactionConflict') return { ok: false, reason: 'conflict' };

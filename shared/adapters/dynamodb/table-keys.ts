@@ -31,7 +31,10 @@ import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
  *   job template       ORG#<orgId>#TEMPLATES / TEMPLATE#<name>
  *   audit chain head   AUDIT#<orgId>         / HEAD
  *   audit entry        AUDIT#<orgId>         / ENTRY#<seq, 12 digits>   (TTL: retention)
-
+ *   approval rule      ORG#<orgId>#APPROVAL_RULES / RULE#<id>   (platform rules: PLATFORM#APPROVAL_RULES / RULE#<id>)
+ *   approval request   ORG#<orgId>#APPROVALS / APPROVAL#<id>     (gsi1 while pending: ORG#<orgId>#APPROVALS#PENDING / <createdAt>#<id>; TTL once closed)
+ *   used approval link ORG#<orgId>#APPROVAL_LINKS / USED#<sha256(nonce)>   (TTL: the link's expiry)
+ *
  * Keys that name a team or a user name its org too (`ORG#<org>#TEAM#<team>`, `ORG#<org>#USER#<user>`): team
  * slugs are unique per org only. Data written before this scheme is moved by
  * `scripts/migrate/org-scoped-keys.ts` (the local stack runs it at start; docs/quotas.md, "Keys name the org").
@@ -91,3 +94,14 @@ export const auditHead = (orgId: string) => ({ pk: `AUDIT#${orgId}`, sk: 'HEAD' 
 export const auditEntry = (orgId: string, seq: number) => ({ pk: `AUDIT#${orgId}`, sk: `ENTRY#${String(seq).padStart(12, '0')}` });
 export const auditPartition = (orgId: string) => `AUDIT#${orgId}`;
 export const auditEntryPrefix = () => 'ENTRY#';
+export const approvalRule = (orgId: string, id: string) => ({ pk: approvalRulePartition(orgId), sk: `RULE#${id}` });
+export const approvalRulePartition = (orgId: string) => `ORG#${orgId}#APPROVAL_RULES`;
+/** Platform approval rules apply in every org: one partition, read beside the org's own. */
+export const platformApprovalRule = (id: string) => ({ pk: platformApprovalRulePartition(), sk: `RULE#${id}` });
+export const platformApprovalRulePartition = () => 'PLATFORM#APPROVAL_RULES';
+export const approvalRequest = (orgId: string, id: string) => ({ pk: approvalPartition(orgId), sk: `APPROVAL#${id}` });
+export const approvalPartition = (orgId: string) => `ORG#${orgId}#APPROVALS`;
+/** gsi1: an org's pending approval requests, oldest first (sparse: closed requests leave it). */
+export const pendingApprovalsPartition = (orgId: string) => `ORG#${orgId}#APPROVALS#PENDING`;
+/** A used email approval link, by the hash of its nonce: the link itself is never stored. */
+export const usedApprovalLink = (orgId: string, nonceHash: string) => ({ pk: `ORG#${orgId}#APPROVAL_LINKS`, sk: `USED#${nonceHash}` });

@@ -11,9 +11,10 @@ export interface EventPattern {
   'detail-type': readonly string[];
 }
 
+/** Job events that free or add work, and an approval granted (its job has just been queued). */
 export const SCHEDULER_TRIGGER_PATTERN: EventPattern = {
   source: [EVENT_SOURCE],
-  'detail-type': SCHEDULER_TRIGGER_EVENT_TYPES,
+  'detail-type': [...SCHEDULER_TRIGGER_EVENT_TYPES, 'approval.granted'],
 };
 
 /** Dispatch requests: delivered (their `data`, the dispatch message) to the SQS dispatch queue. */

@@ -1,3 +1,5 @@
+import type { ApprovalRepository, TaskTokens } from '#domain/approvals/approval-repository.port';
+import { settleRequest } from '#domain/approvals/approval-settlement';
 import { hasPermission, reaches } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden } from '#domain/errors/app-error';
@@ -18,14 +20,24 @@ function canCancel(principal: Principal, job: Job): boolean {
  * conditional write; stopping the run is then asked of the dispatcher, whose stop is idempotent. A race
  * with the job's own end is resolved by the condition: whichever write lands first wins.
  */
-export async function cancelJob(principal: Principal, id: string, deps: JobEndingDeps & { dispatch: DispatchQueue }): Promise<Job> {
+export interface CancelJobDeps extends JobEndingDeps {
+  dispatch: DispatchQueue;
+  /** Approval requests and the flows' task tokens: cancelling a job that waits for approval ends its flow. */
+  approvals?: ApprovalRepository;
+  tokens?: TaskTokens;
+}
+
+export async function cancelJob(principal: Principal, id: string, deps: CancelJobDeps): Promise<Job> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const job = await getVisibleJob(principal, id, deps.jobs);
     if (!canCancel(principal, job)) throw forbidden('You may not cancel this job');
     if (isTerminal(job.state)) {
       throw new AppError('invalid_state', `The job has already ended (${job.state})`, { state: job.state });
     }
-    const ended = await endJob(job, 'cancelled', { stateReason: `Cancelled by ${principal.userId}` }, deps);
+    const ended =
+      job.state === 'pending_approval' && job.approval && deps.approvals && deps.tokens
+        ? await cancelHeldJob(job, principal, { ...deps, approvals: deps.approvals, tokens: deps.tokens })
+        : await endJob(job, 'cancelled', { stateReason: `Cancelled by ${principal.userId}` }, deps);
     if (!ended) continue; // the job moved meanwhile: look again
     if (ACTIVE_STATES.has(job.state)) {
       await deps.dispatch.send({ action: 'stop', jobId: job.id, reason: 'Cancelled by user' });
@@ -33,4 +45,20 @@ export async function cancelJob(principal: Principal, id: string, deps: JobEndin
     return ended;
   }
   throw new AppError('conflict', 'The job is changing state too quickly; try again');
+}
+
+/**
+ * A job held for approval is cancelled together with its request (one transaction); the request's flow is
+ * then ended with its task token, so a decision on it afterwards is a 409.
+ */
+async function cancelHeldJob(
+  job: Job,
+  principal: Principal,
+  deps: CancelJobDeps & Required<Pick<CancelJobDeps, 'approvals' | 'tokens'>>,
+): Promise<Job | undefined> {
+  const request = job.approval ? await deps.approvals.get(job.orgId, job.approval.id) : undefined;
+  if (!request) return endJob(job, 'cancelled', { stateReason: `Cancelled by ${principal.userId}` }, deps);
+  if (request.state !== 'pending') return undefined;
+  const settled = await settleRequest(request, { state: 'cancelled', by: principal.userId }, deps);
+  return settled?.job;
 }

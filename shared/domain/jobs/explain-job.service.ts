@@ -1,3 +1,4 @@
+import { approvalNeed, type ApprovalGateDeps } from '#domain/approvals/approval-gate';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
 import { neverFits } from '#domain/quotas/admission-plan';
@@ -24,8 +25,18 @@ export interface Explanation {
   reasons: string[];
   estimate?: { costUsd: number; gpuHours: number; hardwareType: string; pricePerHourUsd: number; gpuCount: number };
   limits: ExplainedLimit[];
-  approval: { required: boolean; rule?: string; note: string };
+  approval: ExplainedApproval;
   queue: { jobsWaiting: boolean };
+}
+
+export interface ExplainedApproval {
+  required: boolean;
+  /** The rule that would hold the job: its name and id, why it matches, and who could approve. */
+  rule?: string;
+  ruleId?: string;
+  approverLevel?: string;
+  approvers?: string;
+  note: string;
 }
 
 const round = (value: number): number => Math.round(value * 1e6) / 1e6;
@@ -36,10 +47,10 @@ const round = (value: number): number => Math.round(value * 1e6) / 1e6;
  * is written and no event is sent.
  */
 /** Everything explain reads; it writes nothing and publishes nothing. */
-export type ExplainDeps = DraftDeps & AdmissionReads;
+export type ExplainDeps = DraftDeps & AdmissionReads & { approval?: Omit<ApprovalGateDeps, 'ids'> };
 
 export async function explainJob(principal: Principal, spec: JobSpec, deps: ExplainDeps): Promise<Explanation> {
-  const approval = { required: false, note: 'No approval rules apply: approval flows are not configured in this deployment yet' };
+  let approval: ExplainedApproval = { required: false, note: 'No approval rule applies' };
   let drafted: Awaited<ReturnType<typeof draftJob>>;
   try {
     drafted = await draftJob(principal, spec, deps);
@@ -51,6 +62,17 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
   }
   const { job, hardware } = drafted;
   const at = deps.clock.now();
+  const need = deps.approval ? await approvalNeed(principal, job, { ...deps.approval, ids: deps.ids }, at) : undefined;
+  if (need) {
+    approval = {
+      required: true,
+      rule: need.rule.name,
+      ruleId: need.rule.id,
+      approverLevel: need.rule.required_approver_level,
+      approvers: need.approvers,
+      note: `Rule "${need.rule.name}" would hold the job for approval: ${need.reason}`,
+    };
+  }
   const prepared = await prepareAdmission(job, deps, at);
   const used = await deps.jobs.readCounters([...prepared.plan.effects.map((e) => e.counter), QUEUE_DEPTH]);
   const jobsWaiting = (used[QUEUE_DEPTH] ?? 0) > 0;
@@ -109,6 +131,9 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
       reasons.push(
         ...full.map((l) => `Would wait: ${l.name} has ${round(l.limit - l.used)} left, the job needs ${round(l.after - l.used)}`),
       );
+    } else if (need) {
+      verdict = 'queue';
+      reasons.push(`Would wait for approval under rule "${need.rule.name}" (${need.reason}), by ${need.approvers}`);
     } else if (jobsWaiting && !job.bypassQueue) {
       verdict = 'queue';
       reasons.push('Other jobs are waiting: it would be queued and admitted in order');

@@ -1,3 +1,4 @@
+import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
 import type { Job, JobState, WaitingReason } from './job.schema';
 
 /** A change to a shared counter (concurrency, quotas) made in the same transaction as a job write. */
@@ -33,17 +34,16 @@ export interface Page<T> {
 }
 
 export type CreateOutcome =
-  | { ok: true; job: Job; created: boolean }
-  | { ok: false; reason: 'counter'; counter: string }
-  | { ok: false; reason: 'conflict' };
+  { ok: true; job: Job; created: boolean } | { ok: false; reason: 'counter'; counter: string } | { ok: false; reason: 'conflict' };
 
 export interface JobRepository {
   /**
    * Stores a new job, with its counter effects (an admission at submit) in the same transaction. With an
    * idempotency record the write is also conditional on the key being unused by the owner: a reused key
-   * returns the earlier job (`created: false`) or throws `idempotency_conflict` for a different spec.
+   * returns the earlier job (`created: false`) or throws `idempotency_conflict` for a different spec. A job
+   * held for approval is created together with its approval request.
    */
-  create(job: Job, idempotency?: IdempotencyRecord, effects?: readonly CounterEffect[]): Promise<CreateOutcome>;
+  create(job: Job, idempotency?: IdempotencyRecord, effects?: readonly CounterEffect[], approval?: ApprovalRequest): Promise<CreateOutcome>;
   get(id: string): Promise<Job | undefined>;
   /** The owner's jobs in their org, newest first (the owner index is keyed by org and user). */
   listByOwner(orgId: string, ownerId: string, options: { state?: JobState; limit: number; cursor?: string }): Promise<Page<Job>>;

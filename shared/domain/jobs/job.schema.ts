@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { placementSchema } from '#domain/clusters/cluster.schema';
+import { jobApprovalSchema } from '#domain/approvals/approval-request.schema';
 
 /** Job states of DESIGN §4.5. Every transition is a conditional write on the previous state. */
 export const JOB_STATES = [
@@ -165,6 +166,8 @@ export const jobSchema = z.object({
   movedToFrontAt: z.optional(z.string()),
   /** `warn` quotas this job went over at admission: shown to the user, never blocking. */
   quotaWarnings: z.optional(z.array(z.string())),
+  /** The approval that holds (or held) the job: request id, rule, approver level, escalation and expiry times. */
+  approval: z.optional(jobApprovalSchema),
   /** Epoch seconds after which DynamoDB TTL removes the ended job (retention); absent = keep. */
   expiresAt: z.optional(z.number().check(z.int())),
   version: z.number().check(z.int()),

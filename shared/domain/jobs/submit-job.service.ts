@@ -1,3 +1,5 @@
+import { approvalNeed, holdForApproval, type ApprovalGateDeps } from '#domain/approvals/approval-gate';
+import type { ApprovalFlows } from '#domain/approvals/approval-repository.port';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
 import { jobEvent } from '#domain/events/job.events';
@@ -23,6 +25,8 @@ export interface SubmitJobDeps extends DraftDeps, AdmissionDeps {
   queueHint?: QueueBusyHint;
   /** Days a finished job is kept; 0 = forever. */
   retentionDays: number;
+  /** Approval rules and the flow a held job starts; without them no job waits for approval. */
+  approval?: Omit<ApprovalGateDeps, 'ids'> & { flows: ApprovalFlows };
 }
 
 export interface SubmitJobCommand {
@@ -66,6 +70,10 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
   const idempotency: IdempotencyRecord | undefined = command.idempotencyKey
     ? { key: command.idempotencyKey, fingerprint: specFingerprint(command.spec) }
     : undefined;
+  if (deps.approval) {
+    const need = await approvalNeed(command.principal, draft, { ...deps.approval, ids: deps.ids }, at);
+    if (need) return holdSubmission(await holdForApproval(draft, need, { ...deps.approval, ids: deps.ids }, at), idempotency, deps);
+  }
   const warnings = prepared.warnings;
   const withWarnings = (job: Job): Job => (warnings.length > 0 ? { ...job, quotaWarnings: warnings } : job);
 
@@ -102,6 +110,26 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
 function pausedWaiting(job: Job, orgPaused: boolean): WaitingReason {
   const what = orgPaused ? 'your organization' : `the ${job.backend} backend`;
   return { code: 'queue_paused', message: `Admission is paused for ${what} by an administrator` };
+}
+
+/**
+ * A job a rule holds: stored `pending_approval` with its approval request in one transaction, then its
+ * approval flow started. A flow that fails to start is not lost: pending requests without a running flow
+ * are re-driven from the table (see docs/approvals.md).
+ */
+async function holdSubmission(
+  held: Awaited<ReturnType<typeof holdForApproval>>,
+  idempotency: IdempotencyRecord | undefined,
+  deps: SubmitJobDeps,
+): Promise<SubmitResult> {
+  const outcome = await deps.jobs.create(held.job, idempotency, [], held.request);
+  if (!outcome.ok) throw new AppError('conflict', 'Could not store the job; try again');
+  if (outcome.created) {
+    await afterCreate(outcome.job, deps, async () => {
+      await deps.approval?.flows.start(held.request).catch(() => undefined);
+    });
+  }
+  return { job: outcome.job, created: outcome.created, warnings: [] };
 }
 
 async function afterCreate(job: Job, deps: SubmitJobDeps, more?: () => Promise<void>): Promise<void> {

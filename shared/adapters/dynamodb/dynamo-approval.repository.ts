@@ -1,0 +1,155 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ApprovalRepository, StampOutcome } from '#domain/approvals/approval-repository.port';
+import { approvalRequestSchema, type ApprovalRequest, type ApprovalState } from '#domain/approvals/approval-request.schema';
+import type { CounterEffect, Page } from '#domain/jobs/job-repository.port';
+import type { Job } from '#domain/jobs/job.schema';
+import { approvalItem } from './approval-item';
+import { counterUpdate, groupEffects } from './dynamo-counters';
+import { jobItem } from './dynamo-job.repository';
+import { pick, queryPage } from './dynamo-versioned';
+import * as keys from './table-keys';
+import { withoutKeys } from './keys';
+
+/**
+ * Approval requests (`ORG#<orgId>#APPROVALS` / `APPROVAL#<id>`). Every change is conditional on the request
+ * being pending; the moves that end a request also move its job in the same transaction.
+ */
+export class DynamoApprovalRepository implements ApprovalRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(orgId: string, id: string): Promise<ApprovalRequest | undefined> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.approvalRequest(orgId, id), ConsistentRead: true }),
+    );
+    return result.Item ? approvalRequestSchema.parse(withoutKeys(result.Item)) : undefined;
+  }
+
+  list(orgId: string, options: { state: ApprovalState; limit: number; cursor?: string | undefined }): Promise<Page<ApprovalRequest>> {
+    if (options.state === 'pending') {
+      const partition = keys.pendingApprovalsPartition(orgId);
+      return queryPage(
+        this.doc,
+        {
+          TableName: this.tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': partition },
+        },
+        approvalRequestSchema,
+        {
+          limit: options.limit,
+          cursor: options.cursor,
+          partition: { attribute: 'gsi1pk', value: partition },
+          keyOf: (item) => pick(item, ['pk', 'sk', 'gsi1pk', 'gsi1sk']),
+        },
+      );
+    }
+    const partition = keys.approvalPartition(orgId);
+    return queryPage(
+      this.doc,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :p',
+        FilterExpression: '#state = :state',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':p': partition, ':state': options.state },
+      },
+      approvalRequestSchema,
+      {
+        limit: options.limit,
+        cursor: options.cursor,
+        partition: { attribute: 'pk', value: partition },
+        keyOf: (item) => pick(item, ['pk', 'sk']),
+      },
+    );
+  }
+
+  async settle(request: ApprovalRequest, job: Job, effects: readonly CounterEffect[] = []): Promise<'ok' | 'state' | 'conflict'> {
+    const pending = { ':pending': 'pending' };
+    const items: Record<string, unknown>[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: approvalItem(request),
+          // The version as read: a token stored or a stamp set since then makes the caller read again.
+          ConditionExpression: '#state = :pending AND #v = :v',
+          ExpressionAttributeNames: { '#state': 'state', '#v': 'version' },
+          ExpressionAttributeValues: { ...pending, ':v': request.version - 1 },
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: jobItem(job),
+          ConditionExpression: '#state = :waiting',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':waiting': 'pending_approval' },
+        },
+      },
+      ...groupEffects(effects).map((update) => ({ Update: counterUpdate(this.tableName, update) })),
+    ];
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'ok';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return 'state';
+      return 'conflict';
+    }
+  }
+
+  async storeToken(orgId: string, id: string, token: string): Promise<boolean> {
+    return this.updatePending(
+      orgId,
+      id,
+      'SET #token = :token ADD #v :one',
+      { '#token': 'taskToken', '#v': 'version' },
+      { ':token': token, ':one': 1 },
+    );
+  }
+
+  async stamp(orgId: string, id: string, attribute: 'notifiedAt' | 'escalatedAt', at: string): Promise<StampOutcome> {
+    const first = await this.updatePending(
+      orgId,
+      id,
+      'SET #a = :at ADD #v :one',
+      { '#a': attribute, '#v': 'version' },
+      { ':at': at, ':one': 1 },
+      'attribute_not_exists(#a)',
+    );
+    if (first) return 'first';
+    const now = await this.get(orgId, id);
+    return now?.state === 'pending' ? 'repeat' : 'closed';
+  }
+
+  private async updatePending(
+    orgId: string,
+    id: string,
+    update: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+    extraCondition?: string,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.approvalRequest(orgId, id),
+          UpdateExpression: update,
+          ConditionExpression: `attribute_exists(pk) AND #state = :pending${extraCondition ? ` AND ${extraCondition}` : ''}`,
+          ExpressionAttributeNames: { ...names, '#state': 'state' },
+          ExpressionAttributeValues: { ...values, ':pending': 'pending' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type { CounterEffect, Page } from '#domain/jobs/job-repository.port';
+import type { Job } from '#domain/jobs/job.schema';
+import type { ApprovalRequest, ApprovalState } from './approval-request.schema';
+
+/** Outcome of a stamp: the first time, already stamped before, or the request is no longer pending. */
+export type StampOutcome = 'first' | 'repeat' | 'closed';
+
+export interface ApprovalRepository {
+  get(orgId: string, id: string): Promise<ApprovalRequest | undefined>;
+  /** An org's requests in `state`, oldest first (pending ones from a sparse index). */
+  list(orgId: string, options: { state: ApprovalState; limit: number; cursor?: string | undefined }): Promise<Page<ApprovalRequest>>;
+  /**
+   * Moves a pending request and its `pending_approval` job together, with the job's counter effects, in one
+   * transaction. `request` is the closed request at the version after the one read: `state` when either
+   * had moved meanwhile (another decision, the expiry, a cancel won, or a token was stored: read again).
+   */
+  settle(request: ApprovalRequest, job: Job, effects?: readonly CounterEffect[]): Promise<'ok' | 'state' | 'conflict'>;
+  /** Stores the task token of the wait in progress, if the request is still pending (bumps the version). */
+  storeToken(orgId: string, id: string, token: string): Promise<boolean>;
+  /** Sets `notifiedAt` or `escalatedAt` once, while the request is pending (bumps the version). */
+  stamp(orgId: string, id: string, attribute: 'notifiedAt' | 'escalatedAt', at: string): Promise<StampOutcome>;
+}
+
+/** Starts the durable flow of a request; idempotent per request id (the execution is named after it). */
+export interface ApprovalFlows {
+  start(request: Pick<ApprovalRequest, 'id' | 'orgId'>): Promise<void>;
+}
+
+/** Ends a flow's wait. False when the token is no longer valid (used, timed out, execution gone). */
+export interface TaskTokens {
+  succeed(token: string, output: Record<string, unknown>): Promise<boolean>;
+}

@@ -1,0 +1,156 @@
+import type { Context } from 'aws-lambda';
+import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
+import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { dynamoRequesterFacts } from '#adapters/dynamodb/dynamo-requester-facts';
+import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import type { TaskTokens } from '#domain/approvals/approval-repository.port';
+import { redriveApprovalFlows } from '#domain/approvals/approval-redrive.service';
+import type { Clock } from '#domain/runtime/runtime.port';
+import { createApprovalsHandler } from '#functions/api/approvals/approvals.app';
+import { approvalsRoutes } from '#functions/api/approvals/approvals.routes';
+import { createExplainHandler } from '#functions/api/explain/explain.app';
+import { explainRoutes } from '#functions/api/explain/explain.routes';
+import { createJobsHandler } from '#functions/api/jobs/jobs.app';
+import { jobsRoutes } from '#functions/api/jobs/jobs.routes';
+import { createApprovalSteps } from '#functions/workflows/approval/approval-steps.app';
+import type { ApiHandler } from '#http/api-handler';
+import { toAuthorizerContext } from '#http/principal-context';
+import { routeKey, type RouteDeclaration } from '#http/route';
+import { LocalApprovalFlows, type LocalTransition } from '#scripts/local/approval-flow/local-approval-flows';
+import { synthesizedApprovalFlowDefinition } from '#scripts/local/approval-flow/synthesized-definition';
+import { buildHttpApiV2Event } from '#scripts/local/http-server';
+import { seedPeople } from './authz-fixtures';
+import { createAuthzWorld, type AuthzWorld, type CallInput, type CallResult } from './authz-world';
+
+/**
+ * The authorization world (orgs acme and globex, the matrix's actors) with approvals switched on: the real
+ * jobs, explain and approvals handlers composed as deployed, and the approval flow run locally from the
+ * ASL that CDK synthesizes, its task states calling the real step function. `tokens` sits between the
+ * decision code and the flows, so a test can lose a callback on purpose.
+ */
+export interface ApprovalsWorld {
+  world: AuthzWorld;
+  /** The running flows (replaced by `restartFlows`). */
+  readonly flows: LocalApprovalFlows;
+  /** Stops every execution and starts a fresh runner that re-drives pending requests from the table, as a restart of the local stack does. */
+  restartFlows(): Promise<number>;
+  bus: InProcessEventBus;
+  approvals: DynamoApprovalRepository;
+  approvalRules: DynamoApprovalRuleRepository;
+  transitions: LocalTransition[];
+  /** The task tokens the decision code uses; replace `succeed` to simulate a crash before the callback. */
+  tokens: TaskTokens;
+  stepDeps: Parameters<typeof createApprovalSteps>[0];
+  call(caller: string, operationId: string, input?: CallInput): Promise<CallResult>;
+  stop(): Promise<void>;
+}
+
+let definition: ReturnType<typeof synthesizedApprovalFlowDefinition> | undefined;
+
+export async function createApprovalsWorld(options: { clock?: Clock } = {}): Promise<ApprovalsWorld> {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  const world = await createAuthzWorld();
+  await seedPeople(world);
+  const { doc, tableName } = world.table;
+  const clock = options.clock ?? systemClock;
+  const ids = ulidSource();
+  const bus = new InProcessEventBus();
+  const approvals = new DynamoApprovalRepository(doc, tableName);
+  const approvalRules = new DynamoApprovalRuleRepository(doc, tableName, 0);
+  const transitions: LocalTransition[] = [];
+  let flows: LocalApprovalFlows | undefined;
+  const tokens: TaskTokens = { succeed: (token, output) => flows!.succeed(token, output) };
+  const settlement = { approvals, jobs: world.jobs, events: bus, tokens, clock, ids, retentionDays: 90 };
+  const stepDeps = { ...settlement, tokens: { succeed: async () => false } };
+  definition ??= synthesizedApprovalFlowDefinition();
+  const newFlows = () =>
+    new LocalApprovalFlows(definition!, createApprovalSteps(stepDeps), {
+      onTransition: (t) => transitions.push(t),
+      onError: (error, id) => console.error(`approval flow ${id} failed`, error),
+    });
+  flows = newFlows();
+  // Submission starts flows through this, so a restart swaps the runner underneath the handlers.
+  const startFlow = { start: (request: { id: string; orgId: string }) => flows!.start(request) };
+
+  const guard = { principalGate: world.access.principalGate, audit: world.access.audit };
+  const reads = {
+    jobs: world.jobs,
+    quotas: new DynamoQuotaRepository(doc, tableName, 0),
+    limits: new DynamoLimitsSource(doc, tableName, { maxConcurrent: 10_000, userMaxConcurrent: 10_000 }, 0),
+    hardware: new DynamoHardwareCatalog(doc, tableName),
+    clock,
+    ids,
+    backends: ['local'] as const,
+    resourceRules: world.rules,
+    scheduling: new DynamoSchedulingSettings(doc, tableName, 0),
+  };
+  const gate = { approvalRules, levels: world.access.levels, requesterFacts: dynamoRequesterFacts(doc, tableName) };
+  const handlers: Record<string, ApiHandler> = {
+    jobs: createJobsHandler({
+      ...reads,
+      backends: ['local'],
+      events: bus,
+      dispatch: { send: async () => undefined },
+      retentionDays: 90,
+      templates: world.templates,
+      approval: { ...gate, flows: startFlow },
+      approvals,
+      tokens,
+      ...guard,
+    }),
+    explain: createExplainHandler({ ...reads, backends: ['local'], approval: gate, ...guard }),
+    approvals: createApprovalsHandler({ ...settlement, approvalRules, levels: world.access.levels, ...guard }),
+  };
+  const routes = new Map<string, { group: string; route: RouteDeclaration }>();
+  for (const [group, list] of [
+    ['jobs', jobsRoutes],
+    ['explain', explainRoutes],
+    ['approvals', approvalsRoutes],
+  ] as const) {
+    for (const route of list) routes.set(route.operationId, { group, route });
+  }
+
+  return {
+    world,
+    get flows() {
+      return flows!;
+    },
+    async restartFlows() {
+      await flows!.stop();
+      flows = newFlows();
+      return redriveApprovalFlows(world.jobs, flows);
+    },
+    bus,
+    approvals,
+    approvalRules,
+    transitions,
+    tokens,
+    stepDeps,
+    async call(caller, operationId, input = {}) {
+      const entry = routes.get(operationId);
+      if (!entry) return world.call(caller, operationId, input);
+      const params = input.params ?? {};
+      const rawPath = entry.route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));
+      const event = buildHttpApiV2Event({
+        method: entry.route.method,
+        rawPath,
+        rawQueryString: new URLSearchParams(input.query ?? {}).toString(),
+        headers: { 'content-type': 'application/json', ...(input.headers ?? {}) },
+        ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
+        routeKey: routeKey(entry.route),
+        pathParameters: params,
+        sourceIp: '10.1.2.3',
+      });
+      event.requestContext.authorizer = { lambda: toAuthorizerContext(await world.principalOf(caller)) };
+      const result = await handlers[entry.group]!(event, {} as Context);
+      const text = typeof result.body === 'string' ? result.body : '';
+      return { status: result.statusCode, text, json: text ? JSON.parse(text) : undefined };
+    },
+    stop: () => flows!.stop(),
+  };
+}
