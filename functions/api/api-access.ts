@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit.log';
 import { DynamoLevelCatalog } from '#adapters/dynamodb/dynamo-level.repository';
 import { DynamoOrgStatus } from '#adapters/dynamodb/dynamo-org-status';
+import { DynamoApiKeyStatus } from '#adapters/dynamodb/dynamo-api-key-status';
 import { DynamoCurrentUsers } from '#adapters/dynamodb/dynamo-current-users';
 import { getLogger, type Logger } from '#adapters/logging/logger';
 import type { AccessEnv } from '#config/access-env';
@@ -41,5 +42,6 @@ export function dynamoApiAccess(
         auditHash: record.hash,
       }),
   });
-  return { principalGate: createAccessGate({ users, levels, orgs: orgStatus }), audit, levels, orgStatus };
+  const apiKeys = new DynamoApiKeyStatus(doc, tableName);
+  return { principalGate: createAccessGate({ users, levels, orgs: orgStatus, apiKeys }), audit, levels, orgStatus };
 }

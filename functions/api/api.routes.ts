@@ -32,11 +32,12 @@ import { tenancyRoutes } from './tenancy/tenancy.routes';
 
 /**
  * Every function behind the access gate reads the caller's user (`USER#`), org, teams and custom levels
- * (`ORG#`), and appends to its org's hash-chained audit log (`AUDIT#`: reads the head, writes entry and head).
+ * (`ORG#`), the API key a request came with (`APIKEY#`: revoked keys are refused at the next request), and
+ * appends to its org's hash-chained audit log (`AUDIT#`: reads the head, writes entry and head).
  * `withGateAndAudit` adds those partitions to what a group touches for its own routes.
  */
 const withGateAndAudit = (own: Partial<TableAccess>): TableAccess => ({
-  reads: [...new Set(['USER#*', 'ORG#*', 'AUDIT#*', ...(own.reads ?? [])])],
+  reads: [...new Set(['USER#*', 'ORG#*', 'APIKEY#*', 'AUDIT#*', ...(own.reads ?? [])])],
   writes: [...new Set(['AUDIT#*', ...(own.writes ?? [])])],
 });
 

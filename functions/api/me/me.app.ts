@@ -55,15 +55,9 @@ export function createMeHandler(deps: MeDeps, options: ApiHandlerOptions = {}) {
         return { status: 200, body };
       },
       revokeApiKey: async ({ principal, params }) => {
-        await revokeApiKey(principal, params.id, deps);
-        await deps.audit.append({
-          actor: principal.userId,
-          orgId: principal.orgId,
-          action: 'api_key.revoke',
-          target: `api-key/${params.id}`,
-          outcome: 'success',
-        });
-        return { status: 204 };
+        // Idempotent: revoking a revoked key answers 204 again, and the first revocation's entry stands alone.
+        const changed = await revokeApiKey(principal, params.id, deps);
+        return { status: 204, audit: changed ? { action: 'api_key.revoke', target: `api-key/${params.id}` } : { unchanged: true } };
       },
     },
     options,

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { apiKeyRecordSchema, type ApiKeyRecord, type ApiKeyRepository } from '#domain/identity/api-key.service';
+import { apiKeyRecordSchema, type ApiKeyRecord, type ApiKeyRepository, type RevokeOutcome } from '#domain/identity/api-key.service';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 
@@ -31,7 +31,7 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
   }
 
   async getByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.apiKey(keyHash) }));
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.apiKey(keyHash), ConsistentRead: true }));
     return result.Item ? apiKeyRecordSchema.parse(withoutKeys(result.Item)) : undefined;
   }
 
@@ -54,22 +54,23 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
     return records;
   }
 
-  async revoke(ownerId: string, id: string, at: string): Promise<boolean> {
+  async revoke(ownerId: string, id: string, at: string): Promise<RevokeOutcome> {
     const record = (await this.listByOwner(ownerId)).find((candidate) => candidate.id === id);
-    if (!record) return false;
+    if (!record) return 'not_found';
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.apiKey(record.keyHash),
-          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-          ConditionExpression: 'ownerId = :owner',
+          UpdateExpression: 'SET revokedAt = :at',
+          // The first revocation stands: its time is kept, and a second one changes nothing.
+          ConditionExpression: 'ownerId = :owner AND attribute_not_exists(revokedAt)',
           ExpressionAttributeValues: { ':at': at, ':owner': ownerId },
         }),
       );
-      return true;
+      return 'revoked';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return 'already_revoked';
       throw error;
     }
   }

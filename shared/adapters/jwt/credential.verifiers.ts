@@ -65,7 +65,7 @@ export class ApiKeyVerifier implements CredentialVerifier {
   async verify(credential: string): Promise<VerifiedIdentity | undefined> {
     if (!isApiKeyShaped(credential)) return undefined;
     const verified = await verifyApiKey(credential, this.deps);
-    return verified ? { userId: verified.userId, method: 'api_key', scopes: verified.scopes } : undefined;
+    return verified ? { userId: verified.userId, method: 'api_key', scopes: verified.scopes, apiKeyHash: verified.keyHash } : undefined;
   }
 }
 

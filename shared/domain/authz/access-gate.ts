@@ -1,3 +1,4 @@
+import { isUsableApiKey, type ApiKeyStatus } from '#domain/identity/api-key-status';
 import type { User } from '#domain/identity/user.schema';
 import { resolveAccessFor, type LevelCatalog } from './levels';
 import type { Principal } from './principal';
@@ -28,23 +29,46 @@ export interface OrgStatusSource {
   disabledTeams(orgId: string): Promise<ReadonlySet<string>>;
 }
 
+/** The API key a principal authenticated with, read as stored now (strongly consistent). */
+export interface ApiKeyStatusSource {
+  statusOf(keyHash: string): Promise<ApiKeyStatus | undefined>;
+}
+
 export type GateOutcome =
   | { ok: true; principal: Principal }
-  /** `unknown`: no such user (or moved to another org); `disabled`: the user or their org is disabled. */
+  /**
+   * `unknown`: no such user (or moved to another org), or the API key used is revoked, expired or gone;
+   * `disabled`: the user or their org is disabled.
+   */
   | { ok: false; reason: 'unknown' | 'disabled' };
 
 export type PrincipalGate = (principal: Principal) => Promise<GateOutcome>;
 
-export function createAccessGate(deps: { users: CurrentUserSource; levels: LevelCatalog; orgs?: OrgStatusSource }): PrincipalGate {
+export function createAccessGate(deps: {
+  users: CurrentUserSource;
+  levels: LevelCatalog;
+  orgs?: OrgStatusSource;
+  /** Every deployed function passes it: an API key's revocation then applies at the next request. */
+  apiKeys?: ApiKeyStatusSource;
+  now?: () => Date;
+}): PrincipalGate {
+  const now = deps.now ?? (() => new Date());
   return async (principal) => {
-    // All three at once: the org (and its teams) are the principal's, checked against the record just below.
-    const [user, orgActive, disabledTeams] = await Promise.all([
+    const viaApiKey = principal.authMethod === 'api_key';
+    // A principal from an API key that does not name it (an authorizer answer cached from an older version) cannot be checked.
+    if (viaApiKey && deps.apiKeys && !principal.apiKeyHash) return { ok: false, reason: 'unknown' };
+    // All at once: the org (and its teams) are the principal's, checked against the record just below.
+    const [user, orgActive, disabledTeams, apiKey] = await Promise.all([
       deps.users.currentUser(principal.userId),
       deps.orgs ? deps.orgs.isActive(principal.orgId) : Promise.resolve(true),
       deps.orgs ? deps.orgs.disabledTeams(principal.orgId) : Promise.resolve(new Set<string>()),
+      viaApiKey && deps.apiKeys && principal.apiKeyHash ? deps.apiKeys.statusOf(principal.apiKeyHash) : Promise.resolve(undefined),
     ]);
     // The org is the database's: a principal claiming another org than the record's is not this user.
     if (!user || user.orgId !== principal.orgId) return { ok: false, reason: 'unknown' };
+    // A revoked (or expired, or deleted) key is refused at the next request, whatever API Gateway cached.
+    if (viaApiKey && deps.apiKeys && (!isUsableApiKey(apiKey, now()) || apiKey.ownerId !== user.id))
+      return { ok: false, reason: 'unknown' };
     if (user.status !== 'active' || !orgActive) return { ok: false, reason: 'disabled' };
     const access = await resolveAccessFor(
       { orgId: user.orgId, level: user.level, platformAdmin: user.platformAdmin, overrides: user.overrides ?? [] },

@@ -17,6 +17,12 @@ export const principalSchema = z.object({
   /** API keys only: the key's scopes; effective permissions are the owner's ∩ these. */
   scopes: z.optional(z.array(permissionSchema)),
   /**
+   * API keys only: the SHA-256 of the key, by which the access gate re-reads the key at every request (a
+   * revoked or expired key is refused at once, whatever API Gateway cached). It is the key item's primary
+   * key and the authorizer's cache key, never enough to authenticate; it is not returned to callers.
+   */
+  apiKeyHash: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
+  /**
    * Effective permissions (level, custom level and overrides) as resolved from the user record by the access
    * gate of every route function; absent = derive them from a built-in `level` (see `policy.ts`).
    */

@@ -5,6 +5,7 @@ import { effectivePermissions } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, notFound, validationFailed } from '#domain/errors/app-error';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import { isUsableApiKey } from './api-key-status';
 import { hashToken } from './session.service';
 
 /**
@@ -37,10 +38,12 @@ export interface ApiKeyRepository {
   create(record: ApiKeyRecord): Promise<void>;
   getByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
   listByOwner(ownerId: string): Promise<ApiKeyRecord[]>;
-  /** Marks the key revoked if it belongs to `ownerId`; `false` when there is no such key. */
-  revoke(ownerId: string, id: string, at: string): Promise<boolean>;
+  /** Marks the key revoked if it belongs to `ownerId` and is not revoked yet. */
+  revoke(ownerId: string, id: string, at: string): Promise<RevokeOutcome>;
   touch(keyHash: string, at: string): Promise<void>;
 }
+
+export type RevokeOutcome = 'revoked' | 'already_revoked' | 'not_found';
 
 export interface ApiKeyDeps {
   apiKeys: ApiKeyRepository;
@@ -79,22 +82,28 @@ export async function createApiKey(
   return { key, record };
 }
 
-export async function revokeApiKey(principal: Principal, id: string, deps: ApiKeyDeps): Promise<void> {
-  if (!(await deps.apiKeys.revoke(principal.userId, id, deps.clock.now().toISOString()))) throw notFound('API key');
+/** Revokes one of the caller's keys; idempotent: `false` when it was already revoked (nothing changed). */
+export async function revokeApiKey(principal: Principal, id: string, deps: ApiKeyDeps): Promise<boolean> {
+  const outcome = await deps.apiKeys.revoke(principal.userId, id, deps.clock.now().toISOString());
+  if (outcome === 'not_found') throw notFound('API key');
+  return outcome === 'revoked';
 }
 
 /**
  * The authorizer's check: well-formed, known, not revoked, not expired. Returns the owner and scopes, and
  * records the last-used time (at most every few minutes).
  */
-export async function verifyApiKey(credential: string, deps: ApiKeyDeps): Promise<{ userId: string; scopes: Permission[] } | undefined> {
+export async function verifyApiKey(
+  credential: string,
+  deps: ApiKeyDeps,
+): Promise<{ userId: string; scopes: Permission[]; keyHash: string } | undefined> {
   if (!API_KEY_FORMAT.test(credential)) return undefined;
   const keyHash = hashToken(credential);
   const record = await deps.apiKeys.getByHash(keyHash);
   const now = deps.clock.now();
-  if (!record || record.revokedAt || Date.parse(record.expiresAt) <= now.getTime()) return undefined;
+  if (!isUsableApiKey(record, now)) return undefined;
   if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) >= LAST_USED_WRITE_INTERVAL_MS) {
     await deps.apiKeys.touch(keyHash, now.toISOString());
   }
-  return { userId: record.ownerId, scopes: record.scopes };
+  return { userId: record.ownerId, scopes: record.scopes, keyHash };
 }

@@ -8,6 +8,8 @@ export interface VerifiedIdentity {
   method: Principal['authMethod'];
   /** API keys: the key's scopes (effective permissions = owner's ∩ scopes). */
   scopes?: Permission[];
+  /** API keys: the key's SHA-256, for the access gate's check of revocation at every request. */
+  apiKeyHash?: string;
   /** The user record, when the verifier already read it (an OIDC login that just synced the user). */
   user?: User;
   /** Epoch seconds after which the credential is no longer valid; bounds how long a result may be cached. */
@@ -47,6 +49,7 @@ export async function authenticate(
         teamIds: user.teamIds,
         authMethod: identity.method,
         ...(identity.scopes ? { scopes: identity.scopes } : {}),
+        ...(identity.apiKeyHash ? { apiKeyHash: identity.apiKeyHash } : {}),
       },
       expiresAt: identity.expiresAt,
     };
