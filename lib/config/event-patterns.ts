@@ -1,5 +1,5 @@
 import { ecsTaskStateChangePattern as ecsPattern } from '#adapters/ecs/ecs-task-events';
-import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/events/event-rules';
+import { DISPATCH_REQUEST_PATTERN, NOTIFICATION_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/events/event-rules';
 
 /**
  * EventBridge patterns the infrastructure deploys, in the CDK `EventPattern` shape. They are derived from
@@ -21,4 +21,10 @@ export const ecsTaskStateChangePattern = ecsPattern;
 export const dispatchRequestPattern = {
   source: [...DISPATCH_REQUEST_PATTERN.source],
   detailType: [...DISPATCH_REQUEST_PATTERN['detail-type']],
+};
+
+/** Pattern of the custom-bus rule that feeds every subscribable catalog event to the notification queue. */
+export const notificationPattern = {
+  source: [...NOTIFICATION_PATTERN.source],
+  detailType: [...NOTIFICATION_PATTERN['detail-type']],
 };

@@ -1,4 +1,4 @@
-import type { EventPublisher } from '#domain/events/event-envelope';
+import { envelope, type EventPublisher } from '#domain/events/event-envelope';
 import {
   DISPATCH_REQUESTED_EVENT,
   dispatchMessageSchema,
@@ -21,16 +21,7 @@ export class EventDispatchQueue implements DispatchQueue {
 
   async send(message: DispatchMessage): Promise<void> {
     const data = dispatchMessageSchema.parse(message);
-    await this.events.publish([
-      {
-        id: this.ids.next(),
-        type: DISPATCH_REQUESTED_EVENT,
-        time: this.clock.now().toISOString(),
-        orgId: 'system',
-        subject: `job/${data.jobId}`,
-        data,
-        version: 1,
-      },
-    ]);
+    const origin = { id: this.ids.next(), time: this.clock.now().toISOString(), orgId: 'system', subject: `job/${data.jobId}` };
+    await this.events.publish([envelope(DISPATCH_REQUESTED_EVENT, dispatchMessageSchema, origin, data)]);
   }
 }

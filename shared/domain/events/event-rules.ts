@@ -1,5 +1,6 @@
 import { EVENT_SOURCE } from './event-envelope';
 import { DISPATCH_REQUESTED_EVENT } from '#domain/jobs/dispatch-message.schema';
+import { NOTIFIABLE_EVENT_TYPES } from './event-catalog';
 import { SCHEDULER_TRIGGER_EVENT_TYPES } from './job.events';
 
 /**
@@ -21,6 +22,12 @@ export const SCHEDULER_TRIGGER_PATTERN: EventPattern = {
 export const DISPATCH_REQUEST_PATTERN: EventPattern = {
   source: [EVENT_SOURCE],
   'detail-type': [DISPATCH_REQUESTED_EVENT],
+};
+
+/** Every subscribable event of the catalog: delivered (the whole envelope) to the notification queue. */
+export const NOTIFICATION_PATTERN: EventPattern = {
+  source: [EVENT_SOURCE],
+  'detail-type': NOTIFIABLE_EVENT_TYPES,
 };
 
 /** EventBridge semantics for the subset we use: every listed field must contain the event's value. */

@@ -1,3 +1,4 @@
+import { loginFailureEvent } from '#domain/events/auth.events';
 import type { AuditLog } from '#domain/audit/audit.port';
 import { AppError } from '#domain/errors/app-error';
 import type { EventPublisher } from '#domain/events/event-envelope';
@@ -206,19 +207,15 @@ export async function recordLoginFailure(
     details: { reason: failure.reason, method, ...(attempted ? { attemptedName: attempted } : {}) },
   });
   await deps.events.publish([
-    {
-      id: deps.ids.next(),
-      type: 'auth.login_failure',
-      time,
-      orgId: 'platform',
-      subject: failure.providerId ? `provider/${failure.providerId}` : 'auth',
-      version: 1,
-      data: {
+    loginFailureEvent(
+      {
         reason: failure.reason,
         method,
         ...(failure.providerId ? { providerId: failure.providerId } : {}),
         ...(context.sourceIp ? { sourceIp: context.sourceIp } : {}),
       },
-    },
+      deps.ids.next(),
+      time,
+    ),
   ]);
 }

@@ -1,0 +1,72 @@
+import type * as z from 'zod/mini';
+import { DISPATCH_REQUESTED_EVENT, dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
+import { APPROVAL_EVENT_DESCRIPTIONS, APPROVAL_EVENT_TYPES, approvalEventDataSchema } from './approval.events';
+import { AUTH_EVENT_DESCRIPTIONS, loginFailureDataSchema, newDeviceDataSchema } from './auth.events';
+import { eventEnvelopeSchema, type DomainEvent } from './event-envelope';
+import { JOB_EVENT_DESCRIPTIONS, JOB_EVENT_TYPES, jobEventDataSchema } from './job.events';
+import { QUOTA_EVENT_DESCRIPTIONS, QUOTA_EVENT_TYPES, quotaEventDataSchema } from './quota.events';
+import { providerEventDataSchema, SYSTEM_EVENT_DESCRIPTIONS, webhookFailureDataSchema } from './system.events';
+
+/**
+ * The event catalog (DESIGN §4.9) as code: every event type, what it means, the subject it names and the
+ * schema of its `data`. docs/events.md is generated from it (scripts/events/generate.ts); the notification
+ * rule pattern and the channels' subscription check read NOTIFIABLE_EVENT_TYPES from here.
+ */
+export interface CatalogEntry {
+  type: string;
+  description: string;
+  /** How `subject` is spelled, e.g. `job/<jobId>`. */
+  subject: string;
+  data: z.ZodMiniType<Record<string, unknown>>;
+  /** Internal events drive the system (the dispatch queue) and cannot be subscribed to. */
+  internal?: true;
+}
+
+const family = <T extends string>(
+  types: readonly T[],
+  descriptions: Record<T, string>,
+  subject: string,
+  data: z.ZodMiniType<Record<string, unknown>>,
+): CatalogEntry[] => types.map((type) => ({ type, description: descriptions[type], subject, data }));
+
+export const EVENT_CATALOG: readonly CatalogEntry[] = [
+  ...family(APPROVAL_EVENT_TYPES, APPROVAL_EVENT_DESCRIPTIONS, 'approval/<approvalId>', approvalEventDataSchema),
+  ...family(JOB_EVENT_TYPES, JOB_EVENT_DESCRIPTIONS, 'job/<jobId>', jobEventDataSchema),
+  ...family(QUOTA_EVENT_TYPES, QUOTA_EVENT_DESCRIPTIONS, 'quota/<quotaId>', quotaEventDataSchema),
+  ...family(
+    ['system.provider_error', 'system.provider_degraded'] as const,
+    SYSTEM_EVENT_DESCRIPTIONS,
+    'cluster/<clusterId> or backend/<kind>',
+    providerEventDataSchema,
+  ),
+  ...family(['system.webhook_failure'] as const, SYSTEM_EVENT_DESCRIPTIONS, 'notification-channel/<channelId>', webhookFailureDataSchema),
+  ...family(['auth.login_failure'] as const, AUTH_EVENT_DESCRIPTIONS, 'provider/<providerId> or auth', loginFailureDataSchema),
+  ...family(['auth.new_device'] as const, AUTH_EVENT_DESCRIPTIONS, 'user/<userId>', newDeviceDataSchema),
+  {
+    type: DISPATCH_REQUESTED_EVENT,
+    description: 'Internal: asks the dispatcher to launch or stop a job (the rule delivers `data` to the dispatch queue).',
+    subject: 'job/<jobId>',
+    data: dispatchMessageSchema,
+    internal: true,
+  },
+];
+
+/** Every type a notification channel may subscribe to, in catalog order. */
+export const NOTIFIABLE_EVENT_TYPES: readonly string[] = EVENT_CATALOG.filter((entry) => !entry.internal).map((entry) => entry.type);
+
+const byType = new Map(EVENT_CATALOG.map((entry) => [entry.type, entry]));
+
+export function catalogEntry(type: string): CatalogEntry | undefined {
+  return byType.get(type);
+}
+
+/**
+ * Validates an event against the envelope and its type's data schema (consumers use it on what they read
+ * from a queue). Throws on an unknown type or a payload the catalog does not describe.
+ */
+export function parseCatalogEvent(input: unknown): DomainEvent {
+  const event = eventEnvelopeSchema.parse(input);
+  const entry = byType.get(event.type);
+  if (!entry) throw new Error(`unknown event type ${event.type}`);
+  return { ...event, data: entry.data.parse(event.data) };
+}
