@@ -1,3 +1,4 @@
+import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import * as keys from '#adapters/dynamodb/table-keys';
@@ -14,6 +15,7 @@ import {
   makeTargetUser,
   makeTemplate,
   orgOf,
+  ownerOf,
   seedPeople,
   snapshot,
   teamOf,
@@ -349,6 +351,24 @@ const SPECS: Record<string, Spec> = {
       return { params: { id }, watch: [keys.hardwareType(id)] };
     },
     expected: () => 200,
+  },
+  // me and API keys: a key is its owner's alone (a platform admin does not reach others' keys either)
+  getMe: { perRelation: false, expected: () => 200 },
+  createApiKey: {
+    perRelation: false,
+    setup: async () => ({ body: { name: 'matrix', scopes: ['job.view.own'], expiresInDays: 1 } }),
+    expected: () => 201,
+  },
+  listApiKeys: { perRelation: false, expected: () => 200 },
+  revokeApiKey: {
+    perRelation: true,
+    setup: async (world, actor, relation) => {
+      const owner = ownerOf(relation, actor);
+      const key = await world.call(owner, 'createApiKey', { body: { name: 'matrix', scopes: ['job.view.own'], expiresInDays: 1 } });
+      // An owner without job.submit cannot hold keys; the route refuses them before any lookup anyway.
+      return { params: { id: key.status === 201 ? key.json.id : ulid() } };
+    },
+    expected: (_a, r) => (r === 'own' ? 204 : 404),
   },
   // audit
   listAuditEntries: {
