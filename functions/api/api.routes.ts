@@ -21,6 +21,8 @@ import { meEnvSchema } from './me/me.env';
 import { meRoutes } from './me/me.routes';
 import { passwordAuthEnvSchema } from './password-auth/password-auth.env';
 import { passwordAuthRoutes } from './password-auth/password-auth.routes';
+import { queueEnvSchema } from './queue/queue.env';
+import { queueRoutes } from './queue/queue.routes';
 import { quotasEnvSchema } from './quotas/quotas.env';
 import { quotasRoutes } from './quotas/quotas.routes';
 import { sessionsEnvSchema } from './sessions/sessions.env';
@@ -111,6 +113,15 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     routes: quotasRoutes,
     // Quotas live under `ORG#<org>#QUOTAS` (read through the gate's `ORG#*`); limits are `SETTINGS`.
     table: withGateAndAudit({ reads: ['SETTINGS', 'COUNTER#*', 'USAGE#*'], writes: ['ORG#*#QUOTAS', 'SETTINGS'] }),
+  },
+  {
+    name: 'queue',
+    entry: 'functions/api/queue/queue.handler.ts',
+    description: 'The queue in admission order with waits and estimates; queue administration (settings, pause, move to front)',
+    envSchema: queueEnvSchema,
+    routes: queueRoutes,
+    // Scheduling settings are `ORG#<org>#SCHEDULING`; fair-share records are counters; a move to the front writes the job.
+    table: withGateAndAudit({ reads: ['JOB#*', 'JOBSTATE#*', 'COUNTER#*'], writes: ['ORG#*#SCHEDULING', 'JOB#*'] }),
   },
   {
     name: 'admin',

@@ -19,6 +19,7 @@ import { createTenancyHandler } from '#functions/api/tenancy/tenancy.app';
 import { DynamoResourceRuleRepository } from '#adapters/dynamodb/dynamo-resource-rule.repository';
 import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
 import { createCatalogHandler } from '#functions/api/catalog/catalog.app';
+import { createQueueHandler } from '#functions/api/queue/queue.app';
 import { createQuotasHandler } from '#functions/api/quotas/quotas.app';
 import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
 import { createLogger } from '#adapters/logging/logger';
@@ -223,6 +224,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         teams: tenancy,
         users,
         levels: access.levels,
+        ...guarded,
+      }),
+      queue: createQueueHandler({
+        jobs: admission.jobs,
+        fairShare: new DynamoFairShareSource(doc, LOCAL_TABLE_NAME),
+        scheduling,
+        teams: tenancy,
+        clock: systemClock,
         ...guarded,
       }),
     };

@@ -142,6 +142,24 @@ export const ISOLATION: Record<string, Isolation> = {
   },
   getCostLimitStatus: { none: "the caller's org's backend limits; takes no id" },
   getMyLimits: { none: "the caller's own limits; takes no id" },
+  // the queue
+  getQueue: {
+    attempts: [
+      { what: 'the queue of a team only org A has', input: (a) => ({ query: { scope: 'team', teamId: a.otherTeam } }) },
+      { what: 'its own team of the colliding slug', input: (a) => ({ query: { scope: 'team', teamId: a.team } }), expect: 200 },
+      { what: "its own org's queue (org A's queued job must not appear)", input: () => ({ query: { scope: 'org' } }), expect: 200 },
+    ],
+  },
+  getSchedulingSettings: { none: "the caller's own org's settings; the request names no id" },
+  updateSchedulingSettings: {
+    attempts: [
+      { what: 'a weight for a team only org A has', input: (a) => ({ body: { teamWeights: { [a.otherTeam]: 2 } } }) },
+      { what: 'a weight for its own team of the colliding slug', input: (a) => ({ body: { teamWeights: { [a.team]: 2 } } }), expect: 200 },
+    ],
+  },
+  pauseQueue: { none: "acts on the caller's own org; the body names only a backend kind (deployment-wide)" },
+  resumeQueue: { none: "acts on the caller's own org; the body names only a backend kind (deployment-wide)" },
+  moveJobToFront: { attempts: [byId("org A's queued job", (a) => ({ id: a.job }))] },
   getUsage: {
     attempts: [
       { what: "org A's org usage", input: (a) => ({ query: { scopeType: 'org', scopeId: a.org, ...period } }) },

@@ -9,6 +9,8 @@ import { dynamoApiAccess, type ApiAccess } from '#functions/api/api-access';
 import { createAuditHandler } from '#functions/api/audit/audit.app';
 import { createCatalogHandler } from '#functions/api/catalog/catalog.app';
 import { createMeHandler } from '#functions/api/me/me.app';
+import { createQueueHandler } from '#functions/api/queue/queue.app';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
 import { createQuotasHandler } from '#functions/api/quotas/quotas.app';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { createJobsHandler } from '#functions/api/jobs/jobs.app';
@@ -198,6 +200,14 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
       ...guard,
     }),
     catalog: createCatalogHandler({ catalog: hardware, ...guard }),
+    queue: createQueueHandler({
+      jobs,
+      fairShare: new DynamoFairShareSource(doc, tableName),
+      scheduling: admissionReads.scheduling,
+      teams: access.tenancy,
+      clock: systemClock,
+      ...guard,
+    }),
     me: createMeHandler(
       {
         users: new DynamoUserRepository(doc, tableName),

@@ -2,7 +2,15 @@ import { QUEUE_DEPTH } from '#domain/quotas/counters';
 import type { FairShareSource } from '#domain/scheduling/fair-share';
 import { snapshotQueue } from '#domain/scheduling/queue-snapshot';
 import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling-settings';
-import { prepareAdmission, publishQuotaSignals, waitingFor, type AdmissionDeps, type QueuePlace } from './admission.service';
+import { estimateStarts, type Estimate, type WaitingOnLimit } from '#domain/scheduling/eta';
+import {
+  prepareAdmission,
+  publishQuotaSignals,
+  waitingFor,
+  type AdmissionDeps,
+  type PreparedAdmission,
+  type QueuePlace,
+} from './admission.service';
 import type { DispatchQueue } from './dispatch-message.schema';
 import { endJob } from './job-ending';
 import { transition } from './job-lifecycle';
@@ -32,7 +40,8 @@ export interface SchedulerPassResult {
  * transaction with all its counters and their ceilings. A job that a limit holds back holds back every
  * later job on that same limit (no overtaking within a limit, so a large job is not starved by small ones),
  * while jobs on other limits go ahead. Every waiting job is told why and where it stands. Then lost
- * dispatches are re-sent and jobs past their max runtime stopped. Safe to run concurrently with itself
+ * dispatches are re-sent and jobs past their max runtime stopped. Jobs held by a limit get an estimated
+ * start (shared/domain/scheduling/eta.ts). Safe to run concurrently with itself
  * and with submissions (every write is conditional), though deployments run one pass at a time.
  */
 export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPassResult> {
@@ -40,27 +49,31 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
   const now = deps.clock.now();
   const snapshot = await snapshotQueue(deps, now, deps.maxJobsPerPass ?? 1_000);
   const positions = new Map<string, number>();
-  const heldOn = new Map<string, number>();
-  const place = (job: Job, counter?: string): QueuePlace => {
+  const heldOn = new Map<string, WaitingOnLimit[]>();
+  const waits: { job: Job; reason: WaitingReason }[] = [];
+  const wait = (job: Job, reason: (place: QueuePlace) => WaitingReason, hold?: { counter: string; prepared: PreparedAdmission }) => {
     const position = (positions.get(job.orgId) ?? 0) + 1;
     positions.set(job.orgId, position);
-    result.waiting += 1;
-    if (!counter) return { position };
-    const limitPosition = (heldOn.get(counter) ?? 0) + 1;
-    heldOn.set(counter, limitPosition);
-    return { position, limitPosition };
+    let limitPosition: number | undefined;
+    if (hold) {
+      const line = heldOn.get(hold.counter) ?? [];
+      line.push({ job, prepared: hold.prepared });
+      heldOn.set(hold.counter, line);
+      limitPosition = line.length;
+    }
+    waits.push({ job, reason: reason({ position, ...(limitPosition ? { limitPosition } : {}) }) });
   };
 
   for (const { job } of snapshot.ranked) {
     const settings = snapshot.settingsOf(job.orgId);
     if (settings.paused || settings.pausedBackends.includes(job.backend)) {
-      await explain(job, pausedReason(job, settings.paused, place(job)), deps);
+      wait(job, (place) => pausedReason(job, settings.paused, place));
       continue;
     }
     const prepared = await prepareAdmission(job, deps, now);
     const held = prepared.plan.effects.find((effect) => effect.limit !== undefined && heldOn.has(effect.counter));
     if (held) {
-      await explain(job, waitingFor(held.counter, job, prepared, place(job, held.counter)), deps);
+      wait(job, (place) => waitingFor(held.counter, job, prepared, place), { counter: held.counter, prepared });
       continue;
     }
     const at = now.toISOString();
@@ -77,14 +90,36 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
     }
     if (outcome.reason === 'state') continue; // cancelled meanwhile
     if (outcome.reason === 'conflict') {
-      place(job); // contention: next pass
+      wait(job, (place) => ({ ...(job.waiting ?? { code: 'queue_position', message: 'Queued' }), ...place })); // contention: next pass
       continue;
     }
-    await explain(job, waitingFor(outcome.counter, job, prepared, place(job, outcome.counter)), deps);
+    const counter = outcome.counter;
+    wait(job, (place) => waitingFor(counter, job, prepared, place), { counter, prepared });
+  }
+
+  result.waiting = waits.length;
+  const estimates = heldOn.size > 0 ? await estimate(heldOn, deps, now) : new Map<string, Estimate>();
+  for (const { job, reason } of waits) {
+    const estimatedStart = estimates.get(job.id);
+    await explain(job, estimatedStart ? { ...reason, estimatedStart } : reason, deps);
   }
   result.redispatched = await redispatchStale(deps);
   result.timedOut = await stopOverdue(deps);
   return result;
+}
+
+/** Estimated starts of the jobs held by limits: one read of the active jobs and of those counters. */
+async function estimate(heldOn: Map<string, WaitingOnLimit[]>, deps: SchedulerDeps, now: Date): Promise<Map<string, Estimate>> {
+  const [active, used] = await Promise.all([
+    Promise.all((['admitted', 'starting', 'running'] as const).map((state) => deps.jobs.listByState(state, { limit: 1_000 }))),
+    deps.jobs.readCounters([...heldOn.keys()]),
+  ]);
+  return estimateStarts(
+    heldOn,
+    active.flatMap((page) => page.items),
+    used,
+    now,
+  );
 }
 
 function pausedReason(job: Job, orgPaused: boolean, place: QueuePlace): WaitingReason {

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
+import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { ulidSource } from '#adapters/runtime/system-runtime';
+import { DEMO_HARDWARE } from '#scripts/local/seed';
+import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
+import { transition } from '#domain/jobs/job-lifecycle';
+import type { Job } from '#domain/jobs/job.schema';
+import { runSchedulerPass } from '#domain/jobs/scheduler.service';
+import { submitJob } from '#domain/jobs/submit-job.service';
+import type { Quota } from '#domain/quotas/quota.schema';
+import { moveToFront, setPaused } from '#domain/scheduling/queue-admin.service';
+import { viewQueue } from '#domain/scheduling/queue-view.service';
+import { createTestTable } from '#test-support/integration-env';
+import { manualClock, researcher, spec } from '#test-support/job-fixtures';
+import { quota } from '#test-support/quota-fixtures';
+
+async function setup(limits: { maxConcurrent: number; userMaxConcurrent: number }, quotaList: Quota[] = []) {
+  const table = await createTestTable();
+  const jobs = new DynamoJobRepository(table.doc, table.tableName);
+  const hardware = new DynamoHardwareCatalog(table.doc, table.tableName);
+  for (const hw of DEMO_HARDWARE) await hardware.put(hw);
+  const quotas = new DynamoQuotaRepository(table.doc, table.tableName, 0);
+  for (const q of quotaList) await quotas.put(q);
+  const clock = manualClock('2026-12-06T09:00:00.000Z');
+  const sent: DispatchMessage[] = [];
+  const deps = {
+    jobs,
+    hardware,
+    quotas,
+    limits: { current: async () => limits },
+    events: new InProcessEventBus(),
+    clock,
+    ids: ulidSource(),
+    dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
+    backends: ['local'] as const,
+    retentionDays: 90,
+    fairShare: new DynamoFairShareSource(table.doc, table.tableName, clock),
+    scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
+    teams: new DynamoTenancyRepository(table.doc, table.tableName),
+  };
+  const run = async (job: Job): Promise<Job> => {
+    const at = clock.now().toISOString();
+    const starting = transition((await jobs.get(job.id))!, 'starting', at);
+    await jobs.save(starting, 'admitted');
+    const running = transition(starting, 'running', at, { startedAt: at, runRef: `local:${job.id}` });
+    await jobs.save(running, 'starting');
+    return running;
+  };
+  const submit = async (userId: string, minutes: number, overrides: Parameters<typeof researcher>[1] = {}) =>
+    (await submitJob({ principal: researcher(userId, overrides), spec: spec({ maxRuntimeMinutes: minutes }) }, deps)).job;
+  return { jobs, deps, clock, run, submit };
+}
+
+const at = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+const T = '2026-12-06T09:00:00.000Z';
+
+describe('position and estimated start for each waiting reason (DynamoDB Local)', () => {
+  it('global concurrency: starts follow the running jobs’ max runtimes, then the ones ahead', async () => {
+    const env = await setup({ maxConcurrent: 2, userMaxConcurrent: 10 });
+    await env.run(await env.submit('a1', 60));
+    await env.run(await env.submit('a2', 120));
+    const waiting = [await env.submit('w1', 30), await env.submit('w2', 30), await env.submit('w3', 30)];
+    await runSchedulerPass(env.deps);
+    const reasons = await Promise.all(waiting.map(async (j) => (await env.jobs.get(j.id))!.waiting!));
+    expect(reasons.map((r) => [r.code, r.position, r.limitPosition])).toEqual([
+      ['global_concurrency', 1, 1],
+      ['global_concurrency', 2, 2],
+      ['global_concurrency', 3, 3],
+    ]);
+    expect(reasons.map((r) => r.estimatedStart?.at)).toEqual([at(T, 60), at(T, 90), at(T, 120)]);
+    expect(reasons[0]!.estimatedStart!.basis).toContain('max runtime of the 2 active jobs holding the global max_concurrent');
+  });
+
+  it('user concurrency and a budget quota: the user’s running job, and the period reset', async () => {
+    const env = await setup({ maxConcurrent: 100, userMaxConcurrent: 1 }, [
+      quota({ metric: 'gpu_hours', period: 'day', scopeType: 'team', scopeId: 'vision', limit: 2 }),
+    ]);
+    const robotics = { teamIds: ['robotics'] };
+    await env.run(await env.submit('uma', 45, robotics));
+    const budget = await env.submit('bea', 60); // 1 of vision's day budget of 2 GPU-hours
+    await env.submit('bev', 60); // 2 of 2
+    const over = await env.submit('bob', 60);
+    const mine = await env.submit('uma', 30, robotics);
+    await runSchedulerPass(env.deps);
+    const user = (await env.jobs.get(mine.id))!.waiting!;
+    expect(user).toMatchObject({ code: 'user_concurrency', position: 2, limitPosition: 1, estimatedStart: { at: at(T, 45) } });
+    expect(budget.state).toBe('admitted');
+    const quotaWait = (await env.jobs.get(over.id))!.waiting!;
+    expect(quotaWait).toMatchObject({ code: 'quota_full', estimatedStart: { at: '2026-12-07T00:00:00.000Z' } });
+    expect(quotaWait.estimatedStart!.basis).toContain('resets');
+  });
+
+  it('paused: the reason and the position, no estimate', async () => {
+    const env = await setup({ maxConcurrent: 10, userMaxConcurrent: 10 });
+    await setPaused(researcher('boss', { level: 'admin' }), true, undefined, env.deps);
+    const job = await env.submit('pia', 30);
+    await runSchedulerPass(env.deps);
+    const waiting = (await env.jobs.get(job.id))!.waiting!;
+    expect(waiting).toMatchObject({ code: 'queue_paused', position: 1 });
+    expect(waiting.estimatedStart).toBeUndefined();
+  });
+});
+
+describe('GET /v1/queue and move to front (DynamoDB Local)', () => {
+  it('shows own jobs to a researcher, others anonymized at org scope, the team to a lead, everything to an admin', async () => {
+    const env = await setup({ maxConcurrent: 1, userMaxConcurrent: 10 });
+    await env.run(await env.submit('fill', 60));
+    const mine = await env.submit('rae', 30);
+    const theirs = await env.submit('ray', 30);
+    const robotics = await env.submit('rob', 30, { teamIds: ['robotics'] });
+    await runSchedulerPass(env.deps);
+
+    const own = await viewQueue(researcher('rae'), {}, env.deps);
+    expect(own).toMatchObject({ scope: 'own', total: 1, items: [{ id: mine.id, rank: 1, anonymized: false }] });
+    expect(own.items[0]!.waiting?.estimatedStart?.at).toBe(at(T, 60));
+
+    const org = await viewQueue(researcher('rae'), { scope: 'org' }, env.deps);
+    expect(org.items.map((i) => [i.rank, i.anonymized, i.id])).toEqual([
+      [1, false, mine.id],
+      [2, true, undefined],
+      [3, true, undefined],
+    ]);
+    expect(JSON.stringify(org.items[1])).not.toContain('ray');
+    expect(org.items[1]!.waiting).toMatchObject({ code: 'global_concurrency', position: 2 });
+
+    const lead = await viewQueue(researcher('lin', { level: 'lead' }), {}, env.deps);
+    expect(lead).toMatchObject({ scope: 'team', teamId: 'vision', total: 2 });
+    expect(lead.items.map((i) => i.id)).toEqual([mine.id, theirs.id]);
+    const admin = await viewQueue(researcher('boss', { level: 'admin' }), {}, env.deps);
+    expect(admin.items.map((i) => i.id)).toEqual([mine.id, theirs.id, robotics.id]);
+    await expect(viewQueue(researcher('rae'), { scope: 'team', teamId: 'robotics' }, env.deps)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(viewQueue(researcher('boss', { level: 'admin' }), { scope: 'team', teamId: 'nope' }, env.deps)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+
+    const moved = await moveToFront(researcher('boss', { level: 'admin' }), robotics.id, env.deps);
+    expect(moved.movedToFrontAt).toBeDefined();
+    expect((await viewQueue(researcher('boss', { level: 'admin' }), {}, env.deps)).items[0]!.id).toBe(robotics.id);
+    await expect(moveToFront(researcher('gabe', { level: 'admin', orgId: 'globex' }), mine.id, env.deps)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(
+      moveToFront(researcher('boss', { level: 'admin' }), (await env.submit('late', 5, { level: 'admin' })).id, env.deps),
+    ).rejects.toMatchObject({
+      code: 'invalid_state', // admins bypass the queue: that job was admitted at once
+    });
+  });
+});
