@@ -186,6 +186,11 @@ export const ISOLATION: Record<string, Isolation> = {
         input: (a) => ({ params: { orgId: ATTACKER }, query: { teamId: a.otherTeam } }),
         control: false,
       },
+      {
+        what: "its own users filtered by org A's custom level",
+        input: (a) => ({ params: { orgId: ATTACKER }, query: { level: a.level } }),
+        control: false,
+      },
     ],
   },
   createUser: {

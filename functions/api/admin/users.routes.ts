@@ -32,7 +32,7 @@ export const usersRoutes = [
     responses: {
       200: { description: 'A page of users', schema: userListSchema },
       ...standardErrors,
-      ...notFoundResponse('org, or team named in `query.teamId`'),
+      ...notFoundResponse('org, or team or level named in `query.teamId` / `query.level`'),
     },
   },
   {

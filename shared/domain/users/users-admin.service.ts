@@ -5,7 +5,7 @@ import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { User } from '#domain/identity/user.schema';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import { activeTeamOfOrg, teamOfOrg } from '#domain/tenancy/org-references';
+import { activeTeamOfOrg, levelOfOrg, teamOfOrg } from '#domain/tenancy/org-references';
 import type { ListOptions, Page, TeamRole, TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import { assertAssignableLevel, assertNotSelf, assertOrgReach, assertOutranks, saveUser, visibleUser } from './user-admin.rules';
 import type { UserDirectory, UserFilters } from './user-directory.port';
@@ -31,8 +31,9 @@ export async function listUsers(
   deps: UsersAdminDeps,
 ): Promise<Page<User>> {
   assertOrgReach(principal, orgId);
-  // Filtering by another org's team is naming an object that does not exist here (404), not an empty page.
+  // Filtering by another org's team or custom level is naming an object that does not exist here (404), not an empty page.
   if (filters.teamId !== undefined) await teamOfOrg(deps.tenancy, orgId, filters.teamId, 'query.teamId');
+  if (filters.level !== undefined) await levelOfOrg(deps.levels, orgId, filters.level, 'query.level');
   return deps.users.list(orgId, filters, page);
 }
 
