@@ -8,6 +8,7 @@ import type { ApiEvent } from '#http/middleware-bundle';
 import type { AuthorizerContext } from '#http/principal-context';
 import { routeKey, type RouteDeclaration, type RouteGroup } from '#http/route';
 import { RouteTable } from '#http/route-matcher';
+import { clientErrorRefusal, rawResponse } from './client-errors';
 
 /** What the server needs of a route group: its name (the function) and its routes. */
 type ServedGroup = Pick<RouteGroup, 'name' | 'routes'>;
@@ -299,6 +300,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         options.onResponse?.({ requestId, method: request.method ?? '', path, status, latencyMs: performance.now() - started });
       })
       .catch(() => response.destroy());
+  });
+  // What Node refuses before a request exists (an over-long URL or header block, a malformed header or
+  // request line) still gets the error envelope, as everything the API answers does.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const refusal = clientErrorRefusal(error.code);
+    if (!refusal || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const requestId = randomUUID();
+    socket.end(rawResponse(errorResult(refusal.status, refusal.code, refusal.message, requestId), requestId));
+    options.onResponse?.({ requestId, method: '', path: '', status: refusal.status, latencyMs: 0 });
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'idempotency_conflict',
   'unprocessable',
   'payload_too_large',
+  'headers_too_large',
   'unsupported_media_type',
   'rate_limited',
   'unavailable',

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -58,6 +59,18 @@ const thingsHandler = createApiHandler(
 );
 
 let server: RunningHttpServer;
+
+/** Writes raw bytes to the server and reads everything until it closes the connection. */
+function rawExchange(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(request));
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    socket.on('end', () => resolve(received));
+    socket.on('error', reject);
+  });
+}
 let authorizerCalls: APIGatewayRequestAuthorizerEventV2[];
 let rawEvents: ApiEvent[];
 let rawBehaviour: 'echo' | 'throw';
@@ -237,6 +250,25 @@ describe('startHttpServer', () => {
     const text = await response.text();
     expect(JSON.parse(text)).toMatchObject({ error: { code: 'internal' } });
     expect(text).not.toContain('secret=abc');
+  });
+
+  it.each([
+    ['an over-long URL', (path: string) => `GET ${path}?${'q'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'headers_too_large'],
+    [
+      'an over-long header block',
+      (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'headers_too_large',
+    ],
+    ['a malformed header line', (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\nNot A Header\r\n\r\n`, 400, 'validation_failed'],
+    ['a malformed request line', () => `GET\r\n\r\n`, 400, 'validation_failed'],
+  ])('answers %s (refused by Node before any handler) with the error envelope', async (_what, request, status, code) => {
+    const answer = await rawExchange(server.url, request('/health/live'));
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head.split('\r\n')[0]).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+    expect(head.toLowerCase()).toContain('content-type: application/json');
+    expect(head.toLowerCase()).toContain('x-content-type-options: nosniff');
+    expect(JSON.parse(body)).toMatchObject({ error: { code } });
   });
 
   it('loads each group once, and retries a failed cold start', async () => {
