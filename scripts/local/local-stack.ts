@@ -53,6 +53,7 @@ import { freePort } from './ports';
 import { startSerialLoop, startSqsPoller } from './local-workers';
 import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { migrateToOrgQueueDepth } from '#scripts/migrate/org-queue-depth';
 import { migrateToOrgScopedKeys } from '#scripts/migrate/org-scoped-keys';
 import { seedDemoData } from './seed';
 import { ensureQueues, startLocalSqs } from './sqs-local';
@@ -119,6 +120,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Data kept in a data dir from before counters and usage named the org is moved once (docs/quotas.md).
     const migrated = await migrateToOrgScopedKeys(doc, LOCAL_TABLE_NAME);
     if (migrated.unattributed.length > 0) log('data migration left records it could not attribute', { records: migrated.unattributed });
+    await migrateToOrgQueueDepth(doc, LOCAL_TABLE_NAME);
     await seedDemoData(doc, LOCAL_TABLE_NAME);
     const queues = await ensureQueues(sqs, { prefix: 'qm', visibilityTimeoutSeconds: 5 });
 

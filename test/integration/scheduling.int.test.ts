@@ -17,6 +17,10 @@ import { runSchedulerPass } from '#domain/jobs/scheduler.service';
 import { submitJob } from '#domain/jobs/submit-job.service';
 import type { Quota } from '#domain/quotas/quota.schema';
 import { DEFAULT_SCHEDULING } from '#domain/scheduling/scheduling-settings';
+import { queueDepth } from '#domain/quotas/counters';
+import { migrateToOrgQueueDepth } from '#scripts/migrate/org-queue-depth';
+import * as keys from '#adapters/dynamodb/table-keys';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestTable } from '#test-support/integration-env';
 import { manualClock, researcher, spec } from '#test-support/job-fixtures';
 import { quota } from '#test-support/quota-fixtures';
@@ -147,5 +151,59 @@ describe('scheduler order: fair share, per-limit order, pause (DynamoDB Local)',
     );
     expect(waiting.every((w) => w?.code === 'global_concurrency')).toBe(true);
     expect(waiting.map((w) => w?.position).sort((a, b) => a! - b!)).toEqual(waiting.map((_, i) => i + 1));
+  });
+
+  it("queues per org: one org's waiting job does not send another org's new jobs to the queue", async () => {
+    const env = await setup({ maxConcurrent: 100, userMaxConcurrent: 100 }, [
+      quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'vision', limit: 1 }),
+    ]);
+    await submitJob({ principal: visionUser('vic'), spec: spec() }, env.deps);
+    const waiting = (await submitJob({ principal: visionUser('val'), spec: spec() }, env.deps)).job;
+    expect(waiting.waiting?.code).toBe('quota_full');
+    const acmeOther = (await submitJob({ principal: roboticsUser('rob'), spec: spec() }, env.deps)).job;
+    expect(acmeOther.waiting?.code).toBe('queue_position'); // same org: behind the waiting job, never ahead
+    const globex = (await submitJob({ principal: researcher('gia', { orgId: 'globex' }), spec: spec() }, env.deps)).job;
+    expect(globex.state).toBe('admitted'); // another org: its queue is empty
+    const depths = await env.jobs.readCounters([queueDepth('acme'), queueDepth('globex')]);
+    expect(depths).toEqual({ [queueDepth('acme')]: 2, [queueDepth('globex')]: 0 });
+  });
+});
+
+describe('migration to per-org queue depth (DynamoDB Local)', () => {
+  it('sets each org’s depth to its queued jobs, drops the deployment-wide item, and runs once', async () => {
+    const table = await createTestTable();
+    const jobs = new DynamoJobRepository(table.doc, table.tableName);
+    const queued = (id: string, orgId: string): Job => ({
+      schemaVersion: 1,
+      id,
+      orgId,
+      ownerId: 'u',
+      spec: spec(),
+      backend: 'local',
+      state: 'queued',
+      priorityClass: 20,
+      estimatedCostUsd: 1,
+      gpuCount: 1,
+      createdAt: '2026-12-06T09:00:00.000Z',
+      updatedAt: '2026-12-06T09:00:00.000Z',
+      history: [{ state: 'queued', at: '2026-12-06T09:00:00.000Z' }],
+      holds: [],
+      version: 1,
+    });
+    for (const [id, org] of [
+      ['01JQ0000000000000000000001', 'acme'],
+      ['01JQ0000000000000000000002', 'acme'],
+      ['01JQ0000000000000000000003', 'globex'],
+    ]) {
+      await jobs.create(queued(id!, org!));
+    }
+    await table.doc.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.counter('queue:depth'), value: 3 } }));
+    expect(await migrateToOrgQueueDepth(table.doc, table.tableName)).toEqual({ skipped: false, orgs: 2 });
+    expect(await jobs.readCounters([queueDepth('acme'), queueDepth('globex'), 'queue:depth'])).toEqual({
+      [queueDepth('acme')]: 2,
+      [queueDepth('globex')]: 1,
+      'queue:depth': 0,
+    });
+    expect(await migrateToOrgQueueDepth(table.doc, table.tableName)).toMatchObject({ skipped: true });
   });
 });

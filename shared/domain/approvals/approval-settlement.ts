@@ -4,7 +4,7 @@ import { jobEvent } from '#domain/events/job.events';
 import { transition } from '#domain/jobs/job-lifecycle';
 import type { JobRepository } from '#domain/jobs/job-repository.port';
 import type { Job } from '#domain/jobs/job.schema';
-import { QUEUE_DEPTH } from '#domain/quotas/counters';
+import { queueDepth } from '#domain/quotas/counters';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { ApprovalRepository, TaskTokens } from './approval-repository.port';
 import type { ApprovalRequest, Decision } from './approval-request.schema';
@@ -81,7 +81,7 @@ async function settleOnce(
     ...retention,
     version: request.version + 1,
   };
-  const effects = to === 'queued' ? [{ counter: QUEUE_DEPTH, amount: 1 }] : [];
+  const effects = to === 'queued' ? [{ counter: queueDepth(movedJob.orgId), amount: 1 }] : [];
   const outcome = await deps.approvals.settle(closed, movedJob, effects);
   if (outcome !== 'ok') return 'retry';
 

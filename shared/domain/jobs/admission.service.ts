@@ -1,7 +1,7 @@
 import type { EventPublisher } from '#domain/events/event-envelope';
 import { quotaEvent, quotaEventType } from '#domain/events/quota.events';
 import { planAdmission, type AdmissionPlan, type AppliedQuota } from '#domain/quotas/admission-plan';
-import { GLOBAL_CONCURRENCY, QUEUE_DEPTH, userConcurrency } from '#domain/quotas/counters';
+import { GLOBAL_CONCURRENCY, isQueueDepth, userConcurrency } from '#domain/quotas/counters';
 import type { QuotaSource } from '#domain/quotas/quota-repository.port';
 import { describeQuota } from '#domain/quotas/quota.schema';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
@@ -65,7 +65,7 @@ export function waitingFor(counter: string, job: Job, prepared: PreparedAdmissio
   const suffix = place
     ? ` (position ${place.position} in your org's queue${place.limitPosition ? `, ${place.limitPosition} for this limit` : ''})`
     : '';
-  if (counter === QUEUE_DEPTH) {
+  if (isQueueDepth(counter)) {
     return {
       code: 'queue_position',
       message: `Other jobs are waiting: admitted in order (priority, fair share, then submission time)${suffix}`,

@@ -2,7 +2,7 @@ import { approvalNeed, type ApprovalGateDeps } from '#domain/approvals/approval-
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
 import { neverFits } from '#domain/quotas/admission-plan';
-import { GLOBAL_CONCURRENCY, QUEUE_DEPTH, userConcurrency } from '#domain/quotas/counters';
+import { GLOBAL_CONCURRENCY, queueDepth, userConcurrency } from '#domain/quotas/counters';
 import { describeQuota } from '#domain/quotas/quota.schema';
 import { prepareAdmission, type AdmissionReads } from './admission.service';
 import { draftJob, type DraftDeps } from './job-draft';
@@ -74,8 +74,9 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
     };
   }
   const prepared = await prepareAdmission(job, deps, at);
-  const used = await deps.jobs.readCounters([...prepared.plan.effects.map((e) => e.counter), QUEUE_DEPTH]);
-  const jobsWaiting = (used[QUEUE_DEPTH] ?? 0) > 0;
+  const depth = queueDepth(job.orgId);
+  const used = await deps.jobs.readCounters([...prepared.plan.effects.map((e) => e.counter), depth]);
+  const jobsWaiting = (used[depth] ?? 0) > 0;
 
   const limits: ExplainedLimit[] = [];
   for (const effect of prepared.plan.effects) {

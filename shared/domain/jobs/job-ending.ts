@@ -1,7 +1,7 @@
 import type { EventPublisher } from '#domain/events/event-envelope';
 import { eventTypeForState, jobEvent } from '#domain/events/job.events';
 import { settlementEffects } from '#domain/quotas/admission-plan';
-import { dailyUsageCounter, QUEUE_DEPTH, type ScopeRef } from '#domain/quotas/counters';
+import { dailyUsageCounter, queueDepth, type ScopeRef } from '#domain/quotas/counters';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { fairShareEffects } from '#domain/scheduling/fair-share';
 import { transition } from './job-lifecycle';
@@ -40,7 +40,7 @@ export async function endJob(
   const effects = ACTIVE_STATES.has(job.state)
     ? [...settlementEffects(job, hoursRun(job, at)), ...usageEffects(job, at)]
     : job.state === 'queued'
-      ? [{ counter: QUEUE_DEPTH, amount: -1 }]
+      ? [{ counter: queueDepth(job.orgId), amount: -1 }]
       : [];
   const outcome = await deps.jobs.save(ended, job.state, effects);
   if (!outcome.ok) return undefined;

@@ -1,4 +1,4 @@
-import { QUEUE_DEPTH } from '#domain/quotas/counters';
+import { queueDepth } from '#domain/quotas/counters';
 import type { FairShareSource } from '#domain/scheduling/fair-share';
 import { snapshotQueue } from '#domain/scheduling/queue-snapshot';
 import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling-settings';
@@ -81,7 +81,7 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
       holds: prepared.plan.holds,
       ...(prepared.warnings.length > 0 ? { quotaWarnings: prepared.warnings } : {}),
     });
-    const outcome = await deps.jobs.save(admitted, 'queued', [...prepared.plan.effects, { counter: QUEUE_DEPTH, amount: -1 }]);
+    const outcome = await deps.jobs.save(admitted, 'queued', [...prepared.plan.effects, { counter: queueDepth(job.orgId), amount: -1 }]);
     if (outcome.ok) {
       result.admitted.push(job.id);
       await deps.dispatch.send({ action: 'launch', jobId: job.id });

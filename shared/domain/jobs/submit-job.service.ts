@@ -4,7 +4,7 @@ import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
 import { jobEvent } from '#domain/events/job.events';
 import { neverFits } from '#domain/quotas/admission-plan';
-import { QUEUE_DEPTH } from '#domain/quotas/counters';
+import { isQueueDepth, queueDepth } from '#domain/quotas/counters';
 import { describeQuota } from '#domain/quotas/quota.schema';
 import type { QueueBusyHint } from './queue-hint';
 import { prepareAdmission, publishQuotaSignals, waitingFor, type AdmissionDeps } from './admission.service';
@@ -79,13 +79,13 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
 
   let queued = withWarnings(draft);
   if (paused) queued = { ...queued, waiting: pausedWaiting(draft, settings.paused) };
-  else if (draft.bypassQueue || !deps.queueHint?.isBusy(at)) {
+  else if (draft.bypassQueue || !deps.queueHint?.isBusy(draft.orgId, at)) {
     const admitted = withWarnings(transition(draft, 'admitted', draft.createdAt, { holds: prepared.plan.holds }));
     // Nobody may be waiting (queue depth 0), unless the caller skips the queue (job.bypass.queue).
-    const effects = draft.bypassQueue ? prepared.plan.effects : [...prepared.plan.effects, { counter: QUEUE_DEPTH, amount: 0, limit: 0 }];
+    const effects = draft.bypassQueue ? prepared.plan.effects : [...prepared.plan.effects, { counter: queueDepth(draft.orgId), amount: 0, limit: 0 }];
     const outcome = await deps.jobs.create(admitted, idempotency, effects);
     if (outcome.ok) {
-      deps.queueHint?.clear();
+      deps.queueHint?.clear(draft.orgId);
       if (outcome.created) {
         await afterCreate(outcome.job, deps, async () => {
           // A lost dispatch is not lost work: the scheduler re-sends it for admitted jobs that do not start.
@@ -96,12 +96,12 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
       return { job: outcome.job, created: outcome.created, warnings: outcome.created ? warnings : (outcome.job.quotaWarnings ?? []) };
     }
     if (outcome.reason === 'counter') {
-      if (outcome.counter === QUEUE_DEPTH) deps.queueHint?.markBusy(at);
+      if (isQueueDepth(outcome.counter)) deps.queueHint?.markBusy(draft.orgId, at);
       queued = { ...queued, waiting: waitingFor(outcome.counter, draft, prepared) };
     }
   }
 
-  const outcome = await deps.jobs.create(queued, idempotency, [{ counter: QUEUE_DEPTH, amount: 1 }]);
+  const outcome = await deps.jobs.create(queued, idempotency, [{ counter: queueDepth(draft.orgId), amount: 1 }]);
   if (!outcome.ok) throw new AppError('conflict', 'Could not store the job; try again');
   if (outcome.created) await afterCreate(outcome.job, deps);
   return { job: outcome.job, created: outcome.created, warnings: outcome.job.quotaWarnings ?? [] };

@@ -18,11 +18,14 @@ export function scopeKey(scope: ScopeRef): string {
 export const GLOBAL_CONCURRENCY = 'concurrency:global';
 
 /**
- * How many jobs wait in `queued`: +1 by the write that queues a job, −1 by the write that takes it out
- * (admission or cancellation). Admission at submission carries the condition "depth is 0", so a new job
- * never overtakes waiting ones, without a separate read of the queue on the submit path.
+ * How many jobs of an org wait in `queued`: +1 by the write that queues a job, −1 by the write that takes it
+ * out (admission or cancellation). Admission at submission carries the condition "the org's depth is 0", so
+ * a new job never overtakes its org's waiting ones, without a separate read of the queue on the submit
+ * path. Per org, so that one org's queue never sends another org's jobs to the queue, and no single item is
+ * written by every submission of the deployment.
  */
-export const QUEUE_DEPTH = 'queue:depth';
+export const queueDepth = (orgId: string): string => `queue:depth:ORG#${orgId}`;
+export const isQueueDepth = (counter: string): boolean => counter.startsWith('queue:depth:');
 
 /** `<metric>:[<period>:<period key>:]<scope key>`, e.g. `gpu_hours:month:2026-12:ORG#acme#TEAM#vision`. */
 export function usageCounter(metric: QuotaMetric, scope: ScopeRef, period?: { period: QuotaPeriod; key: string }): string {
