@@ -22,8 +22,8 @@ export interface QuartermasterStacks {
  * Stateful stacks (data, identity) have termination protection. The stacks are environment-agnostic, so
  * synth needs no credentials; `cdk deploy` resolves account and region from the caller's profile.
  *
- * Dependencies point one way: data, identity, compute ← workflows ← api ← web (the console's config.json
- * names the API and the Cognito client).
+ * Dependencies point one way: data ← compute (its catalog seed writes the table); data, identity, compute ←
+ * workflows ← api ← web (the console's config.json names the API and the Cognito client).
  */
 export function addQuartermasterStacks(app: App, config: StageConfig): QuartermasterStacks {
   const name = (lifecycle: string) => `qm-${config.stage}-${lifecycle}`;
@@ -41,6 +41,7 @@ export function addQuartermasterStacks(app: App, config: StageConfig): Quarterma
   });
   const compute = new ComputeStack(app, name('compute'), {
     ...common,
+    data,
     description: 'Quartermaster: VPC, ECS cluster, GPU capacity',
   });
   const workflows = new WorkflowsStack(app, name('workflows'), {

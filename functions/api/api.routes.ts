@@ -85,7 +85,8 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     description: 'Dry-run a job submission (writes nothing but refusals to the audit log)',
     envSchema: explainEnvSchema,
     routes: explainRoutes,
-    table: withGateAndAudit({ reads: [...SUBMISSION_READS] }),
+    // Plus the deployed GPU fleets: the dry run names the fleet and purchase option a job would use.
+    table: withGateAndAudit({ reads: [...SUBMISSION_READS, 'CATALOG#FLEET'] }),
   },
   {
     name: 'logs',

@@ -2,6 +2,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend';
 import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
@@ -21,6 +22,7 @@ const env = loadEnv(dispatcherEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 const ecs = new EcsJobBackend({
   ecs: new ECSClient(boundedAwsClientConfig({ requestTimeoutMs: ECS_REQUEST_TIMEOUT_MS })),
+  fleets: new DynamoFleetDirectory(doc, env.QM_TABLE_NAME),
   clusterArn: env.QM_ECS_CLUSTER_ARN,
   subnetIds: env.QM_ECS_SUBNET_IDS.split(',')
     .map((id) => id.trim())

@@ -1,4 +1,9 @@
 import * as z from 'zod';
+import { DEFAULT_FLEETS, DEFAULT_GPU_HARDWARE } from '#domain/catalog/default-catalog';
+import { checkCatalog } from '#domain/catalog/fleet-checks';
+import { fleetSchema } from '#domain/catalog/fleet.schema';
+import { GPU_INSTANCE_TYPES, instanceTypeSpecSchema, type InstanceTypeSpec } from '#domain/catalog/gpu-instance-types';
+import { hardwareTypeSchema } from '#domain/catalog/hardware.schema';
 
 /**
  * Typed configuration of one deployed stage. Every stack reads its settings from here, never from
@@ -26,15 +31,27 @@ export const stageConfigSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9-]{1,15}$/, 'lower-case letters, digits and dashes, 2-16 characters')
     .refine((stage) => stage !== 'local', '`local` is reserved for the local stack'),
-  /** Instance type of the GPU capacity provider (one ECS GPU-optimized AMI family). */
-  gpuInstanceType: z
-    .string()
-    .regex(/^[a-z0-9-]+\.[a-z0-9]+$/)
-    .default('g5.xlarge'),
-  /** Upper bound of the GPU Auto Scaling group; the lower bound is always 0 (scale to zero). */
-  gpuMaxInstances: z.number().int().min(1).max(100).default(4),
-  /** Root volume of GPU instances (GiB): the GPU AMI plus large job images need room. */
-  gpuRootVolumeGiB: z.number().int().min(30).max(16384).default(200),
+  /**
+   * GPU fleets: each becomes its own ECS capacity provider(s) on its own Auto Scaling group(s), scaling
+   * from zero (docs/deploy.md, "Choosing fleets"). Defaults: one fleet per GPU family of the demo catalog.
+   */
+  fleets: z
+    .array(fleetSchema)
+    .min(1)
+    .default(() => DEFAULT_FLEETS.map((fleet) => fleetSchema.parse(fleet))),
+  /**
+   * The hardware catalog the stage deploys: written to the table on every deploy that changes it. Each
+   * type with `ecs` names one of `fleets`; synth refuses types that name an absent fleet, cannot fit their
+   * instance type, or are priced outside what their fleet costs.
+   */
+  hardwareTypes: z.array(hardwareTypeSchema).default(() => DEFAULT_GPU_HARDWARE.map((hardware) => ({ ...hardware }))),
+  /**
+   * Entries of the instance price list to replace or add (instance type → hardware and USD per hour): the
+   * built-in list holds us-east-1 prices; other regions and negotiated prices go here.
+   */
+  instancePrices: z.record(z.string(), instanceTypeSpecSchema).default({}),
+  /** How far a hardware type's price may sit outside its fleet's price range before synth refuses it (%). */
+  priceTolerancePercent: z.number().min(0).max(100).default(10),
   /** NAT gateways for the private subnets (1 is cheaper, 2 survives an AZ outage). */
   natGateways: z.number().int().min(1).max(2).default(1),
   /** Retention of function, API access, flow and job logs (days). */
@@ -78,6 +95,19 @@ export const stageConfigSchema = z.object({
     .optional(),
 });
 
+/** Keys of earlier versions: refused with a pointer, so an old `cdk.json` is not silently ignored. */
+const REPLACED_KEYS: Readonly<Record<string, string>> = {
+  gpuInstanceType: 'replaced by `fleets` (instance types per fleet)',
+  gpuMaxInstances: 'replaced by `fleets[].maxInstances`',
+  gpuRootVolumeGiB: 'replaced by `fleets[].rootVolumeGiB`',
+};
+
+/** The price list of a stage: the built-in one with the stage's `instancePrices` laid over it. */
+export const stagePriceList = (config: Pick<StageConfig, 'instancePrices'>): Record<string, InstanceTypeSpec> => ({
+  ...GPU_INSTANCE_TYPES,
+  ...config.instancePrices,
+});
+
 /** A validated stage configuration: every field present. */
 export type StageConfig = z.infer<typeof stageConfigSchema>;
 /** What a caller may pass: only `stage` is required, everything else has a default. */
@@ -85,12 +115,24 @@ export type StageConfigInput = z.input<typeof stageConfigSchema>;
 
 /** Validates `input` and fills defaults; throws one readable error naming every bad field. */
 export function resolveStageConfig(input: StageConfigInput): StageConfig {
+  const problems = Object.keys(input)
+    .filter((key) => key in REPLACED_KEYS)
+    .map((key) => `${key}: ${REPLACED_KEYS[key]}`);
   const result = stageConfigSchema.safeParse(input);
   if (!result.success) {
-    const fields = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new Error(`Invalid stage config: ${fields}`);
+    problems.push(...result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+  } else {
+    const config = result.data;
+    problems.push(
+      ...checkCatalog(config.hardwareTypes, {
+        fleets: config.fleets,
+        prices: stagePriceList(config),
+        priceTolerance: config.priceTolerancePercent / 100,
+      }),
+    );
   }
-  return result.data;
+  if (problems.length > 0) throw new Error(`Invalid stage config:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  return result.data as StageConfig;
 }
 
 /** The subset of a construct node needed to read context (keeps this module free of CDK imports). */

@@ -1,36 +1,35 @@
-import { Aws, CfnOutput, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { AutoScalingGroup, HealthChecks } from 'aws-cdk-lib/aws-autoscaling';
-import {
-  BlockDeviceVolume,
-  EbsDeviceVolumeType,
-  FlowLogDestination,
-  FlowLogTrafficType,
-  InstanceType,
-  LaunchTemplate,
-  SecurityGroup,
-  SubnetType,
-  UserData,
-  Vpc,
-} from 'aws-cdk-lib/aws-ec2';
-import { AmiHardwareType, AsgCapacityProvider, Cluster, ContainerInsights, EcsOptimizedImage } from 'aws-cdk-lib/aws-ecs';
+import { Aws, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { FlowLogDestination, FlowLogTrafficType, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Cluster, ContainerInsights } from 'aws-cdk-lib/aws-ecs';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { CatalogSeed } from '#lib/constructs/catalog-seed';
+import { GpuFleet } from '#lib/constructs/gpu-fleet';
+import type { DataStack } from './data-stack';
 import type { QmStackProps } from './stack-props';
+
+export interface ComputeStackProps extends QmStackProps {
+  /** The table the stage's fleets and hardware catalog are written to at deploy. */
+  readonly data: DataStack;
+}
 
 /**
  * Compute lifecycle: the network and the GPU capacity jobs run on. A VPC over two AZs (public subnets only
- * for NAT; instances and job tasks in private subnets), an ECS cluster, and one GPU capacity provider: an
- * Auto Scaling group of ECS GPU-optimized instances that ECS managed scaling grows from zero when tasks
- * wait and shrinks back to zero when they end. Jobs get their own execution role, task role, security
- * group and log group.
+ * for NAT; instances and job tasks in private subnets), an ECS cluster, and one GPU fleet per entry of the
+ * stage config's `fleets` (`GpuFleet`: Auto Scaling groups of ECS GPU-optimized instances that ECS managed
+ * scaling grows from zero when tasks wait and shrinks back to zero when they end). The fleets and the
+ * stage's hardware catalog are written to the table (`CatalogSeed`) so the dispatcher and the API place
+ * and price jobs on what was deployed. Jobs get their own execution role, task role, security group and
+ * log group.
  */
 export class ComputeStack extends Stack {
   readonly vpc: Vpc;
   readonly cluster: Cluster;
   /** The cluster's name as a literal (not a token), so other stacks can build task ARNs without a reference. */
   readonly clusterName: string;
-  readonly gpuCapacityProvider: AsgCapacityProvider;
+  /** One per fleet of the stage config, in its order. */
+  readonly fleets: GpuFleet[];
   /** Security group of awsvpc job tasks: egress only. */
   readonly jobSecurityGroup: SecurityGroup;
   /** Role the ECS agent uses for a job: pull images, write job logs. */
@@ -39,7 +38,7 @@ export class ComputeStack extends Stack {
   readonly jobTaskRole: Role;
   readonly jobLogGroup: LogGroup;
 
-  constructor(scope: Construct, id: string, props: QmStackProps) {
+  constructor(scope: Construct, id: string, props: ComputeStackProps) {
     super(scope, id, props);
     const { config } = props;
     const retention = config.logRetentionDays as RetentionDays;
@@ -72,15 +71,23 @@ export class ComputeStack extends Stack {
       containerInsightsV2: ContainerInsights.ENABLED,
     });
 
-    this.gpuCapacityProvider = this.addGpuCapacity(config.gpuInstanceType, config.gpuMaxInstances, config.gpuRootVolumeGiB, config.stage);
-    this.cluster.addAsgCapacityProvider(this.gpuCapacityProvider);
-    // RunTask without a strategy lands on GPU capacity.
-    this.cluster.addDefaultCapacityProviderStrategy([
-      {
-        capacityProvider: this.gpuCapacityProvider.capacityProviderName,
-        weight: 1,
-      },
-    ]);
+    const instanceSecurityGroup = new SecurityGroup(this, 'GpuInstanceSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Quartermaster GPU container instances: no inbound, outbound to ECS, registries and NAT',
+      allowAllOutbound: true,
+    });
+    const instanceRole = this.createInstanceRole();
+    this.fleets = config.fleets.map(
+      (fleet) =>
+        new GpuFleet(this, `Fleet-${fleet.name}`, {
+          stage: config.stage,
+          fleet,
+          cluster: this.cluster,
+          vpc: this.vpc,
+          instanceRole,
+          securityGroup: instanceSecurityGroup,
+        }),
+    );
 
     this.jobSecurityGroup = new SecurityGroup(this, 'JobSecurityGroup', {
       vpc: this.vpc,
@@ -97,58 +104,20 @@ export class ComputeStack extends Stack {
       description: "Assumed by a job's containers; grant data access per deployment, never broadly",
     });
 
-    // The hardware catalog names this provider for GPU types that run on ECS.
-    new CfnOutput(this, 'GpuCapacityProviderName', { value: this.gpuCapacityProvider.capacityProviderName });
+    new CatalogSeed(this, 'CatalogSeed', { config, table: props.data.table, tableKey: props.data.tableKey });
+    // Capacity providers by fleet, for operators reading the stack outputs (the dispatcher reads the table).
+    for (const fleet of this.fleets) {
+      const providers = Object.entries(fleet.capacityProviders).map(([kind, provider]) => `${kind}=${provider.capacityProviderName}`);
+      new CfnOutput(this, `FleetCapacityProviders-${fleet.config.name}`, { value: providers.join(',') });
+    }
     new CfnOutput(this, 'ClusterName', { value: this.clusterName });
   }
 
-  private addGpuCapacity(instanceType: string, maxInstances: number, rootVolumeGiB: number, stage: string): AsgCapacityProvider {
-    const instanceSecurityGroup = new SecurityGroup(this, 'GpuInstanceSecurityGroup', {
-      vpc: this.vpc,
-      description: 'Quartermaster GPU container instances: no inbound, outbound to ECS, registries and NAT',
-      allowAllOutbound: true,
-    });
+  /** The ECS container agent's role on every fleet's instances. */
+  private createInstanceRole(): Role {
     const instanceRole = new Role(this, 'GpuInstanceRole', {
       assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
       description: 'ECS container agent on GPU instances',
-    });
-    const launchTemplate = new LaunchTemplate(this, 'GpuLaunchTemplate', {
-      machineImage: EcsOptimizedImage.amazonLinux2(AmiHardwareType.GPU),
-      instanceType: new InstanceType(instanceType),
-      // ECS appends the cluster join script to this.
-      userData: UserData.forLinux(),
-      role: instanceRole,
-      securityGroup: instanceSecurityGroup,
-      requireImdsv2: true,
-      // Hop limit 1: containers in awsvpc tasks cannot reach the instance's metadata (and its role).
-      httpPutResponseHopLimit: 1,
-      detailedMonitoring: true,
-      blockDevices: [
-        {
-          deviceName: '/dev/xvda',
-          volume: BlockDeviceVolume.ebs(rootVolumeGiB, {
-            encrypted: true,
-            volumeType: EbsDeviceVolumeType.GP3,
-            deleteOnTermination: true,
-          }),
-        },
-      ],
-    });
-    const group = new AutoScalingGroup(this, 'GpuAutoScalingGroup', {
-      vpc: this.vpc,
-      vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS },
-      launchTemplate,
-      minCapacity: 0,
-      maxCapacity: maxInstances,
-      // Required by managed termination protection: ECS decides which instances may go.
-      newInstancesProtectedFromScaleIn: true,
-      healthChecks: HealthChecks.ec2({ gracePeriod: Duration.minutes(5) }),
-      cooldown: Duration.minutes(5),
-    });
-    // AS3: scaling is driven and reported by ECS managed scaling (capacity provider events, CloudWatch metrics).
-    Validations.of(group).acknowledge({
-      id: 'AwsSolutions-AS3',
-      reason: 'ECS managed scaling drives this group; scaling activity is visible in ECS and CloudWatch, no SNS notifications needed',
     });
     // ECS adds the container agent's policy to the instance role (cluster registration, polling, logs).
     Validations.of(instanceRole).acknowledge(
@@ -163,13 +132,7 @@ export class ComputeStack extends Stack {
           'ECS container-instance policy: ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken have no resource-level permissions; Poll/StartTelemetrySession carry an ecs:cluster condition',
       },
     );
-    return new AsgCapacityProvider(this, 'GpuCapacityProvider', {
-      autoScalingGroup: group,
-      capacityProviderName: `qm-${stage}-gpu-${instanceType.replace(/\./g, '-')}`,
-      enableManagedScaling: true,
-      targetCapacityPercent: 100,
-      enableManagedTerminationProtection: true,
-    });
+    return instanceRole;
   }
 
   private createJobExecutionRole(): Role {

@@ -8,6 +8,7 @@ import { createHealthHandler } from '#functions/api/health/health.app';
 import { createJobsHandler } from '#functions/api/jobs/jobs.app';
 import { createLogsHandler } from '#functions/api/logs/logs.app';
 import { createExplainHandler } from '#functions/api/explain/explain.app';
+import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
 import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
@@ -211,7 +212,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         queueHint: new QueueBusyHint(),
         ...guarded,
       }),
-      explain: createExplainHandler({ ...admission, hardware, backends: ['local'], resourceRules: rules, ...guarded }),
+      explain: createExplainHandler({
+        ...admission,
+        hardware,
+        fleets: new DynamoFleetDirectory(doc, LOCAL_TABLE_NAME),
+        backends: ['local'],
+        resourceRules: rules,
+        ...guarded,
+      }),
       logs: createLogsHandler({ jobs: admission.jobs, logs: () => backend, ...guarded }),
       admin: createAdminHandler({ ...access, tenancy, users, rules, clock: systemClock, ids }),
       tenancy: createTenancyHandler({ ...access, tenancy, users, clock: systemClock }),

@@ -1,7 +1,11 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
 import * as keys from '#adapters/dynamodb/table-keys';
 import { orgIndexAttributes, userIndexAttributes } from '#adapters/dynamodb/keys';
+import { DEFAULT_FLEETS, DEFAULT_GPU_HARDWARE } from '#domain/catalog/default-catalog';
+import { fleetSchema, toDeployedFleet, type DeployedFleet } from '#domain/catalog/fleet.schema';
+import { GPU_INSTANCE_TYPES } from '#domain/catalog/gpu-instance-types';
 import type { HardwareType } from '#domain/catalog/hardware.schema';
 import { userSchema, type User } from '#domain/identity/user.schema';
 
@@ -78,6 +82,10 @@ export const DEMO_USERS: User[] = [
   },
 ];
 
+/**
+ * The demo catalog: a CPU type for the local backend, and the GPU types a deployed stage ships by default
+ * (the same list as the stage config's `hardwareTypes` default, each on its fleet).
+ */
 export const DEMO_HARDWARE: HardwareType[] = [
   {
     schemaVersion: 1,
@@ -87,43 +95,15 @@ export const DEMO_HARDWARE: HardwareType[] = [
     vcpu: 2,
     memoryMiB: 4096,
     pricePerHourUsd: 0.1,
-    ecs: { capacityProvider: 'qm-gpu', instanceType: 'g5.xlarge' },
     enabled: true,
   },
-  {
-    schemaVersion: 1,
-    id: 'gpu-a10g-1x',
-    gpuModel: 'NVIDIA A10G',
-    gpuCount: 1,
-    vcpu: 4,
-    memoryMiB: 16384,
-    pricePerHourUsd: 1.006,
-    ecs: { capacityProvider: 'qm-gpu', instanceType: 'g5.xlarge' },
-    enabled: true,
-  },
-  {
-    schemaVersion: 1,
-    id: 'gpu-l40s-1x',
-    gpuModel: 'NVIDIA L40S',
-    gpuCount: 1,
-    vcpu: 8,
-    memoryMiB: 32768,
-    pricePerHourUsd: 1.861,
-    ecs: { capacityProvider: 'qm-gpu', instanceType: 'g6e.xlarge' },
-    enabled: true,
-  },
-  {
-    schemaVersion: 1,
-    id: 'gpu-a100-8x',
-    gpuModel: 'NVIDIA A100 40GB',
-    gpuCount: 8,
-    vcpu: 96,
-    memoryMiB: 1_179_648,
-    pricePerHourUsd: 32.773,
-    ecs: { capacityProvider: 'qm-gpu', instanceType: 'p4d.24xlarge' },
-    enabled: true,
-  },
+  ...DEFAULT_GPU_HARDWARE.map((hardware) => ({ ...hardware })),
 ];
+
+/** The default stage's fleets as a deployment records them (stage `local`), so explain can name them. */
+export const DEMO_FLEETS: DeployedFleet[] = DEFAULT_FLEETS.map((fleet) =>
+  toDeployedFleet('local', fleetSchema.parse(fleet), GPU_INSTANCE_TYPES),
+);
 
 /** Idempotent: rewriting the same demo items leaves the table as it was. */
 export async function seedDemoData(doc: DynamoDBDocumentClient, tableName: string): Promise<void> {
@@ -145,4 +125,6 @@ export async function seedDemoData(doc: DynamoDBDocumentClient, tableName: strin
   }
   const catalog = new DynamoHardwareCatalog(doc, tableName);
   for (const hardware of DEMO_HARDWARE) await catalog.put(hardware);
+  const fleets = new DynamoFleetDirectory(doc, tableName);
+  for (const fleet of DEMO_FLEETS) await fleets.put(fleet);
 }

@@ -36,6 +36,18 @@ export const explanationSchema = lazySchema(() =>
         note: z.string(),
       }),
       queue: z.object({ jobsWaiting: z.boolean() }),
+      placement: z.optional(
+        z
+          .object({
+            backend: z.enum(['ecs', 'kubernetes', 'local']),
+            fleet: z.optional(z.string()),
+            instanceType: z.optional(z.string()),
+            purchase: z.optional(z.enum(['on-demand', 'spot', 'spot-with-on-demand-fallback'])),
+            firstLaunch: z.optional(z.enum(['spot', 'on-demand'])),
+            note: z.string(),
+          })
+          .check(z.describe('Which backend, and on ECS which GPU fleet and purchase option, the job would use')),
+      ),
     })
     .register(z.globalRegistry, { id: 'Explanation' }),
 );

@@ -4,7 +4,8 @@ import { createJobsHandler } from '#functions/api/jobs/jobs.app';
 import { createExplainHandler } from '#functions/api/explain/explain.app';
 import { createQuotasHandler } from '#functions/api/quotas/quotas.app';
 import { fakeApiEvent, fakeLambdaContext, type FakeRequest } from '#scripts/bench/api-event';
-import { DEMO_HARDWARE } from '#scripts/local/seed';
+import { DEMO_FLEETS, DEMO_HARDWARE } from '#scripts/local/seed';
+import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
@@ -51,7 +52,9 @@ beforeAll(async () => {
     retentionDays: 90,
     scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
   });
-  explainApi = createExplainHandler({ ...common, hardware, backends: ['ecs'] });
+  const fleets = new DynamoFleetDirectory(table.doc, table.tableName);
+  for (const fleet of DEMO_FLEETS) await fleets.put(fleet);
+  explainApi = createExplainHandler({ ...common, hardware, fleets, backends: ['ecs'] });
   call = async (handler, request, principal) => {
     const result = (await handler(fakeApiEvent(request, principal), fakeLambdaContext())) as { statusCode: number; body?: string };
     return { status: result.statusCode, body: result.body ? JSON.parse(result.body) : undefined };
@@ -130,6 +133,20 @@ describe('quotas API (real handlers, DynamoDB Local)', () => {
     expect(explained.status).toBe(200);
     expect(explained.body.verdict).toBe('admit');
     expect(explained.body.estimate.costUsd).toBe(1.01);
+    expect(explained.body.placement).toEqual({
+      backend: 'ecs',
+      fleet: 'g5',
+      instanceType: 'g5.xlarge',
+      purchase: 'spot-with-on-demand-fallback',
+      firstLaunch: 'spot',
+      note: 'Runs on Spot first on ECS fleet "g5" (g5.xlarge); if the Spot instance is reclaimed, or no Spot capacity comes within 30 minutes, it is queued again once and runs On-Demand (first launch: Spot)',
+    });
+    const onDemand = await call(
+      explainApi,
+      { method: 'POST', route: '/v1/jobs/explain', body: { ...spec, hardwareType: 'gpu-a100-8x' } },
+      rae,
+    );
+    expect(onDemand.body.placement).toMatchObject({ fleet: 'p4d', purchase: 'on-demand', firstLaunch: 'on-demand' });
     const listed = await call(jobsApi, { method: 'GET', route: '/v1/jobs' }, rae);
     expect(listed.body.items).toHaveLength(0);
   });

@@ -1,4 +1,5 @@
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
 import { loadEnv } from '#config/env';
 import { dynamoApiAccess } from '#functions/api/api-access';
 import { dynamoSubmissionReads } from '#functions/api/submission-reads';
@@ -12,6 +13,7 @@ const access = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 
 export const handler = createExplainHandler({
   ...dynamoSubmissionReads(doc, env.QM_TABLE_NAME, env),
+  fleets: new DynamoFleetDirectory(doc, env.QM_TABLE_NAME),
   principalGate: access.principalGate,
   audit: access.audit,
 });

@@ -38,8 +38,13 @@ export class DynamoHardwareCatalog implements HardwareCatalogAdmin {
   }
 
   async put(hardware: HardwareType): Promise<void> {
-    const item = hardwareTypeSchema.parse(hardware);
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...item, ...keys.hardwareType(item.id) } }));
-    this.cache.delete(item.id);
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: hardwareTypeItem(hardware) }));
+    this.cache.delete(hardware.id);
   }
 }
+
+/** The stored item of a hardware type; the deploy-time catalog seed writes the same shape. */
+export const hardwareTypeItem = (hardware: HardwareType): Record<string, unknown> => {
+  const item = hardwareTypeSchema.parse(hardware);
+  return { ...item, ...keys.hardwareType(item.id) };
+};

@@ -15,6 +15,7 @@ import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
  *   org            ORG#<id>               / ORG
  *   team           ORG#<orgId>            / TEAM#<teamId>
  *   hardware type  CATALOG#HARDWARE       / HW#<id>
+ *   GPU fleet      CATALOG#FLEET          / FLEET#<name>   (written at deploy from the stage config)
  *   settings       SETTINGS               / LIMITS
  *   identity provider  IDP                 / IDP#<id>
  *   external identity  IDENTITY#<provider>#<sha256(subject)> / IDENTITY
@@ -55,6 +56,8 @@ export const org = (id: string) => ({ pk: `ORG#${id}`, sk: 'ORG' });
 export const team = (orgId: string, teamId: string) => ({ pk: `ORG#${orgId}`, sk: `TEAM#${teamId}` });
 export const hardwareType = (id: string) => ({ pk: 'CATALOG#HARDWARE', sk: `HW#${id}` });
 export const hardwarePartition = () => 'CATALOG#HARDWARE';
+export const fleet = (name: string) => ({ pk: 'CATALOG#FLEET', sk: `FLEET#${name}` });
+export const fleetPartition = () => 'CATALOG#FLEET';
 export const limits = () => ({ pk: 'SETTINGS', sk: 'LIMITS' });
 export const identityProvider = (id: string) => ({ pk: 'IDP', sk: `IDP#${id}` });
 export const identityProviderPartition = () => 'IDP';

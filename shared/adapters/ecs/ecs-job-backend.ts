@@ -16,12 +16,16 @@ import {
 } from '@aws-sdk/client-ecs';
 import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
 import type { HardwareRequirements, JobBackend, LaunchResult } from '#domain/backends/backend.port';
+import type { FleetDirectory } from '#domain/catalog/fleet-directory.port';
+import { purchaseForAttempt, type DeployedFleet, type PurchaseKind } from '#domain/catalog/fleet.schema';
 import type { Job } from '#domain/jobs/job.schema';
 import { buildTaskDefinitionInput, JOB_CONTAINER_NAME, taskDefinitionFamily } from './ecs-task-definition';
 import { startedByForJob } from './ecs-task-events';
 
 export interface EcsJobBackendConfig {
   ecs: ECSClient;
+  /** The deployed GPU fleets: capacity providers and instance types per fleet. */
+  fleets: FleetDirectory;
   clusterArn: string;
   /** Private subnets for the tasks' ENIs; tasks never get a public IP. */
   subnetIds: string[];
@@ -60,7 +64,8 @@ const isCapacityReason = (reason: string): boolean =>
  *
  * Idempotency of `launch` (exactly-once in effect over at-least-once dispatch):
  * - A job that already carries a `runRef` is not launched again: the recorded task is returned.
- * - Otherwise RunTask is called with `clientToken` = job id. Within the token's lifetime (24 hours) ECS
+ * - Otherwise RunTask is called with `clientToken` = job id (plus `-<n>` for the n-th attempt after a
+ *   Spot interruption). Within the token's lifetime (24 hours) ECS
  *   returns the original task for a repeated call instead of starting a second one; `alreadyLaunched` is
  *   set when that task was created before this call started. A repeat with different parameters (e.g. a
  *   newer task definition revision registered meanwhile) fails with ConflictException, which names the
@@ -78,12 +83,11 @@ export class EcsJobBackend implements JobBackend {
 
   async launch(job: Job, hardware: HardwareRequirements): Promise<LaunchResult> {
     if (job.runRef) return { runRef: job.runRef, alreadyLaunched: true };
-    if (!hardware.ecsCapacityProvider) {
-      // Without an explicit provider ECS would use the cluster default, which may have no GPUs: the job
-      // would then wait on RESOURCE:GPU forever instead of failing on the catalog mistake.
-      throw new BackendLaunchError('ecs', `Hardware type ${hardware.hardwareType} has no ECS capacity provider`);
-    }
-    if (!CLIENT_TOKEN.test(job.id)) {
+    const placement = await this.placementFor(job, hardware);
+    // One token per attempt: a job queued again after a Spot interruption must get a new task, not ECS's
+    // replay of the lost one (the first attempt keeps the bare job id).
+    const clientToken = job.spotInterruptions ? `${job.id}-${job.spotInterruptions}` : job.id;
+    if (!CLIENT_TOKEN.test(clientToken)) {
       throw new BackendLaunchError('ecs', 'Job id cannot be used as an ECS client token');
     }
     const startedBy = startedByForJob(job.id);
@@ -97,10 +101,12 @@ export class EcsJobBackend implements JobBackend {
     const input: RunTaskCommandInput = {
       cluster: this.config.clusterArn,
       taskDefinition: taskDefinitionArn,
-      clientToken: job.id,
+      clientToken,
       count: 1,
       startedBy,
-      capacityProviderStrategy: [{ capacityProvider: hardware.ecsCapacityProvider, weight: 1 }],
+      // One provider per attempt: Spot first where the fleet has it, On-Demand after a Spot interruption.
+      capacityProviderStrategy: [{ capacityProvider: placement.capacityProvider, weight: 1 }],
+      ...(placement.constraint ? { placementConstraints: [placement.constraint] } : {}),
       networkConfiguration: {
         awsvpcConfiguration: {
           subnets: this.config.subnetIds,
@@ -132,13 +138,56 @@ export class EcsJobBackend implements JobBackend {
     if (task?.taskArn) {
       const createdAt = task.createdAt?.getTime();
       const alreadyLaunched = createdAt !== undefined && createdAt < calledAt - REPLAY_MARGIN_MS;
-      return { runRef: task.taskArn, alreadyLaunched };
+      const result: LaunchResult = { runRef: task.taskArn, alreadyLaunched, ecsPlacement: placement.recorded };
+      // PROVISIONING: the capacity provider has no instance for it yet and managed scaling is adding one.
+      if (task.lastStatus === 'PROVISIONING') {
+        result.waitingForCapacity = { message: placement.waitingMessage, timeoutMinutes: placement.fleet.launchTimeoutMinutes };
+      }
+      return result;
     }
     const failure = response.failures?.[0];
     if (failure) throw fromRunTaskFailure(failure);
     // Neither a task nor a failure: an inconsistent answer. Throwing a plain error lets SQS redeliver; the
     // client token makes the retry safe.
     throw new Error('ECS RunTask returned neither a task nor a failure');
+  }
+
+  /**
+   * Where this attempt runs: the hardware type's fleet, the purchase kind for the attempt, its capacity
+   * provider, and, in a fleet of several sizes, a constraint pinning the task to the hardware type's size
+   * (otherwise ECS could place a small job on a large instance, or wait on one that cannot hold it).
+   */
+  private async placementFor(job: Job, hardware: HardwareRequirements): Promise<Placement> {
+    if (!hardware.ecs) {
+      // Without an explicit provider ECS would use the cluster default, which may have no GPUs: the job
+      // would then wait on RESOURCE:GPU forever instead of failing on the catalog mistake.
+      throw new BackendLaunchError('ecs', `Hardware type ${hardware.hardwareType} names no ECS fleet`);
+    }
+    const fleet = await this.config.fleets.get(hardware.ecs.fleet);
+    if (!fleet) {
+      throw new BackendLaunchError(
+        'ecs',
+        `Hardware type ${hardware.hardwareType} names fleet "${hardware.ecs.fleet}", which this deployment does not have`,
+      );
+    }
+    const purchase = purchaseForAttempt(fleet, job.spotInterruptions ?? 0);
+    const capacityProvider = purchase === 'spot' ? fleet.capacityProviders.spot : fleet.capacityProviders.onDemand;
+    if (!capacityProvider) throw new BackendLaunchError('ecs', `Fleet "${fleet.name}" has no ${purchase} capacity provider`);
+    const instanceType = hardware.ecs.instanceType;
+    const pin = instanceType !== undefined && fleet.instanceTypes.length > 1;
+    const label = purchase === 'spot' ? 'Spot' : 'On-Demand';
+    return {
+      fleet,
+      capacityProvider,
+      ...(pin ? { constraint: { type: 'memberOf', expression: `attribute:ecs.instance-type == ${instanceType}` } } : {}),
+      recorded: {
+        fleet: fleet.name,
+        purchase,
+        ...(instanceType ? { instanceType } : {}),
+        ...(fleet.purchase === 'spot-with-on-demand-fallback' ? { onDemandFallback: true } : {}),
+      },
+      waitingMessage: `Waiting for ${label} capacity on fleet "${fleet.name}"${instanceType ? ` (${instanceType})` : ''}: an instance is being started (the fleet scales from zero)`,
+    };
   }
 
   async stop(job: Job, reason: string): Promise<void> {
@@ -210,6 +259,14 @@ export class EcsJobBackend implements JobBackend {
     );
     return listed.taskArns ?? [];
   }
+}
+
+interface Placement {
+  fleet: DeployedFleet;
+  capacityProvider: string;
+  constraint?: { type: 'memberOf'; expression: string };
+  recorded: { fleet: string; purchase: PurchaseKind; instanceType?: string };
+  waitingMessage: string;
 }
 
 const fromRunTaskFailure = (failure: Failure): Error => {

@@ -61,6 +61,16 @@ export type EcsTaskStatusUpdate =
   Extract<RunReport, { status: 'running' }> | (Extract<RunReport, { status: 'ended' }> & { stopCode?: string });
 
 /**
+ * Stop codes that mean the instance was taken from the job, not that the job failed: `SpotInterruption`
+ * (EC2 reclaimed the Spot instance; with Spot draining on, the agent stops the task on the two-minute
+ * warning) and `TerminationNotice` (the instance is being terminated under the task). The job is queued
+ * again once. Every other code ends the job: `EssentialContainerExited` (the job's own exit code decides),
+ * `TaskFailedToStart` (image pull, secrets, ENI: the reason says which), `UserInitiated` (a StopTask, ours
+ * on cancel or timeout, or an operator's), `ServiceSchedulerInitiated`, `InfrastructureHealth`.
+ */
+export const CAPACITY_RECLAIMED_STOP_CODES: ReadonlySet<string> = new Set(['SpotInterruption', 'TerminationNotice']);
+
+/**
  * Maps an ECS task state change to a job status update, or `undefined` when the event is not about one of
  * our job tasks, is malformed, or is a state the job lifecycle does not need:
  * - RUNNING → `running`.
@@ -95,6 +105,7 @@ export const mapEcsTaskStateChange = (detail: unknown): EcsTaskStatusUpdate | un
     ...(container?.exitCode !== undefined ? { exitCode: container.exitCode } : {}),
     ...(reasons.length > 0 ? { reason: reasons.join(': ').slice(0, MAX_REASON_CHARS) } : {}),
     ...(task.stopCode ? { stopCode: task.stopCode } : {}),
+    ...(task.stopCode && CAPACITY_RECLAIMED_STOP_CODES.has(task.stopCode) ? { capacityReclaimed: true } : {}),
   };
 };
 

@@ -6,6 +6,13 @@ export interface LaunchResult {
   runRef: string;
   /** True when this call found the run already launched (a repeated dispatch). */
   alreadyLaunched: boolean;
+  /** ECS: where the run was placed (fleet, purchase kind, pinned instance type). */
+  ecsPlacement?: Job['ecsPlacement'];
+  /**
+   * The run exists but waits for an instance (an ECS fleet scaling from zero, or no Spot capacity): the job
+   * stays `starting` with this message as its waiting reason, and fails if nothing starts it in time.
+   */
+  waitingForCapacity?: { message: string; timeoutMinutes: number };
 }
 
 /** What hardware the job asked for, resolved from the catalog at submission. */
@@ -14,8 +21,8 @@ export interface HardwareRequirements {
   gpuCount: number;
   vcpu: number;
   memoryMiB: number;
-  /** ECS capacity provider name, when the hardware runs on ECS. */
-  ecsCapacityProvider?: string;
+  /** The ECS fleet (stage config `fleets`) and pinned instance type, when the hardware runs on ECS. */
+  ecs?: { fleet: string; instanceType?: string };
 }
 
 export interface JobBackend {

@@ -9,8 +9,17 @@ export const hardwareTypeSchema = z.object({
   vcpu: z.number().check(z.int(), z.gte(1)),
   memoryMiB: z.number().check(z.int(), z.gte(128)),
   pricePerHourUsd: z.number().check(z.gte(0)),
-  /** Where it can run: ECS capacity provider and instance type; Kubernetes node selector/resource. */
-  ecs: z.optional(z.object({ capacityProvider: z.string().check(z.minLength(1)), instanceType: z.string().check(z.minLength(1)) })),
+  /**
+   * Where it runs on ECS: a GPU fleet of the stage config (`fleets`), and the instance type within it. The
+   * instance type may be left out when every size of the fleet fits; in a fleet of several sizes it pins
+   * the job to that size (an ECS placement constraint).
+   */
+  ecs: z.optional(
+    z.strictObject({
+      fleet: z.string().check(z.minLength(1), z.maxLength(20)),
+      instanceType: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as g5.xlarge'))),
+    }),
+  ),
   kubernetes: z.optional(
     z.object({ nodeSelector: z._default(z.record(z.string(), z.string()), {}), gpuResource: z._default(z.string(), 'nvidia.com/gpu') }),
   ),

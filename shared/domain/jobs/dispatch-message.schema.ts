@@ -6,7 +6,13 @@ import * as z from 'zod/mini';
  */
 export const dispatchMessageSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('launch'), jobId: z.string().check(z.minLength(1)) }),
-  z.object({ action: z.literal('stop'), jobId: z.string().check(z.minLength(1)), reason: z.string().check(z.maxLength(255)) }),
+  z.object({
+    action: z.literal('stop'),
+    jobId: z.string().check(z.minLength(1)),
+    reason: z.string().check(z.maxLength(255)),
+    /** The run to stop when it is no longer the job's current one (a launch the job was queued again from). */
+    runRef: z.optional(z.string().check(z.minLength(1))),
+  }),
 ]);
 export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
 

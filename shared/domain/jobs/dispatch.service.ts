@@ -1,4 +1,4 @@
-import type { HardwareRequirements, JobBackend } from '#domain/backends/backend.port';
+import type { HardwareRequirements, JobBackend, LaunchResult } from '#domain/backends/backend.port';
 import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
 import type { HardwareCatalog } from '#domain/catalog/hardware-catalog.port';
 import { jobEvent } from '#domain/events/job.events';
@@ -12,7 +12,7 @@ export interface DispatchDeps extends JobEndingDeps {
   hardware: HardwareCatalog;
 }
 
-export type DispatchOutcome = 'launched' | 'duplicate' | 'stopped' | 'gone' | 'cancelled_after_launch' | 'failed';
+export type DispatchOutcome = 'launched' | 'waiting_for_capacity' | 'duplicate' | 'stopped' | 'gone' | 'cancelled_after_launch' | 'failed';
 
 /**
  * Handles one dispatch message. Delivery is at-least-once; the effect is exactly-once because
@@ -25,7 +25,9 @@ export async function handleDispatch(message: DispatchMessage, deps: DispatchDep
   const job = await deps.jobs.get(message.jobId);
   if (!job) return 'gone';
   if (message.action === 'stop') {
-    if (job.runRef) await deps.backends(job.backend).stop(job, message.reason);
+    // A message may name the run: a launch the job was queued again from, which must not take the new one along.
+    const runRef = message.runRef ?? job.runRef;
+    if (runRef) await deps.backends(job.backend).stop({ ...job, runRef }, message.reason);
     return 'stopped';
   }
 
@@ -37,6 +39,8 @@ export async function handleDispatch(message: DispatchMessage, deps: DispatchDep
     starting = outcome.job;
   } else if (job.state !== 'starting') {
     return 'duplicate'; // running or ended: an earlier delivery did the work
+  } else if (job.launchDeadline) {
+    return 'duplicate'; // launched and waiting for capacity: the backend's running report moves it on
   }
 
   const hardware = await requirementsFor(starting, deps);
@@ -45,9 +49,9 @@ export async function handleDispatch(message: DispatchMessage, deps: DispatchDep
     return 'failed';
   }
   const backend = deps.backends(starting.backend);
-  let runRef: string;
+  let launched: LaunchResult;
   try {
-    runRef = (await backend.launch(starting, hardware)).runRef;
+    launched = await backend.launch(starting, hardware);
   } catch (error) {
     if (error instanceof BackendCapacityError) {
       await deps.jobs.setWaiting(starting, 'starting', { code: 'backend_capacity', message: error.message });
@@ -59,9 +63,16 @@ export async function handleDispatch(message: DispatchMessage, deps: DispatchDep
     await endJob(starting, 'failed', { stateReason: `Launch failed: ${error.message}` }, deps);
     return 'failed';
   }
+  const { runRef } = launched;
+  if (launched.waitingForCapacity) return waitForCapacity(starting, launched, deps);
 
   const at = deps.clock.now().toISOString();
-  const running = transition(starting, 'running', at, { runRef, startedAt: at });
+  const running = transition(starting, 'running', at, {
+    runRef,
+    startedAt: at,
+    ...(launched.ecsPlacement ? { ecsPlacement: launched.ecsPlacement } : {}),
+  });
+  delete running.launchDeadline;
   const saved = await deps.jobs.save(running, 'starting');
   if (!saved.ok) {
     // Cancelled (or ended) while we launched: make sure the run does not outlive its job.
@@ -73,6 +84,34 @@ export async function handleDispatch(message: DispatchMessage, deps: DispatchDep
   return 'launched';
 }
 
+/**
+ * The run exists but has no instance yet (a fleet scaling from zero, Spot capacity short): the job stays
+ * `starting`, says which fleet it waits for, and carries the deadline after which the scheduler gives up.
+ * The backend's "running" report moves it on; the run reference is recorded now so that report matches.
+ */
+async function waitForCapacity(job: Job, launched: LaunchResult, deps: DispatchDeps): Promise<DispatchOutcome> {
+  const wait = launched.waitingForCapacity!;
+  const now = deps.clock.now();
+  const waiting: Job = {
+    ...job,
+    runRef: launched.runRef,
+    ...(launched.ecsPlacement ? { ecsPlacement: launched.ecsPlacement } : {}),
+    launchDeadline: new Date(now.getTime() + wait.timeoutMinutes * 60_000).toISOString(),
+    waiting: { code: 'backend_capacity', message: wait.message },
+    updatedAt: now.toISOString(),
+    version: job.version + 1,
+  };
+  const saved = await deps.jobs.save(waiting, 'starting');
+  if (saved.ok) return 'waiting_for_capacity';
+  // Cancelled meanwhile (or a run report got there first): stop the run unless the job now runs it.
+  const current = await deps.jobs.get(job.id);
+  if (current && current.state !== 'running' && current.state !== 'starting') {
+    await deps.backends(job.backend).stop({ ...job, runRef: launched.runRef }, 'Job ended before launch completed');
+    return 'cancelled_after_launch';
+  }
+  return 'duplicate';
+}
+
 async function requirementsFor(job: Job, deps: DispatchDeps): Promise<HardwareRequirements | undefined> {
   const hardware = await deps.hardware.get(job.spec.hardwareType);
   if (!hardware) return undefined;
@@ -81,6 +120,6 @@ async function requirementsFor(job: Job, deps: DispatchDeps): Promise<HardwareRe
     gpuCount: hardware.gpuCount,
     vcpu: hardware.vcpu,
     memoryMiB: hardware.memoryMiB,
-    ...(hardware.ecs ? { ecsCapacityProvider: hardware.ecs.capacityProvider } : {}),
+    ...(hardware.ecs ? { ecs: { ...hardware.ecs } } : {}),
   };
 }

@@ -6,6 +6,8 @@ import { GLOBAL_CONCURRENCY, queueDepth, userConcurrency } from '#domain/quotas/
 import { describeQuota } from '#domain/quotas/quota.schema';
 import { prepareAdmission, type AdmissionReads } from './admission.service';
 import { draftJob, type DraftDeps } from './job-draft';
+import type { FleetDirectory } from '#domain/catalog/fleet-directory.port';
+import { explainPlacement, type ExplainedPlacement } from './explain-placement';
 import type { JobSpec } from './job.schema';
 
 export interface ExplainedLimit {
@@ -27,6 +29,8 @@ export interface Explanation {
   limits: ExplainedLimit[];
   approval: ExplainedApproval;
   queue: { jobsWaiting: boolean };
+  /** Which backend, and on ECS which fleet and purchase option, the job would use. */
+  placement?: ExplainedPlacement;
 }
 
 export interface ExplainedApproval {
@@ -47,7 +51,7 @@ const round = (value: number): number => Math.round(value * 1e6) / 1e6;
  * is written and no event is sent.
  */
 /** Everything explain reads; it writes nothing and publishes nothing. */
-export type ExplainDeps = DraftDeps & AdmissionReads & { approval?: Omit<ApprovalGateDeps, 'ids'> };
+export type ExplainDeps = DraftDeps & AdmissionReads & { approval?: Omit<ApprovalGateDeps, 'ids'>; fleets?: FleetDirectory };
 
 export async function explainJob(principal: Principal, spec: JobSpec, deps: ExplainDeps): Promise<Explanation> {
   let approval: ExplainedApproval = { required: false, note: 'No approval rule applies' };
@@ -156,5 +160,6 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
     limits,
     approval,
     queue: { jobsWaiting },
+    placement: await explainPlacement(job, hardware, deps.fleets),
   };
 }

@@ -51,9 +51,10 @@ export async function endJob(
 
 /**
  * The day's usage records (by the day the job ended, UTC) of the job's org, team and user, and the team's
- * and user's fair-share records (the scheduler's "recent GPU usage").
+ * and user's fair-share records (the scheduler's "recent GPU usage"). `countJob` false: GPU-hours and cost
+ * only (a run that ends in a requeue is paid for, but the job is not done yet).
  */
-function usageEffects(job: Job, at: string): CounterEffect[] {
+export function usageEffects(job: Job, at: string, countJob = true): CounterEffect[] {
   const hours = hoursRun(job, at);
   const day = at.slice(0, 10);
   const costPerHour = job.estimatedCostUsd / (job.spec.maxRuntimeMinutes / 60);
@@ -66,7 +67,7 @@ function usageEffects(job: Job, at: string): CounterEffect[] {
   const usage = scopes.flatMap((scope) => {
     const counter = dailyUsageCounter(scope, day);
     return [
-      { counter, field: 'jobs', amount: 1 },
+      ...(countJob ? [{ counter, field: 'jobs', amount: 1 }] : []),
       { counter, field: 'gpuHours', amount: round(job.gpuCount * hours) },
       { counter, field: 'costUsd', amount: round(costPerHour * hours) },
     ];

@@ -7,8 +7,9 @@ const NEXT: Readonly<Record<JobState, readonly JobState[]>> = {
   pending_approval: ['queued', 'rejected', 'expired', 'cancelled'],
   queued: ['admitted', 'cancelled'],
   admitted: ['starting', 'failed', 'cancelled', 'queued'],
-  starting: ['running', 'succeeded', 'failed', 'cancelled', 'timed_out'],
-  running: ['succeeded', 'failed', 'cancelled', 'timed_out'],
+  // → queued: the run lost its Spot instance and the job goes back in line (once; see requeueJob).
+  starting: ['running', 'succeeded', 'failed', 'cancelled', 'timed_out', 'queued'],
+  running: ['succeeded', 'failed', 'cancelled', 'timed_out', 'queued'],
   succeeded: [],
   failed: [],
   timed_out: [],

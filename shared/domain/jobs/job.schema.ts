@@ -168,6 +168,22 @@ export const jobSchema = z.object({
   quotaWarnings: z.optional(z.array(z.string())),
   /** The approval that holds (or held) the job: request id, rule, approver level, escalation and expiry times. */
   approval: z.optional(jobApprovalSchema),
+  /** ECS backend: where the current (or last) launch was placed: fleet, purchase kind, pinned instance type. */
+  ecsPlacement: z.optional(
+    z.object({
+      fleet: z.string(),
+      purchase: z.enum(['spot', 'on-demand']),
+      instanceType: z.optional(z.string()),
+      /** The fleet falls back to On-Demand: a Spot attempt that finds no capacity in time is queued again. */
+      onDemandFallback: z.optional(z.boolean()),
+    }),
+  ),
+  /** While `starting` and waiting for capacity: the time after which the launch gives up (ISO 8601). */
+  launchDeadline: z.optional(z.string()),
+  /** The run that lost its instance before the job was queued again: its late reports are ignored. */
+  interruptedRunRef: z.optional(z.string()),
+  /** How often the job lost its instance to a Spot reclaim; it is queued again once, then not. */
+  spotInterruptions: z.optional(z.number().check(z.int(), z.gte(0))),
   /** Epoch seconds after which DynamoDB TTL removes the ended job (retention); absent = keep. */
   expiresAt: z.optional(z.number().check(z.int())),
   version: z.number().check(z.int()),

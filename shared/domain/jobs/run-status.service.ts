@@ -1,11 +1,21 @@
 import { endJob, type JobEndingDeps } from './job-ending';
 import { transition } from './job-lifecycle';
+import { requeueAfterInterruption } from './job-requeue';
 import type { Job } from './job.schema';
 
 /** A backend's report about a run (ECS task state change, Kubernetes poll, local process exit). */
 export type RunReport =
   | { jobId: string; runRef: string; status: 'running' }
-  | { jobId: string; runRef: string; status: 'ended'; exitCode?: number; reason?: string; stopCode?: string };
+  | {
+      jobId: string;
+      runRef: string;
+      status: 'ended';
+      exitCode?: number;
+      reason?: string;
+      stopCode?: string;
+      /** The instance was taken away (a Spot reclaim): not the job's fault, so it is queued again once. */
+      capacityReclaimed?: boolean;
+    };
 
 /**
  * Applies a backend report. Reports arrive late, out of order and more than once; each effect is a
@@ -18,23 +28,36 @@ export async function applyRunReport(report: RunReport, deps: JobEndingDeps): Pr
     const job = await deps.jobs.get(report.jobId);
     if (!job) return undefined;
     if (job.runRef && job.runRef !== report.runRef) return undefined; // a report about another run
+    if (job.interruptedRunRef === report.runRef) return undefined; // the run the job was requeued from
     if (job.state !== 'starting' && (report.status === 'running' || job.state !== 'running')) return undefined;
 
     if (report.status === 'running') {
       const at = deps.clock.now().toISOString();
-      const outcome = await deps.jobs.save(transition(job, 'running', at, { runRef: report.runRef, startedAt: at }), 'starting');
+      const running = transition(job, 'running', at, { runRef: report.runRef, startedAt: at });
+      delete running.launchDeadline; // it found capacity
+      const outcome = await deps.jobs.save(running, 'starting');
       if (outcome.ok) return outcome.job;
       continue;
     }
 
     const succeeded = report.exitCode === 0;
+    let interruptedAgain = false;
+    if (report.capacityReclaimed && !succeeded) {
+      const outcome = await requeueAfterInterruption(job, report.reason ?? 'capacity reclaimed', deps);
+      if ('requeued' in outcome) return outcome.requeued;
+      if ('lostRace' in outcome) continue;
+      interruptedAgain = true;
+    }
+    const failure = report.reason ?? `Exited with code ${report.exitCode ?? 'unknown'}`;
     const ended = await endJob(
       job,
       succeeded ? 'succeeded' : 'failed',
       {
         runRef: report.runRef,
         ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}),
-        ...(succeeded ? {} : { stateReason: report.reason ?? `Exited with code ${report.exitCode ?? 'unknown'}` }),
+        ...(succeeded
+          ? {}
+          : { stateReason: interruptedAgain ? `Lost its instance again after one requeue (not requeued twice): ${failure}` : failure }),
       },
       deps,
     );

@@ -13,6 +13,7 @@ import {
 } from './admission.service';
 import type { DispatchQueue } from './dispatch-message.schema';
 import { endJob } from './job-ending';
+import { requeueAfterInterruption } from './job-requeue';
 import { transition } from './job-lifecycle';
 import type { Job, WaitingReason } from './job.schema';
 
@@ -32,6 +33,8 @@ export interface SchedulerPassResult {
   waiting: number;
   redispatched: string[];
   timedOut: string[];
+  /** Launches that found no capacity before their deadline: queued again on On-Demand, or failed. */
+  launchTimeouts: string[];
 }
 
 /**
@@ -45,7 +48,7 @@ export interface SchedulerPassResult {
  * and with submissions (every write is conditional), though deployments run one pass at a time.
  */
 export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPassResult> {
-  const result: SchedulerPassResult = { admitted: [], waiting: 0, redispatched: [], timedOut: [] };
+  const result: SchedulerPassResult = { admitted: [], waiting: 0, redispatched: [], timedOut: [], launchTimeouts: [] };
   const now = deps.clock.now();
   const snapshot = await snapshotQueue(deps, now, deps.maxJobsPerPass ?? 1_000);
   const positions = new Map<string, number>();
@@ -105,6 +108,7 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
   }
   result.redispatched = await redispatchStale(deps);
   result.timedOut = await stopOverdue(deps);
+  result.launchTimeouts = await expireStuckLaunches(deps);
   return result;
 }
 
@@ -169,4 +173,39 @@ async function stopOverdue(deps: SchedulerDeps): Promise<string[]> {
     stopped.push(job.id);
   }
   return stopped;
+}
+
+/**
+ * Launches waiting for capacity past their deadline (DESIGN §4.8: nothing waits forever). A Spot attempt on
+ * a fleet with On-Demand fallback is queued again (its next launch buys On-Demand); anything else fails
+ * with the fleet named. Either way the waiting run is stopped, so a late instance does not start it.
+ */
+async function expireStuckLaunches(deps: SchedulerDeps): Promise<string[]> {
+  const now = deps.clock.now().getTime();
+  const starting = await deps.jobs.listByState('starting', { limit: 500 });
+  const expired: string[] = [];
+  for (const job of starting.items) {
+    if (!job.launchDeadline || Date.parse(job.launchDeadline) > now) continue;
+    const fleet = job.ecsPlacement ? `fleet "${job.ecsPlacement.fleet}"` : 'its fleet';
+    const kind = job.ecsPlacement?.purchase === 'spot' ? 'Spot' : 'On-Demand';
+    const waited = Math.round((now - Date.parse(job.updatedAt)) / 60_000);
+    const reason = `No ${kind} capacity on ${fleet} within the launch timeout (waited ${waited} minutes)`;
+    let handled = false;
+    if (job.ecsPlacement?.purchase === 'spot' && job.ecsPlacement.onDemandFallback) {
+      const outcome = await requeueAfterInterruption(job, reason, deps);
+      handled = 'requeued' in outcome;
+    }
+    if (!handled)
+      handled = (await endJob(job, 'failed', { stateReason: `${reason}: the job never started and was not charged` }, deps)) !== undefined;
+    if (!handled) continue;
+    const runRef = job.runRef;
+    await deps.dispatch.send({
+      action: 'stop',
+      jobId: job.id,
+      reason: 'Launch timed out waiting for capacity',
+      ...(runRef ? { runRef } : {}),
+    });
+    expired.push(job.id);
+  }
+  return expired;
 }

@@ -17,6 +17,7 @@ import { taskDefinitionFamily } from '#adapters/ecs/ecs-task-definition';
 import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
 import type { HardwareRequirements } from '#domain/backends/backend.port';
 import { jobSchema, type Job, type JobSpecInput } from '#domain/jobs/job.schema';
+import { inMemoryFleets } from '#test-support/fleet-fixtures';
 
 const JOB_ID = '01J9ZQ4G7X2M8K3N5P6R7S8T9V';
 const NOW = new Date('2025-06-01T12:00:00.000Z');
@@ -60,8 +61,11 @@ const hardware: HardwareRequirements = {
   gpuCount: 1,
   vcpu: 4,
   memoryMiB: 15_000,
-  ecsCapacityProvider: 'qm-g5',
+  ecs: { fleet: 'g5', instanceType: 'g5.xlarge' },
 };
+
+/** An in-memory fleet directory holding the default stage's fleets, as the deploy records them (stage `test`). */
+const fleets = inMemoryFleets('test');
 
 const settings = {
   clusterArn: 'arn:aws:ecs:eu-west-1:111122223333:cluster/qm-jobs',
@@ -74,7 +78,7 @@ const settings = {
 };
 
 const ecsMock = mockClient(ECSClient);
-const backend = () => new EcsJobBackend({ ecs: new ECSClient({}), ...settings, now: () => NOW });
+const backend = () => new EcsJobBackend({ ecs: new ECSClient({}), fleets, ...settings, now: () => NOW });
 const notFound = () => new ClientException({ message: 'Unable to describe task definition.', $metadata: {} });
 
 beforeEach(() => {
@@ -154,14 +158,18 @@ describe('EcsJobBackend.launch RunTask', () => {
   it('runs idempotently on the capacity provider with plain env only in overrides (mocked ECS)', async () => {
     const result = await backend().launch(makeJob(), hardware);
 
-    expect(result).toEqual({ runRef: TASK_ARN, alreadyLaunched: false });
+    expect(result).toEqual({
+      runRef: TASK_ARN,
+      alreadyLaunched: false,
+      ecsPlacement: { fleet: 'g5', purchase: 'spot', instanceType: 'g5.xlarge', onDemandFallback: true },
+    });
     const input = ecsMock.commandCalls(RunTaskCommand)[0]!.args[0].input;
     expect(input).toMatchObject({
       cluster: settings.clusterArn,
       clientToken: JOB_ID,
       count: 1,
       startedBy: `qm-${JOB_ID}`,
-      capacityProviderStrategy: [{ capacityProvider: 'qm-g5', weight: 1 }],
+      capacityProviderStrategy: [{ capacityProvider: 'qm-test-g5-spot', weight: 1 }],
       networkConfiguration: {
         awsvpcConfiguration: {
           subnets: ['subnet-a', 'subnet-b'],
@@ -196,7 +204,7 @@ describe('EcsJobBackend.launch RunTask', () => {
     const earlier = new Date(NOW.getTime() - 5 * 60_000);
     ecsMock.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN, createdAt: earlier }] });
 
-    expect(await backend().launch(makeJob(), hardware)).toEqual({ runRef: TASK_ARN, alreadyLaunched: true });
+    expect(await backend().launch(makeJob(), hardware)).toMatchObject({ runRef: TASK_ARN, alreadyLaunched: true });
   });
 
   it('treats a client-token ConflictException as the original launch (mocked ECS)', async () => {
@@ -241,9 +249,12 @@ describe('EcsJobBackend.launch RunTask', () => {
     await expect(backend().launch(makeJob(), hardware)).rejects.toBe(denied);
   });
 
-  it('refuses hardware without a capacity provider and oversized overrides before RunTask (mocked ECS)', async () => {
-    const { ecsCapacityProvider: _omitted, ...withoutProvider } = hardware;
-    await expect(backend().launch(makeJob(), withoutProvider)).rejects.toBeInstanceOf(BackendLaunchError);
+  it('refuses hardware without an ECS fleet, an unknown fleet and oversized overrides before RunTask (mocked ECS)', async () => {
+    const { ecs: _omitted, ...withoutFleet } = hardware;
+    await expect(backend().launch(makeJob(), withoutFleet)).rejects.toThrow(/names no ECS fleet/);
+    await expect(backend().launch(makeJob(), { ...hardware, ecs: { fleet: 'h100' } })).rejects.toThrow(
+      /names fleet "h100", which this deployment does not have/,
+    );
 
     const huge = makeJob({}, { args: Array.from({ length: 3 }, () => 'x'.repeat(4000)) });
     await expect(backend().launch(huge, hardware)).rejects.toThrow(/ECS allows 8192/);

@@ -16,8 +16,9 @@ const ALLOWED: Record<JobState, readonly JobState[]> = {
   pending_approval: ['queued', 'rejected', 'expired', 'cancelled'],
   queued: ['admitted', 'cancelled'],
   admitted: ['starting', 'cancelled', 'failed', 'queued'],
-  starting: ['running', 'failed', 'cancelled', 'timed_out', 'succeeded'],
-  running: ['succeeded', 'failed', 'timed_out', 'cancelled'],
+  // → queued: the run lost its Spot instance (requeued once, see job-requeue.ts).
+  starting: ['running', 'failed', 'cancelled', 'timed_out', 'succeeded', 'queued'],
+  running: ['succeeded', 'failed', 'timed_out', 'cancelled', 'queued'],
   succeeded: [],
   failed: [],
   timed_out: [],
