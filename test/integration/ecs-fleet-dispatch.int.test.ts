@@ -5,7 +5,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
 import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend';
 import { GLOBAL_CONCURRENCY } from '#domain/jobs/concurrency';
 import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
@@ -49,6 +51,7 @@ async function setup() {
     ...ending,
     quotas: { forOrg: async () => [] },
     limits: { current: async () => ({ maxConcurrent: 10, userMaxConcurrent: 10 }) },
+    scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
   };
   const backend = new EcsJobBackend({
     ecs: new ECSClient({ region: 'us-east-1' }),
@@ -71,7 +74,8 @@ async function setup() {
         { ...admission, hardware, backends: ['ecs'] as const, dispatch },
       )
     ).job;
-  const schedule = () => runSchedulerPass({ ...admission, dispatch });
+  const fairShare = new DynamoFairShareSource(table.doc, table.tableName);
+  const schedule = () => runSchedulerPass({ ...admission, dispatch, fairShare });
   return { jobs, clock, sent, dispatchDeps, status, submit, schedule };
 }
 

@@ -21,7 +21,9 @@ export async function requeueAfterInterruption(job: Job, reason: string, deps: J
   const interruptions = job.spotInterruptions ?? 0;
   if (interruptions >= MAX_SPOT_REQUEUES) return { exhausted: true };
   const at = deps.clock.now().toISOString();
-  const where = job.ecsPlacement ? ` on fleet "${job.ecsPlacement.fleet}" (${job.ecsPlacement.purchase === 'spot' ? 'Spot' : 'On-Demand'})` : '';
+  const where = job.ecsPlacement
+    ? ` on fleet "${job.ecsPlacement.fleet}" (${job.ecsPlacement.purchase === 'spot' ? 'Spot' : 'On-Demand'})`
+    : '';
   const next = job.ecsPlacement?.purchase === 'spot' && job.ecsPlacement.onDemandFallback ? '; its next launch buys On-Demand' : '';
   const message = `Queued again (once)${where}: ${reason}${next}`;
   const requeued = transition(job, 'queued', at, {
