@@ -53,6 +53,7 @@ describe('web console (real browser, local stack)', () => {
     expect(await page.getByRole('button', { name: 'Submit a job' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Submit a job' }).count()).toBe(0);
     await browser.screenshot(page, 'viewer-my-jobs');
+    expect(await browser.accessibilityViolations(page)).toEqual([]);
     await context.close();
   });
 
@@ -68,6 +69,7 @@ describe('web console (real browser, local stack)', () => {
     await eventually(() => text(page.getByTestId('cost-estimate'))).toMatch(/^\$\d+\.\d{2}$/);
     await eventually(() => text(page.getByTestId('explain-verdict'))).toMatch(/Would start now|Would wait/);
     await browser.screenshot(page, 'researcher-submit');
+    expect(await browser.accessibilityViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Submit', exact: true }).click();
 
     await page.waitForURL(/\/jobs\/[0-9A-Z]{26}$/);
@@ -137,6 +139,7 @@ describe('web console (real browser, local stack)', () => {
       await go(page, label);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       await browser.screenshot(page, name);
+      expect(await browser.accessibilityViolations(page), label).toEqual([]);
     }
     await context.close();
   });

@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureChromium } from '#scripts/local/chromium';
@@ -14,8 +15,12 @@ export interface ConsoleBrowser {
   /** Signs `user` in through the console's button and the dev IdP's real login page; resolves on the console. */
   signIn(consoleUrl: string, user: string): Promise<{ context: BrowserContext; page: Page }>;
   screenshot(page: Page, name: string): Promise<void>;
+  /** axe-core's serious and critical accessibility violations on the page as it is now (rule ids and targets). */
+  accessibilityViolations(page: Page): Promise<string[]>;
   close(): Promise<void>;
 }
+
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /** Screenshots land here (CI keeps the folder as an artifact). */
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'console');
@@ -42,6 +47,16 @@ export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
     async screenshot(page, name) {
       // Viewport-sized: a full-page capture resizes the window, and the layout then folds its navigation away.
       await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+    },
+    async accessibilityViolations(page) {
+      // Through the DevTools protocol, not a <script> tag: the console's CSP (rightly) refuses inline scripts.
+      await page.evaluate(await readFile(AXE_SCRIPT, 'utf8'));
+      const violations = await page.evaluate(async () => {
+        const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+        const result = await axe.run();
+        return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')}`);
+      });
+      return violations;
     },
     close: () => browser.close(),
   };

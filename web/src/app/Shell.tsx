@@ -25,7 +25,7 @@ export function Shell({ config, api, onSignOut }: { config: ConsoleConfig; api: 
 
   const notify = useCallback<ConsoleContext['notify']>((message) => {
     const id = `${Date.now()}-${Math.random()}`;
-    setFlash((current) => [...current.slice(-2), { ...message, id, dismissible: true, onDismiss: () => setFlash((all) => all.filter((entry) => entry.id !== id)) }]);
+    setFlash((current) => [...current.slice(-2), { ...message, id, dismissible: true, dismissLabel: 'Dismiss message', onDismiss: () => setFlash((all) => all.filter((entry) => entry.id !== id)) }]);
   }, []);
 
   const context = useMemo<ConsoleContext | undefined>(
@@ -83,6 +83,7 @@ export function Shell({ config, api, onSignOut }: { config: ConsoleConfig; api: 
         navigation={<SideNavigation activeHref={current?.path ?? path} items={items} onFollow={followLink} header={{ href: '/', text: 'Quartermaster' }} />}
         notifications={<Flashbar items={flash} />}
         toolsHide
+        ariaLabels={{ navigation: 'Navigation', navigationClose: 'Close navigation', navigationToggle: 'Open navigation', notifications: 'Notifications' }}
         content={
           <Suspense
             fallback={

@@ -36,6 +36,7 @@ export default function Orgs() {
             </Header>
           }
           selectionType="single"
+          ariaLabels={{ selectionGroupLabel: 'Organizations', itemSelectionLabel: (_, org) => `Select org ${org.slug}`, allItemsSelectionLabel: () => 'All' }}
           selectedItems={(orgs.data?.items ?? []).filter((org) => org.id === orgId)}
           onSelectionChange={({ detail }) => {
             setOrgId(detail.selectedItems[0]?.id ?? me.orgId);
@@ -58,6 +59,7 @@ export default function Orgs() {
           </Header>
         }
         selectionType="single"
+        ariaLabels={{ selectionGroupLabel: 'Teams', itemSelectionLabel: (_, team) => `Select team ${team.slug}`, allItemsSelectionLabel: () => 'All' }}
         selectedItems={(teams.data?.items ?? []).filter((team) => team.id === teamId)}
         onSelectionChange={({ detail }) => setTeamId(detail.selectedItems[0]?.id)}
         items={teams.data?.items ?? []}
