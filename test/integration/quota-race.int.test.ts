@@ -86,5 +86,5 @@ describe('quota race: 200 parallel submissions against room for 37 (DynamoDB Loc
     expect(ends.filter(Boolean)).toHaveLength(37);
     const after = await jobs.readCounters([...held.keys()]);
     expect(Object.values(after).every((value) => value === 0)).toBe(true);
-  });
+  }, 180_000); // 200 transactions against one emulator: seconds alone, minutes on a loaded 2-core machine
 });
