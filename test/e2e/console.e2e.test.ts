@@ -135,6 +135,7 @@ describe('web console (real browser, local stack)', () => {
       ['Hardware catalog', 'admin-hardware'],
       ['Identity providers', 'admin-identity-providers'],
       ['Getting started', 'admin-onboarding'],
+      ['Queue', 'admin-queue'],
     ] as const) {
       await go(page, label);
       await page.getByRole('heading', { level: 1 }).first().waitFor();

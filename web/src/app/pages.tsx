@@ -7,6 +7,7 @@ const MyJobs = lazy(() => import('../pages/MyJobs'));
 const SubmitJob = lazy(() => import('../pages/SubmitJob'));
 const JobPage = lazy(() => import('../pages/JobPage'));
 const Limits = lazy(() => import('../pages/Limits'));
+const Queue = lazy(() => import('../pages/Queue'));
 const Templates = lazy(() => import('../pages/Templates'));
 const ApiKeys = lazy(() => import('../pages/ApiKeys'));
 const TeamJobs = lazy(() => import('../pages/TeamJobs'));
@@ -23,6 +24,7 @@ const BY_PATH: Record<string, React.ComponentType> = {
   '/': MyJobs,
   '/submit': SubmitJob,
   '/limits': Limits,
+  '/queue': Queue,
   '/templates': Templates,
   '/api-keys': ApiKeys,
   '/team': TeamJobs,

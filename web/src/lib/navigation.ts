@@ -15,6 +15,7 @@ export interface PageEntry {
 export const PAGES: readonly PageEntry[] = [
   { path: '/', label: 'My jobs', section: 'Work', anyOf: ['job.view.own'] },
   { path: '/submit', label: 'Submit a job', section: 'Work', anyOf: ['job.submit'] },
+  { path: '/queue', label: 'Queue', section: 'Work', anyOf: ['job.view.own'] },
   { path: '/limits', label: 'Limits and usage', section: 'Work', anyOf: ['job.view.own'] },
   { path: '/templates', label: 'Job templates', section: 'Work', anyOf: ['config.view'] },
   { path: '/api-keys', label: 'API keys', section: 'Work', anyOf: ['job.submit'] },

@@ -77,6 +77,7 @@ export default function MyJobs() {
           },
           { id: 'state', header: 'State', cell: (job) => <JobState state={job.state} /> },
           { id: 'waiting', header: 'Why waiting', cell: (job) => job.waiting?.message ?? (job.stateReason || '–') },
+          { id: 'eta', header: 'Estimated start', cell: (job) => (job.waiting?.estimatedStart ? `${formatRelative(job.waiting.estimatedStart.at)} (estimate)` : '–') },
           { id: 'hardware', header: 'Hardware', cell: (job) => job.hardwareType },
           { id: 'cost', header: 'Estimate', cell: (job) => (job.estimatedCostUsd === undefined ? '–' : formatUsd(job.estimatedCostUsd)) },
           { id: 'created', header: 'Submitted', cell: (job) => formatRelative(job.createdAt) },
