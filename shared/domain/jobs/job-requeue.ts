@@ -1,5 +1,5 @@
 import { settlementEffects } from '#domain/quotas/admission-plan';
-import { QUEUE_DEPTH } from '#domain/quotas/counters';
+import { queueDepth } from '#domain/quotas/counters';
 import { hoursRun, usageEffects, type JobEndingDeps } from './job-ending';
 import { transition } from './job-lifecycle';
 import type { Job } from './job.schema';
@@ -34,7 +34,7 @@ export async function requeueAfterInterruption(job: Job, reason: string, deps: J
     waiting: { code: 'queue_position', message },
   });
   for (const field of ['runRef', 'startedAt', 'exitCode', 'launchDeadline', 'quotaWarnings'] as const) delete requeued[field];
-  const effects = [...settlementEffects(job, hoursRun(job, at)), ...usageEffects(job, at, false), { counter: QUEUE_DEPTH, amount: 1 }];
+  const effects = [...settlementEffects(job, hoursRun(job, at)), ...usageEffects(job, at, false), { counter: queueDepth(job.orgId), amount: 1 }];
   const outcome = await deps.jobs.save(requeued, job.state, effects);
   return outcome.ok ? { requeued: outcome.job } : { lostRace: true };
 }
