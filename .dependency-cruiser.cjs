@@ -86,6 +86,16 @@ module.exports = {
       to: { path: BUILD_TIME_ONLY, reachable: true },
     },
     {
+      name: 'functions-do-not-import-other-functions',
+      comment:
+        "A function folder (functions/api/<fn>/) is one Lambda: it must not import another function's folder " +
+        "(that would bundle the other function's code and blur which function owns what). What several " +
+        'functions compose lives beside them (functions/api/*.ts: api-access, sign-in-composition, ...).',
+      severity: 'error',
+      from: { path: '^functions/api/([^/]+)/' },
+      to: { path: '^functions/api/[^/]+/', pathNot: '^functions/api/$1/' },
+    },
+    {
       name: 'no-circular',
       comment: 'Circular imports make module initialisation order matter and layers impossible to reason about.',
       severity: 'error',

@@ -6,26 +6,20 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SimpleFetcher } from 'aws-jwt-verify/https';
-import { createAuthHandler } from '#functions/api/auth/auth.app';
-import { createSessionsHandler } from '#functions/api/sessions/sessions.app';
-import { createPasswordAuthHandler } from '#functions/api/password-auth/password-auth.app';
-import { createMeHandler } from '#functions/api/me/me.app';
-import { createIdentityHandler } from '#functions/api/identity/identity.app';
 import type { ApiAccess } from '#functions/api/api-access';
+import type { ApiEdges } from '#functions/api/api.compositions';
 import { createAuthorizer } from '#functions/authorizer/authorizer.app';
 import { dynamoIdentityStores } from '#adapters/dynamodb/identity-stores';
 import { ApiKeyVerifier, inMemoryJwksFetcher, SessionTokenVerifier } from '#adapters/jwt/credential.verifiers';
 import { IdpTokenVerifier } from '#adapters/jwt/idp-token.verifier';
 import { LocalKeySigner } from '#adapters/jwt/local-key.signer';
 import { LdaptsDirectory } from '#adapters/ldap/ldap.directory';
-import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { OpenIdClientAdapter } from '#adapters/oidc/openid-client.adapter';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { EnvFileSecretStore } from '#adapters/secrets/env-file-secret.store';
 import type { EventPublisher } from '#domain/events/event-envelope';
 import type { GroupMapping, OidcProvider } from '#domain/identity/identity-provider.schema';
 import { signIn, type LoginDeps } from '#domain/identity/login.service';
-import type { SessionDeps } from '#domain/identity/session.service';
 import { startDevIdp, type DevAccount, type DevIdp } from './dev-idp';
 import { DEMO_ORG, DEMO_OTHER_ORG, DEMO_OTHER_TEAM, DEMO_TEAM, DEMO_USERS } from './seed';
 import { ensureDevCertificate } from './tls-cert';
@@ -87,13 +81,8 @@ export interface LocalIdentity {
   ca: string;
   caFile: string;
   authorizer: ReturnType<typeof createAuthorizer>;
-  handlers: {
-    auth: ReturnType<typeof createAuthHandler>;
-    'password-auth': ReturnType<typeof createPasswordAuthHandler>;
-    sessions: ReturnType<typeof createSessionsHandler>;
-    me: ReturnType<typeof createMeHandler>;
-    identity: ReturnType<typeof createIdentityHandler>;
-  };
+  /** The identity edges of the API functions' compositions (`ApiEdges`): session signer, secrets, OIDC and LDAP clients. */
+  edges: Pick<ApiEdges, 'signer' | 'secrets' | 'oidc' | 'ldap'>;
   stop(): Promise<void>;
 }
 
@@ -131,7 +120,13 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
       redirectUris: [`${options.apiUrl}/v1/auth/oidc/${DEV_PROVIDER_ID}/callback`],
     },
     ...(options.consoleUrl
-      ? { consoleClient: { clientId: CONSOLE_CLIENT_ID, redirectUris: [`${options.consoleUrl}/auth/callback`], postLogoutRedirectUris: [`${options.consoleUrl}/`] } }
+      ? {
+          consoleClient: {
+            clientId: CONSOLE_CLIENT_ID,
+            redirectUris: [`${options.consoleUrl}/auth/callback`],
+            postLogoutRedirectUris: [`${options.consoleUrl}/`],
+          },
+        }
       : {}),
   });
 
@@ -172,8 +167,8 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
   const audit = options.access.audit;
   const login: LoginDeps = { ...stores, audit, events: options.events, clock, ids, firstUserBecomesAdmin: false };
   const signer = new LocalKeySigner(sessionKey);
-  const settings = { issuer: options.apiUrl, audience: 'quartermaster', accessTokenSeconds: 900, refreshTokenSeconds: 43_200 };
-  const sessions: SessionDeps = { signer, refreshTokens: stores.refreshTokens, users: stores.users, clock, ids, settings };
+  // As the sessions function's env defaults say (QM_SESSION_AUDIENCE), with the local API as issuer.
+  const settings = { issuer: options.apiUrl, audience: 'quartermaster' };
   const authorizer = createAuthorizer({
     users: stores.users,
     verifiers: [
@@ -197,41 +192,9 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
     ca: certificate.cert,
     caFile,
     authorizer,
-    handlers: {
-      auth: createAuthHandler({
-        ...login,
-        providers: stores.providers,
-        states: stores.states,
-        oidc: new OpenIdClientAdapter(),
-        secrets,
-        sessions,
-      }),
-      'password-auth': createPasswordAuthHandler({
-        ...login,
-        providers: stores.providers,
-        secrets,
-        ldap: new LdaptsDirectory(),
-        sessions,
-        breakGlass: { enabled: false, secret: () => Promise.reject(new Error('break-glass is off in the local stack')) },
-      }),
-      sessions: createSessionsHandler({ audit, events: options.events, clock, ids, sessions }),
-      me: createMeHandler({ users: stores.users, apiKeys: stores.apiKeys, audit, clock, ids }),
-      identity: createIdentityHandler(
-        {
-          providers: stores.providers,
-          secrets,
-          audit,
-          clock,
-          allowInsecure: true,
-          apiBaseUrl: options.apiUrl,
-          tenancy: new DynamoTenancyRepository(options.doc, options.tableName, options.access.orgStatus),
-          levels: options.access.levels,
-          // The session issuer is the local API; the local stack has no Cognito pool.
-          reservedIssuers: [options.apiUrl],
-        },
-        { principalGate: options.access.principalGate, audit },
-      ),
-    },
+    // What the sign-in, sessions and identity functions take besides the table, locally: stand-ins for KMS
+    // (a local key) and Secrets Manager (files), and the real OIDC and LDAP clients.
+    edges: { signer, secrets, oidc: new OpenIdClientAdapter(), ldap: new LdaptsDirectory() },
     stop: () => idp.close(),
   };
 }

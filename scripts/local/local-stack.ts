@@ -4,32 +4,14 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
-import { createHealthHandler } from '#functions/api/health/health.app';
-import { createJobsHandler } from '#functions/api/jobs/jobs.app';
-import { createLogsHandler } from '#functions/api/logs/logs.app';
-import { createExplainHandler } from '#functions/api/explain/explain.app';
-import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
-import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
-import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
-import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
-import { createAdminHandler } from '#functions/api/admin/admin.app';
+import { composeApiFunction, type ApiEdges } from '#functions/api/api.compositions';
 import { dynamoApiAccess } from '#functions/api/api-access';
-import { createAuditHandler } from '#functions/api/audit/audit.app';
-import { createTemplatesHandler } from '#functions/api/templates/templates.app';
-import { createTenancyHandler } from '#functions/api/tenancy/tenancy.app';
-import { DynamoResourceRuleRepository } from '#adapters/dynamodb/dynamo-resource-rule.repository';
-import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
-import { createCatalogHandler } from '#functions/api/catalog/catalog.app';
-import { createQueueHandler } from '#functions/api/queue/queue.app';
-import { createQuotasHandler } from '#functions/api/quotas/quotas.app';
-import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
 import { createLogger } from '#adapters/logging/logger';
 import { createDispatcher } from '#functions/dispatcher/dispatcher.app';
 import { createScheduler } from '#functions/scheduler/scheduler.app';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
-import { dynamoReadinessProbe } from '#adapters/dynamodb/dynamo-health.probe';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
@@ -38,7 +20,6 @@ import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { SqsDispatchQueue } from '#adapters/sqs/sqs-dispatch-queue';
 import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/events/event-rules';
 import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
-import { QueueBusyHint } from '#domain/jobs/queue-hint';
 import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue';
 import type { ConcurrencyLimits } from '#domain/jobs/concurrency';
 import { applyRunReport, type RunReport } from '#domain/jobs/run-status.service';
@@ -169,20 +150,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const poller = startSqsPoller(sqs, queues.dispatchQueueUrl, dispatcher, onError('dispatcher'));
     stops.push(() => poller.stop());
 
-    // The same access gate and hash-chained audit log as deployed; short caches so an admin's change shows at
-    // once. The per-append anchor log line stays out of the dev console (WARN and up only).
+    // The local authorizer's sign-ins audit to the same hash-chained log the functions append to. The per-append
+    // anchor log line stays out of the dev console (WARN and up only).
+    const quiet = createLogger({ logLevel: 'WARN' });
     const access = dynamoApiAccess(
       doc,
       LOCAL_TABLE_NAME,
       { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 5 },
-      { logger: createLogger({ logLevel: 'WARN' }) },
+      { logger: quiet },
     );
-    const audit = access.audit;
-    const tenancy = new DynamoTenancyRepository(doc, LOCAL_TABLE_NAME, access.orgStatus);
-    const users = new DynamoUserDirectory(doc, LOCAL_TABLE_NAME);
-    const guarded = { principalGate: access.principalGate, audit };
-    const templates = new DynamoTemplateRepository(doc, LOCAL_TABLE_NAME);
-    const rules = new DynamoResourceRuleRepository(doc, LOCAL_TABLE_NAME, 1_000);
     // The API's URL is needed before it listens: it is the session-token issuer and the OIDC redirect base.
     const apiPort = options.port || (await freePort());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -199,58 +175,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       access,
     });
     stops.push(() => identity.stop());
-    const handlers = {
-      ...identity.handlers,
-      health: createHealthHandler({ checkDatabase: dynamoReadinessProbe(doc, LOCAL_TABLE_NAME) }),
-      jobs: createJobsHandler({
-        ...admission,
-        hardware,
-        dispatch,
-        backends: ['local'],
-        templates,
-        resourceRules: rules,
-        queueHint: new QueueBusyHint(),
-        ...guarded,
-      }),
-      explain: createExplainHandler({
-        ...admission,
-        hardware,
-        fleets: new DynamoFleetDirectory(doc, LOCAL_TABLE_NAME),
-        backends: ['local'],
-        resourceRules: rules,
-        ...guarded,
-      }),
-      logs: createLogsHandler({ jobs: admission.jobs, logs: () => backend, ...guarded }),
-      admin: createAdminHandler({ ...access, tenancy, users, rules, clock: systemClock, ids }),
-      tenancy: createTenancyHandler({ ...access, tenancy, users, clock: systemClock }),
-      templates: createTemplatesHandler({ templates, teams: tenancy, clock: systemClock, ...guarded }),
-      audit: createAuditHandler({ trail: new DynamoAuditTrail(doc, LOCAL_TABLE_NAME), ...guarded }),
-      catalog: createCatalogHandler({ catalog: hardware, ...guarded }),
-      quotas: createQuotasHandler({
-        ...admission,
-        quotas,
-        limits,
-        usage: new DynamoUsageRepository(doc, LOCAL_TABLE_NAME),
-        teams: tenancy,
-        users,
-        levels: access.levels,
-        ...guarded,
-      }),
-      queue: createQueueHandler({
-        jobs: admission.jobs,
-        fairShare: new DynamoFairShareSource(doc, LOCAL_TABLE_NAME),
-        scheduling,
-        teams: tenancy,
-        clock: systemClock,
-        ...guarded,
-      }),
+    // Every route group is built by its one composition, as Lambda builds it (access gate, audit middleware and
+    // all); only the edges differ: the in-process bus, local key, secret files and the run folder stand in for
+    // EventBridge, KMS, Secrets Manager and CloudWatch Logs. Short caches, so an admin's change shows at once.
+    const localLimits = options.limits ?? { maxConcurrent: 4, userMaxConcurrent: 2 };
+    const envValues = {
+      QM_TABLE_NAME: LOCAL_TABLE_NAME,
+      QM_STAGE: 'local',
+      QM_LOCAL_STACK: 'true',
+      QM_BACKENDS: 'local',
+      QM_PERMISSION_CACHE_SECONDS: '5',
+      QM_MAX_CONCURRENT: String(localLimits.maxConcurrent),
+      QM_USER_MAX_CONCURRENT: String(localLimits.userMaxConcurrent),
+      QM_API_BASE_URL: apiUrl,
+      // Sessions are signed by the local key (`identity.edges.signer`), never by KMS.
+      QM_SESSION_KMS_KEY_ID: 'local-session-key',
     };
+    const edges: ApiEdges = { doc, events: bus, jobOutput: () => backend, ...identity.edges, logger: quiet, configCacheMs: 1_000 };
+    const handlers = new Map(API_ROUTE_GROUPS.map((group) => [group.name, composeApiFunction(group, envValues, edges)]));
     const server = await startHttpServer({
       host: '127.0.0.1',
       port: apiPort,
       groups: API_ROUTE_GROUPS,
       loadHandler: async (group) => {
-        const handler = handlers[group.name as keyof typeof handlers];
+        const handler = handlers.get(group.name);
         if (!handler) throw new Error(`No local handler for route group ${group.name}`);
         return handler;
       },

@@ -19,6 +19,8 @@ export const baseEnvSchema = z.object({
   QM_DYNAMODB_ENDPOINT: z.optional(z.string().check(z.url())),
 });
 
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
 export const eventsEnvSchema = z.object({
   /** Name of the custom EventBridge bus for domain events. */
   QM_EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1)), 'quartermaster'),

@@ -1,30 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
 import { dynamoIdentityStores } from '#adapters/dynamodb/identity-stores';
+import { loadEnv } from '#config/env';
 import { InProcessEventBus } from '#adapters/events/in-process-bus';
 import { ApiKeyVerifier } from '#adapters/jwt/credential.verifiers';
 import { createLogger } from '#adapters/logging/logger';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { createApiKey } from '#domain/identity/api-key.service';
-import { dynamoApiAccess } from '#functions/api/api-access';
-import { createJobsHandler } from '#functions/api/jobs/jobs.app';
+import { composeJobs } from '#functions/api/jobs/jobs.app';
+import { jobsEnvSchema } from '#functions/api/jobs/jobs.env';
 import { jobsRoutes } from '#functions/api/jobs/jobs.routes';
-import { createMeHandler } from '#functions/api/me/me.app';
+import { composeMe } from '#functions/api/me/me.app';
+import { meEnvSchema } from '#functions/api/me/me.env';
 import { meRoutes } from '#functions/api/me/me.routes';
-import { dynamoSubmissionReads } from '#functions/api/submission-reads';
 import { createAuthorizer } from '#functions/authorizer/authorizer.app';
 import { startHttpServer, type RunningHttpServer } from '#scripts/local/http-server';
 import { seedDemoData } from '#scripts/local/seed';
-import { Recorder } from '#test-support/identity-fixture';
 import { createTestTable } from '#test-support/integration-env';
 
 /**
  * A revoked API key is refused at its next request on every route, although the authorizer's answer for it
  * is still cached (API Gateway keeps it up to 60 s, the authorizer itself 30 s): the access gate of every
  * function re-reads the key. The authorizer, the me and jobs functions are composed as deployed (access gate
- * from `dynamoApiAccess`) on DynamoDB Local; the audit log is an in-memory recorder so the test can count.
+ * and audit middleware of their one composition) on DynamoDB Local; the test counts entries in the audit log.
  */
 let server: RunningHttpServer;
-const recorder = new Recorder();
+let trail: DynamoAuditTrail;
+let orgId = '';
+/** The org's hash-chained audit log, as the functions appended it. */
+const auditEntries = async () => (await trail.query({ orgId, limit: 200 })).items;
 let keyA = { id: '', key: '' };
 let keyB = { id: '', key: '' };
 
@@ -55,27 +59,13 @@ beforeAll(async () => {
   keyA = await newKey('ci-a');
   keyB = await newKey('ci-b');
 
-  const { principalGate } = dynamoApiAccess(
-    doc,
-    tableName,
-    { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 60 },
-    { logger: createLogger({ logLevel: 'SILENT' }) },
-  );
-  const guard = { principalGate, audit: recorder };
-  const me = createMeHandler({ users: stores.users, apiKeys: stores.apiKeys, audit: recorder, clock: systemClock, ids }, guard);
-  const reads = dynamoSubmissionReads(doc, tableName, {
-    QM_MAX_CONCURRENT: 100,
-    QM_USER_MAX_CONCURRENT: 100,
-    QM_BACKENDS: 'local',
-    QM_LOCAL_STACK: 'true',
-  });
-  const jobs = createJobsHandler({
-    ...reads,
-    events: new InProcessEventBus(),
-    dispatch: { send: async () => undefined },
-    retentionDays: 90,
-    ...guard,
-  });
+  // The me and jobs functions as Lambda and the local stack build them (their one composition), on DynamoDB Local.
+  const values = { QM_TABLE_NAME: tableName, QM_BACKENDS: 'local', QM_LOCAL_STACK: 'true' };
+  const runtime = { doc, ids, logger: createLogger({ logLevel: 'SILENT' }) };
+  const me = composeMe(loadEnv(meEnvSchema, values), runtime);
+  const jobs = composeJobs(loadEnv(jobsEnvSchema, values), { ...runtime, events: new InProcessEventBus() });
+  trail = new DynamoAuditTrail(doc, tableName);
+  orgId = rae.orgId;
   // One authorizer for the whole file: its 30 s cache stands in for API Gateway's, which would answer the same.
   const authorizer = createAuthorizer({
     users: stores.users,
@@ -97,8 +87,8 @@ afterAll(async () => server?.close());
 
 const call = (path: string, key: string, method = 'GET') =>
   fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${key}` } });
-const revocationEntries = () =>
-  recorder.audit.filter((e) => e.target === `api-key/${keyA.id}` || e.target?.includes(`/v1/me/api-keys/${keyA.id}`));
+const revocationEntries = async () =>
+  (await auditEntries()).filter((e) => e.target === `api-key/${keyA.id}` || e.target?.includes(`/v1/me/api-keys/${keyA.id}`));
 
 describe('API key revocation', () => {
   it('takes effect at the next request on every route, while the authorizer still has the key cached', async () => {
@@ -111,15 +101,15 @@ describe('API key revocation', () => {
     expect(((await me.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
     expect((await call('/v1/jobs', keyA.key)).status).toBe(401);
     // Every refusal is audited.
-    expect(recorder.audit.filter((e) => e.action === 'request.denied' && e.actor === 'rae').length).toBeGreaterThanOrEqual(2);
+    expect((await auditEntries()).filter((e) => e.action === 'request.denied' && e.actor === 'rae').length).toBeGreaterThanOrEqual(2);
     // The owner's other key is untouched.
     expect((await call('/v1/me', keyB.key)).status).toBe(200);
   });
 
   it('is idempotent: revoking a revoked key answers 204 again and audits no second success', async () => {
-    expect(revocationEntries()).toEqual([expect.objectContaining({ action: 'api_key.revoke', outcome: 'success' })]);
+    expect(await revocationEntries()).toEqual([expect.objectContaining({ action: 'api_key.revoke', outcome: 'success' })]);
     expect((await call(`/v1/me/api-keys/${keyA.id}`, keyB.key, 'DELETE')).status).toBe(204);
-    expect(revocationEntries()).toHaveLength(1);
+    expect(await revocationEntries()).toHaveLength(1);
     // An unknown id is still a 404.
     expect((await call('/v1/me/api-keys/01HZZZZZZZZZZZZZZZZZZZZZZZ', keyB.key, 'DELETE')).status).toBe(404);
   });

@@ -2,7 +2,6 @@ import { generateKeyPairSync } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
-import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
 import { dynamoIdentityStores } from '#adapters/dynamodb/identity-stores';
 import { InProcessEventBus } from '#adapters/events/in-process-bus';
 import { ApiKeyVerifier, inMemoryJwksFetcher, SessionTokenVerifier } from '#adapters/jwt/credential.verifiers';
@@ -12,10 +11,10 @@ import { OUTAGE_RETRY_AFTER_SECONDS } from '#adapters/runtime/dependency-outage'
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { createApiKey } from '#domain/identity/api-key.service';
 import { issueSession } from '#domain/identity/session.service';
-import { dynamoApiAccess } from '#functions/api/api-access';
-import { createJobsHandler } from '#functions/api/jobs/jobs.app';
+import { composeJobs } from '#functions/api/jobs/jobs.app';
+import { jobsEnvSchema } from '#functions/api/jobs/jobs.env';
+import { loadEnv } from '#config/env';
 import { jobsRoutes } from '#functions/api/jobs/jobs.routes';
-import { dynamoSubmissionReads } from '#functions/api/submission-reads';
 import { createAuthorizer } from '#functions/authorizer/authorizer.app';
 import { startDynamoDbLocal, type DynamoDbLocal } from '#scripts/local/dynamodb-local';
 import { startHttpServer, type RunningHttpServer } from '#scripts/local/http-server';
@@ -93,23 +92,17 @@ beforeAll(async () => {
       ],
     });
   authorizer = newAuthorizer();
-  const env = { QM_MAX_CONCURRENT: 100, QM_USER_MAX_CONCURRENT: 100, QM_BACKENDS: 'local', QM_LOCAL_STACK: 'true' };
-  const reads = dynamoSubmissionReads(doc, TABLE, env);
-  const access = dynamoApiAccess(
-    doc,
-    TABLE,
-    { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 60 },
-    { logger: createLogger({ logLevel: 'SILENT' }) },
+  // The jobs function as Lambda and the local stack build it (its one composition), on the paused table.
+  const jobs = composeJobs(
+    loadEnv(jobsEnvSchema, {
+      QM_TABLE_NAME: TABLE,
+      QM_MAX_CONCURRENT: '100',
+      QM_USER_MAX_CONCURRENT: '100',
+      QM_BACKENDS: 'local',
+      QM_LOCAL_STACK: 'true',
+    }),
+    { doc, events: new InProcessEventBus(), logger: createLogger({ logLevel: 'SILENT' }) },
   );
-  const jobs = createJobsHandler({
-    ...reads,
-    events: new InProcessEventBus(),
-    dispatch: { send: async () => undefined },
-    retentionDays: 90,
-    templates: new DynamoTemplateRepository(doc, TABLE),
-    principalGate: access.principalGate,
-    audit: access.audit,
-  });
   server = await startHttpServer({
     host: '127.0.0.1',
     port: 0,

@@ -1,45 +1,30 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
-import { createAdminHandler } from '#functions/api/admin/admin.app';
+import { composeApiFunction, type ApiEdges } from '#functions/api/api.compositions';
+import { LocalKeySigner } from '#adapters/jwt/local-key.signer';
+import { LdaptsDirectory } from '#adapters/ldap/ldap.directory';
+import { OpenIdClientAdapter } from '#adapters/oidc/openid-client.adapter';
 import { dynamoApiAccess, type ApiAccess } from '#functions/api/api-access';
-import { createAuditHandler } from '#functions/api/audit/audit.app';
-import { createCatalogHandler } from '#functions/api/catalog/catalog.app';
-import { createMeHandler } from '#functions/api/me/me.app';
-import { createQueueHandler } from '#functions/api/queue/queue.app';
-import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
-import { createQuotasHandler } from '#functions/api/quotas/quotas.app';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
-import { createJobsHandler } from '#functions/api/jobs/jobs.app';
-import { createLogsHandler } from '#functions/api/logs/logs.app';
-import { createExplainHandler } from '#functions/api/explain/explain.app';
-import { DynamoApiKeyRepository } from '#adapters/dynamodb/dynamo-api-key.repository';
-import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
-import { DynamoUserRepository } from '#adapters/dynamodb/dynamo-user.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
-import { createTemplatesHandler } from '#functions/api/templates/templates.app';
-import { createTenancyHandler } from '#functions/api/tenancy/tenancy.app';
-import { createIdentityHandler } from '#functions/api/identity/identity.app';
 import { DynamoIdentityProviderRepository } from '#adapters/dynamodb/dynamo-identity-provider.repository';
 import { EnvFileSecretStore } from '#adapters/secrets/env-file-secret.store';
 import { buildHttpApiV2Event } from '#scripts/local/http-server';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
-import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoResourceRuleRepository } from '#adapters/dynamodb/dynamo-resource-rule.repository';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
-import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
 import * as keys from '#adapters/dynamodb/table-keys';
 import { orgIndexAttributes } from '#adapters/dynamodb/keys';
 import { InProcessEventBus } from '#adapters/events/in-process-bus';
 import { createLogger } from '#adapters/logging/logger';
-import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { Principal } from '#domain/authz/principal';
 import type { User } from '#domain/identity/user.schema';
 import { createApiHandler, type ApiHandler } from '#http/api-handler';
@@ -49,8 +34,7 @@ import { createTestTable, type TestTable } from './integration-env';
 
 /**
  * A small world for authorization tests, on a fresh DynamoDB Local table: org `acme` (teams `vision`,
- * `nlp`) and org `globex` (team `robotics`); the real route handlers of the authorization groups, jobs,
- * quotas and the hardware catalog,
+ * `nlp`) and org `globex` (team `robotics`); the real route handlers of the authorization groups and jobs,
  * composed like the deployed functions (access gate, hash-chained audit log); every other route group
  * behind the same middy bundle with stub implementations, so its permission checks run for real too.
  */
@@ -94,6 +78,8 @@ export interface AuthzWorld {
   principalOf(userId: string): Promise<Principal>;
   /** Calls `operationId` through its group's handler, as `caller` (a user id, or a principal as the authorizer sent it). */
   call(caller: string | Principal, operationId: string, input?: CallInput): Promise<CallResult>;
+  /** How many audit entries the composed functions have appended so far (their hash-chain anchor log lines). */
+  auditAppends(): number;
   /** A fresh id, unique in this world. */
   unique(prefix: string): string;
 }
@@ -145,91 +131,55 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     );
   }
 
-  const guard = { principalGate: access.principalGate, audit: access.audit };
-  const ids = ulidSource();
-  const quotas = new DynamoQuotaRepository(doc, tableName, 0);
-  const admissionReads = {
-    jobs,
-    quotas,
-    limits: new DynamoLimitsSource(doc, tableName, { maxConcurrent: 10_000, userMaxConcurrent: 10_000 }, 0),
-    hardware,
-    scheduling: new DynamoSchedulingSettings(doc, tableName, 0),
+  // Every group with an authenticated route is built by its one composition (API_COMPOSITIONS), as Lambda and
+  // the local stack build it. Permission caches are off: the world's own stores change what the handlers read.
+  const worldEnv = {
+    QM_TABLE_NAME: tableName,
+    QM_LOCAL_STACK: 'true',
+    QM_BACKENDS: 'local',
+    QM_PERMISSION_CACHE_SECONDS: '0',
+    QM_MAX_CONCURRENT: '10000',
+    QM_USER_MAX_CONCURRENT: '10000',
+    QM_API_BASE_URL: sessionIssuer,
+    QM_SESSION_KMS_KEY_ID: 'test',
   };
-  const handlers: Record<string, ApiHandler> = {
-    jobs: createJobsHandler({
-      ...admissionReads,
-      events: new InProcessEventBus(),
-      dispatch: { send: async () => undefined },
-      clock: systemClock,
-      ids,
-      backends: ['local'],
-      retentionDays: 90,
-      templates,
-      resourceRules: rules,
-      ...guard,
-    }),
-    explain: createExplainHandler({ ...admissionReads, clock: systemClock, ids, backends: ['local'], resourceRules: rules, ...guard }),
-    logs: createLogsHandler({ jobs, logs: () => ({ read: async () => ({ lines: [] }) }), ...guard }),
-    admin: createAdminHandler({ ...access, rules, clock: systemClock, ids }),
-    tenancy: createTenancyHandler({ ...access, clock: systemClock }),
-    templates: createTemplatesHandler({ templates, teams: access.tenancy, clock: systemClock, ...guard }),
-    audit: createAuditHandler({ trail: new DynamoAuditTrail(doc, tableName), ...guard }),
-    // Secrets Manager does not run here: the local stack's file-backed secret store stands in for it.
-    identity: createIdentityHandler(
-      {
-        providers,
-        secrets: new EnvFileSecretStore(await mkdtemp(join(tmpdir(), 'qm-authz-secrets-'))),
-        audit: access.audit,
-        clock: systemClock,
-        allowInsecure: false,
-        apiBaseUrl: sessionIssuer,
-        tenancy: access.tenancy,
-        levels: access.levels,
-        reservedIssuers: [sessionIssuer],
-      },
-      { logger: silent, ...guard },
-    ),
-    quotas: createQuotasHandler({
-      ...admissionReads,
-      usage: new DynamoUsageRepository(doc, tableName),
-      teams: access.tenancy,
-      users: access.users,
-      levels: access.levels,
-      clock: systemClock,
-      ids,
-      ...guard,
-    }),
-    catalog: createCatalogHandler({ catalog: hardware, ...guard }),
-    queue: createQueueHandler({
-      jobs,
-      fairShare: new DynamoFairShareSource(doc, tableName),
-      scheduling: admissionReads.scheduling,
-      teams: access.tenancy,
-      clock: systemClock,
-      ...guard,
-    }),
-    me: createMeHandler(
-      {
-        users: new DynamoUserRepository(doc, tableName),
-        apiKeys: new DynamoApiKeyRepository(doc, tableName),
-        audit: access.audit,
-        clock: systemClock,
-        ids,
-      },
-      { logger: silent, ...guard },
-    ),
+  // Every append logs its anchor line through the composition's logger: counting those counts entries per request.
+  let auditAppends = 0;
+  const functionsLogger = createLogger({ logLevel: 'SILENT' });
+  const info = functionsLogger.info.bind(functionsLogger);
+  functionsLogger.info = (message: string, ...rest: unknown[]) => {
+    if (message === 'audit entry appended') auditAppends += 1;
+    (info as (message: string, ...rest: unknown[]) => void)(message, ...rest);
   };
+  const edges: ApiEdges = {
+    doc,
+    logger: functionsLogger,
+    configCacheMs: 0,
+    events: new InProcessEventBus(),
+    jobOutput: () => ({ read: async () => ({ lines: [] }) }),
+    // Secrets Manager and KMS do not run here: the local stack's file-backed secret store and local key stand in.
+    secrets: new EnvFileSecretStore(await mkdtemp(join(tmpdir(), 'qm-authz-secrets-'))),
+    signer: new LocalKeySigner(
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    ),
+    oidc: new OpenIdClientAdapter(),
+    ldap: new LdaptsDirectory(),
+  };
+  const handlers: Record<string, ApiHandler> = {};
   const stubbed = new Set<string>();
+  for (const group of API_ROUTE_GROUPS) {
+    if (group.routes.some((route) => route.access !== 'public')) handlers[group.name] = composeApiFunction(group, worldEnv, edges);
+  }
   const routes = new Map<string, { group: string; route: RouteDeclaration }>();
   for (const group of API_ROUTE_GROUPS) {
     for (const route of group.routes) routes.set(route.operationId, { group: group.name, route });
-    // Groups owned by other work get the real bundle and gate with stub implementations: the permission
-    // check is what the matrix asserts for them.
+    // Public groups (health, sign-in) get the real bundle with stub implementations: the matrix has no
+    // object model for them, and their access is asserted as `public`.
     if (!handlers[group.name]) stubbed.add(group.name);
     handlers[group.name] ??= createApiHandler(
       group.routes,
       Object.fromEntries(group.routes.map((route) => [route.operationId, async () => ({ status: 200, body: { stub: true } })])) as never,
-      { logger: silent, ...guard },
+      { logger: silent, principalGate: access.principalGate, audit: access.audit },
     );
   }
 
@@ -242,10 +192,11 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     rules,
     providers,
     sessionIssuer,
-    quotas,
+    quotas: new DynamoQuotaRepository(doc, tableName, 0),
     hardware,
     routes,
     stubbed,
+    auditAppends: () => auditAppends,
     unique: (prefix) => `${prefix}-${(counter += 1).toString(36)}`,
     async putUser(partial) {
       const orgId = partial.orgId ?? ORGS.acme;

@@ -1,4 +1,3 @@
-import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { createHmac, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,14 +6,13 @@ import { SimpleFetcher } from 'aws-jwt-verify/https';
 import { createAuthHandler } from '#functions/api/auth/auth.app';
 import { createSessionsHandler } from '#functions/api/sessions/sessions.app';
 import { createPasswordAuthHandler } from '#functions/api/password-auth/password-auth.app';
-import { createMeHandler } from '#functions/api/me/me.app';
-import { createIdentityHandler } from '#functions/api/identity/identity.app';
+import { composeApiFunction, type ApiEdges } from '#functions/api/api.compositions';
+import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { createAuthorizer } from '#functions/authorizer/authorizer.app';
 import { startDevIdp, type DevAccount, type DevIdp } from '#scripts/local/dev-idp';
 import { startHttpServer, type RunningHttpServer } from '#scripts/local/http-server';
 import { ensureDevCertificate } from '#scripts/local/tls-cert';
 import { dynamoIdentityStores, type IdentityStores } from '#adapters/dynamodb/identity-stores';
-import { DynamoLevelCatalog } from '#adapters/dynamodb/dynamo-level.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { ApiKeyVerifier, inMemoryJwksFetcher, SessionTokenVerifier } from '#adapters/jwt/credential.verifiers';
 import { IdpTokenVerifier } from '#adapters/jwt/idp-token.verifier';
@@ -190,6 +188,22 @@ export async function startIdentityFixture(
     });
   const authorizer = newAuthorizer();
   const logger = createLogger({ logLevel: 'INFO' });
+  const fixtureEnv = { QM_TABLE_NAME: table.tableName, QM_LOCAL_STACK: 'true', QM_API_BASE_URL: url, QM_SESSION_KMS_KEY_ID: 'test' };
+  const edges: ApiEdges = {
+    doc: table.doc,
+    clock,
+    ids,
+    logger,
+    validateResponses: true,
+    events: recorder,
+    secrets,
+    signer,
+    oidc: new OpenIdClientAdapter(),
+    ldap: options.ldap ?? new LdaptsDirectory(),
+    jobOutput: () => {
+      throw new Error('no job output in the identity fixture');
+    },
+  };
   const handlers = {
     auth: createAuthHandler(
       { ...login, providers: stores.providers, states: stores.states, oidc: new OpenIdClientAdapter(), secrets, sessions },
@@ -207,21 +221,10 @@ export async function startIdentityFixture(
       { logger, validateResponses: true },
     ),
     sessions: createSessionsHandler({ audit: recorder, events: recorder, clock, ids, sessions }, { logger, validateResponses: true }),
-    me: createMeHandler({ users: stores.users, apiKeys: stores.apiKeys, audit: recorder, clock, ids }, { logger, validateResponses: true }),
-    identity: createIdentityHandler(
-      {
-        providers: stores.providers,
-        secrets,
-        audit: recorder,
-        clock,
-        allowInsecure: true,
-        apiBaseUrl: url,
-        tenancy,
-        levels: new DynamoLevelCatalog(table.doc, table.tableName, 0),
-        reservedIssuers: [url],
-      },
-      { logger, validateResponses: true },
-    ),
+    // `me` and `identity` are built by their one composition (access gate, audit middleware, hash-chained log
+    // on this table), as Lambda and the local stack build them.
+    me: composeApiFunction(groupNamed('me'), fixtureEnv, edges),
+    identity: composeApiFunction(groupNamed('identity'), fixtureEnv, edges),
   };
   const server = await startHttpServer({
     host: '127.0.0.1',
@@ -286,3 +289,9 @@ export function accessClaims(idp: DevIdp, sub: string, extra: Record<string, unk
 export async function authorize(authorizer: IdentityFixture['authorizer'], token: string) {
   return authorizer({ headers: { authorization: `Bearer ${token}` } } as never);
 }
+
+const groupNamed = (name: string) => {
+  const group = API_ROUTE_GROUPS.find((candidate) => candidate.name === name);
+  if (!group) throw new Error(`no route group ${name}`);
+  return group;
+};

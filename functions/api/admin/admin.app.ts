@@ -22,6 +22,11 @@ import {
 } from '#domain/users/users-admin.service';
 import { createApiHandler } from '#http/api-handler';
 import { adminRoutes } from './admin.routes';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { DynamoResourceRuleRepository } from '#adapters/dynamodb/dynamo-resource-rule.repository';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
+import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
+import type { AdminEnv } from './admin.env';
 
 export interface AdminDeps {
   users: UserDirectory;
@@ -138,4 +143,19 @@ export function createAdminHandler(deps: AdminDeps) {
     },
     { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
   );
+}
+
+/** The admin function, as Lambda, the local stack and the tests build it. */
+export function composeAdmin(env: AdminEnv, runtime: ApiRuntime) {
+  const { access, options, clock, ids } = composeApiAccess(env, runtime);
+  const table = env.QM_TABLE_NAME;
+  return createAdminHandler({
+    levels: access.levels,
+    tenancy: new DynamoTenancyRepository(runtime.doc, table, access.orgStatus),
+    users: new DynamoUserDirectory(runtime.doc, table),
+    rules: new DynamoResourceRuleRepository(runtime.doc, table, runtime.configCacheMs),
+    clock,
+    ids,
+    ...options,
+  });
 }

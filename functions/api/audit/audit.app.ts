@@ -4,6 +4,9 @@ import type { AuditLog } from '#domain/audit/audit.port';
 import { queryAudit, verifyAudit, type AuditTrail } from '#domain/audit/audit-trail.service';
 import { createApiHandler } from '#http/api-handler';
 import { auditRoutes } from './audit.routes';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
+import type { AuditEnv } from './audit.env';
 
 export interface AuditAppDeps {
   trail: AuditTrail;
@@ -26,4 +29,10 @@ export function createAuditHandler(deps: AuditAppDeps) {
     },
     { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
   );
+}
+
+/** The audit function, as Lambda, the local stack and the tests build it: it reads the log every function appends to. */
+export function composeAudit(env: AuditEnv, runtime: ApiRuntime) {
+  const { options } = composeApiAccess(env, runtime);
+  return createAuditHandler({ trail: new DynamoAuditTrail(runtime.doc, env.QM_TABLE_NAME), ...options });
 }

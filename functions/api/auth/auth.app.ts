@@ -1,7 +1,11 @@
 import { completeOidcLogin, startOidcLogin, type OidcLoginDeps } from '#domain/identity/oidc-login.service';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { authRoutes } from './auth.routes';
-import { contextOf, refusing } from './sign-in-refusal';
+import { contextOf, refusing } from '#functions/api/sign-in-refusal';
+import type { ApiRuntime } from '#functions/api/api-access';
+import { composeSignIn, type SignInEdges } from '#functions/api/sign-in-composition';
+import type { OidcClient } from '#domain/identity/oidc-login.service';
+import type { AuthEnv } from './auth.env';
 
 export type AuthDeps = OidcLoginDeps;
 
@@ -17,4 +21,10 @@ export function createAuthHandler(deps: AuthDeps, options: ApiHandlerOptions = {
     },
     options,
   );
+}
+
+/** The OIDC sign-in function, as Lambda, the local stack and the tests build it; `oidc` is openid-client. */
+export function composeAuth(env: AuthEnv, runtime: ApiRuntime & SignInEdges & { oidc: OidcClient }) {
+  const { deps, options } = composeSignIn(env, runtime);
+  return createAuthHandler({ ...deps, oidc: runtime.oidc }, options);
 }

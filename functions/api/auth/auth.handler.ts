@@ -1,10 +1,10 @@
 import { OpenIdClientAdapter } from '#adapters/oidc/openid-client.adapter';
 import { loadEnv } from '#config/env';
-import { createAuthHandler } from './auth.app';
+import { deployedSignInEdges } from '#functions/api/deployed-sign-in';
+import { composeAuth } from './auth.app';
 import { authEnvSchema } from './auth.env';
-import { deployedSignIn } from './sign-in-composition';
 
-// Composition root of the OIDC sign-in function: clients are built once per cold start, nothing else runs.
-const { deps, guard } = deployedSignIn(loadEnv(authEnvSchema));
+// Composition root of the OIDC sign-in function: the one composition (`composeAuth`), with the deployed clients.
+const env = loadEnv(authEnvSchema);
 
-export const handler = createAuthHandler({ ...deps, oidc: new OpenIdClientAdapter() }, guard);
+export const handler = composeAuth(env, { ...deployedSignInEdges(env), oidc: new OpenIdClientAdapter() });

@@ -5,6 +5,9 @@ import type { HardwareType } from '#domain/catalog/hardware.schema';
 import { notFound } from '#domain/errors/app-error';
 import { createApiHandler } from '#http/api-handler';
 import { catalogRoutes } from './catalog.routes';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import type { CatalogEnv } from './catalog.env';
 
 export interface CatalogDeps {
   catalog: HardwareCatalogAdmin;
@@ -52,4 +55,10 @@ export function createCatalogHandler(deps: CatalogDeps) {
     },
     { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
   );
+}
+
+/** The catalog function, as Lambda, the local stack and the tests build it. */
+export function composeCatalog(env: CatalogEnv, runtime: ApiRuntime) {
+  const { options } = composeApiAccess(env, runtime);
+  return createCatalogHandler({ catalog: new DynamoHardwareCatalog(runtime.doc, env.QM_TABLE_NAME, runtime.configCacheMs), ...options });
 }

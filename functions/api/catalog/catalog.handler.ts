@@ -1,12 +1,9 @@
-import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { loadEnv } from '#config/env';
-import { dynamoApiAccess } from '#functions/api/api-access';
-import { createCatalogHandler } from './catalog.app';
+import { composeCatalog } from './catalog.app';
 import { catalogEnvSchema } from './catalog.env';
 
+// Composition root of the deployed catalog function: the one composition (`composeCatalog`), with the DynamoDB client.
 const env = loadEnv(catalogEnvSchema);
-const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
-const { principalGate, audit } = dynamoApiAccess(doc, env.QM_TABLE_NAME, env);
 
-export const handler = createCatalogHandler({ catalog: new DynamoHardwareCatalog(doc, env.QM_TABLE_NAME), principalGate, audit });
+export const handler = composeCatalog(env, { doc: createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }) });

@@ -3,6 +3,10 @@ import type { PrincipalGate } from '#domain/authz/access-gate';
 import { explainJob, type ExplainDeps } from '#domain/jobs/explain-job.service';
 import { createApiHandler } from '#http/api-handler';
 import { explainRoutes } from './explain.routes';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
+import { dynamoSubmissionReads } from '#functions/api/submission-reads';
+import type { ExplainEnv } from './explain.env';
 
 export interface ExplainHandlerDeps extends ExplainDeps {
   principalGate?: PrincipalGate;
@@ -24,4 +28,15 @@ export function createExplainHandler(deps: ExplainHandlerDeps) {
     },
     { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
   );
+}
+
+/** The dry-run function, as Lambda, the local stack and the tests build it: the same reads and settings as jobs, no event bus. */
+export function composeExplain(env: ExplainEnv, runtime: ApiRuntime) {
+  const { options, clock, ids } = composeApiAccess(env, runtime);
+  return createExplainHandler({
+    ...dynamoSubmissionReads(env, { ...runtime, clock, ids }),
+    // The deployed GPU fleets: the dry run names the fleet and purchase option a job would use.
+    fleets: new DynamoFleetDirectory(runtime.doc, env.QM_TABLE_NAME),
+    ...options,
+  });
 }

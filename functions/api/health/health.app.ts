@@ -1,6 +1,9 @@
 import { AppError } from '#domain/errors/app-error';
 import { createApiHandler } from '#http/api-handler';
 import { healthRoutes } from './health.routes';
+import type { ApiRuntime } from '#functions/api/api-access';
+import { dynamoReadinessProbe } from '#adapters/dynamodb/dynamo-health.probe';
+import type { HealthEnv } from './health.env';
 
 export interface HealthDeps {
   /** Resolves when DynamoDB answers; rejects otherwise. */
@@ -32,4 +35,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error('timeout')), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The health function, as Lambda, the local stack and the tests build it (public routes: no gate, no audit). */
+export function composeHealth(env: HealthEnv, runtime: ApiRuntime) {
+  return createHealthHandler({ checkDatabase: dynamoReadinessProbe(runtime.doc, env.QM_TABLE_NAME) });
 }

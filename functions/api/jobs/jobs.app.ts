@@ -7,7 +7,7 @@ import { getVisibleJob, listOwnJobs } from '#domain/jobs/job-queries.service';
 import type { JobRepository } from '#domain/jobs/job-repository.port';
 import type { BackendKind } from '#domain/jobs/job.schema';
 import { submitJob } from '#domain/jobs/submit-job.service';
-import type { QueueBusyHint } from '#domain/jobs/queue-hint';
+import { QueueBusyHint } from '#domain/jobs/queue-hint';
 import type { ApprovalRepository, TaskTokens } from '#domain/approvals/approval-repository.port';
 import type { SubmitJobDeps } from '#domain/jobs/submit-job.service';
 import type { LimitsSource } from '#domain/jobs/concurrency';
@@ -21,6 +21,11 @@ import type { TemplateRepository } from '#domain/templates/template.schema';
 import { specForSubmission } from '#domain/templates/templates.service';
 import { createApiHandler } from '#http/api-handler';
 import { jobsRoutes } from './jobs.routes';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
+import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue';
+import { dynamoSubmissionReads } from '#functions/api/submission-reads';
+import type { JobsEnv } from './jobs.env';
 
 export interface JobsDeps {
   jobs: JobRepository;
@@ -73,4 +78,21 @@ export function createJobsHandler(deps: JobsDeps) {
     },
     { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
   );
+}
+
+/**
+ * The jobs function, as Lambda, the local stack and the tests build it. `events` is EventBridge when deployed;
+ * dispatch requests (launch, stop) are events too, which the bus delivers to the dispatch queue.
+ */
+export function composeJobs(env: JobsEnv, runtime: ApiRuntime & { events: EventPublisher }) {
+  const { options, clock, ids } = composeApiAccess(env, runtime);
+  return createJobsHandler({
+    ...dynamoSubmissionReads(env, { ...runtime, clock, ids }),
+    events: runtime.events,
+    dispatch: new EventDispatchQueue(runtime.events, ids, clock),
+    retentionDays: env.QM_JOB_RETENTION_DAYS,
+    templates: new DynamoTemplateRepository(runtime.doc, env.QM_TABLE_NAME),
+    queueHint: new QueueBusyHint(),
+    ...options,
+  });
 }

@@ -6,6 +6,9 @@ import type { JobRepository } from '#domain/jobs/job-repository.port';
 import { isTerminal, type Job } from '#domain/jobs/job.schema';
 import { createApiHandler } from '#http/api-handler';
 import { logsRoutes } from './logs.routes';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import type { LogsEnv } from './logs.env';
 
 export interface LogsDeps {
   jobs: JobRepository;
@@ -30,4 +33,10 @@ export function createLogsHandler(deps: LogsDeps) {
     },
     { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
   );
+}
+
+/** The job-output function, as Lambda, the local stack and the tests build it; `jobOutput` is CloudWatch Logs when deployed. */
+export function composeLogs(env: LogsEnv, runtime: ApiRuntime & { jobOutput: LogsDeps['logs'] }) {
+  const { options } = composeApiAccess(env, runtime);
+  return createLogsHandler({ jobs: new DynamoJobRepository(runtime.doc, env.QM_TABLE_NAME), logs: runtime.jobOutput, ...options });
 }

@@ -1,15 +1,17 @@
 import { toApiKeyView } from '#contracts/api-keys.contract';
-import type { AuditLog } from '#domain/audit/audit.port';
 import { effectivePermissions } from '#domain/authz/policy';
 import { notFound } from '#domain/errors/app-error';
 import { createApiKey, revokeApiKey, type ApiKeyDeps } from '#domain/identity/api-key.service';
 import type { UserRepository } from '#domain/identity/user.schema';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { meRoutes } from './me.routes';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { DynamoApiKeyRepository } from '#adapters/dynamodb/dynamo-api-key.repository';
+import { DynamoUserRepository } from '#adapters/dynamodb/dynamo-user.repository';
+import type { MeEnv } from './me.env';
 
 export interface MeDeps extends ApiKeyDeps {
   users: UserRepository;
-  audit: AuditLog;
 }
 
 /** `/v1/me` and the caller's API keys. */
@@ -38,15 +40,15 @@ export function createMeHandler(deps: MeDeps, options: ApiHandlerOptions = {}) {
       },
       createApiKey: async ({ principal, body }) => {
         const { key, record } = await createApiKey(principal, body, deps);
-        await deps.audit.append({
-          actor: principal.userId,
-          orgId: principal.orgId,
-          action: 'api_key.create',
-          target: `api-key/${record.id}`,
-          outcome: 'success',
-          details: { scopes: record.scopes, expiresAt: record.expiresAt },
-        });
-        return { status: 201, body: { ...toApiKeyView(record, deps.clock.now()), key } };
+        return {
+          status: 201,
+          body: { ...toApiKeyView(record, deps.clock.now()), key },
+          audit: {
+            action: 'api_key.create',
+            target: `api-key/${record.id}`,
+            details: { scopes: record.scopes, expiresAt: record.expiresAt },
+          },
+        };
       },
       listApiKeys: async ({ principal }) => {
         const now = deps.clock.now();
@@ -59,6 +61,20 @@ export function createMeHandler(deps: MeDeps, options: ApiHandlerOptions = {}) {
         const changed = await revokeApiKey(principal, params.id, deps);
         return { status: 204, audit: changed ? { action: 'api_key.revoke', target: `api-key/${params.id}` } : { unchanged: true } };
       },
+    },
+    options,
+  );
+}
+
+/** The me function (`/v1/me`, API keys: DynamoDB only), as Lambda, the local stack and the tests build it. */
+export function composeMe(env: MeEnv, runtime: ApiRuntime) {
+  const { options, clock, ids } = composeApiAccess(env, runtime);
+  return createMeHandler(
+    {
+      users: new DynamoUserRepository(runtime.doc, env.QM_TABLE_NAME),
+      apiKeys: new DynamoApiKeyRepository(runtime.doc, env.QM_TABLE_NAME),
+      clock,
+      ids,
     },
     options,
   );

@@ -2,8 +2,12 @@ import type { LoginDeps } from '#domain/identity/login.service';
 import { breakGlassLogin, ldapLogin, type BreakGlassDeps, type PasswordLoginDeps } from '#domain/identity/password-login.service';
 import type { SessionDeps } from '#domain/identity/session.service';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
-import { contextOf, refusing } from '#functions/api/auth/sign-in-refusal';
+import { contextOf, refusing } from '#functions/api/sign-in-refusal';
 import { passwordAuthRoutes } from './password-auth.routes';
+import type { ApiRuntime } from '#functions/api/api-access';
+import { composeSignIn, type SignInEdges } from '#functions/api/sign-in-composition';
+import type { LdapDirectory } from '#domain/identity/password-login.service';
+import type { PasswordAuthEnv } from './password-auth.env';
 
 export interface PasswordAuthDeps extends PasswordLoginDeps {
   sessions: SessionDeps;
@@ -22,6 +26,23 @@ export function createPasswordAuthHandler(deps: PasswordAuthDeps, options: ApiHa
           status: 200,
           body: await breakGlassLogin(ctx.body.secret, { ...loginDeps, ...deps.breakGlass, sessions: deps.sessions }, contextOf(ctx)),
         })),
+    },
+    options,
+  );
+}
+
+/** The password sign-in function (LDAP, break-glass), as Lambda, the local stack and the tests build it; `ldap` is ldapts. */
+export function composePasswordAuth(env: PasswordAuthEnv, runtime: ApiRuntime & SignInEdges & { ldap: LdapDirectory }) {
+  const { deps, options } = composeSignIn(env, runtime);
+  const secretId = env.QM_BREAK_GLASS_SECRET_ID;
+  return createPasswordAuthHandler(
+    {
+      ...deps,
+      ldap: runtime.ldap,
+      breakGlass: {
+        enabled: env.QM_BREAK_GLASS_ENABLED === 'true' && secretId !== undefined,
+        secret: () => (secretId ? deps.secrets.get(secretId) : Promise.reject(new Error('no break-glass secret'))),
+      },
     },
     options,
   );

@@ -10,6 +10,12 @@ import type { SchedulingSettingsStore } from '#domain/scheduling/scheduling-sett
 import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import { createApiHandler } from '#http/api-handler';
 import { queueRoutes } from './queue.routes';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
+import type { QueueEnv } from './queue.env';
 
 export interface QueueDeps {
   jobs: JobRepository;
@@ -58,4 +64,18 @@ export function createQueueHandler(deps: QueueDeps) {
     },
     { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
   );
+}
+
+/** The queue function, as Lambda, the local stack and the tests build it. */
+export function composeQueue(env: QueueEnv, runtime: ApiRuntime) {
+  const { access, options, clock } = composeApiAccess(env, runtime);
+  const { doc, configCacheMs } = runtime;
+  return createQueueHandler({
+    jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
+    fairShare: new DynamoFairShareSource(doc, env.QM_TABLE_NAME),
+    scheduling: new DynamoSchedulingSettings(doc, env.QM_TABLE_NAME, configCacheMs),
+    teams: new DynamoTenancyRepository(doc, env.QM_TABLE_NAME, access.orgStatus),
+    clock,
+    ...options,
+  });
 }

@@ -10,6 +10,14 @@ import { costLimitStatus, usageReport, type UsageRepository } from '#domain/quot
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { createApiHandler } from '#http/api-handler';
 import { quotasRoutes } from './quotas.routes';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoCurrentUsers } from '#adapters/dynamodb/dynamo-current-users';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
+import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
+import type { QuotasEnv } from './quotas.env';
 
 /** `teams`, `users` and `levels`: where scope ids named in a body or query are checked to be the org's. */
 export interface QuotasDeps extends QuotaScopeSources {
@@ -73,4 +81,28 @@ export function createQuotasHandler(deps: QuotasDeps) {
     },
     { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
   );
+}
+
+/** The quotas function, as Lambda, the local stack and the tests build it. */
+export function composeQuotas(env: QuotasEnv, runtime: ApiRuntime) {
+  const { access, options, clock, ids } = composeApiAccess(env, runtime);
+  const { doc, configCacheMs } = runtime;
+  const table = env.QM_TABLE_NAME;
+  return createQuotasHandler({
+    quotas: new DynamoQuotaRepository(doc, table, configCacheMs),
+    limits: new DynamoLimitsSource(
+      doc,
+      table,
+      { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT },
+      configCacheMs,
+    ),
+    jobs: new DynamoJobRepository(doc, table),
+    usage: new DynamoUsageRepository(doc, table),
+    teams: new DynamoTenancyRepository(doc, table, access.orgStatus),
+    users: new DynamoCurrentUsers(doc, table),
+    levels: access.levels,
+    clock,
+    ids,
+    ...options,
+  });
 }

@@ -1,8 +1,14 @@
 import { LoginFailure, recordLoginFailure, type LoginDeps } from '#domain/identity/login.service';
 import { RefreshTokenReuse, refreshSession, type SessionDeps } from '#domain/identity/session.service';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
-import { contextOf, refusing } from '#functions/api/auth/sign-in-refusal';
+import { contextOf, refusing } from '#functions/api/sign-in-refusal';
 import { sessionsRoutes } from './sessions.routes';
+import { DynamoRefreshTokenStore } from '#adapters/dynamodb/dynamo-session.store';
+import { DynamoUserRepository } from '#adapters/dynamodb/dynamo-user.repository';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { sessionDeps, type SessionEdges } from '#functions/api/sign-in-composition';
+import type { EventPublisher } from '#domain/events/event-envelope';
+import type { SessionsEnv } from './sessions.env';
 
 export interface SessionsDeps extends Pick<LoginDeps, 'audit' | 'events' | 'clock' | 'ids'> {
   sessions: SessionDeps;
@@ -51,6 +57,19 @@ export function createSessionsHandler(deps: SessionsDeps, options: ApiHandlerOpt
         headers: { 'cache-control': 'public, max-age=300' },
       }),
     },
+    options,
+  );
+}
+
+/** The sessions function (refresh, JWKS), as Lambda, the local stack and the tests build it: no IdP libraries. */
+export function composeSessions(env: SessionsEnv, runtime: ApiRuntime & SessionEdges & { events: EventPublisher }) {
+  const { access, options, clock, ids } = composeApiAccess(env, runtime);
+  const stores = {
+    refreshTokens: new DynamoRefreshTokenStore(runtime.doc, env.QM_TABLE_NAME),
+    users: new DynamoUserRepository(runtime.doc, env.QM_TABLE_NAME),
+  };
+  return createSessionsHandler(
+    { audit: access.audit, events: runtime.events, clock, ids, sessions: sessionDeps(env, runtime.signer, stores, { clock, ids }) },
     options,
   );
 }

@@ -7,6 +7,10 @@ import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, replaceTemplate } from '#domain/templates/templates.service';
 import { createApiHandler } from '#http/api-handler';
 import { templatesRoutes } from './templates.routes';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
+import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
+import type { TemplatesEnv } from './templates.env';
 
 export interface TemplatesAppDeps {
   templates: TemplateRepository;
@@ -57,4 +61,15 @@ export function createTemplatesHandler(deps: TemplatesAppDeps) {
     },
     { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
   );
+}
+
+/** The templates function, as Lambda, the local stack and the tests build it. */
+export function composeTemplates(env: TemplatesEnv, runtime: ApiRuntime) {
+  const { access, options, clock } = composeApiAccess(env, runtime);
+  return createTemplatesHandler({
+    templates: new DynamoTemplateRepository(runtime.doc, env.QM_TABLE_NAME),
+    teams: new DynamoTenancyRepository(runtime.doc, env.QM_TABLE_NAME, access.orgStatus),
+    clock,
+    ...options,
+  });
 }

@@ -8,6 +8,10 @@ import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import type { UserDirectory } from '#domain/users/user-directory.port';
 import { createApiHandler } from '#http/api-handler';
 import { tenancyRoutes } from './tenancy.routes';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
+import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
+import type { TenancyEnv } from './tenancy.env';
 
 export interface TenancyDeps {
   tenancy: TenancyRepository;
@@ -101,4 +105,16 @@ export function createTenancyHandler(deps: TenancyDeps) {
     },
     { ...(deps.principalGate ? { principalGate: deps.principalGate } : {}), ...(deps.audit ? { audit: deps.audit } : {}) },
   );
+}
+
+/** The tenancy function, as Lambda, the local stack and the tests build it. */
+export function composeTenancy(env: TenancyEnv, runtime: ApiRuntime) {
+  const { access, options, clock } = composeApiAccess(env, runtime);
+  return createTenancyHandler({
+    // Built on the gate's org status, so an org change applies at once to this instance's gate too.
+    tenancy: new DynamoTenancyRepository(runtime.doc, env.QM_TABLE_NAME, access.orgStatus),
+    users: new DynamoUserDirectory(runtime.doc, env.QM_TABLE_NAME),
+    clock,
+    ...options,
+  });
 }

@@ -1,4 +1,3 @@
-import type { AuditLog } from '#domain/audit/audit.port';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, notFound, validationFailed } from '#domain/errors/app-error';
 import type { Clock } from '#domain/runtime/runtime.port';
@@ -16,7 +15,6 @@ import { assertAcceptsOwnSignIns } from './provider-uniqueness';
 export interface IdentityProviderAdminDeps extends ProviderGrantDeps {
   providers: IdentityProviderRepository;
   secrets: SecretStore;
-  audit: AuditLog;
   clock: Clock;
   /** Local stack only: plain-http issuers and plain LDAP are allowed. */
   allowInsecure: boolean;
@@ -60,12 +58,22 @@ export type IdentityProviderDraft = Record<string, unknown> & {
  * Creates or replaces a provider (DESIGN §4.1). A secret value in the request goes to the secret store
  * under the provider's name and only its reference is stored; the value is never returned or logged.
  */
+/** A saved provider, and whether the request set its secret (for the audit entry the HTTP layer writes). */
+export interface SavedIdentityProvider {
+  provider: IdentityProvider;
+  secretChanged: boolean;
+}
+
+/**
+ * Creates or replaces a provider (and writes its secret first, when the request carries one). The audit entry
+ * is the HTTP layer's: the route returns what to record.
+ */
 export async function saveIdentityProvider(
   principal: Principal,
   draft: IdentityProviderDraft,
   mode: 'create' | 'replace',
   deps: IdentityProviderAdminDeps,
-): Promise<IdentityProvider> {
+): Promise<SavedIdentityProvider> {
   const now = deps.clock.now().toISOString();
   const existing = mode === 'replace' ? await getIdentityProvider(principal, draft.id, deps) : undefined;
   if (existing && existing.type !== draft.type)
@@ -110,26 +118,10 @@ export async function saveIdentityProvider(
           : provider;
   }
   await deps.providers.put(provider, { expectNew: mode === 'create' });
-  await deps.audit.append({
-    actor: principal.userId,
-    orgId: principal.orgId,
-    action: mode === 'create' ? 'identity_provider.create' : 'identity_provider.update',
-    target: `identity-provider/${provider.id}`,
-    outcome: 'success',
-    details: { type: provider.type, enabled: provider.enabled, secretChanged: secretValue !== undefined },
-  });
-  return provider;
+  return { provider, secretChanged: secretValue !== undefined };
 }
 
 export async function deleteIdentityProvider(principal: Principal, id: string, deps: IdentityProviderAdminDeps): Promise<void> {
   await getIdentityProvider(principal, id, deps);
   if (!(await deps.providers.delete(id))) throw notFound('Identity provider');
-  await deps.audit.append({
-    actor: principal.userId,
-    orgId: principal.orgId,
-    action: 'identity_provider.delete',
-    target: `identity-provider/${id}`,
-    outcome: 'success',
-    details: {},
-  });
 }

@@ -85,6 +85,12 @@ const FIXTURE: Record<string, string> = {
   'shared/adapters/dynamodb/typo.ts': `import { nothing } from './does-not-exist';\nexport const t = nothing;\n`,
   'shared/adapters/dynamodb/transitive.ts': `import type { HttpRequest } from '@smithy/types';\nexport type R = HttpRequest;\n`,
 
+  // A function folder imports its own files and what functions share (functions/api/*.ts), never another function's.
+  'functions/api/alpha/alpha.app.ts': `import { load } from '../../../shared/adapters/dynamodb/ok-repository';\nexport const a = load;\n`,
+  'functions/api/alpha/alpha.handler.ts': `import { a } from './alpha.app';\nimport { shared } from '../ok-shared';\nexport const handler = [a, shared];\n`,
+  'functions/api/ok-shared.ts': `export const shared = 1;\n`,
+  'functions/api/beta/beta.handler.ts': `import { a } from '../alpha/alpha.app';\nexport const handler = a;\n`,
+
   // No cycles.
   'shared/domain/cycle/a.ts': `import { b } from './b';\nexport const a = () => b;\n`,
   'shared/domain/cycle/b.ts': `import { a } from './a';\nexport const b = () => a;\n`,
@@ -110,6 +116,7 @@ const EXPECTED = [
   'functions-never-reach-build-time-modules: functions/api/docs.handler.ts → shared/http/openapi.ts',
   'not-to-unresolvable: shared/adapters/dynamodb/typo.ts → ./does-not-exist',
   'no-non-package-json: shared/adapters/dynamodb/transitive.ts → @smithy/types',
+  'functions-do-not-import-other-functions: functions/api/beta/beta.handler.ts → functions/api/alpha/alpha.app.ts',
   // A cycle is reported once, at the dependency that closes it from the first module cruised.
   'no-circular: shared/domain/cycle/a.ts → shared/domain/cycle/b.ts',
 ].sort();

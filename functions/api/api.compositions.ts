@@ -1,0 +1,74 @@
+import { loadEnv } from '#config/env';
+import type { EventPublisher } from '#domain/events/event-envelope';
+import type { OidcClient } from '#domain/identity/oidc-login.service';
+import type { LdapDirectory } from '#domain/identity/password-login.service';
+import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { ApiHandler } from '#http/api-handler';
+import type { RouteGroup } from '#http/route';
+import { composeAdmin } from './admin/admin.app';
+import type { ApiRuntime } from './api-access';
+import { composeAudit } from './audit/audit.app';
+import { composeAuth } from './auth/auth.app';
+import { composeCatalog } from './catalog/catalog.app';
+import { composeExplain } from './explain/explain.app';
+import { composeHealth } from './health/health.app';
+import { composeIdentity } from './identity/identity.app';
+import { composeJobs } from './jobs/jobs.app';
+import { composeLogs, type LogsDeps } from './logs/logs.app';
+import { composeMe } from './me/me.app';
+import { composePasswordAuth } from './password-auth/password-auth.app';
+import { composeQueue } from './queue/queue.app';
+import { composeQuotas } from './quotas/quotas.app';
+import { composeSessions } from './sessions/sessions.app';
+import type { SignInEdges } from './sign-in-composition';
+import { composeTemplates } from './templates/templates.app';
+import { composeTenancy } from './tenancy/tenancy.app';
+
+/**
+ * Everything any API function's composition takes besides its env, as the local stack and the tests provide
+ * it: the DynamoDB client, plus stand-ins for what does not run here (the in-process bus for EventBridge, a
+ * file store for Secrets Manager, a local key for KMS, the run folder for CloudWatch Logs).
+ */
+export interface ApiEdges extends ApiRuntime, SignInEdges {
+  events: EventPublisher;
+  jobOutput: LogsDeps['logs'];
+  oidc: OidcClient;
+  ldap: LdapDirectory;
+  secrets: SecretStore;
+}
+
+type Composition = (env: never, edges: ApiEdges) => ApiHandler;
+
+/**
+ * The one composition of each API function, by route group. Each function's `<fn>.handler.ts` (Lambda) calls
+ * the same one with the deployed clients; the local stack and the tests call it through `composeApiFunction`.
+ * `test/unit/architecture/one-composition.test.ts` fails when a group is built any other way.
+ */
+export const API_COMPOSITIONS: Readonly<Record<string, Composition>> = {
+  health: composeHealth,
+  jobs: composeJobs,
+  explain: composeExplain,
+  logs: composeLogs,
+  catalog: composeCatalog,
+  quotas: composeQuotas,
+  queue: composeQueue,
+  admin: composeAdmin,
+  tenancy: composeTenancy,
+  templates: composeTemplates,
+  audit: composeAudit,
+  auth: composeAuth,
+  'password-auth': composePasswordAuth,
+  sessions: composeSessions,
+  me: composeMe,
+  identity: composeIdentity,
+};
+
+/**
+ * Builds a route group's function as Lambda does: its env parsed by its own schema from `values` (the local
+ * stack's or a test's settings, as CDK's stage values are for Lambda), then its composition.
+ */
+export function composeApiFunction(group: RouteGroup, values: Readonly<Record<string, string | undefined>>, edges: ApiEdges): ApiHandler {
+  const compose = API_COMPOSITIONS[group.name];
+  if (!compose) throw new Error(`Route group "${group.name}" has no composition in API_COMPOSITIONS`);
+  return compose(loadEnv(group.envSchema, values) as never, edges);
+}
