@@ -20,6 +20,7 @@ const BENCHES: readonly BenchModule[] = [
   { name: 'dynamoRoundTrips', load: () => import('./dynamo-round-trips.bench') },
   { name: 'submitToStart', load: () => import('./submit-to-start.bench') },
   { name: 'admission', load: () => import('./admission.bench') },
+  { name: 'scheduler', load: () => import('./scheduler.bench') },
   { name: 'authorizer', load: () => import('./authorizer.bench') },
   { name: 'console', load: () => import('./console.bench') },
 ];

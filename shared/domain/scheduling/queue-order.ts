@@ -5,17 +5,25 @@ import type { SchedulingSettings } from './scheduling-settings';
 /**
  * The queue's order (DESIGN §4.8), for every queued job of every org:
  *   1. holders of `job.bypass.queue` first, then jobs an admin moved to the front (earliest move first);
- *   2. effective priority, highest first: the priority class plus one per `agingMinutes` waited;
- *   3. fair share: the team's decayed GPU-hours divided by its weight, least first; then the user's own;
+ *   2. effective priority, highest first: the priority class, plus one per `agingMinutes` waited, minus a
+ *      fair-share penalty of up to FAIR_SHARE_POINTS for a team that used more than its share recently;
+ *   3. the user's own recent GPU-hours, least first (fairness within a team);
  *   4. the time the job entered the queue, then its id.
- * Aging bounds starvation: see `starvationBoundMinutes`.
+ * The penalty follows Slurm's fair-share factor: with U the team's part of its org's decayed GPU-hours
+ * (among the teams in the queue) and S its part of their weights, penalty = POINTS × (1 − 2^(−U/S)): 0 for
+ * a team that used nothing, POINTS/2 for one that used exactly its share, approaching POINTS above it.
+ * Being bounded, it cannot outweigh aging for long: see `starvationBoundMinutes`.
  */
+export const FAIR_SHARE_POINTS = 10;
+
 export interface RankedJob {
   job: Job;
   queuedAt: number;
   effectivePriority: number;
-  /** Decayed team GPU-hours ÷ team weight (0 without a team). */
+  /** Decayed GPU-hours of the job's team (0 without a team). */
   teamUsage: number;
+  /** Fair-share penalty in priority points, in [0, FAIR_SHARE_POINTS). */
+  fairSharePenalty: number;
   /** Decayed GPU-hours of the job's owner. */
   userUsage: number;
 }
@@ -33,31 +41,63 @@ export function queuedAt(job: Job): number {
   return Date.parse(entered);
 }
 
-export function effectivePriority(priorityClass: number, waitedMs: number, agingMinutes: number): number {
-  return priorityClass + Math.floor(Math.max(0, waitedMs) / (agingMinutes * 60_000));
+export function effectivePriority(priorityClass: number, waitedMs: number, agingMinutes: number, penalty = 0): number {
+  return priorityClass + Math.floor(Math.max(0, waitedMs) / (agingMinutes * 60_000)) - penalty;
+}
+
+/** Slurm-style fair-share penalty: `usageShare` and `weightShare` are fractions of the org's totals. */
+export function fairSharePenalty(usageShare: number, weightShare: number): number {
+  if (usageShare <= 0 || weightShare <= 0) return 0;
+  return FAIR_SHARE_POINTS * (1 - 2 ** (-usageShare / weightShare));
 }
 
 /**
  * A queued job of priority class `p` is never ordered behind a job (without bypass or a move to the front)
  * that entered the queue more than this many minutes after it, whatever the fair share; `maxPriorityClass`
- * is the highest class any job can have (admin + high = 150 with the built-in levels).
+ * is the highest class any job can have (admin + high = 150 with the built-in levels). The job's penalty
+ * is below FAIR_SHARE_POINTS and the later job's at least 0, so aging makes up for both after that long.
  */
 export function starvationBoundMinutes(priorityClass: number, maxPriorityClass: number, agingMinutes: number): number {
-  return (Math.max(0, maxPriorityClass - priorityClass) + 1) * agingMinutes;
+  return (Math.max(0, maxPriorityClass - priorityClass) + FAIR_SHARE_POINTS + 1) * agingMinutes;
 }
 
-export function rankJob(job: Job, ctx: OrderingContext): RankedJob {
+/** Decayed usage and weight of every team in the queue, per org: the totals the penalty is relative to. */
+function teamTotals(jobs: readonly Job[], ctx: OrderingContext) {
+  const teams = new Map<string, { orgId: string; usage: number; weight: number }>();
+  for (const job of jobs) {
+    const record = fairShareRecordsOf(job).team;
+    if (!record || teams.has(record)) continue;
+    const settings = ctx.settingsOf(job.orgId);
+    const days = ctx.usage[record];
+    teams.set(record, {
+      orgId: job.orgId,
+      usage: days ? decayedUsage(days, ctx.now, settings.halfLifeHours) : 0,
+      weight: (job.teamId && settings.teamWeights[job.teamId]) || 1,
+    });
+  }
+  const orgs = new Map<string, { usage: number; weight: number }>();
+  for (const team of teams.values()) {
+    const org = orgs.get(team.orgId) ?? { usage: 0, weight: 0 };
+    orgs.set(team.orgId, { usage: org.usage + team.usage, weight: org.weight + team.weight });
+  }
+  return { teams, orgs };
+}
+
+export function rankJob(job: Job, ctx: OrderingContext, totals = teamTotals([job], ctx)): RankedJob {
   const settings = ctx.settingsOf(job.orgId);
   const records = fairShareRecordsOf(job);
-  const decay = (record?: string) => (record && ctx.usage[record] ? decayedUsage(ctx.usage[record], ctx.now, settings.halfLifeHours) : 0);
-  const weight = (job.teamId && settings.teamWeights[job.teamId]) || 1;
+  const team = records.team ? totals.teams.get(records.team) : undefined;
+  const org = totals.orgs.get(job.orgId);
+  const penalty = team && org && org.usage > 0 ? fairSharePenalty(team.usage / org.usage, team.weight / org.weight) : 0;
+  const userDays = ctx.usage[records.user];
   const entered = queuedAt(job);
   return {
     job,
     queuedAt: entered,
-    effectivePriority: effectivePriority(job.priorityClass, ctx.now.getTime() - entered, settings.agingMinutes),
-    teamUsage: decay(records.team) / weight,
-    userUsage: decay(records.user),
+    effectivePriority: effectivePriority(job.priorityClass, ctx.now.getTime() - entered, settings.agingMinutes, penalty),
+    teamUsage: team?.usage ?? 0,
+    fairSharePenalty: penalty,
+    userUsage: userDays ? decayedUsage(userDays, ctx.now, settings.halfLifeHours) : 0,
   };
 }
 
@@ -73,7 +113,6 @@ export function compareRanked(a: RankedJob, b: RankedJob): number {
   }
   return (
     b.effectivePriority - a.effectivePriority ||
-    a.teamUsage - b.teamUsage ||
     a.userUsage - b.userUsage ||
     a.queuedAt - b.queuedAt ||
     (a.job.id < b.job.id ? -1 : a.job.id > b.job.id ? 1 : 0)
@@ -81,5 +120,6 @@ export function compareRanked(a: RankedJob, b: RankedJob): number {
 }
 
 export function orderQueue(jobs: readonly Job[], ctx: OrderingContext): RankedJob[] {
-  return jobs.map((job) => rankJob(job, ctx)).sort(compareRanked);
+  const totals = teamTotals(jobs, ctx);
+  return jobs.map((job) => rankJob(job, ctx, totals)).sort(compareRanked);
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_HALF_LIFE_HOURS } from './fair-share';
 
 /** Minutes of waiting that raise a queued job's effective priority by one (see queue-order.ts). */
-export const DEFAULT_AGING_MINUTES = 10;
+export const DEFAULT_AGING_MINUTES = 60;
 
 /**
  * An org's scheduling settings (`queue.manage`): fair-share half-life and team weights, the aging step, and

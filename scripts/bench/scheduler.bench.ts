@@ -1,0 +1,205 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import type { Principal } from '#domain/authz/principal';
+import { jobSpecSchema, type Job } from '#domain/jobs/job.schema';
+import { runSchedulerPass } from '#domain/jobs/scheduler.service';
+import { submitJob } from '#domain/jobs/submit-job.service';
+import { queueDepth } from '#domain/quotas/counters';
+import { fairShareRecord } from '#domain/scheduling/fair-share';
+import { orderQueue } from '#domain/scheduling/queue-order';
+import { DEFAULT_SCHEDULING } from '#domain/scheduling/scheduling-settings';
+import { startDynamoDbLocal } from '#scripts/local/dynamodb-local';
+import { ensureJava } from '#scripts/local/java';
+import { localClientConfig } from '#scripts/local/local-aws';
+import { DEMO_HARDWARE } from '#scripts/local/seed';
+import { ensureTable } from '#scripts/local/table';
+import { progress } from './bench-env';
+import { replayTrace } from './scheduler-trace';
+
+const QUEUED = 1_000;
+const TEAMS = 20;
+const SUBMISSIONS = 240;
+const WORKERS = 8;
+const ROUNDS = 3;
+/** Issue 19's goal for one scheduler pass (Kueue's own integration benchmark: ≈ 43 admissions/s). */
+const ADMISSIONS_PER_SECOND_GOAL = 200;
+
+/**
+ * The fair queue (issue 19), on DynamoDB Local with the real scheduler pass and submit path:
+ * - one pass admitting 1,000 queued jobs of 20 teams (ranking with fair-share records, one transaction per
+ *   admission), in one process, as the scheduler function runs;
+ * - submissions from 20 orgs at once against one org alone, with another org's job waiting on its quota
+ *   (per-org queue depth: nobody else is sent to the queue);
+ * - a replayed synthetic trace (scheduler-trace.ts): Jain's index, waits and ETA error against FIFO.
+ */
+export async function run(): Promise<Record<string, unknown>> {
+  ensureJava();
+  const dynamo = await startDynamoDbLocal();
+  try {
+    const client = new DynamoDBClient(localClientConfig(dynamo.endpoint));
+    const doc = createDocumentClient({ client });
+    const table = 'qm-bench-scheduler';
+    await ensureTable(client, table);
+    const hardware = new DynamoHardwareCatalog(doc, table, 3_600_000);
+    for (const hw of DEMO_HARDWARE) await hardware.put(hw);
+    const jobs = new DynamoJobRepository(doc, table);
+    const deps = {
+      jobs,
+      hardware,
+      quotas: new DynamoQuotaRepository(doc, table, 3_600_000),
+      limits: { current: async () => ({ maxConcurrent: 1_000_000, userMaxConcurrent: 1_000_000 }) },
+      events: new InProcessEventBus(),
+      clock: systemClock,
+      ids: ulidSource(),
+      dispatch: { send: async () => undefined },
+      backends: ['ecs'] as const,
+      retentionDays: 90,
+      fairShare: new DynamoFairShareSource(doc, table),
+      scheduling: new DynamoSchedulingSettings(doc, table, 3_600_000),
+    };
+    const spec = jobSpecSchema.parse({
+      name: 'bench',
+      image: 'busybox',
+      command: ['true'],
+      hardwareType: 'gpu-a10g-1x',
+      maxRuntimeMinutes: 10,
+    });
+
+    progress(`scheduler: queueing ${QUEUED} jobs of ${TEAMS} teams`);
+    const now = Date.now();
+    for (let i = 0; i < QUEUED; i += 1) {
+      const at = new Date(now - (QUEUED - i) * 1_000).toISOString();
+      const job: Job = {
+        schemaVersion: 1,
+        id: deps.ids.next(),
+        orgId: 'bench-org',
+        ownerId: `user-${i % 60}`,
+        teamId: `team-${i % TEAMS}`,
+        spec,
+        backend: 'ecs',
+        state: 'queued',
+        priorityClass: 20,
+        estimatedCostUsd: 0.2,
+        gpuCount: 1,
+        createdAt: at,
+        updatedAt: at,
+        history: [{ state: 'queued', at }],
+        holds: [],
+        version: 1,
+      };
+      await jobs.create(job, undefined, [{ counter: queueDepth(job.orgId), amount: 1 }]);
+    }
+    // Every team has some recent usage, so ranking reads and decays 20 team and 60 user records.
+    for (let t = 0; t < TEAMS; t += 1) {
+      const day = new Date(now).toISOString().slice(0, 10);
+      await doc.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: `COUNTER#${fairShareRecord({ type: 'team', orgId: 'bench-org', id: `team-${t}` })}`, sk: 'COUNTER' },
+          UpdateExpression: 'ADD #d :h',
+          ExpressionAttributeNames: { '#d': `d${day}` },
+          ExpressionAttributeValues: { ':h': t * 3 },
+        }),
+      );
+    }
+    const queued = (await jobs.listByState('queued', { limit: QUEUED })).items;
+    const rankStarted = performance.now();
+    orderQueue(queued, { now: new Date(), settingsOf: () => DEFAULT_SCHEDULING, usage: {} });
+    const rankMs = performance.now() - rankStarted;
+
+    progress('scheduler: one pass over the queue');
+    const passStarted = performance.now();
+    const pass = await runSchedulerPass({ ...deps, maxJobsPerPass: QUEUED });
+    const passSeconds = (performance.now() - passStarted) / 1000;
+    const admissionsPerSecond = pass.admitted.length / passSeconds;
+
+    progress('scheduler: 20 orgs at once vs one org alone');
+    const waitingOrg: Principal = {
+      userId: 'waiter',
+      orgId: 'busy-org',
+      level: 'researcher',
+      platformAdmin: false,
+      teamIds: ['t'],
+      authMethod: 'session',
+    };
+    await deps.scheduling.put('busy-org', { ...DEFAULT_SCHEDULING, paused: true }); // its job waits: its queue is not empty
+    await submitJob({ principal: waitingOrg, spec }, deps);
+    const principal = (i: number, orgs: number, round: number): Principal => ({
+      userId: `sub-${orgs}-${round}-${i}`,
+      orgId: `org-${orgs}-${i % orgs}`,
+      level: 'researcher',
+      platformAdmin: false,
+      teamIds: [`team-${i % TEAMS}`],
+      authMethod: 'session',
+    });
+    // Alternated rounds: DynamoDB Local slows as the table grows, which must not favour either side.
+    const rounds: Record<'oneOrg' | 'twentyOrgs', { perSecond: number; admitted: number }[]> = { oneOrg: [], twentyOrgs: [] };
+    for (let r = 0; r < ROUNDS; r += 1) {
+      for (const [name, orgs] of [
+        ['oneOrg', 1],
+        ['twentyOrgs', 20],
+      ] as const) {
+        const measured = await parallel(SUBMISSIONS, WORKERS, (i) => submitJob({ principal: principal(i, orgs, r), spec }, deps));
+        rounds[name].push({ perSecond: measured.perSecond, admitted: measured.results.filter((x) => x.job.state === 'admitted').length });
+      }
+    }
+    const summary = (name: 'oneOrg' | 'twentyOrgs') => ({
+      admissionsPerSecondMedian: round(median(rounds[name].map((x) => x.perSecond))),
+      perRound: rounds[name].map((x) => round(x.perSecond)),
+      admittedAtSubmit: rounds[name].reduce((sum, x) => sum + x.admitted, 0),
+      submitted: SUBMISSIONS * ROUNDS,
+    });
+
+    progress('scheduler: synthetic trace, fair share vs FIFO');
+    const trace = replayTrace();
+
+    return {
+      method: `DynamoDB Local; one scheduler pass in this process; submissions ${WORKERS} in parallel`,
+      pass: {
+        queued: QUEUED,
+        teams: TEAMS,
+        admitted: pass.admitted.length,
+        seconds: round(passSeconds),
+        admissionsPerSecond: round(admissionsPerSecond),
+        goal: ADMISSIONS_PER_SECOND_GOAL,
+        withinBudget: admissionsPerSecond >= ADMISSIONS_PER_SECOND_GOAL,
+        rankingMsFor1000: round(rankMs),
+      },
+      submissions: {
+        oneOrg: summary('oneOrg'),
+        twentyOrgs: summary('twentyOrgs'),
+        note: "another org's job waits throughout; with per-org queue depth it sends nobody else to the queue",
+      },
+      trace,
+    };
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+async function parallel<T>(
+  count: number,
+  workers: number,
+  task: (index: number) => Promise<T>,
+): Promise<{ perSecond: number; results: T[] }> {
+  const results: T[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < count) results.push(await task(next++));
+    }),
+  );
+  return { perSecond: count / ((performance.now() - started) / 1000), results };
+}
+
+const round = (value: number): number => Math.round(value * 100) / 100;
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
