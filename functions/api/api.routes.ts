@@ -173,7 +173,8 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     description: 'Sign-in: LDAP / Active Directory, break-glass',
     envSchema: passwordAuthEnvSchema,
     routes: passwordAuthRoutes,
-    table: withGateAndAudit({ reads: SIGN_IN_READS, writes: SIGN_IN_WRITES }),
+    // THROTTLE#: failure counts of sign-in throttling (per account, per source address).
+    table: withGateAndAudit({ reads: [...SIGN_IN_READS, 'THROTTLE#*'], writes: [...SIGN_IN_WRITES, 'THROTTLE#*'] }),
     // The only function that loads ldapts, and the only one that may read the break-glass secret.
     aws: ['sessions.sign', 'events.publish', 'idp-secrets.read', 'break-glass-secret.read'],
   },

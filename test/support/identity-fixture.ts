@@ -216,6 +216,7 @@ export async function startIdentityFixture(
         secrets,
         ldap: options.ldap ?? new LdaptsDirectory(),
         sessions,
+        throttle: stores.throttle,
         breakGlass: { enabled: true, secret: async () => 'break-glass-canary-secret-0123456789' },
       },
       { logger, validateResponses: true },

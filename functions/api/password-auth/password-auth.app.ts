@@ -1,6 +1,7 @@
 import type { LoginDeps } from '#domain/identity/login.service';
 import { breakGlassLogin, ldapLogin, type BreakGlassDeps, type PasswordLoginDeps } from '#domain/identity/password-login.service';
 import type { SessionDeps } from '#domain/identity/session.service';
+import { throttledSignIn, type SignInThrottleStore } from '#domain/identity/sign-in-throttle';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { contextOf, refusing } from '#functions/api/sign-in-refusal';
 import { passwordAuthRoutes } from './password-auth.routes';
@@ -12,6 +13,8 @@ import type { PasswordAuthEnv } from './password-auth.env';
 export interface PasswordAuthDeps extends PasswordLoginDeps {
   sessions: SessionDeps;
   breakGlass: Pick<BreakGlassDeps, 'enabled' | 'secret'>;
+  /** Failure counts shared by every instance: per account (backoff) and per source address (cap). */
+  throttle: SignInThrottleStore;
 }
 
 /** LDAP and break-glass sign-in: thin wrappers over the login use cases; the session is the only thing they return. */
@@ -20,12 +23,21 @@ export function createPasswordAuthHandler(deps: PasswordAuthDeps, options: ApiHa
   return createApiHandler(
     passwordAuthRoutes,
     {
-      ldapLogin: async (ctx) => refusing(async () => ({ status: 200, body: await ldapLogin(ctx.body, deps, contextOf(ctx)) })),
+      ldapLogin: async (ctx) =>
+        refusing(async () => {
+          const account = `ldap:${ctx.body.provider ?? ''}:${ctx.body.username.trim()}`;
+          const session = await throttledSignIn({ account, source: ctx.sourceIp }, 'ldap', deps, contextOf(ctx), () =>
+            ldapLogin(ctx.body, deps, contextOf(ctx)),
+          );
+          return { status: 200, body: session };
+        }),
       breakGlassLogin: async (ctx) =>
-        refusing(async () => ({
-          status: 200,
-          body: await breakGlassLogin(ctx.body.secret, { ...loginDeps, ...deps.breakGlass, sessions: deps.sessions }, contextOf(ctx)),
-        })),
+        refusing(async () => {
+          const session = await throttledSignIn({ account: 'break-glass', source: ctx.sourceIp }, 'break_glass', deps, contextOf(ctx), () =>
+            breakGlassLogin(ctx.body.secret, { ...loginDeps, ...deps.breakGlass, sessions: deps.sessions }, contextOf(ctx)),
+          );
+          return { status: 200, body: session };
+        }),
     },
     options,
   );

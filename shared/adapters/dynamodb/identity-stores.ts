@@ -3,6 +3,7 @@ import { DynamoApiKeyRepository } from './dynamo-api-key.repository';
 import { DynamoExternalIdentityRepository } from './dynamo-identity.repository';
 import { DynamoIdentityProviderRepository } from './dynamo-identity-provider.repository';
 import { DynamoLoginStateStore, DynamoRefreshTokenStore } from './dynamo-session.store';
+import { DynamoSignInThrottle } from './dynamo-sign-in-throttle';
 import { DynamoUserRepository } from './dynamo-user.repository';
 
 /** Every identity store on one table, as the composition roots (deployed and local) wire them. */
@@ -16,6 +17,8 @@ export function dynamoIdentityStores(doc: DynamoDBDocumentClient, tableName: str
     apiKeys: new DynamoApiKeyRepository(doc, tableName),
     states: new DynamoLoginStateStore(doc, tableName),
     refreshTokens: new DynamoRefreshTokenStore(doc, tableName),
+    /** Sign-in failure counts (throttling), shared by every instance. */
+    throttle: new DynamoSignInThrottle(doc, tableName),
   };
 }
 export type IdentityStores = ReturnType<typeof dynamoIdentityStores>;

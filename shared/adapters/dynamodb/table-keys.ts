@@ -25,6 +25,7 @@ import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
  *   refresh token      SESSION#<sha256(token)> / REFRESH   (kept, marked used, until its TTL)
  *   refresh family     SESSION#FAMILY#<familyId> / FAMILY  (revoked families; TTL: the family's last expiry)
  *   OIDC login state   OAUTHSTATE#<sha256(state)> / STATE  (10-minute TTL)
+ *   sign-in failures   THROTTLE#<sha256(account or source key)> / THROTTLE  (TTL: one window after the latest)
  *   org (listing)      gsi1: ORGS / <orgId>
  *   user (listing)     gsi1: ORG#<orgId>#USERS / <userId>
  *   custom level       ORG#<orgId>#LEVELS    / LEVEL#<name>
@@ -72,6 +73,7 @@ export const apiKey = (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIK
 /** gsi1: an owner's API keys, oldest first. */
 export const ownerApiKeysPartition = (ownerId: string) => `USER#${ownerId}#APIKEYS`;
 export const refreshToken = (tokenHash: string) => ({ pk: `SESSION#${tokenHash}`, sk: 'REFRESH' });
+export const signInThrottle = (keyHash: string) => ({ pk: `THROTTLE#${keyHash}`, sk: 'THROTTLE' });
 /** Under `SESSION#` so the sessions function's partition grant covers it; token hashes are hex, never `FAMILY#…`. */
 export const refreshFamily = (familyId: string) => ({ pk: `SESSION#FAMILY#${familyId}`, sk: 'FAMILY' });
 export const loginState = (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' });

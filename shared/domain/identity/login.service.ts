@@ -31,6 +31,7 @@ export type LoginFailureReason =
   | 'refresh_invalid'
   | 'refresh_reused'
   | 'refresh_revoked'
+  | 'throttled'
   | 'break_glass_disabled'
   | 'break_glass_invalid'
   | 'provider_error';
