@@ -7,16 +7,15 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
+import { parseBackends } from '#config/backends';
+import { LOCAL_ONLY_ENV_KEYS } from '#config/env';
 import { ESBUILD_OPTIONS } from './bundling-options';
 
 /** Repository root: entry paths in route groups and function props are relative to it. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/**
- * Variables only the local stack may set: they switch off verification or point the SDK at emulators.
- * {@link DeployedEnv} removes them from the type and {@link QmFunction} refuses them at synth.
- */
-export const LOCAL_ONLY_ENV_KEYS = ['QM_LOCAL_STACK', 'QM_DYNAMODB_ENDPOINT', 'QM_SQS_ENDPOINT'] as const;
+/** {@link DeployedEnv} removes the local-only variables from the type and {@link QmFunction} refuses them at synth. */
+export { LOCAL_ONLY_ENV_KEYS };
 type LocalOnlyEnvKey = (typeof LOCAL_ONLY_ENV_KEYS)[number];
 
 /** Lambda environment values are strings (or string tokens); string literal unions such as enums stay narrow. */
@@ -115,8 +114,13 @@ function checkedEnvironment(id: string, schema: z.core.$ZodType, env: Record<str
     if (key in env) problems.push(`${key} is local-stack only`);
   }
   const backends = env.QM_BACKENDS;
-  if (backends !== undefined && !Token.isUnresolved(backends) && backends.split(',').includes('local')) {
-    problems.push('QM_BACKENDS must not offer the `local` backend');
+  if (backends !== undefined && !Token.isUnresolved(backends)) {
+    // Parsed as the function will parse it at cold start, outside the local stack.
+    try {
+      parseBackends(backends, false);
+    } catch (error) {
+      problems.push(`QM_BACKENDS: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   const result = z.safeParse(schema, env);
   if (!result.success) {

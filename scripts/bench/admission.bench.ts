@@ -1,3 +1,4 @@
+import { round } from './stats';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
@@ -126,5 +127,3 @@ async function parallel<T>(
   const seconds = (performance.now() - started) / 1000;
   return { perSecond: count / seconds, results };
 }
-
-const round = (value: number): number => Math.round(value * 100) / 100;

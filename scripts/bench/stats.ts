@@ -1,12 +1,11 @@
+import { roundTo } from '#domain/amounts';
+
 /** Small, dependency-free statistics for the bench figures. Inputs are left untouched (sorted copies). */
 
 const sorted = (values: readonly number[]): number[] => [...values].sort((a, b) => a - b);
 
 /** Rounds to `digits` decimals: the JSON report stays readable and sub-microsecond noise is meaningless. */
-export function round(value: number, digits = 2): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
+export const round = (value: number, digits = 2): number => roundTo(value, digits);
 
 /** Median; the mean of the two middle values for an even count. Throws on an empty list (a bench bug). */
 export function median(values: readonly number[]): number {

@@ -1,3 +1,4 @@
+import { gpuHours, roundAmount } from '#domain/amounts';
 import { hoursRun } from '#domain/jobs/job-ending';
 import type { Job } from '#domain/jobs/job.schema';
 import { dailyUsageCounter, scopeKey, type ScopeRef } from '#domain/quotas/counters';
@@ -66,7 +67,7 @@ export function rebuildTeamCounter(prefix: string, orgId: string, teamId: string
     if (periodKey(period, admittedAt) !== key) continue;
     const hours = hoursRun(job, job.endedAt!);
     if (metric === 'daily_jobs') total += 1;
-    if (metric === 'gpu_hours') total += job.gpuCount * hours;
+    if (metric === 'gpu_hours') total += gpuHours(job.gpuCount, hours);
     if (metric === 'cost_usd') total += (job.estimatedCostUsd / (job.spec.maxRuntimeMinutes / 60)) * hours;
   }
   return round(total);
@@ -78,10 +79,10 @@ export function rebuildTeamUsage(day: string, orgId: string, teamId: string, job
     if (job.endedAt!.slice(0, 10) !== day) continue;
     const hours = hoursRun(job, job.endedAt!);
     usage.jobs += 1;
-    usage.gpuHours += job.gpuCount * hours;
+    usage.gpuHours += gpuHours(job.gpuCount, hours);
     usage.costUsd += (job.estimatedCostUsd / (job.spec.maxRuntimeMinutes / 60)) * hours;
   }
   return { jobs: usage.jobs, gpuHours: round(usage.gpuHours), costUsd: round(usage.costUsd) };
 }
 
-const round = (value: number): number => Math.round(value * 1e6) / 1e6;
+const round = roundAmount;

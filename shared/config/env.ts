@@ -19,6 +19,12 @@ export const baseEnvSchema = z.object({
   QM_DYNAMODB_ENDPOINT: z.optional(z.string().check(z.url())),
 });
 
+/**
+ * Variables only the local stack may set: they switch off verification or point the SDK at emulators. A
+ * function inside Lambda refuses to start with them, and CDK refuses to deploy them (`QmFunction`).
+ */
+export const LOCAL_ONLY_ENV_KEYS = ['QM_LOCAL_STACK', 'QM_DYNAMODB_ENDPOINT', 'QM_SQS_ENDPOINT'] as const;
+
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 
 export const eventsEnvSchema = z.object({
@@ -50,8 +56,6 @@ export function loadEnv<S extends z.core.$ZodType>(schema: S, source: Record<str
  */
 export function assertNotLocalInLambda(env: Record<string, unknown>, source: Record<string, string | undefined> = process.env): void {
   if (!source.AWS_LAMBDA_FUNCTION_NAME) return;
-  const local = ['QM_LOCAL_STACK', 'QM_DYNAMODB_ENDPOINT', 'QM_SQS_ENDPOINT'].filter(
-    (key) => env[key] !== undefined && env[key] !== 'false',
-  );
+  const local = LOCAL_ONLY_ENV_KEYS.filter((key) => env[key] !== undefined && env[key] !== 'false');
   if (local.length > 0) throw new Error(`Refusing to start inside Lambda with local-stack settings: ${local.join(', ')}`);
 }

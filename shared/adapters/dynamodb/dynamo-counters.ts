@@ -1,3 +1,4 @@
+import { roundAmount } from '#domain/amounts';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CounterEffect } from '#domain/jobs/job-repository.port';
 import * as keys from './table-keys';
@@ -64,7 +65,7 @@ export function counterUpdate(tableName: string, update: CounterItemUpdate) {
 }
 
 /** Budgets are fractional: keep float noise from turning "exactly full" into "over". */
-const round = (value: number): number => Math.round(value * 1e6) / 1e6;
+const round = roundAmount;
 
 /** Current `value` of counters (0 when never written), read consistently. */
 export async function readCounterValues(

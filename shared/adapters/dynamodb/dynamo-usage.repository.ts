@@ -1,3 +1,4 @@
+import { roundReported } from '#domain/amounts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query-all';
 import type { DailyUsage, UsageRepository } from '#domain/quotas/usage.service';
@@ -29,4 +30,4 @@ export class DynamoUsageRepository implements UsageRepository {
   }
 }
 
-const round = (value: number): number => Math.round(value * 1e4) / 1e4;
+const round = roundReported;

@@ -1,3 +1,4 @@
+import { roundTo } from '#domain/amounts';
 import type { FleetConfig, PurchaseOption } from './fleet.schema';
 import { ecsAvailableMemoryMiB, instanceFamily, type InstanceTypeSpec } from './gpu-instance-types';
 import type { HardwareType } from './hardware.schema';
@@ -13,7 +14,7 @@ export interface CatalogCheckContext {
   priceTolerance: number;
 }
 
-const round = (value: number): number => Math.round(value * 1000) / 1000;
+const round = (value: number): number => roundTo(value, 3);
 
 /** Problems with the fleets themselves: duplicate names, mixed families, unknown or GPU-less instance types. */
 export function checkFleets(context: Pick<CatalogCheckContext, 'fleets' | 'prices'>): string[] {

@@ -1,3 +1,4 @@
+import { roundTo } from '#domain/amounts';
 import type { EventPublisher } from '#domain/events/event-envelope';
 import { quotaEvent, quotaEventType } from '#domain/events/quota.events';
 import { planAdmission, type AdmissionPlan, type AppliedQuota } from '#domain/quotas/admission-plan';
@@ -100,4 +101,4 @@ export function waitingFor(counter: string, job: Job, prepared: PreparedAdmissio
   return { code: 'quota_full', message: `Waiting for room on ${counter}${suffix}`, ...at };
 }
 
-const round = (value: number): number => Math.round(value * 1000) / 1000;
+const round = (value: number): number => roundTo(value, 3);

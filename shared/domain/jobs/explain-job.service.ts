@@ -1,3 +1,4 @@
+import { gpuHours, reservedHours, roundAmount } from '#domain/amounts';
 import { approvalNeed, type ApprovalGateDeps } from '#domain/approvals/approval-gate';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
@@ -42,8 +43,6 @@ export interface ExplainedApproval {
   approvers?: string;
   note: string;
 }
-
-const round = (value: number): number => Math.round(value * 1e6) / 1e6;
 
 /**
  * `POST /v1/jobs/explain`: the dry run of a submission (DESIGN §4.5/§4.6). Same checks as submit (it shares
@@ -96,7 +95,7 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
           ? `user_max_concurrent ≤ ${effect.limit}`
           : effect.counter;
     const now = used[effect.counter] ?? 0;
-    const after = round(now + effect.amount);
+    const after = roundAmount(now + effect.amount);
     limits.push({
       counter: effect.counter,
       name,
@@ -110,7 +109,7 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
   }
   for (const signal of prepared.signals) {
     const { quota } = signal.applied;
-    const now = round(signal.usage - signal.applied.amount);
+    const now = roundAmount(signal.usage - signal.applied.amount);
     limits.push({
       counter: signal.applied.counter,
       name: describeQuota(quota),
@@ -134,7 +133,9 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
     if (full.length > 0) {
       verdict = 'queue';
       reasons.push(
-        ...full.map((l) => `Would wait: ${l.name} has ${round(l.limit - l.used)} left, the job needs ${round(l.after - l.used)}`),
+        ...full.map(
+          (l) => `Would wait: ${l.name} has ${roundAmount(l.limit - l.used)} left, the job needs ${roundAmount(l.after - l.used)}`,
+        ),
       );
     } else if (need) {
       verdict = 'queue';
@@ -152,7 +153,7 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
     reasons,
     estimate: {
       costUsd: job.estimatedCostUsd,
-      gpuHours: round(job.gpuCount * (job.spec.maxRuntimeMinutes / 60)),
+      gpuHours: roundAmount(gpuHours(job.gpuCount, reservedHours(job.spec.maxRuntimeMinutes))),
       hardwareType: hardware.id,
       pricePerHourUsd: hardware.pricePerHourUsd,
       gpuCount: hardware.gpuCount,

@@ -1,3 +1,4 @@
+import { gpuHours, reservedHours, roundAmount } from '#domain/amounts';
 import type { EventPublisher } from '#domain/events/event-envelope';
 import { eventTypeForState, jobEvent } from '#domain/events/job.events';
 import { settlementEffects } from '#domain/quotas/admission-plan';
@@ -57,7 +58,7 @@ export async function endJob(
 export function usageEffects(job: Job, at: string, countJob = true): CounterEffect[] {
   const hours = hoursRun(job, at);
   const day = at.slice(0, 10);
-  const costPerHour = job.estimatedCostUsd / (job.spec.maxRuntimeMinutes / 60);
+  const costPerHour = job.estimatedCostUsd / reservedHours(job.spec.maxRuntimeMinutes);
   const orgId = job.orgId;
   const scopes: ScopeRef[] = [
     { type: 'org', orgId, id: orgId },
@@ -68,11 +69,9 @@ export function usageEffects(job: Job, at: string, countJob = true): CounterEffe
     const counter = dailyUsageCounter(scope, day);
     return [
       ...(countJob ? [{ counter, field: 'jobs', amount: 1 }] : []),
-      { counter, field: 'gpuHours', amount: round(job.gpuCount * hours) },
-      { counter, field: 'costUsd', amount: round(costPerHour * hours) },
+      { counter, field: 'gpuHours', amount: roundAmount(gpuHours(job.gpuCount, hours)) },
+      { counter, field: 'costUsd', amount: roundAmount(costPerHour * hours) },
     ];
   });
-  return [...usage, ...fairShareEffects(job, job.gpuCount * hours, at)];
+  return [...usage, ...fairShareEffects(job, gpuHours(job.gpuCount, hours), at)];
 }
-
-const round = (value: number): number => Math.round(value * 1e6) / 1e6;

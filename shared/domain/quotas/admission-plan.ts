@@ -1,3 +1,4 @@
+import { gpuHours, reservedHours, roundAmount } from '#domain/amounts';
 import type { ConcurrencyLimits } from '#domain/jobs/concurrency';
 import type { CounterEffect } from '#domain/jobs/job-repository.port';
 import type { Hold, Job } from '#domain/jobs/job.schema';
@@ -21,14 +22,14 @@ export interface AdmissionPlan {
   applied: AppliedQuota[];
 }
 
-const hours = (minutes: number): number => minutes / 60;
+const hours = reservedHours;
 
 /** How much of each metric a job uses (budgets are reserved at the estimate: max runtime). */
 export function jobAmounts(job: Job): Record<QuotaMetric, number> {
   return {
     concurrent_jobs: 1,
     concurrent_gpus: job.gpuCount,
-    gpu_hours: job.gpuCount * hours(job.spec.maxRuntimeMinutes),
+    gpu_hours: gpuHours(job.gpuCount, hours(job.spec.maxRuntimeMinutes)),
     cost_usd: job.estimatedCostUsd,
     daily_jobs: 1,
   };
@@ -149,7 +150,7 @@ export function settlementEffects(job: Job, actualHours: number): CounterEffect[
   return effects;
 }
 
-const round = (value: number): number => Math.round(value * 1e6) / 1e6;
+const round = roundAmount;
 
 /** Blocking quotas a job could never fit, however empty the counters: refused at submission. */
 export function neverFits(applied: readonly AppliedQuota[]): AppliedQuota | undefined {

@@ -1,3 +1,4 @@
+import { roundAmount } from '#domain/amounts';
 import type { Principal } from '#domain/authz/principal';
 import type { ConcurrencyLimits, LimitsSource } from '#domain/jobs/concurrency';
 import type { JobRepository } from '#domain/jobs/job-repository.port';
@@ -133,4 +134,4 @@ export function effectiveLimits(views: readonly LimitView[]): EffectiveLimit[] {
   return [...byMetric.values()];
 }
 
-const round = (value: number): number => Math.round(value * 1e6) / 1e6;
+const round = roundAmount;

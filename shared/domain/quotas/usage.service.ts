@@ -1,3 +1,4 @@
+import { roundReported } from '#domain/amounts';
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import type { CurrentUserSource } from '#domain/authz/access-gate';
@@ -123,4 +124,4 @@ export async function costLimitStatus(principal: Principal, deps: { quotas: Quot
   });
 }
 
-const round = (value: number): number => Math.round(value * 1e4) / 1e4;
+const round = roundReported;
