@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Layer rules of DESIGN §7 and STYLE practice 1, checked by `npm run lint`:
+ * Layer rules of docs/architecture.md#dependency-direction and STYLE practice 1, checked by `npm run lint`:
  *
  *   functions → shared/domain ← shared/adapters        lib (CDK) → functions' env schemas only
  *

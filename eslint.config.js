@@ -75,7 +75,7 @@ export default defineConfig(
 
   {
     // With `verbatimModuleSyntax`, an import used only as a type still loads its module at run time. In a
-    // Lambda bundle that is cold-start cost (DESIGN §6), so deployed code marks type-only imports.
+    // Lambda bundle that is cold-start cost (docs/budgets.md), so deployed code marks type-only imports.
     name: 'quartermaster/deployed-code',
     files: ['functions/**/*.ts', 'shared/**/*.ts'],
     rules: {

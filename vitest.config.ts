@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four test layers (DESIGN.md practice 13), one run: `npx vitest run` runs them all, `--project unit` one.
+ * Four test layers (unit, integration, cdk, e2e), one run: `npx vitest run` runs them all, `--project unit` one.
  * Sized for our 2-core machines; the whole suite should stay under 15 minutes.
  */
 export default defineConfig({

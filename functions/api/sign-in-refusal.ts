@@ -1,7 +1,7 @@
 import { AppError } from '#domain/errors/app-error';
 import { LoginFailure, type LoginContext } from '#domain/identity/login.service';
 
-/** Every refusal looks the same from outside (DESIGN §4.1): no oracle for unknown users or disabled accounts. */
+/** Every refusal looks the same from outside (docs/architecture.md#identity): no oracle for unknown users or disabled accounts. */
 const SIGN_IN_FAILED = 'Sign-in failed';
 
 /** Runs a sign-in step and turns any `LoginFailure` into the one 401 every refusal gets. */

@@ -82,7 +82,7 @@ export const stageConfigSchema = z.object({
   /** OAuth redirect URLs of the SPA client (authorization code + PKCE). */
   callbackUrls: z.array(redirectUrl).min(1).default(['http://localhost:5173/auth/callback']),
   logoutUrls: z.array(redirectUrl).min(1).default(['http://localhost:5173/']),
-  /** Break-glass admin login (DESIGN §4.1): off by default; turn on only to recover access, then off again. */
+  /** Break-glass admin login (docs/architecture.md#identity): off by default; turn on only to recover access, then off again. */
   breakGlassEnabled: z.boolean().default(false),
   /** Opt-in: the first user provisioned just in time becomes a platform admin. */
   firstUserBecomesAdmin: z.boolean().default(false),

@@ -41,7 +41,7 @@ export interface ApprovalFlowProps {
 }
 
 /**
- * The approval flow (DESIGN §4.7): one Step Functions **Standard** state machine per request, named after
+ * The approval flow (docs/approvals.md): one Step Functions **Standard** state machine per request, named after
  * it. The execution input is `{ approvalId, orgId }`, ids only. States:
  *
  *   RecordRequest           Task: `approval.required` once; seconds until the escalation time

@@ -3,7 +3,7 @@ import type { BuildOptions } from 'esbuild';
 /**
  * The esbuild settings every Lambda bundle is built with, as a plain object in esbuild's own option
  * shape. `QmFunction` maps it onto CDK's `BundlingOptions`, and the bench script passes it to esbuild's
- * `build()` to build the GetItem-only floor, so both sides of the cold-start budget (DESIGN §6) are built
+ * `build()` to build the GetItem-only floor, so both sides of the cold-start budget (docs/budgets.md) are built
  * identically.
  */
 export const ESBUILD_OPTIONS = Object.freeze({

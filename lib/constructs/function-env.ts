@@ -26,7 +26,7 @@ export function limitsFunctionEnv(config: StageConfig): DeployedEnv<typeof limit
 export function accessFunctionEnv(config: StageConfig): DeployedEnv<typeof accessEnvSchema> {
   return {
     QM_AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
-    // DESIGN §4.2: effective permissions are cached at most 60 s.
+    // docs/permissions.md: effective permissions are cached at most 60 s.
     QM_PERMISSION_CACHE_SECONDS: '60',
   };
 }

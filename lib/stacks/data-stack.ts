@@ -29,7 +29,7 @@ const KMS_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptF
  * protection and point-in-time recovery, because everything else can be redeployed and this cannot.
  *
  * Grants are explicit action lists rather than `grantReadData`/`grantReadWriteData`: no `Scan` (no request
- * path may scan, DESIGN §6), no stream actions, and named index ARNs instead of `index/*`.
+ * path may scan, docs/budgets.md), no stream actions, and named index ARNs instead of `index/*`.
  */
 export class DataStack extends Stack {
   readonly table: Table;

@@ -54,7 +54,7 @@ async function perRequestMicros(iterations: number, work: () => unknown): Promis
 
 /**
  * The authorizer's cost per request with warm caches, divided by a bare `crypto.verify` of the same RS256
- * token in the same run (DESIGN §6: JWT verification with cached JWKS, results cached briefly). Two
+ * token in the same run (docs/budgets.md: JWT verification with cached JWKS, results cached briefly). Two
  * figures: a repeated token (the in-memory result cache answers) and a fresh verification each time
  * (result cache off, JWKS cached: aws-jwt-verify, claim checks, the login path over in-memory stores).
  */

@@ -13,7 +13,7 @@ import {
 import { INIT_METHOD, measurePairedImports, type PairedSamples } from './init-time';
 import { median, ratio, round } from './stats';
 
-/** DESIGN §6: bundle and init time each at most 1.5× the GetItem-only floor. */
+/** docs/budgets.md: bundle and init time each at most 1.5× the GetItem-only floor. */
 export const COLD_START_BUDGET_RATIO = 1.5;
 /**
  * Fresh-process imports on a shared 2-vCPU VM scatter by ±20% from one sample to the next; with 21 samples
@@ -28,7 +28,7 @@ interface Built {
 }
 
 /**
- * Cold start (DESIGN §6): bundles the floor and every function with the CDK esbuild settings, then imports
+ * Cold start (docs/budgets.md): bundles the floor and every function with the CDK esbuild settings, then imports
  * each bundle in fresh Node processes. Everything is measured in this one run, so the ratios compare like
  * with like on whatever machine runs the bench.
  */

@@ -25,7 +25,7 @@ import { fakeApiEvent, fakeLambdaContext, type FakeRequest } from './api-event';
 import { progress } from './bench-env';
 import { addCommands, DynamoRequestCounter, type RequestTally } from './request-counter';
 
-/** DESIGN §6: at most 3 sequential DynamoDB round trips per submit with warm caches. */
+/** docs/budgets.md: at most 3 sequential DynamoDB round trips per submit with warm caches. */
 export const SUBMIT_ROUND_TRIP_BUDGET = 3;
 const SAMPLES = Number(process.env.QM_BENCH_SUBMIT_SAMPLES ?? 5);
 const TABLE = 'quartermaster-bench';
@@ -138,7 +138,7 @@ export async function run(): Promise<Record<string, unknown>> {
       fresh: worst(kinds.fresh),
       withIdempotencyKey: worst(kinds.withIdempotencyKey),
       idempotentReplay: worst(kinds.idempotentReplay),
-      // Round trips that could not overlap another; the budget counts these (DESIGN §6: "sequential").
+      // Round trips that could not overlap another; the budget counts these (docs/budgets.md: "sequential").
       sequential: {
         fresh: Math.max(...kinds.fresh.sequential),
         withIdempotencyKey: Math.max(...kinds.withIdempotencyKey.sequential),

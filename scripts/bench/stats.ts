@@ -47,7 +47,7 @@ export function summarize(values: readonly number[], digits = 2): Summary {
   };
 }
 
-/** `value / floor`, rounded; the budgets of DESIGN §6 are ratios against a floor measured in the same run. */
+/** `value / floor`, rounded; the budgets of docs/budgets.md are ratios against a floor measured in the same run. */
 export function ratio(value: number, floor: number, digits = 3): number {
   if (floor <= 0) throw new Error(`ratio against a non-positive floor: ${floor}`);
   return round(value / floor, digits);

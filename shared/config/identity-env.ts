@@ -8,7 +8,7 @@ export const sessionEnvSchema = z.object({
   QM_API_BASE_URL: z.url(),
   /** `aud` of session tokens. */
   QM_SESSION_AUDIENCE: z._default(z.string().check(z.minLength(1)), 'quartermaster'),
-  /** Opt-in (DESIGN §4.1): the first user provisioned just in time becomes a platform admin. */
+  /** Opt-in (docs/architecture.md#identity): the first user provisioned just in time becomes a platform admin. */
   QM_FIRST_USER_ADMIN: flag,
 });
 

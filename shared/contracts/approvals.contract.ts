@@ -19,7 +19,7 @@ export const approvalRuleIdParamsSchema = z.object({ ruleId: z.string().check(z.
 export const approvalIdParamsSchema = z.object({ id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'an approval id')) });
 
 /**
- * An approval rule as written through the API (field names as in DESIGN §4.7). `threshold` is a number (a
+ * An approval rule as written through the API (field names as in docs/approvals.md). `threshold` is a number (a
  * numeric string is accepted) for `cost_exceeds` (USD) and `daily_jobs_exceed`; `pattern` a glob for
  * `hardware_type`, `config_pattern` (template name) and `provider` (backend); `first_job` takes neither.
  */

@@ -43,7 +43,7 @@ function errorSummary(error: unknown): Record<string, unknown> {
 }
 
 /**
- * The audit trail of the HTTP layer (DESIGN §4.10): every request refused with 401/403 (whatever refused
+ * The audit trail of the HTTP layer (docs/permissions.md#audit-trail): every request refused with 401/403 (whatever refused
  * it: the route's permission, the access gate, or a service's own rule) and every mutation (any method but
  * GET) that reached a route, with its outcome. Public routes audit themselves (logins record their own
  * outcome); reads are not audited; a 400 changed nothing and is not a mutation; a 503 (dependency outage)

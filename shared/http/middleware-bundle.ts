@@ -51,7 +51,7 @@ export type ApiContext = Context & { qm?: RequestState };
 type ApiRequest = Request<ApiEvent, ApiResult, Error, ApiContext>;
 type ApiMiddleware = MiddlewareObj<ApiEvent, ApiResult, Error, ApiContext>;
 
-/** Handed to `onDenied` for every 401/403 the bundle produces (DESIGN §4.10: every denied request is audited). */
+/** Handed to `onDenied` for every 401/403 the bundle produces (docs/permissions.md#audit-trail: every denied request is audited). */
 export interface DeniedRequest {
   reason: 'unauthenticated' | 'forbidden';
   requestId: string;
@@ -70,7 +70,7 @@ export interface ApiMiddlewareOptions {
   maxBodyBytes?: number | undefined;
   /** Re-reads the caller's user record before the permission check: status, level, teams, overrides are current. */
   principalGate?: PrincipalGate | undefined;
-  /** Where denied requests and mutations are recorded (DESIGN §4.10). */
+  /** Where denied requests and mutations are recorded (docs/permissions.md#audit-trail). */
   audit?: AuditLog | undefined;
 }
 

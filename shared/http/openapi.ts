@@ -5,7 +5,7 @@ import { responseSchemaOf, type ResponseSchema, type RouteDeclaration, type Rout
 
 /*
  * Build-time only: zod-openapi is a devDependency and no Lambda entry imports this module. The document is
- * generated from the same route declarations and zod schemas the handlers validate with (DESIGN §5), so
+ * generated from the same route declarations and zod schemas the handlers validate with (docs/architecture.md#api-conventions), so
  * the contract cannot drift from the code.
  */
 

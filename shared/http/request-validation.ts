@@ -17,7 +17,7 @@ export const UNKNOWN_FIELD_MESSAGE = 'Unknown field: this request does not accep
 const MAX_FIELD_ISSUES = 50;
 const MAX_MESSAGE_LENGTH = 300;
 
-/** `body` + `['env', 0, 'value']` → `body.env.0.value`, the field naming of DESIGN §5. */
+/** `body` + `['env', 0, 'value']` → `body.env.0.value`, the field naming of docs/architecture.md#api-conventions. */
 export function fieldName(location: RequestLocation, path: readonly PropertyKey[]): string {
   return [location, ...path.map((segment) => String(segment))].join('.');
 }

@@ -10,7 +10,7 @@ import type { Principal } from '#domain/authz/principal';
 import type { Context } from 'aws-lambda';
 
 /**
- * Freshness of authorization (DESIGN §4.2): API Gateway may hand a route a principal cached for up to a
+ * Freshness of authorization (docs/permissions.md): API Gateway may hand a route a principal cached for up to a
  * minute, so these requests deliberately carry the principal as it was *before* the change. The access
  * gate must still apply a demotion, a disable or an override at the next request; only custom level
  * definitions may lag, and by no more than the 60 s cache window.

@@ -115,7 +115,7 @@ const memberCase =
     return { params: { orgId: orgOf(relation), teamId: teamOf(relation), userId: user.id }, ...(body ? { body } : {}), watch: [user.key] };
   };
 
-/** Org admins reach their own org's providers; platform admins every one (DESIGN §4.3). */
+/** Org admins reach their own org's providers; platform admins every one (docs/permissions.md#tenancy). */
 const providerCase =
   (withBody: boolean) =>
   async (world: AuthzWorld, _actor: Actor, relation: Relation): Promise<Case> => {

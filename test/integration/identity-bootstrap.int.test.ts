@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessClaims, authorize, mintRs256, startIdentityFixture, type IdentityFixture } from '#test-support/identity-fixture';
 
-/** Opt-in "first user becomes admin" (DESIGN §4.1): exactly one user wins, and keeps admin at later logins. */
+/** Opt-in "first user becomes admin" (docs/architecture.md#identity): exactly one user wins, and keeps admin at later logins. */
 let fx: IdentityFixture;
 
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import {
 
 /**
  * A sign-in never moves a user to another org, and a mapping raises no one beyond what its provider may
- * grant (DESIGN §4.3), through the real authorizer and login service, with access tokens signed by the dev
+ * grant (docs/permissions.md#tenancy), through the real authorizer and login service, with access tokens signed by the dev
  * IdP's real key (oidc-provider over https), against DynamoDB Local. Each provider below is a separate
  * audience of the same issuer, as the admin API would allow.
  */
@@ -34,12 +34,9 @@ const tokenFor = (audience: string, sub: string, roles: readonly string[]) =>
 async function storeProvider(id: string, overrides: Partial<IdentityProvider>): Promise<string> {
   const audience = `urn:${id}`;
   // Written straight to the table: what stored data says, whatever the admin API would have accepted.
-  await fx.stores.providers.put(
-    oidcProvider(fx.idp.issuer, { id, audience, allowedClientIds: [], ...overrides }),
-    {
-      expectNew: true,
-    },
-  );
+  await fx.stores.providers.put(oidcProvider(fx.idp.issuer, { id, audience, allowedClientIds: [], ...overrides }), {
+    expectNew: true,
+  });
   return audience;
 }
 

@@ -3,7 +3,7 @@ import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
 import { createAuthzWorld, ORGS, TEAMS, type AuthzWorld } from '#test-support/authz-world';
 
 /**
- * Who may manage identity providers (DESIGN §4.3), through the real identity handler, middy chain, access
+ * Who may manage identity providers (docs/permissions.md#tenancy), through the real identity handler, middy chain, access
  * gate and audit log against DynamoDB Local: an org admin keeps their providers inside their org and grants
  * no more than they hold; they never see another org's or a deployment-wide provider; no two providers
  * accept the same sign-ins. Secrets Manager does not run here: the file-backed store stands in for it.

@@ -15,7 +15,7 @@ import { researcher, spec, testRuntime } from '#test-support/job-fixtures';
 import { quota } from '#test-support/quota-fixtures';
 
 /**
- * DESIGN §6 "quota race": many concurrent submissions against room for Q, across user, team and org
+ * docs/budgets.md "quota race": many concurrent submissions against room for Q, across user, team and org
  * ceilings, against DynamoDB Local's real transactions. Room: team-a 25 + team-b 12 = 37 (each of the 20
  * users may run 3, so the team ceilings bind), under an org ceiling of 100.
  */

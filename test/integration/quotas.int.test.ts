@@ -63,7 +63,7 @@ async function setup(quotaList: Quota[] = [], start = '2026-11-22T10:00:00.000Z'
   return { table, jobs, quotas, clock, events, sent, deps, start: start_ };
 }
 
-describe('quota ceilings (DESIGN §4.6)', () => {
+describe('quota ceilings (docs/quotas.md)', () => {
   it('refuses a team quota above the org ceiling with 400 on body.limit, and lowering the org ceiling rewrites nothing', async () => {
     const env = await setup();
     const org = await createQuota(admin, { metric: 'concurrent_gpus', scopeType: 'org', limit: 16 }, env.deps);
@@ -124,7 +124,7 @@ describe('quota ceilings (DESIGN §4.6)', () => {
   });
 });
 
-describe('budgets: reserve at admission, settle at the end (DESIGN §4.6)', () => {
+describe('budgets: reserve at admission, settle at the end (docs/quotas.md)', () => {
   const budgets = () => [
     quota({ metric: 'gpu_hours', period: 'day', scopeType: 'team', scopeId: 'vision', limit: 10 }),
     quota({ metric: 'cost_usd', period: 'month', scopeType: 'org', limit: 500 }),
@@ -186,7 +186,7 @@ describe('budgets: reserve at admission, settle at the end (DESIGN §4.6)', () =
   });
 });
 
-describe('warn and notify quotas (DESIGN §4.6)', () => {
+describe('warn and notify quotas (docs/quotas.md)', () => {
   it('lets the job through with a warning in the response and quota/cost events on the bus', async () => {
     const env = await setup([
       quota({ metric: 'concurrent_jobs', scopeType: 'user', scopeId: 'rae', limit: 1, action: 'warn' }),
@@ -235,7 +235,7 @@ describe('explain: a dry run of submission', () => {
   });
 });
 
-describe('counters and usage name the org: team slugs repeat across orgs (DESIGN §4.3)', () => {
+describe('counters and usage name the org: team slugs repeat across orgs (docs/permissions.md#tenancy)', () => {
   const globexResearcher = (userId: string) => researcher(userId, { orgId: 'globex' });
 
   it("does not fill acme's `vision` quota with globex's `vision` jobs, and each org's usage shows only its own", async () => {

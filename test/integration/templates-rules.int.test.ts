@@ -4,7 +4,7 @@ import { createAuthzWorld, ORGS, type AuthzWorld } from '#test-support/authz-wor
 
 /**
  * Job templates and resource rules through the real jobs, templates and admin handlers: submission from a
- * template, the rules of DESIGN §4.2 enforced at submission with a 403 naming the rule, and the audit
+ * template, the rules of docs/permissions.md enforced at submission with a 403 naming the rule, and the audit
  * entries those requests leave.
  */
 let world: AuthzWorld;

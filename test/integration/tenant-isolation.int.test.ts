@@ -15,7 +15,7 @@ import {
 import { ISOLATION, type Attempt } from './tenant-isolation.cases';
 
 /**
- * Tenant isolation, generated from the route table (issue 16; DESIGN §4.3): for every route of
+ * Tenant isolation, generated from the route table (issue 16; docs/permissions.md#tenancy): for every route of
  * API_ROUTE_GROUPS, org B's admin tries it on org A's objects — ids in the path, query and body, the team slug
  * both orgs use included — through the real handlers and middleware chain against DynamoDB Local. Each attempt
  * must get its declared answer (404, or 403 where the permission check comes first), leak none of org A's data,

@@ -1,9 +1,9 @@
 import { LEVEL_PERMISSIONS, PLATFORM_ADMIN_PERMISSIONS, type Level, type Permission } from '#domain/authz/permissions';
 
 /**
- * The expected-status model of the authorization matrix test, written from DESIGN §4.2 and
+ * The expected-status model of the authorization matrix test, written from docs/permissions.md and
  * docs/permissions.md, independently of `policy.ts`: the permission table (the code's matrix, itself
- * checked cell by cell against DESIGN in `permissions.test.ts`) plus the scope rules in plain terms.
+ * checked cell by cell against docs/permissions.md in `permissions.test.ts`) plus the scope rules in plain terms.
  */
 export type Actor = Level | 'platform';
 export const ACTORS: readonly Actor[] = ['viewer', 'researcher', 'lead', 'admin', 'platform'];
@@ -16,7 +16,7 @@ export function holds(actor: Actor, permission: Permission): boolean {
   return actor === 'platform' ? PLATFORM_ADMIN_PERMISSIONS.has(permission) : LEVEL_PERMISSIONS[actor].has(permission);
 }
 
-/** DESIGN: "`*.all` and approval rights reach the caller's teams for a lead and the caller's org for an admin", plus the documented team/audit views. */
+/** docs/permissions.md#reach-scope: "`*.all` and approval rights reach the caller's teams for a lead and the caller's org for an admin", plus the documented team/audit views. */
 const TEAM_REACH_BELOW_ADMIN: ReadonlySet<Permission> = new Set<Permission>([
   'job.view.all',
   'job.cancel.all',

@@ -18,7 +18,7 @@ const decided = conflictResponse('Already decided, expired, or its job was cance
 const badLevel = unprocessableResponse('A level the rule names does not exist, or its approver level cannot approve');
 
 /**
- * Approval rules (`admin.config`) and approval requests (DESIGN §4.7). Reading and deciding requests is
+ * Approval rules (`admin.config`) and approval requests (docs/approvals.md). Reading and deciding requests is
  * declared at `job.view.own`, the floor every signed-in user holds: which requests a caller sees (their own,
  * and those their approval right reaches) and whether they may decide (admin.approve or queue.approve, level,
  * scope, not their own) is the approvals domain's decision, made per request and audited when refused.

@@ -2,7 +2,7 @@ import { auditListSchema, auditQuerySchema, verifyQuerySchema, verifyReportSchem
 import { notFoundResponse, standardErrors } from '#contracts/route-responses';
 import type { RouteDeclaration } from '#http/route';
 
-/** The audit trail (DESIGN §4.10): read with filters and a cursor, and verify the hash chain. */
+/** The audit trail (docs/permissions.md#audit-trail): read with filters and a cursor, and verify the hash chain. */
 export const auditRoutes = [
   {
     method: 'GET',

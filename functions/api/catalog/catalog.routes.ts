@@ -12,8 +12,8 @@ import type { RouteDeclaration } from '#http/route';
 const errors = standardErrors;
 
 /**
- * The hardware catalog (DESIGN §4.4): deployment-wide (every org's users see it), so read by everyone who
- * can see configuration and written by platform admins only (`platform.config`, DESIGN §4.3).
+ * The hardware catalog (docs/architecture.md#gpu-fleets-ecs): deployment-wide (every org's users see it), so read by everyone who
+ * can see configuration and written by platform admins only (`platform.config`, docs/permissions.md#tenancy).
  */
 export const catalogRoutes = [
   {

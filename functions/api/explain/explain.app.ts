@@ -10,7 +10,7 @@ import type { ExplainEnv } from './explain.env';
 
 export interface ExplainHandlerDeps extends ExplainDeps {
   principalGate?: PrincipalGate;
-  /** Refusals are audited (DESIGN §4.10); the dry run itself leaves no entry. */
+  /** Refusals are audited (docs/permissions.md#audit-trail); the dry run itself leaves no entry. */
   audit?: AuditLog;
 }
 

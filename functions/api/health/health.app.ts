@@ -12,7 +12,7 @@ export interface HealthDeps {
   timeoutMs?: number;
 }
 
-/** Liveness and readiness probes (DESIGN §4.12); public, so they never touch the caller's identity. */
+/** Liveness and readiness probes (docs/architecture.md#operations); public, so they never touch the caller's identity. */
 export function createHealthHandler(deps: HealthDeps) {
   return createApiHandler(healthRoutes, {
     healthLive: async () => ({ status: 200, body: { status: 'ok' } }),

@@ -16,7 +16,7 @@ const notFound = { 404: { description: 'Not found', schema: errorEnvelopeSchema 
  * The signed-in user's own identity (who am I, my API keys): what the console asks on every page load, so a
  * function of its own, apart from identity-provider administration and its Secrets Manager client. Until the
  * permission matrix grows identity-specific permissions, `/v1/me` needs `job.view.own` (every level holds it)
- * and API keys need `job.submit` (researchers and up, DESIGN §1: "manages own API keys").
+ * and API keys need `job.submit` (researchers and up, docs/permissions.md#levels-and-the-matrix: "manages own API keys").
  */
 export const meRoutes = [
   {

@@ -13,7 +13,7 @@ import type { RouteDeclaration } from '#http/route';
 
 const errors = standardErrors;
 
-/** The queue as its users and administrators see it (DESIGN §4.8; docs/scheduling.md). */
+/** The queue as its users and administrators see it (docs/scheduling.md; docs/scheduling.md). */
 export const queueRoutes = [
   {
     method: 'GET',

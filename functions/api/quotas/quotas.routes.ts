@@ -18,7 +18,7 @@ import type { RouteDeclaration } from '#http/route';
 const errors = standardErrors;
 const notFound = { 404: { description: 'Not found in your scope', schema: errorEnvelopeSchema } } as const;
 
-/** Quotas, budgets, concurrency limits and usage (DESIGN §4.6). */
+/** Quotas, budgets, concurrency limits and usage (docs/quotas.md). */
 export const quotasRoutes = [
   {
     method: 'GET',

@@ -5,7 +5,7 @@ import type { RouteDeclaration } from '#http/route';
 /**
  * Session refresh and the public keys: the routes a signed-in client (and every verifier of our tokens) calls
  * all day. A function of their own, apart from interactive sign-in, so that they never load the LDAP and OIDC
- * libraries or the Secrets Manager client (DESIGN §6 cold start).
+ * libraries or the Secrets Manager client (docs/budgets.md cold start).
  */
 export const sessionsRoutes = [
   {

@@ -11,7 +11,7 @@ import type { RouteDeclaration } from '#http/route';
 
 const templateNotFound = notFoundResponse('template');
 
-/** Job templates (DESIGN §4.2 "config"): shared within the org; edited by their owner or with `config.edit.all`. */
+/** Job templates (docs/permissions.md "config"): shared within the org; edited by their owner or with `config.edit.all`. */
 export const templatesRoutes = [
   {
     method: 'GET',

@@ -21,7 +21,7 @@ const orgNotFound = notFoundResponse('org');
 const teamNotFound = notFoundResponse('team');
 const disabled = conflictResponse('The slug is taken, or the org or team is disabled');
 
-/** Orgs (platform admins create and manage them), teams and team members (DESIGN §4.3). */
+/** Orgs (platform admins create and manage them), teams and team members (docs/permissions.md#tenancy). */
 export const tenancyRoutes = [
   {
     method: 'GET',

@@ -11,7 +11,7 @@ import * as z from 'zod/mini';
  * A REFERENCE POINT, not a floor: the libraries the sign-in functions cannot do without, and nothing of
  * Quartermaster. DynamoDB (users, state, refresh tokens), KMS (session tokens are signed by a key that never
  * leaves KMS), Secrets Manager (IdP client secrets, the LDAP bind password, break-glass), ldapts (LDAP/AD),
- * openid-client (OIDC code flow), zod, Powertools Logger and middy (the shared API stack, DESIGN §2). The
+ * openid-client (OIDC code flow), zod, Powertools Logger and middy (the shared API stack, docs/architecture.md). The
  * bench prints its ratio to the GetItem floor beside the sign-in functions', so the part of their
  * cold start that their required libraries alone account for is measured in every run, not asserted.
  */

@@ -25,7 +25,7 @@ interface Execution {
  * The approval flow in the local stack and the tests: the ASL that CDK synthesizes, run by
  * aws-local-stepfunctions. Every task state is overridden by a call of the same step function the deployed
  * Lambda runs. The library has no task-token callbacks, so each execution gets a token in its context
- * (`$$.Task.Token`, as DESIGN §3 describes), and a wait-for-token state is a handler that runs the `await`
+ * (`$$.Task.Token`, as docs/architecture.md#local-stack describes), and a wait-for-token state is a handler that runs the `await`
  * step (which stores the token with the request) and then waits until `succeed(token)`; its timeout is the
  * state's own `TimeoutSecondsPath`, enforced by the library. Executions live in memory: after a restart
  * they are re-driven from the table (`resume`), and the idempotent steps continue where the request is.

@@ -15,7 +15,7 @@ const VERIFY_PAGE = 500;
 /**
  * Reads the audit chains `DynamoAuditLog` writes: filtered queries, newest first, and verification of a
  * chain against its head. Separate from the writer so that every other function, which only appends,
- * does not carry the query and verification code (DESIGN §6 cold start).
+ * does not carry the query and verification code (docs/budgets.md cold start).
  */
 export class DynamoAuditTrail implements AuditTrail {
   private readonly clock: Clock;

@@ -7,7 +7,7 @@ import { withoutKeys } from './keys';
 
 /**
  * Hardware catalog in the table, with a short in-memory cache: the catalog changes rarely and the submit
- * path must not pay a round trip for it on a warm function (DESIGN §6).
+ * path must not pay a round trip for it on a warm function (docs/budgets.md).
  */
 export class DynamoHardwareCatalog implements HardwareCatalogAdmin {
   private readonly cache = new Map<string, { value: HardwareType | undefined; until: number }>();

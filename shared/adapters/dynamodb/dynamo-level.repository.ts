@@ -5,7 +5,7 @@ import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 import { queryAll } from './query-all';
 
-/** DESIGN §4.2: effective permissions are cached at most 60 s. Larger values are clamped to it. */
+/** docs/permissions.md: effective permissions are cached at most 60 s. Larger values are clamped to it. */
 export const MAX_PERMISSION_CACHE_MS = 60_000;
 
 /**

@@ -8,7 +8,7 @@ import { queryAll } from './query-all';
 
 /**
  * Resource rules (`ORG#<orgId>#RULES` / `RULE#<id>`). The submit path reads an org's rules from a cache of
- * at most 60 s, so a warm function checks rules without a round trip (DESIGN §6); a change is seen at once
+ * at most 60 s, so a warm function checks rules without a round trip (docs/budgets.md); a change is seen at once
  * by the process that made it and by every other within the window.
  */
 export class DynamoResourceRuleRepository implements ResourceRuleRepository {

@@ -2,7 +2,7 @@ import type { Job } from '#domain/jobs/job.schema';
 import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
 
 /**
- * Every key of the single table is built here, and only here (STYLE §7). Import the module as a namespace
+ * Every key of the single table is built here, and only here (one place for every key). Import the module as a namespace
  * (`import * as keys from './table-keys'`): esbuild then bundles only the builders a function uses. Entities:
  *   job            JOB#<id>               / JOB      (gsi1: ORG#<org>#USER#<owner>#JOBS / <createdAt>#<id>)
  *   idempotency    IDEMPOTENCY#<owner>#<key> / IDEMPOTENCY

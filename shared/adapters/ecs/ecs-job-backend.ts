@@ -60,7 +60,7 @@ const isCapacityReason = (reason: string): boolean =>
   reason.startsWith('RESOURCE:') || reason === 'AGENT' || /capacity is unavailable|no container instances were found/i.test(reason);
 
 /**
- * Runs jobs as ECS tasks on the stack's GPU cluster (DESIGN §2, §4.8).
+ * Runs jobs as ECS tasks on the stack's GPU cluster (docs/architecture.md, docs/scheduling.md).
  *
  * Idempotency of `launch` (exactly-once in effect over at-least-once dispatch):
  * - A job that already carries a `runRef` is not launched again: the recorded task is returned.

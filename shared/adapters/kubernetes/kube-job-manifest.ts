@@ -63,7 +63,7 @@ function envOf(job: Job): V1EnvVar[] {
 }
 
 /**
- * The `batch/v1` Job for a job on a cluster (DESIGN §2, §4.4): no retries (`backoffLimit` 0; Quartermaster
+ * The `batch/v1` Job for a job on a cluster (docs/architecture.md, docs/architecture.md#gpu-fleets-ecs): no retries (`backoffLimit` 0; Quartermaster
  * owns retries), the max runtime as `activeDeadlineSeconds`, the GPU count as a limit of the cluster's GPU
  * resource, the node selector and tolerations the cluster declares for the hardware type, our labels on the
  * Job and its pods (selected by the status poller), and — when the cluster runs Kueue — the LocalQueue

@@ -16,7 +16,7 @@ const placementOf = (job: Job): Placement => {
 };
 
 /**
- * Runs jobs as `batch/v1` Jobs on registered clusters (DESIGN §2, §4.4, §4.8).
+ * Runs jobs as `batch/v1` Jobs on registered clusters (docs/architecture.md, docs/architecture.md#gpu-fleets-ecs, docs/scheduling.md).
  *
  * Idempotent launch: the Job name is derived from the job id, so a repeated dispatch sends the same create
  * and the API server answers 409 AlreadyExists: that is "already launched" (the first run), never an error

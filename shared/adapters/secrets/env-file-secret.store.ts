@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SecretStore } from '#domain/secrets/secret-store.port';
 
-/** DESIGN §4.11 key normalisation: upper-case, `-` and `.` (and `/`) become `_`. */
+/** docs/architecture.md#security-notes key normalisation: upper-case, `-` and `.` (and `/`) become `_`. */
 export const normalizeSecretKey = (name: string): string => name.toUpperCase().replace(/[-./]/g, '_');
 
 const SAFE_NAME = /^[A-Za-z0-9_.-]{1,128}$/;

@@ -4,7 +4,7 @@ import type { Principal } from '#domain/authz/principal';
 import { LEVELS } from '#domain/authz/permissions';
 import type { ApprovalRequest } from './approval-request.schema';
 
-/** The two permissions that carry the right to approve (DESIGN §4.2): either will do. */
+/** The two permissions that carry the right to approve (docs/permissions.md): either will do. */
 export const APPROVE_PERMISSIONS = ['admin.approve', 'queue.approve'] as const;
 
 export type Eligibility = { eligible: true } | { eligible: false; reason: string };
@@ -20,7 +20,7 @@ export async function priorityOfLevel(orgId: string, level: string, levels: Leve
 }
 
 /**
- * Who may decide a request (DESIGN §4.7): holds `admin.approve` or `queue.approve`, at or above the rule's
+ * Who may decide a request (docs/approvals.md): holds `admin.approve` or `queue.approve`, at or above the rule's
  * approver level, with the requester in scope, and is not the requester. Checked at every decision, so a
  * demotion or a team change applies at once, to email links too.
  */

@@ -3,7 +3,7 @@ import type { ApprovalRequest } from './approval-request.schema';
 import { settleRequest, type SettlementDeps } from './approval-settlement';
 
 /**
- * The steps of the approval flow (DESIGN §4.7), one function each, called by the state machine's task
+ * The steps of the approval flow (docs/approvals.md), one function each, called by the state machine's task
  * states (`functions/workflows/approval/`) and, locally, by the same ASL run in-process. Each step reads the
  * request first: one that is no longer pending (decided, cancelled) throws {@link RequestClosed}, which the
  * state machine catches to end the execution quietly. Every step is idempotent: a retried or re-driven step
@@ -20,7 +20,7 @@ export class RequestClosed extends Error {
   }
 }
 
-/** What every step receives: ids only (no secrets in Step Functions input, DESIGN §4.11). */
+/** What every step receives: ids only (no secrets in Step Functions input, docs/architecture.md#security-notes). */
 export interface FlowRef {
   approvalId: string;
   orgId: string;

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /**
- * An approval request (DESIGN §4.7): one per job that a rule holds for sign-off. `pending` until exactly one
+ * An approval request (docs/approvals.md): one per job that a rule holds for sign-off. `pending` until exactly one
  * of: a decision (`approved`, `rejected`), the expiry (`expired`), or the job's cancellation (`cancelled`).
  * Every change is a conditional write on `pending`, in the same transaction as the job's own move, so a
  * request and its job can never disagree.

@@ -4,7 +4,7 @@ import { levelNameSchema } from '#domain/authz/permissions';
 import { backendKindSchema } from '#domain/jobs/job.schema';
 
 /**
- * Approval rules (DESIGN §4.7): evaluated at submission in priority order, the first that matches requires
+ * Approval rules (docs/approvals.md): evaluated at submission in priority order, the first that matches requires
  * a sign-off. Field names follow the wire format of the rules API (`required_approver_level`, …), so a rule
  * reads the same in the table, in the API and in the docs.
  */

@@ -49,7 +49,7 @@ export async function getApprovalRule(principal: Principal, id: string, deps: Ap
   return rule;
 }
 
-/** Platform rules apply in every org: only a platform admin writes them (DESIGN §4.3, deployment-wide objects). */
+/** Platform rules apply in every org: only a platform admin writes them (docs/permissions.md#tenancy, deployment-wide objects). */
 function assertMayWrite(principal: Principal, scope: ApprovalRule['scope']): void {
   if (scope === 'platform' && !principal.platformAdmin) {
     throw forbidden('Only a platform admin may write platform approval rules (they apply in every org)', { field: 'body.scope' });

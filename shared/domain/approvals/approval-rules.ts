@@ -58,7 +58,7 @@ export async function conditionHolds(rule: ApprovalRule, subject: ApprovalSubjec
 }
 
 /**
- * The rule that requires approval for this submission (DESIGN §4.7): rules in priority order, the first
+ * The rule that requires approval for this submission (docs/approvals.md): rules in priority order, the first
  * that applies and whose condition holds wins. Exempt levels and scoping skip a rule (the next one may still
  * match); `job.bypass.approval` skips them all. Undefined: no approval needed.
  */

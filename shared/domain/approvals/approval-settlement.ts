@@ -39,7 +39,7 @@ function reasonOf(ending: Ending): string {
 }
 
 /**
- * Ends a pending request and moves its job in one transaction (DESIGN §4.7): approved → `queued` (counted in
+ * Ends a pending request and moves its job in one transaction (docs/approvals.md): approved → `queued` (counted in
  * the queue, the scheduler nudged by `approval.granted`), rejected/expired/cancelled → the job ends. The
  * request loses its task token in the same write; the wait is then ended with it (best effort: a lost
  * callback ends at the flow's next timer, whose step finds the request closed). Returns undefined when the

@@ -44,7 +44,7 @@ function closedConflict(request: ApprovalRequest): AppError {
 }
 
 /**
- * Approves or rejects a request (DESIGN §4.7): the approver must be eligible at this moment; the request must
+ * Approves or rejects a request (docs/approvals.md): the approver must be eligible at this moment; the request must
  * still be pending and before its expiry. The decision and the job's move are one conditional transaction,
  * so a second decision, one racing the expiry or a cancel, gets 409 and changes nothing.
  */

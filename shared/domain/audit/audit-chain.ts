@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { auditEntryInputSchema } from './audit.port';
 
 /**
- * The audit hash chain (DESIGN §4.10). Each org has one chain: entry `n` stores the hash of entry `n-1`
+ * The audit hash chain (docs/permissions.md#audit-trail). Each org has one chain: entry `n` stores the hash of entry `n-1`
  * and its own hash, `sha256(prevHash + canonical(entry))`, so changing, removing or reordering any entry
  * breaks every link after it. Entries leave by retention (DynamoDB TTL) oldest first; each entry also
  * records its predecessor's expiry, so verification can tell a gap retention left from a deletion.

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /**
- * One audit entry as the caller states it (DESIGN §4.10). The audit adapter adds the sequence number, the
+ * One audit entry as the caller states it (docs/permissions.md#audit-trail). The audit adapter adds the sequence number, the
  * time it was stored and the hash chain. `details` must never hold secrets: callers pass ids and outcomes,
  * not tokens, passwords or request bodies.
  */

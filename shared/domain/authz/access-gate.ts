@@ -4,7 +4,7 @@ import { resolveAccessFor, type LevelCatalog } from './levels';
 import type { Principal } from './principal';
 
 /**
- * The access gate every route function runs before its permission check (DESIGN §4.2: "a demotion takes
+ * The access gate every route function runs before its permission check (docs/permissions.md: "a demotion takes
  * effect on the next request after the cache window"; the issue: "a disabled user is refused at the next
  * request").
  *

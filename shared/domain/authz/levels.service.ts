@@ -28,7 +28,7 @@ const BUILTIN_DESCRIPTIONS: Record<Level, string> = {
   admin: 'Administers the org: users, rules, quotas, catalog',
 };
 
-/** The four built-in levels (DESIGN §4.2, exact) followed by the caller's org's custom levels. */
+/** The four built-in levels (docs/permissions.md, exact) followed by the caller's org's custom levels. */
 export async function listLevels(principal: Principal, deps: LevelsDeps): Promise<LevelView[]> {
   const builtin = (Object.keys(LEVELS) as Level[]).map((name) => ({
     name,

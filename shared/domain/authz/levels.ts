@@ -12,7 +12,7 @@ import {
 } from './permissions';
 
 /**
- * A custom level (DESIGN §4.2: "custom levels may be added by admins"): a named permission set with a
+ * A custom level (docs/permissions.md: "custom levels may be added by admins"): a named permission set with a
  * priority, defined per org. Built-in level names cannot be redefined: the matrix is exact.
  */
 export const customLevelSchema = z.object({

@@ -2,7 +2,7 @@ import { compareStrings } from '#domain/compare';
 import * as z from 'zod/mini';
 import { PLATFORM_ONLY_PERMISSIONS, permissionSchema, type Permission } from './permissions';
 
-/** A per-user exception to the level's permissions (DESIGN §4.2): grant one more, or deny one. */
+/** A per-user exception to the level's permissions (docs/permissions.md): grant one more, or deny one. */
 export const permissionOverrideSchema = z
   .strictObject({
     permission: permissionSchema,

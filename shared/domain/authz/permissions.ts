@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /**
- * The permission matrix of DESIGN §4.2, as data. A higher level includes the permissions of lower ones
+ * The permission matrix of docs/permissions.md, as data. A higher level includes the permissions of lower ones
  * only where this table says so: each level lists exactly what it holds.
  */
 export const PERMISSIONS = [
@@ -28,7 +28,7 @@ export const PERMISSIONS = [
   'team.view',
   'team.create',
   'team.manage.members',
-  // Beyond the DESIGN §4.2 table (documented in docs/permissions.md):
+  // Beyond the docs/permissions.md table (documented in docs/permissions.md):
   'team.manage',
   'org.manage',
   'audit.verify',
@@ -84,7 +84,7 @@ export const LEVEL_PERMISSIONS: Readonly<Record<Level, ReadonlySet<Permission>>>
 };
 
 /**
- * Held only by platform admins (cross-org work and deployment-wide objects: DESIGN §4.3), never by a level,
+ * Held only by platform admins (cross-org work and deployment-wide objects: docs/permissions.md#tenancy), never by a level,
  * a custom level or an override: no org admin can hand them out, because no org admin holds them.
  * `platform.config` changes what binds or is seen by every org (global concurrency limits, the hardware
  * catalog); reading those stays with the ordinary view permissions.

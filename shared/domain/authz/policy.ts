@@ -3,7 +3,7 @@ import { LEVELS, type Permission } from './permissions';
 import type { Principal } from './principal';
 
 /**
- * The one policy module (DESIGN §4.2): what a principal holds, and how far each permission reaches. Route
+ * The one policy module (docs/permissions.md): what a principal holds, and how far each permission reaches. Route
  * declarations name a permission; the middleware bundle asks `hasPermission`; services ask `reaches` for
  * the object at hand. Nothing else decides.
  */
@@ -24,13 +24,16 @@ export function effectivePermissions(principal: Principal): ReadonlySet<Permissi
   if (known) return known;
   const held: ReadonlySet<Permission> = principal.permissions
     ? new Set(principal.permissions)
-    : new Set(resolveAccess({ orgId: principal.orgId, level: principal.level, platformAdmin: principal.platformAdmin, overrides: [] }, undefined).permissions);
+    : new Set(
+        resolveAccess({ orgId: principal.orgId, level: principal.level, platformAdmin: principal.platformAdmin, overrides: [] }, undefined)
+          .permissions,
+      );
   const result = withinScopes(held, principal.scopes);
   memo.set(principal, result);
   return result;
 }
 
-/** An API key's caller holds the owner's permissions ∩ the key's scopes (DESIGN §4.1); no scopes = no narrowing. */
+/** An API key's caller holds the owner's permissions ∩ the key's scopes (docs/architecture.md#identity); no scopes = no narrowing. */
 function withinScopes(held: ReadonlySet<Permission>, scopes: readonly Permission[] | undefined): ReadonlySet<Permission> {
   if (!scopes) return held;
   return new Set(scopes.filter((scope) => held.has(scope)));
@@ -50,7 +53,7 @@ export function levelPriority(principal: Principal): number {
 export const ORG_REACH_PRIORITY = LEVELS.admin;
 
 /**
- * Permissions whose reach depends on rank (DESIGN §4.2 "Scope"): `*.all` and approval rights, plus the
+ * Permissions whose reach depends on rank (docs/permissions.md "Scope"): `*.all` and approval rights, plus the
  * team and audit views that follow them, reach a lead's teams and an admin's org.
  */
 const RANKED: ReadonlySet<Permission> = new Set<Permission>([

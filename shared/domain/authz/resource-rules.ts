@@ -6,7 +6,7 @@ import { levelNameSchema } from './permissions';
 import type { Principal } from './principal';
 
 /**
- * Resource rules (DESIGN §4.2): which job templates (`config`), hardware types (`hardware`) and backends
+ * Resource rules (docs/permissions.md): which job templates (`config`), hardware types (`hardware`) and backends
  * (`provider`) a level or a team may use, as glob patterns with `allow` or `deny`.
  */
 export const RESOURCE_TYPES = ['config', 'hardware', 'provider'] as const;

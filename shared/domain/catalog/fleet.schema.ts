@@ -18,7 +18,7 @@ export type PurchaseKind = 'spot' | 'on-demand';
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
-/** A GPU fleet as a stage declares it (DESIGN §2: one capacity provider per GPU instance family). */
+/** A GPU fleet as a stage declares it (docs/architecture.md: one capacity provider per GPU instance family). */
 export const fleetSchema = z.object({
   /** Short name: part of the capacity provider and Auto Scaling group names; hardware types refer to it. */
   name: z

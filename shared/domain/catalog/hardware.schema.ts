@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-/** A hardware type of the catalog (DESIGN §4.4): what a job asks for and what it costs. */
+/** A hardware type of the catalog (docs/architecture.md#gpu-fleets-ecs): what a job asks for and what it costs. */
 export const hardwareTypeSchema = z.object({
   schemaVersion: z._default(z.literal(1), 1),
   id: z.string().check(z.regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/)),
@@ -27,7 +27,7 @@ export const hardwareTypeSchema = z.object({
 });
 export type HardwareType = z.infer<typeof hardwareTypeSchema>;
 
-/** Cost estimate of DESIGN §4.5: max runtime × hourly price, rounded to cents. */
+/** Cost estimate of docs/architecture.md#the-job-lifecycle-and-its-writes: max runtime × hourly price, rounded to cents. */
 export function estimateCostUsd(hardware: Pick<HardwareType, 'pricePerHourUsd'>, maxRuntimeMinutes: number): number {
   // Via a fixed-point string first: 1.005 × 100 is 100.49999… in binary floating point, yet is half a cent.
   const cents = Number(((hardware.pricePerHourUsd * maxRuntimeMinutes * 100) / 60).toFixed(6));

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /**
- * Registered Kubernetes clusters (DESIGN §4.4): a deployment-wide object that platform admins register and
+ * Registered Kubernetes clusters (docs/architecture.md#gpu-fleets-ecs): a deployment-wide object that platform admins register and
  * that orgs may be allowed to use. Credentials never live here: an `eks` cluster authenticates with an IAM
  * token minted per call (nothing stored); a `generic` cluster's service-account token or kubeconfig is kept
  * in the secret store, write-only, and only its reference is stored (`credentialsRef`).

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { approvalStateSchema, type ApprovalRequest } from '#domain/approvals/approval-request.schema';
 import { envelope, type DomainEvent } from './event-envelope';
 
-/** Approval event types (DESIGN §4.9, plus `approval.escalated`). CDK rule patterns and the local bus read this list. */
+/** Approval event types (docs/events.md, plus `approval.escalated`). CDK rule patterns and the local bus read this list. */
 export const APPROVAL_EVENT_TYPES = [
   'approval.required',
   'approval.escalated',

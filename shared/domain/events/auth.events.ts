@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { envelope, type DomainEvent } from './event-envelope';
 
-/** Sign-in events (DESIGN §4.9). Never a password, token or secret in them. */
+/** Sign-in events (docs/events.md). Never a password, token or secret in them. */
 export const AUTH_EVENT_TYPES = ['auth.login_failure', 'auth.new_device'] as const;
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];
 

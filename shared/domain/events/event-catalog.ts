@@ -8,7 +8,7 @@ import { QUOTA_EVENT_DESCRIPTIONS, QUOTA_EVENT_TYPES, quotaEventDataSchema } fro
 import { providerEventDataSchema, SYSTEM_EVENT_DESCRIPTIONS, webhookFailureDataSchema } from './system.events';
 
 /**
- * The event catalog (DESIGN §4.9) as code: every event type, what it means, the subject it names and the
+ * The event catalog (docs/events.md) as code: every event type, what it means, the subject it names and the
  * schema of its `data`. docs/events.md is generated from it (scripts/events/generate.ts); the notification
  * rule pattern and the channels' subscription check read NOTIFIABLE_EVENT_TYPES from here.
  */

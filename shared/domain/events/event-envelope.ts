@@ -7,7 +7,7 @@ export const EVENT_SOURCE = 'quartermaster';
 export const EVENT_ENVELOPE_VERSION = 1;
 
 /**
- * One envelope for every domain event (DESIGN §4.9): `detail-type` on EventBridge is `type`, `detail` is the
+ * One envelope for every domain event (docs/events.md): `detail-type` on EventBridge is `type`, `detail` is the
  * whole envelope. `orgId` is the org the event belongs to (`platform` or `system` for deployment-wide ones),
  * `subject` names the object (`job/<id>`, `quota/<id>`, …). What `data` holds is fixed per type by the
  * catalog (`event-catalog.ts`); at this transport level it is any JSON object.

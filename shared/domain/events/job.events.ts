@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { backendKindSchema, jobStateSchema, type Job } from '#domain/jobs/job.schema';
 import { envelope, type DomainEvent } from './event-envelope';
 
-/** Job event types (DESIGN §4.9). CDK rule patterns and the local bus are built from this list. */
+/** Job event types (docs/events.md). CDK rule patterns and the local bus are built from this list. */
 export const JOB_EVENT_TYPES = ['job.submitted', 'job.started', 'job.completed', 'job.failed', 'job.cancelled'] as const;
 export type JobEventType = (typeof JOB_EVENT_TYPES)[number];
 

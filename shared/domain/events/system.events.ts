@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { envelope, type DomainEvent } from './event-envelope';
 
-/** Operational events (DESIGN §4.9): backends in trouble, notification deliveries given up. */
+/** Operational events (docs/events.md): backends in trouble, notification deliveries given up. */
 export const SYSTEM_EVENT_TYPES = ['system.provider_error', 'system.provider_degraded', 'system.webhook_failure'] as const;
 export type SystemEventType = (typeof SYSTEM_EVENT_TYPES)[number];
 export type ProviderEventType = Exclude<SystemEventType, 'system.webhook_failure'>;

@@ -9,7 +9,7 @@ import { isUsableApiKey } from './api-key-status';
 import { hashToken } from './session.service';
 
 /**
- * API keys for automation (DESIGN §4.1): `qm_` + 256 random bits, shown once, stored only as a SHA-256
+ * API keys for automation (docs/architecture.md#identity): `qm_` + 256 random bits, shown once, stored only as a SHA-256
  * hash, scoped to a subset of the owner's permissions, with an expiry, a last-used time and revocation.
  */
 export const API_KEY_PREFIX = 'qm_';

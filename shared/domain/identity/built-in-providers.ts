@@ -1,7 +1,7 @@
 import type { CognitoProvider } from './identity-provider.schema';
 
 /**
- * The stack's own Cognito user pool as a provider (DESIGN §4.1 "cognito: the stack's user pool"), set up
+ * The stack's own Cognito user pool as a provider (docs/architecture.md#identity "cognito: the stack's user pool"), set up
  * from the deployment rather than the admin API: groups named after the levels map to those levels, users
  * are provisioned just in time into `orgId`, and a user in no such group is refused.
  */

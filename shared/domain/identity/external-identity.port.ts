@@ -1,5 +1,5 @@
 /**
- * Links an account at an identity provider to a Quartermaster user (DESIGN §4.1): `issuer#sub` for
+ * Links an account at an identity provider to a Quartermaster user (docs/architecture.md#identity): `issuer#sub` for
  * OIDC/Cognito, the entry's DN for LDAP, always qualified by the provider id, so the same `sub` at two
  * providers can never name the same user by accident.
  */

@@ -57,7 +57,7 @@ function sameGroup(provider: IdentityProvider, a: string, b: string): boolean {
 }
 
 /**
- * Applies the provider's group → role mapping (DESIGN §4.1). Returns `undefined` when no rule places the
+ * Applies the provider's group → role mapping (docs/architecture.md#identity). Returns `undefined` when no rule places the
  * user and the provider has no default level: such a user may not sign in.
  */
 export function mapGroups(provider: IdentityProvider, groups: readonly string[]): MappedAccess | undefined {

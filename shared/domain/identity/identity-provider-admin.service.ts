@@ -55,7 +55,7 @@ export type IdentityProviderDraft = Record<string, unknown> & {
 };
 
 /**
- * Creates or replaces a provider (DESIGN §4.1). A secret value in the request goes to the secret store
+ * Creates or replaces a provider (docs/architecture.md#identity). A secret value in the request goes to the secret store
  * under the provider's name and only its reference is stored; the value is never returned or logged.
  */
 /** A saved provider, and whether the request set its secret (for the audit entry the HTTP layer writes). */

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { levelSchema } from '#domain/authz/permissions';
 
 /**
- * Identity providers configured at run time (DESIGN §4.1). Secrets never live here: a provider names the
+ * Identity providers configured at run time (docs/architecture.md#identity). Secrets never live here: a provider names the
  * secret that holds its client secret or bind password (a Secrets Manager name or ARN, or a local-stack
  * reference), and only the `SecretStore` port ever reads the value.
  */
@@ -40,7 +40,7 @@ const commonFields = {
   displayName: z.string().check(z.minLength(1), z.maxLength(100)),
   enabled: z._default(z.boolean(), true),
   /**
-   * Who the provider belongs to (DESIGN §4.3). `org`: the org `defaultOrgId`, whose admins manage it; every
+   * Who the provider belongs to (docs/permissions.md#tenancy). `org`: the org `defaultOrgId`, whose admins manage it; every
    * mapping targets that org and none grants `platformAdmin` (enforced when saved and again at every login).
    * `deployment`: may map into any org and grant `platformAdmin`; platform admins only. Stored providers
    * without the field are org-scoped: the narrow reading is the safe one.

@@ -88,7 +88,7 @@ const changed = (a: User, b: User): boolean =>
   a.teamIds.join(',') !== b.teamIds.join(',');
 
 /**
- * Turns a verified external profile into a Quartermaster user (DESIGN §4.1): follows the identity link,
+ * Turns a verified external profile into a Quartermaster user (docs/architecture.md#identity): follows the identity link,
  * re-applies the group mapping at every login (level, teams, platform flag; never the org: a mapping that
  * names another org than the user's refuses the sign-in), provisions just in time when the provider allows
  * it, and refuses disabled users. Successes and failures are audited; failures also emit `auth.login_failure`.
@@ -138,7 +138,7 @@ async function existingUser(
     const user = await deps.users.get(userId);
     if (!user) throw new LoginFailure('user_missing', provider.id);
     if (user.status !== 'active') throw new LoginFailure('user_disabled', provider.id);
-    // A sign-in never moves a user to another org (DESIGN §4.3): a mapping, or an org's provider, that names
+    // A sign-in never moves a user to another org (docs/permissions.md#tenancy): a mapping, or an org's provider, that names
     // another org than the user's is refused rather than applied; an administrator resolves the disagreement.
     const providerOrg = owningOrg(provider);
     if ((access && access.orgId !== user.orgId) || (providerOrg !== undefined && providerOrg !== user.orgId))

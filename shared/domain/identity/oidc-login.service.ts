@@ -6,7 +6,7 @@ import { LoginFailure, recordLoginFailure, signIn, type LoginContext, type Login
 import { issueSession, type IssuedSession, type SessionDeps } from './session.service';
 
 /**
- * Server-side OIDC login for confidential clients (DESIGN §4.1): `/login` stores state, nonce, PKCE
+ * Server-side OIDC login for confidential clients (docs/architecture.md#identity): `/login` stores state, nonce, PKCE
  * verifier and the expected issuer for 10 minutes and redirects; `/callback` consumes that record
  * atomically (single use, any Lambda instance), exchanges the code and issues a Quartermaster session.
  */

@@ -67,7 +67,7 @@ export async function ldapLogin(
 }
 
 export interface BreakGlassDeps extends Pick<LoginDeps, 'audit' | 'events' | 'clock' | 'ids' | 'users'> {
-  /** Off unless the deployment turned it on (DESIGN §4.1: disabled by default). */
+  /** Off unless the deployment turned it on (docs/architecture.md#identity: disabled by default). */
   enabled: boolean;
   /** The generated secret (from Secrets Manager); read only when enabled. */
   secret: () => Promise<string>;

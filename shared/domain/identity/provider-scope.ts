@@ -4,7 +4,7 @@ import type { MappedAccess } from './group-mapping';
 import type { IdentityProvider } from './identity-provider.schema';
 
 /**
- * Who may manage an identity provider, and how far its mapping may reach (DESIGN §4.3). A provider that can
+ * Who may manage an identity provider, and how far its mapping may reach (docs/permissions.md#tenancy). A provider that can
  * place users in more than one org or grant `platformAdmin` is deployment-wide: platform admins only. An org
  * admin manages the providers of their own org, whose default org and every mapping target that org; they
  * never see the others (404). Sign-in functions import this module (login-time checks); the save-time

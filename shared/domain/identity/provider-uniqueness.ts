@@ -2,7 +2,7 @@ import { AppError } from '#domain/errors/app-error';
 import type { IdentityProvider } from './identity-provider.schema';
 
 /**
- * No two providers accept the same sign-ins (DESIGN §4.3). Otherwise an org admin could register a second
+ * No two providers accept the same sign-ins (docs/permissions.md#tenancy). Otherwise an org admin could register a second
  * configuration of another org's issuer and audience (the authorizer tries every configuration of a token's
  * issuer) and receive that org's users into their own org; or claim the issuer of Quartermaster's own
  * session tokens or of the stack's Cognito pool.

@@ -4,7 +4,7 @@ import { LoginFailure } from './login.service';
 import type { User, UserRepository } from './user.schema';
 
 /**
- * Quartermaster's own session tokens (DESIGN §2): issued after LDAP login, server-side OIDC login and
+ * Quartermaster's own session tokens (docs/architecture.md): issued after LDAP login, server-side OIDC login and
  * break-glass, as short-lived RS256 JWTs verified by the authorizer like any other issuer's, plus an opaque
  * single-use refresh token stored only as a hash.
  */

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { permissionOverrideSchema } from '#domain/authz/overrides';
 import { levelNameSchema } from '#domain/authz/permissions';
 
-/** A Quartermaster user (DESIGN §4.1). External identities and overrides arrive with the identity issue. */
+/** A Quartermaster user (docs/architecture.md#identity). External identities and overrides arrive with the identity issue. */
 export const userSchema = z.object({
   schemaVersion: z._default(z.literal(1), 1),
   id: z.string().check(z.minLength(1)),

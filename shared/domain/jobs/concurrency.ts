@@ -1,4 +1,4 @@
-/** Concurrency limits of DESIGN §4.6 that apply to admitted + running jobs. */
+/** Concurrency limits of docs/quotas.md that apply to admitted + running jobs. */
 export interface ConcurrencyLimits {
   /** Global limit (`max_concurrent`), skipped by holders of `job.bypass.queue`. */
   maxConcurrent: number;

@@ -45,7 +45,7 @@ export interface ExplainedApproval {
 }
 
 /**
- * `POST /v1/jobs/explain`: the dry run of a submission (DESIGN §4.5/§4.6). Same checks as submit (it shares
+ * `POST /v1/jobs/explain`: the dry run of a submission (docs/architecture.md#the-job-lifecycle-and-its-writes/§4.6). Same checks as submit (it shares
  * `draftJob` and `prepareAdmission`), every limit that applies with its headroom, and the verdict — nothing
  * is written and no event is sent.
  */

@@ -19,7 +19,7 @@ export interface DraftDeps {
   resourceRules?: ResourceRuleSource;
 }
 
-/** Priority class of DESIGN §4.8: the level's priority, raised for `high` and lowered for `low`. */
+/** Priority class of docs/scheduling.md: the level's priority, raised for `high` and lowered for `low`. */
 export function priorityClassFor(principal: Principal, priority: JobSpec['priority']): number {
   // Custom levels carry their own priority; the built-in ones are in LEVELS.
   const custom = (principal as { levelPriority?: number }).levelPriority;
@@ -97,7 +97,7 @@ export async function draftJob(
       fields: [{ field: 'body.hardwareType', message: 'not in the hardware catalog' }],
     });
   }
-  // DESIGN §4.2 resource rules: a 403 naming the rule (from a short cache: no round trip on a warm function).
+  // docs/permissions.md resource rules: a 403 naming the rule (from a short cache: no round trip on a warm function).
   if (deps.resourceRules)
     await enforceResourceRules(principal, { config: spec.template, hardware: spec.hardwareType, provider: backend }, deps.resourceRules);
 

@@ -1,7 +1,7 @@
 import { invalidState } from '#domain/errors/app-error';
 import { isTerminal, type Job, type JobState, type WaitingReason } from './job.schema';
 
-/** Allowed transitions of DESIGN §4.5. Anything else is a bug or a lost race, never a silent write. */
+/** Allowed transitions of docs/architecture.md#the-job-lifecycle-and-its-writes. Anything else is a bug or a lost race, never a silent write. */
 const NEXT: Readonly<Record<JobState, readonly JobState[]>> = {
   submitted: ['pending_approval', 'queued', 'denied', 'cancelled'],
   pending_approval: ['queued', 'rejected', 'expired', 'cancelled'],

@@ -7,7 +7,7 @@ import type { Job, JobState } from './job.schema';
 
 /**
  * Whether `principal` may see `job`. Owners see their own; `job.view.all` reaches the caller's teams for a
- * lead and the caller's org for an admin; only a platform admin crosses orgs (DESIGN §4.2).
+ * lead and the caller's org for an admin; only a platform admin crosses orgs (docs/permissions.md).
  */
 export function canView(principal: Principal, job: Job): boolean {
   if (principal.platformAdmin) return true;

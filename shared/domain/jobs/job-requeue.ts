@@ -10,7 +10,7 @@ export const MAX_SPOT_REQUEUES = 1;
 export type RequeueOutcome = { requeued: Job } | { exhausted: true } | { lostRace: true };
 
 /**
- * Puts a job whose run lost its Spot instance back in the queue instead of failing it (DESIGN §4.8). In one
+ * Puts a job whose run lost its Spot instance back in the queue instead of failing it (docs/scheduling.md). In one
  * conditional transaction: the run's holds are settled like an end (concurrency given back, budgets charged
  * the hours it ran, usage recorded), the job is `queued` again with the reason in `stateReason`, and the
  * queue depth grows by one. The scheduler re-admits it in order; on a `spot-with-on-demand-fallback` fleet
@@ -34,7 +34,11 @@ export async function requeueAfterInterruption(job: Job, reason: string, deps: J
     waiting: { code: 'queue_position', message },
   });
   for (const field of ['runRef', 'startedAt', 'exitCode', 'launchDeadline', 'quotaWarnings'] as const) delete requeued[field];
-  const effects = [...settlementEffects(job, hoursRun(job, at)), ...usageEffects(job, at, false), { counter: queueDepth(job.orgId), amount: 1 }];
+  const effects = [
+    ...settlementEffects(job, hoursRun(job, at)),
+    ...usageEffects(job, at, false),
+    { counter: queueDepth(job.orgId), amount: 1 },
+  ];
   const outcome = await deps.jobs.save(requeued, job.state, effects);
   return outcome.ok ? { requeued: outcome.job } : { lostRace: true };
 }

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { placementSchema } from '#domain/clusters/cluster.schema';
 import { jobApprovalSchema } from '#domain/approvals/approval-request.schema';
 
-/** Job states of DESIGN §4.5. Every transition is a conditional write on the previous state. */
+/** Job states of docs/architecture.md#the-job-lifecycle-and-its-writes. Every transition is a conditional write on the previous state. */
 export const JOB_STATES = [
   'submitted',
   'pending_approval',
@@ -60,7 +60,7 @@ export type BackendKind = z.infer<typeof backendKindSchema>;
 export const jobPrioritySchema = z.enum(['low', 'normal', 'high']);
 export type JobPriority = z.infer<typeof jobPrioritySchema>;
 
-/** What a caller submits (DESIGN §4.5). `maxRuntimeMinutes` is required: it bounds the cost. */
+/** What a caller submits (docs/architecture.md#the-job-lifecycle-and-its-writes). `maxRuntimeMinutes` is required: it bounds the cost. */
 export const jobSpecSchema = z.strictObject({
   name: slug.check(z.describe('Job name, unique enough for humans; lower-case, digits, dashes')),
   template: z.optional(slug).check(z.describe('Job template to start from (optional)')),

@@ -38,7 +38,7 @@ export interface SchedulerPassResult {
 }
 
 /**
- * One scheduler pass (DESIGN §4.8): ranks every queued job (bypass, moved to front, effective priority with
+ * One scheduler pass (docs/scheduling.md): ranks every queued job (bypass, moved to front, effective priority with
  * aging, fair share, queue time: docs/scheduling.md) and admits them in that order, each admission one
  * transaction with all its counters and their ceilings. A job that a limit holds back holds back every
  * later job on that same limit (no overtaking within a limit, so a large job is not starved by small ones),
@@ -176,7 +176,7 @@ async function stopOverdue(deps: SchedulerDeps): Promise<string[]> {
 }
 
 /**
- * Launches waiting for capacity past their deadline (DESIGN §4.8: nothing waits forever). A Spot attempt on
+ * Launches waiting for capacity past their deadline (docs/scheduling.md: nothing waits forever). A Spot attempt on
  * a fleet with On-Demand fallback is queued again (its next launch buys On-Demand); anything else fails
  * with the fleet named. Either way the waiting run is stopped, so a late instance does not start it.
  */

@@ -43,7 +43,7 @@ export interface SubmitResult {
 }
 
 /**
- * Submits a job (DESIGN §4.5, §4.6). When nobody is waiting, the job is admitted right here, in the one
+ * Submits a job (docs/architecture.md#the-job-lifecycle-and-its-writes, docs/quotas.md). When nobody is waiting, the job is admitted right here, in the one
  * transaction that creates it: job, idempotency record, every counter with its ceiling, and the condition
  * that the queue is empty (its depth counter is 0). When the queue is not empty, or a limit is full, the
  * job is stored `queued` saying why (one more transaction, which counts it in the queue depth), and the
@@ -82,7 +82,9 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
   else if (draft.bypassQueue || !deps.queueHint?.isBusy(draft.orgId, at)) {
     const admitted = withWarnings(transition(draft, 'admitted', draft.createdAt, { holds: prepared.plan.holds }));
     // Nobody may be waiting (queue depth 0), unless the caller skips the queue (job.bypass.queue).
-    const effects = draft.bypassQueue ? prepared.plan.effects : [...prepared.plan.effects, { counter: queueDepth(draft.orgId), amount: 0, limit: 0 }];
+    const effects = draft.bypassQueue
+      ? prepared.plan.effects
+      : [...prepared.plan.effects, { counter: queueDepth(draft.orgId), amount: 0, limit: 0 }];
     const outcome = await deps.jobs.create(admitted, idempotency, effects);
     if (outcome.ok) {
       deps.queueHint?.clear(draft.orgId);

@@ -1,7 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 
 /**
- * The outbound URL guard (DESIGN §4.9): where a notification may be sent. Checked when a channel is saved
+ * The outbound URL guard (docs/events.md): where a notification may be sent. Checked when a channel is saved
  * (`checkOutboundUrl`) and again when a delivery connects, on the address DNS returned
  * (`isForbiddenAddress`, used by the delivery adapter), so a name that later resolves somewhere private
  * (DNS rebinding) is refused too. Address parsing and range matching are Node's own (`URL`, `net.BlockList`):

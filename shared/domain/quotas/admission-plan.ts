@@ -80,7 +80,7 @@ export function applicableQuotas(job: Job, quotas: readonly Quota[], at: Date): 
 }
 
 /**
- * Everything an admission writes besides the job (DESIGN §4.6): concurrency counters of the org, team and
+ * Everything an admission writes besides the job (docs/quotas.md): concurrency counters of the org, team and
  * user are always kept (they feed the live usage views), budget and daily counters wherever a quota reads
  * them; each counter carries the smallest `block` limit that applies to it, so one conditional update per
  * counter enforces every ceiling at once. `bypassGlobal` skips only the global concurrency limit.

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-/** Quota types of DESIGN §4.6. Concurrency metrics have no period; budgets and daily counts do. */
+/** Quota types of docs/quotas.md. Concurrency metrics have no period; budgets and daily counts do. */
 export const QUOTA_METRICS = ['concurrent_jobs', 'concurrent_gpus', 'gpu_hours', 'cost_usd', 'daily_jobs'] as const;
 export const quotaMetricSchema = z.enum(QUOTA_METRICS);
 export type QuotaMetric = z.infer<typeof quotaMetricSchema>;

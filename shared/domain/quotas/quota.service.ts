@@ -32,7 +32,7 @@ function orgFor(principal: Principal, orgId?: string): string {
 }
 
 /**
- * The scope id of a new quota in `org` (DESIGN §4.3): a team, user or level of that org, 404 naming
+ * The scope id of a new quota in `org` (docs/permissions.md#tenancy): a team, user or level of that org, 404 naming
  * `body.scopeId` otherwise — another org's id is never stored here under the caller's org. Backends are
  * deployment-wide kinds, so a backend scope names no org object.
  */
@@ -51,7 +51,7 @@ async function scopeIdIn(org: string, scopeType: QuotaScopeType, scopeId: string
 }
 
 /**
- * The ceiling model (DESIGN §4.6): a team, user, level or backend quota may not exceed the org's blocking
+ * The ceiling model (docs/quotas.md): a team, user, level or backend quota may not exceed the org's blocking
  * quota of the same metric and period. Lowering the org ceiling later does not rewrite the others: the
  * smallest remaining headroom applies at admission anyway.
  */

@@ -3,7 +3,7 @@ import type { Job } from '#domain/jobs/job.schema';
 import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
 
 /**
- * Fair share (DESIGN §4.8): how much GPU time a team, and a user within it, used recently. One record per
+ * Fair share (docs/scheduling.md): how much GPU time a team, and a user within it, used recently. One record per
  * team and per user, org-qualified (`fairshare:ORG#<org>#TEAM#<team>`), holding GPU-hours per UTC day
  * (`d2026-12-06`). Settlement adds to today's field with an atomic `ADD` in the transaction that ends the
  * job; decay is arithmetic on read — each day's GPU-hours weigh 2^(−age / half-life), age measured from the

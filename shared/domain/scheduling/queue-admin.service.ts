@@ -9,7 +9,7 @@ import type { SchedulingSettingsInput } from './scheduling-settings.schema';
 import type { SchedulingSettings, SchedulingSettingsStore } from './scheduling-settings';
 
 /**
- * Queue administration (`queue.manage`, DESIGN §4.8), always of the caller's own org: its scheduling
+ * Queue administration (`queue.manage`, docs/scheduling.md), always of the caller's own org: its scheduling
  * settings (half-life, aging, team weights), pause and resume of admission for the org or one backend, and
  * moving a queued job to the front. Routes audit each change with what it was before and after.
  */

@@ -3,7 +3,7 @@ import { decayedUsage, fairShareRecordsOf, type FairShareDays } from './fair-sha
 import type { SchedulingSettings } from './scheduling-settings';
 
 /**
- * The queue's order (DESIGN §4.8), for every queued job of every org:
+ * The queue's order (docs/scheduling.md), for every queued job of every org:
  *   1. holders of `job.bypass.queue` first, then jobs an admin moved to the front (earliest move first);
  *   2. effective priority, highest first: the priority class, plus one per `agingMinutes` waited, minus a
  *      fair-share penalty of up to FAIR_SHARE_POINTS for a team that used more than its share recently;

@@ -37,7 +37,7 @@ function defaultScope(principal: Principal): QueueScope {
 }
 
 /**
- * `GET /v1/queue`: the caller's org's queued jobs in admission order (DESIGN §4.8), narrowed to a scope.
+ * `GET /v1/queue`: the caller's org's queued jobs in admission order (docs/scheduling.md), narrowed to a scope.
  * Jobs the caller may not see (`canView`: others' jobs below lead, other teams' for a lead) are listed
  * anonymized — their place, priority and wait, no id, name, owner, team or message. A team scope names a
  * team of the caller's org (a member's, or any for an admin); anything else is "not found".

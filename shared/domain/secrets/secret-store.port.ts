@@ -1,5 +1,5 @@
 /**
- * Where secret values live (DESIGN §4.11): IdP client secrets, LDAP bind passwords, the break-glass
+ * Where secret values live (docs/architecture.md#security-notes): IdP client secrets, LDAP bind passwords, the break-glass
  * secret. Configuration items hold only a reference; values are read at the moment of use, cached briefly
  * by the adapter, and never logged, returned or written to DynamoDB.
  */

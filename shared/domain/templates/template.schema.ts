@@ -5,7 +5,7 @@ import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
 const spec = jobSpecSchema.shape;
 
 /**
- * The reusable part of a job spec (DESIGN §4.2: "config" = job templates): every field optional and with no
+ * The reusable part of a job spec (docs/permissions.md: "config" = job templates): every field optional and with no
  * defaults, so a template states only what it fixes and a submission fills in or overrides the rest.
  */
 export const templateSpecSchema = z.strictObject({

@@ -6,7 +6,7 @@ import type { Team, TenancyRepository } from './tenancy.schema';
 
 /**
  * Ids that a request names in its query or body (a team, a user, a level) and that must belong to the org the
- * request acts on (DESIGN §4.3). Another org's object and a missing one get the same answer — 404 naming the
+ * request acts on (docs/permissions.md#tenancy). Another org's object and a missing one get the same answer — 404 naming the
  * field, with a message that repeats only what the caller sent — so there is no existence oracle and nothing
  * is ever silently moved into the caller's org.
  */

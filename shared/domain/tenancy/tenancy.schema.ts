@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { slugSchema } from './slug';
 
 /**
- * Orgs contain teams; users belong to one org and any number of its teams (DESIGN §4.3). Ids are the slugs:
+ * Orgs contain teams; users belong to one org and any number of its teams (docs/permissions.md#tenancy). Ids are the slugs:
  * unique (an org's among orgs, a team's within its org) and immutable; names can change. Deleting is soft
  * (`disabled`): jobs, quotas and audit entries keep referring to the object.
  */

@@ -8,7 +8,7 @@ import { levelOfOrg } from '#domain/tenancy/org-references';
 import type { UserDirectory } from './user-directory.port';
 
 /**
- * Guards shared by every user-administration use case. They encode three rules of DESIGN §4.2 and the issue:
+ * Guards shared by every user-administration use case. They encode three rules of docs/permissions.md and the issue:
  * the org comes from the stored user (never the request), nobody grants what they do not hold, and nobody
  * changes their own level, status or overrides (no self-escalation, no self-lockout).
  */

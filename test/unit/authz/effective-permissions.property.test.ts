@@ -149,7 +149,7 @@ describe('reach (property)', () => {
     );
   });
 
-  it('gives a lead team reach and an admin org reach for the ranked permissions (DESIGN §4.2 scope)', () => {
+  it('gives a lead team reach and an admin org reach for the ranked permissions (docs/permissions.md scope)', () => {
     const lead: Principal = { userId: 'lin', orgId: 'acme', level: 'lead', platformAdmin: false, teamIds: ['vision'], authMethod: 'oidc' };
     const admin: Principal = { ...lead, userId: 'ada', level: 'admin', teamIds: [] };
     for (const p of ['job.view.all', 'admin.approve', 'queue.approve', 'admin.audit', 'team.view', 'team.manage.members'] as const) {

@@ -122,7 +122,7 @@ describe('resource rule evaluation (property)', () => {
   });
 });
 
-describe('resource rules: the DESIGN examples', () => {
+describe('resource rules: the documented examples (docs/permissions.md#resource-rules)', () => {
   const researcher: Principal = {
     userId: 'rae',
     orgId: 'acme',

@@ -6,7 +6,7 @@ import { isTerminal, JOB_STATES, TERMINAL_STATES, type Job, type JobState } from
 import { researcher, spec } from '#test-support/job-fixtures';
 
 /**
- * The lifecycle of DESIGN §4.5, written out as data. Beyond the diagram, the implementation allows three
+ * The lifecycle of docs/architecture.md#the-job-lifecycle-and-its-writes, written out as data. Beyond the diagram, the implementation allows three
  * edges the design implies: `admitted → failed` (the launch was refused), `admitted → queued` (handed back
  * when the backend has no capacity) and `starting → succeeded` (a job that finished before it was seen
  * running).
@@ -66,7 +66,7 @@ function invalidStateError(run: () => unknown): AppError {
 }
 
 describe('job lifecycle: which transitions exist', () => {
-  it('allows exactly the edges of DESIGN §4.5', () => {
+  it('allows exactly the edges of docs/architecture.md#the-job-lifecycle-and-its-writes', () => {
     for (const [from, to] of ALL_PAIRS) {
       expect(canTransition(from, to), `${from} → ${to}`).toBe(ALLOWED[from].includes(to));
     }

@@ -47,7 +47,7 @@ describe('job spec: the happy path', () => {
   });
 });
 
-describe('job spec: no secrets in plain env (DESIGN §4.5, §4.11)', () => {
+describe('job spec: no secrets in plain env (docs/architecture.md#the-job-lifecycle-and-its-writes, docs/architecture.md#security-notes)', () => {
   const SECRET_NAMES = [
     'HF_TOKEN',
     'DB_PASSWORD',

@@ -31,7 +31,7 @@ function raesJob(overrides: Partial<Job> = {}): Job {
 
 const who = (userId: string, overrides: Partial<Principal>): Principal => researcher(userId, overrides);
 
-/** Who may see rae's job, per DESIGN §4.2 scope: leads reach their teams, admins their org, platform admins all. */
+/** Who may see rae's job, per docs/permissions.md scope: leads reach their teams, admins their org, platform admins all. */
 const CASES: Array<[string, Principal, boolean]> = [
   ['the owner', who('rae', {}), true],
   ['the owner, demoted to viewer', who('rae', { level: 'viewer' }), true],

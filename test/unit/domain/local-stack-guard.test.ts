@@ -11,7 +11,7 @@ import { parseBackends } from '#config/backends';
 import { assertNotLocalInLambda, loadEnv } from '#config/env';
 
 /**
- * DESIGN §4.1: anything that skips verification exists only in the local stack and must be impossible to
+ * docs/architecture.md#identity: anything that skips verification exists only in the local stack and must be impossible to
  * enable in a deployed stack — the deployed authorizer refuses to start with it. "Deployed" is detected by
  * AWS_LAMBDA_FUNCTION_NAME, which the Lambda runtime always sets.
  */

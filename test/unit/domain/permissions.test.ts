@@ -13,7 +13,7 @@ import { effectivePermissions, hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 
 /**
- * DESIGN §4.2's table, copied by hand column for column (viewer, researcher, lead, admin). The code's matrix
+ * docs/permissions.md's table, copied by hand column for column (viewer, researcher, lead, admin). The code's matrix
  * must agree with the document, cell by cell; `org.create` belongs to platform admins only.
  */
 const _ = false;
@@ -63,7 +63,7 @@ const principal = (level: Level, platformAdmin = false): Principal => ({
   authMethod: 'oidc',
 });
 
-describe('permission matrix (DESIGN §4.2)', () => {
+describe('permission matrix (docs/permissions.md)', () => {
   it('names exactly the permissions of the design table, plus the documented additions', () => {
     expect([...PERMISSIONS].sort()).toEqual(Object.keys(DESIGN_MATRIX).sort());
     const documented = readFileSync(new URL('../../../docs/permissions.md', import.meta.url), 'utf8');

@@ -63,7 +63,7 @@ const arbitraryJob = fc.record({
 });
 const arbitraryUsage = fc.dictionary(fc.constantFrom(...TEAMS), fc.double({ min: 0, max: 10_000, noNaN: true }));
 
-describe('queue order (DESIGN §4.8): priority with aging, fair share, queue time', () => {
+describe('queue order (docs/scheduling.md): priority with aging, fair share, queue time', () => {
   it('never orders a job behind one that entered the queue more than the starvation bound after it', () => {
     fc.assert(
       fc.property(

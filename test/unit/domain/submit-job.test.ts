@@ -84,7 +84,7 @@ describe('specFingerprint', () => {
   });
 });
 
-describe('priorityClassFor (DESIGN §4.8)', () => {
+describe('priorityClassFor (docs/scheduling.md)', () => {
   const levelsByPriority: Level[] = ['viewer', 'researcher', 'lead', 'admin'];
   const priorities: JobPriority[] = ['low', 'normal', 'high'];
 

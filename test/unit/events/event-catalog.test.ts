@@ -11,7 +11,7 @@ import { DISPATCH_REQUESTED_EVENT } from '#domain/jobs/dispatch-message.schema';
 import { notificationPattern } from '#lib/config/event-patterns';
 import { EVENTS_DOC_PATH, generateEventsDoc } from '#scripts/events/generate';
 
-/** DESIGN §4.9's list, spelled out here so a type dropped from the catalog fails this test. */
+/** docs/events.md's list, spelled out here so a type dropped from the catalog fails this test. */
 const SPEC_TYPES = [
   'approval.required',
   'approval.escalated', // beyond §4.9: the approval flow's escalation step
