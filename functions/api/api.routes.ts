@@ -104,7 +104,8 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     description: 'Hardware catalog: list, view, create, disable',
     envSchema: catalogEnvSchema,
     routes: catalogRoutes,
-    table: withGateAndAudit({ reads: ['CATALOG#HARDWARE'], writes: ['CATALOG#HARDWARE'] }),
+    // Fleets are read to check that a hardware type placed on ECS fits a deployed fleet.
+    table: withGateAndAudit({ reads: ['CATALOG#HARDWARE', 'CATALOG#FLEET'], writes: ['CATALOG#HARDWARE'] }),
   },
   {
     name: 'quotas',

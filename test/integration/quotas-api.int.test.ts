@@ -43,7 +43,9 @@ beforeAll(async () => {
   const common = { jobs, quotas, limits, events: new InProcessEventBus(), clock: systemClock, ids: ulidSource() };
   const scopes = await seedScopes(table, 'acme', { teams: ['vision'], users: ['rae'] });
   quotasApi = createQuotasHandler({ ...common, ...scopes, usage: new DynamoUsageRepository(table.doc, table.tableName), audit });
-  catalogApi = createCatalogHandler({ catalog: hardware, audit });
+  const fleets = new DynamoFleetDirectory(table.doc, table.tableName);
+  for (const fleet of DEMO_FLEETS) await fleets.put(fleet);
+  catalogApi = createCatalogHandler({ catalog: hardware, fleets, audit });
   jobsApi = createJobsHandler({
     ...common,
     hardware,
@@ -52,8 +54,6 @@ beforeAll(async () => {
     retentionDays: 90,
     scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
   });
-  const fleets = new DynamoFleetDirectory(table.doc, table.tableName);
-  for (const fleet of DEMO_FLEETS) await fleets.put(fleet);
   explainApi = createExplainHandler({ ...common, hardware, fleets, backends: ['ecs'] });
   call = async (handler, request, principal) => {
     const result = (await handler(fakeApiEvent(request, principal), fakeLambdaContext())) as { statusCode: number; body?: string };
@@ -191,5 +191,25 @@ describe('hardware catalog API', () => {
     expect(visible.body.items.map((h: { id: string }) => h.id)).not.toContain('gpu-h100-8x');
     const submit = await call(jobsApi, { method: 'POST', route: '/v1/jobs', body: { ...spec, hardwareType: 'gpu-h100-8x' } }, rae);
     expect(submit.status).toBe(422);
+  });
+
+  it('refuses an ECS placement that names an undeployed fleet or does not fit its instance type, naming the field', async () => {
+    const a10g = { gpuModel: 'NVIDIA A10G', gpuCount: 1, vcpu: 4, memoryMiB: 15_360, pricePerHourUsd: 1.006, enabled: true };
+    const put = (body: object) =>
+      call(catalogApi, { method: 'PUT', route: '/v1/hardware/{id}', params: { id: 'gpu-a10g-x' }, body }, platformAdmin);
+    const noFleet = await put({ ...a10g, ecs: { fleet: 'h100' } });
+    expect(noFleet.status).toBe(400);
+    expect(noFleet.body.error.details.fields).toEqual([
+      {
+        field: 'body.ecs.fleet',
+        message: 'hardware type "gpu-a10g-x" names fleet "h100", which this stage does not deploy (fleets: g5, g6e, p4d)',
+      },
+    ]);
+    const tooBig = await put({ ...a10g, gpuCount: 4, memoryMiB: 65_536, ecs: { fleet: 'g5', instanceType: 'g5.xlarge' } });
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['body.gpuCount', 'body.memoryMiB']);
+    expect((await call(catalogApi, { method: 'GET', route: '/v1/hardware/{id}', params: { id: 'gpu-a10g-x' } }, rae)).status).toBe(404);
+    const fits = await put({ ...a10g, ecs: { fleet: 'g5', instanceType: 'g5.xlarge' } });
+    expect(fits.status).toBe(200);
   });
 });

@@ -1,5 +1,7 @@
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { PrincipalGate } from '#domain/authz/access-gate';
+import { assertFitsDeployedFleets } from '#domain/catalog/catalog-admin.service';
+import type { FleetDirectory } from '#domain/catalog/fleet-directory.port';
 import type { HardwareCatalogAdmin } from '#domain/catalog/hardware-catalog.port';
 import type { HardwareType } from '#domain/catalog/hardware.schema';
 import { notFound } from '#domain/errors/app-error';
@@ -7,10 +9,13 @@ import { createApiHandler } from '#http/api-handler';
 import { catalogRoutes } from './catalog.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
 import type { CatalogEnv } from './catalog.env';
 
 export interface CatalogDeps {
   catalog: HardwareCatalogAdmin;
+  /** The deployed GPU fleets: a hardware type placed on ECS must name one and fit its instance type. */
+  fleets?: FleetDirectory;
   principalGate?: PrincipalGate;
   /** Every change (and refusal) is appended by the bundle; routes add target and details. */
   audit?: AuditLog;
@@ -34,6 +39,7 @@ export function createCatalogHandler(deps: CatalogDeps) {
       },
       putHardware: async ({ params, body }) => {
         const hardware: HardwareType = { schemaVersion: 1, id: params.id, ...body };
+        if (deps.fleets) await assertFitsDeployedFleets(hardware, deps.fleets);
         await deps.catalog.put(hardware);
         return {
           status: 200,
@@ -60,5 +66,10 @@ export function createCatalogHandler(deps: CatalogDeps) {
 /** The catalog function, as Lambda, the local stack and the tests build it. */
 export function composeCatalog(env: CatalogEnv, runtime: ApiRuntime) {
   const { options } = composeApiAccess(env, runtime);
-  return createCatalogHandler({ catalog: new DynamoHardwareCatalog(runtime.doc, env.QM_TABLE_NAME, runtime.configCacheMs), ...options });
+  return createCatalogHandler({
+    catalog: new DynamoHardwareCatalog(runtime.doc, env.QM_TABLE_NAME, runtime.configCacheMs),
+    // A hardware type placed on ECS must name a deployed fleet and fit its instance type.
+    fleets: new DynamoFleetDirectory(runtime.doc, env.QM_TABLE_NAME),
+    ...options,
+  });
 }

@@ -64,20 +64,29 @@ export function priceRange(
   return { low: round(low), high: round(spec.onDemandUsd * share) };
 }
 
+/** One problem of a hardware type, with the field of the hardware type it is about. */
+export interface HardwareProblem {
+  field: 'ecs.fleet' | 'ecs.instanceType' | 'gpuCount' | 'gpuModel' | 'vcpu' | 'memoryMiB' | 'pricePerHourUsd';
+  message: string;
+}
+
 /** Why `hardware` cannot run on `type` (GPU count, GPU model, vCPU, memory), or nothing when it fits. */
-function fitProblems(hardware: HardwareType, type: string, spec: InstanceTypeSpec): string[] {
-  const problems: string[] = [];
+function fitProblems(hardware: HardwareType, type: string, spec: InstanceTypeSpec): HardwareProblem[] {
+  const problems: HardwareProblem[] = [];
   const name = `hardware type "${hardware.id}"`;
-  if (hardware.gpuCount > spec.gpus) problems.push(`${name} asks for ${hardware.gpuCount} GPUs; ${type} has ${spec.gpus}`);
+  if (hardware.gpuCount > spec.gpus)
+    problems.push({ field: 'gpuCount', message: `${name} asks for ${hardware.gpuCount} GPUs; ${type} has ${spec.gpus}` });
   if (hardware.gpuCount > 0 && hardware.gpuModel !== spec.gpuModel) {
-    problems.push(`${name} says its GPU is "${hardware.gpuModel}"; ${type} has "${spec.gpuModel}"`);
+    problems.push({ field: 'gpuModel', message: `${name} says its GPU is "${hardware.gpuModel}"; ${type} has "${spec.gpuModel}"` });
   }
-  if (hardware.vcpu > spec.vcpu) problems.push(`${name} asks for ${hardware.vcpu} vCPUs; ${type} has ${spec.vcpu}`);
+  if (hardware.vcpu > spec.vcpu)
+    problems.push({ field: 'vcpu', message: `${name} asks for ${hardware.vcpu} vCPUs; ${type} has ${spec.vcpu}` });
   const available = ecsAvailableMemoryMiB(spec);
   if (hardware.memoryMiB > available) {
-    problems.push(
-      `${name} asks for ${hardware.memoryMiB} MiB of memory; ${type} offers tasks at most ${available} MiB (of ${spec.memoryMiB} MiB: the OS, ECS agent and GPU driver keep the rest)`,
-    );
+    problems.push({
+      field: 'memoryMiB',
+      message: `${name} asks for ${hardware.memoryMiB} MiB of memory; ${type} offers tasks at most ${available} MiB (of ${spec.memoryMiB} MiB: the OS, ECS agent and GPU driver keep the rest)`,
+    });
   }
   return problems;
 }
@@ -87,21 +96,28 @@ function fitProblems(hardware: HardwareType, type: string, spec: InstanceTypeSpe
  * type outside the fleet, an instance that cannot hold it, or a price outside what its fleet costs.
  * Hardware types without `ecs` run elsewhere (Kubernetes, local) and have nothing to check here.
  */
-export function checkHardwareType(hardware: HardwareType, context: CatalogCheckContext): string[] {
+export function checkHardwareType(hardware: HardwareType, context: CatalogCheckContext): HardwareProblem[] {
   if (!hardware.ecs) return [];
   const name = `hardware type "${hardware.id}"`;
   const fleet = context.fleets.find((candidate) => candidate.name === hardware.ecs?.fleet);
   if (!fleet) {
     const known = context.fleets.map((f) => f.name).join(', ') || 'none';
-    return [`${name} names fleet "${hardware.ecs.fleet}", which this stage does not deploy (fleets: ${known})`];
+    return [
+      { field: 'ecs.fleet', message: `${name} names fleet "${hardware.ecs.fleet}", which this stage does not deploy (fleets: ${known})` },
+    ];
   }
   const pinned = hardware.ecs.instanceType;
   if (pinned && !fleet.instanceTypes.includes(pinned)) {
-    return [`${name} names instance type ${pinned}, which fleet "${fleet.name}" does not have (${fleet.instanceTypes.join(', ')})`];
+    return [
+      {
+        field: 'ecs.instanceType',
+        message: `${name} names instance type ${pinned}, which fleet "${fleet.name}" does not have (${fleet.instanceTypes.join(', ')})`,
+      },
+    ];
   }
   // Unpinned, the job may land on any size of the fleet, so it must fit (and be priced for) every one.
   const types = pinned ? [pinned] : fleet.instanceTypes;
-  const problems: string[] = [];
+  const problems: HardwareProblem[] = [];
   for (const type of types) {
     const spec = context.prices[type];
     if (!spec) continue; // reported once by checkFleets
@@ -110,13 +126,17 @@ export function checkHardwareType(hardware: HardwareType, context: CatalogCheckC
     const tolerance = context.priceTolerance;
     if (hardware.pricePerHourUsd < low * (1 - tolerance) || hardware.pricePerHourUsd > high * (1 + tolerance)) {
       const basis = fleet.purchase === 'on-demand' ? 'On-Demand' : 'typical Spot to On-Demand';
-      problems.push(
-        `${name} costs $${hardware.pricePerHourUsd}/h, but its share of ${type} on fleet "${fleet.name}" (${fleet.purchase}) costs $${low}-$${high}/h (${basis}, ±${Math.round(tolerance * 100)} % allowed): fix pricePerHourUsd or instancePrices`,
-      );
+      problems.push({
+        field: 'pricePerHourUsd',
+        message: `${name} costs $${hardware.pricePerHourUsd}/h, but its share of ${type} on fleet "${fleet.name}" (${fleet.purchase}) costs $${low}-$${high}/h (${basis}, ±${Math.round(tolerance * 100)} % allowed): fix pricePerHourUsd or instancePrices`,
+      });
     }
   }
   if (pinned === undefined && fleet.instanceTypes.length > 1 && problems.length > 0) {
-    problems.push(`${name}: pin it to one size with ecs.instanceType, or make it fit every size of fleet "${fleet.name}"`);
+    problems.push({
+      field: 'ecs.instanceType',
+      message: `${name}: pin it to one size with ecs.instanceType, or make it fit every size of fleet "${fleet.name}"`,
+    });
   }
   return problems;
 }
@@ -128,7 +148,7 @@ export function checkCatalog(hardware: readonly HardwareType[], context: Catalog
   for (const type of hardware) {
     if (ids.has(type.id)) problems.push(`hardware type "${type.id}" is declared twice`);
     ids.add(type.id);
-    problems.push(...checkHardwareType(type, context));
+    problems.push(...checkHardwareType(type, context).map((problem) => problem.message));
   }
   return problems;
 }
