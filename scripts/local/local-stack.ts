@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { createLogger } from '#adapters/logging/logger';
 import { createDispatcher } from '#functions/dispatcher/dispatcher.app';
 import { createScheduler } from '#functions/scheduler/scheduler.app';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
-import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
+import { boundedAwsClientConfig, isDependencyOutage } from '#adapters/runtime/dependency-outage';
+import { deliverRunReport } from '#domain/jobs/run-report-delivery';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
@@ -118,10 +120,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const ending = { jobs, events: bus, clock: systemClock, ids, retentionDays: 90 };
 
     const reports: Promise<unknown>[] = [];
+    // A report that meets a database outage is retried with backoff until stored (or the stack stops: the
+    // reconciler below then ends the job at the next start).
+    let stopping = false;
+    const delivery = { ...ending, isTransient: isDependencyOutage, sleep: (ms: number) => delay(ms), keepTrying: () => !stopping };
     const backend = new LocalProcessBackend(runsDir, (report: RunReport) => {
-      reports.push(applyRunReport(report, ending).catch(onError('run report')));
+      reports.push(deliverRunReport(report, delivery).catch(onError('run report')));
     });
     stops.push(async () => {
+      stopping = true;
       backend.stopAll();
       await Promise.all(reports);
     });

@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { isDependencyOutage } from '#adapters/runtime/dependency-outage';
+import { transition } from '#domain/jobs/job-lifecycle';
+import { deliverRunReport } from '#domain/jobs/run-report-delivery';
+import { applyRunReport } from '#domain/jobs/run-status.service';
+import { submitJob } from '#domain/jobs/submit-job.service';
+import { startDynamoDbLocal, type DynamoDbLocal } from '#scripts/local/dynamodb-local';
+import { localClientConfig } from '#scripts/local/local-aws';
+import { DEMO_HARDWARE } from '#scripts/local/seed';
+import { ensureTable } from '#scripts/local/table';
+import { researcher, spec, testRuntime } from '#test-support/job-fixtures';
+
+/**
+ * A job that finishes while DynamoDB is down ends `succeeded` once it is back: the completion report is
+ * retried with backoff until stored. The test starts its own DynamoDB Local on disk (the shared one must not
+ * be stopped), stops the process while the report is being delivered, and starts it again on the same port
+ * and data.
+ */
+const TABLE = 'qm-report-delivery';
+let dynamo: DynamoDbLocal | undefined;
+let dataDir = '';
+
+afterAll(async () => {
+  await dynamo?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('run report delivery during a DynamoDB outage', () => {
+  it('keeps retrying the completion report and ends the job succeeded after recovery', { timeout: 120_000 }, async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'qm-ddb-outage-'));
+    dynamo = await startDynamoDbLocal({ dbPath: dataDir });
+    const { port, endpoint } = dynamo;
+    const setup = new DynamoDBClient(localClientConfig(endpoint));
+    await ensureTable(setup, TABLE);
+    setup.destroy();
+    const doc = createDocumentClient({ endpoint });
+    const jobs = new DynamoJobRepository(doc, TABLE);
+    const hardware = new DynamoHardwareCatalog(doc, TABLE);
+    for (const hw of DEMO_HARDWARE) await hardware.put(hw);
+    const runtime = testRuntime();
+    const ending = { jobs, events: runtime.events, clock: runtime.clock, ids: runtime.ids, retentionDays: 90 };
+    const { job } = await submitJob(
+      { principal: researcher(), spec: spec() },
+      {
+        ...ending,
+        hardware,
+        quotas: new DynamoQuotaRepository(doc, TABLE, 0),
+        scheduling: new DynamoSchedulingSettings(doc, TABLE, 0),
+        limits: { current: async () => ({ maxConcurrent: 100, userMaxConcurrent: 100 }) },
+        dispatch: { send: async () => undefined },
+        backends: ['local'],
+      },
+    );
+    expect(job.state).toBe('admitted');
+    const runRef = `local:${job.id}`;
+    const at = new Date().toISOString();
+    expect((await jobs.save(transition(job, 'starting', at, { runRef }), 'admitted')).ok).toBe(true);
+    expect((await applyRunReport({ jobId: job.id, runRef, status: 'running' }, ending))?.state).toBe('running');
+
+    // The job ends while the database is down.
+    await dynamo.stop();
+    dynamo = undefined;
+    let attempts = 0;
+    const delivered = deliverRunReport(
+      { jobId: job.id, runRef, status: 'ended', exitCode: 0 },
+      {
+        ...ending,
+        isTransient: isDependencyOutage,
+        sleep: async (ms) => {
+          attempts += 1;
+          await sleep(ms);
+        },
+        initialDelayMs: 200,
+        maxDelayMs: 1_000,
+      },
+    );
+    await sleep(2_000);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    dynamo = await startDynamoDbLocal({ port, dbPath: dataDir });
+
+    const ended = await delivered;
+    expect(ended?.state).toBe('succeeded');
+    expect((await jobs.get(job.id))?.state).toBe('succeeded');
+  });
+});
