@@ -16,6 +16,7 @@ import { composeIdentity } from './identity/identity.app';
 import { composeJobs } from './jobs/jobs.app';
 import { composeLogs, type LogsDeps } from './logs/logs.app';
 import { composeMe } from './me/me.app';
+import { composeNotifications } from './notifications/notifications.app';
 import { composePasswordAuth } from './password-auth/password-auth.app';
 import { composeQueue } from './queue/queue.app';
 import { composeQuotas } from './quotas/quotas.app';
@@ -55,6 +56,7 @@ export const API_COMPOSITIONS: Readonly<Record<string, Composition>> = {
   admin: composeAdmin,
   tenancy: composeTenancy,
   templates: composeTemplates,
+  notifications: composeNotifications,
   audit: composeAudit,
   auth: composeAuth,
   'password-auth': composePasswordAuth,

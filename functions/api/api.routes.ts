@@ -19,6 +19,8 @@ import { logsEnvSchema } from './logs/logs.env';
 import { logsRoutes } from './logs/logs.routes';
 import { meEnvSchema } from './me/me.env';
 import { meRoutes } from './me/me.routes';
+import { notificationsEnvSchema } from './notifications/notifications.env';
+import { notificationsRoutes } from './notifications/notifications.routes';
 import { passwordAuthEnvSchema } from './password-auth/password-auth.env';
 import { passwordAuthRoutes } from './password-auth/password-auth.routes';
 import { queueEnvSchema } from './queue/queue.env';
@@ -149,6 +151,16 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     envSchema: templatesEnvSchema,
     routes: templatesRoutes,
     table: withGateAndAudit({ writes: ['ORG#*#TEMPLATES'] }),
+  },
+  {
+    name: 'notifications',
+    entry: 'functions/api/notifications/notifications.handler.ts',
+    description: 'Notification channels (email, Slack, signed webhooks) and their subscriptions',
+    envSchema: notificationsEnvSchema,
+    routes: notificationsRoutes,
+    table: withGateAndAudit({ writes: ['ORG#*#NOTIFICATION_CHANNELS'] }),
+    // Slack URLs and webhook signing secrets are written to Secrets Manager, never to the table.
+    aws: ['notification-secrets.write'],
   },
   {
     name: 'audit',

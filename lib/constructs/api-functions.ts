@@ -94,6 +94,7 @@ function awsPermissionGrants({
   identity,
 }: ApiFunctionsProps): Record<AwsPermission, (fn: QmFunction<z.core.$ZodObject>) => void> {
   const idpSecretsArn = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefixOf(config)}idp/*`;
+  const notificationSecretsArn = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefixOf(config)}notifications/*`;
   // cdk-nag: the wildcard is the stage's IdP secret prefix, not a service-wide one.
   const acknowledgeIdpSecrets = (fn: QmFunction<z.core.$ZodObject>) =>
     Validations.of(fn.role ?? fn).acknowledge({
@@ -121,5 +122,19 @@ function awsPermissionGrants({
         new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [identity.breakGlassSecret.secretArn] }),
       ),
     'job-output.read': (fn) => compute.jobLogGroup.grantRead(fn),
+    // Channel secrets (Slack URLs, webhook signing secrets): written through the admin API; read back only to
+    // keep the replaced signing secret during a rotation.
+    'notification-secrets.write': (fn) => {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue'],
+          resources: [notificationSecretsArn],
+        }),
+      );
+      Validations.of(fn.role ?? fn).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretPrefixOf(config)}notifications/*]`,
+        reason: 'Notification-channel secrets are created at run time through the admin API, one per channel, under this stage prefix only',
+      });
+    },
   };
 }

@@ -54,7 +54,13 @@ export interface TableAccess {
  * - `job-output.read`: read the job log group (job output)
  */
 export type AwsPermission =
-  'events.publish' | 'sessions.sign' | 'idp-secrets.read' | 'idp-secrets.write' | 'break-glass-secret.read' | 'job-output.read';
+  | 'events.publish'
+  | 'sessions.sign'
+  | 'idp-secrets.read'
+  | 'idp-secrets.write'
+  | 'break-glass-secret.read'
+  | 'job-output.read'
+  | 'notification-secrets.write';
 
 /**
  * A group of routes served by one Lambda function, and everything CDK needs to build that function: the

@@ -49,7 +49,9 @@ function awsPermissionsIn(statements: readonly Statement[]): AwsPermission[] {
     if (actions.includes('kms:Sign')) found.add('sessions.sign');
     if (actions.includes('secretsmanager:GetSecretValue') && resources.includes('idp/*')) found.add('idp-secrets.read');
     if (actions.includes('secretsmanager:GetSecretValue') && resources.includes('BreakGlass')) found.add('break-glass-secret.read');
-    if (actions.includes('secretsmanager:PutSecretValue')) found.add('idp-secrets.write');
+    if (actions.includes('secretsmanager:PutSecretValue') && resources.includes('idp/*')) found.add('idp-secrets.write');
+    // Channel secrets: written, and read back only during a rotation; never the IdP prefix.
+    if (actions.includes('secretsmanager:PutSecretValue') && resources.includes('notifications/*')) found.add('notification-secrets.write');
     if (actions.includes('logs:GetLogEvents')) found.add('job-output.read');
   }
   return [...found].sort();

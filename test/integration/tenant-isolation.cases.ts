@@ -32,6 +32,7 @@ const providerBody = (id: string, orgId: string) => ({
   issuer: `https://${id}.capture.example.test`,
   clientId: 'qm',
 });
+const channelBody = { kind: 'email', name: 'iso', to: ['ops@globex.example'], subscriptions: [{ events: ['job.failed'] }] };
 const PUBLIC_SIGN_IN =
   'public sign-in step: the caller is not yet anyone, so there is no org to cross; which org a sign-in lands in is the provider scope (docs/permissions.md, Identity providers)';
 
@@ -345,6 +346,36 @@ export const ISOLATION: Record<string, Isolation> = {
     attempts: [{ what: "org A's template", input: (a) => ({ params: { name: a.template }, body: { spec: { image: 'evil' } } }) }],
   },
   deleteTemplate: { attempts: [byId("org A's template", (a) => ({ name: a.template }))] },
+
+  // notification channels
+  listNotificationChannels: { none: "the caller's org's channels; takes no id" },
+  createNotificationChannel: {
+    attempts: [
+      {
+        what: 'a subscription filtered to a team only org A has',
+        input: (a) => ({ body: { ...channelBody, subscriptions: [{ events: ['job.*'], teamIds: [a.otherTeam] }] } }),
+        control: false,
+      },
+      {
+        what: 'its own channel for the team slug org A also has',
+        input: (a) => ({ body: { ...channelBody, subscriptions: [{ events: ['job.*'], teamIds: [a.team] }] } }),
+        expect: 201,
+      },
+    ],
+  },
+  getNotificationChannel: { attempts: [byId("org A's channel", (a) => ({ id: a.channel }))] },
+  replaceNotificationChannel: {
+    attempts: [
+      {
+        what: "org A's channel (re-aiming its URL)",
+        input: (a) => ({
+          params: { id: a.channel },
+          body: { kind: 'webhook', name: 'iso', url: 'https://evil.example/steal', subscriptions: [{ events: ['*'] }] },
+        }),
+      },
+    ],
+  },
+  deleteNotificationChannel: { attempts: [byId("org A's channel", (a) => ({ id: a.channel }))] },
 
   // audit
   listAuditEntries: { attempts: [{ what: "org A's chain", input: (a) => ({ query: { orgId: a.org } }) }] },

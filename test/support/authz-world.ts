@@ -14,6 +14,8 @@ import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repos
 import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
 import { DynamoIdentityProviderRepository } from '#adapters/dynamodb/dynamo-identity-provider.repository';
 import { EnvFileSecretStore } from '#adapters/secrets/env-file-secret.store';
+import { DynamoNotificationChannelRepository } from '#adapters/dynamodb/dynamo-notification-channel.repository';
+import type { SecretStore } from '#domain/secrets/secret-store.port';
 import { buildHttpApiV2Event } from '#scripts/local/http-server';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
@@ -65,6 +67,9 @@ export interface AuthzWorld {
   templates: DynamoTemplateRepository;
   rules: DynamoResourceRuleRepository;
   providers: DynamoIdentityProviderRepository;
+  notificationChannels: DynamoNotificationChannelRepository;
+  /** The secret store the functions write to (file-backed, standing in for Secrets Manager). */
+  notificationSecrets: SecretStore;
   /** `iss` of Quartermaster's own session tokens in this world (reserved: no provider may claim it). */
   sessionIssuer: string;
   quotas: DynamoQuotaRepository;
@@ -151,6 +156,7 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     if (message === 'audit entry appended') auditAppends += 1;
     (info as (message: string, ...rest: unknown[]) => void)(message, ...rest);
   };
+  const secrets = new EnvFileSecretStore(await mkdtemp(join(tmpdir(), 'qm-authz-secrets-')));
   const edges: ApiEdges = {
     doc,
     logger: functionsLogger,
@@ -158,7 +164,7 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     events: new InProcessEventBus(),
     jobOutput: () => ({ read: async () => ({ lines: [] }) }),
     // Secrets Manager and KMS do not run here: the local stack's file-backed secret store and local key stand in.
-    secrets: new EnvFileSecretStore(await mkdtemp(join(tmpdir(), 'qm-authz-secrets-'))),
+    secrets,
     signer: new LocalKeySigner(
       generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     ),
@@ -191,6 +197,8 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     templates,
     rules,
     providers,
+    notificationChannels: new DynamoNotificationChannelRepository(doc, tableName),
+    notificationSecrets: secrets,
     sessionIssuer,
     quotas: new DynamoQuotaRepository(doc, tableName, 0),
     hardware,

@@ -42,6 +42,7 @@ export interface VictimObjects {
   quota: string;
   apiKey: string;
   provider: string;
+  channel: string;
 }
 
 const at = () => new Date().toISOString();
@@ -168,6 +169,21 @@ export async function seedVictimObjects(world: AuthzWorld): Promise<VictimObject
     }),
     { expectNew: true },
   );
+  const channel = ulid();
+  await world.notificationChannels.save(
+    {
+      ...base,
+      id: channel,
+      name: `${VICTIM_MARKER} alerts`,
+      kind: 'webhook',
+      enabled: true,
+      webhookUrl: 'https://hooks.acme.example/qm',
+      secretRef: await world.notificationSecrets.put(`notifications/${VICTIM}/${channel}`, JSON.stringify({ current: VICTIM_MARKER })),
+      subscriptions: [{ events: ['job.*'], teamIds: [COLLIDING_TEAM] }],
+      createdBy: 'seed',
+    },
+    0,
+  );
   return {
     org: VICTIM,
     team: COLLIDING_TEAM,
@@ -180,6 +196,7 @@ export async function seedVictimObjects(world: AuthzWorld): Promise<VictimObject
     quota,
     apiKey: key.json.id,
     provider,
+    channel,
   };
 }
 

@@ -31,6 +31,8 @@ import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
  *   custom level       ORG#<orgId>#LEVELS    / LEVEL#<name>
  *   resource rule      ORG#<orgId>#RULES     / RULE#<id>
  *   job template       ORG#<orgId>#TEMPLATES / TEMPLATE#<name>
+ *   notification chan. ORG#<orgId>#NOTIFICATION_CHANNELS / CHANNEL#<id>
+ *   delivery record    ORG#<orgId>#NOTIFICATION_DELIVERIES / DELIVERY#<eventId>#<channelId>
  *   audit chain head   AUDIT#<orgId>         / HEAD
  *   audit entry        AUDIT#<orgId>         / ENTRY#<seq, 12 digits>   (TTL: retention)
  *   approval rule      ORG#<orgId>#APPROVAL_RULES / RULE#<id>   (platform rules: PLATFORM#APPROVAL_RULES / RULE#<id>)
@@ -94,6 +96,12 @@ export const resourceRule = (orgId: string, id: string) => ({ pk: `ORG#${orgId}#
 export const resourceRulePartition = (orgId: string) => `ORG#${orgId}#RULES`;
 export const template = (orgId: string, name: string) => ({ pk: `ORG#${orgId}#TEMPLATES`, sk: `TEMPLATE#${name}` });
 export const templatePartition = (orgId: string) => `ORG#${orgId}#TEMPLATES`;
+export const notificationChannel = (orgId: string, id: string) => ({ pk: notificationChannelPartition(orgId), sk: `CHANNEL#${id}` });
+export const notificationChannelPartition = (orgId: string) => `ORG#${orgId}#NOTIFICATION_CHANNELS`;
+export const notificationDelivery = (orgId: string, eventId: string, channelId: string) => ({
+  pk: `ORG#${orgId}#NOTIFICATION_DELIVERIES`,
+  sk: `DELIVERY#${eventId}#${channelId}`,
+});
 export const auditHead = (orgId: string) => ({ pk: `AUDIT#${orgId}`, sk: 'HEAD' });
 /** Zero-padded so string order is sequence order. */
 export const auditEntry = (orgId: string, seq: number) => ({ pk: `AUDIT#${orgId}`, sk: `ENTRY#${String(seq).padStart(12, '0')}` });

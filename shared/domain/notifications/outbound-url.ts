@@ -50,9 +50,15 @@ for (const [network, prefix] of FORBIDDEN_V4) forbiddenV4.addSubnet(network, pre
 const forbiddenV6 = new BlockList();
 for (const [network, prefix] of FORBIDDEN_V6) forbiddenV6.addSubnet(network, prefix, 'ipv6');
 
-const loopback = new BlockList();
-loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-loopback.addAddress('::1', 'ipv6');
+// Per family too, so an IPv4-mapped address never counts as loopback.
+const loopbackV4 = new BlockList();
+loopbackV4.addSubnet('127.0.0.0', 8, 'ipv4');
+const loopbackV6 = new BlockList();
+loopbackV6.addAddress('::1', 'ipv6');
+const isLoopbackAddress = (address: string): boolean => {
+  const family = isIP(address);
+  return family === 4 ? loopbackV4.check(address, 'ipv4') : family === 6 && loopbackV6.check(address, 'ipv6');
+};
 
 export interface OutboundPolicy {
   /**
@@ -74,8 +80,7 @@ export const normalizeHost = (host: string): string => {
 export function isForbiddenAddress(address: string, policy: Pick<OutboundPolicy, 'allowLoopback'>): boolean {
   const family = isIP(address);
   if (family === 0) return true;
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (policy.allowLoopback && loopback.check(address, type)) return false;
+  if (policy.allowLoopback && isLoopbackAddress(address)) return false;
   return family === 4 ? forbiddenV4.check(address, 'ipv4') : forbiddenV6.check(address, 'ipv6');
 }
 
@@ -90,7 +95,7 @@ export function checkOutboundUrl(raw: string, policy: OutboundPolicy): { ok: tru
     return { ok: false, reason: 'is not a valid URL' };
   }
   const host = normalizeHost(url.hostname);
-  const loopbackTarget = isLoopbackName(host) || (isIP(host) !== 0 && loopback.check(host, isIP(host) === 4 ? 'ipv4' : 'ipv6'));
+  const loopbackTarget = isLoopbackName(host) || isLoopbackAddress(host);
   const localPlain = policy.allowLoopback && loopbackTarget && url.protocol === 'http:';
   if (url.protocol !== 'https:' && !localPlain) return { ok: false, reason: 'must use https' };
   if (url.username || url.password) return { ok: false, reason: 'must not carry credentials' };

@@ -66,6 +66,7 @@ describe('outbound URL guard (save time)', () => {
     expect(checkOutboundUrl('https://169.254.169.254/', local).ok).toBe(false);
     expect(checkOutboundUrl('https://10.0.0.1/', local).ok).toBe(false);
     expect(checkOutboundUrl('http://example.com/', local).ok).toBe(false);
+    expect(checkOutboundUrl('https://[::ffff:127.0.0.1]/', local).ok).toBe(false);
   });
 
   it('keeps Slack targets on Slack’s webhook host', () => {

@@ -1,0 +1,76 @@
+import {
+  channelListSchema,
+  channelParamsSchema,
+  channelViewSchema,
+  createChannelBodySchema,
+  replaceChannelBodySchema,
+} from '#contracts/notifications.contract';
+import { paginationQuerySchema } from '#contracts/common.contract';
+import { conflictResponse, notFoundResponse, standardErrors } from '#contracts/route-responses';
+import type { RouteDeclaration } from '#http/route';
+
+const channelNotFound = notFoundResponse('notification channel');
+const tags = ['notifications'];
+
+/** Notification channels of the caller's org (docs/events.md): `admin.config`; secrets are write-only. */
+export const notificationsRoutes = [
+  {
+    method: 'GET',
+    path: '/v1/notification-channels',
+    operationId: 'listNotificationChannels',
+    summary: "The org's notification channels",
+    access: 'admin.config',
+    tags,
+    request: { query: paginationQuerySchema },
+    responses: { 200: { description: 'A page of channels', schema: channelListSchema }, ...standardErrors },
+  },
+  {
+    method: 'POST',
+    path: '/v1/notification-channels',
+    operationId: 'createNotificationChannel',
+    summary: 'Create a notification channel (email, Slack or signed webhook)',
+    access: 'admin.config',
+    tags,
+    request: { body: createChannelBodySchema },
+    responses: {
+      201: { description: 'The channel (no secret)', schema: channelViewSchema },
+      ...standardErrors,
+      ...notFoundResponse('team named in a subscription'),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/notification-channels/{id}',
+    operationId: 'getNotificationChannel',
+    summary: 'Get a notification channel',
+    access: 'admin.config',
+    tags,
+    request: { params: channelParamsSchema },
+    responses: { 200: { description: 'The channel (no secret)', schema: channelViewSchema }, ...standardErrors, ...channelNotFound },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/notification-channels/{id}',
+    operationId: 'replaceNotificationChannel',
+    summary: 'Replace a notification channel; a new webhook secret rotates (both sign for 24 hours)',
+    access: 'admin.config',
+    tags,
+    request: { params: channelParamsSchema, body: replaceChannelBodySchema },
+    responses: {
+      200: { description: 'The channel (no secret)', schema: channelViewSchema },
+      ...standardErrors,
+      ...notFoundResponse('channel, or team named in a subscription'),
+      ...conflictResponse('The channel was changed meanwhile'),
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/notification-channels/{id}',
+    operationId: 'deleteNotificationChannel',
+    summary: 'Delete a notification channel (its stored secret is blanked)',
+    access: 'admin.config',
+    tags,
+    request: { params: channelParamsSchema },
+    responses: { 204: { description: 'Deleted' }, ...standardErrors, ...channelNotFound },
+  },
+] as const satisfies readonly RouteDeclaration[];

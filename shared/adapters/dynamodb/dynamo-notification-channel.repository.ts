@@ -1,0 +1,42 @@
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  notificationChannelSchema,
+  type NotificationChannel,
+  type NotificationChannelRepository,
+} from '#domain/notifications/notification-channel.schema';
+import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
+import { deleteExisting, pick, putVersioned, queryPage } from './dynamo-versioned';
+import { withoutKeys } from './keys';
+import * as keys from './table-keys';
+
+/** Notification channels (`ORG#<orgId>#NOTIFICATION_CHANNELS` / `CHANNEL#<id>`), listed by id (creation order). */
+export class DynamoNotificationChannelRepository implements NotificationChannelRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(orgId: string, id: string): Promise<NotificationChannel | undefined> {
+    const result = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.notificationChannel(orgId, id) }));
+    return result.Item ? notificationChannelSchema.parse(withoutKeys(result.Item)) : undefined;
+  }
+
+  list(orgId: string, options: ListOptions): Promise<Page<NotificationChannel>> {
+    const pk = keys.notificationChannelPartition(orgId);
+    return queryPage(
+      this.doc,
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } },
+      notificationChannelSchema,
+      { ...options, partition: { attribute: 'pk', value: pk }, keyOf: (item) => pick(item, ['pk', 'sk']) },
+    );
+  }
+
+  save(channel: NotificationChannel, expectedVersion: number): Promise<boolean> {
+    const item = notificationChannelSchema.parse(channel);
+    return putVersioned(this.doc, this.tableName, { ...item, ...keys.notificationChannel(item.orgId, item.id) }, expectedVersion);
+  }
+
+  remove(orgId: string, id: string): Promise<boolean> {
+    return deleteExisting(this.doc, this.tableName, keys.notificationChannel(orgId, id));
+  }
+}

@@ -1,0 +1,82 @@
+import * as z from 'zod/mini';
+import { channelKindSchema, subscriptionSchema, type NotificationChannel } from '#domain/notifications/notification-channel.schema';
+import { lazySchema } from './lazy-schema';
+
+export const channelParamsSchema = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
+
+const name = z.string().check(z.minLength(1), z.maxLength(100));
+const enabled = z.optional(z.boolean().check(z.describe('Default true')));
+const subscriptions = z
+  .array(subscriptionSchema.clone().register(z.globalRegistry, { id: 'NotificationSubscription' }))
+  .check(z.minLength(1), z.maxLength(20));
+const emailTo = z.array(z.email()).check(z.minLength(1), z.maxLength(10), z.describe('Recipients'));
+const url = z.string().check(z.maxLength(2048));
+const slackUrl = url.check(z.describe('Write-only: the Slack incoming-webhook URL (kept in Secrets Manager, never returned)'));
+const webhookUrl = url.check(z.describe('https target; private, loopback, link-local and metadata addresses are refused'));
+const secret = z
+  .string()
+  .check(
+    z.regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, 'a Standard Webhooks secret: whsec_ followed by at least 24 bytes of base64'),
+    z.describe('Write-only signing secret (`whsec_…`). Sending a new one rotates: both sign for 24 hours'),
+  );
+
+const emailBody = z.strictObject({ kind: z.literal('email'), name, enabled, to: emailTo, subscriptions });
+
+export const createChannelBodySchema = z
+  .discriminatedUnion('kind', [
+    emailBody,
+    z.strictObject({ kind: z.literal('slack'), name, enabled, url: slackUrl, subscriptions }),
+    z.strictObject({ kind: z.literal('webhook'), name, enabled, url: webhookUrl, secret, subscriptions }),
+  ])
+  .register(z.globalRegistry, { id: 'CreateNotificationChannel' });
+
+/** On replace, `url` (Slack) and `secret` (webhook) may be omitted: the stored ones are kept. */
+export const replaceChannelBodySchema = z
+  .discriminatedUnion('kind', [
+    emailBody,
+    z.strictObject({ kind: z.literal('slack'), name, enabled, url: z.optional(slackUrl), subscriptions }),
+    z.strictObject({ kind: z.literal('webhook'), name, enabled, url: z.optional(webhookUrl), secret: z.optional(secret), subscriptions }),
+  ])
+  .register(z.globalRegistry, { id: 'ReplaceNotificationChannel' });
+
+export const channelViewSchema = lazySchema(() =>
+  z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      kind: channelKindSchema,
+      enabled: z.boolean(),
+      to: z.optional(z.array(z.string()).check(z.describe('email: recipients'))),
+      url: z.optional(z.string().check(z.describe('webhook: target URL (a Slack URL is never returned)'))),
+      secretSet: z.boolean().check(z.describe('A secret (Slack URL or signing secret) is stored')),
+      secretUpdatedAt: z.optional(z.string()),
+      rotationEndsAt: z.optional(z.string().check(z.describe('webhook: until when the previous signing secret still signs'))),
+      subscriptions: z.array(subscriptionSchema),
+      createdBy: z.string(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+    })
+    .register(z.globalRegistry, { id: 'NotificationChannel' }),
+);
+export const channelListSchema = lazySchema(() =>
+  z
+    .object({ items: z.array(channelViewSchema()), nextCursor: z.optional(z.string()) })
+    .register(z.globalRegistry, { id: 'NotificationChannelList' }),
+);
+
+/** Lists every returned field: the secret reference and any secret value never leave. */
+export const toChannelView = (channel: NotificationChannel): z.infer<ReturnType<typeof channelViewSchema>> => ({
+  id: channel.id,
+  name: channel.name,
+  kind: channel.kind,
+  enabled: channel.enabled,
+  ...(channel.emailTo ? { to: channel.emailTo } : {}),
+  ...(channel.webhookUrl ? { url: channel.webhookUrl } : {}),
+  secretSet: channel.secretRef !== undefined,
+  ...(channel.secretUpdatedAt ? { secretUpdatedAt: channel.secretUpdatedAt } : {}),
+  ...(channel.rotationEndsAt ? { rotationEndsAt: channel.rotationEndsAt } : {}),
+  subscriptions: channel.subscriptions,
+  createdBy: channel.createdBy,
+  createdAt: channel.createdAt,
+  updatedAt: channel.updatedAt,
+});
