@@ -5,7 +5,9 @@ import type { LdapDirectory } from '#domain/identity/password-login.service';
 import type { SecretStore } from '#domain/secrets/secret-store.port';
 import type { ApiHandler } from '#http/api-handler';
 import type { RouteGroup } from '#http/route';
+import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approval-repository.port';
 import { composeAdmin } from './admin/admin.app';
+import { composeApprovals } from './approvals/approvals.app';
 import type { ApiRuntime } from './api-access';
 import { composeAudit } from './audit/audit.app';
 import { composeAuth } from './auth/auth.app';
@@ -36,6 +38,10 @@ export interface ApiEdges extends ApiRuntime, SignInEdges {
   oidc: OidcClient;
   ldap: LdapDirectory;
   secrets: SecretStore;
+  /** Starts approval flows (Step Functions; locally the in-process runner of the same definition). */
+  approvalFlows: ApprovalFlows;
+  /** Ends a flow's wait (SendTaskSuccess; locally the runner). */
+  taskTokens: TaskTokens;
 }
 
 type Composition = (env: never, edges: ApiEdges) => ApiHandler;
@@ -63,6 +69,7 @@ export const API_COMPOSITIONS: Readonly<Record<string, Composition>> = {
   sessions: composeSessions,
   me: composeMe,
   identity: composeIdentity,
+  approvals: composeApprovals,
 };
 
 /**

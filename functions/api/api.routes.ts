@@ -1,5 +1,7 @@
 import type { RouteGroup, TableAccess } from '#http/route';
 import { adminEnvSchema } from './admin/admin.env';
+import { approvalsEnvSchema } from './approvals/approvals.env';
+import { approvalsRoutes } from './approvals/approvals.routes';
 import { adminRoutes } from './admin/admin.routes';
 import { auditEnvSchema } from './audit/audit.env';
 import { auditRoutes } from './audit/audit.routes';
@@ -49,6 +51,9 @@ const withGateAndAudit = (own: Partial<TableAccess>): TableAccess => ({
 const SUBMISSION_READS = ['JOB#*', 'IDEMPOTENCY#*', 'COUNTER#*', 'USAGE#*', 'CATALOG#HARDWARE', 'SETTINGS', 'JOBSTATE#*'];
 
 /** What a sign-in writes: users (JIT, login-time sync), identity links, the bootstrap claim, refresh tokens. */
+/** Approval rules: the org's (`ORG#<org>#APPROVAL_RULES`, under the gate's `ORG#*`) and the platform's. */
+const APPROVAL_RULE_READS = ['PLATFORM#APPROVAL_RULES'];
+
 const SIGN_IN_WRITES = ['USER#*', 'IDENTITY#*', 'SETTINGS', 'SESSION#*'];
 const SIGN_IN_READS = [...SIGN_IN_WRITES, 'IDP'];
 
@@ -75,11 +80,13 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     envSchema: jobsEnvSchema,
     routes: jobsRoutes,
     table: withGateAndAudit({
-      reads: [...SUBMISSION_READS],
-      writes: ['JOB#*', 'IDEMPOTENCY#*', 'COUNTER#*', 'USAGE#*'],
+      reads: [...SUBMISSION_READS, ...APPROVAL_RULE_READS],
+      // A held job's approval request is written with it; a cancel closes it.
+      writes: ['JOB#*', 'IDEMPOTENCY#*', 'COUNTER#*', 'USAGE#*', 'ORG#*#APPROVALS'],
     }),
     // Job events and dispatch requests (launch, stop) are events: the bus delivers the latter to the dispatch queue.
-    aws: ['events.publish'],
+    // A held job starts its approval flow; cancelling it ends the flow's wait.
+    aws: ['events.publish', 'approvals.start', 'approvals.respond'],
   },
   {
     name: 'explain',
@@ -88,7 +95,7 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     envSchema: explainEnvSchema,
     routes: explainRoutes,
     // Plus the deployed GPU fleets: the dry run names the fleet and purchase option a job would use.
-    table: withGateAndAudit({ reads: [...SUBMISSION_READS, 'CATALOG#FLEET'] }),
+    table: withGateAndAudit({ reads: [...SUBMISSION_READS, ...APPROVAL_RULE_READS, 'CATALOG#FLEET'] }),
   },
   {
     name: 'logs',
@@ -219,5 +226,20 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     table: withGateAndAudit({ reads: ['IDP'], writes: ['IDP'] }),
     // Write-only secrets: the admin API creates and updates them, and never reads them back.
     aws: ['idp-secrets.write'],
+  },
+  {
+    name: 'approvals',
+    entry: 'functions/api/approvals/approvals.handler.ts',
+    description: 'Approval rules; list, approve and reject approval requests',
+    envSchema: approvalsEnvSchema,
+    routes: approvalsRoutes,
+    // Requests (`ORG#<org>#APPROVALS`, pending ones through gsi1 under the same prefix) and org rules sit under
+    // the gate's `ORG#*`; a decision moves the job with its request and counts an approved one in the queue.
+    table: withGateAndAudit({
+      reads: ['JOB#*', ...APPROVAL_RULE_READS],
+      writes: ['JOB#*', 'COUNTER#*', 'ORG#*#APPROVALS', 'ORG#*#APPROVAL_RULES', 'PLATFORM#APPROVAL_RULES'],
+    }),
+    // Decisions publish approval events and end the flow's wait.
+    aws: ['events.publish', 'approvals.respond'],
   },
 ];

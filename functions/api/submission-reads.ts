@@ -1,3 +1,6 @@
+import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
+import { dynamoRequesterFacts } from '#adapters/dynamodb/dynamo-requester-facts';
+import type { LevelCatalog } from '#domain/authz/levels';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
@@ -35,5 +38,17 @@ export function dynamoSubmissionReads(
     clock: runtime.clock,
     ids: runtime.ids,
     backends: parseBackends(env.QM_BACKENDS, env.QM_LOCAL_STACK === 'true'),
+  };
+}
+
+/**
+ * What judging a submission against the approval rules reads, for jobs and explain alike: the rules (org
+ * and platform, cached), the requester's earlier jobs (only when a rule asks), and the levels.
+ */
+export function dynamoApprovalGate(env: { QM_TABLE_NAME: string }, runtime: ApiRuntime, levels: LevelCatalog) {
+  return {
+    approvalRules: new DynamoApprovalRuleRepository(runtime.doc, env.QM_TABLE_NAME, runtime.configCacheMs),
+    requesterFacts: dynamoRequesterFacts(runtime.doc, env.QM_TABLE_NAME),
+    levels,
   };
 }

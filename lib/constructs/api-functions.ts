@@ -70,6 +70,7 @@ function stageEnvValues({ config, data, workflows, compute, identity, apiBaseUrl
     ...limitsFunctionEnv(config),
     ...accessFunctionEnv(config),
     QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
+    QM_APPROVAL_STATE_MACHINE_ARN: workflows.approvalFlow.stateMachine.stateMachineArn,
     QM_BACKENDS: config.backends.join(','),
     QM_JOB_LOG_GROUP: compute.jobLogGroup.logGroupName,
     QM_API_BASE_URL: apiBaseUrl,
@@ -136,5 +137,7 @@ function awsPermissionGrants({
         reason: 'Notification-channel secrets are created at run time through the admin API, one per channel, under this stage prefix only',
       });
     },
+    'approvals.start': (fn) => workflows.approvalFlow.stateMachine.grantStartExecution(fn),
+    'approvals.respond': (fn) => workflows.approvalFlow.stateMachine.grantTaskResponse(fn),
   };
 }

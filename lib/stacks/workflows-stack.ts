@@ -173,7 +173,8 @@ export class WorkflowsStack extends Stack {
       description: 'Task states of the approval flow: record, store the wait token, escalate, expire',
       logRetention,
     });
-    data.grantReadWrite(this.approvalSteps);
+    // Requests and their jobs; the queue-depth counter is never touched here (expiry ends a job, never queues it).
+    data.grantPartitions(this.approvalSteps, { reads: ['JOB#*', 'ORG#*#APPROVALS'], writes: ['JOB#*', 'ORG#*#APPROVALS'] });
     this.eventBus.grantPutEventsTo(this.approvalSteps);
     this.approvalFlow = new ApprovalFlow(this, 'ApprovalFlow', {
       steps: this.approvalSteps,

@@ -23,6 +23,7 @@ const BENCHES: readonly BenchModule[] = [
   { name: 'scheduler', load: () => import('./scheduler.bench') },
   { name: 'authorizer', load: () => import('./authorizer.bench') },
   { name: 'console', load: () => import('./console.bench') },
+  { name: 'approvalFlow', load: () => import('./approval-flow.bench') },
 ];
 
 /** Keys of each figure's budget verdict; collected into the top-level `allWithinBudget`. */

@@ -63,6 +63,7 @@ const API_STAGE_VALUES: Record<string, string> = {
   ...limits,
   ...access,
   QM_BACKENDS: 'ecs',
+  QM_APPROVAL_STATE_MACHINE_ARN: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:quartermaster-approvals-bench`,
   QM_JOB_LOG_GROUP: '/quartermaster/jobs',
   QM_SESSION_KMS_KEY_ID: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
   QM_BREAK_GLASS_SECRET_ID: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:quartermaster/bench/break-glass-AbCdEf`,

@@ -6,6 +6,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { composeApiFunction, type ApiEdges } from '#functions/api/api.compositions';
+import { createApprovalSteps } from '#functions/workflows/approval/approval-steps.app';
+import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
+import { redriveApprovalFlows } from '#domain/approvals/approval-redrive.service';
+import type { EventPublisher } from '#domain/events/event-envelope';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LocalApprovalFlows } from './approval-flow/local-approval-flows';
+import { synthesizedApprovalFlowDefinition } from './approval-flow/synthesized-definition';
 import { dynamoApiAccess } from '#functions/api/api-access';
 import { createLogger } from '#adapters/logging/logger';
 import { createDispatcher } from '#functions/dispatcher/dispatcher.app';
@@ -197,8 +205,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       QM_API_BASE_URL: apiUrl,
       // Sessions are signed by the local key (`identity.edges.signer`), never by KMS.
       QM_SESSION_KMS_KEY_ID: 'local-session-key',
+      // Never called: the local stack runs the approval flow in-process (see startLocalApprovals).
+      QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-local',
     };
-    const edges: ApiEdges = { doc, events: bus, jobOutput: () => backend, ...identity.edges, logger: quiet, configCacheMs: 1_000 };
+    const approvals = await startLocalApprovals(doc, ending, onError('approval flow'));
+    stops.push(() => approvals.stop());
+    const edges: ApiEdges = {
+      doc,
+      events: bus,
+      jobOutput: () => backend,
+      ...identity.edges,
+      logger: quiet,
+      configCacheMs: 1_000,
+      approvalFlows: approvals,
+      taskTokens: approvals,
+    };
     const handlers = new Map(API_ROUTE_GROUPS.map((group) => [group.name, composeApiFunction(group, envValues, edges)]));
     const server = await startHttpServer({
       host: '127.0.0.1',
@@ -251,6 +272,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stop();
     throw error;
   }
+}
+
+/**
+ * Approvals locally: the approval flow's synthesized ASL run in-process (`LocalApprovalFlows`), its task
+ * states calling the same step function as the deployed Lambda, and every request still pending in the table
+ * re-driven (executions do not survive a restart; the table does).
+ */
+async function startLocalApprovals(
+  doc: DynamoDBDocumentClient,
+  ending: { jobs: DynamoJobRepository; events: EventPublisher; clock: Clock; ids: IdSource; retentionDays: number },
+  onError: (error: unknown) => void,
+): Promise<LocalApprovalFlows> {
+  const approvals = new DynamoApprovalRepository(doc, LOCAL_TABLE_NAME);
+  const steps = createApprovalSteps({ ...ending, approvals, tokens: { succeed: async () => false } });
+  const flows = new LocalApprovalFlows(synthesizedApprovalFlowDefinition(), steps, { onError });
+  await redriveApprovalFlows(ending.jobs, flows);
+  return flows;
 }
 
 /** Runs that were live when the local stack last stopped cannot be resumed: their jobs end as failed. */

@@ -52,6 +52,8 @@ export interface TableAccess {
  * - `idp-secrets.read` / `idp-secrets.write`: read, or create and overwrite, the identity providers' secrets
  * - `break-glass-secret.read`: read the break-glass secret
  * - `job-output.read`: read the job log group (job output)
+ * - `approvals.start`: start executions of the approval state machine
+ * - `approvals.respond`: end its waits (SendTaskSuccess/Failure/Heartbeat on that state machine only)
  */
 export type AwsPermission =
   | 'events.publish'
@@ -60,7 +62,9 @@ export type AwsPermission =
   | 'idp-secrets.write'
   | 'break-glass-secret.read'
   | 'job-output.read'
-  | 'notification-secrets.write';
+  | 'notification-secrets.write'
+  | 'approvals.start'
+  | 'approvals.respond';
 
 /**
  * A group of routes served by one Lambda function, and everything CDK needs to build that function: the

@@ -53,6 +53,8 @@ function awsPermissionsIn(statements: readonly Statement[]): AwsPermission[] {
     // Channel secrets: written, and read back only during a rotation; never the IdP prefix.
     if (actions.includes('secretsmanager:PutSecretValue') && resources.includes('notifications/*')) found.add('notification-secrets.write');
     if (actions.includes('logs:GetLogEvents')) found.add('job-output.read');
+    if (actions.includes('states:StartExecution')) found.add('approvals.start');
+    if (actions.includes('states:SendTaskSuccess')) found.add('approvals.respond');
   }
   return [...found].sort();
 }

@@ -77,3 +77,40 @@ describe('approval flow state machine', () => {
     expect(steps.some((action) => action.startsWith('states:'))).toBe(false);
   });
 });
+
+describe('task token calls: least privilege', () => {
+  const api = template(stacks.api);
+  const machineArn = JSON.stringify({
+    Ref: stacks.workflows.getLogicalId(stacks.workflows.approvalFlow.stateMachine.node.defaultChild as never),
+  });
+  const statesStatements = (role: string) =>
+    policyStatementsOfRole(api, role).filter((statement) => actionsOf(statement).some((action) => action.startsWith('states:')));
+
+  it('lets the approvals function end waits of the approval state machine, and nothing else in Step Functions', () => {
+    const statements = statesStatements('FunctionsApprovalsRole');
+    expect(statements.flatMap(actionsOf).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess']);
+    for (const statement of statements) expect(JSON.stringify(statement.Resource)).toContain('ApprovalFlowStateMachine');
+  });
+
+  it('lets the jobs function start executions and end waits of that state machine only', () => {
+    const statements = statesStatements('FunctionsJobsRole');
+    expect(statements.flatMap(actionsOf).sort()).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskHeartbeat',
+      'states:SendTaskSuccess',
+      'states:StartExecution',
+    ]);
+    for (const statement of statements) {
+      expect(JSON.stringify(statement.Resource)).toContain('ApprovalFlowStateMachine');
+      expect(JSON.stringify(statement.Resource)).not.toBe('"*"');
+    }
+    expect(machineArn).toContain('ApprovalFlowStateMachine');
+  });
+
+  it('gives no other function any Step Functions permission', () => {
+    const roles = Object.keys(api.findResources('AWS::IAM::Role')).filter(
+      (id) => !id.startsWith('FunctionsApprovalsRole') && !id.startsWith('FunctionsJobsRole'),
+    );
+    for (const role of roles) expect(statesStatements(role.replace(/[A-F0-9]{8}$/, '')), role).toEqual([]);
+  });
+});

@@ -104,6 +104,7 @@ describe('QmFunction', () => {
     const env = {
       QM_TABLE_NAME: 'table',
       QM_BACKENDS: 'ecs,local',
+      QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:approvals',
     };
     expect(
       () =>

@@ -62,12 +62,12 @@ describe('approval rules API', () => {
     expect(replaced.json.description).toBe('over $50');
   });
 
-  it('refuses bad input with 400 naming the field, unknown levels with 422, and writes nothing', async () => {
+  it('refuses bad input with 400 naming the field, unknown levels with 404 naming it, approver levels that cannot approve with 422', async () => {
     const missing = await env.call(admin, 'createApprovalRule', { body: { name: 'x', condition: 'cost_exceeds' } });
     expect(missing.status).toBe(400);
     expect(missing.json.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['body.threshold']);
     const level = await env.call(admin, 'createApprovalRule', { body: { ...SEED_RULE, required_approver_level: 'wizard' } });
-    expect(level.status).toBe(422);
+    expect(level.status).toBe(404);
     expect(level.json.error.details.fields[0].field).toBe('body.required_approver_level');
     const cannotApprove = await env.call(admin, 'createApprovalRule', { body: { ...SEED_RULE, required_approver_level: 'researcher' } });
     expect(cannotApprove.status).toBe(422);

@@ -285,6 +285,41 @@ export const ISOLATION: Record<string, Isolation> = {
   },
   deleteResourceRule: { attempts: [byId("org A's rule", (a) => ({ ruleId: a.rule }))] },
 
+  // approvals
+  listApprovalRules: { none: "the caller's org's rules and the platform's; takes no id" },
+  createApprovalRule: {
+    attempts: [
+      {
+        what: "org A's custom level as approver level",
+        input: (a) => ({ body: { name: 'iso', condition: 'first_job', required_approver_level: a.level } }),
+        control: false,
+      },
+      {
+        what: "org A's custom level as exempt level",
+        input: (a) => ({ body: { name: 'iso', condition: 'first_job', exempt_levels: [a.level] } }),
+        control: false,
+      },
+    ],
+  },
+  getApprovalRule: { attempts: [byId("org A's approval rule", (a) => ({ ruleId: a.approvalRule }))] },
+  replaceApprovalRule: {
+    attempts: [
+      {
+        what: "org A's approval rule",
+        input: (a) => ({ params: { ruleId: a.approvalRule }, body: { name: 'iso', condition: 'first_job' } }),
+      },
+    ],
+  },
+  deleteApprovalRule: { attempts: [byId("org A's approval rule", (a) => ({ ruleId: a.approvalRule }))] },
+  listApprovals: { none: "the caller's org's requests (those in the caller's reach); takes no id" },
+  getApproval: { attempts: [byId("org A's approval request", (a) => ({ id: a.approval }))] },
+  approveApproval: {
+    attempts: [{ what: "org A's approval request", input: (a) => ({ params: { id: a.approval }, body: { comment: 'iso' } }) }],
+  },
+  rejectApproval: {
+    attempts: [{ what: "org A's approval request", input: (a) => ({ params: { id: a.approval }, body: { comment: 'iso' } }) }],
+  },
+
   // orgs, teams, members
   listOrgs: { none: "lists the caller's own org (every org only for platform admins); takes no id" },
   createOrg: { attempts: [{ what: "org A's slug", input: (a) => ({ body: { slug: a.org, name: 'Taken' } }), expect: 403 }] },

@@ -1,21 +1,21 @@
 import type { Context } from 'aws-lambda';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
-import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
-import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
-import { dynamoRequesterFacts } from '#adapters/dynamodb/dynamo-requester-facts';
 import { InProcessEventBus } from '#adapters/events/in-process-bus';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { TaskTokens } from '#domain/approvals/approval-repository.port';
 import { redriveApprovalFlows } from '#domain/approvals/approval-redrive.service';
 import type { Clock } from '#domain/runtime/runtime.port';
-import { createApprovalsHandler } from '#functions/api/approvals/approvals.app';
+import { composeApprovals } from '#functions/api/approvals/approvals.app';
+import { approvalsEnvSchema } from '#functions/api/approvals/approvals.env';
+import { createLogger } from '#adapters/logging/logger';
+import { loadEnv } from '#config/env';
 import { approvalsRoutes } from '#functions/api/approvals/approvals.routes';
-import { createExplainHandler } from '#functions/api/explain/explain.app';
+import { composeExplain } from '#functions/api/explain/explain.app';
+import { explainEnvSchema } from '#functions/api/explain/explain.env';
 import { explainRoutes } from '#functions/api/explain/explain.routes';
-import { createJobsHandler } from '#functions/api/jobs/jobs.app';
+import { composeJobs } from '#functions/api/jobs/jobs.app';
+import { jobsEnvSchema } from '#functions/api/jobs/jobs.env';
 import { jobsRoutes } from '#functions/api/jobs/jobs.routes';
 import { createApprovalSteps } from '#functions/workflows/approval/approval-steps.app';
 import type { ApiHandler } from '#http/api-handler';
@@ -77,34 +77,22 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
   // Submission starts flows through this, so a restart swaps the runner underneath the handlers.
   const startFlow = { start: (request: { id: string; orgId: string }) => flows!.start(request) };
 
-  const guard = { principalGate: world.access.principalGate, audit: world.access.audit };
-  const reads = {
-    jobs: world.jobs,
-    quotas: new DynamoQuotaRepository(doc, tableName, 0),
-    limits: new DynamoLimitsSource(doc, tableName, { maxConcurrent: 10_000, userMaxConcurrent: 10_000 }, 0),
-    hardware: new DynamoHardwareCatalog(doc, tableName),
-    clock,
-    ids,
-    backends: ['local'] as const,
-    resourceRules: world.rules,
-    scheduling: new DynamoSchedulingSettings(doc, tableName, 0),
+  // The three functions as Lambda builds them (their one composition), on this world's table, with the local
+  // runner standing in for Step Functions.
+  const values = {
+    QM_TABLE_NAME: tableName,
+    QM_LOCAL_STACK: 'true',
+    QM_BACKENDS: 'local',
+    QM_PERMISSION_CACHE_SECONDS: '0',
+    QM_MAX_CONCURRENT: '10000',
+    QM_USER_MAX_CONCURRENT: '10000',
+    QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-test',
   };
-  const gate = { approvalRules, levels: world.access.levels, requesterFacts: dynamoRequesterFacts(doc, tableName) };
+  const runtime = { doc, clock, ids, logger: createLogger({ logLevel: 'SILENT' }), configCacheMs: 0, validateResponses: true, events: bus };
   const handlers: Record<string, ApiHandler> = {
-    jobs: createJobsHandler({
-      ...reads,
-      backends: ['local'],
-      events: bus,
-      dispatch: { send: async () => undefined },
-      retentionDays: 90,
-      templates: world.templates,
-      approval: { ...gate, flows: startFlow },
-      approvals,
-      tokens,
-      ...guard,
-    }),
-    explain: createExplainHandler({ ...reads, backends: ['local'], approval: gate, ...guard }),
-    approvals: createApprovalsHandler({ ...settlement, approvalRules, levels: world.access.levels, ...guard }),
+    jobs: composeJobs(loadEnv(jobsEnvSchema, values), { ...runtime, approvalFlows: startFlow, taskTokens: tokens }),
+    explain: composeExplain(loadEnv(explainEnvSchema, values), runtime),
+    approvals: composeApprovals(loadEnv(approvalsEnvSchema, values), { ...runtime, taskTokens: tokens }),
   };
   const routes = new Map<string, { group: string; route: RouteDeclaration }>();
   for (const [group, list] of [

@@ -6,6 +6,8 @@ import type { Context } from 'aws-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { composeApiFunction, type ApiEdges } from '#functions/api/api.compositions';
+import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
+import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
 import { LocalKeySigner } from '#adapters/jwt/local-key.signer';
 import { LdaptsDirectory } from '#adapters/ldap/ldap.directory';
 import { OpenIdClientAdapter } from '#adapters/oidc/openid-client.adapter';
@@ -66,6 +68,8 @@ export interface AuthzWorld {
   jobs: DynamoJobRepository;
   templates: DynamoTemplateRepository;
   rules: DynamoResourceRuleRepository;
+  approvalRules: DynamoApprovalRuleRepository;
+  approvals: DynamoApprovalRepository;
   providers: DynamoIdentityProviderRepository;
   notificationChannels: DynamoNotificationChannelRepository;
   /** The secret store the functions write to (file-backed, standing in for Secrets Manager). */
@@ -147,6 +151,7 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     QM_USER_MAX_CONCURRENT: '10000',
     QM_API_BASE_URL: sessionIssuer,
     QM_SESSION_KMS_KEY_ID: 'test',
+    QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-test',
   };
   // Every append logs its anchor line through the composition's logger: counting those counts entries per request.
   let auditAppends = 0;
@@ -170,6 +175,9 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     ),
     oidc: new OpenIdClientAdapter(),
     ldap: new LdaptsDirectory(),
+    // No approval flow runs in this world (test/support/approvals-world.ts has one): held jobs just wait.
+    approvalFlows: { start: async () => undefined },
+    taskTokens: { succeed: async () => false },
   };
   const handlers: Record<string, ApiHandler> = {};
   const stubbed = new Set<string>();
@@ -196,6 +204,8 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     jobs,
     templates,
     rules,
+    approvalRules: new DynamoApprovalRuleRepository(doc, tableName, 0),
+    approvals: new DynamoApprovalRepository(doc, tableName),
     providers,
     notificationChannels: new DynamoNotificationChannelRepository(doc, tableName),
     notificationSecrets: secrets,

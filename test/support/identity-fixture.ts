@@ -196,6 +196,9 @@ export async function startIdentityFixture(
     logger,
     validateResponses: true,
     events: recorder,
+    // No approval flow in the identity tests.
+    approvalFlows: { start: async () => undefined },
+    taskTokens: { succeed: async () => false },
     secrets,
     signer,
     oidc: new OpenIdClientAdapter(),

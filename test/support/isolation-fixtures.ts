@@ -38,6 +38,9 @@ export interface VictimObjects {
   job: string;
   template: string;
   rule: string;
+  /** An approval rule of org A, and a pending approval request of org A (with its held job). */
+  approvalRule: string;
+  approval: string;
   level: string;
   quota: string;
   apiKey: string;
@@ -135,6 +138,27 @@ export async function seedVictimObjects(world: AuthzWorld): Promise<VictimObject
     },
     0,
   );
+  const approvalRule = world.unique('isoarule').replace(/-/g, '');
+  await world.approvalRules.save(
+    {
+      ...base,
+      id: approvalRule,
+      scope: 'org',
+      name: `rule ${VICTIM_MARKER}`,
+      description: VICTIM_MARKER,
+      condition: 'cost_exceeds',
+      threshold: 50,
+      priority: 0,
+      enabled: true,
+      required_approver_level: 'lead',
+      exempt_levels: [],
+      escalate_after_minutes: 240,
+      expire_after_minutes: 1440,
+      createdBy: 'seed',
+    },
+    0,
+  );
+  const approval = await holdVictimJob(world, user, approvalRule, now);
   const level = world.unique('iso-a-lvl');
   await world.access.levels.save({ ...base, name: level, description: VICTIM_MARKER, priority: 5, permissions: ['job.view.own'] }, 0);
   const quota = ulid();
@@ -192,12 +216,73 @@ export async function seedVictimObjects(world: AuthzWorld): Promise<VictimObject
     job,
     template,
     rule,
+    approvalRule,
+    approval,
     level,
     quota,
     apiKey: key.json.id,
     provider,
     channel,
   };
+}
+
+/** A job of org A that its rule holds for approval, stored with its pending request as a submission stores them. */
+async function holdVictimJob(world: AuthzWorld, owner: string, ruleId: string, now: string): Promise<string> {
+  const id = ulid();
+  const later = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+  const approval = {
+    id,
+    ruleId,
+    ruleName: `rule ${VICTIM_MARKER}`,
+    reason: VICTIM_MARKER,
+    requiredLevel: 'lead',
+    escalationLevel: 'admin',
+    escalateAt: later(4),
+    expireAt: later(24),
+  };
+  const job = ulid();
+  const stored = await world.jobs.create(
+    {
+      schemaVersion: 1,
+      id: job,
+      orgId: VICTIM,
+      ownerId: owner,
+      ownerLevel: 'researcher',
+      teamId: COLLIDING_TEAM,
+      spec: jobSpecSchema.parse({ name: 'held', image: 'busybox', command: ['true'], hardwareType: 'gpu-a100-8x', maxRuntimeMinutes: 110 }),
+      backend: 'local',
+      state: 'pending_approval',
+      waiting: { code: 'awaiting_approval', message: VICTIM_MARKER },
+      priorityClass: 20,
+      estimatedCostUsd: 60.08,
+      gpuCount: 8,
+      createdAt: now,
+      updatedAt: now,
+      history: [{ state: 'pending_approval', at: now }],
+      holds: [],
+      approval,
+      version: 1,
+    },
+    undefined,
+    [],
+    {
+      schemaVersion: 1,
+      ...approval,
+      orgId: VICTIM,
+      jobId: job,
+      jobName: 'held',
+      requesterId: owner,
+      requesterLevel: 'researcher',
+      teamId: COLLIDING_TEAM,
+      costUsd: 60.08,
+      hardwareType: 'gpu-a100-8x',
+      state: 'pending',
+      createdAt: now,
+      version: 1,
+    },
+  );
+  if (!stored.ok) throw new Error('victim held job not stored');
+  return id;
 }
 
 /** Every item of the test table, by key (it is this suite's own table, so a full scan is the whole state). */

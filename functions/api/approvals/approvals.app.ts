@@ -11,6 +11,13 @@ import {
 } from '#domain/approvals/approval-rules.service';
 import { decideApproval, getApproval, listApprovals, type ApprovalsDeps } from '#domain/approvals/approvals.service';
 import { createApiHandler } from '#http/api-handler';
+import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
+import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
+import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
+import type { TaskTokens } from '#domain/approvals/approval-repository.port';
+import type { EventPublisher } from '#domain/events/event-envelope';
+import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import type { ApprovalsEnv } from './approvals.env';
 import { approvalsRoutes } from './approvals.routes';
 
 export interface ApprovalsAppDeps extends ApprovalsDeps {
@@ -84,4 +91,22 @@ function decisionAudit(request: Parameters<typeof toApprovalView>[0]) {
       via: request.decision?.via,
     },
   };
+}
+
+/** The one composition of the approvals function (Lambda, the local stack and the tests call it). */
+export function composeApprovals(env: ApprovalsEnv, runtime: ApiRuntime & { events: EventPublisher; taskTokens: TaskTokens }) {
+  const { access, options, clock, ids } = composeApiAccess(env, runtime);
+  const table = env.QM_TABLE_NAME;
+  return createApprovalsHandler({
+    approvalRules: new DynamoApprovalRuleRepository(runtime.doc, table, runtime.configCacheMs),
+    approvals: new DynamoApprovalRepository(runtime.doc, table),
+    jobs: new DynamoJobRepository(runtime.doc, table),
+    events: runtime.events,
+    tokens: runtime.taskTokens,
+    levels: access.levels,
+    clock,
+    ids,
+    retentionDays: env.QM_JOB_RETENTION_DAYS,
+    ...options,
+  });
 }

@@ -15,7 +15,10 @@ import type { RouteDeclaration } from '#http/route';
 const ruleNotFound = notFoundResponse('approval rule');
 const requestNotFound = notFoundResponse('approval request');
 const decided = conflictResponse('Already decided, expired, or its job was cancelled');
-const badLevel = unprocessableResponse('A level the rule names does not exist, or its approver level cannot approve');
+const badLevel = {
+  ...notFoundResponse('level (a level the rule names is not a built-in level or a custom level of the org)'),
+  ...unprocessableResponse('The approver level holds neither admin.approve nor queue.approve'),
+};
 
 /**
  * Approval rules (`admin.config`) and approval requests (docs/approvals.md). Reading and deciding requests is

@@ -5,7 +5,7 @@ import { createApiHandler } from '#http/api-handler';
 import { explainRoutes } from './explain.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
-import { dynamoSubmissionReads } from '#functions/api/submission-reads';
+import { dynamoApprovalGate, dynamoSubmissionReads } from '#functions/api/submission-reads';
 import type { ExplainEnv } from './explain.env';
 
 export interface ExplainHandlerDeps extends ExplainDeps {
@@ -32,9 +32,10 @@ export function createExplainHandler(deps: ExplainHandlerDeps) {
 
 /** The dry-run function, as Lambda, the local stack and the tests build it: the same reads and settings as jobs, no event bus. */
 export function composeExplain(env: ExplainEnv, runtime: ApiRuntime) {
-  const { options, clock, ids } = composeApiAccess(env, runtime);
+  const { access, options, clock, ids } = composeApiAccess(env, runtime);
   return createExplainHandler({
     ...dynamoSubmissionReads(env, { ...runtime, clock, ids }),
+    approval: dynamoApprovalGate(env, runtime, access.levels),
     // The deployed GPU fleets: the dry run names the fleet and purchase option a job would use.
     fleets: new DynamoFleetDirectory(runtime.doc, env.QM_TABLE_NAME),
     ...options,

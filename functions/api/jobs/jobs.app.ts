@@ -8,7 +8,8 @@ import type { JobRepository } from '#domain/jobs/job-repository.port';
 import type { BackendKind } from '#domain/jobs/job.schema';
 import { submitJob } from '#domain/jobs/submit-job.service';
 import { QueueBusyHint } from '#domain/jobs/queue-hint';
-import type { ApprovalRepository, TaskTokens } from '#domain/approvals/approval-repository.port';
+import type { ApprovalFlows, ApprovalRepository, TaskTokens } from '#domain/approvals/approval-repository.port';
+import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import type { SubmitJobDeps } from '#domain/jobs/submit-job.service';
 import type { LimitsSource } from '#domain/jobs/concurrency';
 import type { QuotaSource } from '#domain/quotas/quota-repository.port';
@@ -24,7 +25,7 @@ import { jobsRoutes } from './jobs.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
 import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue';
-import { dynamoSubmissionReads } from '#functions/api/submission-reads';
+import { dynamoApprovalGate, dynamoSubmissionReads } from '#functions/api/submission-reads';
 import type { JobsEnv } from './jobs.env';
 
 export interface JobsDeps {
@@ -84,8 +85,11 @@ export function createJobsHandler(deps: JobsDeps) {
  * The jobs function, as Lambda, the local stack and the tests build it. `events` is EventBridge when deployed;
  * dispatch requests (launch, stop) are events too, which the bus delivers to the dispatch queue.
  */
-export function composeJobs(env: JobsEnv, runtime: ApiRuntime & { events: EventPublisher }) {
-  const { options, clock, ids } = composeApiAccess(env, runtime);
+export function composeJobs(
+  env: JobsEnv,
+  runtime: ApiRuntime & { events: EventPublisher; approvalFlows: ApprovalFlows; taskTokens: TaskTokens },
+) {
+  const { access, options, clock, ids } = composeApiAccess(env, runtime);
   return createJobsHandler({
     ...dynamoSubmissionReads(env, { ...runtime, clock, ids }),
     events: runtime.events,
@@ -93,6 +97,10 @@ export function composeJobs(env: JobsEnv, runtime: ApiRuntime & { events: EventP
     retentionDays: env.QM_JOB_RETENTION_DAYS,
     templates: new DynamoTemplateRepository(runtime.doc, env.QM_TABLE_NAME),
     queueHint: new QueueBusyHint(),
+    // A job an approval rule holds starts its flow; cancelling it ends the flow's wait.
+    approval: { ...dynamoApprovalGate(env, runtime, access.levels), flows: runtime.approvalFlows },
+    approvals: new DynamoApprovalRepository(runtime.doc, env.QM_TABLE_NAME),
+    tokens: runtime.taskTokens,
     ...options,
   });
 }

@@ -8,6 +8,8 @@ export const jobsEnvSchema = z.extend(
   {
     /** Backends this deployment offers, comma-separated; `local` is accepted only when QM_LOCAL_STACK=true. */
     QM_BACKENDS: z._default(z.string(), 'ecs'),
+    /** The approval state machine: a job an approval rule holds starts an execution of it. */
+    QM_APPROVAL_STATE_MACHINE_ARN: z.string().check(z.regex(/^arn:aws[a-z-]*:states:/, 'a state machine ARN')),
   },
 );
 export type JobsEnv = z.infer<typeof jobsEnvSchema>;

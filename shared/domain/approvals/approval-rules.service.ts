@@ -1,4 +1,5 @@
-import { describeLevel, type LevelCatalog } from '#domain/authz/levels';
+import type { LevelCatalog } from '#domain/authz/levels';
+import { levelOfOrg } from '#domain/tenancy/org-references';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
@@ -59,11 +60,11 @@ function assertMayWrite(principal: Principal, scope: ApprovalRule['scope']): voi
 const unprocessable = (field: string, message: string, why: string) =>
   new AppError('unprocessable', message, { fields: [{ field, message: why }] });
 
-/** Every level a rule names must exist, and its approver level must be able to approve at all. */
+/** Every level a rule names must exist in the org, and its approver level must be able to approve at all. */
 async function assertLevels(orgId: string, input: ApprovalRuleInput, deps: ApprovalRulesDeps): Promise<void> {
+  // Another org's custom level is unknown here: 404 naming the field, like a missing one.
   const approver = input.required_approver_level ?? 'lead';
-  const approverLevel = await describeLevel(orgId, approver, deps.levels);
-  if (!approverLevel) throw unprocessable('body.required_approver_level', `No level named "${approver}"`, 'not a built-in or custom level');
+  const approverLevel = await levelOfOrg(deps.levels, orgId, approver, 'body.required_approver_level');
   if (!approverLevel.permissions.has('admin.approve') && !approverLevel.permissions.has('queue.approve')) {
     throw unprocessable(
       'body.required_approver_level',
@@ -76,9 +77,7 @@ async function assertLevels(orgId: string, input: ApprovalRuleInput, deps: Appro
     ['body.applies_to_level', input.applies_to_level],
   ];
   for (const [field, level] of named) {
-    if (level !== undefined && !(await describeLevel(orgId, level, deps.levels))) {
-      throw unprocessable(field, `No level named "${level}"`, 'not a built-in or custom level');
-    }
+    if (level !== undefined) await levelOfOrg(deps.levels, orgId, level, field);
   }
 }
 

@@ -27,6 +27,7 @@ const validEnv: Record<string, string> = {
   QM_ECS_SECURITY_GROUP_ID: 'sg-1',
   QM_ECS_EXECUTION_ROLE_ARN: 'arn:aws:iam::123456789012:role/exec',
   QM_ECS_TASK_ROLE_ARN: 'arn:aws:iam::123456789012:role/task',
+  QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:quartermaster-approvals-prod',
 };
 const LOCAL_SETTINGS = {
   QM_LOCAL_STACK: 'true',
