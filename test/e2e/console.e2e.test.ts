@@ -136,6 +136,7 @@ describe('web console (real browser, local stack)', () => {
       ['Identity providers', 'admin-identity-providers'],
       ['Getting started', 'admin-onboarding'],
       ['Queue', 'admin-queue'],
+      ['Notification channels', 'admin-notifications'],
     ] as const) {
       await go(page, label);
       await page.getByRole('heading', { level: 1 }).first().waitFor();

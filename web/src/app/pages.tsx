@@ -19,6 +19,7 @@ const Rules = lazy(() => import('../pages/admin/Rules'));
 const Hardware = lazy(() => import('../pages/admin/Hardware'));
 const IdentityProviders = lazy(() => import('../pages/admin/IdentityProviders'));
 const Audit = lazy(() => import('../pages/admin/Audit'));
+const Channels = lazy(() => import('../pages/admin/Channels'));
 
 const BY_PATH: Record<string, React.ComponentType> = {
   '/': MyJobs,
@@ -36,6 +37,7 @@ const BY_PATH: Record<string, React.ComponentType> = {
   '/admin/hardware': Hardware,
   '/admin/identity-providers': IdentityProviders,
   '/admin/audit': Audit,
+  '/admin/notifications': Channels,
 };
 
 export function PageContent({ path, allowed, onHome }: { path: string; allowed: boolean; onHome: () => void }) {

@@ -144,3 +144,21 @@ describe('runtime config and onboarding', () => {
     ]);
   });
 });
+
+describe('notification channel form', () => {
+  it('sends recipients for email and a URL otherwise, with one subscription', async () => {
+    const { channelBody } = await import('./channels');
+    expect(channelBody({ kind: 'email', name: 'ops', target: 'a@x.io, b@x.io', events: 'job.failed, approval.*', teams: '' })).toEqual({
+      kind: 'email',
+      name: 'ops',
+      to: ['a@x.io', 'b@x.io'],
+      subscriptions: [{ events: ['job.failed', 'approval.*'] }],
+    });
+    expect(channelBody({ kind: 'webhook', name: 'ci', target: ' https://hooks.example.com/qm ', events: '*', teams: 'vision' })).toEqual({
+      kind: 'webhook',
+      name: 'ci',
+      url: 'https://hooks.example.com/qm',
+      subscriptions: [{ events: ['*'], teamIds: ['vision'] }],
+    });
+  });
+});

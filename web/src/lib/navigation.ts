@@ -27,6 +27,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/admin/rules', label: 'Resource rules', section: 'Administration', anyOf: ['admin.config'] },
   { path: '/admin/hardware', label: 'Hardware catalog', section: 'Administration', anyOf: ['admin.config'] },
   { path: '/admin/identity-providers', label: 'Identity providers', section: 'Administration', anyOf: ['admin.config'] },
+  { path: '/admin/notifications', label: 'Notification channels', section: 'Administration', anyOf: ['admin.config'] },
   { path: '/admin/audit', label: 'Audit log', section: 'Administration', anyOf: ['admin.audit'] },
 ];
 

@@ -1,0 +1,16 @@
+const list = (value: unknown): string[] =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry.length > 0)
+    : [];
+
+/** The add-channel form's flat values → the API's body for that kind (recipients for email, a URL otherwise). */
+export function channelBody(values: Record<string, unknown>): Record<string, unknown> {
+  const kind = String(values.kind ?? 'email');
+  const teamIds = list(values.teams);
+  const subscription = { events: list(values.events), ...(teamIds.length > 0 ? { teamIds } : {}) };
+  const target = kind === 'email' ? { to: list(values.target) } : { url: String(values.target ?? '').trim() };
+  return { kind, name: values.name, ...target, subscriptions: [subscription] };
+}
