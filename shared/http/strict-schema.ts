@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+// `clone` from the core module itself: reaching it through `z.core` pulls all of zod's core into every bundle.
+import { clone } from 'zod/v4/core';
 
 /**
  * Request bodies are strict (issue: an unknown field silently ignored turned `expiresAt` into a 90-day
@@ -33,7 +35,7 @@ const WRAPPERS: ReadonlySet<string> = new Set([
 
 function strictCopy(schema: z.core.$ZodType): z.core.$ZodType {
   const def = schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
-  const copy = (changes: Record<string, unknown>): z.core.$ZodType => z.core.clone(schema, { ...def, ...changes });
+  const copy = (changes: Record<string, unknown>): z.core.$ZodType => clone(schema, { ...def, ...changes });
   switch (def.type) {
     case 'object': {
       const shape = def.shape as Record<string, z.core.$ZodType>;
