@@ -11,6 +11,8 @@ export function channelBody(values: Record<string, unknown>): Record<string, unk
   const kind = String(values.kind ?? 'email');
   const teamIds = list(values.teams);
   const subscription = { events: list(values.events), ...(teamIds.length > 0 ? { teamIds } : {}) };
-  const target = kind === 'email' ? { to: list(values.target) } : { url: String(values.target ?? '').trim() };
+  const url = String(values.target ?? '').trim();
+  const secret = typeof values.secret === 'string' && values.secret.length > 0 ? { secret: values.secret } : {};
+  const target = kind === 'email' ? { to: list(values.target) } : kind === 'webhook' ? { url, ...secret } : { url };
   return { kind, name: values.name, ...target, subscriptions: [subscription] };
 }

@@ -154,10 +154,11 @@ describe('notification channel form', () => {
       to: ['a@x.io', 'b@x.io'],
       subscriptions: [{ events: ['job.failed', 'approval.*'] }],
     });
-    expect(channelBody({ kind: 'webhook', name: 'ci', target: ' https://hooks.example.com/qm ', events: '*', teams: 'vision' })).toEqual({
+    expect(channelBody({ kind: 'webhook', name: 'ci', target: ' https://hooks.example.com/qm ', secret: 'whsec_abc', events: '*', teams: 'vision' })).toEqual({
       kind: 'webhook',
       name: 'ci',
       url: 'https://hooks.example.com/qm',
+      secret: 'whsec_abc',
       subscriptions: [{ events: ['*'], teamIds: ['vision'] }],
     });
   });

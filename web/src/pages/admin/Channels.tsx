@@ -65,6 +65,7 @@ export default function Channels() {
             },
             { key: 'name', label: 'Name', type: 'text' },
             { key: 'target', label: 'Recipients or URL', type: 'text', description: 'Email: comma-separated addresses. Slack and webhooks: the https URL' },
+            { key: 'secret', label: 'Signing secret (webhooks)', type: 'password', optional: true, description: 'whsec_…: the receiver verifies signatures with it (Standard Webhooks); write-only' },
             { key: 'events', label: 'Events', type: 'text', default: 'job.failed, approval.*', description: 'Comma-separated patterns: job.failed, approval.*, *' },
             { key: 'teams', label: 'Only these teams', type: 'text', optional: true, description: 'Comma-separated team slugs; empty = the whole org' },
           ]}
