@@ -12,6 +12,7 @@ import type { ApiRuntime } from './api-access';
 import { composeAudit } from './audit/audit.app';
 import { composeAuth } from './auth/auth.app';
 import { composeCatalog } from './catalog/catalog.app';
+import { composeClusters } from './clusters/clusters.app';
 import { composeExplain } from './explain/explain.app';
 import { composeHealth } from './health/health.app';
 import { composeIdentity } from './identity/identity.app';
@@ -57,6 +58,7 @@ export const API_COMPOSITIONS: Readonly<Record<string, Composition>> = {
   explain: composeExplain,
   logs: composeLogs,
   catalog: composeCatalog,
+  clusters: composeClusters,
   quotas: composeQuotas,
   queue: composeQueue,
   admin: composeAdmin,

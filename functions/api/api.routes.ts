@@ -9,6 +9,8 @@ import { authEnvSchema } from './auth/auth.env';
 import { authRoutes } from './auth/auth.routes';
 import { catalogEnvSchema } from './catalog/catalog.env';
 import { catalogRoutes } from './catalog/catalog.routes';
+import { clustersEnvSchema } from './clusters/clusters.env';
+import { clustersRoutes } from './clusters/clusters.routes';
 import { explainEnvSchema } from './explain/explain.env';
 import { explainRoutes } from './explain/explain.routes';
 import { healthEnvSchema } from './health/health.env';
@@ -115,6 +117,17 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     routes: catalogRoutes,
     // Fleets are read to check that a hardware type placed on ECS fits a deployed fleet.
     table: withGateAndAudit({ reads: ['CATALOG#HARDWARE', 'CATALOG#FLEET'], writes: ['CATALOG#HARDWARE'] }),
+  },
+  {
+    name: 'clusters',
+    entry: 'functions/api/clusters/clusters.handler.ts',
+    description: 'Registered Kubernetes clusters: registry, credentials, health and capacity',
+    envSchema: clustersEnvSchema,
+    routes: clustersRoutes,
+    // Orgs are checked through the gate's `ORG#*`; hardware types named by a cluster must exist.
+    table: withGateAndAudit({ reads: ['CLUSTERS', 'CATALOG#HARDWARE'], writes: ['CLUSTERS'] }),
+    // Write-only credentials (stored and rotated here), read back only to check a cluster's health.
+    aws: ['cluster-secrets.write'],
   },
   {
     name: 'quotas',

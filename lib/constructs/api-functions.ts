@@ -84,7 +84,7 @@ function stageEnvValues({ config, data, workflows, compute, identity, apiBaseUrl
   };
 }
 
-/** Secrets Manager names of this stage start with it: identity-provider secrets are `<prefix>idp/<id>`. */
+/** Secrets Manager names of this stage start with it: identity-provider secrets are `<prefix>idp/<id>`, cluster credentials `<prefix>clusters/<id>`. */
 const secretPrefixOf = (config: StageConfig): string => `quartermaster/${config.stage}/`;
 
 /** The grant behind each `AwsPermission` a route group may declare. */
@@ -101,6 +101,13 @@ function awsPermissionGrants({
     Validations.of(fn.role ?? fn).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretPrefixOf(config)}idp/*]`,
       reason: 'Identity-provider secrets are created at run time through the admin API, one per provider, under this stage prefix only',
+    });
+  const clusterSecretsArn = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefixOf(config)}clusters/*`;
+  const acknowledgeClusterSecrets = (fn: QmFunction<z.core.$ZodObject>) =>
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretPrefixOf(config)}clusters/*]`,
+      reason:
+        'Cluster credentials are stored at run time through the clusters API, one per registered cluster, under this stage prefix only',
     });
   return {
     'events.publish': (fn) => workflows.eventBus.grantPutEventsTo(fn),
@@ -139,5 +146,18 @@ function awsPermissionGrants({
     },
     'approvals.start': (fn) => workflows.approvalFlow.stateMachine.grantStartExecution(fn),
     'approvals.respond': (fn) => workflows.approvalFlow.stateMachine.grantTaskResponse(fn),
+    'cluster-secrets.read': (fn) => {
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [clusterSecretsArn] }));
+      acknowledgeClusterSecrets(fn);
+    },
+    'cluster-secrets.write': (fn) => {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue'],
+          resources: [clusterSecretsArn],
+        }),
+      );
+      acknowledgeClusterSecrets(fn);
+    },
   };
 }

@@ -54,6 +54,7 @@ export interface TableAccess {
  * - `job-output.read`: read the job log group (job output)
  * - `approvals.start`: start executions of the approval state machine
  * - `approvals.respond`: end its waits (SendTaskSuccess/Failure/Heartbeat on that state machine only)
+ * - `cluster-secrets.read` / `cluster-secrets.write`: read, or store and rotate, registered clusters' credentials
  */
 export type AwsPermission =
   | 'events.publish'
@@ -64,7 +65,9 @@ export type AwsPermission =
   | 'job-output.read'
   | 'notification-secrets.write'
   | 'approvals.start'
-  | 'approvals.respond';
+  | 'approvals.respond'
+  | 'cluster-secrets.read'
+  | 'cluster-secrets.write';
 
 /**
  * A group of routes served by one Lambda function, and everything CDK needs to build that function: the

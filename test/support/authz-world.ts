@@ -18,6 +18,7 @@ import { DynamoIdentityProviderRepository } from '#adapters/dynamodb/dynamo-iden
 import { EnvFileSecretStore } from '#adapters/secrets/env-file-secret.store';
 import { DynamoNotificationChannelRepository } from '#adapters/dynamodb/dynamo-notification-channel.repository';
 import type { SecretStore } from '#domain/secrets/secret-store.port';
+import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import { buildHttpApiV2Event } from '#scripts/local/http-server';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
@@ -74,6 +75,9 @@ export interface AuthzWorld {
   notificationChannels: DynamoNotificationChannelRepository;
   /** The secret store the functions write to (file-backed, standing in for Secrets Manager). */
   notificationSecrets: SecretStore;
+  clusters: DynamoClusterRepository;
+  /** Where cluster credentials go (the file-backed store standing in for Secrets Manager). */
+  clusterSecrets: SecretStore;
   /** `iss` of Quartermaster's own session tokens in this world (reserved: no provider may claim it). */
   sessionIssuer: string;
   quotas: DynamoQuotaRepository;
@@ -145,7 +149,8 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
   const worldEnv = {
     QM_TABLE_NAME: tableName,
     QM_LOCAL_STACK: 'true',
-    QM_BACKENDS: 'local',
+    // `local` stays the default; jobs that name a cluster run on `kubernetes` (registered clusters).
+    QM_BACKENDS: 'local,kubernetes',
     QM_PERMISSION_CACHE_SECONDS: '0',
     QM_MAX_CONCURRENT: '10000',
     QM_USER_MAX_CONCURRENT: '10000',
@@ -209,6 +214,8 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     providers,
     notificationChannels: new DynamoNotificationChannelRepository(doc, tableName),
     notificationSecrets: secrets,
+    clusters: new DynamoClusterRepository(doc, tableName),
+    clusterSecrets: secrets,
     sessionIssuer,
     quotas: new DynamoQuotaRepository(doc, tableName, 0),
     hardware,

@@ -97,7 +97,10 @@ export function nodesOf(pools: readonly FakeNodePool[]): V1Node[] {
     Array.from({ length: pool.count }, (_, index) => ({
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name: `${pool.name}-${index}`, labels: { ...pool.labels, 'kubernetes.io/hostname': `${pool.name}-${index}` } },
+      metadata: {
+        name: `${pool.name}-${index}`,
+        labels: { ...pool.labels, 'eks.amazonaws.com/nodegroup': pool.name, 'kubernetes.io/hostname': `${pool.name}-${index}` },
+      },
       spec: pool.taints ? { taints: pool.taints.map((taint) => ({ ...taint })) } : {},
       status: {
         allocatable: { ...pool.allocatable },

@@ -16,6 +16,7 @@ import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
  *   team           ORG#<orgId>            / TEAM#<teamId>
  *   hardware type  CATALOG#HARDWARE       / HW#<id>
  *   GPU fleet      CATALOG#FLEET          / FLEET#<name>   (written at deploy from the stage config)
+ *   cluster        CLUSTERS               / CLUSTER#<id>   (deployment-wide registered Kubernetes clusters)
  *   settings       SETTINGS               / LIMITS
  *   identity provider  IDP                 / IDP#<id>
  *   external identity  IDENTITY#<provider>#<sha256(subject)> / IDENTITY
@@ -61,6 +62,9 @@ export const hardwareType = (id: string) => ({ pk: 'CATALOG#HARDWARE', sk: `HW#$
 export const hardwarePartition = () => 'CATALOG#HARDWARE';
 export const fleet = (name: string) => ({ pk: 'CATALOG#FLEET', sk: `FLEET#${name}` });
 export const fleetPartition = () => 'CATALOG#FLEET';
+export const cluster = (id: string) => ({ pk: 'CLUSTERS', sk: `CLUSTER#${id}` });
+/** Every registered cluster shares one partition: a listing is one Query. */
+export const clusterPartition = () => 'CLUSTERS';
 export const limits = () => ({ pk: 'SETTINGS', sk: 'LIMITS' });
 export const identityProvider = (id: string) => ({ pk: 'IDP', sk: `IDP#${id}` });
 export const identityProviderPartition = () => 'IDP';

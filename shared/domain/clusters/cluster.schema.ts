@@ -63,7 +63,7 @@ export type ClusterKind = z.infer<typeof clusterKindSchema>;
 
 /** What a platform admin sends (create and replace). */
 export const clusterInputSchema = z.strictObject({
-  displayName: z._default(z.string().check(z.minLength(1), z.maxLength(100)), ''),
+  displayName: z._default(z.string().check(z.maxLength(100)), ''),
   kind: clusterKindSchema,
   /** https URL of the API server. */
   endpoint: z.string().check(z.minLength(1), z.maxLength(2048)),
