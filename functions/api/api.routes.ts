@@ -50,7 +50,7 @@ const withGateAndAudit = (own: Partial<TableAccess>): TableAccess => ({
 });
 
 /** What judging a submission reads (jobs and explain share it, so that the dry run decides as submit does). */
-const SUBMISSION_READS = ['JOB#*', 'IDEMPOTENCY#*', 'COUNTER#*', 'USAGE#*', 'CATALOG#HARDWARE', 'SETTINGS', 'JOBSTATE#*'];
+const SUBMISSION_READS = ['JOB#*', 'IDEMPOTENCY#*', 'COUNTER#*', 'USAGE#*', 'CATALOG#HARDWARE', 'SETTINGS', 'JOBSTATE#*', 'CLUSTERS'];
 
 /** What a sign-in writes: users (JIT, login-time sync), identity links, the bootstrap claim, refresh tokens. */
 /** Approval rules: the org's (`ORG#<org>#APPROVAL_RULES`, under the gate's `ORG#*`) and the platform's. */

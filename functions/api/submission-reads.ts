@@ -2,6 +2,7 @@ import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval
 import { dynamoRequesterFacts } from '#adapters/dynamodb/dynamo-requester-facts';
 import type { LevelCatalog } from '#domain/authz/levels';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
@@ -22,6 +23,7 @@ export function dynamoSubmissionReads(
   runtime: ApiRuntime & { clock: Clock; ids: IdSource },
 ) {
   const { doc, configCacheMs } = runtime;
+  const backends = parseBackends(env.QM_BACKENDS, env.QM_LOCAL_STACK === 'true');
   const table = env.QM_TABLE_NAME;
   return {
     jobs: new DynamoJobRepository(doc, table),
@@ -37,7 +39,9 @@ export function dynamoSubmissionReads(
     scheduling: new DynamoSchedulingSettings(doc, table, configCacheMs),
     clock: runtime.clock,
     ids: runtime.ids,
-    backends: parseBackends(env.QM_BACKENDS, env.QM_LOCAL_STACK === 'true'),
+    backends,
+    // Registered clusters are read only where the deployment offers Kubernetes, and only for Kubernetes jobs.
+    ...(backends.includes('kubernetes') ? { clusters: new DynamoClusterRepository(doc, table) } : {}),
   };
 }
 

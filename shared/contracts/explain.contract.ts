@@ -44,9 +44,12 @@ export const explanationSchema = lazySchema(() =>
             instanceType: z.optional(z.string()),
             purchase: z.optional(z.enum(['on-demand', 'spot', 'spot-with-on-demand-fallback'])),
             firstLaunch: z.optional(z.enum(['spot', 'on-demand'])),
+            cluster: z.optional(z.string()),
+            namespace: z.optional(z.string()),
+            passedOver: z.optional(z.array(z.string()).check(z.describe('Kubernetes: why other clusters were not chosen'))),
             note: z.string(),
           })
-          .check(z.describe('Which backend, and on ECS which GPU fleet and purchase option, the job would use')),
+          .check(z.describe('Which backend, and on ECS which GPU fleet and purchase option (on Kubernetes which cluster and namespace), the job would use')),
       ),
     })
     .register(z.globalRegistry, { id: 'Explanation' }),

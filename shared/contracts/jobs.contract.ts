@@ -43,6 +43,9 @@ export const jobViewSchema = lazySchema(() =>
       orgId: z.string(),
       teamId: z.optional(z.string()),
       backend: backendKindSchema,
+      placement: z
+        .optional(z.object({ cluster: z.string(), namespace: z.string() }))
+        .check(z.describe('Kubernetes: cluster and namespace')),
       hardwareType: z.string(),
       image: z.string(),
       command: z.array(z.string()),
@@ -109,6 +112,7 @@ export function toJobView(job: Job): JobView {
     orgId: job.orgId,
     ...(job.teamId ? { teamId: job.teamId } : {}),
     backend: job.backend,
+    ...(job.placement ? { placement: { cluster: job.placement.cluster, namespace: job.placement.namespace } } : {}),
     hardwareType: job.spec.hardwareType,
     image: job.spec.image,
     command: job.spec.command,

@@ -9,7 +9,11 @@ export const ruleIdParamsSchema = z.object({ ruleId: z.string().check(z.regex(/^
 
 export const resourceRuleBodySchema = z
   .strictObject({
-    type: resourceTypeSchema.check(z.describe('config = job template name, hardware = hardware type, provider = backend')),
+    type: resourceTypeSchema.check(
+      z.describe(
+        'config = job template name, hardware = hardware type, provider = backend, cluster = cluster id, namespace = <cluster>/<namespace>',
+      ),
+    ),
     pattern: z
       .string()
       .check(z.regex(GLOB_PATTERN, 'a glob of 1-128 printable characters without spaces'), z.describe('`*` any run, `?` one character')),

@@ -59,6 +59,7 @@ export const ISOLATION: Record<string, Isolation> = {
   submitJob: {
     attempts: [
       { what: "a template of org A's", input: (a) => ({ body: { name: 'iso', template: a.template } }) },
+      { what: 'a cluster only org A may use', input: (a) => ({ body: { ...jobBody, cluster: a.cluster } }) },
       { what: "charging org A's team", input: (a) => ({ body: { ...jobBody, teamId: a.otherTeam } }), expect: 403 },
     ],
   },
@@ -66,6 +67,8 @@ export const ISOLATION: Record<string, Isolation> = {
     // The dry run explains a refusal instead of returning it: 200 with verdict `deny`, nothing written.
     attempts: [
       { what: "charging org A's team (verdict deny)", input: (a) => ({ body: { ...jobBody, teamId: a.otherTeam } }), expect: 200 },
+      // A named cluster is an id like a template: another org's answers 404 naming body.cluster, as a missing one.
+      { what: 'a cluster only org A may use', input: (a) => ({ body: { ...jobBody, cluster: a.cluster } }) },
     ],
   },
   listJobs: { none: "the caller's own jobs; the query names no object (a cursor is checked against the caller's partition)" },
@@ -89,6 +92,49 @@ export const ISOLATION: Record<string, Isolation> = {
     ],
   },
   disableHardware: { attempts: [{ what: 'the shared catalog', input: () => ({ params: { id: 'cpu-small' } }), expect: 403 }] },
+  // registered clusters: deployment-wide, registered and changed by platform admins; an org sees those it may use
+  listClusters: { none: "lists only clusters the caller's org may use, with that org's entry only; names no object" },
+  registerCluster: {
+    attempts: [
+      {
+        what: 'a cluster for org A',
+        input: (a) => ({
+          body: {
+            id: 'iso-b-k8s',
+            kind: 'generic',
+            endpoint: 'https://10.0.0.1',
+            caPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+            orgs: [{ orgId: a.org, namespaces: ['x'] }],
+          },
+        }),
+        expect: 403,
+      },
+    ],
+  },
+  getCluster: { attempts: [byId('a cluster only org A may use', (a) => ({ id: a.cluster }))] },
+  getClusterHealth: { attempts: [byId('a cluster only org A may use', (a) => ({ id: a.cluster }))] },
+  replaceCluster: {
+    attempts: [
+      {
+        what: 'a cluster only org A may use',
+        input: (a) => ({
+          params: { id: a.cluster },
+          body: { kind: 'generic', endpoint: 'https://10.0.0.1', caPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' },
+        }),
+        expect: 403,
+      },
+    ],
+  },
+  disableCluster: { attempts: [{ what: 'a cluster only org A may use', input: (a) => ({ params: { id: a.cluster } }), expect: 403 }] },
+  setClusterCredentials: {
+    attempts: [
+      {
+        what: 'a cluster only org A may use',
+        input: (a) => ({ params: { id: a.cluster }, body: { kind: 'token', token: 'captured' } }),
+        expect: 403,
+      },
+    ],
+  },
   getConcurrencyLimits: { none: 'deployment-wide limits, read by every org' },
   setConcurrencyLimits: {
     attempts: [{ what: 'the global limits', input: () => ({ body: { maxConcurrent: 1, userMaxConcurrent: 1 } }), expect: 403 }],

@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import * as keys from '#adapters/dynamodb/table-keys';
+import { clusterSchema } from '#domain/clusters/cluster.schema';
 import { identityProviderSchema } from '#domain/identity/identity-provider.schema';
 import { jobSpecSchema } from '#domain/jobs/job.schema';
 import { ORGS, TEAMS, type AuthzWorld } from './authz-world';
@@ -46,6 +47,8 @@ export interface VictimObjects {
   apiKey: string;
   provider: string;
   channel: string;
+  /** A registered cluster only org A may use (deployment-wide object, org-visible). */
+  cluster: string;
 }
 
 const at = () => new Date().toISOString();
@@ -208,6 +211,24 @@ export async function seedVictimObjects(world: AuthzWorld): Promise<VictimObject
     },
     0,
   );
+  const cluster = world.unique('iso-a-k8s');
+  await world.clusters.save(
+    clusterSchema.parse({
+      id: cluster,
+      displayName: `${VICTIM_MARKER} cluster`,
+      kind: 'generic',
+      // Nothing listens there: health answers `unreachable`, which is still a 200 for org A's control.
+      endpoint: 'https://127.0.0.1:9',
+      caPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      orgs: [{ orgId: VICTIM, namespaces: ['research'] }],
+      hardware: { 'cpu-small': {} },
+      createdBy: 'seed',
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    }),
+    0,
+  );
   return {
     org: VICTIM,
     team: COLLIDING_TEAM,
@@ -223,6 +244,7 @@ export async function seedVictimObjects(world: AuthzWorld): Promise<VictimObject
     apiKey: key.json.id,
     provider,
     channel,
+    cluster,
   };
 }
 

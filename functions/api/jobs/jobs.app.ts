@@ -2,6 +2,7 @@ import { toJobView } from '#contracts/jobs.contract';
 import type { HardwareCatalog } from '#domain/catalog/hardware-catalog.port';
 import type { EventPublisher } from '#domain/events/event-envelope';
 import { cancelJob } from '#domain/jobs/cancel-job.service';
+import type { ClusterSource } from '#domain/clusters/placement.service';
 import type { DispatchQueue } from '#domain/jobs/dispatch-message.schema';
 import { getVisibleJob, listOwnJobs } from '#domain/jobs/job-queries.service';
 import type { JobRepository } from '#domain/jobs/job-repository.port';
@@ -43,6 +44,8 @@ export interface JobsDeps {
   /** Job templates a submission may name (`template`); resource rules checked at submission. */
   templates?: TemplateRepository;
   resourceRules?: ResourceRuleSource;
+  /** Registered clusters, where the deployment offers the `kubernetes` backend. */
+  clusters?: ClusterSource;
   principalGate?: PrincipalGate;
   audit?: AuditLog;
   /** Per-instance memory that the queue was busy: saves a doomed admission attempt in a burst. */

@@ -6,10 +6,13 @@ import { levelNameSchema } from './permissions';
 import type { Principal } from './principal';
 
 /**
- * Resource rules (docs/permissions.md): which job templates (`config`), hardware types (`hardware`) and backends
- * (`provider`) a level or a team may use, as glob patterns with `allow` or `deny`.
+ * Resource rules (docs/permissions.md): which job templates (`config`), hardware types (`hardware`), backends
+ * (`provider`), Kubernetes clusters (`cluster`, matching the cluster id) and namespaces (`namespace`,
+ * matching `<cluster>/<namespace>`, e.g. `gpu-east/team-x-*`) a level or a team may use, as glob patterns
+ * with `allow` or `deny`. Cluster and namespace rules are applied when a job is placed on a cluster
+ * (`shared/domain/clusters/placement.service.ts`).
  */
-export const RESOURCE_TYPES = ['config', 'hardware', 'provider'] as const;
+export const RESOURCE_TYPES = ['config', 'hardware', 'provider', 'cluster', 'namespace'] as const;
 export const resourceTypeSchema = z.enum(RESOURCE_TYPES);
 export type ResourceType = z.infer<typeof resourceTypeSchema>;
 
@@ -90,8 +93,20 @@ export interface ResourceRequest {
   provider: string;
 }
 
-const FIELD: Record<ResourceType, string> = { config: 'body.template', hardware: 'body.hardwareType', provider: 'body.backend' };
-const LABEL: Record<ResourceType, string> = { config: 'job template', hardware: 'hardware type', provider: 'backend' };
+const FIELD: Record<ResourceType, string> = {
+  config: 'body.template',
+  hardware: 'body.hardwareType',
+  provider: 'body.backend',
+  cluster: 'body.cluster',
+  namespace: 'body.namespace',
+};
+const LABEL: Record<ResourceType, string> = {
+  config: 'job template',
+  hardware: 'hardware type',
+  provider: 'backend',
+  cluster: 'cluster',
+  namespace: 'namespace',
+};
 
 function describeRule(rule: ResourceRule): string {
   const who = [rule.level ? `level ${rule.level}` : '', rule.teamId ? `team ${rule.teamId}` : ''].filter(Boolean).join(', ') || 'everyone';

@@ -63,7 +63,7 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
     }
     throw error;
   }
-  const { job, hardware } = drafted;
+  const { job, hardware, placement } = drafted;
   const at = deps.clock.now();
   const need = deps.approval ? await approvalNeed(principal, job, { ...deps.approval, ids: deps.ids }, at) : undefined;
   if (need) {
@@ -148,6 +148,10 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
     }
     reasons.push(...prepared.warnings);
   }
+  if (placement) {
+    const { cluster, namespace } = placement.placement;
+    reasons.push(`Would run on cluster ${cluster}, namespace ${namespace}`, ...placement.passedOver.map((why) => `Passed over ${why}`));
+  }
   return {
     verdict,
     reasons,
@@ -161,6 +165,9 @@ export async function explainJob(principal: Principal, spec: JobSpec, deps: Expl
     limits,
     approval,
     queue: { jobsWaiting },
-    placement: await explainPlacement(job, hardware, deps.fleets),
+    placement: {
+      ...(await explainPlacement(job, hardware, deps.fleets)),
+      ...(placement ? { ...placement.placement, passedOver: placement.passedOver } : {}),
+    },
   };
 }

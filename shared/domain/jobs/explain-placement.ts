@@ -11,6 +11,10 @@ export interface ExplainedPlacement {
   /** How the fleet buys instances; `firstLaunch` is what this job's first attempt would use. */
   purchase?: PurchaseOption;
   firstLaunch?: PurchaseKind;
+  /** Kubernetes: the cluster and namespace, and why other clusters were passed over. */
+  cluster?: string;
+  namespace?: string;
+  passedOver?: string[];
   note: string;
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { enforceResourceRules, type ResourceRuleSource } from '#domain/authz/resource-rules';
+import { placeJob, type ClusterSource, type PlacementDecision } from '#domain/clusters/placement.service';
 import { LEVELS } from '#domain/authz/permissions';
 import type { HardwareCatalog } from '#domain/catalog/hardware-catalog.port';
 import { estimateCostUsd, type HardwareType } from '#domain/catalog/hardware.schema';
@@ -17,6 +18,8 @@ export interface DraftDeps {
   backends: readonly BackendKind[];
   /** The org's resource rules (templates, hardware, backends); without them nothing is restricted. */
   resourceRules?: ResourceRuleSource;
+  /** Registered clusters, where the deployment offers the `kubernetes` backend. */
+  clusters?: ClusterSource;
 }
 
 /** Priority class of docs/scheduling.md: the level's priority, raised for `high` and lowered for `low`. */
@@ -36,7 +39,19 @@ export const secretNamespace = (orgId: string): string => `quartermaster/${orgId
  * A `secretRef` is resolved by the cluster's execution role, which can read every org's secrets: the org
  * boundary is enforced here, before anything is stored or launched.
  */
-function assertOwnSecrets(spec: JobSpec, orgId: string): void {
+function assertOwnSecrets(spec: JobSpec, orgId: string, backend: BackendKind): void {
+  if (backend === 'kubernetes') {
+    // On a cluster, a secretRef names a Secret of the job's namespace (`<secret>/<key>`): the namespaces an org
+    // may use are its boundary (docs/kubernetes.md).
+    spec.env.forEach((entry, index) => {
+      if ('secretRef' in entry && !KUBE_SECRET_REF.test(entry.secretRef)) {
+        throw new AppError('validation_failed', 'On Kubernetes, a secret reference names a Secret of the namespace as <secret>/<key>', {
+          fields: [{ field: `body.env.${index}.secretRef`, message: 'must be <secret name>/<key>' }],
+        });
+      }
+    });
+    return;
+  }
   const prefix = secretNamespace(orgId);
   spec.env.forEach((entry, index) => {
     if ('secretRef' in entry && (!entry.secretRef.startsWith(prefix) || entry.secretRef.includes('..'))) {
@@ -46,6 +61,8 @@ function assertOwnSecrets(spec: JobSpec, orgId: string): void {
     }
   });
 }
+
+const KUBE_SECRET_REF = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/[-._a-zA-Z0-9]{1,253}$/;
 
 /** Stable fingerprint of a spec: a repeated Idempotency-Key must come with the same spec. */
 export function specFingerprint(spec: JobSpec): string {
@@ -76,11 +93,17 @@ export async function draftJob(
   spec: JobSpec,
   deps: DraftDeps,
   idempotencyKey?: string,
-): Promise<{ job: Job; hardware: HardwareType }> {
+): Promise<{ job: Job; hardware: HardwareType; placement?: PlacementDecision }> {
   if (spec.priority === 'high' && !hasPermission(principal, 'job.priority.high')) {
     throw forbidden('Priority "high" needs the job.priority.high permission', { field: 'body.priority' });
   }
-  const backend = spec.backend ?? deps.backends[0];
+  // Naming a cluster or namespace means Kubernetes; naming them with another backend is a contradiction.
+  const backend = spec.backend ?? (spec.cluster || spec.namespace ? 'kubernetes' : deps.backends[0]);
+  if ((spec.cluster || spec.namespace) && backend !== 'kubernetes') {
+    throw new AppError('validation_failed', 'cluster and namespace are for the kubernetes backend', {
+      fields: [{ field: spec.cluster ? 'body.cluster' : 'body.namespace', message: `not for backend ${backend}` }],
+    });
+  }
   if (!backend || !deps.backends.includes(backend)) {
     throw new AppError('unprocessable', `Backend "${spec.backend}" is not offered by this deployment`, {
       fields: [{ field: 'body.backend', message: `one of: ${deps.backends.join(', ')}` }],
@@ -90,7 +113,7 @@ export async function draftJob(
   if (spec.teamId && !principal.teamIds.includes(spec.teamId)) {
     throw forbidden('You can only charge an active team you belong to', { field: 'body.teamId' });
   }
-  assertOwnSecrets(spec, principal.orgId);
+  assertOwnSecrets(spec, principal.orgId, backend);
   const hardware = await deps.hardware.get(spec.hardwareType);
   if (!hardware || !hardware.enabled) {
     throw new AppError('unprocessable', `Unknown hardware type "${spec.hardwareType}"`, {
@@ -100,6 +123,7 @@ export async function draftJob(
   // docs/permissions.md resource rules: a 403 naming the rule (from a short cache: no round trip on a warm function).
   if (deps.resourceRules)
     await enforceResourceRules(principal, { config: spec.template, hardware: spec.hardwareType, provider: backend }, deps.resourceRules);
+  const placed = backend === 'kubernetes' ? await placeOnCluster(principal, spec, teamId, deps) : undefined;
 
   const now = deps.clock.now().toISOString();
   const job: Job = {
@@ -111,6 +135,7 @@ export async function draftJob(
     ...(teamId ? { teamId } : {}),
     spec,
     backend,
+    ...(placed ? { placement: placed.placement } : {}),
     state: 'queued',
     waiting: { code: 'queue_position', message: 'Queued; the scheduler will place it shortly' },
     priorityClass: priorityClassFor(principal, spec.priority),
@@ -127,5 +152,25 @@ export async function draftJob(
     holds: [],
     version: 1,
   };
-  return { job, hardware };
+  return { job, hardware, ...(placed ? { placement: placed } : {}) };
+}
+
+async function placeOnCluster(
+  principal: Principal,
+  spec: JobSpec,
+  teamId: string | undefined,
+  deps: DraftDeps,
+): Promise<PlacementDecision> {
+  if (!deps.clusters) {
+    throw new AppError('unprocessable', 'Backend "kubernetes" is not offered by this deployment', {
+      fields: [{ field: 'body.backend', message: `one of: ${deps.backends.join(', ')}` }],
+    });
+  }
+  const rules = deps.resourceRules ? await deps.resourceRules.forOrg(principal.orgId) : [];
+  return placeJob(
+    principal,
+    { hardwareType: spec.hardwareType, cluster: spec.cluster, namespace: spec.namespace, teamId },
+    deps.clusters,
+    rules,
+  );
 }

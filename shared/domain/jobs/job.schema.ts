@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { placementSchema } from '#domain/clusters/cluster.schema';
 import { jobApprovalSchema } from '#domain/approvals/approval-request.schema';
+import { clusterIdSchema, namespaceNameSchema, placementSchema } from '#domain/clusters/cluster.schema';
 
 /** Job states of docs/architecture.md#the-job-lifecycle-and-its-writes. Every transition is a conditional write on the previous state. */
 export const JOB_STATES = [
@@ -84,6 +84,10 @@ export const jobSpecSchema = z.strictObject({
   hardwareType: slug.check(z.describe('Hardware type from the catalog, e.g. gpu-a10g-1x')),
   backend: z.optional(backendKindSchema).check(z.describe('Backend to run on; omitted = any allowed')),
   teamId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))).check(z.describe('Team to charge; defaults to the first team')),
+  cluster: z
+    .optional(clusterIdSchema)
+    .check(z.describe('Kubernetes: registered cluster to run on (implies backend kubernetes); omitted = the first one allowed')),
+  namespace: z.optional(namespaceNameSchema).check(z.describe('Kubernetes: namespace to run in; omitted = the first one allowed')),
   maxRuntimeMinutes: z.number().check(z.int(), z.gte(1), z.lte(60 * 24 * 14)),
   priority: z._default(jobPrioritySchema, 'normal'),
 });

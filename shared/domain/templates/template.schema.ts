@@ -55,6 +55,9 @@ export const jobSubmissionSchema = z.strictObject(
     name: spec.name,
     template: spec.template,
     teamId: spec.teamId,
+    // Where a Kubernetes job runs is decided per submission, not stored in a template.
+    cluster: spec.cluster,
+    namespace: spec.namespace,
   }).shape,
 );
 export type JobSubmission = z.infer<typeof jobSubmissionSchema>;

@@ -18,7 +18,7 @@ const referenceGlob = (pattern: string, value: string): boolean =>
 const alphabet = fc.constantFrom('a', 'b', '-', '1');
 const value = fc.string({ unit: alphabet, maxLength: 6 });
 const pattern = fc.string({ unit: fc.constantFrom('a', 'b', '-', '1', '*', '?'), minLength: 1, maxLength: 6 });
-const type = fc.constantFrom<ResourceType>('config', 'hardware', 'provider');
+const type = fc.constantFrom<ResourceType>('config', 'hardware', 'provider', 'cluster', 'namespace');
 const subject = { level: 'researcher', teamIds: ['vision'] };
 
 let counter = 0;
