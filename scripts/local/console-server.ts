@@ -44,7 +44,12 @@ export function consoleBuilt(dist: string = CONSOLE_DIST): boolean {
   return existsSync(join(dist, 'index.html'));
 }
 
-export async function startConsoleServer(options: { port: number; config: ConsoleRuntimeConfig; connectOrigins: readonly string[]; dist?: string }): Promise<RunningConsole> {
+export async function startConsoleServer(options: {
+  port: number;
+  config: ConsoleRuntimeConfig;
+  connectOrigins: readonly string[];
+  dist?: string;
+}): Promise<RunningConsole> {
   const dist = resolve(options.dist ?? CONSOLE_DIST);
   const configBody = JSON.stringify(options.config);
   const headers = {
@@ -70,7 +75,9 @@ export async function startConsoleServer(options: { port: number; config: Consol
       if (body) {
         // Hashed asset names never change content: cache them for good; everything else revalidates.
         const cache = path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-        response.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': cache }).end(body);
+        response
+          .writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': cache })
+          .end(body);
         return;
       }
       if (extname(path) && path.startsWith('/assets/')) {

@@ -17,12 +17,16 @@ interface RawResponse {
 function send(url: URL, options: { method?: string; headers?: Record<string, string>; body?: string; ca?: string }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, ...(options.ca ? { ca: options.ca } : {}) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, ...(options.ca ? { ca: options.ca } : {}) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.setTimeout(10_000, () => req.destroy(new Error(`timeout: ${url.origin}`)));
     req.end(options.body);
@@ -61,7 +65,13 @@ const location = (response: RawResponse, base: URL): URL | undefined => {
  * Starts at `startUrl` (an authorize URL, or our API's `/login` route), signs in at the IdP whose origin is
  * `issuer`, and returns the first redirect that leaves the IdP (the redirect URI with `code` and `state`).
  */
-export async function signInThroughIdp(options: { startUrl: string; issuer: string; username: string; password: string; ca?: string }): Promise<URL> {
+export async function signInThroughIdp(options: {
+  startUrl: string;
+  issuer: string;
+  username: string;
+  password: string;
+  ca?: string;
+}): Promise<URL> {
   const browser = new Browser(options.ca);
   const idpOrigin = new URL(options.issuer).origin;
   let url = new URL(options.startUrl);
@@ -76,8 +86,12 @@ export async function signInThroughIdp(options: { startUrl: string; issuer: stri
     }
     if (response.status === 200 && /\/interaction\/[\w-]+$/.test(url.pathname)) {
       const before = response.body;
-      response = await browser.go(new URL(`${url.pathname}/login`, url), 'POST', { username: options.username, password: options.password });
-      if (response.status === 200 && response.body.includes('wrong password') && before !== response.body) throw new Error('dev IdP: sign-in refused');
+      response = await browser.go(new URL(`${url.pathname}/login`, url), 'POST', {
+        username: options.username,
+        password: options.password,
+      });
+      if (response.status === 200 && response.body.includes('wrong password') && before !== response.body)
+        throw new Error('dev IdP: sign-in refused');
       url = new URL(`${url.pathname}/login`, url);
       continue;
     }
@@ -109,15 +123,26 @@ export async function devIdpTokens(options: { issuer: string; username: string; 
   }).toString();
   const back = await signInThroughIdp({ ...options, startUrl: authorize.href });
   const code = back.searchParams.get('code');
-  if (!code || back.searchParams.get('state') !== state) throw new Error(`dev IdP login failed: ${back.searchParams.get('error') ?? 'no code'}`);
+  if (!code || back.searchParams.get('state') !== state)
+    throw new Error(`dev IdP login failed: ${back.searchParams.get('error') ?? 'no code'}`);
   const token = await send(new URL(`${options.issuer}/token`), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: CLI_REDIRECT_URI, client_id: CLI_CLIENT_ID, code_verifier: verifier }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CLI_REDIRECT_URI,
+      client_id: CLI_CLIENT_ID,
+      code_verifier: verifier,
+    }).toString(),
     ...(options.ca ? { ca: options.ca } : {}),
   });
   if (token.status !== 200) throw new Error(`dev IdP token endpoint answered ${token.status}`);
   const json = JSON.parse(token.body) as { access_token?: string; id_token?: string; expires_in?: number };
   if (!json.access_token) throw new Error('dev IdP returned no access token');
-  return { accessToken: json.access_token, ...(json.id_token ? { idToken: json.id_token } : {}), ...(json.expires_in ? { expiresIn: json.expires_in } : {}) };
+  return {
+    accessToken: json.access_token,
+    ...(json.id_token ? { idToken: json.id_token } : {}),
+    ...(json.expires_in ? { expiresIn: json.expires_in } : {}),
+  };
 }

@@ -50,6 +50,7 @@ Quartermaster is running (local stack).
   DynamoDB     ${stack.dynamoDbEndpoint}  (table "${stack.tableName}")
   SQS          ${stack.sqsEndpoint}
   Dev IdP      ${stack.identity.issuer}  (OpenID Connect, self-signed certificate: ${stack.identity.caFile})
+  Kubernetes   ${stack.kubernetes.endpoint}  (cluster "${stack.kubernetes.cluster}": a fake API server, test double; docs/kubernetes.md)
   Data         ${dataDir}  (reset with: npm run dev -- --reset)
 
 Sign in as a demo user at the dev identity provider (real login page, local stack only):
@@ -64,6 +65,9 @@ Try it:
   curl -s -X POST ${stack.url}/v1/jobs -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
     -d '{"name":"hello","image":"busybox","command":["sh","-c","echo hello from the GPU queue"],"hardwareType":"gpu-a10g-1x","maxRuntimeMinutes":5}'
   curl -s ${stack.url}/v1/jobs -H "Authorization: Bearer $TOKEN"
+  # the same on the dev Kubernetes cluster (namespace research):
+  curl -s -X POST ${stack.url}/v1/jobs -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+    -d '{"name":"hello-k8s","image":"busybox","command":["sh","-c","echo hello from ${stack.kubernetes.cluster}"],"hardwareType":"gpu-a10g-1x","maxRuntimeMinutes":5,"cluster":"${stack.kubernetes.cluster}"}'
 
 Press Ctrl-C to stop.
 `);

@@ -33,7 +33,11 @@ import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
 import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue';
 import type { ConcurrencyLimits } from '#domain/jobs/concurrency';
 import { applyRunReport, type RunReport } from '#domain/jobs/run-status.service';
+import { pollKubernetesRuns } from '#domain/jobs/run-poller.service';
+import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
+import type { KubernetesJobBackend } from '#adapters/kubernetes/kubernetes-job-backend';
 import { LocalProcessBackend } from './backend/local-process-backend';
+import { DEV_CLUSTER_ID, startLocalKubernetes, type LocalKubernetes } from './local-kubernetes';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { startHttpServer } from './http-server';
 import { ensureJava } from './java';
@@ -75,6 +79,8 @@ export interface LocalStack {
   dispatchDlqUrl: string;
   /** The dev identity provider: its issuer, and its self-signed certificate (PEM and file) to trust. */
   identity: { issuer: string; ca: string; caFile: string };
+  /** The fake Kubernetes API server (a test double) registered as cluster `dev-k8s`. */
+  kubernetes: { cluster: string; endpoint: string };
   /** The web console's URL, when web/dist is built. */
   consoleUrl?: string;
   stop(): Promise<void>;
@@ -158,8 +164,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => schedulerLoop.stop());
     bus.subscribe(SCHEDULER_TRIGGER_PATTERN, () => schedulerLoop.trigger());
 
+    // dev-k8s (the fake Kubernetes API server) starts once the secret store exists, after the identity stack.
+    let kube: LocalKubernetes | undefined;
+    const kubeBackend = (): KubernetesJobBackend => {
+      if (!kube) throw new Error('the dev Kubernetes cluster is not started yet');
+      return kube.backend;
+    };
     const dispatcher = createDispatcher(
-      { ...ending, hardware, backends: () => backend },
+      { ...ending, hardware, backends: (kind) => (kind === 'kubernetes' ? kubeBackend() : backend) },
       { error: (message, details) => log(message, details) },
     );
     const poller = startSqsPoller(sqs, queues.dispatchQueueUrl, dispatcher, onError('dispatcher'));
@@ -190,6 +202,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       access,
     });
     stops.push(() => identity.stop());
+    const tenancy = new DynamoTenancyRepository(doc, LOCAL_TABLE_NAME);
+    kube = await startLocalKubernetes({
+      doc,
+      tableName: LOCAL_TABLE_NAME,
+      dataDir: options.dataDir,
+      hardware,
+      orgExists: async (orgId) => (await tenancy.getOrg(orgId)) !== undefined,
+      secrets: identity.edges.secrets,
+    });
+    const devCluster = kube;
+    stops.push(() => devCluster.stop());
+    // The Kubernetes status poller, on the schedule the deployed one runs on (faster locally).
+    const kubePoller = startSerialLoop(
+      () => pollKubernetesRuns({ ...ending, observer: devCluster.backend, onError: (message, details) => log(message, details) }),
+      options.schedulerIntervalMs ?? 2_000,
+      onError('kubernetes poller'),
+    );
+    stops.push(() => kubePoller.stop());
     // Every route group is built by its one composition, as Lambda builds it (access gate, audit middleware and
     // all); only the edges differ: the in-process bus, local key, secret files and the run folder stand in for
     // EventBridge, KMS, Secrets Manager and CloudWatch Logs. Short caches, so an admin's change shows at once.
@@ -198,7 +228,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       QM_TABLE_NAME: LOCAL_TABLE_NAME,
       QM_STAGE: 'local',
       QM_LOCAL_STACK: 'true',
-      QM_BACKENDS: 'local',
+      // `local` stays the default; a job that names a cluster (or backend kubernetes) runs on dev-k8s.
+      QM_BACKENDS: 'local,kubernetes',
       QM_PERMISSION_CACHE_SECONDS: '5',
       QM_MAX_CONCURRENT: String(localLimits.maxConcurrent),
       QM_USER_MAX_CONCURRENT: String(localLimits.userMaxConcurrent),
@@ -213,7 +244,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const edges: ApiEdges = {
       doc,
       events: bus,
-      jobOutput: () => backend,
+      jobOutput: (job) => (job.backend === 'kubernetes' ? devCluster.logs : backend),
       ...identity.edges,
       logger: quiet,
       configCacheMs: 1_000,
@@ -265,6 +296,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dispatchQueueUrl: queues.dispatchQueueUrl,
       dispatchDlqUrl: queues.dispatchDlqUrl,
       identity: { issuer: identity.idp.issuer, ca: identity.ca, caFile: identity.caFile },
+      kubernetes: { cluster: DEV_CLUSTER_ID, endpoint: devCluster.server.url },
       ...(consoleServer ? { consoleUrl: consoleServer.url } : {}),
       stop,
     };

@@ -55,28 +55,31 @@ export function startSqsPoller(
         // One message per receive: local-aws-sqs ends a long poll early only once it has MaxNumberOfMessages
         // messages, so asking for more would hold a lone dispatch for the whole wait (real SQS does not).
         const received = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 1,
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+          }),
         );
         const messages = received.Messages ?? [];
         if (messages.length === 0 || stopped) continue;
-        const records = messages.map(
-          (message): SQSRecord => ({
-            messageId: message.MessageId ?? '',
-            receiptHandle: message.ReceiptHandle ?? '',
-            body: message.Body ?? '',
-            attributes: {
-              ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-              SentTimestamp: String(Date.now()),
-              SenderId: 'local',
-              ApproximateFirstReceiveTimestamp: String(Date.now()),
-            },
-            messageAttributes: {},
-            md5OfBody: message.MD5OfBody ?? '',
-            eventSource: 'aws:sqs',
-            eventSourceARN: queueUrl,
-            awsRegion: 'us-east-1',
-          }),
-        );
+        const records = messages.map((message): SQSRecord => ({
+          messageId: message.MessageId ?? '',
+          receiptHandle: message.ReceiptHandle ?? '',
+          body: message.Body ?? '',
+          attributes: {
+            ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
+            SentTimestamp: String(Date.now()),
+            SenderId: 'local',
+            ApproximateFirstReceiveTimestamp: String(Date.now()),
+          },
+          messageAttributes: {},
+          md5OfBody: message.MD5OfBody ?? '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: queueUrl,
+          awsRegion: 'us-east-1',
+        }));
         const { batchItemFailures } = await handler({ Records: records });
         const failed = new Set(batchItemFailures.map((failure) => failure.itemIdentifier));
         const done = records.filter((record) => !failed.has(record.messageId));

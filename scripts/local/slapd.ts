@@ -115,6 +115,11 @@ export async function startSlapd(options: { suffix?: string } = {}): Promise<Run
       await client.unbind().catch(() => undefined);
     }
   };
-  await add([{ dn: suffix, attributes: { objectClass: ['top', 'dcObject', 'organization'], o: 'Acme', dc: suffix.split(',')[0]?.split('=')[1] ?? 'acme' } }]);
+  await add([
+    {
+      dn: suffix,
+      attributes: { objectClass: ['top', 'dcObject', 'organization'], o: 'Acme', dc: suffix.split(',')[0]?.split('=')[1] ?? 'acme' },
+    },
+  ]);
   return { url, suffix, rootDn, rootPassword, add, stop };
 }

@@ -70,9 +70,7 @@ export async function ensureQueues(sqs: SQSClient, options: QueueOptions): Promi
     }),
   );
   const dispatchDlqUrl = requireUrl(dlq.QueueUrl, 'dispatch DLQ');
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: dispatchDlqUrl, AttributeNames: ['QueueArn'] }),
-  );
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dispatchDlqUrl, AttributeNames: ['QueueArn'] }));
   const dlqArn = Attributes?.QueueArn;
   if (!dlqArn) throw new Error('local SQS returned no QueueArn for the dispatch DLQ');
   const main = await sqs.send(

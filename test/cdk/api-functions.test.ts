@@ -47,11 +47,16 @@ function awsPermissionsIn(statements: readonly Statement[]): AwsPermission[] {
     const resources = JSON.stringify(statement.Resource);
     if (actions.includes('events:PutEvents')) found.add('events.publish');
     if (actions.includes('kms:Sign')) found.add('sessions.sign');
+    const clusterSecrets = resources.includes('clusters/*');
     if (actions.includes('secretsmanager:GetSecretValue') && resources.includes('idp/*')) found.add('idp-secrets.read');
     if (actions.includes('secretsmanager:GetSecretValue') && resources.includes('BreakGlass')) found.add('break-glass-secret.read');
     if (actions.includes('secretsmanager:PutSecretValue') && resources.includes('idp/*')) found.add('idp-secrets.write');
     // Channel secrets: written, and read back only during a rotation; never the IdP prefix.
     if (actions.includes('secretsmanager:PutSecretValue') && resources.includes('notifications/*')) found.add('notification-secrets.write');
+    if (actions.includes('secretsmanager:PutSecretValue') && clusterSecrets) found.add('cluster-secrets.write');
+    if (actions.includes('secretsmanager:GetSecretValue') && !actions.includes('secretsmanager:PutSecretValue') && clusterSecrets) {
+      found.add('cluster-secrets.read');
+    }
     if (actions.includes('logs:GetLogEvents')) found.add('job-output.read');
     if (actions.includes('states:StartExecution')) found.add('approvals.start');
     if (actions.includes('states:SendTaskSuccess')) found.add('approvals.respond');

@@ -210,7 +210,7 @@ describe('Kubernetes backend (fake API server test double)', () => {
       'GET /api/v1/namespaces/team-x-dev/pods quartermaster.dev/managed=true',
       'GET /apis/batch/v1/namespaces/team-x-dev/jobs quartermaster.dev/managed=true',
     ]);
-    for (const job of jobs) expect(['waiting', 'running']).toContain(seen?.get(kubeJobName(job.id))?.status);
+    for (const job of jobs) expect(['waiting', 'running']).toContain(seen?.get(job.id)?.status);
     await Promise.all(jobs.map((job) => backend.stop(job, 'test over')));
   });
 

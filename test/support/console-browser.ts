@@ -52,9 +52,15 @@ export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
       // Through the DevTools protocol, not a <script> tag: the console's CSP (rightly) refuses inline scripts.
       await page.evaluate(await readFile(AXE_SCRIPT, 'utf8'));
       const violations = await page.evaluate(async () => {
-        const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+        const axe = (
+          globalThis as unknown as {
+            axe: { run(): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> };
+          }
+        ).axe;
         const result = await axe.run();
-        return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')}`);
+        return result.violations
+          .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+          .map((violation) => `${violation.id}: ${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')}`);
       });
       return violations;
     },

@@ -94,7 +94,9 @@ export function composeClusters(env: ClustersEnv, runtime: ApiRuntime & { secret
   const { access, options, clock } = composeApiAccess(env, runtime);
   const clusters = new DynamoClusterRepository(runtime.doc, env.QM_TABLE_NAME);
   const tenancy = new DynamoTenancyRepository(runtime.doc, env.QM_TABLE_NAME, access.orgStatus);
-  const connector = new KubeConnector(clusters, new SecretStoreKubeCredentials(runtime.secrets), { ttlMs: env.QM_LOCAL_STACK === 'true' ? 0 : 5 * 60_000 });
+  const connector = new KubeConnector(clusters, new SecretStoreKubeCredentials(runtime.secrets), {
+    ttlMs: env.QM_LOCAL_STACK === 'true' ? 0 : 5 * 60_000,
+  });
   return createClustersHandler(
     {
       clusters,

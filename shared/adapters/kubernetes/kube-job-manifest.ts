@@ -5,6 +5,8 @@ import { KUBE_LABELS, type Cluster, type Placement } from '#domain/clusters/clus
 import type { Job } from '#domain/jobs/job.schema';
 
 export const KUBE_CONTAINER_NAME = 'job';
+/** The exact job id (labels may have to be made label-safe; annotations hold any string). */
+export const JOB_ID_ANNOTATION = 'quartermaster.dev/job-id';
 
 /**
  * The Kubernetes Job name of a Quartermaster job: `qm-` + the lower-cased job id (a ULID, 26 characters).
@@ -83,7 +85,7 @@ export function buildKubeJob(job: Job, hardware: HardwareRequirements, cluster: 
     [KUBE_LABELS.user]: labelValue(job.ownerId),
     ...(job.teamId ? { [KUBE_LABELS.team]: labelValue(job.teamId) } : {}),
   };
-  const annotations = { 'quartermaster.dev/job-id': job.id, 'quartermaster.dev/org': job.orgId, 'quartermaster.dev/user': job.ownerId };
+  const annotations = { [JOB_ID_ANNOTATION]: job.id, 'quartermaster.dev/org': job.orgId, 'quartermaster.dev/user': job.ownerId };
   const limits = hardware.gpuCount > 0 ? { [cluster.gpuResource]: String(hardware.gpuCount) } : undefined;
   return {
     apiVersion: 'batch/v1',

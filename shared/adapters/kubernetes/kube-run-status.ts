@@ -1,5 +1,5 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import type { WaitingReason } from '#domain/jobs/job.schema';
+import type { RunObservation } from '#domain/backends/backend.port';
 
 /**
  * What a Job and its pods say about a run, in the terms of the job lifecycle:
@@ -11,11 +11,7 @@ import type { WaitingReason } from '#domain/jobs/job.schema';
  *   `activeDeadlineSeconds` (the max runtime).
  * - `missing`: no such Job (deleted, or removed by `ttlSecondsAfterFinished`).
  */
-export type KubeRunObservation =
-  | { status: 'waiting'; waiting: WaitingReason }
-  | { status: 'running'; node?: string }
-  | { status: 'ended'; exitCode?: number; reason?: string; timedOut?: boolean }
-  | { status: 'missing' };
+export type KubeRunObservation = RunObservation;
 
 /** Container waiting reasons that need a human: shown with the kubelet's message. */
 const STUCK_REASONS = new Set([

@@ -1,10 +1,10 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { BackendLaunchError } from '#domain/backends/backend-errors';
-import type { HardwareRequirements, JobBackend, LaunchResult } from '#domain/backends/backend.port';
+import type { HardwareRequirements, JobBackend, LaunchResult, NamespaceRunObserver } from '#domain/backends/backend.port';
 import { KUBE_LABELS, type Placement } from '#domain/clusters/cluster.schema';
 import type { Job } from '#domain/jobs/job.schema';
 import { apiMessage, apiStatus, type KubeConnection, type KubeConnector } from './kube-connection';
-import { buildKubeJob, kubeJobName, kubeRunRef, labelValue, parseKubeRunRef } from './kube-job-manifest';
+import { buildKubeJob, JOB_ID_ANNOTATION, kubeJobName, kubeRunRef, labelValue, parseKubeRunRef } from './kube-job-manifest';
 import { observeRun, type KubeRunObservation } from './kube-run-status';
 
 /** Status answers that retrying the same request cannot fix: the job fails with the server's message. */
@@ -23,7 +23,7 @@ const placementOf = (job: Job): Placement => {
  * and never a second Job. A 401 is retried once with fresh credentials (a rotation); 401/403/404/422 (credentials, RBAC, a missing namespace, an invalid spec) fail the
  * job with the API server's message; 429, 5xx and transport errors propagate so SQS redelivers.
  */
-export class KubernetesJobBackend implements JobBackend {
+export class KubernetesJobBackend implements JobBackend, NamespaceRunObserver {
   readonly kind = 'kubernetes' as const;
 
   constructor(private readonly connector: KubeConnector) {}
@@ -104,7 +104,7 @@ export class KubernetesJobBackend implements JobBackend {
 
   /**
    * Everything Quartermaster runs in one namespace of one cluster, from two list calls by label (Jobs and
-   * pods), however many jobs there are: the poller's unit of work. Keyed by the Job name.
+   * pods), however many jobs there are: the poller's unit of work. Keyed by the job id (the Job's annotation).
    */
   async observeNamespace(clusterId: string, namespace: string): Promise<Map<string, KubeRunObservation> | undefined> {
     return this.connector.withConnection(clusterId, async ({ batch, core }) => {
@@ -118,9 +118,12 @@ export class KubernetesJobBackend implements JobBackend {
         const owner = pod.metadata?.labels?.['batch.kubernetes.io/job-name'] ?? pod.metadata?.labels?.['job-name'];
         if (owner) podsByJob.set(owner, [...(podsByJob.get(owner) ?? []), pod]);
       }
-      return new Map(
-        jobs.items.map((kubeJob) => [kubeJob.metadata!.name!, observeRun(kubeJob, podsByJob.get(kubeJob.metadata!.name!) ?? [])]),
-      );
+      const observed = new Map<string, KubeRunObservation>();
+      for (const kubeJob of jobs.items) {
+        const jobId = kubeJob.metadata?.annotations?.[JOB_ID_ANNOTATION];
+        if (jobId) observed.set(jobId, observeRun(kubeJob, podsByJob.get(kubeJob.metadata!.name!) ?? []));
+      }
+      return observed;
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { Job } from '#domain/jobs/job.schema';
+import type { Job, WaitingReason } from '#domain/jobs/job.schema';
 
 /** Where a job runs, as seen by the domain. Adapters: local (subprocess), ECS, Kubernetes. */
 export interface LaunchResult {
@@ -45,4 +45,21 @@ export interface LogLine {
 /** Reads a job's output. `cursor` is opaque to callers. */
 export interface JobLogReader {
   read(job: Job, options: { cursor?: string; limit: number }): Promise<{ lines: LogLine[]; nextCursor?: string }>;
+}
+
+/**
+ * What a backend that is polled (Kubernetes) says about one run, in the terms of the job lifecycle:
+ * `waiting` with the reason users see (never a silent wait), `running`, `ended` (exit code when the
+ * container ran, `timedOut` when the max runtime stopped it), or `missing` (no such run any more).
+ */
+export type RunObservation =
+  | { status: 'waiting'; waiting: WaitingReason }
+  | { status: 'running'; node?: string }
+  | { status: 'ended'; exitCode?: number; reason?: string; timedOut?: boolean }
+  | { status: 'missing' };
+
+/** Reads every run of one cluster namespace at once, keyed by job id (the poller's unit of work). */
+export interface NamespaceRunObserver {
+  /** Undefined when the cluster is not registered any more. */
+  observeNamespace(cluster: string, namespace: string): Promise<Map<string, RunObservation> | undefined>;
 }

@@ -1,11 +1,13 @@
 import { endJob, type JobEndingDeps } from './job-ending';
 import { transition } from './job-lifecycle';
 import { requeueAfterInterruption } from './job-requeue';
-import type { Job } from './job.schema';
+import type { Job, WaitingReason } from './job.schema';
 
 /** A backend's report about a run (ECS task state change, Kubernetes poll, local process exit). */
 export type RunReport =
   | { jobId: string; runRef: string; status: 'running' }
+  /** Not running yet, with the backend's reason (Unschedulable, image pull, Kueue): shown as the waiting reason. */
+  | { jobId: string; runRef: string; status: 'waiting'; waiting: WaitingReason }
   | {
       jobId: string;
       runRef: string;
@@ -15,6 +17,8 @@ export type RunReport =
       stopCode?: string;
       /** The instance was taken away (a Spot reclaim): not the job's fault, so it is queued again once. */
       capacityReclaimed?: boolean;
+      /** The backend stopped the run at its max runtime (the job becomes `timed_out`). */
+      timedOut?: boolean;
     };
 
 /**
@@ -29,7 +33,14 @@ export async function applyRunReport(report: RunReport, deps: JobEndingDeps): Pr
     if (!job) return undefined;
     if (job.runRef && job.runRef !== report.runRef) return undefined; // a report about another run
     if (job.interruptedRunRef === report.runRef) return undefined; // the run the job was requeued from
-    if (job.state !== 'starting' && (report.status === 'running' || job.state !== 'running')) return undefined;
+    if (job.state !== 'starting' && job.state !== 'running') return undefined;
+    if (report.status === 'waiting' || (report.status === 'running' && job.state === 'running')) {
+      // Polled backends repeat what they see: only a change of reason is written.
+      const waiting = report.status === 'waiting' ? report.waiting : { code: 'running' as const, message: 'Running' };
+      if (job.waiting?.code !== waiting.code || job.waiting.message !== waiting.message)
+        await deps.jobs.setWaiting(job, job.state, waiting);
+      return job;
+    }
 
     if (report.status === 'running') {
       const at = deps.clock.now().toISOString();
@@ -40,7 +51,7 @@ export async function applyRunReport(report: RunReport, deps: JobEndingDeps): Pr
       continue;
     }
 
-    const succeeded = report.exitCode === 0;
+    const succeeded = report.exitCode === 0 && !report.timedOut;
     let interruptedAgain = false;
     if (report.capacityReclaimed && !succeeded) {
       const outcome = await requeueAfterInterruption(job, report.reason ?? 'capacity reclaimed', deps);
@@ -51,7 +62,7 @@ export async function applyRunReport(report: RunReport, deps: JobEndingDeps): Pr
     const failure = report.reason ?? `Exited with code ${report.exitCode ?? 'unknown'}`;
     const ended = await endJob(
       job,
-      succeeded ? 'succeeded' : 'failed',
+      report.timedOut ? 'timed_out' : succeeded ? 'succeeded' : 'failed',
       {
         runRef: report.runRef,
         ...(report.exitCode !== undefined ? { exitCode: report.exitCode } : {}),
