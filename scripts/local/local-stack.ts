@@ -165,10 +165,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     bus.subscribe(SCHEDULER_TRIGGER_PATTERN, () => schedulerLoop.trigger());
 
     // dev-k8s (the fake Kubernetes API server) starts once the secret store exists, after the identity stack.
-    let kube: LocalKubernetes | undefined;
+    const started: { kube?: LocalKubernetes } = {};
     const kubeBackend = (): KubernetesJobBackend => {
-      if (!kube) throw new Error('the dev Kubernetes cluster is not started yet');
-      return kube.backend;
+      if (!started.kube) throw new Error('the dev Kubernetes cluster is not started yet');
+      return started.kube.backend;
     };
     const dispatcher = createDispatcher(
       { ...ending, hardware, backends: (kind) => (kind === 'kubernetes' ? kubeBackend() : backend) },
@@ -203,7 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => identity.stop());
     const tenancy = new DynamoTenancyRepository(doc, LOCAL_TABLE_NAME);
-    kube = await startLocalKubernetes({
+    const devCluster = await startLocalKubernetes({
       doc,
       tableName: LOCAL_TABLE_NAME,
       dataDir: options.dataDir,
@@ -211,7 +211,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       orgExists: async (orgId) => (await tenancy.getOrg(orgId)) !== undefined,
       secrets: identity.edges.secrets,
     });
-    const devCluster = kube;
+    started.kube = devCluster;
     stops.push(() => devCluster.stop());
     // The Kubernetes status poller, on the schedule the deployed one runs on (faster locally).
     const kubePoller = startSerialLoop(
