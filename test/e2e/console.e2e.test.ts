@@ -137,6 +137,9 @@ describe('web console (real browser, local stack)', () => {
       ['Getting started', 'admin-onboarding'],
       ['Queue', 'admin-queue'],
       ['Notification channels', 'admin-notifications'],
+      ['Approvals', 'approvals-inbox'],
+      ['Approval rules', 'admin-approval-rules'],
+      ['Clusters', 'admin-clusters'],
     ] as const) {
       await go(page, label);
       await page.getByRole('heading', { level: 1 }).first().waitFor();

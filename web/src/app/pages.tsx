@@ -19,6 +19,9 @@ const Rules = lazy(() => import('../pages/admin/Rules'));
 const Hardware = lazy(() => import('../pages/admin/Hardware'));
 const IdentityProviders = lazy(() => import('../pages/admin/IdentityProviders'));
 const Audit = lazy(() => import('../pages/admin/Audit'));
+const Approvals = lazy(() => import('../pages/Approvals'));
+const ApprovalRules = lazy(() => import('../pages/admin/ApprovalRules'));
+const Clusters = lazy(() => import('../pages/admin/Clusters'));
 const Channels = lazy(() => import('../pages/admin/Channels'));
 
 const BY_PATH: Record<string, React.ComponentType> = {
@@ -37,6 +40,9 @@ const BY_PATH: Record<string, React.ComponentType> = {
   '/admin/hardware': Hardware,
   '/admin/identity-providers': IdentityProviders,
   '/admin/audit': Audit,
+  '/approvals': Approvals,
+  '/admin/approval-rules': ApprovalRules,
+  '/admin/clusters': Clusters,
   '/admin/notifications': Channels,
 };
 

@@ -1,0 +1,74 @@
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import Header from '@cloudscape-design/components/header';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Table from '@cloudscape-design/components/table';
+import { useState } from 'react';
+import type { Schemas } from '../../api/client';
+import { unwrap } from '../../api/errors';
+import { useConsole } from '../../app/context';
+import { useData } from '../../app/use-data';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormModal } from '../../components/FormModal';
+
+const options = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
+
+/** Approval rules: evaluated at submission in priority order; the first match needs a sign-off. */
+export default function ApprovalRules() {
+  const { api } = useConsole();
+  const rules = useData(() => unwrap(api.GET('/v1/approval-rules')), [api]);
+  const [creating, setCreating] = useState(false);
+  return (
+    <SpaceBetween size="l">
+      <ErrorAlert error={rules.error} header="Approval rules could not be loaded" />
+      <Table<Schemas['ApprovalRule']>
+        header={
+          <Header variant="h1" description="Highest priority first; the first matching rule decides who must approve" actions={<Button onClick={() => setCreating(true)}>Create rule</Button>}>
+            Approval rules
+          </Header>
+        }
+        loading={rules.loading && !rules.data}
+        items={rules.data?.items ?? []}
+        trackBy="id"
+        columnDefinitions={[
+          { id: 'priority', header: 'Priority', cell: (rule) => rule.priority },
+          { id: 'name', header: 'Name', cell: (rule) => `${rule.name}${rule.scope === 'platform' ? ' (platform)' : ''}` },
+          { id: 'condition', header: 'When', cell: (rule) => `${rule.condition}${rule.threshold !== undefined ? ` ${rule.threshold}` : ''}${rule.pattern ? ` ${rule.pattern}` : ''}` },
+          { id: 'approver', header: 'Approver level', cell: (rule) => rule.required_approver_level },
+          { id: 'exempt', header: 'Exempt', cell: (rule) => rule.exempt_levels.join(', ') || '–' },
+          { id: 'enabled', header: 'Enabled', cell: (rule) => (rule.enabled ? 'yes' : 'no') },
+          {
+            id: 'delete',
+            header: '',
+            cell: (rule) => (
+              <Button variant="inline-link" ariaLabel={`Delete ${rule.name}`} onClick={() => void unwrap(api.DELETE('/v1/approval-rules/{ruleId}', { params: { path: { ruleId: rule.id } } })).then(rules.reload)}>
+                Delete
+              </Button>
+            ),
+          },
+        ]}
+        empty={<Box textAlign="center">No approval rules: admitted jobs go straight to the queue.</Box>}
+      />
+      {creating && (
+        <FormModal
+          title="Create an approval rule"
+          fields={[
+            { key: 'name', label: 'Name', type: 'text' },
+            { key: 'condition', label: 'Condition', type: 'select', options: options(['cost_exceeds', 'hardware_type', 'daily_jobs_exceed', 'first_job', 'config_pattern', 'provider']), default: 'cost_exceeds' },
+            { key: 'threshold', label: 'Threshold', type: 'number', optional: true, description: 'cost_exceeds: USD; daily_jobs_exceed: jobs per day' },
+            { key: 'pattern', label: 'Pattern', type: 'text', optional: true, description: 'hardware_type, config_pattern, provider: glob' },
+            { key: 'required_approver_level', label: 'Approver level', type: 'text', default: 'lead' },
+            { key: 'exempt_levels', label: 'Exempt levels', type: 'list', optional: true, description: 'Comma-separated, e.g. admin' },
+            { key: 'priority', label: 'Priority', type: 'number', optional: true },
+          ]}
+          submitLabel="Create"
+          onSubmit={async (body) => {
+            await unwrap(api.POST('/v1/approval-rules', { body: body as Schemas['ApprovalRuleInput'] }));
+            rules.reload();
+          }}
+          onClose={() => setCreating(false)}
+        />
+      )}
+    </SpaceBetween>
+  );
+}
