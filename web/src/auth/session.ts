@@ -2,8 +2,8 @@ import { InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-clie
 import type { ConsoleConfig, OidcProviderConfig } from '../config';
 
 /**
- * Who is signed in, kept in memory only (never localStorage): a reload signs in again, silently where the
- * identity provider still has a session. Two kinds: an OIDC provider's access token (code + PKCE in the
+ * Who is signed in, kept in memory only (never localStorage): a reload signs in again (one click while the
+ * identity provider still has a session). Two kinds: an OIDC provider's access token (code + PKCE in the
  * browser), or a Quartermaster session from the LDAP form (access + single-use refresh token).
  */
 export interface Session {
@@ -71,6 +71,8 @@ function oidcSession(provider: OidcProviderConfig, accessToken: string, expiresA
     providerId: provider.id,
     accessToken,
     expiresAt,
+    // Silent renewal needs a silent-callback page (not built yet): until then this fails, and the shell
+    // returns to sign-in a minute before the access token expires.
     async renew() {
       try {
         const user = await manager.signinSilent();
