@@ -1,9 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit.log';
+import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit-log.repository';
 import { DynamoLevelCatalog } from '#adapters/dynamodb/dynamo-level.repository';
-import { DynamoOrgStatus } from '#adapters/dynamodb/dynamo-org-status';
-import { DynamoApiKeyStatus } from '#adapters/dynamodb/dynamo-api-key-status';
-import { DynamoCurrentUsers } from '#adapters/dynamodb/dynamo-current-users';
+import { DynamoOrgStatus } from '#adapters/dynamodb/dynamo-org-status.repository';
+import { DynamoApiKeyStatus } from '#adapters/dynamodb/dynamo-api-key-status.repository';
+import { DynamoCurrentUsers } from '#adapters/dynamodb/dynamo-current-users.repository';
 import { getLogger, type Logger } from '#adapters/logging/logger';
 import type { AccessEnv } from '#config/access-env';
 import type { BaseEnv } from '#config/env';

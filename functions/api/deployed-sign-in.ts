@@ -2,10 +2,10 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
-import { KmsTokenSigner } from '#adapters/kms/kms-token.signer';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
+import { KmsTokenSigner } from '#adapters/kms/kms-token-signer.client';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
-import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.store';
+import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.client';
 import type { ApiRuntime } from './api-access';
 import type { SignInEdges } from './sign-in-composition';
 

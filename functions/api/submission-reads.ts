@@ -1,12 +1,12 @@
 import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
-import { dynamoRequesterFacts } from '#adapters/dynamodb/dynamo-requester-facts';
+import { dynamoRequesterFacts } from '#adapters/dynamodb/dynamo-requester-facts.repository';
 import type { LevelCatalog } from '#domain/authz/levels';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
+import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { DynamoResourceRuleRepository } from '#adapters/dynamodb/dynamo-resource-rule.repository';
 import { parseBackends } from '#config/backends';
 import type * as z from 'zod/mini';

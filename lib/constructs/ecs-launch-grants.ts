@@ -19,7 +19,7 @@ export interface EcsJobLaunchTarget {
 }
 
 /**
- * What the ECS job backend (`shared/adapters/ecs/ecs-job-backend.ts`) calls, scoped as tightly as ECS allows:
+ * What the ECS job backend (`shared/adapters/ecs/ecs-job-backend.client.ts`) calls, scoped as tightly as ECS allows:
  * find or register the job's task definition, run it on our cluster, find it again by `startedBy`, stop it,
  * tag what it creates, and pass the two job roles. The `*` resources are the actions ECS authorizes only
  * account-wide (RegisterTaskDefinition, DescribeTaskDefinition) or per cluster condition (ListTasks).

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
+import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit-trail.repository';
 import { dynamoIdentityStores } from '#adapters/dynamodb/identity-stores';
 import { loadEnv } from '#config/env';
-import { InProcessEventBus } from '#adapters/events/in-process-bus';
-import { ApiKeyVerifier } from '#adapters/jwt/credential.verifiers';
+import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
+import { ApiKeyVerifier } from '#adapters/jwt/credential.verifier';
 import { createLogger } from '#adapters/logging/logger';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { createApiKey } from '#domain/identity/api-key.service';

@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit.log';
-import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
+import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit-log.repository';
+import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit-trail.repository';
 import * as keys from '#adapters/dynamodb/table-keys';
 import type { AuditEntryInput } from '#domain/audit/audit.port';
 import type { Clock } from '#domain/runtime/runtime.port';

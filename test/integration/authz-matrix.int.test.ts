@@ -22,7 +22,7 @@ import {
   type Key,
 } from '#test-support/authz-fixtures';
 import { createAuthzWorld, FOREIGN_MARKER, ORGS, type AuthzWorld, type CallInput } from '#test-support/authz-world';
-import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
+import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit-trail.repository';
 
 /**
  * The generated authorization matrix (issue 4): every declared route × every level (and a platform admin)

@@ -1,9 +1,9 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue';
-import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue.client';
+import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
-import { SqsDispatchQueue } from '#adapters/sqs/sqs-dispatch-queue';
+import { SqsDispatchQueue } from '#adapters/sqs/sqs-dispatch-queue.client';
 import { DISPATCH_REQUEST_PATTERN } from '#domain/events/event-rules';
 import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
 import { createTestQueues } from '#test-support/integration-env';

@@ -1,7 +1,7 @@
 import { Client } from 'ldapts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSlapd, type RunningSlapd } from '#scripts/local/slapd';
-import { LdaptsDirectory } from '#adapters/ldap/ldap.directory';
+import { LdaptsDirectory } from '#adapters/ldap/ldap-directory.client';
 import type { LdapProvider } from '#domain/identity/identity-provider.schema';
 import type { LdapDirectory } from '#domain/identity/password-login.service';
 import { authorize, startIdentityFixture, type IdentityFixture } from '#test-support/identity-fixture';

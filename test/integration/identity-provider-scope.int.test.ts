@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
+import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit-trail.repository';
 import { createAuthzWorld, ORGS, TEAMS, type AuthzWorld } from '#test-support/authz-world';
 
 /**

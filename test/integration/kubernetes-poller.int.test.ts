@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { KubernetesJobBackend } from '#adapters/kubernetes/kubernetes-job-backend';
+import { KubernetesJobBackend } from '#adapters/kubernetes/kubernetes-job-backend.client';
 import type { Job } from '#domain/jobs/job.schema';
 import { pollKubernetesRuns } from '#domain/jobs/run-poller.service';
 import { createTestTable } from '#test-support/integration-env';

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit.log';
+import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit-log.repository';
 import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
 import { dynamoIdentityStores, type IdentityStores } from '#adapters/dynamodb/identity-stores';
-import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { LoginFailure, signIn, type LoginDeps } from '#domain/identity/login.service';
 import type { User, UserRepository } from '#domain/identity/user.schema';

@@ -1,13 +1,13 @@
 import { DeleteCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
 import * as keys from '#adapters/dynamodb/table-keys';
-import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { ulidSource } from '#adapters/runtime/system-runtime';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import { migrateToOrgScopedKeys } from '#scripts/migrate/org-scoped-keys';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
-import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { ulidSource } from '#adapters/runtime/system-runtime';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';

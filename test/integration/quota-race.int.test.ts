@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DEMO_HARDWARE } from '#scripts/local/seed';

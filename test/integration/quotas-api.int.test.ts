@@ -7,12 +7,12 @@ import { fakeApiEvent, fakeLambdaContext, type FakeRequest } from '#scripts/benc
 import { DEMO_FLEETS, DEMO_HARDWARE } from '#scripts/local/seed';
 import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.source';
+import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
-import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { Principal } from '#domain/authz/principal';
 import { createTestTable } from '#test-support/integration-env';

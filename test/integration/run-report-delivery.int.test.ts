@@ -8,7 +8,7 @@ import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.reposit
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { isDependencyOutage } from '#adapters/runtime/dependency-outage';
 import { transition } from '#domain/jobs/job-lifecycle';
 import { deliverRunReport } from '#domain/jobs/run-report-delivery';

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LdaptsDirectory } from '#adapters/ldap/ldap.directory';
+import { LdaptsDirectory } from '#adapters/ldap/ldap-directory.client';
 import { createLogger } from '#adapters/logging/logger';
 import { SIGN_IN_LIMITS } from '#domain/identity/sign-in-throttle';
 import { createPasswordAuthHandler } from '#functions/api/password-auth/password-auth.app';

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
-import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { TaskTokens } from '#domain/approvals/approval-repository.port';
 import { redriveApprovalFlows } from '#domain/approvals/approval-redrive.service';

@@ -1,7 +1,7 @@
 import type { Principal } from '#domain/authz/principal';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { jobSpecSchema, type JobSpec, type JobSpecInput } from '#domain/jobs/job.schema';
-import { InProcessEventBus } from '#adapters/events/in-process-bus';
+import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { ulidSource } from '#adapters/runtime/system-runtime';
 
 export const researcher = (userId = 'rae', overrides: Partial<Principal> = {}): Principal => ({

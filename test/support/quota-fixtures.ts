@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoCurrentUsers } from '#adapters/dynamodb/dynamo-current-users';
+import { DynamoCurrentUsers } from '#adapters/dynamodb/dynamo-current-users.repository';
 import { DynamoLevelCatalog } from '#adapters/dynamodb/dynamo-level.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';

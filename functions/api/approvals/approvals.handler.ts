@@ -1,8 +1,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
-import { lambdaEnvironmentCredentials, StepFunctionsTaskTokens } from '#adapters/stepfunctions/sfn-approval-flows';
+import { lambdaEnvironmentCredentials, StepFunctionsTaskTokens } from '#adapters/stepfunctions/sfn-approval-flows.client';
 import { loadEnv } from '#config/env';
 import { composeApprovals } from './approvals.app';
 import { approvalsEnvSchema } from './approvals.env';

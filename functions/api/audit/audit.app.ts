@@ -5,7 +5,7 @@ import { queryAudit, verifyAudit, type AuditTrail } from '#domain/audit/audit-tr
 import { createApiHandler } from '#http/api-handler';
 import { auditRoutes } from './audit.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
-import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit.trail';
+import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit-trail.repository';
 import type { AuditEnv } from './audit.env';
 
 export interface AuditAppDeps {

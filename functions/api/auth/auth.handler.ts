@@ -1,4 +1,4 @@
-import { OpenIdClientAdapter } from '#adapters/oidc/openid-client.adapter';
+import { OpenIdClientAdapter } from '#adapters/oidc/oidc-provider.client';
 import { loadEnv } from '#config/env';
 import { deployedSignInEdges } from '#functions/api/deployed-sign-in';
 import { composeAuth } from './auth.app';

@@ -13,7 +13,7 @@ import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
-import { KubeClusterProbe } from '#adapters/kubernetes/kube-cluster-probe';
+import { KubeClusterProbe } from '#adapters/kubernetes/kube-cluster-probe.client';
 import { KubeConnector } from '#adapters/kubernetes/kube-connection';
 import { parseKubeconfigYaml, SecretStoreKubeCredentials } from '#adapters/kubernetes/kube-credentials';
 import type { SecretStore } from '#domain/secrets/secret-store.port';

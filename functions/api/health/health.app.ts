@@ -2,7 +2,7 @@ import { AppError } from '#domain/errors/app-error';
 import { createApiHandler } from '#http/api-handler';
 import { healthRoutes } from './health.routes';
 import type { ApiRuntime } from '#functions/api/api-access';
-import { dynamoReadinessProbe } from '#adapters/dynamodb/dynamo-health.probe';
+import { dynamoReadinessProbe } from '#adapters/dynamodb/dynamo-readiness-probe';
 import type { HealthEnv } from './health.env';
 
 export interface HealthDeps {

@@ -25,7 +25,7 @@ import { createApiHandler } from '#http/api-handler';
 import { jobsRoutes } from './jobs.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
-import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue';
+import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue.client';
 import { dynamoApprovalGate, dynamoSubmissionReads } from '#functions/api/submission-reads';
 import type { JobsEnv } from './jobs.env';
 

@@ -1,12 +1,12 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 import {
   lambdaEnvironmentCredentials,
   StepFunctionsApprovalFlows,
   StepFunctionsTaskTokens,
-} from '#adapters/stepfunctions/sfn-approval-flows';
+} from '#adapters/stepfunctions/sfn-approval-flows.client';
 import { loadEnv } from '#config/env';
 import { composeJobs } from './jobs.app';
 import { jobsEnvSchema } from './jobs.env';

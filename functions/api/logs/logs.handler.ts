@@ -1,5 +1,5 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CloudWatchJobLogReader } from '#adapters/cloudwatch-logs/cloudwatch-job-log-reader';
+import { CloudWatchJobLogReader } from '#adapters/cloudwatch-logs/cloudwatch-job-log.client';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 import { loadEnv } from '#config/env';

@@ -1,7 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
-import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.store';
+import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.client';
 import { loadEnv } from '#config/env';
 import { composeNotifications } from './notifications.app';
 import { notificationsEnvSchema } from './notifications.env';

@@ -1,4 +1,4 @@
-import { LdaptsDirectory } from '#adapters/ldap/ldap.directory';
+import { LdaptsDirectory } from '#adapters/ldap/ldap-directory.client';
 import { loadEnv } from '#config/env';
 import { deployedSignInEdges } from '#functions/api/deployed-sign-in';
 import { composePasswordAuth } from './password-auth.app';

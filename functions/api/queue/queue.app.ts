@@ -11,9 +11,9 @@ import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
 import { createApiHandler } from '#http/api-handler';
 import { queueRoutes } from './queue.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
-import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.source';
+import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings';
+import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import type { QueueEnv } from './queue.env';
 

@@ -3,7 +3,7 @@ import { RefreshTokenReuse, refreshSession, type SessionDeps } from '#domain/ide
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { contextOf, refusing } from '#functions/api/sign-in-refusal';
 import { sessionsRoutes } from './sessions.routes';
-import { DynamoRefreshTokenStore } from '#adapters/dynamodb/dynamo-session.store';
+import { DynamoRefreshTokenStore } from '#adapters/dynamodb/dynamo-session.repository';
 import { DynamoUserRepository } from '#adapters/dynamodb/dynamo-user.repository';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { sessionDeps, type SessionEdges } from '#functions/api/sign-in-composition';

@@ -1,8 +1,8 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
-import { KmsTokenSigner } from '#adapters/kms/kms-token.signer';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
+import { KmsTokenSigner } from '#adapters/kms/kms-token-signer.client';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 import { loadEnv } from '#config/env';
 import { composeSessions } from './sessions.app';

@@ -1,7 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { loadEnv } from '#config/env';
 import { createStatusHandler } from './status.app';

@@ -2,7 +2,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { loadEnv } from '#config/env';

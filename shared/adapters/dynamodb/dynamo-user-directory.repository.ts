@@ -4,7 +4,7 @@ import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
 import type { UserDirectory, UserFilters } from '#domain/users/user-directory.port';
 import { pick, putVersioned, queryPage, replaceVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';
-import { DynamoCurrentUsers } from './dynamo-current-users';
+import { DynamoCurrentUsers } from './dynamo-current-users.repository';
 import { userIndexAttributes } from './keys';
 
 /**

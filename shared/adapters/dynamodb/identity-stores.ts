@@ -2,8 +2,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoApiKeyRepository } from './dynamo-api-key.repository';
 import { DynamoExternalIdentityRepository } from './dynamo-identity.repository';
 import { DynamoIdentityProviderRepository } from './dynamo-identity-provider.repository';
-import { DynamoLoginStateStore, DynamoRefreshTokenStore } from './dynamo-session.store';
-import { DynamoSignInThrottle } from './dynamo-sign-in-throttle';
+import { DynamoLoginStateStore, DynamoRefreshTokenStore } from './dynamo-session.repository';
+import { DynamoSignInThrottle } from './dynamo-sign-in-throttle.repository';
 import { DynamoUserRepository } from './dynamo-user.repository';
 
 /** Every identity store on one table, as the composition roots (deployed and local) wire them. */

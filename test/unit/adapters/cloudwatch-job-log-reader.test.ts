@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CloudWatchJobLogReader } from '#adapters/cloudwatch-logs/cloudwatch-job-log-reader';
+import { CloudWatchJobLogReader } from '#adapters/cloudwatch-logs/cloudwatch-job-log.client';
 import { AppError } from '#domain/errors/app-error';
 import { jobSchema, type Job } from '#domain/jobs/job.schema';
 

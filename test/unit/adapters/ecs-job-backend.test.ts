@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend';
+import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend.client';
 import { taskDefinitionFamily } from '#adapters/ecs/ecs-task-definition';
 import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
 import type { HardwareRequirements } from '#domain/backends/backend.port';

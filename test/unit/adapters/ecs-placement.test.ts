@@ -1,7 +1,7 @@
 import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend';
+import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend.client';
 import type { HardwareRequirements } from '#domain/backends/backend.port';
 import { DEFAULT_GPU_HARDWARE } from '#domain/catalog/default-catalog';
 import type { HardwareType } from '#domain/catalog/hardware.schema';

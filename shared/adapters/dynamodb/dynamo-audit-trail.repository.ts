@@ -3,7 +3,7 @@ import { auditRecordSchema, type AuditRecord } from '#domain/audit/audit-chain';
 import { verifyChain, type VerifyReport } from '#domain/audit/audit-verify';
 import type { AuditPage, AuditQuery, AuditTrail } from '#domain/audit/audit-trail.service';
 import type { Clock } from '#domain/runtime/runtime.port';
-import { readAuditHead } from './dynamo-audit.log';
+import { readAuditHead } from './dynamo-audit-log.repository';
 import { decodeCursor, encodeCursor } from './cursor';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
