@@ -30,3 +30,17 @@ export interface ApprovalFlows {
 export interface TaskTokens {
   succeed(token: string, output: Record<string, unknown>): Promise<boolean>;
 }
+
+/**
+ * The HMAC key approval links are signed with (docs/approvals.md, "Approve by email"): the deployment's
+ * approval-link secret, read and cached by the adapter. Whoever can read it can mint links, so only the
+ * function that sends approval emails and the one that checks links may.
+ */
+export interface ApprovalLinkKey {
+  current(): Promise<string>;
+}
+
+/** Marks an approval link used, exactly once (a conditional write): false when it was used before. */
+export interface ApprovalLinkLedger {
+  use(link: { orgId: string; linkId: string; approvalId: string; expiresAt: Date }, at: Date): Promise<boolean>;
+}
