@@ -109,7 +109,10 @@ export async function startLocalKubernetes(options: {
   });
   const clusters = new DynamoClusterRepository(options.doc, options.tableName);
   const secrets = options.secrets;
-  const connector = new KubeConnector(clusters, new SecretStoreKubeCredentials(secrets), { ttlMs: 30_000 });
+  const connector = new KubeConnector(clusters, new SecretStoreKubeCredentials(secrets), {
+    ttlMs: 30_000,
+    endpointPolicy: { allowLoopback: true },
+  });
   const clustersDeps: ClustersDeps = {
     clusters,
     secrets,

@@ -126,7 +126,8 @@ export async function startKubeWorld(options: Partial<FakeKubeApiServerOptions> 
   });
   const clusters = new Map<string, Cluster>([['fake', clusterFor(server)]]);
   const credentials: KubeCredentialSource = { credentialsFor: async () => ({ token: token.current }) };
-  const connector = new KubeConnector({ get: async (id) => clusters.get(id) }, credentials);
+  // The fake listens on loopback, which only the local stack may reach (`endpointPolicy`).
+  const connector = new KubeConnector({ get: async (id) => clusters.get(id) }, credentials, { endpointPolicy: { allowLoopback: true } });
   return { server, clusters, token, connector, close: () => server.close() };
 }
 

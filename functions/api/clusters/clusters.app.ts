@@ -14,9 +14,8 @@ import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.reposit
 import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { KubeClusterProbe } from '#adapters/kubernetes/kube-cluster-probe.client';
-import { KubeConnector } from '#adapters/kubernetes/kube-connection';
-import { parseKubeconfigYaml, SecretStoreKubeCredentials } from '#adapters/kubernetes/kube-credentials';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import { createKubeConnector, type KubeEdges } from '#adapters/kubernetes/kube-connector-factory';
+import { parseKubeconfigYaml } from '#adapters/kubernetes/kube-credentials';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { clustersRoutes } from './clusters.routes';
 import type { ClustersEnv } from './clusters.env';
@@ -87,16 +86,15 @@ export function createClustersHandler(deps: ClustersDeps, options: ApiHandlerOpt
 
 /**
  * The clusters function, as Lambda, the local stack and the tests build it. `secrets` is Secrets Manager when
- * deployed (credentials written there, read back only for health checks). Loopback endpoints are accepted on
+ * deployed (credentials written there, read back only for health checks); `awsCredentials` (the role's)
+ * signs EKS tokens. Loopback endpoints are accepted on
  * the local stack only (its fake API server); never link-local or metadata addresses.
  */
-export function composeClusters(env: ClustersEnv, runtime: ApiRuntime & { secrets: SecretStore }) {
+export function composeClusters(env: ClustersEnv, runtime: ApiRuntime & KubeEdges) {
   const { access, options, clock } = composeApiAccess(env, runtime);
   const clusters = new DynamoClusterRepository(runtime.doc, env.QM_TABLE_NAME);
   const tenancy = new DynamoTenancyRepository(runtime.doc, env.QM_TABLE_NAME, access.orgStatus);
-  const connector = new KubeConnector(clusters, new SecretStoreKubeCredentials(runtime.secrets), {
-    ttlMs: env.QM_LOCAL_STACK === 'true' ? 0 : 5 * 60_000,
-  });
+  const connector = createKubeConnector(runtime.doc, env.QM_TABLE_NAME, runtime, env.QM_LOCAL_STACK === 'true');
   return createClustersHandler(
     {
       clusters,

@@ -9,7 +9,11 @@ import { clustersEnvSchema } from './clusters.env';
 // Composition root of the clusters function: the one composition (`composeClusters`), with Secrets Manager.
 const env = loadEnv(clustersEnvSchema);
 
+const secretsManager = new SecretsManagerClient(boundedAwsClientConfig());
+
 export const handler = composeClusters(env, {
   doc: createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }),
-  secrets: new SecretsManagerStore(new SecretsManagerClient(boundedAwsClientConfig()), { namePrefix: env.QM_SECRET_NAME_PREFIX }),
+  secrets: new SecretsManagerStore(secretsManager, { namePrefix: env.QM_SECRET_NAME_PREFIX }),
+  // The SDK's default provider chain (the function role), as resolved by the client: signs EKS tokens.
+  awsCredentials: () => secretsManager.config.credentials(),
 });

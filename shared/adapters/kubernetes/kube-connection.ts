@@ -1,5 +1,10 @@
-import { ApiException, BatchV1Api, CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { lookup } from 'node:dns/promises';
+import type { AgentOptions } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { ApiException, BatchV1Api, CoreV1Api, KubeConfig, VersionApi, type Cluster as KubeCluster } from '@kubernetes/client-node';
+import { clusterAddressRefusal, type EndpointPolicy } from '#domain/clusters/cluster-endpoint';
 import type { Cluster } from '#domain/clusters/cluster.schema';
+import { normalizeHost } from '#domain/network/addresses';
 
 /**
  * How Quartermaster authenticates to one cluster at one moment: a bearer token (service-account token of a
@@ -26,13 +31,74 @@ export interface KubeConnection {
 
 const base64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
+/** The endpoint's host resolves to an address Quartermaster must not connect to (docs/kubernetes.md). */
+export class ClusterAddressRefused extends Error {
+  override readonly name = 'ClusterAddressRefused';
+}
+
+/** Resolves a host name to every address (IPv4 and IPv6), as the connection would. */
+export type HostResolver = (host: string) => Promise<string[]>;
+const dnsResolver: HostResolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+
+/**
+ * The addresses a connection to the cluster may use: a literal address as registered, or what the host name
+ * resolves to now, each checked against the endpoint rules (never link-local or metadata; loopback only in
+ * the local stack). Checked at every connect, so a name that starts resolving to the metadata service after
+ * registration (DNS rebinding) is refused; the connection is then pinned to these checked addresses.
+ */
+export async function checkedAddresses(cluster: Cluster, policy: EndpointPolicy, resolve: HostResolver): Promise<string[] | undefined> {
+  const host = normalizeHost(new URL(cluster.endpoint).hostname);
+  if (isIP(host) !== 0) {
+    const refusal = clusterAddressRefusal(host, policy);
+    if (refusal) throw new ClusterAddressRefused(`Cluster ${cluster.id}'s endpoint is ${refusal}: not connecting`);
+    return undefined; // nothing to resolve, nothing to pin
+  }
+  const addresses = await resolve(host);
+  if (addresses.length === 0) throw new ClusterAddressRefused(`Cluster ${cluster.id}'s endpoint host resolves to no address`);
+  for (const address of addresses) {
+    const refusal = clusterAddressRefusal(address, policy);
+    if (refusal) throw new ClusterAddressRefused(`Cluster ${cluster.id}'s endpoint host resolves to ${refusal}: not connecting`);
+  }
+  return addresses;
+}
+
+/** Node's `lookup` answered from checked addresses: the socket connects there and nowhere else. */
+function pinnedLookup(addresses: readonly string[]): LookupFunction {
+  const entries = addresses.map((address) => ({ address, family: isIP(address) }));
+  return (_hostname, options, callback) => {
+    const wanted = options.family === 4 || options.family === 6 ? entries.filter((e) => e.family === options.family) : entries;
+    const usable = wanted.length > 0 ? wanted : entries;
+    if (options.all) (callback as unknown as (error: null, all: typeof entries) => void)(null, usable);
+    else callback(null, usable[0]!.address, usable[0]!.family);
+  };
+}
+
+/**
+ * A KubeConfig whose connections resolve the API server's host through `lookup` (the checked addresses):
+ * the client's TLS connector hands connect options to `tls.connect`, so the Host header, SNI and the
+ * certificate check still use the registered host name.
+ */
+class PinnedKubeConfig extends KubeConfig {
+  constructor(private readonly lookup: LookupFunction | undefined) {
+    super();
+  }
+
+  override createDispatcherOptions(cluster: KubeCluster | null, agentOptions: AgentOptions) {
+    const options = super.createDispatcherOptions(cluster, agentOptions);
+    if (!this.lookup) return options;
+    if (options.type !== 'agent') throw new Error('A pinned cluster connection must be direct TLS (no proxy)');
+    return { ...options, connect: { ...options.connect, lookup: this.lookup } };
+  }
+}
+
 /**
  * The KubeConfig of a connection, always built from options: the endpoint and CA come from the registration
  * (never from an uploaded kubeconfig, which could point elsewhere), TLS verification is always on, and no
- * exec or auth-provider plugin can ever run inside a function.
+ * exec or auth-provider plugin can ever run inside a function. `addresses` pins a host name to the
+ * addresses checked at connect time.
  */
-export function kubeConfigFor(cluster: Cluster, credentials: KubeUserCredentials): KubeConfig {
-  const config = new KubeConfig();
+export function kubeConfigFor(cluster: Cluster, credentials: KubeUserCredentials, addresses?: readonly string[]): KubeConfig {
+  const config = new PinnedKubeConfig(addresses ? pinnedLookup(addresses) : undefined);
   const user =
     'token' in credentials
       ? { name: 'quartermaster', token: credentials.token }
@@ -67,7 +133,7 @@ export function apiMessage(error: unknown): string {
 
 /**
  * Connections per cluster, kept for `ttlMs` (less than an EKS token's 15-minute life) so a warm function does
- * not re-read secrets or re-sign for every call. `invalidate` drops one after a 401, so a rotated credential
+ * not re-read secrets, re-sign or re-resolve for every call (each new connection resolves and re-checks). `invalidate` drops one after a 401, so a rotated credential
  * takes effect on the next call instead of after the cache window.
  */
 export class KubeConnector {
@@ -76,7 +142,14 @@ export class KubeConnector {
   constructor(
     private readonly clusters: ClusterLookup,
     private readonly credentials: KubeCredentialSource,
-    private readonly options: { ttlMs?: number; now?: () => number } = {},
+    private readonly options: {
+      ttlMs?: number;
+      now?: () => number;
+      /** Loopback endpoints: the local stack only (its fake API server). Default: refused. */
+      endpointPolicy?: EndpointPolicy;
+      /** DNS (the system resolver); tests substitute answers to play a rebinding resolver. */
+      resolve?: HostResolver;
+    } = {},
   ) {}
 
   /** The connection, or undefined when the cluster is not registered (or deleted meanwhile). */
@@ -86,7 +159,9 @@ export class KubeConnector {
     if (cached && cached.until > now) return cached.connection;
     const cluster = await this.clusters.get(clusterId);
     if (!cluster) return undefined;
-    const config = kubeConfigFor(cluster, await this.credentials.credentialsFor(cluster));
+    const policy = this.options.endpointPolicy ?? { allowLoopback: false };
+    const addresses = await checkedAddresses(cluster, policy, this.options.resolve ?? dnsResolver);
+    const config = kubeConfigFor(cluster, await this.credentials.credentialsFor(cluster), addresses);
     const connection: KubeConnection = {
       cluster,
       batch: config.makeApiClient(BatchV1Api),

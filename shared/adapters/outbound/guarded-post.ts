@@ -2,7 +2,8 @@ import { lookup } from 'node:dns/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { checkOutboundUrl, isForbiddenAddress, normalizeHost, type OutboundPolicy } from '#domain/notifications/outbound-url';
+import { normalizeHost } from '#domain/network/addresses';
+import { checkOutboundUrl, isForbiddenAddress, type OutboundPolicy } from '#domain/notifications/outbound-url';
 
 export interface PostOutcome {
   /** HTTP status, when the target answered. */

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { isLoopbackAddress, isLoopbackName, normalizeHost } from '#domain/network/addresses';
 
 /**
  * The outbound URL guard (docs/events.md): where a notification may be sent. Checked when a channel is saved
@@ -50,16 +51,6 @@ for (const [network, prefix] of FORBIDDEN_V4) forbiddenV4.addSubnet(network, pre
 const forbiddenV6 = new BlockList();
 for (const [network, prefix] of FORBIDDEN_V6) forbiddenV6.addSubnet(network, prefix, 'ipv6');
 
-// Per family too, so an IPv4-mapped address never counts as loopback.
-const loopbackV4 = new BlockList();
-loopbackV4.addSubnet('127.0.0.0', 8, 'ipv4');
-const loopbackV6 = new BlockList();
-loopbackV6.addAddress('::1', 'ipv6');
-const isLoopbackAddress = (address: string): boolean => {
-  const family = isIP(address);
-  return family === 4 ? loopbackV4.check(address, 'ipv4') : family === 6 && loopbackV6.check(address, 'ipv6');
-};
-
 export interface OutboundPolicy {
   /**
    * The local stack only (`QM_LOCAL_STACK`): loopback targets (the dev webhook receiver) are allowed, over
@@ -70,12 +61,6 @@ export interface OutboundPolicy {
   hosts?: readonly string[];
 }
 
-/** `[::1]` → `::1`; `example.com.` → `example.com` (a trailing dot names the same host). */
-export const normalizeHost = (host: string): string => {
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  return bare.endsWith('.') ? bare.slice(0, -1).toLowerCase() : bare.toLowerCase();
-};
-
 /** True for an address no delivery may connect to (under the policy); non-addresses count as forbidden. */
 export function isForbiddenAddress(address: string, policy: Pick<OutboundPolicy, 'allowLoopback'>): boolean {
   const family = isIP(address);
@@ -83,8 +68,6 @@ export function isForbiddenAddress(address: string, policy: Pick<OutboundPolicy,
   if (policy.allowLoopback && isLoopbackAddress(address)) return false;
   return family === 4 ? forbiddenV4.check(address, 'ipv4') : forbiddenV6.check(address, 'ipv6');
 }
-
-const isLoopbackName = (host: string): boolean => host === 'localhost' || host.endsWith('.localhost');
 
 /** Why a URL is refused, or the parsed URL. Messages name no secret (a Slack URL is one): only the rule. */
 export function checkOutboundUrl(raw: string, policy: OutboundPolicy): { ok: true; url: URL } | { ok: false; reason: string } {
