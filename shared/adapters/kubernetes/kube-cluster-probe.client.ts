@@ -2,7 +2,7 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { ClusterHealth, ClusterProbe } from '#domain/clusters/cluster-repository.port';
 import type { Cluster } from '#domain/clusters/cluster.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
-import { apiMessage, apiStatus, type KubeConnector } from './kube-connection';
+import { apiMessage, apiStatus, ClusterAddressRefused, type KubeConnector } from './kube-connection';
 
 /** Node labels that name a node pool, in order of preference (EKS, Karpenter, GKE, AKS, then instance type). */
 const POOL_LABELS = [
@@ -65,6 +65,10 @@ export class KubeClusterProbe implements ClusterProbe {
     try {
       connection = await this.connector.connect(cluster.id);
     } catch (error) {
+      // A refused address (DNS rebinding) or a name that does not resolve: nothing to talk to.
+      if (error instanceof ClusterAddressRefused || (error as { code?: unknown }).code === 'ENOTFOUND') {
+        return { ...base, status: 'unreachable', message: error instanceof Error ? error.message : 'endpoint not resolvable' };
+      }
       return { ...base, status: 'degraded', message: error instanceof Error ? error.message : 'credentials unavailable' };
     }
     if (!connection) return { ...base, status: 'unreachable', message: 'not registered' };
