@@ -22,6 +22,8 @@ import type { QmStackProps } from './stack-props';
 export class IdentityStack extends Stack {
   readonly userPool: UserPool;
   readonly spaClient: UserPoolClient;
+  /** Origin of the Cognito managed-login domain (authorize, token, revoke endpoints), when one is configured. */
+  readonly hostedUiOrigin?: string;
   /** Signs Quartermaster session tokens (RS256); the private key never leaves KMS. */
   readonly sessionSigningKey: Key;
   /** The generated break-glass secret (the login path itself is off unless the stage enables it). */
@@ -61,10 +63,11 @@ export class IdentityStack extends Stack {
     });
 
     if (config.cognitoDomainPrefix) {
-      this.userPool.addDomain('Domain', {
+      const domain = this.userPool.addDomain('Domain', {
         cognitoDomain: { domainPrefix: config.cognitoDomainPrefix },
         managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
       });
+      this.hostedUiOrigin = domain.baseUrl();
     }
 
     // A public client: the SPA cannot keep a secret, so it uses the authorization code grant with PKCE
@@ -116,7 +119,8 @@ export class IdentityStack extends Stack {
     });
     Validations.of(this.breakGlassSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The break-glass secret is rotated by an operator after each use (every use is audited); automatic rotation would lock operators out',
+      reason:
+        'The break-glass secret is rotated by an operator after each use (every use is audited); automatic rotation would lock operators out',
     });
 
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

@@ -16,6 +16,7 @@ import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deplo
 import type { Construct } from 'constructs';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { consoleCsp } from '#lib/constructs/console-csp';
 import { REPO_ROOT } from '#lib/constructs/qm-function';
 import type { ApiStack } from './api-stack';
 import type { IdentityStack } from './identity-stack';
@@ -72,12 +73,15 @@ export class WebStack extends Stack {
     const securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Quartermaster console security headers',
       securityHeadersBehavior: {
-        // The SPA calls the API and the identity providers over https (their hosts vary per deployment).
+        // Exactly the origins the console calls: the API, the user pool's issuer (discovery, JWKS) and its
+        // managed-login domain (token and revocation endpoints). Sessions renew with Cognito's refresh token, so
+        // no frame is needed (see console-csp.ts).
         contentSecurityPolicy: {
-          // Cloudscape sets element styles from script (allowed by 'unsafe-inline' for styles only; scripts stay
-          // 'self'); sign-in talks to the API and whichever identity provider the user picks (hosts vary).
-          contentSecurityPolicy:
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' https:; frame-src https:; frame-ancestors 'none'; base-uri 'self'; form-action 'self' https:; object-src 'none'",
+          contentSecurityPolicy: consoleCsp([
+            props.api.httpApi.apiEndpoint,
+            `https://cognito-idp.${this.region}.${this.urlSuffix}`,
+            ...(props.identity.hostedUiOrigin ? [props.identity.hostedUiOrigin] : []),
+          ]),
           override: true,
         },
         strictTransportSecurity: {
@@ -205,11 +209,19 @@ export class WebStack extends Stack {
       ['AwsSolutions-IAM5[Action::s3:List*]', 'lists the asset and the site bucket to copy files'],
       ['AwsSolutions-IAM5[Action::s3:Abort*]', 'aborts its own multipart uploads into the site bucket'],
       ['AwsSolutions-IAM5[Action::s3:DeleteObject*]', 'replaces console files in the site bucket'],
-      ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]', 'the CDK asset bucket holding the console build'],
-      [`AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.siteBucket.node.defaultChild as CfnResource)}.Arn>/*]`, 'objects of the site bucket'],
+      [
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        'the CDK asset bucket holding the console build',
+      ],
+      [
+        `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.siteBucket.node.defaultChild as CfnResource)}.Arn>/*]`,
+        'objects of the site bucket',
+      ],
       ['AwsSolutions-IAM5[Resource::*]', 'CloudFront CreateInvalidation has no resource-level scoping in the deployment handler'],
       ['AwsSolutions-L1', 'its runtime is chosen by aws-cdk-lib and moves forward with it'],
     ];
-    Validations.of(this).acknowledge(...acknowledgements.map(([id, why]) => ({ id, reason: `CDK BucketDeployment custom resource: ${why}` })));
+    Validations.of(this).acknowledge(
+      ...acknowledgements.map(([id, why]) => ({ id, reason: `CDK BucketDeployment custom resource: ${why}` })),
+    );
   }
 }

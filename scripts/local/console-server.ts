@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { consoleCsp } from '#lib/constructs/console-csp';
 
 /**
  * Serves the built web console (web/dist) on loopback the way CloudFront does in a deployment: static
@@ -33,12 +34,6 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.ico': 'image/x-icon',
 };
-
-/** The console's Content-Security-Policy: its own files, plus the API and the identity providers it calls. */
-export function consoleCsp(connectOrigins: readonly string[]): string {
-  const connect = ["'self'", ...new Set(connectOrigins)].join(' ');
-  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src ${connect}; frame-src ${connect}; frame-ancestors 'none'; base-uri 'self'; form-action 'self' ${connect}; object-src 'none'`;
-}
 
 export function consoleBuilt(dist: string = CONSOLE_DIST): boolean {
   return existsSync(join(dist, 'index.html'));

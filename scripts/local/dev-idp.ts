@@ -28,8 +28,13 @@ export interface DevIdpOptions {
   resource: string;
   /** Confidential client for the API's server-side login: its secret and redirect URIs. */
   webClient?: { clientId: string; clientSecret: string; redirectUris: string[] };
-  /** Public browser client of the web console (code + PKCE, no secret; CORS allowed from its redirect origins). */
+  /**
+   * Public browser client of the web console (code + PKCE, no secret; CORS allowed from its redirect origins).
+   * It also gets refresh tokens, bound to the IdP session (no `offline_access`) and rotated at each use, so
+   * the console renews its session silently, as it does with Cognito.
+   */
   consoleClient?: { clientId: string; redirectUris: string[]; postLogoutRedirectUris: string[] };
+  /** Access-token lifetime (default 15 minutes); tests shorten it to watch sessions renew. */
   accessTokenSeconds?: number;
 }
 
@@ -180,7 +185,7 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
               application_type: 'web',
               redirect_uris: options.consoleClient.redirectUris,
               post_logout_redirect_uris: options.consoleClient.postLogoutRedirectUris,
-              grant_types: ['authorization_code'],
+              grant_types: ['authorization_code', 'refresh_token'],
               response_types: ['code'],
             },
           ]
@@ -192,8 +197,13 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups', 'realm_access'] },
     conformIdTokenClaims: false,
     pkce: { required: () => true },
+    // Refresh tokens for clients allowed the grant (the console only), without asking for offline_access: such a
+    // token ends with the IdP session (sign-out at the IdP ends it) and is rotated at each use (public client).
+    issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(grant: string): boolean }) => client.grantTypeAllowed('refresh_token'),
     features: {
       devInteractions: { enabled: false },
+      // The console revokes its refresh token at sign-out.
+      revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => options.resource,

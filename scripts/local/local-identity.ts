@@ -68,6 +68,8 @@ export interface LocalIdentityOptions {
   /** Keeps the TLS certificate, session key and secrets across runs; default: a temporary folder. */
   dataDir?: string | undefined;
   idpPort?: number | undefined;
+  /** Lifetime of the dev IdP's access tokens (default 15 minutes). */
+  idpAccessTokenSeconds?: number | undefined;
   /** Where the web console is served: the dev IdP lets it sign in (redirect URI, CORS). */
   consoleUrl?: string | undefined;
   events: EventPublisher;
@@ -111,6 +113,7 @@ export async function startLocalIdentity(options: LocalIdentityOptions): Promise
   );
   const idp = await startDevIdp({
     port: options.idpPort ?? 0,
+    ...(options.idpAccessTokenSeconds ? { accessTokenSeconds: options.idpAccessTokenSeconds } : {}),
     certificate,
     accounts: DEMO_ACCOUNTS,
     resource: LOCAL_API_RESOURCE,

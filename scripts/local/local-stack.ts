@@ -60,6 +60,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Port of the dev OIDC identity provider (https on 127.0.0.1); 0 = any free port. */
   idpPort?: number;
+  /** Lifetime of the dev IdP's access tokens (default 15 minutes); the console tests shorten it to watch renewal. */
+  idpAccessTokenSeconds?: number;
   /** Port of the web console (http on 127.0.0.1); 0 = any free port; served only when web/dist is built. */
   consolePort?: number;
   /** Persist the table and job runs here; default: a temporary folder, in-memory DynamoDB. */
@@ -198,6 +200,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiUrl,
       dataDir: options.dataDir,
       idpPort: options.idpPort,
+      idpAccessTokenSeconds: options.idpAccessTokenSeconds,
       events: bus,
       access,
     });

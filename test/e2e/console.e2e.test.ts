@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#scripts/local/local-stack';
 import { launchConsoleBrowser, type ConsoleBrowser } from '#test-support/console-browser';
@@ -15,18 +15,45 @@ let stack: LocalStack;
 let browser: ConsoleBrowser;
 let consoleUrl = '';
 
+/** Access tokens live 20 s here (15 min by default), so every session in this file renews several times. */
+const ACCESS_TOKEN_SECONDS = 20;
+/** The authorizer accepts a token up to 60 s past its `exp` (clock skew). */
+const AUTHORIZER_SKEW_MS = 60_000;
+
+const KEPT_SESSION_TEST = 'keeps a session open past its access token lifetime by renewing it silently (refresh token)';
+/** A lead signed in at the start and left open on a page while the other tests run: its session must renew. */
+let kept: { context: BrowserContext; page: Page; bearers: string[]; refreshGrants: number };
+
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, idpPort: 0, consolePort: 0, dataDir: await mkdtemp(join(tmpdir(), 'qm-console-')), schedulerIntervalMs: 500 });
+  stack = await startLocalStack({
+    port: 0,
+    idpPort: 0,
+    consolePort: 0,
+    dataDir: await mkdtemp(join(tmpdir(), 'qm-console-')),
+    schedulerIntervalMs: 500,
+    idpAccessTokenSeconds: ACCESS_TOKEN_SECONDS,
+  });
   if (!stack.consoleUrl) throw new Error('web/dist is not built: `npm test` builds it (scripts/run.sh build_console)');
   consoleUrl = stack.consoleUrl;
   browser = await launchConsoleBrowser();
+  const { context, page } = await browser.signIn(consoleUrl, 'lin');
+  kept = { context, page, bearers: [], refreshGrants: 0 };
+  page.on('request', (request) => {
+    const bearer = request.headers().authorization?.replace(/^Bearer /, '');
+    if (request.url().startsWith(stack.url) && bearer && !kept.bearers.includes(bearer)) kept.bearers.push(bearer);
+    if (request.url().startsWith(stack.identity.issuer) && request.postData()?.includes('grant_type=refresh_token')) kept.refreshGrants++;
+  });
+  await go(page, 'Queue');
 });
 
 // A failed step leaves its page open: keep a picture of it for the report, then close it.
 afterEach(async (context) => {
   const failed = context.task.result?.state === 'fail';
   for (const open of browser?.browser.contexts() ?? []) {
-    if (failed) for (const [index, page] of open.pages().entries()) await browser.screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}-${index}`);
+    if (open === kept?.context && context.task.name !== KEPT_SESSION_TEST) continue;
+    if (failed)
+      for (const [index, page] of open.pages().entries())
+        await browser.screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/\W+/g, '-')}-${index}`);
     await open.close();
   }
 });
@@ -37,10 +64,11 @@ afterAll(async () => {
 });
 
 /** The element's text once it is there (polled by `eventually` until it matches). */
-const text = async (locator: Locator): Promise<string> => ((await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : '');
+const text = async (locator: Locator): Promise<string> =>
+  (await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : '';
 
 /** Polls until the assertion holds: pages load and refresh at their own pace on a busy machine. */
-const eventually = <T,>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000, interval: 250 });
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000, interval: 250 });
 
 const go = async (page: Page, label: string): Promise<void> => {
   await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
@@ -160,5 +188,27 @@ describe('web console (real browser, local stack)', () => {
     await eventually(() => text(page.getByTestId('explain-verdict'))).toContain('Would be refused');
     await browser.screenshot(page, 'researcher-quota-denial');
     await context.close();
+  });
+
+  it(KEPT_SESSION_TEST, async () => {
+    const { page, bearers } = kept;
+    const first = bearers[0];
+    if (!first) throw new Error('the kept page made no API call');
+    // Wait until the first access token is dead for the API too (past exp and the authorizer's skew)...
+    const { exp } = JSON.parse(Buffer.from(first.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp: number };
+    const dead = exp * 1000 + AUTHORIZER_SKEW_MS + 2_000;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, dead - Date.now())));
+    expect((await fetch(`${stack.url}/v1/me`, { headers: { authorization: `Bearer ${first}` } })).status).toBe(401);
+    // ...then the page still works, on renewed tokens, and never went back to sign-in.
+    await go(page, 'My jobs');
+    await page.getByRole('heading', { name: /My jobs/ }).waitFor();
+    await go(page, 'Team usage');
+    await page.getByRole('heading', { name: 'Team usage' }).waitFor();
+    expect(await page.getByRole('button', { name: /Sign in with/ }).count()).toBe(0);
+    expect(kept.refreshGrants).toBeGreaterThanOrEqual(2);
+    const latest = bearers.at(-1) ?? '';
+    expect(latest).not.toBe(first);
+    expect((await fetch(`${stack.url}/v1/me`, { headers: { authorization: `Bearer ${latest}` } })).status).toBe(200);
+    await browser.screenshot(page, 'lead-team-usage-after-renewal');
   });
 });

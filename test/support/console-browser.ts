@@ -13,7 +13,7 @@ import { demoPassword } from '#scripts/local/local-identity';
 export interface ConsoleBrowser {
   browser: Browser;
   /** Signs `user` in through the console's button and the dev IdP's real login page; resolves on the console. */
-  signIn(consoleUrl: string, user: string): Promise<{ context: BrowserContext; page: Page }>;
+  signIn(consoleUrl: string, user: string, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
   screenshot(page: Page, name: string): Promise<void>;
   /** axe-core's serious and critical accessibility violations on the page as it is now (rule ids and targets). */
   accessibilityViolations(page: Page): Promise<string[]>;
@@ -21,6 +21,10 @@ export interface ConsoleBrowser {
 }
 
 const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+export const LAPTOP = { width: 1280, height: 900 };
+/** An iPad in portrait. */
+export const TABLET = { width: 768, height: 1024 };
 
 /** Screenshots land here (CI keeps the folder as an artifact). */
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-results', 'console');
@@ -32,8 +36,8 @@ export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   return {
     browser,
-    async signIn(consoleUrl, user) {
-      const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 900 } });
+    async signIn(consoleUrl, user, viewport = LAPTOP) {
+      const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport });
       const page = await context.newPage();
       await page.goto(consoleUrl);
       await page.getByRole('button', { name: /Sign in with Dev IdP/ }).click();
@@ -41,7 +45,8 @@ export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
       await page.getByLabel('Password').fill(demoPassword(user));
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL((url) => url.toString().startsWith(consoleUrl) && !url.pathname.startsWith('/auth/'));
-      await page.getByRole('navigation').first().waitFor();
+      // The signed-in shell (its top bar renders once `GET /v1/me` answered), at any width.
+      await page.locator('#top-nav').waitFor();
       return { context, page };
     },
     async screenshot(page, name) {

@@ -6,8 +6,8 @@ export type Schemas = components['schemas'];
 export type ApiClient = ReturnType<typeof createClient<paths>>;
 
 /**
- * One client per session. The bearer token is read at each request (so a renewed session applies at
- * once); a 401 asks the shell to renew or sign in again.
+ * One client per sign-in. The bearer token is read at each request (a renewed session applies at once,
+ * without rebuilding the client); a 401 (the token refused: user disabled, session revoked) signs out.
  */
 export function createApiClient(baseUrl: string, token: () => string, onUnauthenticated: () => void): ApiClient {
   const client = createClient<paths>({ baseUrl });

@@ -5,6 +5,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import { createApiClient } from '../api/client';
 import { completeOidcSignIn, type Session } from '../auth/session';
 import { loadConfig, type ConsoleConfig } from '../config';
+import { renewalDelay, retryDelay } from '../lib/renewal';
 import { SignIn } from './SignIn';
 
 // The signed-in console (layout, navigation, pages) loads after sign-in: the first load is the sign-in page only.
@@ -15,7 +16,17 @@ type Boot = { phase: 'loading' } | { phase: 'failed'; message: string } | { phas
 /** Reads config.json, finishes a sign-in redirect if this load is one, then shows sign-in or the console. */
 export function Root() {
   const [boot, setBoot] = useState<Boot>({ phase: 'loading' });
-  const [session, setSession] = useState<Session | undefined>();
+  const [session, setSessionState] = useState<Session | undefined>();
+  // The API client reads the token from here at each request: a renewal swaps the token without rebuilding the
+  // client, so pages keep their data and nothing reloads.
+  const [current] = useState<{ session?: Session }>(() => ({}));
+  const setSession = useCallback(
+    (next: Session | undefined) => {
+      current.session = next;
+      setSessionState(next);
+    },
+    [current],
+  );
 
   useEffect(() => {
     void (async () => {
@@ -28,23 +39,46 @@ export function Root() {
         setBoot({ phase: 'failed', message: error instanceof Error ? error.message : String(error) });
       }
     })();
-  }, []);
+  }, [setSession]);
 
-  // Renew shortly before expiry; when renewal is impossible the user signs in again.
+  // Renew before expiry (lib/renewal.ts); when the provider refuses, the user signs in again; when it cannot be
+  // reached, try again while the token is still good.
   useEffect(() => {
     if (!session) return;
-    const timer = setTimeout(() => void session.renew().then(setSession), Math.max(5_000, session.expiresAt - Date.now() - 60_000));
-    return () => clearTimeout(timer);
-  }, [session]);
+    let timer: ReturnType<typeof setTimeout>;
+    let superseded = false; // signed out (or renewed otherwise) meanwhile: a late answer must not sign back in
+    const attempt = () => {
+      session.renew().then(
+        (renewed) => {
+          if (!superseded) setSession(renewed);
+        },
+        () => {
+          const retry = retryDelay(session.expiresAt);
+          if (superseded) return;
+          if (retry === undefined) setSession(undefined);
+          else timer = setTimeout(attempt, retry);
+        },
+      );
+    };
+    timer = setTimeout(attempt, renewalDelay(session.issuedAt, session.expiresAt));
+    return () => {
+      superseded = true;
+      clearTimeout(timer);
+    };
+  }, [session, setSession]);
 
   const signOut = useCallback(() => {
-    void session?.signOut();
+    void current.session?.signOut();
     setSession(undefined);
-  }, [session]);
+  }, [current, setSession]);
 
+  const signedIn = session !== undefined;
   const api = useMemo(
-    () => (boot.phase === 'ready' && session ? createApiClient(boot.config.apiUrl, () => session.accessToken, () => setSession(undefined)) : undefined),
-    [boot, session],
+    () =>
+      boot.phase === 'ready' && signedIn
+        ? createApiClient(boot.config.apiUrl, () => current.session?.accessToken ?? '', () => setSession(undefined))
+        : undefined,
+    [boot, signedIn, current, setSession],
   );
 
   if (boot.phase === 'loading') {

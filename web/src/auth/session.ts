@@ -1,17 +1,22 @@
-import { InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import { ErrorResponse, InMemoryWebStorage, UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
 import type { ConsoleConfig, OidcProviderConfig } from '../config';
 
 /**
  * Who is signed in, kept in memory only (never localStorage): a reload signs in again (one click while the
- * identity provider still has a session). Two kinds: an OIDC provider's access token (code + PKCE in the
- * browser), or a Quartermaster session from the LDAP form (access + single-use refresh token).
+ * identity provider still has a session). Two kinds: an OIDC provider's tokens (code + PKCE in the browser),
+ * or a Quartermaster session from the LDAP form (access + single-use refresh token). Both renew with their
+ * refresh token before the access token expires (the shell schedules it: `lib/renewal.ts`).
  */
 export interface Session {
   providerId: string;
   accessToken: string;
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds: when this access token was obtained, and when it expires. */
+  issuedAt: number;
   expiresAt: number;
-  /** A fresh session before this one expires, or undefined when the user must sign in again. */
+  /**
+   * A fresh session before this one expires; undefined when the provider refuses (or issued no refresh token):
+   * the user signs in again. Rejects when the provider could not be reached (worth another try).
+   */
   renew(): Promise<Session | undefined>;
   signOut(): Promise<void>;
 }
@@ -33,6 +38,7 @@ function userManager(provider: OidcProviderConfig): UserManager {
     userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
     stateStore: new WebStorageStateStore({ store: window.sessionStorage }),
     ...(resource ? { extraQueryParams: resource, extraTokenParams: resource } : {}),
+    // The shell schedules renewal for every kind of session (one timer), calling signinSilent below.
     automaticSilentRenew: false,
     monitorSession: false,
   });
@@ -62,26 +68,32 @@ export async function completeOidcSignIn(config: ConsoleConfig): Promise<Session
   const user = await managerFor(provider).signinRedirectCallback();
   window.sessionStorage.removeItem(PENDING_PROVIDER);
   window.history.replaceState(null, '', '/');
-  return oidcSession(provider, user.access_token, (user.expires_at ?? 0) * 1000);
+  return oidcSession(provider, user);
 }
 
-function oidcSession(provider: OidcProviderConfig, accessToken: string, expiresAt: number): Session {
+function oidcSession(provider: OidcProviderConfig, user: User): Session {
   const manager = managerFor(provider);
   return {
     providerId: provider.id,
-    accessToken,
-    expiresAt,
-    // Silent renewal needs a silent-callback page (not built yet): until then this fails, and the shell
-    // returns to sign-in a minute before the access token expires.
+    accessToken: user.access_token,
+    issuedAt: Date.now(),
+    expiresAt: (user.expires_at ?? 0) * 1000,
+    // With the refresh token the provider issued to the console (Cognito, the dev IdP): a token request, no
+    // page and no frame; oidc-client-ts keeps the rotated refresh token in its in-memory store. A provider that
+    // issues none to a public client cannot renew silently here: the user signs in again (one click).
     async renew() {
+      if (!user.refresh_token) return undefined;
       try {
-        const user = await manager.signinSilent();
-        return user ? oidcSession(provider, user.access_token, (user.expires_at ?? 0) * 1000) : undefined;
-      } catch {
-        return undefined;
+        const renewed = await manager.signinSilent(provider.resource ? { resource: provider.resource } : {});
+        return renewed ? oidcSession(provider, renewed) : undefined;
+      } catch (error) {
+        if (error instanceof ErrorResponse) return undefined; // refused (invalid_grant): the IdP session is over
+        throw error;
       }
     },
     async signOut() {
+      // Revoke the refresh token where the provider offers revocation (Cognito, the dev IdP), then forget it.
+      if (user.refresh_token) await manager.revokeTokens(['refresh_token']).catch(() => undefined);
       await manager.removeUser();
     },
   };
@@ -108,6 +120,7 @@ function quartermasterSession(config: ConsoleConfig, providerId: string, tokens:
   return {
     providerId,
     accessToken: tokens.accessToken,
+    issuedAt: Date.now(),
     expiresAt: Date.now() + tokens.expiresIn * 1000,
     async renew() {
       const response = await fetch(`${config.apiUrl}/v1/auth/refresh`, {

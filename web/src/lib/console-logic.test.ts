@@ -8,6 +8,7 @@ import { estimateCost, formatDuration, formatRelative, jobStatusKind } from './f
 import { parseMemberships } from './memberships';
 import { canSee, pageFor, PAGES, visiblePages } from './navigation';
 import { onboardingSteps } from './onboarding';
+import { renewalDelay, retryDelay } from './renewal';
 
 /** The console's logic that is not layout: pure functions, tested without a browser. */
 describe('command lines', () => {
@@ -161,5 +162,21 @@ describe('notification channel form', () => {
       secret: 'whsec_abc',
       subscriptions: [{ events: ['*'], teamIds: ['vision'] }],
     });
+  });
+});
+
+describe('session renewal', () => {
+  const minute = 60_000;
+  it('renews a minute before a long-lived token expires', () => {
+    expect(renewalDelay(0, 15 * minute, 0)).toBe(14 * minute);
+    expect(renewalDelay(0, 60 * minute, 30 * minute)).toBe(29 * minute);
+  });
+  it('renews a short-lived token after 80 % of its lifetime, and never sooner than a second from now', () => {
+    expect(renewalDelay(0, 20_000, 0)).toBe(16_000);
+    expect(renewalDelay(0, 20_000, 19_000)).toBe(1_000);
+  });
+  it('retries a failed renewal only while the token is still good', () => {
+    expect(retryDelay(60_000, 0)).toBe(10_000);
+    expect(retryDelay(10_000, 0)).toBeUndefined();
   });
 });
