@@ -49,6 +49,7 @@ import { freePort } from './ports';
 import { startSerialLoop, startSqsPoller } from './local-workers';
 import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
+import { migrateToGlobalShards } from '#scripts/migrate/global-concurrency-shards';
 import { migrateToOrgQueueDepth } from '#scripts/migrate/org-queue-depth';
 import { migrateToOrgScopedKeys } from '#scripts/migrate/org-scoped-keys';
 import { seedDemoData } from './seed';
@@ -121,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const migrated = await migrateToOrgScopedKeys(doc, LOCAL_TABLE_NAME);
     if (migrated.unattributed.length > 0) log('data migration left records it could not attribute', { records: migrated.unattributed });
     await migrateToOrgQueueDepth(doc, LOCAL_TABLE_NAME);
+    await migrateToGlobalShards(doc, LOCAL_TABLE_NAME);
     await seedDemoData(doc, LOCAL_TABLE_NAME);
     const queues = await ensureQueues(sqs, { prefix: 'qm', visibilityTimeoutSeconds: 5 });
 

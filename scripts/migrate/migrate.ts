@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { migrateToGlobalShards } from './global-concurrency-shards';
 import { migrateToOrgQueueDepth } from './org-queue-depth';
 import { migrateToOrgScopedKeys } from './org-scoped-keys';
 
@@ -16,5 +17,8 @@ if (!values.table) {
 const doc = createDocumentClient(values.endpoint ? { endpoint: values.endpoint } : {});
 const report = await migrateToOrgScopedKeys(doc, values.table);
 const depth = await migrateToOrgQueueDepth(doc, values.table);
-process.stdout.write(`${JSON.stringify({ 'org-scoped-keys': report, 'org-queue-depth': depth }, null, 2)}\n`);
+const shards = await migrateToGlobalShards(doc, values.table);
+process.stdout.write(
+  `${JSON.stringify({ 'org-scoped-keys': report, 'org-queue-depth': depth, 'global-concurrency-shards': shards }, null, 2)}\n`,
+);
 if (report.unattributed.length > 0) process.exit(1);

@@ -13,6 +13,8 @@ import { submitJob } from '#domain/jobs/submit-job.service';
 import { createTestTable } from '#test-support/integration-env';
 import { researcher, spec, testRuntime } from '#test-support/job-fixtures';
 import { quota } from '#test-support/quota-fixtures';
+import { GLOBAL_CONCURRENCY } from '#domain/quotas/counters';
+import { GLOBAL_SHARD_COUNTERS, isGlobalShard, shardLimit } from '#domain/quotas/global-shards';
 
 /**
  * docs/budgets.md "quota race": many concurrent submissions against room for Q, across user, team and org
@@ -87,4 +89,67 @@ describe('quota race: 200 parallel submissions against room for 37 (DynamoDB Loc
     const after = await jobs.readCounters([...held.keys()]);
     expect(Object.values(after).every((value) => value === 0)).toBe(true);
   }, 180_000); // 200 transactions against one emulator: seconds alone, minutes on a loaded 2-core machine
+});
+
+/**
+ * The global limit is sharded (docs/scheduling.md, "No deployment-wide item on the admission path"): 20
+ * orgs submit 10 jobs each at once against `max_concurrent` 37, with no other limit in the way. The shards'
+ * conditional updates must still admit exactly 37 — never more, and none left unused while jobs wait.
+ */
+describe('global concurrency race: 200 parallel submissions of 20 orgs against max_concurrent 37 (DynamoDB Local)', () => {
+  it('admits exactly 37 over the shards, each shard within its part, and gives every shard back at the end', async () => {
+    const table = await createTestTable();
+    const jobs = new DynamoJobRepository(table.doc, table.tableName);
+    const hardware = new DynamoHardwareCatalog(table.doc, table.tableName);
+    for (const hw of DEMO_HARDWARE) await hardware.put(hw);
+    const runtime = testRuntime();
+    const sent: DispatchMessage[] = [];
+    const deps = {
+      jobs,
+      hardware,
+      quotas: new DynamoQuotaRepository(table.doc, table.tableName, 60_000),
+      limits: { current: async () => ({ maxConcurrent: 37, userMaxConcurrent: 1000 }) },
+      events: runtime.events,
+      clock: runtime.clock,
+      ids: runtime.ids,
+      dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
+      backends: ['local'] as const,
+      retentionDays: 90,
+      fairShare: new DynamoFairShareSource(table.doc, table.tableName),
+      scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
+    };
+    const submissions = Array.from({ length: 200 }, (_, i) => ({
+      principal: researcher(`racer-${i % 40}`, { orgId: `org-${i % 20}`, teamIds: ['t'] }),
+      spec: spec(),
+    }));
+
+    const results = await Promise.all(submissions.map((command) => submitJob(command, deps)));
+    const atSubmit = results.filter(({ job }) => job.state === 'admitted').length;
+    await Promise.all([runSchedulerPass(deps), runSchedulerPass(deps)]);
+
+    const stored = await Promise.all(results.map(async ({ job }) => (await jobs.get(job.id)) as Job));
+    const admitted = stored.filter((job) => job.state === 'admitted');
+    expect(admitted).toHaveLength(37);
+    expect(atSubmit).toBeLessThanOrEqual(37);
+    expect(new Set(sent.filter((m) => m.action === 'launch').map((m) => m.jobId)).size).toBe(37);
+    const queued = stored.filter((job) => job.state === 'queued');
+    expect(queued).toHaveLength(163);
+    expect(new Set(queued.map((job) => job.waiting?.code))).toEqual(new Set(['global_concurrency']));
+
+    // Each admitted job holds exactly one shard; each shard equals its holders and stays within its part.
+    const shardOf = (job: Job) => job.holds.filter((hold) => isGlobalShard(hold.counter)).map((hold) => hold.counter);
+    expect(admitted.every((job) => shardOf(job).length === 1)).toBe(true);
+    const values = await jobs.readCounters([...GLOBAL_SHARD_COUNTERS, GLOBAL_CONCURRENCY]);
+    expect(values[GLOBAL_CONCURRENCY]).toBe(37);
+    GLOBAL_SHARD_COUNTERS.forEach((counter, shard) => {
+      expect(values[counter]).toBe(admitted.filter((job) => shardOf(job)[0] === counter).length);
+      expect(values[counter]).toBeLessThanOrEqual(shardLimit(shard, 37));
+    });
+
+    // Ended twice each, concurrently: every shard returns to zero, and the freed room admits the next 37.
+    const ends = await Promise.all(admitted.flatMap((job) => [endJob(job, 'cancelled', {}, deps), endJob(job, 'cancelled', {}, deps)]));
+    expect(ends.filter(Boolean)).toHaveLength(37);
+    expect(Object.values(await jobs.readCounters(GLOBAL_SHARD_COUNTERS)).every((value) => value === 0)).toBe(true);
+    expect((await runSchedulerPass(deps)).admitted).toHaveLength(37);
+  }, 180_000);
 });

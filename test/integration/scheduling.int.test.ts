@@ -19,8 +19,10 @@ import type { Quota } from '#domain/quotas/quota.schema';
 import { DEFAULT_SCHEDULING } from '#domain/scheduling/scheduling-settings';
 import { queueDepth } from '#domain/quotas/counters';
 import { migrateToOrgQueueDepth } from '#scripts/migrate/org-queue-depth';
+import { migrateToGlobalShards } from '#scripts/migrate/global-concurrency-shards';
+import { GLOBAL_SHARD_COUNTERS, globalShard, homeShard, isGlobalShard } from '#domain/quotas/global-shards';
 import * as keys from '#adapters/dynamodb/table-keys';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestTable } from '#test-support/integration-env';
 import { manualClock, researcher, spec } from '#test-support/job-fixtures';
 import { quota } from '#test-support/quota-fixtures';
@@ -57,7 +59,7 @@ async function setup(limits: { maxConcurrent: number; userMaxConcurrent: number 
     await jobs.save(running, 'starting');
     return running;
   };
-  return { jobs, deps, clock, sent, scheduling, run };
+  return { jobs, deps, clock, sent, scheduling, run, table };
 }
 
 const visionUser = (id: string) => researcher(id, { teamIds: ['vision'] });
@@ -205,5 +207,44 @@ describe('migration to per-org queue depth (DynamoDB Local)', () => {
       'queue:depth': 0,
     });
     expect(await migrateToOrgQueueDepth(table.doc, table.tableName)).toMatchObject({ skipped: true });
+  });
+});
+
+describe('migration to global concurrency shards (DynamoDB Local)', () => {
+  it('moves each live job’s legacy global hold to its home shard with its amount, drops the item, and runs once', async () => {
+    const env = await setup({ maxConcurrent: 10, userMaxConcurrent: 10 });
+    const { doc, tableName } = env.table;
+    const live = await Promise.all(
+      ['ada', 'bob', 'cyd', 'dan'].map(async (u) => (await submitJob({ principal: visionUser(u), spec: spec() }, env.deps)).job),
+    );
+    await env.run(live[0]!);
+    // As written before the shards: every hold names `concurrency:global`, whose one item counts them all.
+    for (const job of live) {
+      const stored = (await env.jobs.get(job.id))!;
+      const holds = stored.holds.map((hold) => (isGlobalShard(hold.counter) ? { ...hold, counter: GLOBAL_CONCURRENCY } : hold));
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.job(job.id),
+          UpdateExpression: 'SET holds = :h',
+          ExpressionAttributeValues: { ':h': holds },
+        }),
+      );
+    }
+    for (const counter of GLOBAL_SHARD_COUNTERS)
+      await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.counter(counter), value: 0 } }));
+    await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.counter(GLOBAL_CONCURRENCY), value: 4 } }));
+
+    expect(await migrateToGlobalShards(doc, tableName)).toEqual({ skipped: false, jobsMoved: 4, legacyLeft: 0 });
+    expect((await env.jobs.readCounters([GLOBAL_CONCURRENCY]))[GLOBAL_CONCURRENCY]).toBe(4);
+    for (const job of live) {
+      expect((await env.jobs.get(job.id))!.holds.map((h) => h.counter)).toContain(globalShard(homeShard(job.id)));
+    }
+    expect((await doc.send(new GetCommand({ TableName: tableName, Key: keys.counter(GLOBAL_CONCURRENCY) }))).Item).toBeUndefined();
+
+    // The migrated holds are released into the shards: all back to zero.
+    for (const job of live) await endJob((await env.jobs.get(job.id))!, 'cancelled', {}, env.deps);
+    expect(Object.values(await env.jobs.readCounters(GLOBAL_SHARD_COUNTERS)).every((v) => v === 0)).toBe(true);
+    expect(await migrateToGlobalShards(doc, tableName)).toMatchObject({ skipped: true });
   });
 });

@@ -1,6 +1,8 @@
 import { roundAmount } from '#domain/amounts';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CounterEffect } from '#domain/jobs/job-repository.port';
+import { GLOBAL_CONCURRENCY } from '#domain/quotas/counters';
+import { GLOBAL_SHARD_COUNTERS, globalInUse } from '#domain/quotas/global-shards';
 import * as keys from './table-keys';
 
 /** One counter item's share of a transaction: every field it adds to, and the tightest limit on `value`. */
@@ -58,7 +60,14 @@ export function counterUpdate(tableName: string, update: CounterItemUpdate) {
     TableName: tableName,
     Key: keys.counter(update.counter),
     UpdateExpression: expression,
-    ...(limited ? { ConditionExpression: 'attribute_not_exists(#value) OR #value <= :ceiling' } : {}),
+    // A missing counter is 0: it has room unless the ceiling is below 0 (an increment above the limit, e.g. a
+    // global-concurrency shard whose part of a small limit is 0), and then the comparison fails on it too.
+    ...(limited
+      ? {
+          ConditionExpression:
+            Number(values[':ceiling']) >= 0 ? 'attribute_not_exists(#value) OR #value <= :ceiling' : '#value <= :ceiling',
+        }
+      : {}),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
@@ -67,8 +76,23 @@ export function counterUpdate(tableName: string, update: CounterItemUpdate) {
 /** Budgets are fractional: keep float noise from turning "exactly full" into "over". */
 const round = roundAmount;
 
-/** Current `value` of counters (0 when never written), read consistently. */
+/**
+ * Current `value` of counters (0 when never written), read consistently. The global concurrency counter is
+ * stored as shards (global-shards.ts): asked for by its name, it reads as their sum.
+ */
 export async function readCounterValues(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  counters: readonly string[],
+): Promise<Record<string, number>> {
+  const global = counters.includes(GLOBAL_CONCURRENCY);
+  const stored = global ? [...counters.filter((c) => c !== GLOBAL_CONCURRENCY), ...GLOBAL_SHARD_COUNTERS] : counters;
+  const values = await readStoredValues(doc, tableName, stored);
+  if (global) values[GLOBAL_CONCURRENCY] = globalInUse(values);
+  return Object.fromEntries(counters.map((c) => [c, values[c] ?? 0]));
+}
+
+async function readStoredValues(
   doc: DynamoDBDocumentClient,
   tableName: string,
   counters: readonly string[],

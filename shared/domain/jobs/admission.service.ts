@@ -3,12 +3,13 @@ import type { EventPublisher } from '#domain/events/event-envelope';
 import { quotaEvent, quotaEventType } from '#domain/events/quota.events';
 import { planAdmission, type AdmissionPlan, type AppliedQuota } from '#domain/quotas/admission-plan';
 import { GLOBAL_CONCURRENCY, isQueueDepth, userConcurrency } from '#domain/quotas/counters';
+import { GLOBAL_SHARD_COUNTERS, GlobalShardRoom, homeShard, isGlobalShard, onGlobalShard } from '#domain/quotas/global-shards';
 import type { QuotaSource } from '#domain/quotas/quota-repository.port';
 import { describeQuota } from '#domain/quotas/quota.schema';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { ConcurrencyLimits, LimitsSource } from './concurrency';
-import type { JobRepository } from './job-repository.port';
-import type { Job, WaitingReason } from './job.schema';
+import type { CounterEffect, JobRepository } from './job-repository.port';
+import type { Hold, Job, WaitingReason } from './job.schema';
 
 export interface AdmissionDeps {
   jobs: JobRepository;
@@ -52,6 +53,42 @@ export async function publishQuotaSignals(prepared: PreparedAdmission, job: Job,
     return type ? [quotaEvent(type, applied, round(usage), job.id, deps.ids.next(), at)] : [];
   });
   if (events.length > 0) await deps.events.publish(events);
+}
+
+/** How often an admission moves to another global-concurrency shard when the one it tried filled meanwhile. */
+const SHARD_ATTEMPTS = 4;
+
+type WriteOutcome = { ok: true } | { ok: false; reason: string; counter?: string };
+
+/**
+ * Writes an admission with its global-concurrency effect on a shard (global-shards.ts): the shard `room`
+ * picks, and when that shard turns out full, a shard with room after reading them all. Fails on
+ * `GLOBAL_CONCURRENCY` (the limit, not a shard) only when no shard had room; any other failure is returned
+ * as the write reported it. `write` performs the one transaction with the job's holds naming the shard.
+ */
+export async function writeOnGlobalShard<T extends WriteOutcome>(
+  job: Job,
+  prepared: PreparedAdmission,
+  jobs: Pick<JobRepository, 'readCounters'>,
+  write: (admission: { effects: CounterEffect[]; holds: Hold[] }) => Promise<T>,
+  room = new GlobalShardRoom(prepared.limits.maxConcurrent),
+): Promise<T> {
+  const full = (outcome: T): T => ({ ...outcome, counter: GLOBAL_CONCURRENCY });
+  const bypass = !prepared.plan.effects.some((effect) => effect.counter === GLOBAL_CONCURRENCY && effect.limit !== undefined);
+  if (bypass) return write(onGlobalShard(prepared.plan, homeShard(job.id), prepared.limits.maxConcurrent)); // counted, never held
+  let shard = room.pick(job.id);
+  for (let attempt = 1; ; attempt += 1) {
+    if (shard === undefined) return full({ ok: false, reason: 'counter' } as T);
+    const outcome = await write(onGlobalShard(prepared.plan, shard, prepared.limits.maxConcurrent));
+    if (outcome.ok) {
+      room.charge(shard, 1);
+      return outcome;
+    }
+    if (outcome.reason !== 'counter' || !outcome.counter || !isGlobalShard(outcome.counter)) return outcome;
+    if (attempt >= SHARD_ATTEMPTS) return full(outcome);
+    room.update(await jobs.readCounters(GLOBAL_SHARD_COUNTERS));
+    shard = room.pick(job.id);
+  }
 }
 
 /** Where a waiting job stands: among its org's waiting jobs, and among those held by the same limit. */

@@ -56,6 +56,6 @@ export interface JobRepository {
   save(next: Job, expectedState: JobState, effects?: readonly CounterEffect[]): Promise<SaveOutcome>;
   /** Updates only the waiting reason, if the job is still in `expectedState`. */
   setWaiting(job: Job, expectedState: JobState, waiting: WaitingReason): Promise<void>;
-  /** Current value of counters (0 when never written). */
+  /** Current value of counters (0 when never written); `GLOBAL_CONCURRENCY` reads as the sum of its shards. */
   readCounters(counters: readonly string[]): Promise<Record<string, number>>;
 }

@@ -1,4 +1,5 @@
 import { queueDepth } from '#domain/quotas/counters';
+import { GLOBAL_SHARD_COUNTERS, GlobalShardRoom } from '#domain/quotas/global-shards';
 import type { FairShareSource } from '#domain/scheduling/fair-share';
 import { snapshotQueue } from '#domain/scheduling/queue-snapshot';
 import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling-settings';
@@ -7,6 +8,7 @@ import {
   prepareAdmission,
   publishQuotaSignals,
   waitingFor,
+  writeOnGlobalShard,
   type AdmissionDeps,
   type PreparedAdmission,
   type QueuePlace,
@@ -51,6 +53,7 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
   const result: SchedulerPassResult = { admitted: [], waiting: 0, redispatched: [], timedOut: [], launchTimeouts: [] };
   const now = deps.clock.now();
   const snapshot = await snapshotQueue(deps, now, deps.maxJobsPerPass ?? 1_000);
+  const room = await globalShardRoom(deps);
   const positions = new Map<string, number>();
   const heldOn = new Map<string, WaitingOnLimit[]>();
   const waits: { job: Job; reason: WaitingReason }[] = [];
@@ -80,11 +83,17 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
       continue;
     }
     const at = now.toISOString();
-    const admitted = transition(job, 'admitted', at, {
-      holds: prepared.plan.holds,
-      ...(prepared.warnings.length > 0 ? { quotaWarnings: prepared.warnings } : {}),
-    });
-    const outcome = await deps.jobs.save(admitted, 'queued', [...prepared.plan.effects, { counter: queueDepth(job.orgId), amount: -1 }]);
+    const outcome = await writeOnGlobalShard(
+      job,
+      prepared,
+      deps.jobs,
+      ({ effects, holds }) => {
+        const warnings = prepared.warnings.length > 0 ? { quotaWarnings: prepared.warnings } : {};
+        const admitted = transition(job, 'admitted', at, { holds, ...warnings });
+        return deps.jobs.save(admitted, 'queued', [{ counter: queueDepth(job.orgId), amount: -1 }, ...effects]);
+      },
+      room,
+    );
     if (outcome.ok) {
       result.admitted.push(job.id);
       await deps.dispatch.send({ action: 'launch', jobId: job.id });
@@ -110,6 +119,14 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
   result.timedOut = await stopOverdue(deps);
   result.launchTimeouts = await expireStuckLaunches(deps);
   return result;
+}
+
+/** The global limit's shards as they are now: one read per pass, then the pass charges them as it admits. */
+async function globalShardRoom(deps: SchedulerDeps): Promise<GlobalShardRoom> {
+  const [limits, values] = await Promise.all([deps.limits.current(), deps.jobs.readCounters(GLOBAL_SHARD_COUNTERS)]);
+  const room = new GlobalShardRoom(limits.maxConcurrent);
+  room.update(values);
+  return room;
 }
 
 /** Estimated starts of the jobs held by limits: one read of the active jobs and of those counters. */

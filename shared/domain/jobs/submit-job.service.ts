@@ -7,7 +7,7 @@ import { neverFits } from '#domain/quotas/admission-plan';
 import { isQueueDepth, queueDepth } from '#domain/quotas/counters';
 import { describeQuota } from '#domain/quotas/quota.schema';
 import type { QueueBusyHint } from './queue-hint';
-import { prepareAdmission, publishQuotaSignals, waitingFor, type AdmissionDeps } from './admission.service';
+import { prepareAdmission, publishQuotaSignals, waitingFor, writeOnGlobalShard, type AdmissionDeps } from './admission.service';
 import type { DispatchQueue } from './dispatch-message.schema';
 import { draftJob, specFingerprint, type DraftDeps } from './job-draft';
 import { transition } from './job-lifecycle';
@@ -80,12 +80,11 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
   let queued = withWarnings(draft);
   if (paused) queued = { ...queued, waiting: pausedWaiting(draft, settings.paused) };
   else if (draft.bypassQueue || !deps.queueHint?.isBusy(draft.orgId, at)) {
-    const admitted = withWarnings(transition(draft, 'admitted', draft.createdAt, { holds: prepared.plan.holds }));
     // Nobody may be waiting (queue depth 0), unless the caller skips the queue (job.bypass.queue).
-    const effects = draft.bypassQueue
-      ? prepared.plan.effects
-      : [...prepared.plan.effects, { counter: queueDepth(draft.orgId), amount: 0, limit: 0 }];
-    const outcome = await deps.jobs.create(admitted, idempotency, effects);
+    const emptyQueue = draft.bypassQueue ? [] : [{ counter: queueDepth(draft.orgId), amount: 0, limit: 0 }];
+    const outcome = await writeOnGlobalShard(draft, prepared, deps.jobs, ({ effects, holds }) =>
+      deps.jobs.create(withWarnings(transition(draft, 'admitted', draft.createdAt, { holds })), idempotency, [...emptyQueue, ...effects]),
+    );
     if (outcome.ok) {
       deps.queueHint?.clear(draft.orgId);
       if (outcome.created) {

@@ -1,6 +1,7 @@
 import type { PreparedAdmission } from '#domain/jobs/admission.service';
 import { ACTIVE_STATES, type Job } from '#domain/jobs/job.schema';
 import { GLOBAL_CONCURRENCY } from '#domain/quotas/counters';
+import { limitOf } from '#domain/quotas/global-shards';
 import { periodEnd } from '#domain/quotas/period';
 import { describeQuota } from '#domain/quotas/quota.schema';
 
@@ -90,7 +91,7 @@ export function estimateStarts(
     }
     const holders = active.flatMap((job) =>
       ACTIVE_STATES.has(job.state)
-        ? job.holds.filter((h) => h.counter === counter).map((h) => ({ end: expectedEnd(job, now.getTime()), amount: h.amount }))
+        ? job.holds.filter((h) => limitOf(h.counter) === counter).map((h) => ({ end: expectedEnd(job, now.getTime()), amount: h.amount }))
         : [],
     );
     const queue = waiting.map(({ job, prepared }) => ({
