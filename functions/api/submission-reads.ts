@@ -1,6 +1,6 @@
 import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
 import { dynamoRequesterFacts } from '#adapters/dynamodb/dynamo-requester-facts.repository';
-import type { LevelCatalog } from '#domain/authz/levels';
+import type { LevelCatalog } from '#domain/authz/authz.port';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { lazySchema } from './lazy-schema';
 import { GLOB_PATTERN } from '#domain/authz/glob';
 import { levelNameSchema } from '#domain/authz/permissions';
-import { resourceTypeSchema, type ResourceRule } from '#domain/authz/resource-rules';
+import { resourceTypeSchema, type ResourceRule } from '#domain/authz/resource-rule.schema';
 import { slugSchema } from '#domain/tenancy/slug';
 
 export const ruleIdParamsSchema = z.object({ ruleId: z.string().check(z.regex(/^[a-z0-9]{1,64}$/, 'a rule id')) });

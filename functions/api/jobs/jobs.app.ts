@@ -17,7 +17,7 @@ import type { QuotaSource } from '#domain/quotas/quota-repository.port';
 import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling-settings';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { PrincipalGate } from '#domain/authz/access-gate';
-import type { ResourceRuleSource } from '#domain/authz/resource-rules';
+import type { ResourceRuleSource } from '#domain/authz/authz.port';
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { TemplateRepository } from '#domain/templates/template.schema';
 import { specForSubmission } from '#domain/templates/templates.service';

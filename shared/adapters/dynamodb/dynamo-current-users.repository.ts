@@ -1,5 +1,5 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CurrentUserSource } from '#domain/authz/access-gate';
+import type { CurrentUserSource } from '#domain/authz/authz.port';
 import { userSchema, type User } from '#domain/identity/user.schema';
 import { withoutKeys } from './keys';
 import * as keys from './table-keys';

@@ -1,5 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { customLevelSchema, type CustomLevel, type LevelCatalog } from '#domain/authz/levels';
+import type { LevelCatalog } from '#domain/authz/authz.port';
+import { customLevelSchema, type CustomLevel } from '#domain/authz/level.schema';
 import { deleteExisting, putVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';

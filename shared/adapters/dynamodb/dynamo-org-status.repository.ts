@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OrgStatusSource } from '#domain/authz/access-gate';
+import type { OrgStatusSource } from '#domain/authz/authz.port';
 import { queryAll } from './query-all';
 import * as keys from './table-keys';
 

@@ -1,5 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { resourceRuleSchema, type ResourceRule, type ResourceRuleRepository } from '#domain/authz/resource-rules';
+import type { ResourceRuleRepository } from '#domain/authz/authz.port';
+import { resourceRuleSchema, type ResourceRule } from '#domain/authz/resource-rule.schema';
 import { MAX_PERMISSION_CACHE_MS } from './dynamo-level.repository';
 import { deleteExisting, putVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';

@@ -1,4 +1,5 @@
-import { describeLevel, type LevelCatalog } from '#domain/authz/levels';
+import { describeLevel } from '#domain/authz/levels';
+import type { LevelCatalog } from '#domain/authz/authz.port';
 import { hasPermission, levelPriority, reaches } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { LEVELS } from '#domain/authz/permissions';

@@ -1,4 +1,4 @@
-import type { LevelCatalog } from '#domain/authz/levels';
+import type { LevelCatalog } from '#domain/authz/authz.port';
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import type { Job } from '#domain/jobs/job.schema';

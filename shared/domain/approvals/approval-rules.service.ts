@@ -1,4 +1,4 @@
-import type { LevelCatalog } from '#domain/authz/levels';
+import type { LevelCatalog } from '#domain/authz/authz.port';
 import { levelOfOrg } from '#domain/tenancy/org-references';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';

@@ -1,7 +1,17 @@
-import { isUsableApiKey, type ApiKeyStatus } from '#domain/identity/api-key-status';
-import type { User } from '#domain/identity/user.schema';
-import { resolveAccessFor, type LevelCatalog } from './levels';
+import type { ApiKeyStatusSource, CurrentUserSource, LevelCatalog, OrgStatusSource } from './authz.port';
+import { isUsableApiKey } from '#domain/identity/api-key-status';
+import { resolveAccessFor } from './levels';
 import type { Principal } from './principal';
+
+export type GateOutcome =
+  | { ok: true; principal: Principal }
+  /**
+   * `unknown`: no such user (or moved to another org), or the API key used is revoked, expired or gone;
+   * `disabled`: the user or their org is disabled.
+   */
+  | { ok: false; reason: 'unknown' | 'disabled' };
+
+export type PrincipalGate = (principal: Principal) => Promise<GateOutcome>;
 
 /**
  * The access gate every route function runs before its permission check (docs/permissions.md: "a demotion takes
@@ -17,33 +27,6 @@ import type { Principal } from './principal';
  * A disabled team (soft-deleted) is dropped from the principal's teams: nobody charges jobs to it or leads
  * it any more, while its history keeps referring to it.
  */
-export interface CurrentUserSource {
-  /** The user record as stored now. */
-  currentUser(id: string): Promise<User | undefined>;
-}
-
-export interface OrgStatusSource {
-  /** Whether the org exists and is active (possibly cached ≤ 60 s). */
-  isActive(orgId: string): Promise<boolean>;
-  /** Ids of the org's disabled teams (possibly cached ≤ 60 s). */
-  disabledTeams(orgId: string): Promise<ReadonlySet<string>>;
-}
-
-/** The API key a principal authenticated with, read as stored now (strongly consistent). */
-export interface ApiKeyStatusSource {
-  statusOf(keyHash: string): Promise<ApiKeyStatus | undefined>;
-}
-
-export type GateOutcome =
-  | { ok: true; principal: Principal }
-  /**
-   * `unknown`: no such user (or moved to another org), or the API key used is revoked, expired or gone;
-   * `disabled`: the user or their org is disabled.
-   */
-  | { ok: false; reason: 'unknown' | 'disabled' };
-
-export type PrincipalGate = (principal: Principal) => Promise<GateOutcome>;
-
 export function createAccessGate(deps: {
   users: CurrentUserSource;
   levels: LevelCatalog;

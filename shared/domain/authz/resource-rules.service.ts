@@ -2,9 +2,9 @@ import { AppError, notFound } from '#domain/errors/app-error';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { levelOfOrg, teamOfOrg } from '#domain/tenancy/org-references';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
-import type { LevelCatalog } from './levels';
+import type { LevelCatalog, ResourceRuleRepository } from './authz.port';
 import type { Principal } from './principal';
-import { resourceRuleSchema, type ResourceRule, type ResourceRuleRepository, type ResourceType } from './resource-rules';
+import { resourceRuleSchema, type ResourceRule, type ResourceType } from './resource-rule.schema';
 
 export interface ResourceRulesDeps {
   rules: ResourceRuleRepository;

@@ -1,6 +1,7 @@
 import { globMatch } from '#domain/authz/glob';
 import type { Principal } from '#domain/authz/principal';
-import { evaluateRules, type ResourceRule } from '#domain/authz/resource-rules';
+import { evaluateRules } from '#domain/authz/resource-rules';
+import type { ResourceRule } from '#domain/authz/resource-rule.schema';
 import { AppError, forbidden } from '#domain/errors/app-error';
 import { unknownInOrg } from '#domain/tenancy/org-references';
 import type { Cluster, Placement } from './cluster.schema';

@@ -1,4 +1,4 @@
-import type { LevelCatalog } from '#domain/authz/levels';
+import type { LevelCatalog } from '#domain/authz/authz.port';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden } from '#domain/errors/app-error';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';

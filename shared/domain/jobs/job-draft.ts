@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
-import { enforceResourceRules, type ResourceRuleSource } from '#domain/authz/resource-rules';
+import { enforceResourceRules } from '#domain/authz/resource-rules';
+import type { ResourceRuleSource } from '#domain/authz/authz.port';
 import { placeJob, type ClusterSource, type PlacementDecision } from '#domain/clusters/placement.service';
 import { LEVELS } from '#domain/authz/permissions';
 import type { HardwareCatalog } from '#domain/catalog/hardware-catalog.port';

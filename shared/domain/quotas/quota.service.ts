@@ -1,5 +1,4 @@
-import type { CurrentUserSource } from '#domain/authz/access-gate';
-import type { LevelCatalog } from '#domain/authz/levels';
+import type { CurrentUserSource, LevelCatalog } from '#domain/authz/authz.port';
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';

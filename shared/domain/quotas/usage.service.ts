@@ -1,7 +1,7 @@
 import { roundReported } from '#domain/amounts';
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
-import type { CurrentUserSource } from '#domain/authz/access-gate';
+import type { CurrentUserSource } from '#domain/authz/authz.port';
 import { AppError, notFound } from '#domain/errors/app-error';
 import type { JobRepository } from '#domain/jobs/job-repository.port';
 import { teamOfOrg, userOfOrg } from '#domain/tenancy/org-references';

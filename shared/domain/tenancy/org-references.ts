@@ -1,5 +1,5 @@
-import { describeLevel, type LevelCatalog } from '#domain/authz/levels';
-import type { CurrentUserSource } from '#domain/authz/access-gate';
+import { describeLevel } from '#domain/authz/levels';
+import type { CurrentUserSource, LevelCatalog } from '#domain/authz/authz.port';
 import { AppError } from '#domain/errors/app-error';
 import type { User } from '#domain/identity/user.schema';
 import type { Team, TenancyRepository } from './tenancy.schema';

@@ -1,4 +1,4 @@
-import type { CurrentUserSource } from '#domain/authz/access-gate';
+import type { CurrentUserSource } from '#domain/authz/authz.port';
 import type { User } from '#domain/identity/user.schema';
 import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
 

@@ -1,4 +1,5 @@
-import { resolveAccessFor, type LevelCatalog, type ResolvedAccess } from '#domain/authz/levels';
+import { resolveAccessFor, type ResolvedAccess } from '#domain/authz/levels';
+import type { LevelCatalog } from '#domain/authz/authz.port';
 import { normalizeOverrides, ungrantable, type PermissionOverride } from '#domain/authz/overrides';
 import { effectivePermissions } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LevelCatalog } from '#domain/authz/levels';
+import type { LevelCatalog } from '#domain/authz/authz.port';
 import type { Principal } from '#domain/authz/principal';
 import { eligibility, nextLevelUp } from '#domain/approvals/approval-eligibility';
 import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';

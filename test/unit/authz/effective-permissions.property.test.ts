@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveAccess, type CustomLevel } from '#domain/authz/levels';
+import { resolveAccess } from '#domain/authz/levels';
+import type { CustomLevel } from '#domain/authz/level.schema';
 import { applyOverrides, normalizeOverrides, ungrantable, type PermissionOverride } from '#domain/authz/overrides';
 import {
   LEVEL_PERMISSIONS,

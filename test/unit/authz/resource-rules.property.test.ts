@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { globMatch } from '#domain/authz/glob';
-import { enforceResourceRules, evaluateRules, type ResourceRule, type ResourceType } from '#domain/authz/resource-rules';
+import { enforceResourceRules, evaluateRules } from '#domain/authz/resource-rules';
+import type { ResourceRule, ResourceType } from '#domain/authz/resource-rule.schema';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
 
