@@ -2,7 +2,7 @@ import { loadEnv } from '#config/env';
 import type { EventPublisher } from '#domain/events/event-envelope';
 import type { OidcClient } from '#domain/identity/oidc-login.service';
 import type { LdapDirectory } from '#domain/identity/password-login.service';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import type { ApiHandler } from '#http/api-handler';
 import type { RouteGroup } from '#http/route';
 import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approval-repository.port';

@@ -4,7 +4,7 @@ import type { BaseEnv } from '#config/env';
 import type { EventPublisher } from '#domain/events/event-envelope';
 import type { SessionDeps, TokenSigner } from '#domain/identity/session.service';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import { composeApiAccess, type ApiRuntime } from './api-access';
 
 /** The session settings the sign-in and the sessions functions read from their env. */

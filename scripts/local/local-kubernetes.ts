@@ -10,8 +10,8 @@ import { parseKubeconfigYaml, SecretStoreKubeCredentials } from '#adapters/kuber
 import { KubePodLogReader } from '#adapters/kubernetes/kube-pod-log.client';
 import { KubernetesJobBackend } from '#adapters/kubernetes/kubernetes-job-backend.client';
 import { systemClock } from '#adapters/runtime/system-runtime';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
-import type { HardwareCatalog } from '#domain/catalog/hardware-catalog.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
+import type { HardwareCatalog } from '#domain/catalog/catalog.port';
 import type { Principal } from '#domain/authz/principal';
 import { registerCluster, replaceCluster, setClusterCredentials, type ClustersDeps } from '#domain/clusters/clusters.service';
 import type { ClusterInput } from '#domain/clusters/cluster.schema';

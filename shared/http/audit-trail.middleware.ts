@@ -1,7 +1,8 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { Logger } from '#adapters/logging/logger';
 import type { Principal } from '#domain/authz/principal';
-import type { AuditEntryInput, AuditLog } from '#domain/audit/audit.port';
+import type { AuditLog } from '#domain/audit/audit.port';
+import type { AuditEntryInput } from '#domain/audit/audit-entry.schema';
 import { AppError } from '#domain/errors/app-error';
 import type { ApiResult } from './http-response';
 import { routeKey, type RouteDeclaration } from './route';

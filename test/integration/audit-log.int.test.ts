@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAuditLog } from '#adapters/dynamodb/dynamo-audit-log.repository';
 import { DynamoAuditTrail } from '#adapters/dynamodb/dynamo-audit-trail.repository';
 import * as keys from '#adapters/dynamodb/table-keys';
-import type { AuditEntryInput } from '#domain/audit/audit.port';
+import type { AuditEntryInput } from '#domain/audit/audit-entry.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { createTestTable, type TestTable } from '#test-support/integration-env';
 import { manualClock } from '#test-support/job-fixtures';

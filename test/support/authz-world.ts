@@ -17,7 +17,7 @@ import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.re
 import { DynamoIdentityProviderRepository } from '#adapters/dynamodb/dynamo-identity-provider.repository';
 import { EnvFileSecretStore } from '#adapters/secrets/env-file-secret-store.client';
 import { DynamoNotificationChannelRepository } from '#adapters/dynamodb/dynamo-notification-channel.repository';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import { buildHttpApiV2Event } from '#scripts/local/http-server';
 import { DEMO_HARDWARE } from '#scripts/local/seed';

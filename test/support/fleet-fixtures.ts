@@ -1,5 +1,5 @@
 import { DEFAULT_FLEETS } from '#domain/catalog/default-catalog';
-import type { FleetDirectory } from '#domain/catalog/fleet-directory.port';
+import type { FleetDirectory } from '#domain/catalog/catalog.port';
 import { fleetSchema, toDeployedFleet, type DeployedFleet, type FleetConfigInput } from '#domain/catalog/fleet.schema';
 import { GPU_INSTANCE_TYPES } from '#domain/catalog/gpu-instance-types';
 

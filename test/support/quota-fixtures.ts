@@ -3,10 +3,10 @@ import { DynamoCurrentUsers } from '#adapters/dynamodb/dynamo-current-users.repo
 import { DynamoLevelCatalog } from '#adapters/dynamodb/dynamo-level.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.repository';
-import type { AuditEntryInput, AuditLog } from '#domain/audit/audit.port';
+import type { AuditLog } from '#domain/audit/audit.port';
+import type { AuditEntryInput } from '#domain/audit/audit-entry.schema';
 import type { QuotaScopeSources } from '#domain/quotas/quota.service';
-import type { Quota, QuotaInput } from '#domain/quotas/quota.schema';
-import { quotaInputSchema } from '#domain/quotas/quota.schema';
+import { type Quota, type QuotaInput, quotaInputSchema } from '#domain/quotas/quota.schema';
 
 let sequence = 0;
 

@@ -6,8 +6,8 @@ import { deleteLevel, listLevels, putLevel, toLevelView } from '#domain/authz/le
 import { createRule, deleteRule, getRule, listRules, replaceRule } from '#domain/authz/resource-rules.service';
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
-import type { UserDirectory } from '#domain/users/user-directory.port';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
+import type { UserDirectory } from '#domain/users/users.port';
 import {
   createUser,
   getUser,

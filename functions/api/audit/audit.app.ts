@@ -1,7 +1,7 @@
 import { toAuditEntryView } from '#contracts/audit.contract';
 import type { PrincipalGate } from '#domain/authz/access-gate';
-import type { AuditLog } from '#domain/audit/audit.port';
-import { queryAudit, verifyAudit, type AuditTrail } from '#domain/audit/audit-trail.service';
+import type { AuditLog, AuditTrail } from '#domain/audit/audit.port';
+import { queryAudit, verifyAudit } from '#domain/audit/audit-trail.service';
 import { createApiHandler } from '#http/api-handler';
 import { auditRoutes } from './audit.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';

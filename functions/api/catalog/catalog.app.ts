@@ -1,8 +1,7 @@
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { PrincipalGate } from '#domain/authz/access-gate';
 import { assertFitsDeployedFleets } from '#domain/catalog/catalog-admin.service';
-import type { FleetDirectory } from '#domain/catalog/fleet-directory.port';
-import type { HardwareCatalogAdmin } from '#domain/catalog/hardware-catalog.port';
+import type { FleetDirectory, HardwareCatalogAdmin } from '#domain/catalog/catalog.port';
 import type { HardwareType } from '#domain/catalog/hardware.schema';
 import { notFound } from '#domain/errors/app-error';
 import { createApiHandler } from '#http/api-handler';

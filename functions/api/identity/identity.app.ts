@@ -15,7 +15,7 @@ import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { DynamoIdentityProviderRepository } from '#adapters/dynamodb/dynamo-identity-provider.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { cognitoIssuer } from '#domain/identity/provider-uniqueness';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import type { IdentityEnv } from './identity.env';
 
 export type IdentityDeps = IdentityProviderAdminDeps;

@@ -12,7 +12,7 @@ import { notificationsRoutes } from './notifications.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { DynamoNotificationChannelRepository } from '#adapters/dynamodb/dynamo-notification-channel.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import type { NotificationsEnv } from './notifications.env';
 
 /** Audit details name the kind and what changed, never a URL of Slack's or a secret. */

@@ -1,7 +1,8 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { auditRecordSchema, nextRecord, type AuditRecord, type ChainHead } from '#domain/audit/audit-chain';
-import { auditEntryInputSchema, type AuditEntryInput, type AuditLog } from '#domain/audit/audit.port';
+import { type AuditLog } from '#domain/audit/audit.port';
+import { auditEntryInputSchema, type AuditEntryInput } from '#domain/audit/audit-entry.schema';
 import { AppError } from '#domain/errors/app-error';
 import type { Clock } from '#domain/runtime/runtime.port';
 import * as keys from './table-keys';

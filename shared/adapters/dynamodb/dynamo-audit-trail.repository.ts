@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { auditRecordSchema, type AuditRecord } from '#domain/audit/audit-chain';
 import { verifyChain, type VerifyReport } from '#domain/audit/audit-verify';
-import type { AuditPage, AuditQuery, AuditTrail } from '#domain/audit/audit-trail.service';
+import type { AuditPage, AuditQuery, AuditTrail } from '#domain/audit/audit.port';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { readAuditHead } from './dynamo-audit-log.repository';
 import { decodeCursor, encodeCursor } from './cursor';

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query-all';
-import type { HardwareCatalogAdmin } from '#domain/catalog/hardware-catalog.port';
+import type { HardwareCatalogAdmin } from '#domain/catalog/catalog.port';
 import { hardwareTypeSchema, type HardwareType } from '#domain/catalog/hardware.schema';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';

@@ -1,5 +1,5 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ClusterRepository } from '#domain/clusters/cluster-repository.port';
+import type { ClusterRepository } from '#domain/clusters/clusters.port';
 import { clusterSchema, type Cluster } from '#domain/clusters/cluster.schema';
 import { putVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';

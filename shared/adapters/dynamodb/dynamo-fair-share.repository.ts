@@ -1,5 +1,6 @@
 import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { expiredDays, type FairShareDays, type FairShareSource } from '#domain/scheduling/fair-share';
+import { expiredDays, type FairShareDays } from '#domain/scheduling/fair-share';
+import type { FairShareSource } from '#domain/scheduling/scheduling.port';
 import * as keys from './table-keys';
 
 /**

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { FleetDirectory } from '#domain/catalog/fleet-directory.port';
+import type { FleetDirectory } from '#domain/catalog/catalog.port';
 import { deployedFleetSchema, type DeployedFleet } from '#domain/catalog/fleet.schema';
 import { withoutKeys } from './keys';
 import { queryAll } from './query-all';

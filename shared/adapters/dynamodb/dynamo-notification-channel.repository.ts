@@ -4,7 +4,7 @@ import {
   type NotificationChannel,
   type NotificationChannelRepository,
 } from '#domain/notifications/notification-channel.schema';
-import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
+import type { ListOptions, Page } from '#domain/page';
 import { deleteExisting, pick, putVersioned, queryPage } from './dynamo-versioned';
 import { withoutKeys } from './keys';
 import * as keys from './table-keys';

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { withDefaults, type SchedulingSettings, type SchedulingSettingsStore } from '#domain/scheduling/scheduling-settings';
+import { withDefaults, type SchedulingSettings } from '#domain/scheduling/scheduling-settings';
+import type { SchedulingSettingsStore } from '#domain/scheduling/scheduling.port';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 
@@ -23,7 +24,7 @@ export class DynamoSchedulingSettings implements SchedulingSettingsStore {
     const result = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: keys.schedulingSettings(orgId), ConsistentRead: true }),
     );
-    const settings = withDefaults(result.Item ? (withoutKeys(result.Item)) : undefined);
+    const settings = withDefaults(result.Item ? withoutKeys(result.Item) : undefined);
     this.cache.set(orgId, { settings, until: Date.now() + this.cacheTtlMs });
     return settings;
   }

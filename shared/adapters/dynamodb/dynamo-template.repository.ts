@@ -1,6 +1,7 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
-import { jobTemplateSchema, type JobTemplate, type TemplateRepository } from '#domain/templates/template.schema';
+import type { ListOptions, Page } from '#domain/page';
+import { jobTemplateSchema, type JobTemplate } from '#domain/templates/template.schema';
+import type { TemplateRepository } from '#domain/templates/templates.port';
 import { deleteExisting, pick, putVersioned, queryPage } from './dynamo-versioned';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';

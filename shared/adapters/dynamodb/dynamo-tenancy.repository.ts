@@ -1,14 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  orgSchema,
-  teamSchema,
-  type ListOptions,
-  type Org,
-  type Page,
-  type Team,
-  type TenancyRepository,
-} from '#domain/tenancy/tenancy.schema';
+import { orgSchema, teamSchema, type Org, type Team } from '#domain/tenancy/tenancy.schema';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
+import type { ListOptions, Page } from '#domain/page';
 import { pick, putVersioned, queryPage } from './dynamo-versioned';
 import * as keys from './table-keys';
 import { orgIndexAttributes, withoutKeys } from './keys';

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { userSchema, type User } from '#domain/identity/user.schema';
-import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
-import type { UserDirectory, UserFilters } from '#domain/users/user-directory.port';
+import type { ListOptions, Page } from '#domain/page';
+import type { UserDirectory, UserFilters } from '#domain/users/users.port';
 import { pick, putVersioned, queryPage, replaceVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';
 import { DynamoCurrentUsers } from './dynamo-current-users.repository';

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
 import type { HardwareRequirements, JobBackend, LaunchResult } from '#domain/backends/backend.port';
-import type { FleetDirectory } from '#domain/catalog/fleet-directory.port';
+import type { FleetDirectory } from '#domain/catalog/catalog.port';
 import { purchaseForAttempt, type DeployedFleet, type PurchaseKind } from '#domain/catalog/fleet.schema';
 import type { Job } from '#domain/jobs/job.schema';
 import { buildTaskDefinitionInput, JOB_CONTAINER_NAME, taskDefinitionFamily } from './ecs-task-definition';

@@ -1,5 +1,5 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import type { ClusterHealth, ClusterProbe } from '#domain/clusters/cluster-repository.port';
+import type { ClusterHealth, ClusterProbe } from '#domain/clusters/clusters.port';
 import type { Cluster } from '#domain/clusters/cluster.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { apiMessage, apiStatus, ClusterAddressRefused, type KubeConnector } from './kube-connection';

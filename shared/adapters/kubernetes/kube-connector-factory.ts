@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import { EksTokenSource, type AwsCredentialsProvider } from './eks-token';
 import { KubeConnector } from './kube-connection';
 import { SecretStoreKubeCredentials } from './kube-credentials';

@@ -1,7 +1,7 @@
 import { loadYaml } from '@kubernetes/client-node';
 import type { Cluster } from '#domain/clusters/cluster.schema';
 import type { StoredClusterCredential } from '#domain/clusters/kubeconfig-policy';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import type { KubeCredentialSource, KubeUserCredentials } from './kube-connection';
 
 /** Kubeconfigs are small; anything bigger is not one (and YAML parsing cost grows with size). */

@@ -1,4 +1,5 @@
-import { auditEntryInputSchema, type AuditEntryInput, type AuditLog } from '#domain/audit/audit.port';
+import { type AuditLog } from '#domain/audit/audit.port';
+import { auditEntryInputSchema, type AuditEntryInput } from '#domain/audit/audit-entry.schema';
 import { redact } from './redaction';
 import type { Logger } from './logger';
 

@@ -1,11 +1,10 @@
 import type { DomainEvent } from '#domain/events/event-envelope';
 import { channelSecretSchema, type NotificationChannel } from '#domain/notifications/notification-channel.schema';
 import type { ChannelSender, DeliveryAttempt } from '#domain/notifications/notifier.service';
-import type { OutboundPolicy } from '#domain/notifications/outbound-url';
-import { SLACK_WEBHOOK_HOSTS } from '#domain/notifications/outbound-url';
+import { type OutboundPolicy, SLACK_WEBHOOK_HOSTS } from '#domain/notifications/outbound-url';
 import { signWebhook } from '#domain/notifications/standard-webhook-signature';
 import type { Clock } from '#domain/runtime/runtime.port';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import { ForbiddenTargetError, guardedPost, type PostOutcome } from './guarded-post';
 
 export interface SenderOptions {

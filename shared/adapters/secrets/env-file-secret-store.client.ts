@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 
 /** docs/architecture.md#security-notes key normalisation: upper-case, `-` and `.` (and `/`) become `_`. */
 export const normalizeSecretKey = (name: string): string => name.toUpperCase().replace(/[-./]/g, '_');

@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 
 /**
  * AWS Secrets Manager behind the {@link SecretStore} port. Values are cached in memory for `ttlMs`

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { auditEntryInputSchema } from './audit.port';
+import { auditEntryInputSchema } from './audit-entry.schema';
 
 /**
  * The audit hash chain (docs/permissions.md#audit-trail). Each org has one chain: entry `n` stores the hash of entry `n-1`

@@ -1,28 +1,33 @@
-import * as z from 'zod/mini';
-
-/**
- * One audit entry as the caller states it (docs/permissions.md#audit-trail). The audit adapter adds the sequence number, the
- * time it was stored and the hash chain. `details` must never hold secrets: callers pass ids and outcomes,
- * not tokens, passwords or request bodies.
- */
-export const auditEntryInputSchema = z.object({
-  /** Who acted: a user id, `system:<component>`, or `anonymous` for failed logins. */
-  actor: z.string().check(z.minLength(1), z.maxLength(256)),
-  /** Org the entry belongs to (the actor's, or the target's for platform admins); `platform` for none. */
-  orgId: z.string().check(z.minLength(1), z.maxLength(128)),
-  /** Dotted verb, e.g. `job.submit`, `auth.login`, `quota.update`, `request.denied`. */
-  action: z.string().check(z.minLength(1), z.maxLength(128)),
-  /** What was acted upon, e.g. `job/01H…`, `user/rae`, `route/POST /v1/jobs`. */
-  target: z._default(z.string().check(z.maxLength(512)), ''),
-  outcome: z.enum(['success', 'failure', 'denied']),
-  sourceIp: z.optional(z.string().check(z.maxLength(64))),
-  requestId: z.optional(z.string().check(z.maxLength(128))),
-  details: z._default(z.record(z.string(), z.unknown()), {}),
-  /** The actor's teams when it acted: a lead's `admin.audit` reaches entries of their teams' members. */
-  actorTeamIds: z.optional(z.array(z.string().check(z.maxLength(128))).check(z.maxLength(100))),
-});
-export type AuditEntryInput = z.input<typeof auditEntryInputSchema>;
+import type { AuditEntryInput } from './audit-entry.schema';
+import type { AuditRecord } from './audit-chain';
+import type { VerifyReport } from './audit-verify';
 
 export interface AuditLog {
   append(entry: AuditEntryInput): Promise<void>;
+}
+
+/** Filters of `GET /v1/audit`. `action` and `target` match by prefix; times are ISO 8601. */
+export interface AuditFilters {
+  actor?: string | undefined;
+  action?: string | undefined;
+  target?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+export interface AuditQuery extends AuditFilters {
+  orgId: string;
+  /** A lead's reach: only entries by members of these teams, or by `self`. */
+  teamsOf?: { teamIds: readonly string[]; self: string } | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+export interface AuditPage {
+  items: AuditRecord[];
+  nextCursor?: string;
+}
+/** The read side of the audit log. */
+export interface AuditTrail {
+  /** Newest first. */
+  query(query: AuditQuery): Promise<AuditPage>;
+  verify(orgId: string, options: { fromSeq?: number | undefined; maxEntries: number }): Promise<VerifyReport>;
 }

@@ -1,7 +1,7 @@
 import { compareStrings } from '#domain/compare';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { Clock } from '#domain/runtime/runtime.port';
-import type { UserDirectory } from '#domain/users/user-directory.port';
+import type { UserDirectory } from '#domain/users/users.port';
 import type { LevelCatalog } from './authz.port';
 import { customLevelSchema, type CustomLevel } from './level.schema';
 import { isBuiltinLevel, LEVEL_PERMISSIONS, LEVELS, PLATFORM_ONLY_PERMISSIONS, type Level, type Permission } from './permissions';

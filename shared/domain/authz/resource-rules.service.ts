@@ -1,7 +1,7 @@
 import { AppError, notFound } from '#domain/errors/app-error';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { levelOfOrg, teamOfOrg } from '#domain/tenancy/org-references';
-import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
 import type { LevelCatalog, ResourceRuleRepository } from './authz.port';
 import type { Principal } from './principal';
 import { resourceRuleSchema, type ResourceRule, type ResourceType } from './resource-rule.schema';

@@ -1,6 +1,6 @@
 import { AppError } from '#domain/errors/app-error';
 import { checkHardwareType } from './fleet-checks';
-import type { FleetDirectory } from './fleet-directory.port';
+import type { FleetDirectory } from './catalog.port';
 import type { InstanceTypeSpec } from './gpu-instance-types';
 import type { HardwareType } from './hardware.schema';
 

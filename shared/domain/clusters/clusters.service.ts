@@ -1,11 +1,11 @@
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
-import type { HardwareCatalog } from '#domain/catalog/hardware-catalog.port';
+import type { HardwareCatalog } from '#domain/catalog/catalog.port';
 import { AppError, notFound } from '#domain/errors/app-error';
 import type { Clock } from '#domain/runtime/runtime.port';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import { checkCaPem, checkEndpoint, type EndpointPolicy } from './cluster-endpoint';
-import type { ClusterCredentialsInput, ClusterHealth, ClusterProbe, ClusterRepository } from './cluster-repository.port';
+import type { ClusterCredentialsInput, ClusterHealth, ClusterProbe, ClusterRepository } from './clusters.port';
 import { clusterInputSchema, clusterSchema, type Cluster, type ClusterInput } from './cluster.schema';
 import { acceptKubeconfig, type StoredClusterCredential } from './kubeconfig-policy';
 

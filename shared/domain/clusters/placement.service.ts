@@ -1,3 +1,4 @@
+import type { ClusterSource } from './clusters.port';
 import { globMatch } from '#domain/authz/glob';
 import type { Principal } from '#domain/authz/principal';
 import { evaluateRules } from '#domain/authz/resource-rules';
@@ -5,11 +6,6 @@ import type { ResourceRule } from '#domain/authz/resource-rule.schema';
 import { AppError, forbidden } from '#domain/errors/app-error';
 import { unknownInOrg } from '#domain/tenancy/org-references';
 import type { Cluster, Placement } from './cluster.schema';
-
-/** Where clusters come from at submission: every registered one (a handful per deployment). */
-export interface ClusterSource {
-  list(): Promise<Cluster[]>;
-}
 
 export interface PlacementRequest {
   hardwareType: string;

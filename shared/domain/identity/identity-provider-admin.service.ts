@@ -1,7 +1,7 @@
 import type { Principal } from '#domain/authz/principal';
 import { AppError, notFound, validationFailed } from '#domain/errors/app-error';
 import type { Clock } from '#domain/runtime/runtime.port';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import {
   identityProviderSchema,
   transportProblems,

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import type { ExternalProfile } from './group-mapping';
 import type { IdentityProviderRepository, LdapProvider } from './identity-provider.schema';
 import { LoginFailure, recordLoginFailure, signIn, type LoginContext, type LoginDeps } from './login.service';

@@ -1,7 +1,7 @@
 import type { LevelCatalog } from '#domain/authz/authz.port';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden } from '#domain/errors/app-error';
-import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
 import { assertAssignableLevel } from '#domain/users/user-admin.rules';
 import type { IdentityProvider } from './identity-provider.schema';
 import { mappingField } from './provider-scope';

@@ -1,6 +1,6 @@
 import type { HardwareRequirements, JobBackend, LaunchResult } from '#domain/backends/backend.port';
 import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
-import type { HardwareCatalog } from '#domain/catalog/hardware-catalog.port';
+import type { HardwareCatalog } from '#domain/catalog/catalog.port';
 import { jobEvent } from '#domain/events/job.events';
 import type { DispatchMessage } from './dispatch-message.schema';
 import { endJob, type JobEndingDeps } from './job-ending';

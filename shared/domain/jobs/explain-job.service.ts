@@ -7,7 +7,7 @@ import { GLOBAL_CONCURRENCY, queueDepth, userConcurrency } from '#domain/quotas/
 import { describeQuota } from '#domain/quotas/quota.schema';
 import { prepareAdmission, type AdmissionReads } from './admission.service';
 import { draftJob, type DraftDeps } from './job-draft';
-import type { FleetDirectory } from '#domain/catalog/fleet-directory.port';
+import type { FleetDirectory } from '#domain/catalog/catalog.port';
 import { explainPlacement, type ExplainedPlacement } from './explain-placement';
 import type { JobSpec } from './job.schema';
 

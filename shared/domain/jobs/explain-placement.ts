@@ -1,4 +1,4 @@
-import type { FleetDirectory } from '#domain/catalog/fleet-directory.port';
+import type { FleetDirectory } from '#domain/catalog/catalog.port';
 import { purchaseForAttempt, type PurchaseKind, type PurchaseOption } from '#domain/catalog/fleet.schema';
 import type { HardwareType } from '#domain/catalog/hardware.schema';
 import type { BackendKind, Job } from './job.schema';

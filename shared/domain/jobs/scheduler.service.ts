@@ -1,8 +1,7 @@
 import { queueDepth } from '#domain/quotas/counters';
 import { GLOBAL_SHARD_COUNTERS, GlobalShardRoom } from '#domain/quotas/global-shards';
-import type { FairShareSource } from '#domain/scheduling/fair-share';
+import type { FairShareSource, SchedulingSettingsSource } from '#domain/scheduling/scheduling.port';
 import { snapshotQueue } from '#domain/scheduling/queue-snapshot';
-import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling-settings';
 import { estimateStarts, type Estimate, type WaitingOnLimit } from '#domain/scheduling/eta';
 import {
   prepareAdmission,

@@ -13,7 +13,7 @@ import { draftJob, specFingerprint, type DraftDeps } from './job-draft';
 import { transition } from './job-lifecycle';
 import type { IdempotencyRecord } from './job-repository.port';
 import type { Job, JobSpec, WaitingReason } from './job.schema';
-import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling-settings';
+import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling.port';
 
 export { priorityClassFor, secretNamespace, specFingerprint } from './job-draft';
 

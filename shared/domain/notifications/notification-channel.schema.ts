@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { NOTIFIABLE_EVENT_TYPES } from '#domain/events/event-catalog';
-import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
+import type { ListOptions, Page } from '#domain/page';
 
 export const CHANNEL_KINDS = ['email', 'slack', 'webhook'] as const;
 export const channelKindSchema = z.enum(CHANNEL_KINDS);

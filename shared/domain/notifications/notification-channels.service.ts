@@ -1,9 +1,10 @@
 import type { Principal } from '#domain/authz/principal';
 import { AppError, notFound, validationFailed } from '#domain/errors/app-error';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import type { SecretStore } from '#domain/secrets/secret-store.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import { teamOfOrg } from '#domain/tenancy/org-references';
-import type { ListOptions, Page, TenancyRepository } from '#domain/tenancy/tenancy.schema';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
+import type { ListOptions, Page } from '#domain/page';
 import {
   channelSecretSchema,
   notificationChannelSchema,

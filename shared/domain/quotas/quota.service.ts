@@ -4,7 +4,7 @@ import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { levelOfOrg, teamOfOrg, userOfOrg } from '#domain/tenancy/org-references';
-import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
 import type { QuotaRepository } from './quota-repository.port';
 import { quotaInputSchema, type Quota, type QuotaInput, type QuotaScopeType } from './quota.schema';
 

@@ -5,7 +5,7 @@ import type { CurrentUserSource } from '#domain/authz/authz.port';
 import { AppError, notFound } from '#domain/errors/app-error';
 import type { JobRepository } from '#domain/jobs/job-repository.port';
 import { teamOfOrg, userOfOrg } from '#domain/tenancy/org-references';
-import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
 import type { QuotaSource } from './quota-repository.port';
 import { usageCounter } from './counters';
 import { periodEnd, periodKey } from './period';

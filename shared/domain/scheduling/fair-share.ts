@@ -59,8 +59,3 @@ function ageOf(field: string, at: Date): number | undefined {
   const middle = Date.parse(`${match[1]}T12:00:00.000Z`);
   return (at.getTime() - middle) / 3_600_000;
 }
-
-/** Reads fair-share records (several at once: one scheduler pass reads every team and user it orders). */
-export interface FairShareSource {
-  read(records: readonly string[]): Promise<Record<string, FairShareDays>>;
-}

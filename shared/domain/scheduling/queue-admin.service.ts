@@ -4,9 +4,10 @@ import type { JobRepository } from '#domain/jobs/job-repository.port';
 import type { BackendKind, Job } from '#domain/jobs/job.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { teamOfOrg } from '#domain/tenancy/org-references';
-import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
 import type { SchedulingSettingsInput } from './scheduling-settings.schema';
-import type { SchedulingSettings, SchedulingSettingsStore } from './scheduling-settings';
+import type { SchedulingSettings } from './scheduling-settings';
+import type { SchedulingSettingsStore } from './scheduling.port';
 
 /**
  * Queue administration (`queue.manage`, docs/scheduling.md), always of the caller's own org: its scheduling

@@ -1,8 +1,9 @@
 import type { JobRepository } from '#domain/jobs/job-repository.port';
 import type { Job } from '#domain/jobs/job.schema';
-import { fairShareRecordsOf, type FairShareSource } from './fair-share';
+import { fairShareRecordsOf } from './fair-share';
+import type { FairShareSource, SchedulingSettingsSource } from './scheduling.port';
 import { orderQueue, type RankedJob } from './queue-order';
-import type { SchedulingSettings, SchedulingSettingsSource } from './scheduling-settings';
+import type { SchedulingSettings } from './scheduling-settings';
 
 export interface QueueReads {
   jobs: JobRepository;

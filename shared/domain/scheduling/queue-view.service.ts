@@ -3,7 +3,7 @@ import type { Principal } from '#domain/authz/principal';
 import { canView } from '#domain/jobs/job-queries.service';
 import type { WaitingReason } from '#domain/jobs/job.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
-import type { TenancyRepository } from '#domain/tenancy/tenancy.schema';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
 import { teamOfOrg, unknownInOrg } from '#domain/tenancy/org-references';
 import { AppError } from '#domain/errors/app-error';
 import { snapshotQueue, type QueueReads } from './queue-snapshot';

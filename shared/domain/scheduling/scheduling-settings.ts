@@ -29,11 +29,3 @@ export const DEFAULT_SCHEDULING: SchedulingSettings = {
 export function withDefaults(stored: Partial<SchedulingSettings> | undefined): SchedulingSettings {
   return { ...DEFAULT_SCHEDULING, ...(stored ?? {}) };
 }
-
-export interface SchedulingSettingsSource {
-  forOrg(orgId: string): Promise<SchedulingSettings>;
-}
-
-export interface SchedulingSettingsStore extends SchedulingSettingsSource {
-  put(orgId: string, settings: SchedulingSettings): Promise<void>;
-}

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { jobSpecSchema } from '#domain/jobs/job.schema';
-import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
 
 const spec = jobSpecSchema.shape;
 
@@ -37,14 +36,6 @@ export const jobTemplateSchema = z.object({
   version: z.number().check(z.int(), z.gte(1)),
 });
 export type JobTemplate = z.infer<typeof jobTemplateSchema>;
-
-export interface TemplateRepository {
-  get(orgId: string, name: string): Promise<JobTemplate | undefined>;
-  list(orgId: string, options: ListOptions & { ownerId?: string | undefined }): Promise<Page<JobTemplate>>;
-  /** Creates (`expectedVersion` 0) or replaces at `expectedVersion`; false when the name is taken or the version moved. */
-  save(template: JobTemplate, expectedVersion: number): Promise<boolean>;
-  remove(orgId: string, name: string): Promise<boolean>;
-}
 
 /**
  * A job submission: the job spec's fields, all optional but `name` so that a template can supply them. The

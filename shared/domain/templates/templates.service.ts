@@ -4,8 +4,10 @@ import { AppError, forbidden, notFound, validationFailed } from '#domain/errors/
 import { jobSpecSchema, type JobSpec } from '#domain/jobs/job.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { teamOfOrg, unknownInOrg } from '#domain/tenancy/org-references';
-import type { ListOptions, Page, TenancyRepository } from '#domain/tenancy/tenancy.schema';
-import { jobTemplateSchema, type JobSubmission, type JobTemplate, type TemplateRepository, type TemplateSpec } from './template.schema';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
+import type { ListOptions, Page } from '#domain/page';
+import { jobTemplateSchema, type JobSubmission, type JobTemplate, type TemplateSpec } from './template.schema';
+import type { TemplateRepository } from './templates.port';
 
 export interface TemplatesDeps {
   templates: TemplateRepository;

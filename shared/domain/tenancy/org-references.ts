@@ -2,7 +2,8 @@ import { describeLevel } from '#domain/authz/levels';
 import type { CurrentUserSource, LevelCatalog } from '#domain/authz/authz.port';
 import { AppError } from '#domain/errors/app-error';
 import type { User } from '#domain/identity/user.schema';
-import type { Team, TenancyRepository } from './tenancy.schema';
+import type { Team } from './tenancy.schema';
+import type { TenancyRepository } from './tenancy.port';
 
 /**
  * Ids that a request names in its query or body (a team, a user, a level) and that must belong to the org the

@@ -2,7 +2,9 @@ import { reachOf, reachesOrg } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, notFound } from '#domain/errors/app-error';
 import type { Clock } from '#domain/runtime/runtime.port';
-import { orgSchema, type ListOptions, type Org, type Page, type TenancyRepository } from './tenancy.schema';
+import { orgSchema, type Org } from './tenancy.schema';
+import type { TenancyRepository } from './tenancy.port';
+import type { ListOptions, Page } from '#domain/page';
 
 export interface OrgsDeps {
   tenancy: TenancyRepository;

@@ -4,8 +4,10 @@ import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { User } from '#domain/identity/user.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { saveUser } from '#domain/users/user-admin.rules';
-import type { UserDirectory } from '#domain/users/user-directory.port';
-import { teamSchema, type ListOptions, type Page, type Team, type TeamRole, type TenancyRepository } from './tenancy.schema';
+import type { UserDirectory } from '#domain/users/users.port';
+import { teamSchema, type Team, type TeamRole } from './tenancy.schema';
+import type { TenancyRepository } from './tenancy.port';
+import type { ListOptions, Page } from '#domain/page';
 
 export interface TeamsDeps {
   tenancy: TenancyRepository;

@@ -35,25 +35,3 @@ export type Team = z.infer<typeof teamSchema>;
 
 export const teamRoleSchema = z.enum(['member', 'lead']);
 export type TeamRole = z.infer<typeof teamRoleSchema>;
-
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-
-export interface ListOptions {
-  limit: number;
-  cursor?: string | undefined;
-}
-
-/** Orgs and teams in the table. Creates are conditional on the id being free; updates on the item existing. */
-export interface TenancyRepository {
-  getOrg(id: string): Promise<Org | undefined>;
-  listOrgs(options: ListOptions): Promise<Page<Org>>;
-  createOrg(org: Org): Promise<boolean>;
-  updateOrg(id: string, patch: { name?: string; status?: Org['status'] }, at: string): Promise<Org | undefined>;
-  getTeam(orgId: string, teamId: string): Promise<Team | undefined>;
-  listTeams(orgId: string, options: ListOptions): Promise<Page<Team>>;
-  createTeam(team: Team): Promise<boolean>;
-  updateTeam(orgId: string, teamId: string, patch: { name?: string; status?: Team['status'] }, at: string): Promise<Team | undefined>;
-}

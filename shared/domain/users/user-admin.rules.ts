@@ -5,7 +5,7 @@ import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { User } from '#domain/identity/user.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { levelOfOrg } from '#domain/tenancy/org-references';
-import type { UserDirectory } from './user-directory.port';
+import type { UserDirectory } from './users.port';
 
 /**
  * Guards shared by every user-administration use case. They encode three rules of docs/permissions.md and the issue:

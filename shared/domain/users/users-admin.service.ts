@@ -7,9 +7,11 @@ import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { User } from '#domain/identity/user.schema';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { activeTeamOfOrg, levelOfOrg, teamOfOrg } from '#domain/tenancy/org-references';
-import type { ListOptions, Page, TeamRole, TenancyRepository } from '#domain/tenancy/tenancy.schema';
+import type { TeamRole } from '#domain/tenancy/tenancy.schema';
+import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
+import type { ListOptions, Page } from '#domain/page';
 import { assertAssignableLevel, assertNotSelf, assertOrgReach, assertOutranks, saveUser, visibleUser } from './user-admin.rules';
-import type { UserDirectory, UserFilters } from './user-directory.port';
+import type { UserDirectory, UserFilters } from './users.port';
 
 export interface UsersAdminDeps {
   users: UserDirectory;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, hashRecord, nextRecord, type AuditRecord, type ChainHead } from '#domain/audit/audit-chain';
 import { verifyChain } from '#domain/audit/audit-verify';
-import { auditEntryInputSchema } from '#domain/audit/audit.port';
+import { auditEntryInputSchema } from '#domain/audit/audit-entry.schema';
 
 const DAY = 86_400;
 const start = Date.parse('2026-11-01T00:00:00.000Z');

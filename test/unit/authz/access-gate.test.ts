@@ -6,7 +6,7 @@ import { createAccessGate } from '#domain/authz/access-gate';
 import type { LevelCatalog } from '#domain/authz/authz.port';
 import type { CustomLevel } from '#domain/authz/level.schema';
 import type { Principal } from '#domain/authz/principal';
-import type { AuditEntryInput } from '#domain/audit/audit.port';
+import type { AuditEntryInput } from '#domain/audit/audit-entry.schema';
 import type { User } from '#domain/identity/user.schema';
 import { createApiHandler } from '#http/api-handler';
 import { toAuthorizerContext } from '#http/principal-context';

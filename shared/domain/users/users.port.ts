@@ -1,6 +1,6 @@
 import type { CurrentUserSource } from '#domain/authz/authz.port';
 import type { User } from '#domain/identity/user.schema';
-import type { ListOptions, Page } from '#domain/tenancy/tenancy.schema';
+import type { ListOptions, Page } from '#domain/page';
 
 /** Filters of the user listing; `q` matches id, email or display name, case-insensitively. */
 export interface UserFilters {

@@ -28,3 +28,8 @@ export interface ClusterProbe {
 
 /** A generic cluster's credentials as uploaded; the adapter parses kubeconfigs (YAML) into `ParsedKubeconfig`. */
 export type ClusterCredentialsInput = { kind: 'token'; token: string } | { kind: 'kubeconfig'; kubeconfig: string };
+
+/** Where clusters come from at submission: every registered one (a handful per deployment). */
+export interface ClusterSource {
+  list(): Promise<Cluster[]>;
+}

@@ -1,3 +1,4 @@
+import type { DeployedFleet } from './fleet.schema';
 import type { HardwareType } from './hardware.schema';
 
 export interface HardwareCatalog {
@@ -9,4 +10,11 @@ export interface HardwareCatalog {
 export interface HardwareCatalogAdmin extends HardwareCatalog {
   list(): Promise<HardwareType[]>;
   put(hardware: HardwareType): Promise<void>;
+}
+
+/** The GPU fleets this deployment has (written at deploy from the stage config; read-only at run time). */
+export interface FleetDirectory {
+  /** The fleet, or undefined when this deployment has none of that name. Implementations may cache briefly. */
+  get(name: string): Promise<DeployedFleet | undefined>;
+  list(): Promise<DeployedFleet[]>;
 }

@@ -1,0 +1,14 @@
+import type { ListOptions, Page } from '#domain/page';
+import type { Org, Team } from './tenancy.schema';
+
+/** Orgs and teams in the table. Creates are conditional on the id being free; updates on the item existing. */
+export interface TenancyRepository {
+  getOrg(id: string): Promise<Org | undefined>;
+  listOrgs(options: ListOptions): Promise<Page<Org>>;
+  createOrg(org: Org): Promise<boolean>;
+  updateOrg(id: string, patch: { name?: string; status?: Org['status'] }, at: string): Promise<Org | undefined>;
+  getTeam(orgId: string, teamId: string): Promise<Team | undefined>;
+  listTeams(orgId: string, options: ListOptions): Promise<Page<Team>>;
+  createTeam(team: Team): Promise<boolean>;
+  updateTeam(orgId: string, teamId: string, patch: { name?: string; status?: Team['status'] }, at: string): Promise<Team | undefined>;
+}
