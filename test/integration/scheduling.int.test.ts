@@ -155,6 +155,40 @@ describe('scheduler order: fair share, per-limit order, pause (DynamoDB Local)',
     expect(waiting.map((w) => w?.position).sort((a, b) => a! - b!)).toEqual(waiting.map((_, i) => i + 1));
   });
 
+  it('admits in batches exactly what one by one would: a quota filling inside a batch, a job cancelled under the pass', async () => {
+    const env = await setup({ maxConcurrent: 100, userMaxConcurrent: 10 }, [
+      quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'vision', limit: 7 }),
+    ]);
+    await env.scheduling.put('acme', { ...DEFAULT_SCHEDULING, paused: true });
+    const submit = async (principal: ReturnType<typeof visionUser>) => {
+      env.clock.advance(1_000);
+      return (await submitJob({ principal, spec: spec() }, env.deps)).job;
+    };
+    const vision: Job[] = [];
+    for (let i = 0; i < 20; i += 1) vision.push(await submit(visionUser(`v${i}`)));
+    const robotics: Job[] = [];
+    for (let i = 0; i < 5; i += 1) robotics.push(await submit(roboticsUser(`r${i}`)));
+    await env.scheduling.put('acme', DEFAULT_SCHEDULING);
+    // The first batch transaction finds vision's third job cancelled: nothing of it is written.
+    let batches = 0;
+    const jobs = Object.create(env.jobs) as typeof env.jobs;
+    jobs.saveAll = async (...args) => {
+      batches += 1;
+      if (batches === 1) await cancelJob(visionUser('v2'), vision[2]!.id, env.deps);
+      return env.jobs.saveAll(...args);
+    };
+
+    const pass = await runSchedulerPass({ ...env.deps, jobs });
+    const expected = [...[0, 1, 3, 4, 5, 6, 7].map((i) => vision[i]!.id), ...robotics.map((j) => j.id)];
+    expect(pass.admitted).toEqual(expected);
+    expect(batches).toBeGreaterThan(1);
+    const rest = await Promise.all(vision.slice(8).map(async (job) => (await env.jobs.get(job.id))!.waiting));
+    expect(rest.map((w) => [w?.code, w?.limitPosition])).toEqual(rest.map((_, i) => ['quota_full', i + 1]));
+    const counters = await env.jobs.readCounters(['concurrent_jobs:ORG#acme#TEAM#vision', queueDepth('acme'), GLOBAL_CONCURRENCY]);
+    expect(counters).toEqual({ 'concurrent_jobs:ORG#acme#TEAM#vision': 7, [queueDepth('acme')]: 12, [GLOBAL_CONCURRENCY]: 12 });
+    expect(new Set(env.sent.map((m) => m.jobId))).toEqual(new Set(expected));
+  });
+
   it("queues per org: one org's waiting job does not send another org's new jobs to the queue", async () => {
     const env = await setup({ maxConcurrent: 100, userMaxConcurrent: 100 }, [
       quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'vision', limit: 1 }),

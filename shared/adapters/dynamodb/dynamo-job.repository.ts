@@ -9,7 +9,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '#domain/errors/app-error';
-import type { CounterEffect, CreateOutcome, IdempotencyRecord, JobRepository, Page, SaveOutcome } from '#domain/jobs/job-repository.port';
+import {
+  MAX_TRANSACTION_ITEMS,
+  type CounterEffect,
+  type CreateOutcome,
+  type IdempotencyRecord,
+  type JobRepository,
+  type Page,
+  type SaveOutcome,
+} from '#domain/jobs/job-repository.port';
 import { isTerminal, jobSchema, type Job, type JobState, type WaitingReason } from '#domain/jobs/job.schema';
 import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
 import { approvalItem } from './approval-item';
@@ -229,6 +237,21 @@ export class DynamoJobRepository implements JobRepository {
     const counter = result.index !== undefined ? counters.updates[result.index - 1]?.counter : undefined;
     if (counter) return { ok: false, reason: 'counter', counter };
     throw new Error(`Job update failed (${result.code})`);
+  }
+
+  async saveAll(nexts: readonly Job[], expectedState: JobState, effects: readonly CounterEffect[]): Promise<boolean> {
+    const puts = nexts.map((next) => ({
+      Put: {
+        TableName: this.tableName,
+        Item: this.item(next),
+        ConditionExpression: 'attribute_exists(pk) AND #state = :expected',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':expected': expectedState },
+      },
+    }));
+    const items = [...puts, ...this.counterItems(effects).items];
+    if (items.length > MAX_TRANSACTION_ITEMS) throw new Error(`saveAll: ${items.length} items, above ${MAX_TRANSACTION_ITEMS}`);
+    return (await this.transact(items)).ok;
   }
 
   async setWaiting(job: Job, expectedState: JobState, waiting: WaitingReason): Promise<void> {

@@ -2,6 +2,9 @@ import type { ApprovalRequest } from '#domain/approvals/approval-request.schema'
 import type { Job, JobState, WaitingReason } from './job.schema';
 
 /** A change to a shared counter (concurrency, quotas) made in the same transaction as a job write. */
+/** DynamoDB's limit on the items of one transaction (jobs plus distinct counters in `saveAll`). */
+export const MAX_TRANSACTION_ITEMS = 100;
+
 export interface CounterEffect {
   /** Domain counter id, e.g. `concurrency:global`, `concurrent_jobs:ORG#<org>#USER#<id>`. */
   counter: string;
@@ -54,6 +57,13 @@ export interface JobRepository {
    * transaction: all or nothing.
    */
   save(next: Job, expectedState: JobState, effects?: readonly CounterEffect[]): Promise<SaveOutcome>;
+  /**
+   * Persists every job of `nexts` if each is still in `expectedState`, with every counter effect (merged per
+   * counter: the sum against the tightest limit), in one transaction: all or nothing. False when any
+   * condition failed or contention outlasted the retries; the caller then goes job by job. At most
+   * MAX_TRANSACTION_ITEMS jobs plus distinct counters.
+   */
+  saveAll(nexts: readonly Job[], expectedState: JobState, effects: readonly CounterEffect[]): Promise<boolean>;
   /** Updates only the waiting reason, if the job is still in `expectedState`. */
   setWaiting(job: Job, expectedState: JobState, waiting: WaitingReason): Promise<void>;
   /** Current value of counters (0 when never written); `GLOBAL_CONCURRENCY` reads as the sum of its shards. */

@@ -13,6 +13,7 @@ import {
   type QueuePlace,
 } from './admission.service';
 import type { DispatchQueue } from './dispatch-message.schema';
+import { AdmissionBatch, type AdmissionCandidate } from './admission-batch';
 import { endJob } from './job-ending';
 import { requeueAfterInterruption } from './job-requeue';
 import { transition } from './job-lifecycle';
@@ -40,13 +41,14 @@ export interface SchedulerPassResult {
 
 /**
  * One scheduler pass (docs/scheduling.md): ranks every queued job (bypass, moved to front, effective priority with
- * aging, fair share, queue time: docs/scheduling.md) and admits them in that order, each admission one
- * transaction with all its counters and their ceilings. A job that a limit holds back holds back every
- * later job on that same limit (no overtaking within a limit, so a large job is not starved by small ones),
- * while jobs on other limits go ahead. Every waiting job is told why and where it stands. Then lost
- * dispatches are re-sent and jobs past their max runtime stopped. Jobs held by a limit get an estimated
- * start (shared/domain/scheduling/eta.ts). Safe to run concurrently with itself
- * and with submissions (every write is conditional), though deployments run one pass at a time.
+ * aging, fair share, queue time) and admits them in that order, every admission conditional on all its
+ * counters and their ceilings; consecutive admissions share a transaction when they can (admission-batch.ts:
+ * all or nothing, else one by one in order). A job that a limit holds back holds back every later job on
+ * that same limit (no overtaking within a limit, so a large job is not starved by small ones), while jobs
+ * on other limits go ahead. Every waiting job is told why and where it stands, with an estimated start
+ * when a limit holds it (shared/domain/scheduling/eta.ts). Then lost dispatches are re-sent and jobs past
+ * their max runtime stopped. Safe to run concurrently with itself and with submissions (every write is
+ * conditional), though deployments run one pass at a time.
  */
 export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPassResult> {
   const result: SchedulerPassResult = { admitted: [], waiting: 0, redispatched: [], timedOut: [], launchTimeouts: [] };
@@ -69,44 +71,64 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
     waits.push({ job, reason: reason({ position, ...(limitPosition ? { limitPosition } : {}) }) });
   };
 
-  for (const { job } of snapshot.ranked) {
-    const settings = snapshot.settingsOf(job.orgId);
-    if (settings.paused || settings.pausedBackends.includes(job.backend)) {
-      wait(job, (place) => pausedReason(job, settings.paused, place));
-      continue;
-    }
-    const prepared = await prepareAdmission(job, deps, now);
+  const at = now.toISOString();
+  const admitted = async ({ job, prepared }: AdmissionCandidate, stored: Job) => {
+    result.admitted.push(job.id);
+    await deps.dispatch.send({ action: 'launch', jobId: job.id });
+    await publishQuotaSignals(prepared, stored, deps, at);
+  };
+  /** The single path: one transaction, and on failure the limit that held the job. */
+  const admitOne = async (candidate: AdmissionCandidate) => {
+    const { job, prepared } = candidate;
     const held = prepared.plan.effects.find((effect) => effect.limit !== undefined && heldOn.has(effect.counter));
     if (held) {
       wait(job, (place) => waitingFor(held.counter, job, prepared, place), { counter: held.counter, prepared });
-      continue;
+      return;
     }
-    const at = now.toISOString();
     const outcome = await writeOnGlobalShard(
       job,
       prepared,
       deps.jobs,
       ({ effects, holds }) => {
         const warnings = prepared.warnings.length > 0 ? { quotaWarnings: prepared.warnings } : {};
-        const admitted = transition(job, 'admitted', at, { holds, ...warnings });
-        return deps.jobs.save(admitted, 'queued', [{ counter: queueDepth(job.orgId), amount: -1 }, ...effects]);
+        const next = transition(job, 'admitted', at, { holds, ...warnings });
+        return deps.jobs.save(next, 'queued', [{ counter: queueDepth(job.orgId), amount: -1 }, ...effects]);
       },
       room,
     );
-    if (outcome.ok) {
-      result.admitted.push(job.id);
-      await deps.dispatch.send({ action: 'launch', jobId: job.id });
-      await publishQuotaSignals(prepared, outcome.job, deps, at);
-      continue;
-    }
-    if (outcome.reason === 'state') continue; // cancelled meanwhile
+    if (outcome.ok) return admitted(candidate, outcome.job);
+    if (outcome.reason === 'state') return; // cancelled meanwhile
     if (outcome.reason === 'conflict') {
       wait(job, (place) => ({ ...(job.waiting ?? { code: 'queue_position', message: 'Queued' }), ...place })); // contention: next pass
-      continue;
+      return;
     }
     const counter = outcome.counter;
     wait(job, (place) => waitingFor(counter, job, prepared, place), { counter, prepared });
+  };
+  const batch = new AdmissionBatch(room, at);
+  const flush = async () => {
+    const { admitted: done, oneByOne } = await batch.flush(deps.jobs);
+    await Promise.all(done.map((member) => admitted(member, member.admitted)));
+    for (const candidate of oneByOne) await admitOne(candidate);
+  };
+
+  for (const { job } of snapshot.ranked) {
+    const settings = snapshot.settingsOf(job.orgId);
+    if (settings.paused || settings.pausedBackends.includes(job.backend)) {
+      await flush(); // positions follow the order: what is before this job is settled first
+      wait(job, (place) => pausedReason(job, settings.paused, place));
+      continue;
+    }
+    const candidate = { job, prepared: await prepareAdmission(job, deps, now) };
+    const held = candidate.prepared.plan.effects.some((effect) => effect.limit !== undefined && heldOn.has(effect.counter));
+    if (!held) {
+      if (!batch.fits(candidate)) await flush();
+      if (batch.add(candidate)) continue;
+    }
+    await flush();
+    await admitOne(candidate);
   }
+  await flush();
 
   result.waiting = waits.length;
   const estimates = heldOn.size > 0 ? await estimate(heldOn, deps, now) : new Map<string, Estimate>();
