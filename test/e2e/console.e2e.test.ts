@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#scripts/local/local-stack';
-import { launchConsoleBrowser, type ConsoleBrowser } from '#test-support/console-browser';
+import { launchConsoleBrowser, TABLET, type ConsoleBrowser } from '#test-support/console-browser';
 
 /**
  * The web console in a real browser (Debian Chromium driven by playwright-core) against the local stack:
@@ -71,8 +71,19 @@ const text = async (locator: Locator): Promise<string> =>
 const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000, interval: 250 });
 
 const go = async (page: Page, label: string): Promise<void> => {
-  await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
+  const link = page.getByRole('navigation').getByRole('link', { name: label, exact: true });
+  // On a narrow screen the navigation may be folded away behind its toggle.
+  if (!(await link.isVisible())) await page.getByRole('button', { name: 'Open navigation' }).filter({ visible: true }).first().click();
+  await link.click();
 };
+
+/** How far the page scrolls sideways (0 when everything fits the window; tables scroll inside themselves). */
+const sidewaysScroll = (page: Page): Promise<number> =>
+  page.evaluate(() => {
+    // Runs in the page (this project's types have no DOM library).
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
 
 describe('web console (real browser, local stack)', () => {
   it('shows a viewer their jobs but no way to submit one', async () => {
@@ -157,6 +168,24 @@ describe('web console (real browser, local stack)', () => {
     await eventually(() => text(page.getByRole('row', { name: /user rae/ }))).toContain('cost_usd');
     await browser.screenshot(page, 'admin-quotas');
 
+    // A monthly cost budget for the org (warn only): its burn is drawn against it.
+    await page.getByRole('button', { name: 'Create quota' }).click();
+    await dialog.getByRole('button', { name: /^Scope/ }).click();
+    await dialog.getByRole('option', { name: 'org', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Metric' }).click();
+    await dialog.getByRole('option', { name: 'cost_usd' }).click();
+    await dialog.getByRole('button', { name: 'Period' }).click();
+    await dialog.getByRole('option', { name: 'month' }).click();
+    await dialog.getByLabel('Limit').fill('100');
+    await dialog.getByRole('button', { name: 'When full' }).click();
+    await dialog.getByRole('option', { name: 'warn' }).click();
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const burn = page.getByRole('heading', { name: 'Budget burn of acme' });
+    await burn.evaluate((heading) => (heading as unknown as { scrollIntoView(options: object): void }).scrollIntoView({ block: 'center' }));
+    await eventually(() => text(page.getByText(/of \$100\.00 \(/))).toMatch(/^\$\d+\.\d{2} of \$100\.00 \(\d/);
+    await browser.screenshot(page, 'admin-budget-burn');
+    expect(await browser.accessibilityViolations(page), 'Quotas and budgets').toEqual([]);
+
     for (const [label, name] of [
       ['Orgs and teams', 'admin-orgs'],
       ['Resource rules', 'admin-rules'],
@@ -168,6 +197,8 @@ describe('web console (real browser, local stack)', () => {
       ['Approvals', 'approvals-inbox'],
       ['Approval rules', 'admin-approval-rules'],
       ['Clusters', 'admin-clusters'],
+      ['Levels', 'admin-levels'],
+      ['Team usage', 'lead-team-usage'],
     ] as const) {
       await go(page, label);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
@@ -187,6 +218,28 @@ describe('web console (real browser, local stack)', () => {
     await page.getByRole('option', { name: /gpu-a10g-1x/ }).click();
     await eventually(() => text(page.getByTestId('explain-verdict'))).toContain('Would be refused');
     await browser.screenshot(page, 'researcher-quota-denial');
+    await context.close();
+  });
+
+  it('is usable at tablet width (768 px): every main page fits without sideways scrolling, the navigation reaches it', async () => {
+    const { context, page } = await browser.signIn(consoleUrl, 'ada', TABLET);
+    for (const [label, name] of [
+      ['My jobs', 'tablet-my-jobs'],
+      ['Submit a job', 'tablet-submit'],
+      ['Queue', 'tablet-queue'],
+      ['Limits and usage', 'tablet-limits'],
+      ['Team usage', 'tablet-team-usage'],
+      ['Users', 'tablet-users'],
+      ['Quotas and budgets', 'tablet-quotas'],
+      ['Audit log', 'tablet-audit'],
+      ['Notification channels', 'tablet-notifications'],
+      ['Clusters', 'tablet-clusters'],
+    ] as const) {
+      await go(page, label);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await browser.screenshot(page, name);
+      expect(await sidewaysScroll(page), label).toBeLessThanOrEqual(0);
+    }
     await context.close();
   });
 

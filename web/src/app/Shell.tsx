@@ -15,13 +15,16 @@ import { PageContent } from './pages';
 import { followLink, navigate, usePath } from './router';
 import { useData } from './use-data';
 
+const wideScreen = (): boolean => window.matchMedia('(min-width: 1024px)').matches;
+
 /** The signed-in console: who am I (`GET /v1/me`) decides which pages exist; pages load on demand. */
 export function Shell({ config, api, onSignOut }: { config: ConsoleConfig; api: ApiClient; onSignOut: () => void }) {
   const path = usePath();
   const me = useData(() => unwrap(api.GET('/v1/me')), [api]);
   const [flash, setFlash] = useState<FlashbarProps.MessageDefinition[]>([]);
-  // Controlled, so moving between pages never folds the navigation away on a wide screen.
-  const [navigationOpen, setNavigationOpen] = useState(true);
+  // Controlled: open beside the page on a wide screen (moving between pages never folds it away); on a tablet
+  // it starts folded and folds again after a link is followed, so the page gets the whole width.
+  const [navigationOpen, setNavigationOpen] = useState(() => wideScreen());
 
   const notify = useCallback<ConsoleContext['notify']>((message) => {
     const id = `${Date.now()}-${Math.random()}`;
@@ -80,7 +83,17 @@ export function Shell({ config, api, onSignOut }: { config: ConsoleConfig; api: 
         headerSelector="#top-nav"
         navigationOpen={navigationOpen}
         onNavigationChange={({ detail }) => setNavigationOpen(detail.open)}
-        navigation={<SideNavigation activeHref={current?.path ?? path} items={items} onFollow={followLink} header={{ href: '/', text: 'Quartermaster' }} />}
+        navigation={
+          <SideNavigation
+            activeHref={current?.path ?? path}
+            items={items}
+            onFollow={(event) => {
+              followLink(event);
+              if (!wideScreen()) setNavigationOpen(false);
+            }}
+            header={{ href: '/', text: 'Quartermaster' }}
+          />
+        }
         notifications={<Flashbar items={flash} />}
         toolsHide
         ariaLabels={{ navigation: 'Navigation', navigationClose: 'Close navigation', navigationToggle: 'Open navigation', notifications: 'Notifications' }}

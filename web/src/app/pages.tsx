@@ -23,6 +23,7 @@ const Approvals = lazy(() => import('../pages/Approvals'));
 const ApprovalRules = lazy(() => import('../pages/admin/ApprovalRules'));
 const Clusters = lazy(() => import('../pages/admin/Clusters'));
 const Channels = lazy(() => import('../pages/admin/Channels'));
+const Levels = lazy(() => import('../pages/admin/Levels'));
 
 const BY_PATH: Record<string, React.ComponentType> = {
   '/': MyJobs,
@@ -44,6 +45,7 @@ const BY_PATH: Record<string, React.ComponentType> = {
   '/admin/approval-rules': ApprovalRules,
   '/admin/clusters': Clusters,
   '/admin/notifications': Channels,
+  '/admin/levels': Levels,
 };
 
 export function PageContent({ path, allowed, onHome }: { path: string; allowed: boolean; onHome: () => void }) {

@@ -86,7 +86,7 @@ export function FormModal({
                     <Checkbox checked={value === true} onChange={({ detail }) => set(field.key, detail.checked)}>
                       {field.label}
                     </Checkbox>
-                  ) : field.type === 'json' ? (
+                  ) : field.type === 'json' || field.type === 'multiline' ? (
                     <Textarea ariaLabel={field.label} rows={8} value={String(value ?? '')} onChange={({ detail }) => set(field.key, detail.value)} />
                   ) : (
                     <Input

@@ -9,6 +9,9 @@ import { fillDays, lastDays } from '../lib/dates';
 import { formatGpuHours, formatUsd } from '../lib/format';
 import { ErrorAlert } from './ErrorAlert';
 
+/** Axis ticks readable at any scale: 120, 4.5, 0.03 (never a column of identical 0.0 for small values). */
+const tick = (value: number): string => (value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : String(Number(value.toPrecision(2))));
+
 /** GPU-hours and cost per day of one scope (me, a team, the org) over the last 30 days. */
 export function UsageChart({ scopeType, scopeId, title }: { scopeType: 'org' | 'team' | 'user'; scopeId?: string; title: string }) {
   const { api } = useConsole();
@@ -36,7 +39,7 @@ export function UsageChart({ scopeType, scopeId, title }: { scopeType: 'org' | '
         statusType={usage.loading ? 'loading' : 'finished'}
         ariaLabel={`${title}: GPU-hours per day`}
         empty={<Box textAlign="center">No usage in the last 30 days</Box>}
-        i18nStrings={{ yTickFormatter: (value) => value.toFixed(1) }}
+        i18nStrings={{ yTickFormatter: tick }}
       />
     </Container>
   );

@@ -4,7 +4,8 @@ import type { ShownError } from '../api/errors';
 export interface FieldSpec {
   key: string;
   label: string;
-  type: 'text' | 'number' | 'select' | 'checkbox' | 'json' | 'list' | 'password';
+  /** `multiline`: text in a text area, sent as written (a kubeconfig, a PEM). */
+  type: 'text' | 'number' | 'select' | 'checkbox' | 'json' | 'list' | 'password' | 'multiline';
   description?: string;
   options?: ReadonlyArray<{ value: string; label: string }>;
   optional?: boolean;

@@ -23,6 +23,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/team', label: 'Team usage', section: 'Team', anyOf: ['job.view.all'] },
   { path: '/admin/onboarding', label: 'Getting started', section: 'Administration', anyOf: ['admin.config'] },
   { path: '/admin/users', label: 'Users', section: 'Administration', anyOf: ['admin.users'] },
+  { path: '/admin/levels', label: 'Levels', section: 'Administration', anyOf: ['admin.users'] },
   { path: '/admin/orgs', label: 'Orgs and teams', section: 'Administration', anyOf: ['org.view', 'team.view'] },
   { path: '/admin/quotas', label: 'Quotas and budgets', section: 'Administration', anyOf: ['org.view'] },
   { path: '/admin/rules', label: 'Resource rules', section: 'Administration', anyOf: ['admin.config'] },

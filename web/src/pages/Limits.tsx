@@ -7,7 +7,9 @@ import { unwrap } from '../api/errors';
 import { useConsole } from '../app/context';
 import { useData } from '../app/use-data';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { BudgetBurn } from '../components/BudgetBurn';
 import { UsageChart } from '../components/UsageChart';
+import { budgetsOf } from '../lib/burn';
 
 const METRIC_LABEL: Record<string, string> = {
   concurrent_jobs: 'Concurrent jobs',
@@ -63,6 +65,8 @@ export default function Limits() {
         ]}
       />
       <UsageChart scopeType="user" title="My usage" />
+      {/* My own budgets: user quotas and the per-user limits of my level (team and org budgets are the lead's and admin's view). */}
+      <BudgetBurn scopeType="user" title="My budget burn" budgets={budgetsOf((limits.data?.limits ?? []).filter((limit) => limit.scopeType === 'user' || limit.scopeType === 'level'))} />
     </SpaceBetween>
   );
 }

@@ -84,6 +84,7 @@ export default function Queue() {
         loading={queue.loading && !queue.data}
         items={queue.data?.items ?? []}
         trackBy="rank"
+        wrapLines
         columnDefinitions={[
           { id: 'rank', header: 'Place', cell: (item) => item.rank },
           {
@@ -109,8 +110,18 @@ export default function Queue() {
           {
             id: 'eta',
             header: 'Estimated start',
+            // The basis says what the estimate rests on (a budget reset, the max runtimes of the jobs ahead): shown, not hidden.
             cell: (item) =>
-              item.waiting?.estimatedStart ? <span title={item.waiting.estimatedStart.basis}>{formatRelative(item.waiting.estimatedStart.at)} (estimate)</span> : '–',
+              item.waiting?.estimatedStart ? (
+                <>
+                  <div>{formatRelative(item.waiting.estimatedStart.at)} (estimate)</div>
+                  <Box variant="small" color="text-body-secondary">
+                    {item.waiting.estimatedStart.basis}
+                  </Box>
+                </>
+              ) : (
+                '–'
+              ),
           },
           {
             id: 'front',

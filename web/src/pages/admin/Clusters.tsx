@@ -13,13 +13,18 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
 
 type Cluster = Schemas['ClusterList']['items'][number];
+type Dialog = { kind: 'register' } | { kind: 'edit'; cluster: Cluster } | { kind: 'credentials'; cluster: Cluster };
+
+/** What `PUT /v1/clusters/{id}` takes: the registration without the id and the server's bookkeeping. */
+const EDITABLE: ReadonlyArray<keyof Schemas['ClusterInput']> = ['displayName', 'kind', 'endpoint', 'caPem', 'eks', 'orgs', 'gpuResource', 'hardware', 'kueueQueue', 'ttlSecondsAfterFinished', 'enabled'];
+const editable = (cluster: Cluster): Record<string, unknown> => Object.fromEntries(EDITABLE.flatMap((key) => (cluster[key] === undefined ? [] : [[key, cluster[key]]])));
 
 /** Registered Kubernetes clusters: deployment-wide (platform admins register them); health and GPU capacity per pool. */
 export default function Clusters() {
   const { api, me } = useConsole();
   const clusters = useData(() => unwrap(api.GET('/v1/clusters')), [api]);
   const [health, setHealth] = useState<Record<string, Schemas['ClusterHealth'] | ShownError>>({});
-  const [registering, setRegistering] = useState(false);
+  const [dialog, setDialog] = useState<Dialog | undefined>();
   const check = async (id: string): Promise<void> => {
     try {
       const result = await unwrap(api.GET('/v1/clusters/{id}/health', { params: { path: { id } } }));
@@ -34,7 +39,7 @@ export default function Clusters() {
       <ErrorAlert error={clusters.error} header="Clusters could not be loaded" />
       <Table<Cluster>
         header={
-          <Header variant="h1" description="Kubernetes and EKS clusters jobs may run on; each org sees the ones it may use" actions={me.platformAdmin && <Button onClick={() => setRegistering(true)}>Register cluster</Button>}>
+          <Header variant="h1" description="Kubernetes and EKS clusters jobs may run on; each org sees the ones it may use" actions={me.platformAdmin && <Button onClick={() => setDialog({ kind: 'register' })}>Register cluster</Button>}>
             Clusters
           </Header>
         }
@@ -61,10 +66,38 @@ export default function Clusters() {
               );
             },
           },
+          { id: 'credentials', header: 'Credentials', cell: (cluster) => (cluster.kind === 'eks' ? 'IAM role (no secret)' : cluster.hasCredentials ? `${cluster.credentialsKind ?? 'set'}${cluster.credentialsUpdatedAt ? `, ${new Date(cluster.credentialsUpdatedAt).toLocaleDateString()}` : ''}` : 'not set') },
+          ...(me.platformAdmin
+            ? [
+                {
+                  id: 'actions',
+                  header: '',
+                  cell: (cluster: Cluster) => (
+                    <SpaceBetween direction="horizontal" size="xs">
+                      <Button variant="inline-link" ariaLabel={`Edit ${idOf(cluster)}`} onClick={() => setDialog({ kind: 'edit', cluster })}>
+                        Edit
+                      </Button>
+                      {cluster.kind === 'generic' && (
+                        <Button variant="inline-link" ariaLabel={`Set credentials of ${idOf(cluster)}`} onClick={() => setDialog({ kind: 'credentials', cluster })}>
+                          Credentials
+                        </Button>
+                      )}
+                      <Button
+                        variant="inline-link"
+                        ariaLabel={`Delete ${idOf(cluster)}`}
+                        onClick={() => void unwrap(api.DELETE('/v1/clusters/{id}', { params: { path: { id: idOf(cluster) } } })).then(clusters.reload, clusters.reload)}
+                      >
+                        Delete
+                      </Button>
+                    </SpaceBetween>
+                  ),
+                },
+              ]
+            : []),
         ]}
         empty={<Box textAlign="center">No clusters registered: jobs run on ECS.</Box>}
       />
-      {registering && (
+      {dialog?.kind === 'register' && (
         <FormModal
           title="Register a cluster"
           fields={[{ key: 'cluster', label: 'Cluster (JSON)', type: 'json', description: 'id, kind (eks | generic), endpoint (https), caPem, orgs with their namespaces; credentials are set afterwards (write-only)' }]}
@@ -74,7 +107,34 @@ export default function Clusters() {
             await unwrap(api.POST('/v1/clusters', { body: body.cluster as Schemas['ClusterRegistration'] }));
             clusters.reload();
           }}
-          onClose={() => setRegistering(false)}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog?.kind === 'edit' && (
+        <FormModal
+          title={`Edit cluster ${idOf(dialog.cluster)}`}
+          fields={[{ key: 'cluster', label: 'Cluster (JSON)', type: 'json', description: 'Everything but the id; credentials are set on their own (write-only)' }]}
+          initial={{ cluster: JSON.stringify(editable(dialog.cluster), null, 2) }}
+          onSubmit={async (body) => {
+            await unwrap(api.PUT('/v1/clusters/{id}', { params: { path: { id: idOf(dialog.cluster) } }, body: body.cluster as Schemas['ClusterInput'] }));
+            clusters.reload();
+          }}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog?.kind === 'credentials' && (
+        <FormModal
+          title={`Credentials of ${idOf(dialog.cluster)}`}
+          fields={[
+            { key: 'kind', label: 'Kind', type: 'select', options: [{ value: 'token', label: 'Service-account token' }, { value: 'kubeconfig', label: 'Kubeconfig (one context, no exec or file references)' }], default: 'token' },
+            { key: 'secret', label: 'Token or kubeconfig', type: 'multiline', description: 'Stored in the secret store and never shown again; replaces the current credentials' },
+          ]}
+          onSubmit={async (body) => {
+            const credentials = body.kind === 'kubeconfig' ? { kind: 'kubeconfig' as const, kubeconfig: String(body.secret) } : { kind: 'token' as const, token: String(body.secret) };
+            await unwrap(api.POST('/v1/clusters/{id}/credentials', { params: { path: { id: idOf(dialog.cluster) } }, body: credentials }));
+            clusters.reload();
+          }}
+          onClose={() => setDialog(undefined)}
         />
       )}
     </SpaceBetween>

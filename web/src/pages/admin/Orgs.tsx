@@ -18,7 +18,7 @@ export default function Orgs() {
   const orgs = useData(() => (can('org.view') ? unwrap(api.GET('/v1/orgs')) : Promise.resolve({ items: [] as Schemas['Org'][] })), [api]);
   const [orgId, setOrgId] = useState(me.orgId);
   const [teamId, setTeamId] = useState<string | undefined>();
-  const [dialog, setDialog] = useState<'org' | 'team' | 'member' | undefined>();
+  const [dialog, setDialog] = useState<'org' | 'team' | 'member' | { edit: 'org'; item: Schemas['Org'] } | { edit: 'team'; item: Schemas['Team'] } | undefined>();
   const teams = useData(() => unwrap(api.GET('/v1/orgs/{orgId}/teams', { params: { path: { orgId } } })), [api, orgId]);
   const members = useData(
     () => (teamId ? unwrap(api.GET('/v1/orgs/{orgId}/teams/{teamId}/members', { params: { path: { orgId, teamId } } })) : Promise.resolve(undefined)),
@@ -49,6 +49,19 @@ export default function Orgs() {
             { id: 'slug', header: 'Org', cell: (org) => org.slug },
             { id: 'name', header: 'Name', cell: (org) => org.name },
             { id: 'status', header: 'Status', cell: (org) => <StatusIndicator type={org.status === 'active' ? 'success' : 'stopped'}>{org.status}</StatusIndicator> },
+            ...(can('org.manage')
+              ? [
+                  {
+                    id: 'edit',
+                    header: '',
+                    cell: (org: Schemas['Org']) => (
+                      <Button variant="inline-link" ariaLabel={`Edit org ${org.slug}`} onClick={() => setDialog({ edit: 'org', item: org })}>
+                        Edit
+                      </Button>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
       )}
@@ -69,6 +82,19 @@ export default function Orgs() {
           { id: 'slug', header: 'Team', cell: (team) => team.slug },
           { id: 'name', header: 'Name', cell: (team) => team.name },
           { id: 'status', header: 'Status', cell: (team) => <StatusIndicator type={team.status === 'active' ? 'success' : 'stopped'}>{team.status}</StatusIndicator> },
+          ...(can('team.manage')
+            ? [
+                {
+                  id: 'edit',
+                  header: '',
+                  cell: (team: Schemas['Team']) => (
+                    <Button variant="inline-link" ariaLabel={`Edit team ${team.slug}`} onClick={() => setDialog({ edit: 'team', item: team })}>
+                      Edit
+                    </Button>
+                  ),
+                },
+              ]
+            : []),
         ]}
         empty={<Box textAlign="center">No teams yet. Teams let leads approve and see their members' jobs, and carry quotas.</Box>}
       />
@@ -84,6 +110,23 @@ export default function Orgs() {
           columnDefinitions={[
             { id: 'user', header: 'User', cell: (member) => member.userId },
             { id: 'role', header: 'Role', cell: (member) => member.role },
+            ...(can('team.manage.members')
+              ? [
+                  {
+                    id: 'remove',
+                    header: '',
+                    cell: (member: Schemas['TeamMember']) => (
+                      <Button
+                        variant="inline-link"
+                        ariaLabel={`Remove ${member.userId} from ${teamId}`}
+                        onClick={() => void unwrap(api.DELETE('/v1/orgs/{orgId}/teams/{teamId}/members/{userId}', { params: { path: { orgId, teamId, userId: member.userId } } })).then(members.reload, members.reload)}
+                      >
+                        Remove
+                      </Button>
+                    ),
+                  },
+                ]
+              : []),
           ]}
           empty={<Box textAlign="center">No members.</Box>}
         />
@@ -114,6 +157,27 @@ export default function Orgs() {
           onSubmit={async (body) => {
             await unwrap(api.POST('/v1/orgs/{orgId}/teams', { params: { path: { orgId } }, body: body as Schemas['CreateTeam'] }));
             teams.reload();
+          }}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {typeof dialog === 'object' && (
+        <FormModal
+          title={`Edit ${dialog.edit} ${dialog.item.slug}`}
+          fields={[
+            { key: 'name', label: 'Name', type: 'text' },
+            { key: 'status', label: 'Status', type: 'select', options: [{ value: 'active', label: 'active' }, { value: 'disabled', label: 'disabled (history keeps referring to it)' }] },
+          ]}
+          initial={{ name: dialog.item.name, status: dialog.item.status }}
+          onSubmit={async (body) => {
+            const update = body as { name: string; status: 'active' | 'disabled' };
+            if (dialog.edit === 'org') {
+              await unwrap(api.PATCH('/v1/orgs/{orgId}', { params: { path: { orgId: dialog.item.id } }, body: update }));
+              orgs.reload();
+            } else {
+              await unwrap(api.PATCH('/v1/orgs/{orgId}/teams/{teamId}', { params: { path: { orgId, teamId: dialog.item.id } }, body: update }));
+              teams.reload();
+            }
           }}
           onClose={() => setDialog(undefined)}
         />

@@ -12,7 +12,10 @@ import { useConsole } from '../../app/context';
 import { useData } from '../../app/use-data';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
+import { BudgetBurn } from '../../components/BudgetBurn';
+import { CostLimits } from '../../components/CostLimits';
 import { UsageChart } from '../../components/UsageChart';
+import { budgetsOf } from '../../lib/burn';
 import type { FieldSpec } from '../../lib/form-body';
 
 const options = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
@@ -31,8 +34,11 @@ export default function Quotas() {
   const { api, me, can } = useConsole();
   const quotas = useData(() => unwrap(api.GET('/v1/quotas')), [api]);
   const limits = useData(() => unwrap(api.GET('/v1/settings/limits')), [api]);
-  const [dialog, setDialog] = useState<{ kind: 'create' } | { kind: 'edit'; quota: Schemas['Quota'] } | undefined>();
+  const [dialog, setDialog] = useState<{ kind: 'create' } | { kind: 'edit'; quota: Schemas['Quota'] } | { kind: 'limits' } | undefined>();
   const admin = can('admin.config');
+  // A burn chart for the org and for each team with a GPU-hours or cost budget.
+  const budgetQuotas = (quotas.data?.items ?? []).filter((quota) => budgetsOf([quota]).length > 0);
+  const budgetTeams = [...new Set(budgetQuotas.filter((quota) => quota.scopeType === 'team').map((quota) => quota.scopeId))];
 
   return (
     <SpaceBetween size="l">
@@ -73,7 +79,17 @@ export default function Quotas() {
         ]}
         empty={<Box textAlign="center">No quotas: only the global concurrency limits apply. Start with a team's concurrent GPUs.</Box>}
       />
-      <Container header={<Header variant="h2">Global concurrency limits</Header>}>
+      <Container
+        header={
+          <Header
+            variant="h2"
+            description="Deployment-wide: jobs running at once, for everyone and for each user"
+            actions={me.platformAdmin && limits.data && <Button onClick={() => setDialog({ kind: 'limits' })}>Edit limits</Button>}
+          >
+            Global concurrency limits
+          </Header>
+        }
+      >
         <ColumnLayout columns={2} variant="text-grid">
           <div>
             <Box variant="awsui-key-label">Jobs at once, whole deployment (max_concurrent)</Box>
@@ -86,6 +102,11 @@ export default function Quotas() {
         </ColumnLayout>
       </Container>
       <UsageChart scopeType="org" scopeId={me.orgId} title={`Usage of ${me.orgId}`} />
+      <BudgetBurn scopeType="org" scopeId={me.orgId} title={`Budget burn of ${me.orgId}`} budgets={budgetsOf(budgetQuotas.filter((quota) => quota.scopeType === 'org'))} />
+      {budgetTeams.map((teamId) => (
+        <BudgetBurn key={teamId} scopeType="team" scopeId={teamId} title={`Budget burn of team ${teamId}`} budgets={budgetsOf(budgetQuotas.filter((quota) => quota.scopeType === 'team' && quota.scopeId === teamId))} />
+      ))}
+      <CostLimits />
       {dialog?.kind === 'create' && (
         <FormModal
           title="Create a quota"
@@ -94,6 +115,21 @@ export default function Quotas() {
           onSubmit={async (body) => {
             await unwrap(api.POST('/v1/quotas', { body: body as Schemas['QuotaInput'] }));
             quotas.reload();
+          }}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog?.kind === 'limits' && limits.data && (
+        <FormModal
+          title="Global concurrency limits"
+          fields={[
+            { key: 'maxConcurrent', label: 'Jobs at once, whole deployment', type: 'number' },
+            { key: 'userMaxConcurrent', label: 'Jobs at once per user', type: 'number' },
+          ]}
+          initial={{ maxConcurrent: String(limits.data.maxConcurrent), userMaxConcurrent: String(limits.data.userMaxConcurrent) }}
+          onSubmit={async (body) => {
+            await unwrap(api.PUT('/v1/settings/limits', { body: body as Schemas['ConcurrencyLimits'] }));
+            limits.reload();
           }}
           onClose={() => setDialog(undefined)}
         />

@@ -12,11 +12,12 @@ import { unwrap } from '../../api/errors';
 import { useConsole } from '../../app/context';
 import { useData } from '../../app/use-data';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { EffectiveAccess } from '../../components/EffectiveAccess';
 import { FormModal } from '../../components/FormModal';
 import type { FieldSpec } from '../../lib/form-body';
 import { parseMemberships } from '../../lib/memberships';
 
-type Dialog = { kind: 'create' } | { kind: 'level' | 'teams' | 'overrides'; user: Schemas['User'] } | undefined;
+type Dialog = { kind: 'create' } | { kind: 'level' | 'teams' | 'overrides' | 'profile' | 'access'; user: Schemas['User'] } | undefined;
 
 /** The org's users: create, level (and platform flag where allowed), status, teams, permission overrides. */
 export default function Users() {
@@ -68,11 +69,13 @@ export default function Users() {
                   { id: 'level', text: 'Change level' },
                   { id: 'teams', text: 'Teams' },
                   { id: 'overrides', text: 'Permission overrides' },
+                  { id: 'access', text: 'Effective access' },
+                  { id: 'profile', text: 'Name and email' },
                   { id: 'status', text: user.status === 'active' ? 'Disable' : 'Enable', disabled: user.id === me.id },
                 ]}
                 onItemClick={({ detail }) => {
                   if (detail.id === 'status') void setStatus(user, user.status === 'active' ? 'disabled' : 'active');
-                  else setDialog({ kind: detail.id as 'level' | 'teams' | 'overrides', user });
+                  else setDialog({ kind: detail.id as 'level' | 'teams' | 'overrides' | 'profile' | 'access', user });
                 }}
               />
             ),
@@ -135,6 +138,22 @@ export default function Users() {
           onClose={() => setDialog(undefined)}
         />
       )}
+      {dialog?.kind === 'profile' && (
+        <FormModal
+          title={`Name and email of ${dialog.user.displayName}`}
+          fields={[
+            { key: 'displayName', label: 'Display name', type: 'text' },
+            { key: 'email', label: 'Email', type: 'text' },
+          ]}
+          initial={{ displayName: dialog.user.displayName, email: dialog.user.email }}
+          onSubmit={async (body) => {
+            await unwrap(api.PATCH('/v1/users/{userId}', { params: { path: { userId: dialog.user.id } }, body: body as Schemas['UpdateUser'] }));
+            users.reload();
+          }}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
+      {dialog?.kind === 'access' && <EffectiveAccess user={dialog.user} onClose={() => setDialog(undefined)} />}
     </SpaceBetween>
   );
 }
