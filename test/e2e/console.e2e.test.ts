@@ -81,7 +81,8 @@ const go = async (page: Page, label: string): Promise<void> => {
 const sidewaysScroll = (page: Page): Promise<number> =>
   page.evaluate(() => {
     // Runs in the page (this project's types have no DOM library).
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document
+      .documentElement;
     return root.scrollWidth - root.clientWidth;
   });
 
