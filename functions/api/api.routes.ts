@@ -197,7 +197,11 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     description: 'Sign-in: server-side OIDC',
     envSchema: authEnvSchema,
     routes: authRoutes,
-    table: withGateAndAudit({ reads: [...SIGN_IN_READS, 'OAUTHSTATE#*'], writes: [...SIGN_IN_WRITES, 'OAUTHSTATE#*'] }),
+    // THROTTLE#: failure counts of sign-in throttling (per source address, per external subject).
+    table: withGateAndAudit({
+      reads: [...SIGN_IN_READS, 'OAUTHSTATE#*', 'THROTTLE#*'],
+      writes: [...SIGN_IN_WRITES, 'OAUTHSTATE#*', 'THROTTLE#*'],
+    }),
     aws: ['sessions.sign', 'events.publish', 'idp-secrets.read'],
   },
   {
@@ -217,8 +221,9 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     description: 'Session refresh and the session-token JWKS',
     envSchema: sessionsEnvSchema,
     routes: sessionsRoutes,
-    // Called all day: kept free of the IdP libraries and of Secrets Manager.
-    table: withGateAndAudit({ reads: ['SESSION#*'], writes: ['SESSION#*'] }),
+    // Called all day: kept free of the IdP libraries and of Secrets Manager. THROTTLE#: sign-in throttling
+    // (per source address, per token family).
+    table: withGateAndAudit({ reads: ['SESSION#*', 'THROTTLE#*'], writes: ['SESSION#*', 'THROTTLE#*'] }),
     aws: ['sessions.sign', 'events.publish'],
   },
   {

@@ -17,11 +17,12 @@ export function deployedSignInEdges(env: {
   QM_DYNAMODB_ENDPOINT?: string | undefined;
   QM_EVENT_BUS_NAME: string;
   QM_SESSION_KMS_KEY_ID: string;
+  QM_SECRET_NAME_PREFIX: string;
 }): ApiRuntime & SignInEdges {
   return {
     doc: createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }),
     events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
-    secrets: new SecretsManagerStore(new SecretsManagerClient(boundedAwsClientConfig()), { namePrefix: 'quartermaster/' }),
+    secrets: new SecretsManagerStore(new SecretsManagerClient(boundedAwsClientConfig()), { namePrefix: env.QM_SECRET_NAME_PREFIX }),
     signer: new KmsTokenSigner(new KMSClient(boundedAwsClientConfig()), env.QM_SESSION_KMS_KEY_ID),
   };
 }

@@ -30,7 +30,10 @@ export const loginEnvSchema = z.extend(sessionTokenEnvSchema, {
   QM_BREAK_GLASS_SECRET_ID: z.optional(z.string().check(z.minLength(1))),
 });
 
-/** Where the admin API writes identity-provider secrets (Secrets Manager name prefix). */
+/**
+ * The stage's Secrets Manager name prefix: where the admin APIs write the secrets they store, and the one
+ * Secrets Manager store every function builds (sign-in reads secrets by full reference under it).
+ */
 export const secretsEnvSchema = z.object({
   QM_SECRET_NAME_PREFIX: z._default(z.string().check(z.regex(/^[A-Za-z0-9/_+=.@-]+\/$/, 'a name prefix ending in /')), 'quartermaster/'),
 });

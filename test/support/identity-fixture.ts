@@ -48,8 +48,10 @@ export class Recorder implements AuditLog, EventPublisher {
 /** A clock tests can move. */
 export class TestClock implements Clock {
   offsetMs = 0;
+  /** When set, time stands still there (plus `offsetMs`): for limits measured in whole seconds. */
+  frozenAtMs: number | undefined;
   now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    return new Date((this.frozenAtMs ?? Date.now()) + this.offsetMs);
   }
 }
 
@@ -210,7 +212,15 @@ export async function startIdentityFixture(
   };
   const handlers = {
     auth: createAuthHandler(
-      { ...login, providers: stores.providers, states: stores.states, oidc: new OpenIdClientAdapter(), secrets, sessions },
+      {
+        ...login,
+        providers: stores.providers,
+        states: stores.states,
+        oidc: new OpenIdClientAdapter(),
+        secrets,
+        sessions,
+        throttle: stores.throttle,
+      },
       { logger, validateResponses: true },
     ),
     'password-auth': createPasswordAuthHandler(
@@ -225,7 +235,10 @@ export async function startIdentityFixture(
       },
       { logger, validateResponses: true },
     ),
-    sessions: createSessionsHandler({ audit: recorder, events: recorder, clock, ids, sessions }, { logger, validateResponses: true }),
+    sessions: createSessionsHandler(
+      { audit: recorder, events: recorder, clock, ids, sessions, throttle: stores.throttle },
+      { logger, validateResponses: true },
+    ),
     // `me` and `identity` are built by their one composition (access gate, audit middleware, hash-chained log
     // on this table), as Lambda and the local stack build them.
     me: composeApiFunction(groupNamed('me'), fixtureEnv, edges),

@@ -1,4 +1,5 @@
 import { completeOidcLogin, startOidcLogin, type OidcLoginDeps } from '#domain/identity/oidc-login.service';
+import { throttledSignIn, type SignInThrottleStore } from '#domain/identity/sign-in-throttle';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { authRoutes } from './auth.routes';
 import { contextOf, refusing } from '#functions/api/sign-in-refusal';
@@ -7,17 +8,33 @@ import { composeSignIn, type SignInEdges } from '#functions/api/sign-in-composit
 import type { OidcClient } from '#domain/identity/oidc-login.service';
 import type { AuthEnv } from './auth.env';
 
-export type AuthDeps = OidcLoginDeps;
+export interface AuthDeps extends OidcLoginDeps {
+  /** Failure counts shared by every instance: per source address (cap) and per external subject (backoff). */
+  throttle: SignInThrottleStore;
+}
 
-/** OIDC sign-in: thin wrappers over the login use cases; the session is the only thing they return. */
+/**
+ * OIDC sign-in: thin wrappers over the login use cases, both under sign-in throttling (the callback's
+ * principal, the external subject, is known once the code is exchanged); the session is the only thing they return.
+ */
 export function createAuthHandler(deps: AuthDeps, options: ApiHandlerOptions = {}) {
   return createApiHandler(
     authRoutes,
     {
       oidcLogin: async (ctx) =>
-        refusing(async () => ({ status: 302, headers: { location: await startOidcLogin(ctx.params.provider, deps, contextOf(ctx)) } })),
+        refusing(async () => {
+          const location = await throttledSignIn({ source: ctx.sourceIp }, 'oidc', deps, contextOf(ctx), () =>
+            startOidcLogin(ctx.params.provider, deps, contextOf(ctx)),
+          );
+          return { status: 302, headers: { location } };
+        }),
       oidcCallback: async (ctx) =>
-        refusing(async () => ({ status: 200, body: await completeOidcLogin(ctx.params.provider, ctx.query, deps, contextOf(ctx)) })),
+        refusing(async () => {
+          const session = await throttledSignIn({ source: ctx.sourceIp }, 'oidc', deps, contextOf(ctx), (gate) =>
+            completeOidcLogin(ctx.params.provider, ctx.query, deps, contextOf(ctx), gate),
+          );
+          return { status: 200, body: session };
+        }),
     },
     options,
   );

@@ -7,7 +7,7 @@ import type { RouteDeclaration } from '#http/route';
  * proves identity itself and answers every refusal with the same 401, whatever the reason. Password
  * sign-ins (LDAP, break-glass) are another function's, so OIDC sign-in never loads ldapts.
  */
-const { refused, invalid, session } = signInResponses;
+const { refused, invalid, session, throttled } = signInResponses;
 
 export const authRoutes = [
   {
@@ -18,7 +18,7 @@ export const authRoutes = [
     access: 'public',
     tags: ['auth'],
     request: { params: providerParamsSchema },
-    responses: { 302: { description: 'Redirect to the identity provider' }, ...invalid, ...refused },
+    responses: { 302: { description: 'Redirect to the identity provider' }, ...invalid, ...refused, ...throttled },
   },
   {
     method: 'GET',
@@ -28,6 +28,6 @@ export const authRoutes = [
     access: 'public',
     tags: ['auth'],
     request: { params: providerParamsSchema, query: oidcCallbackQuerySchema },
-    responses: { ...session, ...invalid, ...refused },
+    responses: { ...session, ...invalid, ...refused, ...throttled },
   },
 ] as const satisfies readonly RouteDeclaration[];

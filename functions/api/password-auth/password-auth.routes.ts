@@ -8,7 +8,7 @@ import type { RouteDeclaration } from '#http/route';
  * proves identity itself and answers every refusal with the same 401. Apart from OIDC sign-in, so that only
  * this function loads ldapts.
  */
-const { refused, invalid, session } = signInResponses;
+const { refused, invalid, session, throttled } = signInResponses;
 
 export const passwordAuthRoutes = [
   {
@@ -19,7 +19,7 @@ export const passwordAuthRoutes = [
     access: 'public',
     tags: ['auth'],
     request: { body: ldapLoginBodySchema },
-    responses: { ...session, ...invalid, ...refused },
+    responses: { ...session, ...invalid, ...refused, ...throttled },
   },
   {
     method: 'POST',
@@ -33,6 +33,7 @@ export const passwordAuthRoutes = [
       200: { description: 'A short platform-admin session (no refresh token)', schema: sessionViewSchema },
       ...invalid,
       ...refused,
+      ...throttled,
     },
   },
 ] as const satisfies readonly RouteDeclaration[];

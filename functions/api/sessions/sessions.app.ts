@@ -1,9 +1,11 @@
 import { LoginFailure, recordLoginFailure, type LoginDeps } from '#domain/identity/login.service';
 import { RefreshTokenReuse, refreshSession, type SessionDeps } from '#domain/identity/session.service';
+import { throttledSignIn, type SignInThrottleStore } from '#domain/identity/sign-in-throttle';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { contextOf, refusing } from '#functions/api/sign-in-refusal';
 import { sessionsRoutes } from './sessions.routes';
 import { DynamoRefreshTokenStore } from '#adapters/dynamodb/dynamo-session.repository';
+import { DynamoSignInThrottle } from '#adapters/dynamodb/dynamo-sign-in-throttle.repository';
 import { DynamoUserRepository } from '#adapters/dynamodb/dynamo-user.repository';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { sessionDeps, type SessionEdges } from '#functions/api/sign-in-composition';
@@ -12,6 +14,8 @@ import type { SessionsEnv } from './sessions.env';
 
 export interface SessionsDeps extends Pick<LoginDeps, 'audit' | 'events' | 'clock' | 'ids'> {
   sessions: SessionDeps;
+  /** Failure counts shared by every instance: per source address (cap) and per token family (backoff). */
+  throttle: SignInThrottleStore;
 }
 
 /**
@@ -36,20 +40,26 @@ async function recordReuse(reuse: RefreshTokenReuse, deps: SessionsDeps, ctx: { 
   });
 }
 
-/** Refresh (a refused refresh is audited and emits `auth.login_failure`, like any refused sign-in) and the JWKS. */
+/**
+ * Refresh (a refused refresh is audited and emits `auth.login_failure`, like any refused sign-in, and counts
+ * towards sign-in throttling: per source address, and per token family) and the JWKS.
+ */
 export function createSessionsHandler(deps: SessionsDeps, options: ApiHandlerOptions = {}) {
   return createApiHandler(
     sessionsRoutes,
     {
       refreshSession: async (ctx) =>
         refusing(async () => {
-          try {
-            return { status: 200, body: (await refreshSession(ctx.body.refreshToken, deps.sessions)).session };
-          } catch (error) {
-            if (error instanceof RefreshTokenReuse) await recordReuse(error, deps, ctx);
-            if (error instanceof LoginFailure) await recordLoginFailure(error, deps, contextOf(ctx), 'refresh');
-            throw error;
-          }
+          const { session } = await throttledSignIn({ source: ctx.sourceIp }, 'refresh', deps, contextOf(ctx), async (gate) => {
+            try {
+              return await refreshSession(ctx.body.refreshToken, deps.sessions, gate);
+            } catch (error) {
+              if (error instanceof RefreshTokenReuse) await recordReuse(error, deps, ctx);
+              if (error instanceof LoginFailure) await recordLoginFailure(error, deps, contextOf(ctx), 'refresh');
+              throw error;
+            }
+          });
+          return { status: 200, body: session };
         }),
       getJwks: async () => ({
         status: 200,
@@ -69,7 +79,14 @@ export function composeSessions(env: SessionsEnv, runtime: ApiRuntime & SessionE
     users: new DynamoUserRepository(runtime.doc, env.QM_TABLE_NAME),
   };
   return createSessionsHandler(
-    { audit: access.audit, events: runtime.events, clock, ids, sessions: sessionDeps(env, runtime.signer, stores, { clock, ids }) },
+    {
+      audit: access.audit,
+      events: runtime.events,
+      clock,
+      ids,
+      sessions: sessionDeps(env, runtime.signer, stores, { clock, ids }),
+      throttle: new DynamoSignInThrottle(runtime.doc, env.QM_TABLE_NAME),
+    },
     options,
   );
 }

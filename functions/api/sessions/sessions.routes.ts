@@ -16,7 +16,7 @@ export const sessionsRoutes = [
     access: 'public',
     tags: ['auth'],
     request: { body: refreshBodySchema },
-    responses: { ...signInResponses.session, ...signInResponses.invalid, ...signInResponses.refused },
+    responses: { ...signInResponses.session, ...signInResponses.invalid, ...signInResponses.refused, ...signInResponses.throttled },
   },
   {
     method: 'GET',

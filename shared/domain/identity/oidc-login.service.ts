@@ -4,6 +4,7 @@ import { claimAt, groupsFromClaim, type ExternalProfile } from './group-mapping'
 import type { IdentityProviderRepository, OidcProvider } from './identity-provider.schema';
 import { LoginFailure, recordLoginFailure, signIn, type LoginContext, type LoginDeps } from './login.service';
 import { issueSession, type IssuedSession, type SessionDeps } from './session.service';
+import type { SignInGate } from './sign-in-throttle';
 
 /**
  * Server-side OIDC login for confidential clients (docs/architecture.md#identity): `/login` stores state, nonce, PKCE
@@ -94,12 +95,16 @@ export async function startOidcLogin(providerId: string, deps: OidcLoginDeps, co
   }
 }
 
-/** Step 2: the provider sent the browser back with `code` and `state` (or an `error`). */
+/**
+ * Step 2: the provider sent the browser back with `code` and `state` (or an `error`). The principal (the
+ * external subject) is known once the code is exchanged: it is named to `gate` (sign-in throttling) then.
+ */
 export async function completeOidcLogin(
   providerId: string,
   query: { code?: string | undefined; state?: string | undefined; error?: string | undefined; iss?: string | undefined },
   deps: OidcLoginDeps,
   context: LoginContext = {},
+  gate?: SignInGate,
 ): Promise<IssuedSession> {
   const provider = await oidcProvider(providerId, deps).catch(async (error: unknown) => {
     if (error instanceof LoginFailure) await recordLoginFailure(error, deps, context, 'oidc');
@@ -135,7 +140,9 @@ export async function completeOidcLogin(
     // Wrong nonce, a bad code, an ID token that does not verify: the caller learns only "refused".
     return fail('code_exchange_failed');
   }
-  const user = await signIn(provider, profileFromClaims(provider, claims), deps, context);
+  const profile = profileFromClaims(provider, claims);
+  await gate?.principal(`oidc:${provider.id}:${profile.subject}`);
+  const user = await signIn(provider, profile, deps, context);
   return issueSession(user, `oidc:${provider.id}`, deps.sessions);
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { LoginFailure } from './login.service';
+import type { SignInGate } from './sign-in-throttle';
 import type { User, UserRepository } from './user.schema';
 
 /**
@@ -157,10 +158,17 @@ export class RefreshTokenReuse extends LoginFailure {
  * expires), the new one continues its family, the user must still exist and be active, and an expired
  * record is refused even if DynamoDB's TTL has not removed it. A spent token revokes its family.
  */
-export async function refreshSession(refreshToken: string, deps: SessionDeps): Promise<{ user: User; session: IssuedSession }> {
+export async function refreshSession(
+  refreshToken: string,
+  deps: SessionDeps,
+  gate?: SignInGate,
+): Promise<{ user: User; session: IssuedSession }> {
   if (!REFRESH_FORMAT.test(refreshToken)) throw new LoginFailure('refresh_invalid');
   const tokenHash = hashToken(refreshToken);
   const spent = await deps.refreshTokens.get(tokenHash);
+  // The principal of a refresh is the sign-in it continues (the token family), not the user: replaying one
+  // stolen token backs off that family only, never the user's other sessions (docs/architecture.md#sign-in-throttling).
+  if (spent) await gate?.principal(`session:${spent.familyId}`);
   const now = deps.clock.now();
   if (!spent || spent.expiresAt <= Math.floor(now.getTime() / 1000)) throw new LoginFailure('refresh_invalid');
   if (spent.usedAt) throw await revokeFamilyOf(spent, deps);

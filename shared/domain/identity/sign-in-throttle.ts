@@ -35,10 +35,24 @@ export interface SignInThrottleStore {
   clear(key: string): Promise<void>;
 }
 
-/** Who is signing in: the account tried (`ldap:<provider>:<username>`, `break-glass`) and the source address. */
+/**
+ * Who is signing in: the source address, and the principal (the account tried) when the request names it
+ * (`ldap:<provider>:<username>`, `break-glass`). Where the principal is learned only during the attempt (the
+ * OIDC callback's external subject after the code exchange, the refresh token's sign-in), the attempt names it
+ * through {@link SignInGate.principal}.
+ */
 export interface SignInSubject {
   account?: string | undefined;
   source: string;
+}
+
+/** Handed to an attempt whose principal is learned on the way. */
+export interface SignInGate {
+  /**
+   * Whom this attempt signs in, as soon as it is known and before anything is issued: refuses the attempt
+   * (429) while that principal must wait, and counts the attempt's failure, if it fails, against it too.
+   */
+  principal(account: string): Promise<void>;
 }
 
 export interface ThrottleDeps extends Pick<LoginDeps, 'audit' | 'events' | 'ids'> {
@@ -64,37 +78,57 @@ export function sourceWait(count: FailureCount | undefined, nowSeconds: number):
   return Math.max(0, count.lastFailureAt + sourceWindowSeconds - nowSeconds);
 }
 
+/** The principal named mid-attempt must wait: unwinds the attempt to `throttledSignIn`, which answers 429. */
+class PrincipalMustWait extends Error {
+  constructor(readonly seconds: number) {
+    super('sign-in principal throttled');
+  }
+}
+
 /**
- * Runs one sign-in attempt under the limits: refused with 429 (and audited) while the account or the source
- * must wait; a refused sign-in (`LoginFailure`) counts against both; a success clears the account's count.
+ * Runs one sign-in attempt under the limits: refused with 429 (and audited) while the source or the principal
+ * must wait; a refused sign-in (`LoginFailure`) counts against both; a success clears the principal's count.
+ * The source (and a principal the request names) is checked before the attempt tries anything; a principal
+ * learned on the way is checked when the attempt names it through the gate.
  */
 export async function throttledSignIn<T>(
   subject: SignInSubject,
   method: string,
   deps: ThrottleDeps,
   context: LoginContext,
-  attempt: () => Promise<T>,
+  attempt: (gate: SignInGate) => Promise<T>,
 ): Promise<T> {
-  const keys = [sourceKey(subject.source), ...(subject.account ? [accountKey(subject.account)] : [])];
   const now = Math.floor(deps.clock.now().getTime() / 1000);
-  const counts = await deps.throttle.read(keys);
-  const wait = Math.max(
-    sourceWait(counts.get(sourceKey(subject.source)), now),
-    subject.account ? accountWait(counts.get(accountKey(subject.account)), now) : 0,
-  );
-  if (wait > 0) {
+  const refuse = async (seconds: number): Promise<never> => {
     await recordLoginFailure(new LoginFailure('throttled'), deps, context, method);
-    throw new AppError('rate_limited', 'Too many failed sign-ins: retry later', { retryAfterSeconds: wait });
-  }
+    throw new AppError('rate_limited', 'Too many failed sign-ins: retry later', { retryAfterSeconds: seconds });
+  };
+  const source = sourceKey(subject.source);
+  let account = subject.account === undefined ? undefined : accountKey(subject.account);
+  const counts = await deps.throttle.read(account ? [source, account] : [source]);
+  const wait = Math.max(sourceWait(counts.get(source), now), account ? accountWait(counts.get(account), now) : 0);
+  if (wait > 0) return refuse(wait);
+  // Clearing is a write: only an account that has failures to forget pays for it.
+  let accountHasFailures = account !== undefined && counts.has(account);
+  const gate: SignInGate = {
+    principal: async (name) => {
+      account = accountKey(name);
+      const count = (await deps.throttle.read([account])).get(account);
+      accountHasFailures = count !== undefined;
+      const accountMustWait = accountWait(count, now);
+      if (accountMustWait > 0) throw new PrincipalMustWait(accountMustWait);
+    },
+  };
   try {
-    const result = await attempt();
-    if (subject.account) await deps.throttle.clear(accountKey(subject.account));
+    const result = await attempt(gate);
+    if (account && accountHasFailures) await deps.throttle.clear(account);
     return result;
   } catch (error) {
+    if (error instanceof PrincipalMustWait) return refuse(error.seconds);
     if (error instanceof LoginFailure) {
       await Promise.all([
-        deps.throttle.recordFailure(sourceKey(subject.source), now, SIGN_IN_LIMITS.sourceWindowSeconds),
-        ...(subject.account ? [deps.throttle.recordFailure(accountKey(subject.account), now, SIGN_IN_LIMITS.accountWindowSeconds)] : []),
+        deps.throttle.recordFailure(source, now, SIGN_IN_LIMITS.sourceWindowSeconds),
+        ...(account ? [deps.throttle.recordFailure(account, now, SIGN_IN_LIMITS.accountWindowSeconds)] : []),
       ]);
     }
     throw error;
