@@ -1,45 +1,10 @@
-import { dynamoIdentityStores, type IdentityStores } from '#adapters/dynamodb/identity-stores';
+import { dynamoIdentityStores } from '#adapters/dynamodb/identity-stores';
 import type { AccessEnv } from '#config/access-env';
 import type { BaseEnv } from '#config/env';
 import type { EventPublisher } from '#domain/events/event-envelope';
-import type { SessionDeps, TokenSigner } from '#domain/identity/session.service';
-import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { SecretStore } from '#domain/secrets/secrets.port';
 import { composeApiAccess, type ApiRuntime } from './api-access';
-
-/** The session settings the sign-in and the sessions functions read from their env. */
-export interface SessionTokenEnv {
-  QM_API_BASE_URL: string;
-  QM_SESSION_AUDIENCE: string;
-  QM_ACCESS_TOKEN_SECONDS: number;
-  QM_REFRESH_TOKEN_SECONDS: number;
-}
-
-/** What issuing sessions needs beyond the table: the key that signs them (KMS when deployed). */
-export interface SessionEdges {
-  signer: TokenSigner;
-}
-
-/** Session issuance: tokens signed by `signer`, refresh tokens in the table, lifetimes from the env. */
-export function sessionDeps(
-  env: SessionTokenEnv,
-  signer: TokenSigner,
-  stores: Pick<IdentityStores, 'refreshTokens' | 'users'>,
-  runtime: { clock: Clock; ids: IdSource },
-): SessionDeps {
-  return {
-    signer,
-    refreshTokens: stores.refreshTokens,
-    users: stores.users,
-    ...runtime,
-    settings: {
-      issuer: env.QM_API_BASE_URL,
-      audience: env.QM_SESSION_AUDIENCE,
-      accessTokenSeconds: env.QM_ACCESS_TOKEN_SECONDS,
-      refreshTokenSeconds: env.QM_REFRESH_TOKEN_SECONDS,
-    },
-  };
-}
+import { sessionDeps, type SessionEdges, type SessionTokenEnv } from './session-composition';
 
 /** What a sign-in needs beyond the table: events (EventBridge), secrets (Secrets Manager) and the session signer (KMS). */
 export interface SignInEdges extends SessionEdges {

@@ -1,5 +1,5 @@
 import { AppError } from '#domain/errors/app-error';
-import { LoginFailure, type LoginContext } from '#domain/identity/login.service';
+import { LoginFailure, type LoginContext } from '#domain/identity/login-failure';
 
 /** Every refusal looks the same from outside (docs/architecture.md#identity): no oracle for unknown users or disabled accounts. */
 const SIGN_IN_FAILED = 'Sign-in failed';

@@ -4,7 +4,8 @@ import { DynamoUserDirectory } from '#adapters/dynamodb/dynamo-user-directory.re
 import { dynamoIdentityStores, type IdentityStores } from '#adapters/dynamodb/identity-stores';
 import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
-import { LoginFailure, signIn, type LoginDeps } from '#domain/identity/login.service';
+import { LoginFailure } from '#domain/identity/login-failure';
+import { signIn, type LoginDeps } from '#domain/identity/login.service';
 import type { User, UserRepository } from '#domain/identity/user.schema';
 import { oidcProvider } from '#test-support/identity-fixture';
 import { createTestTable, type TestTable } from '#test-support/integration-env';

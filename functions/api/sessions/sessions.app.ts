@@ -1,4 +1,4 @@
-import { LoginFailure, recordLoginFailure, type LoginDeps } from '#domain/identity/login.service';
+import { LoginFailure, recordLoginFailure, type LoginFailureDeps } from '#domain/identity/login-failure';
 import { RefreshTokenReuse, refreshSession, type SessionDeps } from '#domain/identity/session.service';
 import { throttledSignIn, type SignInThrottleStore } from '#domain/identity/sign-in-throttle';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
@@ -8,11 +8,11 @@ import { DynamoRefreshTokenStore } from '#adapters/dynamodb/dynamo-session.repos
 import { DynamoSignInThrottle } from '#adapters/dynamodb/dynamo-sign-in-throttle.repository';
 import { DynamoUserRepository } from '#adapters/dynamodb/dynamo-user.repository';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
-import { sessionDeps, type SessionEdges } from '#functions/api/sign-in-composition';
+import { sessionDeps, type SessionEdges } from '#functions/api/session-composition';
 import type { EventPublisher } from '#domain/events/event-envelope';
 import type { SessionsEnv } from './sessions.env';
 
-export interface SessionsDeps extends Pick<LoginDeps, 'audit' | 'events' | 'clock' | 'ids'> {
+export interface SessionsDeps extends LoginFailureDeps {
   sessions: SessionDeps;
   /** Failure counts shared by every instance: per source address (cap) and per token family (backoff). */
   throttle: SignInThrottleStore;

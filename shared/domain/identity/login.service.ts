@@ -1,4 +1,3 @@
-import { loginFailureEvent } from '#domain/events/auth.events';
 import type { AuditLog } from '#domain/audit/audit.port';
 import { AppError } from '#domain/errors/app-error';
 import type { EventPublisher } from '#domain/events/event-envelope';
@@ -7,52 +6,8 @@ import type { BootstrapRegistry, ExternalIdentityRepository } from './external-i
 import { mapGroups, type ExternalProfile, type MappedAccess } from './group-mapping';
 import type { IdentityProvider } from './identity-provider.schema';
 import { owningOrg, withinProviderScope } from './provider-scope';
+import { LoginFailure, recordLoginFailure, type LoginContext } from './login-failure';
 import type { User, UserRepository } from './user.schema';
-
-/**
- * Why a sign-in was refused. Internal only: every reason reaches the caller as the same 401, so an
- * attacker cannot tell an unknown user from a wrong password or a disabled account.
- */
-export type LoginFailureReason =
-  | 'invalid_credentials'
-  | 'provider_unknown'
-  | 'provider_disabled'
-  | 'not_provisioned'
-  | 'no_mapping'
-  | 'mapping_out_of_scope'
-  | 'org_mismatch'
-  | 'user_disabled'
-  | 'user_missing'
-  | 'state_missing'
-  | 'state_unknown'
-  | 'state_expired'
-  | 'state_mismatch'
-  | 'code_exchange_failed'
-  | 'refresh_invalid'
-  | 'refresh_reused'
-  | 'refresh_revoked'
-  | 'throttled'
-  | 'break_glass_disabled'
-  | 'break_glass_invalid'
-  | 'provider_error';
-
-export class LoginFailure extends Error {
-  constructor(
-    readonly reason: LoginFailureReason,
-    readonly providerId?: string,
-  ) {
-    super(`login refused: ${reason}`);
-    this.name = 'LoginFailure';
-  }
-}
-
-/** Where a login attempt came from, for the audit trail. Never holds credentials. */
-export interface LoginContext {
-  sourceIp?: string | undefined;
-  requestId?: string | undefined;
-  /** The name the caller tried (LDAP username); bounded, and never a password. */
-  attemptedName?: string | undefined;
-}
 
 export interface LoginDeps {
   users: UserRepository;
@@ -186,37 +141,4 @@ async function provision(
   // Two first logins of the same account raced: the link that won names the user; ours is left unused.
   if (stored.userId !== id) return existingUser(stored.userId, provider, access, profile, deps);
   return user;
-}
-
-/** Audits a refused login and emits `auth.login_failure`. Used by every login path, not only `signIn`. */
-export async function recordLoginFailure(
-  failure: LoginFailure,
-  deps: Pick<LoginDeps, 'audit' | 'events' | 'clock' | 'ids'>,
-  context: LoginContext,
-  method: string,
-): Promise<void> {
-  const time = deps.clock.now().toISOString();
-  const attempted = context.attemptedName?.slice(0, 128);
-  await deps.audit.append({
-    actor: 'anonymous',
-    orgId: 'platform',
-    action: 'auth.login',
-    target: failure.providerId ? `provider/${failure.providerId}` : 'auth',
-    outcome: 'failure',
-    sourceIp: context.sourceIp,
-    requestId: context.requestId,
-    details: { reason: failure.reason, method, ...(attempted ? { attemptedName: attempted } : {}) },
-  });
-  await deps.events.publish([
-    loginFailureEvent(
-      {
-        reason: failure.reason,
-        method,
-        ...(failure.providerId ? { providerId: failure.providerId } : {}),
-        ...(context.sourceIp ? { sourceIp: context.sourceIp } : {}),
-      },
-      deps.ids.next(),
-      time,
-    ),
-  ]);
 }

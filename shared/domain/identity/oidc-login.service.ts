@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { SecretStore } from '#domain/secrets/secrets.port';
 import { claimAt, groupsFromClaim, type ExternalProfile } from './group-mapping';
 import type { IdentityProviderRepository, OidcProvider } from './identity-provider.schema';
-import { LoginFailure, recordLoginFailure, signIn, type LoginContext, type LoginDeps } from './login.service';
+import { LoginFailure, recordLoginFailure, type LoginContext } from './login-failure';
+import { signIn, type LoginDeps } from './login.service';
 import { issueSession, type IssuedSession, type SessionDeps } from './session.service';
 import type { SignInGate } from './sign-in-throttle';
 

@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecretStore } from '#domain/secrets/secrets.port';
 import type { ExternalProfile } from './group-mapping';
 import type { IdentityProviderRepository, LdapProvider } from './identity-provider.schema';
-import { LoginFailure, recordLoginFailure, signIn, type LoginContext, type LoginDeps } from './login.service';
+import { LoginFailure, recordLoginFailure, type LoginContext } from './login-failure';
+import { signIn, type LoginDeps } from './login.service';
 import { issueSession, type IssuedSession, type SessionDeps } from './session.service';
 import type { User } from './user.schema';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import { LoginFailure } from './login.service';
+import { LoginFailure } from './login-failure';
 import type { SignInGate } from './sign-in-throttle';
 import type { User, UserRepository } from './user.schema';
 

@@ -1,6 +1,5 @@
 import { AppError } from '#domain/errors/app-error';
-import type { Clock } from '#domain/runtime/runtime.port';
-import { LoginFailure, recordLoginFailure, type LoginContext, type LoginDeps } from './login.service';
+import { LoginFailure, recordLoginFailure, type LoginContext, type LoginFailureDeps } from './login-failure';
 
 /**
  * Throttling of sign-in (the issue: 30 break-glass attempts and 67 failed LDAP sign-ins in a row all
@@ -55,9 +54,8 @@ export interface SignInGate {
   principal(account: string): Promise<void>;
 }
 
-export interface ThrottleDeps extends Pick<LoginDeps, 'audit' | 'events' | 'ids'> {
+export interface ThrottleDeps extends LoginFailureDeps {
   throttle: SignInThrottleStore;
-  clock: Clock;
 }
 
 const accountKey = (account: string): string => `account:${account.toLowerCase()}`;
