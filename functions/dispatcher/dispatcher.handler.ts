@@ -9,8 +9,8 @@ import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publishe
 import { getLogger } from '#adapters/logging/logger';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { loadEnv } from '#config/env';
-import { BackendLaunchError } from '#domain/backends/backend-errors';
-import type { JobBackend } from '#domain/backends/backend.port';
+import { BackendLaunchError } from '#domain/jobs/backend-errors';
+import type { JobBackend } from '#domain/jobs/jobs.port';
 import { createDispatcher } from './dispatcher.app';
 import { dispatcherEnvSchema } from './dispatcher.env';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';

@@ -31,7 +31,7 @@ import { SqsDispatchQueue } from '#adapters/sqs/sqs-dispatch-queue.client';
 import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/events/event-rules';
 import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
 import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue.client';
-import type { ConcurrencyLimits } from '#domain/jobs/concurrency';
+import type { ConcurrencyLimits } from '#domain/quotas/concurrency';
 import { applyRunReport, type RunReport } from '#domain/jobs/run-status.service';
 import { pollKubernetesRuns } from '#domain/jobs/run-poller.service';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';

@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as keys from '#adapters/dynamodb/table-keys';
 import { withoutKeys } from '#adapters/dynamodb/keys';
-import { jobSchema, type Hold, type Job } from '#domain/jobs/job.schema';
+import { jobSchema, type Job } from '#domain/jobs/job.schema';
+import type { Hold } from '#domain/quotas/counters';
 import {
   isLegacyOwnerIndex,
   newCounterId,

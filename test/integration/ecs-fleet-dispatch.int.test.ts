@@ -9,7 +9,7 @@ import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repo
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend.client';
-import { GLOBAL_CONCURRENCY } from '#domain/jobs/concurrency';
+import { GLOBAL_CONCURRENCY } from '#domain/quotas/concurrency';
 import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import { handleDispatch } from '#domain/jobs/dispatch.service';
 import { runSchedulerPass } from '#domain/jobs/scheduler.service';

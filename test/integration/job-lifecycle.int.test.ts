@@ -8,7 +8,7 @@ import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-s
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { LocalProcessBackend } from '#scripts/local/backend/local-process-backend';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
-import { GLOBAL_CONCURRENCY, userConcurrency } from '#domain/jobs/concurrency';
+import { GLOBAL_CONCURRENCY, userConcurrency } from '#domain/quotas/concurrency';
 import { cancelJob } from '#domain/jobs/cancel-job.service';
 import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import { handleDispatch } from '#domain/jobs/dispatch.service';

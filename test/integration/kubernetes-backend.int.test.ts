@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubePodLogReader } from '#adapters/kubernetes/kube-pod-log.client';
 import { kubeJobName } from '#adapters/kubernetes/kube-job-manifest';
 import { KubernetesJobBackend } from '#adapters/kubernetes/kubernetes-job-backend.client';
-import { BackendLaunchError } from '#domain/backends/backend-errors';
+import { BackendLaunchError } from '#domain/jobs/backend-errors';
 import type { Job } from '#domain/jobs/job.schema';
 import { clusterFor, eventually, hardware, kubeJob, startKubeWorld, type KubeWorld } from '#test-support/kube-fixture';
 

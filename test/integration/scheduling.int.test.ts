@@ -7,7 +7,7 @@ import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repositor
 import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { ulidSource } from '#adapters/runtime/system-runtime';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
-import { GLOBAL_CONCURRENCY } from '#domain/jobs/concurrency';
+import { GLOBAL_CONCURRENCY } from '#domain/quotas/concurrency';
 import { cancelJob } from '#domain/jobs/cancel-job.service';
 import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import { endJob } from '#domain/jobs/job-ending';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { KubeConnector, type KubeCredentialSource } from '#adapters/kubernetes/kube-connection';
-import type { HardwareRequirements } from '#domain/backends/backend.port';
+import type { HardwareRequirements } from '#domain/jobs/jobs.port';
 import { clusterSchema, type Cluster, type ClusterInput } from '#domain/clusters/cluster.schema';
 import type { Job } from '#domain/jobs/job.schema';
 import {

@@ -1,8 +1,7 @@
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { PrincipalGate } from '#domain/authz/access-gate';
-import type { JobLogReader } from '#domain/backends/backend.port';
+import type { JobLogReader, JobRepository } from '#domain/jobs/jobs.port';
 import { readJobLogs } from '#domain/jobs/job-queries.service';
-import type { JobRepository } from '#domain/jobs/job-repository.port';
 import { isTerminal, type Job } from '#domain/jobs/job.schema';
 import { createApiHandler } from '#http/api-handler';
 import { logsRoutes } from './logs.routes';

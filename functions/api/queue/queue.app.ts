@@ -1,7 +1,7 @@
 import { toJobView } from '#contracts/jobs.contract';
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { PrincipalGate } from '#domain/authz/access-gate';
-import type { JobRepository } from '#domain/jobs/job-repository.port';
+import type { JobRepository } from '#domain/jobs/jobs.port';
 import type { Clock } from '#domain/runtime/runtime.port';
 import type { FairShareSource, SchedulingSettingsStore } from '#domain/scheduling/scheduling.port';
 import { moveToFront, setPaused, updateSchedulingSettings } from '#domain/scheduling/queue-admin.service';

@@ -1,12 +1,12 @@
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { PrincipalGate } from '#domain/authz/access-gate';
-import type { ConcurrencyLimits, LimitsSource } from '#domain/jobs/concurrency';
-import type { JobRepository } from '#domain/jobs/job-repository.port';
+import type { ConcurrencyLimits } from '#domain/quotas/concurrency';
+import type { LimitsSource, QuotaRepository, UsageRepository } from '#domain/quotas/quotas.port';
+import type { JobRepository } from '#domain/jobs/jobs.port';
 import { myLimits } from '#domain/quotas/limits-view.service';
-import type { QuotaRepository } from '#domain/quotas/quota-repository.port';
 import type { Quota } from '#domain/quotas/quota.schema';
 import { createQuota, deleteQuota, listQuotas, updateQuota, type QuotaScopeSources } from '#domain/quotas/quota.service';
-import { costLimitStatus, usageReport, type UsageRepository } from '#domain/quotas/usage.service';
+import { costLimitStatus, usageReport } from '#domain/quotas/usage.service';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { createApiHandler } from '#http/api-handler';
 import { quotasRoutes } from './quotas.routes';

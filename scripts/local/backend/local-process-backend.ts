@@ -3,7 +3,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { HardwareRequirements, JobBackend, JobLogReader, LaunchResult, LogLine } from '#domain/backends/backend.port';
+import type { HardwareRequirements, JobBackend, JobLogReader, LaunchResult, LogLine } from '#domain/jobs/jobs.port';
 import { AppError } from '#domain/errors/app-error';
 import type { Job } from '#domain/jobs/job.schema';
 import type { RunReport } from '#domain/jobs/run-status.service';

@@ -4,7 +4,7 @@ import {
   ResourceNotFoundException,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { JobLogReader, LogLine } from '#domain/backends/backend.port';
+import type { JobLogReader, LogLine } from '#domain/jobs/jobs.port';
 import { validationFailed } from '#domain/errors/app-error';
 import type { Job } from '#domain/jobs/job.schema';
 import { jobLogStreamName } from '#adapters/ecs/ecs-task-definition';

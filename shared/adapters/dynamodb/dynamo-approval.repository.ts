@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalRepository, StampOutcome } from '#domain/approvals/approval-repository.port';
 import { approvalRequestSchema, type ApprovalRequest, type ApprovalState } from '#domain/approvals/approval-request.schema';
-import type { CounterEffect, Page } from '#domain/jobs/job-repository.port';
+import type { Page } from '#domain/jobs/jobs.port';
+import type { CounterEffect } from '#domain/quotas/counters';
 import type { Job } from '#domain/jobs/job.schema';
 import { approvalItem } from './approval-item';
 import { counterUpdate, groupEffects } from './dynamo-counters';

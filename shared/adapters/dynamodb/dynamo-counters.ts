@@ -1,7 +1,6 @@
 import { roundAmount } from '#domain/amounts';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CounterEffect } from '#domain/jobs/job-repository.port';
-import { GLOBAL_CONCURRENCY } from '#domain/quotas/counters';
+import { type CounterEffect, GLOBAL_CONCURRENCY } from '#domain/quotas/counters';
 import { GLOBAL_SHARD_COUNTERS, globalInUse } from '#domain/quotas/global-shards';
 import * as keys from './table-keys';
 

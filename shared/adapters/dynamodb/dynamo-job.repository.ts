@@ -11,13 +11,13 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { AppError } from '#domain/errors/app-error';
 import {
   MAX_TRANSACTION_ITEMS,
-  type CounterEffect,
   type CreateOutcome,
   type IdempotencyRecord,
   type JobRepository,
   type Page,
   type SaveOutcome,
-} from '#domain/jobs/job-repository.port';
+} from '#domain/jobs/jobs.port';
+import type { CounterEffect } from '#domain/quotas/counters';
 import { isTerminal, jobSchema, type Job, type JobState, type WaitingReason } from '#domain/jobs/job.schema';
 import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
 import { approvalItem } from './approval-item';

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import type { ConcurrencyLimits, LimitsSource } from '#domain/jobs/concurrency';
+import type { ConcurrencyLimits } from '#domain/quotas/concurrency';
+import type { LimitsSource } from '#domain/quotas/quotas.port';
 import * as keys from './table-keys';
 
 const storedLimitsSchema = z.object({

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query-all';
-import type { QuotaRepository } from '#domain/quotas/quota-repository.port';
+import type { QuotaRepository } from '#domain/quotas/quotas.port';
 import { quotaSchema, type Quota } from '#domain/quotas/quota.schema';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';

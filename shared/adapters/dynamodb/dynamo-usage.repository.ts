@@ -1,7 +1,7 @@
 import { roundReported } from '#domain/amounts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from './query-all';
-import type { DailyUsage, UsageRepository } from '#domain/quotas/usage.service';
+import type { DailyUsage, UsageRepository } from '#domain/quotas/quotas.port';
 import * as keys from './table-keys';
 
 /** Daily usage records of one scope are one partition: a date range is one Query (paged), never a Scan. */

@@ -14,8 +14,8 @@ import {
   type RunTaskCommandInput,
   type TaskOverride,
 } from '@aws-sdk/client-ecs';
-import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
-import type { HardwareRequirements, JobBackend, LaunchResult } from '#domain/backends/backend.port';
+import { BackendCapacityError, BackendLaunchError } from '#domain/jobs/backend-errors';
+import type { HardwareRequirements, JobBackend, LaunchResult } from '#domain/jobs/jobs.port';
 import type { FleetDirectory } from '#domain/catalog/catalog.port';
 import { purchaseForAttempt, type DeployedFleet, type PurchaseKind } from '#domain/catalog/fleet.schema';
 import type { Job } from '#domain/jobs/job.schema';

@@ -1,7 +1,7 @@
 import { compareStrings } from '#domain/compare';
 import { createHash } from 'node:crypto';
 import type { RegisterTaskDefinitionCommandInput, Secret } from '@aws-sdk/client-ecs';
-import type { HardwareRequirements } from '#domain/backends/backend.port';
+import type { HardwareRequirements } from '#domain/jobs/jobs.port';
 import type { Job } from '#domain/jobs/job.schema';
 
 /** The single container of every job task; container overrides and the log stream name refer to it. */

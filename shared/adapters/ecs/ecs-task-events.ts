@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { BackendLaunchError } from '#domain/backends/backend-errors';
+import { BackendLaunchError } from '#domain/jobs/backend-errors';
 import type { RunReport } from '#domain/jobs/run-status.service';
 import { JOB_CONTAINER_NAME } from './ecs-task-definition';
 

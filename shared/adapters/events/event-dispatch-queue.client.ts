@@ -1,10 +1,6 @@
 import { envelope, type EventPublisher } from '#domain/events/event-envelope';
-import {
-  DISPATCH_REQUESTED_EVENT,
-  dispatchMessageSchema,
-  type DispatchMessage,
-  type DispatchQueue,
-} from '#domain/jobs/dispatch-message.schema';
+import { DISPATCH_REQUESTED_EVENT, dispatchMessageSchema, type DispatchMessage } from '#domain/jobs/dispatch-message.schema';
+import type { DispatchQueue } from '#domain/jobs/jobs.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 
 /**

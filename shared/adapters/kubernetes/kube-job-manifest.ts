@@ -1,6 +1,6 @@
 import type { V1EnvVar, V1Job } from '@kubernetes/client-node';
-import { BackendLaunchError } from '#domain/backends/backend-errors';
-import type { HardwareRequirements } from '#domain/backends/backend.port';
+import { BackendLaunchError } from '#domain/jobs/backend-errors';
+import type { HardwareRequirements } from '#domain/jobs/jobs.port';
 import { KUBE_LABELS, type Cluster, type Placement } from '#domain/clusters/cluster.schema';
 import type { Job } from '#domain/jobs/job.schema';
 

@@ -1,4 +1,4 @@
-import type { JobLogReader, LogLine } from '#domain/backends/backend.port';
+import type { JobLogReader, LogLine } from '#domain/jobs/jobs.port';
 import { KUBE_LABELS } from '#domain/clusters/cluster.schema';
 import { AppError } from '#domain/errors/app-error';
 import type { Job } from '#domain/jobs/job.schema';

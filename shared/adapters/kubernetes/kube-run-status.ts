@@ -1,5 +1,5 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import type { RunObservation } from '#domain/backends/backend.port';
+import type { RunObservation } from '#domain/jobs/jobs.port';
 
 /**
  * What a Job and its pods say about a run, in the terms of the job lifecycle:

@@ -1,6 +1,6 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { BackendLaunchError } from '#domain/backends/backend-errors';
-import type { HardwareRequirements, JobBackend, LaunchResult, NamespaceRunObserver } from '#domain/backends/backend.port';
+import { BackendLaunchError } from '#domain/jobs/backend-errors';
+import type { HardwareRequirements, JobBackend, LaunchResult, NamespaceRunObserver } from '#domain/jobs/jobs.port';
 import { KUBE_LABELS, type Placement } from '#domain/clusters/cluster.schema';
 import type { Job } from '#domain/jobs/job.schema';
 import { apiMessage, apiStatus, type KubeConnection, type KubeConnector } from './kube-connection';

@@ -1,5 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { dispatchMessageSchema, type DispatchMessage, type DispatchQueue } from '#domain/jobs/dispatch-message.schema';
+import { dispatchMessageSchema, type DispatchMessage } from '#domain/jobs/dispatch-message.schema';
+import type { DispatchQueue } from '#domain/jobs/jobs.port';
 
 /** Sends dispatch messages to the SQS queue the dispatcher consumes (redelivery and DLQ are the queue's). */
 export class SqsDispatchQueue implements DispatchQueue {

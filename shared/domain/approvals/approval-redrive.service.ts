@@ -1,4 +1,4 @@
-import type { JobRepository } from '#domain/jobs/job-repository.port';
+import type { JobRepository } from '#domain/jobs/jobs.port';
 import type { ApprovalFlows } from './approval-repository.port';
 
 /**

@@ -1,4 +1,5 @@
-import type { CounterEffect, Page } from '#domain/jobs/job-repository.port';
+import type { Page } from '#domain/jobs/jobs.port';
+import type { CounterEffect } from '#domain/quotas/counters';
 import type { Job } from '#domain/jobs/job.schema';
 import type { ApprovalRequest, ApprovalState } from './approval-request.schema';
 

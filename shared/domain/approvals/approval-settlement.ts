@@ -2,7 +2,7 @@ import type { EventPublisher } from '#domain/events/event-envelope';
 import { approvalEvent } from '#domain/events/approval.events';
 import { jobEvent } from '#domain/events/job.events';
 import { transition } from '#domain/jobs/job-lifecycle';
-import type { JobRepository } from '#domain/jobs/job-repository.port';
+import type { JobRepository } from '#domain/jobs/jobs.port';
 import type { Job } from '#domain/jobs/job.schema';
 import { queueDepth } from '#domain/quotas/counters';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';

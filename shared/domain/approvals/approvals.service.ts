@@ -1,7 +1,7 @@
 import type { LevelCatalog } from '#domain/authz/authz.port';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
-import type { Page } from '#domain/jobs/job-repository.port';
+import type { Page } from '#domain/jobs/jobs.port';
 import { approvalReaches, eligibility } from './approval-eligibility';
 import type { ApprovalRequest, ApprovalState, Decision } from './approval-request.schema';
 import { settleRequest, type SettlementDeps } from './approval-settlement';

@@ -1,6 +1,12 @@
 import * as z from 'zod/mini';
-import type { AppliedQuota } from '#domain/quotas/admission-plan';
-import { describeQuota, quotaActionSchema, quotaMetricSchema, quotaPeriodSchema, quotaScopeTypeSchema } from '#domain/quotas/quota.schema';
+import {
+  type AppliedQuota,
+  describeQuota,
+  quotaActionSchema,
+  quotaMetricSchema,
+  quotaPeriodSchema,
+  quotaScopeTypeSchema,
+} from '#domain/quotas/quota.schema';
 import { envelope, type DomainEvent } from './event-envelope';
 
 export const QUOTA_EVENT_TYPES = ['quota.warning', 'quota.exceeded', 'cost.warning', 'cost.exceeded'] as const;

@@ -2,7 +2,8 @@ import { GLOBAL_CONCURRENCY, queueDepth } from '#domain/quotas/counters';
 import { homeShard, onGlobalShard, type GlobalShardRoom } from '#domain/quotas/global-shards';
 import type { PreparedAdmission } from './admission.service';
 import { transition } from './job-lifecycle';
-import { MAX_TRANSACTION_ITEMS, type CounterEffect, type JobRepository } from './job-repository.port';
+import { MAX_TRANSACTION_ITEMS, type JobRepository } from './jobs.port';
+import type { CounterEffect } from '#domain/quotas/counters';
 import type { Job } from './job.schema';
 
 /** Jobs per transaction at most, and at first: the size doubles after each batch that went through. */

@@ -1,15 +1,15 @@
 import { roundTo } from '#domain/amounts';
 import type { EventPublisher } from '#domain/events/event-envelope';
 import { quotaEvent, quotaEventType } from '#domain/events/quota.events';
-import { planAdmission, type AdmissionPlan, type AppliedQuota } from '#domain/quotas/admission-plan';
-import { GLOBAL_CONCURRENCY, isQueueDepth, userConcurrency } from '#domain/quotas/counters';
+import { planAdmission, type AdmissionPlan } from '#domain/jobs/admission-plan';
+import { type AppliedQuota, describeQuota } from '#domain/quotas/quota.schema';
+import { type CounterEffect, GLOBAL_CONCURRENCY, type Hold, isQueueDepth, userConcurrency } from '#domain/quotas/counters';
 import { GLOBAL_SHARD_COUNTERS, GlobalShardRoom, homeShard, isGlobalShard, onGlobalShard } from '#domain/quotas/global-shards';
-import type { QuotaSource } from '#domain/quotas/quota-repository.port';
-import { describeQuota } from '#domain/quotas/quota.schema';
+import type { LimitsSource, QuotaSource } from '#domain/quotas/quotas.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import type { ConcurrencyLimits, LimitsSource } from './concurrency';
-import type { CounterEffect, JobRepository } from './job-repository.port';
-import type { Hold, Job, WaitingReason } from './job.schema';
+import type { ConcurrencyLimits } from '#domain/quotas/concurrency';
+import type { JobRepository } from './jobs.port';
+import type { Job, WaitingReason } from './job.schema';
 
 export interface AdmissionDeps {
   jobs: JobRepository;

@@ -3,7 +3,7 @@ import { settleRequest } from '#domain/approvals/approval-settlement';
 import { hasPermission, reaches } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden } from '#domain/errors/app-error';
-import type { DispatchQueue } from './dispatch-message.schema';
+import type { DispatchQueue } from './jobs.port';
 import { endJob, type JobEndingDeps } from './job-ending';
 import { getVisibleJob } from './job-queries.service';
 import { ACTIVE_STATES, isTerminal, type Job } from './job.schema';

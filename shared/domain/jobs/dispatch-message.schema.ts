@@ -22,7 +22,3 @@ export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
  * every publisher's bundle; the local stack routes the same pattern to local SQS.
  */
 export const DISPATCH_REQUESTED_EVENT = 'job.dispatch_requested';
-
-export interface DispatchQueue {
-  send(message: DispatchMessage): Promise<void>;
-}

@@ -1,5 +1,5 @@
-import type { HardwareRequirements, JobBackend, LaunchResult } from '#domain/backends/backend.port';
-import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
+import type { HardwareRequirements, JobBackend, LaunchResult } from './jobs.port';
+import { BackendCapacityError, BackendLaunchError } from '#domain/jobs/backend-errors';
 import type { HardwareCatalog } from '#domain/catalog/catalog.port';
 import { jobEvent } from '#domain/events/job.events';
 import type { DispatchMessage } from './dispatch-message.schema';

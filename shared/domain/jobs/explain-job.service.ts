@@ -2,7 +2,7 @@ import { gpuHours, reservedHours, roundAmount } from '#domain/amounts';
 import { approvalNeed, type ApprovalGateDeps } from '#domain/approvals/approval-gate';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
-import { neverFits } from '#domain/quotas/admission-plan';
+import { neverFits } from '#domain/jobs/admission-plan';
 import { GLOBAL_CONCURRENCY, queueDepth, userConcurrency } from '#domain/quotas/counters';
 import { describeQuota } from '#domain/quotas/quota.schema';
 import { prepareAdmission, type AdmissionReads } from './admission.service';

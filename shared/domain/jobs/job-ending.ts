@@ -1,12 +1,12 @@
 import { gpuHours, reservedHours, roundAmount } from '#domain/amounts';
 import type { EventPublisher } from '#domain/events/event-envelope';
 import { eventTypeForState, jobEvent } from '#domain/events/job.events';
-import { settlementEffects } from '#domain/quotas/admission-plan';
-import { dailyUsageCounter, queueDepth, type ScopeRef } from '#domain/quotas/counters';
+import { settlementEffects } from '#domain/jobs/admission-plan';
+import { type CounterEffect, dailyUsageCounter, queueDepth, type ScopeRef } from '#domain/quotas/counters';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { fairShareEffects } from '#domain/scheduling/fair-share';
 import { transition } from './job-lifecycle';
-import type { CounterEffect, JobRepository } from './job-repository.port';
+import type { JobRepository } from './jobs.port';
 import { ACTIVE_STATES, type Job, type JobState } from './job.schema';
 
 export interface JobEndingDeps {

@@ -1,8 +1,7 @@
 import { hasPermission, reaches } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
-import type { JobLogReader, LogLine } from '#domain/backends/backend.port';
+import type { JobLogReader, JobRepository, LogLine, Page } from './jobs.port';
 import { notFound } from '#domain/errors/app-error';
-import type { JobRepository, Page } from './job-repository.port';
 import type { Job, JobState } from './job.schema';
 
 /**

@@ -1,4 +1,4 @@
-import { settlementEffects } from '#domain/quotas/admission-plan';
+import { settlementEffects } from '#domain/jobs/admission-plan';
 import { queueDepth } from '#domain/quotas/counters';
 import { hoursRun, usageEffects, type JobEndingDeps } from './job-ending';
 import { transition } from './job-lifecycle';

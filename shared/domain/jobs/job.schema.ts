@@ -1,3 +1,4 @@
+import { holdSchema } from '#domain/quotas/counters';
 import * as z from 'zod/mini';
 import { jobApprovalSchema } from '#domain/approvals/approval-request.schema';
 import { clusterIdSchema, namespaceNameSchema, placementSchema } from '#domain/clusters/cluster.schema';
@@ -120,18 +121,6 @@ export const waitingReasonSchema = z.object({
   estimatedStart: z.optional(z.object({ at: z.string(), basis: z.string() })),
 });
 export type WaitingReason = z.infer<typeof waitingReasonSchema>;
-
-/**
- * A counter a job holds while active. `concurrency` holds are given back at the end; `budget` holds reserve
- * the estimate and settle to the actual use (`perHour` × hours run); `count` holds (daily job counts) stay.
- */
-export const holdSchema = z.object({
-  counter: z.string(),
-  amount: z.number(),
-  kind: z._default(z.enum(['concurrency', 'budget', 'count']), 'concurrency'),
-  perHour: z.optional(z.number()),
-});
-export type Hold = z.infer<typeof holdSchema>;
 
 export const stateTransitionSchema = z.object({ state: jobStateSchema, at: z.string() });
 

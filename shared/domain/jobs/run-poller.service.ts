@@ -1,4 +1,4 @@
-import type { NamespaceRunObserver, RunObservation } from '#domain/backends/backend.port';
+import type { NamespaceRunObserver, RunObservation } from './jobs.port';
 import type { JobEndingDeps } from './job-ending';
 import type { Job } from './job.schema';
 import { applyRunReport, type RunReport } from './run-status.service';

@@ -12,8 +12,8 @@ import {
   type PreparedAdmission,
   type QueuePlace,
 } from './admission.service';
-import type { DispatchQueue } from './dispatch-message.schema';
 import { AdmissionBatch, type AdmissionCandidate } from './admission-batch';
+import type { DispatchQueue } from './jobs.port';
 import { endJob } from './job-ending';
 import { requeueAfterInterruption } from './job-requeue';
 import { transition } from './job-lifecycle';

@@ -3,15 +3,14 @@ import type { ApprovalFlows } from '#domain/approvals/approval-repository.port';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
 import { jobEvent } from '#domain/events/job.events';
-import { neverFits } from '#domain/quotas/admission-plan';
+import { neverFits } from '#domain/jobs/admission-plan';
 import { isQueueDepth, queueDepth } from '#domain/quotas/counters';
 import { describeQuota } from '#domain/quotas/quota.schema';
 import type { QueueBusyHint } from './queue-hint';
 import { prepareAdmission, publishQuotaSignals, waitingFor, writeOnGlobalShard, type AdmissionDeps } from './admission.service';
-import type { DispatchQueue } from './dispatch-message.schema';
+import type { DispatchQueue, IdempotencyRecord } from './jobs.port';
 import { draftJob, specFingerprint, type DraftDeps } from './job-draft';
 import { transition } from './job-lifecycle';
-import type { IdempotencyRecord } from './job-repository.port';
 import type { Job, JobSpec, WaitingReason } from './job.schema';
 import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling.port';
 

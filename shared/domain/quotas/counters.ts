@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import type { QuotaMetric, QuotaPeriod, QuotaScopeType } from './quota.schema';
 
 /**
@@ -39,3 +40,28 @@ export const userConcurrency = (orgId: string, userId: string): string =>
 
 /** Daily usage record of a scope (settled GPU-hours, cost, jobs), for the usage API: `usage-day:<scope key>:<day>`. */
 export const dailyUsageCounter = (scope: ScopeRef, day: string): string => `usage-day:${scopeKey(scope)}:${day}`;
+
+/** A change to a shared counter (concurrency, quotas) made in the same transaction as a job write. */
+export interface CounterEffect {
+  /** Domain counter id, e.g. `concurrency:global`, `concurrent_jobs:ORG#<org>#USER#<id>`. */
+  counter: string;
+  amount: number;
+  /** Present on increments: the write fails unless the counter stays ≤ limit. */
+  limit?: number;
+  /** Attribute of the counter item to add to (default `value`, the one limits apply to). */
+  field?: string;
+  /** Epoch seconds after which the counter item may be deleted (period counters). */
+  expiresAt?: number;
+}
+
+/**
+ * A counter a job holds while active. `concurrency` holds are given back at the end; `budget` holds reserve
+ * the estimate and settle to the actual use (`perHour` × hours run); `count` holds (daily job counts) stay.
+ */
+export const holdSchema = z.object({
+  counter: z.string(),
+  amount: z.number(),
+  kind: z._default(z.enum(['concurrency', 'budget', 'count']), 'concurrency'),
+  perHour: z.optional(z.number()),
+});
+export type Hold = z.infer<typeof holdSchema>;

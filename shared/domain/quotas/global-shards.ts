@@ -1,6 +1,4 @@
-import type { Hold } from '#domain/jobs/job.schema';
-import type { CounterEffect } from '#domain/jobs/job-repository.port';
-import { GLOBAL_CONCURRENCY } from './counters';
+import { type CounterEffect, GLOBAL_CONCURRENCY, type Hold } from './counters';
 
 /**
  * The global concurrency limit (`max_concurrent`) is kept in GLOBAL_CONCURRENCY_SHARDS counter items, not

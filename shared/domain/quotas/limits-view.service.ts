@@ -1,10 +1,9 @@
+import type { CounterReader, LimitsSource, QuotaSource } from './quotas.port';
 import { roundAmount } from '#domain/amounts';
 import type { Principal } from '#domain/authz/principal';
-import type { ConcurrencyLimits, LimitsSource } from '#domain/jobs/concurrency';
-import type { JobRepository } from '#domain/jobs/job-repository.port';
+import type { ConcurrencyLimits } from '#domain/quotas/concurrency';
 import { GLOBAL_CONCURRENCY, usageCounter, userConcurrency, type ScopeRef } from './counters';
 import { periodEnd, periodKey } from './period';
-import type { QuotaSource } from './quota-repository.port';
 import type { Quota, QuotaMetric, QuotaPeriod } from './quota.schema';
 
 export interface LimitView {
@@ -32,7 +31,7 @@ export interface EffectiveLimit {
 }
 
 export interface LimitsViewDeps {
-  jobs: JobRepository;
+  jobs: CounterReader;
   quotas: QuotaSource;
   limits: LimitsSource;
   clock: { now(): Date };

@@ -75,3 +75,10 @@ export function describeQuota(quota: Quota): string {
   const period = quota.period ? ` per ${quota.period}` : '';
   return `${quota.scopeType} ${quota.scopeId} ${quota.metric}${period} ≤ ${quota.limit} (${quota.action})`;
 }
+
+/** A quota as it applies to one job: which counter it reads and how much the job adds. */
+export interface AppliedQuota {
+  quota: Quota;
+  counter: string;
+  amount: number;
+}

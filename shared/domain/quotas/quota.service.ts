@@ -5,7 +5,7 @@ import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { levelOfOrg, teamOfOrg, userOfOrg } from '#domain/tenancy/org-references';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
-import type { QuotaRepository } from './quota-repository.port';
+import type { QuotaRepository } from './quotas.port';
 import { quotaInputSchema, type Quota, type QuotaInput, type QuotaScopeType } from './quota.schema';
 
 /** Where a quota's scope id is looked up: it must name a team, user or level of the quota's org. */

@@ -1,27 +1,13 @@
+import type { CounterReader, QuotaSource, UsageRepository } from './quotas.port';
 import { roundReported } from '#domain/amounts';
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import type { CurrentUserSource } from '#domain/authz/authz.port';
 import { AppError, notFound } from '#domain/errors/app-error';
-import type { JobRepository } from '#domain/jobs/job-repository.port';
 import { teamOfOrg, userOfOrg } from '#domain/tenancy/org-references';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
-import type { QuotaSource } from './quota-repository.port';
 import { usageCounter } from './counters';
 import { periodEnd, periodKey } from './period';
-
-/** One day's settled usage of a scope: GPU-hours, dollars and ended jobs (by the day they ended, UTC). */
-export interface DailyUsage {
-  day: string;
-  gpuHours: number;
-  costUsd: number;
-  jobs: number;
-}
-
-export interface UsageRepository {
-  /** Usage records are keyed by the org-qualified scope: another org's team of the same slug is another record. */
-  daily(orgId: string, scopeType: 'org' | 'team' | 'user', scopeId: string, from: string, to: string): Promise<DailyUsage[]>;
-}
 
 export interface UsageQuery {
   /** The org a team or user scope is read in: the caller's, or any for a platform admin. */
@@ -95,7 +81,7 @@ export async function usageReport(principal: Principal, query: UsageQuery, deps:
  * The per-backend cost limits of the caller's org with what this period has used (reserved by running
  * jobs plus settled), and a status: `ok`, `warning` (≥ 80 %), `exceeded`.
  */
-export async function costLimitStatus(principal: Principal, deps: { quotas: QuotaSource; jobs: JobRepository; clock: { now(): Date } }) {
+export async function costLimitStatus(principal: Principal, deps: { quotas: QuotaSource; jobs: CounterReader; clock: { now(): Date } }) {
   const at = deps.clock.now();
   const limits = (await deps.quotas.forOrg(principal.orgId)).filter((q) => q.scopeType === 'backend');
   const counters = limits.map((q) =>

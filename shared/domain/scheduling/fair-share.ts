@@ -1,6 +1,5 @@
-import type { CounterEffect } from '#domain/jobs/job-repository.port';
+import { type CounterEffect, scopeKey, type ScopeRef } from '#domain/quotas/counters';
 import type { Job } from '#domain/jobs/job.schema';
-import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
 
 /**
  * Fair share (docs/scheduling.md): how much GPU time a team, and a user within it, used recently. One record per

@@ -1,6 +1,6 @@
 import type { Principal } from '#domain/authz/principal';
 import { invalidState, notFound } from '#domain/errors/app-error';
-import type { JobRepository } from '#domain/jobs/job-repository.port';
+import type { JobRepository } from '#domain/jobs/jobs.port';
 import type { BackendKind, Job } from '#domain/jobs/job.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { teamOfOrg } from '#domain/tenancy/org-references';

@@ -1,4 +1,4 @@
-import type { JobRepository } from '#domain/jobs/job-repository.port';
+import type { JobRepository } from '#domain/jobs/jobs.port';
 import type { Job } from '#domain/jobs/job.schema';
 import { fairShareRecordsOf } from './fair-share';
 import type { FairShareSource, SchedulingSettingsSource } from './scheduling.port';

@@ -14,8 +14,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend.client';
 import { taskDefinitionFamily } from '#adapters/ecs/ecs-task-definition';
-import { BackendCapacityError, BackendLaunchError } from '#domain/backends/backend-errors';
-import type { HardwareRequirements } from '#domain/backends/backend.port';
+import { BackendCapacityError, BackendLaunchError } from '#domain/jobs/backend-errors';
+import type { HardwareRequirements } from '#domain/jobs/jobs.port';
 import { jobSchema, type Job, type JobSpecInput } from '#domain/jobs/job.schema';
 import { inMemoryFleets } from '#test-support/fleet-fixtures';
 

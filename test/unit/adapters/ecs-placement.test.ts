@@ -2,7 +2,7 @@ import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend.client';
-import type { HardwareRequirements } from '#domain/backends/backend.port';
+import type { HardwareRequirements } from '#domain/jobs/jobs.port';
 import { DEFAULT_GPU_HARDWARE } from '#domain/catalog/default-catalog';
 import type { HardwareType } from '#domain/catalog/hardware.schema';
 import { jobSchema, type Job } from '#domain/jobs/job.schema';

@@ -5,7 +5,7 @@ import {
   startedByForJob,
   type EcsTaskStateChangeDetail,
 } from '#adapters/ecs/ecs-task-events';
-import { BackendLaunchError } from '#domain/backends/backend-errors';
+import { BackendLaunchError } from '#domain/jobs/backend-errors';
 import type { RunReport } from '#domain/jobs/run-status.service';
 
 const JOB_ID = '01J9ZQ4G7X2M8K3N5P6R7S8T9V';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
-import type { JobRepository } from '#domain/jobs/job-repository.port';
+import type { JobRepository } from '#domain/jobs/jobs.port';
 import { canView, getVisibleJob } from '#domain/jobs/job-queries.service';
 import type { Job } from '#domain/jobs/job.schema';
 import { researcher, spec } from '#test-support/job-fixtures';

@@ -6,8 +6,4 @@ export interface ConcurrencyLimits {
   userMaxConcurrent: number;
 }
 
-export interface LimitsSource {
-  current(): Promise<ConcurrencyLimits>;
-}
-
 export { GLOBAL_CONCURRENCY, userConcurrency } from '#domain/quotas/counters';

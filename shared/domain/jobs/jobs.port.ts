@@ -1,21 +1,10 @@
-import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
 import type { Job, JobState, WaitingReason } from './job.schema';
+import type { DispatchMessage } from './dispatch-message.schema';
+import type { CounterEffect } from '#domain/quotas/counters';
+import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
 
-/** A change to a shared counter (concurrency, quotas) made in the same transaction as a job write. */
 /** DynamoDB's limit on the items of one transaction (jobs plus distinct counters in `saveAll`). */
 export const MAX_TRANSACTION_ITEMS = 100;
-
-export interface CounterEffect {
-  /** Domain counter id, e.g. `concurrency:global`, `concurrent_jobs:ORG#<org>#USER#<id>`. */
-  counter: string;
-  amount: number;
-  /** Present on increments: the write fails unless the counter stays ≤ limit. */
-  limit?: number;
-  /** Attribute of the counter item to add to (default `value`, the one limits apply to). */
-  field?: string;
-  /** Epoch seconds after which the counter item may be deleted (period counters). */
-  expiresAt?: number;
-}
 
 export type SaveOutcome =
   | { ok: true; job: Job }
@@ -68,4 +57,66 @@ export interface JobRepository {
   setWaiting(job: Job, expectedState: JobState, waiting: WaitingReason): Promise<void>;
   /** Current value of counters (0 when never written); `GLOBAL_CONCURRENCY` reads as the sum of its shards. */
   readCounters(counters: readonly string[]): Promise<Record<string, number>>;
+}
+
+export interface DispatchQueue {
+  send(message: DispatchMessage): Promise<void>;
+}
+
+/** Where a job runs, as seen by the domain. Adapters: local (subprocess), ECS, Kubernetes. */
+export interface LaunchResult {
+  /** Backend-specific handle: ECS task ARN, Kubernetes Job name, local run id. */
+  runRef: string;
+  /** True when this call found the run already launched (a repeated dispatch). */
+  alreadyLaunched: boolean;
+  /** ECS: where the run was placed (fleet, purchase kind, pinned instance type). */
+  ecsPlacement?: Job['ecsPlacement'];
+  /**
+   * The run exists but waits for an instance (an ECS fleet scaling from zero, or no Spot capacity): the job
+   * stays `starting` with this message as its waiting reason, and fails if nothing starts it in time.
+   */
+  waitingForCapacity?: { message: string; timeoutMinutes: number };
+}
+/** What hardware the job asked for, resolved from the catalog at submission. */
+export interface HardwareRequirements {
+  hardwareType: string;
+  gpuCount: number;
+  vcpu: number;
+  memoryMiB: number;
+  /** The ECS fleet (stage config `fleets`) and pinned instance type, when the hardware runs on ECS. */
+  ecs?: { fleet: string; instanceType?: string };
+}
+export interface JobBackend {
+  readonly kind: Job['backend'];
+  /**
+   * Launches the job. Must be idempotent per job id: a second call for the same job returns the first
+   * run (`alreadyLaunched: true`) and never starts a second one.
+   */
+  launch(job: Job, hardware: HardwareRequirements): Promise<LaunchResult>;
+  /** Stops a run; stopping one that already ended is not an error. */
+  stop(job: Job, reason: string): Promise<void>;
+}
+export interface LogLine {
+  at: string;
+  stream: 'stdout' | 'stderr';
+  message: string;
+}
+/** Reads a job's output. `cursor` is opaque to callers. */
+export interface JobLogReader {
+  read(job: Job, options: { cursor?: string; limit: number }): Promise<{ lines: LogLine[]; nextCursor?: string }>;
+}
+/**
+ * What a backend that is polled (Kubernetes) says about one run, in the terms of the job lifecycle:
+ * `waiting` with the reason users see (never a silent wait), `running`, `ended` (exit code when the
+ * container ran, `timedOut` when the max runtime stopped it), or `missing` (no such run any more).
+ */
+export type RunObservation =
+  | { status: 'waiting'; waiting: WaitingReason }
+  | { status: 'running'; node?: string }
+  | { status: 'ended'; exitCode?: number; reason?: string; timedOut?: boolean }
+  | { status: 'missing' };
+/** Reads every run of one cluster namespace at once, keyed by job id (the poller's unit of work). */
+export interface NamespaceRunObserver {
+  /** Undefined when the cluster is not registered any more. */
+  observeNamespace(cluster: string, namespace: string): Promise<Map<string, RunObservation> | undefined>;
 }

@@ -1,17 +1,9 @@
+import type { AppliedQuota, Quota, QuotaMetric } from '#domain/quotas/quota.schema';
 import { gpuHours, reservedHours, roundAmount } from '#domain/amounts';
-import type { ConcurrencyLimits } from '#domain/jobs/concurrency';
-import type { CounterEffect } from '#domain/jobs/job-repository.port';
-import type { Hold, Job } from '#domain/jobs/job.schema';
-import { GLOBAL_CONCURRENCY, usageCounter, type ScopeRef } from './counters';
-import { periodEnd, periodKey } from './period';
-import type { Quota, QuotaMetric } from './quota.schema';
-
-/** A quota as it applies to one job: which counter it reads and how much the job adds. */
-export interface AppliedQuota {
-  quota: Quota;
-  counter: string;
-  amount: number;
-}
+import type { ConcurrencyLimits } from '#domain/quotas/concurrency';
+import { type CounterEffect, GLOBAL_CONCURRENCY, type Hold, type ScopeRef, usageCounter } from '#domain/quotas/counters';
+import type { Job } from '#domain/jobs/job.schema';
+import { periodEnd, periodKey } from '#domain/quotas/period';
 
 export interface AdmissionPlan {
   /** Counter effects of the admission transaction, one per counter item, with the tightest block limit. */
