@@ -1,5 +1,5 @@
 import { loadEnv } from '#config/env';
-import type { EventPublisher } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import type { OidcClient } from '#domain/identity/oidc-login.service';
 import type { LdapDirectory } from '#domain/identity/password-login.service';
 import type { SecretStore } from '#domain/secrets/secrets.port';

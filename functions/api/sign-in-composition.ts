@@ -1,7 +1,7 @@
 import { dynamoIdentityStores } from '#adapters/dynamodb/identity-stores';
 import type { AccessEnv } from '#config/access-env';
 import type { BaseEnv } from '#config/env';
-import type { EventPublisher } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import type { SecretStore } from '#domain/secrets/secrets.port';
 import { composeApiAccess, type ApiRuntime } from './api-access';
 import { sessionDeps, type SessionEdges, type SessionTokenEnv } from './session-composition';

@@ -1,9 +1,9 @@
 import { ecsTaskStateChangePattern as ecsPattern } from '#adapters/ecs/ecs-task-events';
-import { DISPATCH_REQUEST_PATTERN, NOTIFICATION_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/events/event-rules';
+import { DISPATCH_REQUEST_PATTERN, NOTIFICATION_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/event-catalog/event-rules';
 
 /**
  * EventBridge patterns the infrastructure deploys, in the CDK `EventPattern` shape. They are derived from
- * the patterns the code defines (`shared/domain/events/event-rules.ts`, the ECS adapter), so the deployed
+ * the patterns the code defines (`shared/domain/event-catalog/event-rules.ts`, the ECS adapter), so the deployed
  * rules and the local stack's in-process bus route with exactly the same patterns.
  */
 export const SCHEDULER_TRIGGER_DETAIL_TYPES = SCHEDULER_TRIGGER_PATTERN['detail-type'];

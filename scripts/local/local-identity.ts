@@ -17,7 +17,7 @@ import { LdaptsDirectory } from '#adapters/ldap/ldap-directory.client';
 import { OpenIdClientAdapter } from '#adapters/oidc/oidc-provider.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { EnvFileSecretStore } from '#adapters/secrets/env-file-secret-store.client';
-import type { EventPublisher } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import type { GroupMapping, OidcProvider } from '#domain/identity/identity-provider.schema';
 import { signIn, type LoginDeps } from '#domain/identity/login.service';
 import { startDevIdp, type DevAccount, type DevIdp } from './dev-idp';

@@ -9,7 +9,7 @@ import { composeApiFunction, type ApiEdges } from '#functions/api/api.compositio
 import { createApprovalSteps } from '#functions/workflows/approval/approval-steps.app';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { redriveApprovalFlows } from '#domain/approvals/approval-redrive.service';
-import type { EventPublisher } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalApprovalFlows } from './approval-flow/local-approval-flows';
@@ -28,7 +28,7 @@ import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repositor
 import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { SqsDispatchQueue } from '#adapters/sqs/sqs-dispatch-queue.client';
-import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/events/event-rules';
+import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/event-catalog/event-rules';
 import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
 import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue.client';
 import type { ConcurrencyLimits } from '#domain/quotas/concurrency';

@@ -4,7 +4,7 @@ import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue.client
 import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { SqsDispatchQueue } from '#adapters/sqs/sqs-dispatch-queue.client';
-import { DISPATCH_REQUEST_PATTERN } from '#domain/events/event-rules';
+import { DISPATCH_REQUEST_PATTERN } from '#domain/event-catalog/event-rules';
 import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
 import { createTestQueues } from '#test-support/integration-env';
 

@@ -12,7 +12,7 @@ import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { slackSender, webhookSender } from '#adapters/outbound/channel-senders.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { EnvFileSecretStore } from '#adapters/secrets/env-file-secret-store.client';
-import { jobEvent } from '#domain/events/job.events';
+import { jobEvent } from '#domain/jobs/job.events';
 import type { NotificationChannel } from '#domain/notifications/notification-channel.schema';
 import { notify, type NotifierDeps } from '#domain/notifications/notifier.service';
 import { newWebhookSecret } from '#domain/notifications/standard-webhook-signature';

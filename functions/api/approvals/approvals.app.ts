@@ -15,7 +15,7 @@ import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.rep
 import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import type { TaskTokens } from '#domain/approvals/approval-repository.port';
-import type { EventPublisher } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import type { ApprovalsEnv } from './approvals.env';
 import { approvalsRoutes } from './approvals.routes';

@@ -1,6 +1,6 @@
 import { toJobView } from '#contracts/jobs.contract';
 import type { HardwareCatalog } from '#domain/catalog/catalog.port';
-import type { EventPublisher } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import { cancelJob } from '#domain/jobs/cancel-job.service';
 import type { ClusterSource } from '#domain/clusters/clusters.port';
 import type { DispatchQueue, JobRepository } from '#domain/jobs/jobs.port';

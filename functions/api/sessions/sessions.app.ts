@@ -9,7 +9,7 @@ import { DynamoSignInThrottle } from '#adapters/dynamodb/dynamo-sign-in-throttle
 import { DynamoUserRepository } from '#adapters/dynamodb/dynamo-user.repository';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { sessionDeps, type SessionEdges } from '#functions/api/session-composition';
-import type { EventPublisher } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import type { SessionsEnv } from './sessions.env';
 
 export interface SessionsDeps extends LoginFailureDeps {

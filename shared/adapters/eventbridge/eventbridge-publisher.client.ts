@@ -1,5 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE, eventEnvelopeSchema, type DomainEvent, type EventPublisher } from '#domain/events/event-envelope';
+import { EVENT_SOURCE, eventEnvelopeSchema, type DomainEvent } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 
 /** Publishes domain events on the custom bus: `source` quartermaster, `detail-type` = event type. */
 export class EventBridgePublisher implements EventPublisher {

@@ -1,4 +1,5 @@
-import { envelope, type EventPublisher } from '#domain/events/event-envelope';
+import { envelope } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import { DISPATCH_REQUESTED_EVENT, dispatchMessageSchema, type DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import type { DispatchQueue } from '#domain/jobs/jobs.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';

@@ -1,5 +1,6 @@
-import { EVENT_SOURCE, eventEnvelopeSchema, type DomainEvent, type EventPublisher } from '#domain/events/event-envelope';
-import { matchesPattern, type EventPattern } from '#domain/events/event-rules';
+import { EVENT_SOURCE, eventEnvelopeSchema, type DomainEvent } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
+import { matchesPattern, type EventPattern } from '#domain/event-catalog/event-rules';
 
 type Subscriber = (event: DomainEvent) => Promise<void> | void;
 

@@ -1,4 +1,4 @@
-import { approvalEvent } from '#domain/events/approval.events';
+import { approvalEvent } from '#domain/approvals/approval.events';
 import type { ApprovalRequest } from './approval-request.schema';
 import { settleRequest, type SettlementDeps } from './approval-settlement';
 

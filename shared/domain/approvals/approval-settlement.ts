@@ -1,6 +1,6 @@
-import type { EventPublisher } from '#domain/events/event-envelope';
-import { approvalEvent } from '#domain/events/approval.events';
-import { jobEvent } from '#domain/events/job.events';
+import type { EventPublisher } from '#domain/events/events.port';
+import { approvalEvent } from '#domain/approvals/approval.events';
+import { jobEvent } from '#domain/jobs/job.events';
 import { transition } from '#domain/jobs/job-lifecycle';
 import type { JobRepository } from '#domain/jobs/jobs.port';
 import type { Job } from '#domain/jobs/job.schema';

@@ -23,10 +23,6 @@ export const eventEnvelopeSchema = z.object({
 });
 export type DomainEvent = z.infer<typeof eventEnvelopeSchema>;
 
-export interface EventPublisher {
-  publish(events: readonly DomainEvent[]): Promise<void>;
-}
-
 /** Where an event comes from and what it is about: everything but `type`, `data` and `version`. */
 export interface EventOrigin {
   id: string;

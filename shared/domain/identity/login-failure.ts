@@ -1,6 +1,6 @@
 import type { AuditLog } from '#domain/audit/audit.port';
 import { loginFailureEvent } from '#domain/events/auth.events';
-import type { EventPublisher } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 
 /*

@@ -1,6 +1,6 @@
 import type { AuditLog } from '#domain/audit/audit.port';
 import { AppError } from '#domain/errors/app-error';
-import type { EventPublisher } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { BootstrapRegistry, ExternalIdentityRepository } from './external-identity.port';
 import { mapGroups, type ExternalProfile, type MappedAccess } from './group-mapping';

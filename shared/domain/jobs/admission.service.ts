@@ -1,6 +1,6 @@
 import { roundTo } from '#domain/amounts';
-import type { EventPublisher } from '#domain/events/event-envelope';
-import { quotaEvent, quotaEventType } from '#domain/events/quota.events';
+import type { EventPublisher } from '#domain/events/events.port';
+import { quotaEvent, quotaEventType } from '#domain/quotas/quota.events';
 import { planAdmission, type AdmissionPlan } from '#domain/jobs/admission-plan';
 import { type AppliedQuota, describeQuota } from '#domain/quotas/quota.schema';
 import { type CounterEffect, GLOBAL_CONCURRENCY, type Hold, isQueueDepth, userConcurrency } from '#domain/quotas/counters';

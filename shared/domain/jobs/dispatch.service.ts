@@ -1,7 +1,7 @@
 import type { HardwareRequirements, JobBackend, LaunchResult } from './jobs.port';
 import { BackendCapacityError, BackendLaunchError } from '#domain/jobs/backend-errors';
 import type { HardwareCatalog } from '#domain/catalog/catalog.port';
-import { jobEvent } from '#domain/events/job.events';
+import { jobEvent } from '#domain/jobs/job.events';
 import type { DispatchMessage } from './dispatch-message.schema';
 import { endJob, type JobEndingDeps } from './job-ending';
 import { transition } from './job-lifecycle';

@@ -1,6 +1,6 @@
 import { gpuHours, reservedHours, roundAmount } from '#domain/amounts';
-import type { EventPublisher } from '#domain/events/event-envelope';
-import { eventTypeForState, jobEvent } from '#domain/events/job.events';
+import type { EventPublisher } from '#domain/events/events.port';
+import { eventTypeForState, jobEvent } from '#domain/jobs/job.events';
 import { settlementEffects } from '#domain/jobs/admission-plan';
 import { type CounterEffect, dailyUsageCounter, queueDepth, type ScopeRef } from '#domain/quotas/counters';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';

@@ -2,7 +2,7 @@ import { approvalNeed, holdForApproval, type ApprovalGateDeps } from '#domain/ap
 import type { ApprovalFlows } from '#domain/approvals/approval-repository.port';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
-import { jobEvent } from '#domain/events/job.events';
+import { jobEvent } from '#domain/jobs/job.events';
 import { neverFits } from '#domain/jobs/admission-plan';
 import { isQueueDepth, queueDepth } from '#domain/quotas/counters';
 import { describeQuota } from '#domain/quotas/quota.schema';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { NOTIFIABLE_EVENT_TYPES } from '#domain/events/event-catalog';
+import { NOTIFIABLE_EVENT_TYPES } from '#domain/event-catalog/event-catalog';
 import type { ListOptions, Page } from '#domain/page';
 
 export const CHANNEL_KINDS = ['email', 'slack', 'webhook'] as const;

@@ -1,4 +1,5 @@
-import type { DomainEvent, EventPublisher } from '#domain/events/event-envelope';
+import type { DomainEvent } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import { webhookFailureEvent } from '#domain/events/system.events';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { channelWants, type NotificationChannel, type NotificationChannelRepository } from './notification-channel.schema';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_SOURCE, eventEnvelopeSchema } from '#domain/events/event-envelope';
-import { matchesPattern, SCHEDULER_TRIGGER_PATTERN } from '#domain/events/event-rules';
-import { eventTypeForState, JOB_EVENT_TYPES, jobEvent, SCHEDULER_TRIGGER_EVENT_TYPES } from '#domain/events/job.events';
+import { matchesPattern, SCHEDULER_TRIGGER_PATTERN } from '#domain/event-catalog/event-rules';
+import { eventTypeForState, JOB_EVENT_TYPES, jobEvent, SCHEDULER_TRIGGER_EVENT_TYPES } from '#domain/jobs/job.events';
 import { canTransition } from '#domain/jobs/job-lifecycle';
 import { ACTIVE_STATES, JOB_STATES, type Job } from '#domain/jobs/job.schema';
 import { spec } from '#test-support/job-fixtures';

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
-import { approvalEvent, APPROVAL_EVENT_TYPES } from '#domain/events/approval.events';
+import { approvalEvent, APPROVAL_EVENT_TYPES } from '#domain/approvals/approval.events';
 import { loginFailureEvent, newDeviceEvent } from '#domain/events/auth.events';
-import { EVENT_CATALOG, NOTIFIABLE_EVENT_TYPES, parseCatalogEvent } from '#domain/events/event-catalog';
+import { EVENT_CATALOG, NOTIFIABLE_EVENT_TYPES, parseCatalogEvent } from '#domain/event-catalog/event-catalog';
 import { EVENT_SOURCE } from '#domain/events/event-envelope';
-import { DISPATCH_REQUEST_PATTERN, matchesPattern, NOTIFICATION_PATTERN } from '#domain/events/event-rules';
+import { DISPATCH_REQUEST_PATTERN, matchesPattern, NOTIFICATION_PATTERN } from '#domain/event-catalog/event-rules';
 import { providerEvent, webhookFailureEvent } from '#domain/events/system.events';
 import { DISPATCH_REQUESTED_EVENT } from '#domain/jobs/dispatch-message.schema';
 import { notificationPattern } from '#lib/config/event-patterns';

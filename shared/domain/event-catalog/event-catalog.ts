@@ -1,11 +1,11 @@
 import type * as z from 'zod/mini';
 import { DISPATCH_REQUESTED_EVENT, dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
-import { APPROVAL_EVENT_DESCRIPTIONS, APPROVAL_EVENT_TYPES, approvalEventDataSchema } from './approval.events';
-import { AUTH_EVENT_DESCRIPTIONS, loginFailureDataSchema, newDeviceDataSchema } from './auth.events';
-import { eventEnvelopeSchema, type DomainEvent } from './event-envelope';
-import { JOB_EVENT_DESCRIPTIONS, JOB_EVENT_TYPES, jobEventDataSchema } from './job.events';
-import { QUOTA_EVENT_DESCRIPTIONS, QUOTA_EVENT_TYPES, quotaEventDataSchema } from './quota.events';
-import { providerEventDataSchema, SYSTEM_EVENT_DESCRIPTIONS, webhookFailureDataSchema } from './system.events';
+import { APPROVAL_EVENT_DESCRIPTIONS, APPROVAL_EVENT_TYPES, approvalEventDataSchema } from '#domain/approvals/approval.events';
+import { AUTH_EVENT_DESCRIPTIONS, loginFailureDataSchema, newDeviceDataSchema } from '#domain/events/auth.events';
+import { eventEnvelopeSchema, type DomainEvent } from '#domain/events/event-envelope';
+import { JOB_EVENT_DESCRIPTIONS, JOB_EVENT_TYPES, jobEventDataSchema } from '#domain/jobs/job.events';
+import { QUOTA_EVENT_DESCRIPTIONS, QUOTA_EVENT_TYPES, quotaEventDataSchema } from '#domain/quotas/quota.events';
+import { providerEventDataSchema, SYSTEM_EVENT_DESCRIPTIONS, webhookFailureDataSchema } from '#domain/events/system.events';
 
 /**
  * The event catalog (docs/events.md) as code: every event type, what it means, the subject it names and the

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { backendKindSchema, jobStateSchema, type Job } from '#domain/jobs/job.schema';
-import { envelope, type DomainEvent } from './event-envelope';
+import { envelope, type DomainEvent } from '#domain/events/event-envelope';
 
 /** Job event types (docs/events.md). CDK rule patterns and the local bus are built from this list. */
 export const JOB_EVENT_TYPES = ['job.submitted', 'job.started', 'job.completed', 'job.failed', 'job.cancelled'] as const;

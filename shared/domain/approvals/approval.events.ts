@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { approvalStateSchema, type ApprovalRequest } from '#domain/approvals/approval-request.schema';
-import { envelope, type DomainEvent } from './event-envelope';
+import { envelope, type DomainEvent } from '#domain/events/event-envelope';
 
 /** Approval event types (docs/events.md, plus `approval.escalated`). CDK rule patterns and the local bus read this list. */
 export const APPROVAL_EVENT_TYPES = [

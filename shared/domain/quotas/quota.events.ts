@@ -7,7 +7,7 @@ import {
   quotaPeriodSchema,
   quotaScopeTypeSchema,
 } from '#domain/quotas/quota.schema';
-import { envelope, type DomainEvent } from './event-envelope';
+import { envelope, type DomainEvent } from '#domain/events/event-envelope';
 
 export const QUOTA_EVENT_TYPES = ['quota.warning', 'quota.exceeded', 'cost.warning', 'cost.exceeded'] as const;
 export type QuotaEventType = (typeof QUOTA_EVENT_TYPES)[number];

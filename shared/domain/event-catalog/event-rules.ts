@@ -1,7 +1,7 @@
-import { EVENT_SOURCE } from './event-envelope';
+import { EVENT_SOURCE } from '#domain/events/event-envelope';
 import { DISPATCH_REQUESTED_EVENT } from '#domain/jobs/dispatch-message.schema';
 import { NOTIFIABLE_EVENT_TYPES } from './event-catalog';
-import { SCHEDULER_TRIGGER_EVENT_TYPES } from './job.events';
+import { SCHEDULER_TRIGGER_EVENT_TYPES } from '#domain/jobs/job.events';
 
 /**
  * Rule patterns as data, defined once: CDK deploys them as EventBridge rules and the local stack's

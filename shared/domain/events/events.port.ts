@@ -1,0 +1,5 @@
+import type { DomainEvent } from './event-envelope';
+
+export interface EventPublisher {
+  publish(events: readonly DomainEvent[]): Promise<void>;
+}
