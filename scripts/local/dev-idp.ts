@@ -230,6 +230,8 @@ export async function startDevIdp(options: DevIdpOptions): Promise<DevIdp> {
       Session: 3600,
       Interaction: 600,
       Grant: 3600,
+      // The console's refresh tokens: no longer than the IdP session they are bound to.
+      RefreshToken: 3600,
       AuthorizationCode: 60,
       IdToken: 900,
     },

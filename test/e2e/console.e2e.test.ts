@@ -206,6 +206,19 @@ describe('web console (real browser, local stack)', () => {
       await browser.screenshot(page, name);
       expect(await browser.accessibilityViolations(page), label).toEqual([]);
     }
+
+    // A channel is added, then edited (disabled) without resending anything write-only.
+    await go(page, 'Notification channels');
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    await dialog.getByLabel('Name').fill('ops-mail');
+    await dialog.getByLabel('Recipients or URL').fill('ops@acme.test');
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await eventually(() => text(page.getByRole('row', { name: /ops-mail/ }))).toContain('enabled');
+    await page.getByRole('button', { name: 'Edit ops-mail' }).click();
+    await dialog.getByLabel('Enabled').uncheck();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await eventually(() => text(page.getByRole('row', { name: /ops-mail/ }))).toContain('disabled');
+    await browser.screenshot(page, 'admin-notifications-edited');
     await context.close();
   });
 

@@ -78,6 +78,7 @@ export function FormModal({
                   {field.type === 'select' ? (
                     <Select
                       ariaLabel={field.label}
+                      disabled={field.readOnly}
                       selectedOption={field.options?.find((option) => option.value === value) ?? null}
                       onChange={({ detail }) => set(field.key, detail.selectedOption.value ?? '')}
                       options={field.options ?? []}

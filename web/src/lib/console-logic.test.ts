@@ -4,7 +4,7 @@ import { parseConfig } from '../config';
 import { joinCommand, splitCommand } from './argv';
 import { fillDays, lastDays } from './dates';
 import { buildBody, type FieldSpec } from './form-body';
-import { estimateCost, formatDuration, formatRelative, jobStatusKind } from './format';
+import { estimateBasisText, estimateCost, formatDuration, formatRelative, jobStatusKind } from './format';
 import { parseMemberships } from './memberships';
 import { canSee, pageFor, PAGES, visiblePages } from './navigation';
 import { onboardingSteps } from './onboarding';
@@ -163,6 +163,20 @@ describe('notification channel form', () => {
       subscriptions: [{ events: ['*'], teamIds: ['vision'] }],
     });
   });
+
+  it('tells a delivery in words: outcome, HTTP status, latency, why it failed', async () => {
+    const { deliveryText } = await import('./channels');
+    expect(deliveryText({ status: 'delivered', responseCode: 200, latencyMs: 311.6, attempt: 1 })).toBe('delivered · HTTP 200 · 312 ms');
+    expect(deliveryText({ status: 'failed', responseCode: 503, latencyMs: 40, attempt: 3, lastError: 'target answered 503' })).toBe('failed · HTTP 503 · 40 ms · attempt 3 · target answered 503');
+    expect(deliveryText({ status: 'sending' })).toBe('sending');
+  });
+
+  it('edits a channel without resending its write-only URL or secret', async () => {
+    const { channelBody, channelValues } = await import('./channels');
+    const values = channelValues({ kind: 'slack', name: 'ops', enabled: true, subscriptions: [{ events: ['job.failed'], teamIds: ['vision'] }] });
+    expect(values).toEqual({ kind: 'slack', name: 'ops', enabled: true, target: '', events: 'job.failed', teams: 'vision' });
+    expect(channelBody({ ...values, enabled: false })).toEqual({ kind: 'slack', name: 'ops', enabled: false, subscriptions: [{ events: ['job.failed'], teamIds: ['vision'] }] });
+  });
 });
 
 describe('session renewal', () => {
@@ -178,5 +192,13 @@ describe('session renewal', () => {
   it('retries a failed renewal only while the token is still good', () => {
     expect(retryDelay(60_000, 0)).toBe(10_000);
     expect(retryDelay(10_000, 0)).toBeUndefined();
+  });
+});
+
+describe('estimated start', () => {
+  it('says what an estimate rests on, in words, with the detail when the API gives one', () => {
+    expect(estimateBasisText({ basis: 'history' })).toBe('from recent run times of similar jobs');
+    expect(estimateBasisText({ basis: 'period_reset', detail: 'cost_usd of team vision resets at 00:00 UTC' })).toBe("when the budget's period resets: cost_usd of team vision resets at 00:00 UTC");
+    expect(estimateBasisText({ basis: 'max runtime of the 2 active jobs holding the GPU slots' })).toBe('max runtime of the 2 active jobs holding the GPU slots');
   });
 });

@@ -60,3 +60,16 @@ export function jobStatusKind(state: string): StatusKind {
 }
 
 export const TERMINAL_STATES: ReadonlySet<string> = new Set(['succeeded', 'failed', 'timed_out', 'cancelled', 'rejected', 'expired', 'denied']);
+
+const ESTIMATE_BASIS: Record<string, string> = {
+  history: 'from recent run times of similar jobs',
+  max_runtime: 'from the max runtimes of the jobs ahead (the latest it should be)',
+  period_reset: "when the budget's period resets",
+};
+
+/** What an estimated start rests on, in words: a named basis (with the API's detail when given), or the API's own sentence. */
+export function estimateBasisText(estimate: { basis: string; detail?: string }): string {
+  const named = ESTIMATE_BASIS[estimate.basis];
+  if (!named) return estimate.basis;
+  return estimate.detail ? `${named}: ${estimate.detail}` : named;
+}

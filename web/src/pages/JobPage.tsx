@@ -12,7 +12,7 @@ import { useData } from '../app/use-data';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { joinCommand } from '../lib/argv';
 import { JobState } from '../components/JobState';
-import { estimateCost, formatDuration, formatRelative, formatUsd, TERMINAL_STATES } from '../lib/format';
+import { estimateCost, formatDuration, formatRelative, formatUsd, TERMINAL_STATES, estimateBasisText } from '../lib/format';
 
 /** One job: state timeline, why it waits, cost so far, logs that follow a running job, cancel. */
 export default function JobPage({ jobId }: { jobId: string }) {
@@ -77,7 +77,7 @@ export default function JobPage({ jobId }: { jobId: string }) {
           <Field label="Why">{current.waiting?.message ?? current.stateReason ?? '–'}</Field>
           {current.waiting?.estimatedStart && (
             <Field label="Estimated start">
-              {formatRelative(current.waiting.estimatedStart.at)} ({current.waiting.estimatedStart.basis})
+              {formatRelative(current.waiting.estimatedStart.at)} ({estimateBasisText(current.waiting.estimatedStart)})
             </Field>
           )}
           <Field label="Hardware">{current.hardwareType}</Field>

@@ -13,7 +13,7 @@ import { followLink, navigate } from '../app/router';
 import { useData } from '../app/use-data';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { JobState } from '../components/JobState';
-import { formatRelative, formatUsd, TERMINAL_STATES } from '../lib/format';
+import { formatRelative, formatUsd, TERMINAL_STATES, estimateBasisText } from '../lib/format';
 
 type Filter = 'all' | 'active' | 'ended';
 
@@ -77,7 +77,11 @@ export default function MyJobs() {
           },
           { id: 'state', header: 'State', cell: (job) => <JobState state={job.state} /> },
           { id: 'waiting', header: 'Why waiting', cell: (job) => job.waiting?.message ?? (job.stateReason || '–') },
-          { id: 'eta', header: 'Estimated start', cell: (job) => (job.waiting?.estimatedStart ? `${formatRelative(job.waiting.estimatedStart.at)} (estimate)` : '–') },
+          {
+            id: 'eta',
+            header: 'Estimated start',
+            cell: (job) => (job.waiting?.estimatedStart ? <span title={estimateBasisText(job.waiting.estimatedStart)}>{formatRelative(job.waiting.estimatedStart.at)} (estimate)</span> : '–'),
+          },
           { id: 'hardware', header: 'Hardware', cell: (job) => job.hardwareType },
           { id: 'cost', header: 'Estimate', cell: (job) => (job.estimatedCostUsd === undefined ? '–' : formatUsd(job.estimatedCostUsd)) },
           { id: 'created', header: 'Submitted', cell: (job) => formatRelative(job.createdAt) },

@@ -14,7 +14,7 @@ import { followLink } from '../app/router';
 import { useData } from '../app/use-data';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormModal } from '../components/FormModal';
-import { formatRelative } from '../lib/format';
+import { formatRelative, estimateBasisText } from '../lib/format';
 
 type Scope = 'own' | 'team' | 'org';
 type QueueItem = Schemas['QueueView']['items'][number];
@@ -116,7 +116,7 @@ export default function Queue() {
                 <>
                   <div>{formatRelative(item.waiting.estimatedStart.at)} (estimate)</div>
                   <Box variant="small" color="text-body-secondary">
-                    {item.waiting.estimatedStart.basis}
+                    {estimateBasisText(item.waiting.estimatedStart)}
                   </Box>
                 </>
               ) : (

@@ -16,6 +16,7 @@ export default function Templates() {
   const { api, me, can } = useConsole();
   const templates = useData(() => unwrap(api.GET('/v1/templates')), [api]);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Schemas['JobTemplate'] | undefined>();
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={templates.error} header="Templates could not be loaded" />
@@ -35,13 +36,22 @@ export default function Templates() {
           { id: 'hardware', header: 'Hardware', cell: (template) => template.spec.hardwareType ?? '–' },
           { id: 'team', header: 'Team', cell: (template) => template.teamId ?? '–' },
           {
-            id: 'delete',
+            id: 'actions',
             header: '',
             cell: (template) =>
               (template.ownerId === me.id ? can('config.edit.own') : can('config.edit.all')) && (
-                <Button variant="inline-link" onClick={() => void unwrap(api.DELETE('/v1/templates/{name}', { params: { path: { name: template.name } } })).then(templates.reload)}>
-                  Delete
-                </Button>
+                <SpaceBetween direction="horizontal" size="xs">
+                  <Button variant="inline-link" ariaLabel={`Edit ${template.name}`} onClick={() => setEditing(template)}>
+                    Edit
+                  </Button>
+                  <Button
+                    variant="inline-link"
+                    ariaLabel={`Delete ${template.name}`}
+                    onClick={() => void unwrap(api.DELETE('/v1/templates/{name}', { params: { path: { name: template.name } } })).then(templates.reload)}
+                  >
+                    Delete
+                  </Button>
+                </SpaceBetween>
               ),
           },
         ]}
@@ -64,6 +74,18 @@ export default function Templates() {
             templates.reload();
           }}
           onClose={() => setCreating(false)}
+        />
+      )}
+      {editing && (
+        <FormModal
+          title={`Edit template ${editing.name}`}
+          fields={[{ key: 'template', label: 'Template (JSON)', type: 'json', description: 'description, teamId and the job spec (image, command, hardwareType, maxRuntimeMinutes, env, …)' }]}
+          initial={{ template: JSON.stringify({ ...(editing.description ? { description: editing.description } : {}), ...(editing.teamId ? { teamId: editing.teamId } : {}), spec: editing.spec }, null, 2) }}
+          onSubmit={async (body) => {
+            await unwrap(api.PUT('/v1/templates/{name}', { params: { path: { name: editing.name } }, body: body.template as Schemas['ReplaceTemplate'] }));
+            templates.reload();
+          }}
+          onClose={() => setEditing(undefined)}
         />
       )}
     </SpaceBetween>

@@ -18,6 +18,7 @@ export default function ApprovalRules() {
   const { api } = useConsole();
   const rules = useData(() => unwrap(api.GET('/v1/approval-rules')), [api]);
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Schemas['ApprovalRule'] | undefined>();
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={rules.error} header="Approval rules could not be loaded" />
@@ -38,12 +39,17 @@ export default function ApprovalRules() {
           { id: 'exempt', header: 'Exempt', cell: (rule) => rule.exempt_levels.join(', ') || '–' },
           { id: 'enabled', header: 'Enabled', cell: (rule) => (rule.enabled ? 'yes' : 'no') },
           {
-            id: 'delete',
+            id: 'actions',
             header: '',
             cell: (rule) => (
-              <Button variant="inline-link" ariaLabel={`Delete ${rule.name}`} onClick={() => void unwrap(api.DELETE('/v1/approval-rules/{ruleId}', { params: { path: { ruleId: rule.id } } })).then(rules.reload)}>
-                Delete
-              </Button>
+              <SpaceBetween direction="horizontal" size="xs">
+                <Button variant="inline-link" ariaLabel={`Edit ${rule.name}`} onClick={() => setEditing(rule)}>
+                  Edit
+                </Button>
+                <Button variant="inline-link" ariaLabel={`Delete ${rule.name}`} onClick={() => void unwrap(api.DELETE('/v1/approval-rules/{ruleId}', { params: { path: { ruleId: rule.id } } })).then(rules.reload)}>
+                  Delete
+                </Button>
+              </SpaceBetween>
             ),
           },
         ]}
@@ -69,6 +75,39 @@ export default function ApprovalRules() {
           onClose={() => setCreating(false)}
         />
       )}
+      {editing && (
+        <FormModal
+          title={`Edit ${editing.name}`}
+          fields={[{ key: 'rule', label: 'Rule (JSON)', type: 'json', description: 'Every field of the rule (escalation and expiry in minutes, applies_to_*): the rule is replaced as written' }]}
+          initial={{ rule: JSON.stringify(ruleInput(editing), null, 2) }}
+          onSubmit={async (body) => {
+            await unwrap(api.PUT('/v1/approval-rules/{ruleId}', { params: { path: { ruleId: editing.id } }, body: body.rule as Schemas['ApprovalRuleInput'] }));
+            rules.reload();
+          }}
+          onClose={() => setEditing(undefined)}
+        />
+      )}
     </SpaceBetween>
   );
+}
+
+/** What `PUT /v1/approval-rules/{ruleId}` takes: the rule without its id and bookkeeping (a replace keeps nothing else). */
+const INPUT_KEYS: ReadonlyArray<keyof Schemas['ApprovalRuleInput']> = [
+  'name',
+  'description',
+  'condition',
+  'threshold',
+  'pattern',
+  'priority',
+  'enabled',
+  'required_approver_level',
+  'exempt_levels',
+  'applies_to_provider',
+  'applies_to_level',
+  'escalate_after_minutes',
+  'expire_after_minutes',
+  'scope',
+];
+function ruleInput(rule: Schemas['ApprovalRule']): Record<string, unknown> {
+  return Object.fromEntries(INPUT_KEYS.flatMap((key) => (rule[key] === undefined ? [] : [[key, rule[key]]])));
 }

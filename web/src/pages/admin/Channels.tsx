@@ -11,19 +11,55 @@ import { useConsole } from '../../app/context';
 import { useData } from '../../app/use-data';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
-import { channelBody } from '../../lib/channels';
+import { channelBody, channelValues } from '../../lib/channels';
+import type { FieldSpec } from '../../lib/form-body';
+
+type Channel = Schemas['NotificationChannel'];
+
+/** The channel form: adding picks the kind; editing keeps it and leaves write-only URLs and secrets empty (kept unless replaced). */
+function channelFields(editing: Channel | undefined): FieldSpec[] {
+  const secretKept = editing ? ' (empty keeps the stored one)' : '';
+  return [
+    {
+      key: 'kind',
+      label: 'Kind',
+      type: 'select',
+      default: 'email',
+      readOnly: editing !== undefined,
+      options: [
+        { value: 'email', label: 'Email' },
+        { value: 'slack', label: 'Slack (incoming webhook)' },
+        { value: 'webhook', label: 'Webhook (Standard Webhooks signature)' },
+      ],
+    },
+    { key: 'name', label: 'Name', type: 'text' },
+    ...(editing ? [{ key: 'enabled', label: 'Enabled', type: 'checkbox' as const }] : []),
+    { key: 'target', label: 'Recipients or URL', type: 'text', optional: editing !== undefined && editing.kind !== 'email', description: `Email: comma-separated addresses. Slack and webhooks: the https URL${editing?.kind === 'slack' ? secretKept : ''}` },
+    ...(editing === undefined || editing.kind === 'webhook'
+      ? [{ key: 'secret', label: 'Signing secret (webhooks)', type: 'password' as const, optional: true, description: `whsec_…: the receiver verifies signatures with it (Standard Webhooks); write-only; a new one rotates (both sign for 24 h)${secretKept}` }]
+      : []),
+    { key: 'events', label: 'Events', type: 'text', default: 'job.failed, approval.*', description: 'Comma-separated patterns: job.failed, approval.*, *' },
+    {
+      key: 'teams',
+      label: 'Only these teams',
+      type: 'text',
+      optional: true,
+      description: `Comma-separated team slugs; empty = the whole org${editing && editing.subscriptions.length > 1 ? `. Saving replaces its ${editing.subscriptions.length} subscriptions with this one` : ''}`,
+    },
+  ];
+}
 
 /** Notification channels of the org: email, Slack and signed webhooks, each with the events it receives. */
 export default function Channels() {
   const { api } = useConsole();
   const channels = useData(() => unwrap(api.GET('/v1/notification-channels')), [api]);
-  const [creating, setCreating] = useState(false);
+  const [dialog, setDialog] = useState<{ channel?: Channel } | undefined>();
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={channels.error} header="Channels could not be loaded" />
-      <Table<Schemas['NotificationChannel']>
+      <Table<Channel>
         header={
-          <Header variant="h1" description="Where Quartermaster tells people what happened; secrets (Slack URLs, signing secrets) are write-only" actions={<Button onClick={() => setCreating(true)}>Add channel</Button>}>
+          <Header variant="h1" description="Where Quartermaster tells people what happened; secrets (Slack URLs, signing secrets) are write-only" actions={<Button onClick={() => setDialog({})}>Add channel</Button>}>
             Notification channels
           </Header>
         }
@@ -37,44 +73,35 @@ export default function Channels() {
           { id: 'events', header: 'Events', cell: (channel) => channel.subscriptions.map((subscription) => `${subscription.events.join(', ')}${subscription.teamIds ? ` (teams ${subscription.teamIds.join(', ')})` : ''}`).join('; ') },
           { id: 'enabled', header: 'Status', cell: (channel) => <StatusIndicator type={channel.enabled ? 'success' : 'stopped'}>{channel.enabled ? 'enabled' : 'disabled'}</StatusIndicator> },
           {
-            id: 'delete',
+            id: 'actions',
             header: '',
             cell: (channel) => (
-              <Button variant="inline-link" ariaLabel={`Delete ${channel.name}`} onClick={() => void unwrap(api.DELETE('/v1/notification-channels/{id}', { params: { path: { id: channel.id } } })).then(channels.reload)}>
-                Delete
-              </Button>
+              <SpaceBetween direction="horizontal" size="xs">
+                <Button variant="inline-link" ariaLabel={`Edit ${channel.name}`} onClick={() => setDialog({ channel })}>
+                  Edit
+                </Button>
+                <Button variant="inline-link" ariaLabel={`Delete ${channel.name}`} onClick={() => void unwrap(api.DELETE('/v1/notification-channels/{id}', { params: { path: { id: channel.id } } })).then(channels.reload)}>
+                  Delete
+                </Button>
+              </SpaceBetween>
             ),
           },
         ]}
         empty={<Box textAlign="center">No channels: add an email list, a Slack channel or a webhook to hear about failed jobs and approvals.</Box>}
       />
-      {creating && (
+      {dialog && (
         <FormModal
-          title="Add a notification channel"
-          fields={[
-            {
-              key: 'kind',
-              label: 'Kind',
-              type: 'select',
-              default: 'email',
-              options: [
-                { value: 'email', label: 'Email' },
-                { value: 'slack', label: 'Slack (incoming webhook)' },
-                { value: 'webhook', label: 'Webhook (Standard Webhooks signature)' },
-              ],
-            },
-            { key: 'name', label: 'Name', type: 'text' },
-            { key: 'target', label: 'Recipients or URL', type: 'text', description: 'Email: comma-separated addresses. Slack and webhooks: the https URL' },
-            { key: 'secret', label: 'Signing secret (webhooks)', type: 'password', optional: true, description: 'whsec_…: the receiver verifies signatures with it (Standard Webhooks); write-only' },
-            { key: 'events', label: 'Events', type: 'text', default: 'job.failed, approval.*', description: 'Comma-separated patterns: job.failed, approval.*, *' },
-            { key: 'teams', label: 'Only these teams', type: 'text', optional: true, description: 'Comma-separated team slugs; empty = the whole org' },
-          ]}
-          submitLabel="Add"
+          title={dialog.channel ? `Edit ${dialog.channel.name}` : 'Add a notification channel'}
+          fields={channelFields(dialog.channel)}
+          initial={dialog.channel ? channelValues(dialog.channel) : {}}
+          submitLabel={dialog.channel ? 'Save' : 'Add'}
           onSubmit={async (body) => {
-            await unwrap(api.POST('/v1/notification-channels', { body: channelBody(body) as Schemas['CreateNotificationChannel'] }));
+            const { channel } = dialog;
+            if (channel) await unwrap(api.PUT('/v1/notification-channels/{id}', { params: { path: { id: channel.id } }, body: channelBody({ ...body, kind: channel.kind }) as Schemas['ReplaceNotificationChannel'] }));
+            else await unwrap(api.POST('/v1/notification-channels', { body: channelBody(body) as Schemas['CreateNotificationChannel'] }));
             channels.reload();
           }}
-          onClose={() => setCreating(false)}
+          onClose={() => setDialog(undefined)}
         />
       )}
     </SpaceBetween>
