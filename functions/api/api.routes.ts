@@ -105,9 +105,10 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     description: "Read a job's output",
     envSchema: logsEnvSchema,
     routes: logsRoutes,
-    table: withGateAndAudit({ reads: ['JOB#*'] }),
-    // The only function with the CloudWatch Logs client.
-    aws: ['job-output.read'],
+    // Kubernetes jobs' output comes from their cluster's pod logs: the registration (`CLUSTERS`) says where.
+    table: withGateAndAudit({ reads: ['JOB#*', 'CLUSTERS'] }),
+    // The only function with the CloudWatch Logs client (ECS output); cluster credentials for pod logs.
+    aws: ['job-output.read', 'cluster-secrets.read'],
   },
   {
     name: 'catalog',

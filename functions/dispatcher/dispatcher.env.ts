@@ -1,7 +1,10 @@
 import * as z from 'zod/mini';
 import { baseEnvSchema, eventsEnvSchema } from '#config/env';
+import { secretsEnvSchema } from '#config/identity-env';
 
-export const dispatcherEnvSchema = z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), {
+export const dispatcherEnvSchema = z.extend(z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), secretsEnvSchema.shape), {
+  /** Backends this stage offers: with `kubernetes`, jobs placed on registered clusters are launched there too. */
+  QM_BACKENDS: z._default(z.string(), 'ecs'),
   /** ECS cluster that runs GPU jobs. */
   QM_ECS_CLUSTER_ARN: z.string().check(z.minLength(1)),
   /** Subnets (comma-separated) and security group for awsvpc job tasks. */

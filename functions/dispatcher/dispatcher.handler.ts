@@ -8,6 +8,10 @@ import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend.client';
 import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
 import { getLogger } from '#adapters/logging/logger';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { lazyKubeAdapters, lazyKubeBackend } from '#adapters/kubernetes/kube-lazy';
+import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.client';
+import { parseBackends } from '#config/backends';
 import { loadEnv } from '#config/env';
 import { BackendLaunchError } from '#domain/jobs/backend-errors';
 import type { JobBackend } from '#domain/jobs/jobs.port';
@@ -20,8 +24,9 @@ const ECS_REQUEST_TIMEOUT_MS = 10_000;
 
 const env = loadEnv(dispatcherEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const ecsClient = new ECSClient(boundedAwsClientConfig({ requestTimeoutMs: ECS_REQUEST_TIMEOUT_MS }));
 const ecs = new EcsJobBackend({
-  ecs: new ECSClient(boundedAwsClientConfig({ requestTimeoutMs: ECS_REQUEST_TIMEOUT_MS })),
+  ecs: ecsClient,
   fleets: new DynamoFleetDirectory(doc, env.QM_TABLE_NAME),
   clusterArn: env.QM_ECS_CLUSTER_ARN,
   subnetIds: env.QM_ECS_SUBNET_IDS.split(',')
@@ -34,9 +39,32 @@ const ecs = new EcsJobBackend({
   region: process.env.AWS_REGION ?? 'us-east-1',
 });
 
-/** Kubernetes clusters join with the backends issue; `local` never exists in a deployed stack. */
+/**
+ * Registered Kubernetes clusters when the stage offers them: credentials from Secrets Manager (read at each new
+ * connection, so a rotation applies on the next 401), EKS tokens signed with this function's role. Loaded on
+ * the first Kubernetes job, so ECS dispatches never initialise the Kubernetes client.
+ */
+const kubernetes = parseBackends(env.QM_BACKENDS, false).includes('kubernetes')
+  ? lazyKubeBackend(
+      lazyKubeAdapters(
+        doc,
+        env.QM_TABLE_NAME,
+        {
+          secrets: new SecretsManagerStore(new SecretsManagerClient(boundedAwsClientConfig()), {
+            namePrefix: env.QM_SECRET_NAME_PREFIX,
+            ttlMs: 0,
+          }),
+          awsCredentials: () => ecsClient.config.credentials(),
+        },
+        { localStack: false, clock: systemClock },
+      ),
+    )
+  : undefined;
+
+/** `local` never exists in a deployed stack. */
 function backendFor(kind: JobBackend['kind']): JobBackend {
   if (kind === 'ecs') return ecs;
+  if (kind === 'kubernetes' && kubernetes) return kubernetes;
   throw new BackendLaunchError(kind, `Backend "${kind}" is not available in this deployment`);
 }
 

@@ -69,6 +69,22 @@ export const stageConfigSchema = z.object({
   jobLogGroupName: z.string().min(1).default('/quartermaster/jobs'),
   /** Backends offered to users. */
   backends: z.array(z.enum(DEPLOYABLE_BACKENDS)).min(1).default(['ecs']),
+  /**
+   * EKS clusters of this account and region that the stage's Kubernetes functions reach (docs/kubernetes.md,
+   * "Deploying with EKS"): each gets an EKS access entry per function role, its access policy scoped to these
+   * namespaces. Clusters elsewhere (another account, a non-EKS cluster) are mapped by their own admins.
+   */
+  eksAccess: z
+    .array(
+      z.object({
+        clusterName: z.string().regex(/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/, 'an EKS cluster name'),
+        namespaces: z
+          .array(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a namespace name'))
+          .min(1)
+          .max(20),
+      }),
+    )
+    .default([]),
   /** Default global and per-user concurrency limits until an admin sets them in the table. */
   maxConcurrentJobs: z.number().int().min(1).default(100),
   userMaxConcurrentJobs: z.number().int().min(1).default(10),
@@ -130,6 +146,9 @@ export function resolveStageConfig(input: StageConfigInput): StageConfig {
         priceTolerance: config.priceTolerancePercent / 100,
       }),
     );
+  }
+  if (result.success && result.data.eksAccess.length > 0 && !result.data.backends.includes('kubernetes')) {
+    problems.push('eksAccess: lists EKS clusters, but `backends` does not offer kubernetes');
   }
   if (problems.length > 0) throw new Error(`Invalid stage config:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   return result.data as StageConfig;

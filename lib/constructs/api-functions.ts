@@ -10,6 +10,7 @@ import type { DataStack } from '#lib/stacks/data-stack';
 import type { IdentityStack } from '#lib/stacks/identity-stack';
 import type { WorkflowsStack } from '#lib/stacks/workflows-stack';
 import { accessFunctionEnv, baseFunctionEnv, envNamedBy, limitsFunctionEnv } from './function-env';
+import { grantClusterSecrets, secretPrefixOf } from './kubernetes-access';
 import { QmFunction } from './qm-function';
 
 export interface ApiFunctionsProps {
@@ -84,9 +85,6 @@ function stageEnvValues({ config, data, workflows, compute, identity, apiBaseUrl
   };
 }
 
-/** Secrets Manager names of this stage start with it: identity-provider secrets are `<prefix>idp/<id>`, cluster credentials `<prefix>clusters/<id>`. */
-const secretPrefixOf = (config: StageConfig): string => `quartermaster/${config.stage}/`;
-
 /** The grant behind each `AwsPermission` a route group may declare. */
 function awsPermissionGrants({
   config,
@@ -101,13 +99,6 @@ function awsPermissionGrants({
     Validations.of(fn.role ?? fn).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretPrefixOf(config)}idp/*]`,
       reason: 'Identity-provider secrets are created at run time through the admin API, one per provider, under this stage prefix only',
-    });
-  const clusterSecretsArn = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefixOf(config)}clusters/*`;
-  const acknowledgeClusterSecrets = (fn: QmFunction<z.core.$ZodObject>) =>
-    Validations.of(fn.role ?? fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretPrefixOf(config)}clusters/*]`,
-      reason:
-        'Cluster credentials are stored at run time through the clusters API, one per registered cluster, under this stage prefix only',
     });
   return {
     'events.publish': (fn) => workflows.eventBus.grantPutEventsTo(fn),
@@ -146,18 +137,7 @@ function awsPermissionGrants({
     },
     'approvals.start': (fn) => workflows.approvalFlow.stateMachine.grantStartExecution(fn),
     'approvals.respond': (fn) => workflows.approvalFlow.stateMachine.grantTaskResponse(fn),
-    'cluster-secrets.read': (fn) => {
-      fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [clusterSecretsArn] }));
-      acknowledgeClusterSecrets(fn);
-    },
-    'cluster-secrets.write': (fn) => {
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue'],
-          resources: [clusterSecretsArn],
-        }),
-      );
-      acknowledgeClusterSecrets(fn);
-    },
+    'cluster-secrets.read': (fn) => grantClusterSecrets(fn, config, 'read'),
+    'cluster-secrets.write': (fn) => grantClusterSecrets(fn, config, 'write'),
   };
 }

@@ -18,6 +18,7 @@ import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { authorizerEnvSchema } from '#functions/authorizer/authorizer.env';
 import { ApiFunctions } from '#lib/constructs/api-functions';
 import { baseFunctionEnv } from '#lib/constructs/function-env';
+import { EksAccessEntries, type EksAccessEntriesProps } from '#lib/constructs/kubernetes-access';
 import { QmFunction } from '#lib/constructs/qm-function';
 import type { ComputeStack } from './compute-stack';
 import type { DataStack } from './data-stack';
@@ -27,6 +28,9 @@ import type { WorkflowsStack } from './workflows-stack';
 
 /** Table items the authorizer may write: users (JIT provisioning, login-time sync), identity links, API-key last use, the bootstrap claim. */
 export const AUTHORIZER_WRITABLE_KEY_PREFIXES = ['USER#*', 'IDENTITY#*', 'APIKEY#*', 'SETTINGS'] as const;
+
+/** Route groups whose functions read cluster health and capacity (nodes and pods cluster-wide). */
+const KUBERNETES_CAPACITY_GROUPS = ['clusters'] as const;
 
 export interface ApiStackProps extends QmStackProps {
   /** The table route functions and the authorizer read (and jobs writes). */
@@ -106,6 +110,7 @@ export class ApiStack extends Stack {
       logRetention,
     });
     this.routeFunctions = Object.fromEntries(functions.byGroup);
+    this.addEksAccessEntries(config, workflows);
 
     this.addStage(logRetention, config.apiRateLimit, config.apiBurstLimit);
     this.addRoutes(authorizer);
@@ -114,6 +119,26 @@ export class ApiStack extends Stack {
       value: this.httpApi.apiEndpoint,
       description: 'Base URL of the Quartermaster API',
     });
+  }
+
+  /**
+   * EKS access entries for every function that talks to clusters (docs/kubernetes.md#deploying-with-eks): the
+   * dispatcher launches, the poller and job output read, the clusters API and deep health also read capacity.
+   */
+  private addEksAccessEntries(config: ApiStackProps['config'], workflows: WorkflowsStack): void {
+    if (config.eksAccess.length === 0) return;
+    const roleOf = (group: string) => {
+      const role = this.routeFunctions[group]?.role;
+      if (!role) throw new Error(`Route group "${group}" has no function role for its EKS access entry`);
+      return role;
+    };
+    const principals: EksAccessEntriesProps['principals'] = [
+      ...(workflows.dispatcher.role ? [{ name: 'Dispatcher', role: workflows.dispatcher.role, access: 'launch' as const }] : []),
+      ...(workflows.kubePoller?.role ? [{ name: 'KubePoller', role: workflows.kubePoller.role, access: 'read' as const }] : []),
+      { name: 'Logs', role: roleOf('logs'), access: 'read' },
+      ...KUBERNETES_CAPACITY_GROUPS.map((group) => ({ name: group, role: roleOf(group), access: 'capacity' as const })),
+    ];
+    new EksAccessEntries(this, 'EksAccess', { config, principals });
   }
 
   private addStage(retention: RetentionDays, rateLimit: number, burstLimit: number): void {

@@ -9,9 +9,11 @@ import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
 import { approvalStepsEnvSchema } from '#functions/workflows/approval/approval-steps.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
+import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
 import { dispatchRequestPattern, ecsTaskStateChangePattern, schedulerTriggerPattern } from '#lib/config/event-patterns';
 import { ApprovalFlow } from '#lib/constructs/approval-flow';
 import { grantEcsJobLaunch } from '#lib/constructs/ecs-launch-grants';
+import { grantClusterSecrets, secretPrefixOf } from '#lib/constructs/kubernetes-access';
 import { baseFunctionEnv, limitsFunctionEnv } from '#lib/constructs/function-env';
 import { QmFunction } from '#lib/constructs/qm-function';
 import type { ComputeStack } from './compute-stack';
@@ -42,6 +44,8 @@ export class WorkflowsStack extends Stack {
   readonly scheduler: QmFunction<typeof schedulerEnvSchema>;
   readonly dispatcher: QmFunction<typeof dispatcherEnvSchema>;
   readonly status: QmFunction<typeof statusEnvSchema>;
+  /** The Kubernetes status poller, when the stage offers the kubernetes backend. */
+  readonly kubePoller?: QmFunction<typeof kubePollerEnvSchema>;
   readonly approvalSteps: QmFunction<typeof approvalStepsEnvSchema>;
   /** The approval flow (Standard state machine): the jobs function starts it, decisions end its waits. */
   readonly approvalFlow: ApprovalFlow;
@@ -129,8 +133,10 @@ export class WorkflowsStack extends Stack {
         QM_ECS_EXECUTION_ROLE_ARN: compute.jobExecutionRole.roleArn,
         QM_ECS_TASK_ROLE_ARN: compute.jobTaskRole.roleArn,
         QM_JOB_LOG_GROUP: compute.jobLogGroup.logGroupName,
+        QM_BACKENDS: config.backends.join(','),
+        QM_SECRET_NAME_PREFIX: secretPrefixOf(config),
       },
-      description: 'Launches admitted jobs idempotently (RunTask clientToken = job id)',
+      description: 'Launches admitted jobs idempotently (ECS: RunTask clientToken = job id; Kubernetes: Job name from the job id)',
       timeout: DISPATCHER_TIMEOUT,
       logRetention,
     });
@@ -150,6 +156,11 @@ export class WorkflowsStack extends Stack {
       executionRole: compute.jobExecutionRole,
       taskRole: compute.jobTaskRole,
     });
+
+    if (config.backends.includes('kubernetes')) {
+      grantClusterSecrets(this.dispatcher, config, 'read');
+      this.kubePoller = this.createKubePoller(props, base, logRetention);
+    }
 
     this.status = new QmFunction(this, 'Status', {
       entry: 'functions/events/status/status.handler.ts',
@@ -197,5 +208,38 @@ export class WorkflowsStack extends Stack {
           'Step Functions log delivery (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups …) has no resource-level permissions',
       },
     );
+  }
+
+  /**
+   * The Kubernetes status poller (docs/kubernetes.md#status): every minute, one pass over the clusters and
+   * namespaces with active Kubernetes jobs. Never concurrent (a slow pass is not overlapped by the next), no
+   * retries (the next tick is the retry). It ends jobs like the status function does, hence the same grants.
+   */
+  private createKubePoller(
+    props: WorkflowsStackProps,
+    base: ReturnType<typeof baseFunctionEnv>,
+    logRetention: RetentionDays,
+  ): QmFunction<typeof kubePollerEnvSchema> {
+    const { config, data } = props;
+    const poller = new QmFunction(this, 'KubePoller', {
+      entry: 'functions/kube-poller/kube-poller.handler.ts',
+      envSchema: kubePollerEnvSchema,
+      env: { ...base, QM_EVENT_BUS_NAME: this.eventBus.eventBusName, QM_SECRET_NAME_PREFIX: secretPrefixOf(config) },
+      description: 'Polls registered Kubernetes clusters (two list calls per namespace) and applies job status',
+      reservedConcurrentExecutions: 1,
+      timeout: Duration.seconds(50),
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(2),
+      logRetention,
+    });
+    data.grantReadWrite(poller);
+    this.eventBus.grantPutEventsTo(poller);
+    grantClusterSecrets(poller, config, 'read');
+    new Rule(this, 'KubePollerTick', {
+      description: 'Runs the Kubernetes status poller every minute',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(poller)],
+    });
+    return poller;
   }
 }

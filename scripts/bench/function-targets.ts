@@ -4,6 +4,7 @@ import { envNamedBy } from '#lib/constructs/function-env';
 import { authorizerEnvSchema } from '#functions/authorizer/authorizer.env';
 import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
+import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
 import { approvalStepsEnvSchema } from '#functions/workflows/approval/approval-steps.env';
 
@@ -101,6 +102,12 @@ export function functionTargets(): FunctionTarget[] {
       env: { ...base, ...events, ...ecs },
     },
     { name: 'status', entry: 'functions/events/status/status.handler.ts', envSchema: statusEnvSchema, env: { ...base, ...events } },
+    {
+      name: 'kube-poller',
+      entry: 'functions/kube-poller/kube-poller.handler.ts',
+      envSchema: kubePollerEnvSchema,
+      env: { ...base, ...events, QM_SECRET_NAME_PREFIX: 'quartermaster/bench/' },
+    },
     {
       name: 'approval-steps',
       entry: 'functions/workflows/approval/approval-steps.handler.ts',

@@ -18,6 +18,9 @@ import { dynamoApiAccess } from '#functions/api/api-access';
 import { createLogger } from '#adapters/logging/logger';
 import { createDispatcher } from '#functions/dispatcher/dispatcher.app';
 import { createScheduler } from '#functions/scheduler/scheduler.app';
+import { composeKubePoller } from '#functions/kube-poller/kube-poller.app';
+import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
+import { loadEnv } from '#config/env';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { boundedAwsClientConfig, isDependencyOutage } from '#adapters/runtime/dependency-outage';
 import { deliverRunReport } from '#domain/jobs/run-report-delivery';
@@ -33,7 +36,6 @@ import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
 import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue.client';
 import type { ConcurrencyLimits } from '#domain/quotas/concurrency';
 import { applyRunReport, type RunReport } from '#domain/jobs/run-status.service';
-import { pollKubernetesRuns } from '#domain/jobs/run-poller.service';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import type { KubernetesJobBackend } from '#adapters/kubernetes/kubernetes-job-backend.client';
 import { LocalProcessBackend } from './backend/local-process-backend';
@@ -219,11 +221,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.kube = devCluster;
     stops.push(() => devCluster.stop());
     // The Kubernetes status poller, on the schedule the deployed one runs on (faster locally).
-    const kubePoller = startSerialLoop(
-      () => pollKubernetesRuns({ ...ending, observer: devCluster.backend, onError: (message, details) => log(message, details) }),
-      options.schedulerIntervalMs ?? 2_000,
-      onError('kubernetes poller'),
+    const pollKubernetes = composeKubePoller(
+      loadEnv(kubePollerEnvSchema, { QM_TABLE_NAME: LOCAL_TABLE_NAME, QM_STAGE: 'local', QM_LOCAL_STACK: 'true' }),
+      { doc, events: bus, secrets: identity.edges.secrets, clock: systemClock, ids, log: (message, details) => log(message, details) },
     );
+    const kubePoller = startSerialLoop(pollKubernetes, options.schedulerIntervalMs ?? 2_000, onError('kubernetes poller'));
     stops.push(() => kubePoller.stop());
     // Every route group is built by its one composition, as Lambda builds it (access gate, audit middleware and
     // all); only the edges differ: the in-process bus, local key, secret files and the run folder stand in for

@@ -4,7 +4,7 @@ import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { stageConfigFromContext } from '#lib/config/stage-config';
+import { stageConfigFromContext, type StageConfigInput } from '#lib/config/stage-config';
 import { REPO_ROOT } from '#lib/constructs/qm-function';
 import { addQuartermasterStacks, type QuartermasterStacks } from '#lib/quartermaster-app';
 
@@ -20,6 +20,8 @@ export interface SynthOptions {
   readonly nag?: boolean;
   /** Run esbuild for every function. Off, assets get a placeholder hash: the templates are identical otherwise. */
   readonly bundle?: boolean;
+  /** Stage settings laid over cdk.json's `quartermaster` object (as a deployment's own context would). */
+  readonly config?: Partial<StageConfigInput>;
 }
 
 export interface SynthesizedApp {
@@ -38,6 +40,7 @@ export interface SynthesizedApp {
 export function synthQuartermaster(options: SynthOptions = {}): SynthesizedApp {
   const context: Record<string, unknown> = { ...cdkContext };
   if (!options.bundle) context['aws:cdk:bundling-stacks'] = [];
+  if (options.config) context.quartermaster = { ...(context.quartermaster as object), ...options.config };
   const app = new App({ context });
   const stacks = addQuartermasterStacks(app, stageConfigFromContext(app.node));
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
