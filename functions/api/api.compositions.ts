@@ -15,6 +15,7 @@ import { composeCatalog } from './catalog/catalog.app';
 import { composeClusters } from './clusters/clusters.app';
 import { composeExplain } from './explain/explain.app';
 import { composeHealth } from './health/health.app';
+import { composeHealthDeep } from './health-deep/health-deep.app';
 import { composeIdentity } from './identity/identity.app';
 import { composeJobs } from './jobs/jobs.app';
 import { composeLogs, type LogsDeps } from './logs/logs.app';
@@ -54,6 +55,7 @@ type Composition = (env: never, edges: ApiEdges) => ApiHandler;
  */
 export const API_COMPOSITIONS: Readonly<Record<string, Composition>> = {
   health: composeHealth,
+  'health-deep': composeHealthDeep,
   jobs: composeJobs,
   explain: composeExplain,
   logs: composeLogs,

@@ -15,6 +15,8 @@ import { explainEnvSchema } from './explain/explain.env';
 import { explainRoutes } from './explain/explain.routes';
 import { healthEnvSchema } from './health/health.env';
 import { healthRoutes } from './health/health.routes';
+import { healthDeepEnvSchema } from './health-deep/health-deep.env';
+import { healthDeepRoutes } from './health-deep/health-deep.routes';
 import { identityEnvSchema } from './identity/identity.env';
 import { identityRoutes } from './identity/identity.routes';
 import { jobsEnvSchema } from './jobs/jobs.env';
@@ -74,6 +76,16 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     routes: healthRoutes,
     // The readiness probe reads one item.
     table: { reads: ['SETTINGS'], writes: [] },
+  },
+  {
+    name: 'health-deep',
+    entry: 'functions/api/health-deep/health-deep.handler.ts',
+    description: 'Deep health: DynamoDB and each registered cluster the caller may see',
+    envSchema: healthDeepEnvSchema,
+    routes: healthDeepRoutes,
+    // The readiness read (one settings item) and the cluster registrations; credentials to reach the clusters.
+    table: withGateAndAudit({ reads: ['SETTINGS', 'CLUSTERS'] }),
+    aws: ['cluster-secrets.read'],
   },
   {
     name: 'jobs',

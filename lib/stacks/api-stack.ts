@@ -30,7 +30,14 @@ import type { WorkflowsStack } from './workflows-stack';
 export const AUTHORIZER_WRITABLE_KEY_PREFIXES = ['USER#*', 'IDENTITY#*', 'APIKEY#*', 'SETTINGS'] as const;
 
 /** Route groups whose functions read cluster health and capacity (nodes and pods cluster-wide). */
-const KUBERNETES_CAPACITY_GROUPS = ['clusters'] as const;
+const KUBERNETES_CAPACITY_GROUPS = ['clusters', 'health-deep'] as const;
+
+/** `health-deep` → `HealthDeep` (construct ids). */
+const constructNameOf = (group: string) =>
+  group
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 
 export interface ApiStackProps extends QmStackProps {
   /** The table route functions and the authorizer read (and jobs writes). */
@@ -136,7 +143,7 @@ export class ApiStack extends Stack {
       ...(workflows.dispatcher.role ? [{ name: 'Dispatcher', role: workflows.dispatcher.role, access: 'launch' as const }] : []),
       ...(workflows.kubePoller?.role ? [{ name: 'KubePoller', role: workflows.kubePoller.role, access: 'read' as const }] : []),
       { name: 'Logs', role: roleOf('logs'), access: 'read' },
-      ...KUBERNETES_CAPACITY_GROUPS.map((group) => ({ name: group, role: roleOf(group), access: 'capacity' as const })),
+      ...KUBERNETES_CAPACITY_GROUPS.map((group) => ({ name: constructNameOf(group), role: roleOf(group), access: 'capacity' as const })),
     ];
     new EksAccessEntries(this, 'EksAccess', { config, principals });
   }

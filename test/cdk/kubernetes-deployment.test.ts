@@ -99,9 +99,9 @@ describe('Kubernetes deployment: EKS access entries', () => {
   const principalOf = (entry: (typeof entries)[number]) => JSON.stringify(entry.Properties.PrincipalArn);
 
   it('maps each function role that talks to clusters, once per cluster', () => {
-    // Dispatcher, poller, job output and the clusters API, on each of the two clusters.
-    expect(entries).toHaveLength(8);
-    expect(new Set(entries.map((e) => `${e.Properties.ClusterName} ${principalOf(e)}`)).size).toBe(8);
+    // Dispatcher, poller, job output, the clusters API and deep health, on each of the two clusters.
+    expect(entries).toHaveLength(10);
+    expect(new Set(entries.map((e) => `${e.Properties.ClusterName} ${principalOf(e)}`)).size).toBe(10);
   });
 
   it('scopes every access policy to the namespaces allowed on its cluster', () => {
@@ -119,10 +119,10 @@ describe('Kubernetes deployment: EKS access entries', () => {
     expect(edit).toHaveLength(2);
     for (const entry of edit) expect(principalOf(entry)).toContain('Dispatcher');
     const view = entries.filter((e) => policyOf(e).includes('AmazonEKSViewPolicy'));
-    expect(view).toHaveLength(6);
+    expect(view).toHaveLength(8);
     const capacity = entries.filter((e) => e.Properties.KubernetesGroups?.includes(CAPACITY_GROUP));
-    expect(capacity).toHaveLength(2);
-    for (const entry of capacity) expect(principalOf(entry)).toContain('Clusters');
+    expect(capacity).toHaveLength(4);
+    for (const entry of capacity) expect(principalOf(entry)).toMatch(/Clusters|HealthDeep/);
   });
 });
 

@@ -48,6 +48,7 @@ export const ISOLATION: Record<string, Isolation> = {
   // health and sign-in
   healthLive: { none: 'public liveness probe; reads nothing' },
   healthReady: { none: 'public readiness probe; reads one settings item' },
+  healthDeep: { none: "lists only clusters the caller's org may use (as listClusters), by id and verdict; names no object" },
   oidcLogin: { none: PUBLIC_SIGN_IN },
   oidcCallback: { none: PUBLIC_SIGN_IN },
   ldapLogin: { none: PUBLIC_SIGN_IN },
