@@ -1,11 +1,10 @@
 import { loadEnv } from '#config/env';
 import type { EventPublisher } from '#domain/events/events.port';
-import type { OidcClient } from '#domain/identity/oidc-login.service';
-import type { LdapDirectory } from '#domain/identity/password-login.service';
+import type { LdapDirectory, OidcClient } from '#domain/identity/identity.port';
 import type { SecretStore } from '#domain/secrets/secrets.port';
 import type { ApiHandler } from '#http/api-handler';
 import type { RouteGroup } from '#http/route';
-import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approval-repository.port';
+import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approvals.port';
 import { composeAdmin } from './admin/admin.app';
 import { composeApprovals } from './approvals/approvals.app';
 import type { ApiRuntime } from './api-access';

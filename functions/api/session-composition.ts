@@ -1,5 +1,6 @@
 import type { IdentityStores } from '#adapters/dynamodb/identity-stores';
-import type { SessionDeps, TokenSigner } from '#domain/identity/session.service';
+import type { SessionDeps } from '#domain/identity/session.service';
+import type { TokenSigner } from '#domain/identity/identity.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 
 /*

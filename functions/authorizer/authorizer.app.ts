@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import type { Principal } from '#domain/authz/principal';
-import { authenticate, bearerCredential, type CredentialVerifier } from '#domain/identity/authenticate.service';
-import type { UserRepository } from '#domain/identity/user.schema';
+import { authenticate, bearerCredential } from '#domain/identity/authenticate.service';
+import type { CredentialVerifier, UserRepository } from '#domain/identity/identity.port';
 import { isDependencyOutage } from '#adapters/runtime/dependency-outage';
 import { outageAuthorizerContext, toAuthorizerContext } from '#http/principal-context';
 

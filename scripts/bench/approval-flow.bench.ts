@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import type { ApprovalRepository, StampOutcome, TaskTokens } from '#domain/approvals/approval-repository.port';
+import type { ApprovalRepository, StampOutcome, TaskTokens } from '#domain/approvals/approvals.port';
 import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
 import type { Job } from '#domain/jobs/job.schema';
 import { createApprovalSteps } from '#functions/workflows/approval/approval-steps.app';

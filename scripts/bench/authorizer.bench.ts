@@ -3,7 +3,7 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { createAuthorizer } from '#functions/authorizer/authorizer.app';
 import { IdpTokenVerifier } from '#adapters/jwt/idp-token.verifier';
 import { publicJwk } from '#adapters/jwt/jwt-encoding';
-import type { ExternalIdentityLink } from '#domain/identity/external-identity.port';
+import type { ExternalIdentityLink } from '#domain/identity/identity.port';
 import type { OidcProvider } from '#domain/identity/identity-provider.schema';
 import { signIn, type LoginDeps } from '#domain/identity/login.service';
 import type { User } from '#domain/identity/user.schema';

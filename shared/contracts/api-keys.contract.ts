@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { lazySchema } from './lazy-schema';
 import { levelSchema, permissionSchema } from '#domain/authz/permissions';
-import { MAX_API_KEY_DAYS, type ApiKeyRecord } from '#domain/identity/api-key.service';
+import { MAX_API_KEY_DAYS } from '#domain/identity/api-key.service';
+import type { ApiKeyRecord } from '#domain/identity/api-key.schema';
 
 /** The caller's own identity (`/v1/me`) and API keys. */
 export const apiKeyIdParamsSchema = z.object({ id: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'an API key id')) });

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSlapd, type RunningSlapd } from '#scripts/local/slapd';
 import { LdaptsDirectory } from '#adapters/ldap/ldap-directory.client';
 import type { LdapProvider } from '#domain/identity/identity-provider.schema';
-import type { LdapDirectory } from '#domain/identity/password-login.service';
+import type { LdapDirectory } from '#domain/identity/identity.port';
 import { authorize, startIdentityFixture, type IdentityFixture } from '#test-support/identity-fixture';
 
 /**

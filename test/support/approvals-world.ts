@@ -3,7 +3,7 @@ import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.rep
 import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
 import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
-import type { TaskTokens } from '#domain/approvals/approval-repository.port';
+import type { TaskTokens } from '#domain/approvals/approvals.port';
 import { redriveApprovalFlows } from '#domain/approvals/approval-redrive.service';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { composeApprovals } from '#functions/api/approvals/approvals.app';

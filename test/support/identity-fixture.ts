@@ -28,7 +28,7 @@ import type { DomainEvent } from '#domain/events/event-envelope';
 import type { EventPublisher } from '#domain/events/events.port';
 import type { IdentityProvider } from '#domain/identity/identity-provider.schema';
 import { signIn, type LoginDeps } from '#domain/identity/login.service';
-import type { LdapDirectory } from '#domain/identity/password-login.service';
+import type { LdapDirectory } from '#domain/identity/identity.port';
 import type { SessionDeps } from '#domain/identity/session.service';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { createTestTable } from './integration-env';

@@ -1,7 +1,7 @@
 import { toApprovalRuleView, toApprovalView } from '#contracts/approvals.contract';
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { PrincipalGate } from '#domain/authz/access-gate';
-import type { ApprovalRuleRepository } from '#domain/approvals/approval-rule.schema';
+import type { ApprovalRuleRepository, TaskTokens } from '#domain/approvals/approvals.port';
 import {
   createApprovalRule,
   deleteApprovalRule,
@@ -14,7 +14,6 @@ import { createApiHandler } from '#http/api-handler';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import type { TaskTokens } from '#domain/approvals/approval-repository.port';
 import type { EventPublisher } from '#domain/events/events.port';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import type { ApprovalsEnv } from './approvals.env';

@@ -1,11 +1,11 @@
 import { completeOidcLogin, startOidcLogin, type OidcLoginDeps } from '#domain/identity/oidc-login.service';
-import { throttledSignIn, type SignInThrottleStore } from '#domain/identity/sign-in-throttle';
+import { throttledSignIn } from '#domain/identity/sign-in-throttle';
+import type { OidcClient, SignInThrottleStore } from '#domain/identity/identity.port';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { authRoutes } from './auth.routes';
 import { contextOf, refusing } from '#functions/api/sign-in-refusal';
 import type { ApiRuntime } from '#functions/api/api-access';
 import { composeSignIn, type SignInEdges } from '#functions/api/sign-in-composition';
-import type { OidcClient } from '#domain/identity/oidc-login.service';
 import type { AuthEnv } from './auth.env';
 
 export interface AuthDeps extends OidcLoginDeps {

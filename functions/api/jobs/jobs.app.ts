@@ -8,7 +8,7 @@ import { getVisibleJob, listOwnJobs } from '#domain/jobs/job-queries.service';
 import type { BackendKind } from '#domain/jobs/job.schema';
 import { submitJob, type SubmitJobDeps } from '#domain/jobs/submit-job.service';
 import { QueueBusyHint } from '#domain/jobs/queue-hint';
-import type { ApprovalFlows, ApprovalRepository, TaskTokens } from '#domain/approvals/approval-repository.port';
+import type { ApprovalFlows, ApprovalRepository, TaskTokens } from '#domain/approvals/approvals.port';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import type { LimitsSource, QuotaSource } from '#domain/quotas/quotas.port';
 import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling.port';

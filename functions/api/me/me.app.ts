@@ -2,7 +2,7 @@ import { toApiKeyView } from '#contracts/api-keys.contract';
 import { effectivePermissions } from '#domain/authz/policy';
 import { notFound } from '#domain/errors/app-error';
 import { createApiKey, revokeApiKey, type ApiKeyDeps } from '#domain/identity/api-key.service';
-import type { UserRepository } from '#domain/identity/user.schema';
+import type { UserRepository } from '#domain/identity/identity.port';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { meRoutes } from './me.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';

@@ -1,13 +1,13 @@
 import type { LoginDeps } from '#domain/identity/login.service';
 import { breakGlassLogin, ldapLogin, type BreakGlassDeps, type PasswordLoginDeps } from '#domain/identity/password-login.service';
 import type { SessionDeps } from '#domain/identity/session.service';
-import { throttledSignIn, type SignInThrottleStore } from '#domain/identity/sign-in-throttle';
+import { throttledSignIn } from '#domain/identity/sign-in-throttle';
+import type { LdapDirectory, SignInThrottleStore } from '#domain/identity/identity.port';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { contextOf, refusing } from '#functions/api/sign-in-refusal';
 import { passwordAuthRoutes } from './password-auth.routes';
 import type { ApiRuntime } from '#functions/api/api-access';
 import { composeSignIn, type SignInEdges } from '#functions/api/sign-in-composition';
-import type { LdapDirectory } from '#domain/identity/password-login.service';
 import type { PasswordAuthEnv } from './password-auth.env';
 
 export interface PasswordAuthDeps extends PasswordLoginDeps {

@@ -1,6 +1,7 @@
 import { LoginFailure, recordLoginFailure, type LoginFailureDeps } from '#domain/identity/login-failure';
 import { RefreshTokenReuse, refreshSession, type SessionDeps } from '#domain/identity/session.service';
-import { throttledSignIn, type SignInThrottleStore } from '#domain/identity/sign-in-throttle';
+import { throttledSignIn } from '#domain/identity/sign-in-throttle';
+import type { SignInThrottleStore } from '#domain/identity/identity.port';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { contextOf, refusing } from '#functions/api/sign-in-refusal';
 import { sessionsRoutes } from './sessions.routes';

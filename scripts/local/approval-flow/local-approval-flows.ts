@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approval-repository.port';
+import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approvals.port';
 
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 /** The library's JSON value type (not exported by name). */

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { apiKeyRecordSchema, type ApiKeyRecord, type ApiKeyRepository, type RevokeOutcome } from '#domain/identity/api-key.service';
+import { type ApiKeyRecord, apiKeyRecordSchema } from '#domain/identity/api-key.schema';
+import type { ApiKeyRepository, RevokeOutcome } from '#domain/identity/identity.port';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 

@@ -1,5 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { approvalRuleSchema, type ApprovalRule, type ApprovalRuleRepository } from '#domain/approvals/approval-rule.schema';
+import { approvalRuleSchema, type ApprovalRule } from '#domain/approvals/approval-rule.schema';
+import type { ApprovalRuleRepository } from '#domain/approvals/approvals.port';
 import { MAX_PERMISSION_CACHE_MS } from './dynamo-level.repository';
 import { deleteExisting, putVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';

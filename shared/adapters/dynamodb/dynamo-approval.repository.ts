@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalRepository, StampOutcome } from '#domain/approvals/approval-repository.port';
+import type { ApprovalRepository, StampOutcome } from '#domain/approvals/approvals.port';
 import { approvalRequestSchema, type ApprovalRequest, type ApprovalState } from '#domain/approvals/approval-request.schema';
 import type { Page } from '#domain/jobs/jobs.port';
 import type { CounterEffect } from '#domain/quotas/counters';

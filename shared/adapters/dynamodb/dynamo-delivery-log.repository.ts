@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryAttempt, DeliveryLog } from '#domain/notifications/notifier.service';
+import type { DeliveryAttempt, DeliveryLog } from '#domain/notifications/notifications.port';
 import * as keys from './table-keys';
 
 /** How long a claim holds a (event, channel) pair against a concurrent duplicate of the same message. */

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '#domain/errors/app-error';
-import { identityProviderSchema, type IdentityProvider, type IdentityProviderRepository } from '#domain/identity/identity-provider.schema';
+import { identityProviderSchema, type IdentityProvider } from '#domain/identity/identity-provider.schema';
+import type { IdentityProviderRepository } from '#domain/identity/identity.port';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import type { BootstrapRegistry, ExternalIdentityLink, ExternalIdentityRepository } from '#domain/identity/external-identity.port';
+import type { BootstrapRegistry, ExternalIdentityLink, ExternalIdentityRepository } from '#domain/identity/identity.port';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 

@@ -1,9 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import {
-  notificationChannelSchema,
-  type NotificationChannel,
-  type NotificationChannelRepository,
-} from '#domain/notifications/notification-channel.schema';
+import { notificationChannelSchema, type NotificationChannel } from '#domain/notifications/notification-channel.schema';
+import type { NotificationChannelRepository } from '#domain/notifications/notifications.port';
 import type { ListOptions, Page } from '#domain/page';
 import { deleteExisting, pick, putVersioned, queryPage } from './dynamo-versioned';
 import { withoutKeys } from './keys';

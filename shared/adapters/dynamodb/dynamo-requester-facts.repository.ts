@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RequesterFacts } from '#domain/approvals/approval-rules';
+import type { RequesterFacts } from '#domain/approvals/approvals.port';
 import * as keys from './table-keys';
 
 /**

@@ -8,8 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import type { LoginState, LoginStateStore } from '#domain/identity/oidc-login.service';
-import type { RefreshTokenRecord, RefreshTokenStore, RotationOutcome } from '#domain/identity/session.service';
+import type { LoginState, LoginStateStore, RefreshTokenRecord, RefreshTokenStore, RotationOutcome } from '#domain/identity/identity.port';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { FailureCount, SignInThrottleStore } from '#domain/identity/sign-in-throttle';
+import type { FailureCount, SignInThrottleStore } from '#domain/identity/identity.port';
 import * as keys from './table-keys';
 
 /** Usernames and addresses are stored only as SHA-256: the counters say how often, never who or where from. */

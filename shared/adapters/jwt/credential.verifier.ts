@@ -3,7 +3,7 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import { isApiKeyShaped, verifyApiKey, type ApiKeyDeps } from '#domain/identity/api-key.service';
-import type { CredentialVerifier, VerifiedIdentity } from '#domain/identity/authenticate.service';
+import type { CredentialVerifier, VerifiedIdentity } from '#domain/identity/identity.port';
 import { SESSION_TOKEN_USE } from '#domain/identity/session.service';
 import { CLOCK_SKEW_SECONDS, enforceTokenRules } from './token-rules';
 

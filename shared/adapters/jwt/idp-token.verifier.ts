@@ -3,7 +3,7 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
-import type { CredentialVerifier, VerifiedIdentity } from '#domain/identity/authenticate.service';
+import type { CredentialVerifier, VerifiedIdentity } from '#domain/identity/identity.port';
 import { claimAt, groupsFromClaim, type ExternalProfile } from '#domain/identity/group-mapping';
 import type { IdentityProvider, OidcProvider, TokenProvider } from '#domain/identity/identity-provider.schema';
 import type { User } from '#domain/identity/user.schema';

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import type { TokenSigner } from '#domain/identity/session.service';
+import type { TokenSigner } from '#domain/identity/identity.port';
 import { publicJwk, signingInput } from './jwt-encoding';
 
 /**

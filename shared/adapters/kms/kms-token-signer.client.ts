@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { GetPublicKeyCommand, SignCommand, type KMSClient } from '@aws-sdk/client-kms';
-import type { TokenSigner } from '#domain/identity/session.service';
+import type { TokenSigner } from '#domain/identity/identity.port';
 import { publicJwk, signingInput } from '#adapters/jwt/jwt-encoding';
 
 /**

@@ -2,7 +2,8 @@ import type { ConnectionOptions } from 'node:tls';
 import { Client, InvalidCredentialsError, SizeLimitExceededError, type Entry } from 'ldapts';
 import type { ExternalProfile } from '#domain/identity/group-mapping';
 import type { LdapProvider } from '#domain/identity/identity-provider.schema';
-import { isBlankPassword, type LdapDirectory } from '#domain/identity/password-login.service';
+import { isBlankPassword } from '#domain/identity/password-login.service';
+import type { LdapDirectory } from '#domain/identity/identity.port';
 
 /** RFC 4515 escaping of an assertion value: `*`, `(`, `)`, `\` and NUL (and any non-ASCII byte) become `\xx`. */
 export function escapeFilterValue(value: string): string {

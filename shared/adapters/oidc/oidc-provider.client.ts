@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import type { OidcProvider } from '#domain/identity/identity-provider.schema';
-import type { OidcClient } from '#domain/identity/oidc-login.service';
+import type { OidcClient } from '#domain/identity/identity.port';
 
 export interface OpenIdClientOptions {
   /** A fetch that trusts the local stack's dev CA; deployed functions use the global fetch. */

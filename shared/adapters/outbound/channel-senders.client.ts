@@ -1,6 +1,6 @@
 import type { DomainEvent } from '#domain/events/event-envelope';
 import { channelSecretSchema, type NotificationChannel } from '#domain/notifications/notification-channel.schema';
-import type { ChannelSender, DeliveryAttempt } from '#domain/notifications/notifier.service';
+import type { ChannelSender, DeliveryAttempt } from '#domain/notifications/notifications.port';
 import { type OutboundPolicy, SLACK_WEBHOOK_HOSTS } from '#domain/notifications/outbound-url';
 import { signWebhook } from '#domain/notifications/standard-webhook-signature';
 import type { Clock } from '#domain/runtime/runtime.port';

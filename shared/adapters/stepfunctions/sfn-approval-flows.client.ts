@@ -1,4 +1,4 @@
-import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approval-repository.port';
+import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approvals.port';
 import { signRequest, type AwsCredentials } from './sigv4';
 
 /** Errors that mean "this wait is over already": the decision stands, the callback has nothing left to end. */

@@ -5,8 +5,9 @@ import type { Job } from '#domain/jobs/job.schema';
 import type { IdSource } from '#domain/runtime/runtime.port';
 import { describeApprovers, nextLevelUp, priorityOfLevel } from './approval-eligibility';
 import type { ApprovalRequest } from './approval-request.schema';
-import type { ApprovalRule, ApprovalRuleSource } from './approval-rule.schema';
-import { describeMatch, matchingRule, memoFacts, type ApprovalSubject, type RequesterFacts } from './approval-rules';
+import type { ApprovalRule } from './approval-rule.schema';
+import type { ApprovalRuleSource, RequesterFacts } from './approvals.port';
+import { describeMatch, matchingRule, memoFacts, type ApprovalSubject } from './approval-rules';
 
 /** What judging a submission against the approval rules reads. */
 export interface ApprovalGateDeps {

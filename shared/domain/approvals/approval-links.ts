@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApprovalLinkKey } from './approval-repository.port';
+import type { ApprovalLinkKey } from './approvals.port';
 
 /**
  * Approve and reject links for approval emails (docs/approvals.md, "Approve by email"). A link is a bearer

@@ -1,5 +1,5 @@
 import type { JobRepository } from '#domain/jobs/jobs.port';
-import type { ApprovalFlows } from './approval-repository.port';
+import type { ApprovalFlows } from './approvals.port';
 
 /**
  * Starts the flow of every job that waits for approval (the table is the truth, not the flows): after a

@@ -59,16 +59,3 @@ export const approvalRuleSchema = z.object({
   version: z.number().check(z.int(), z.gte(1)),
 });
 export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
-
-export interface ApprovalRuleSource {
-  /** The rules that apply in `orgId`: its own and the platform's (possibly from a short cache). */
-  forOrg(orgId: string): Promise<ApprovalRule[]>;
-}
-
-export interface ApprovalRuleRepository extends ApprovalRuleSource {
-  /** An org rule of `orgId`, or a platform rule, by id. */
-  get(orgId: string, id: string): Promise<ApprovalRule | undefined>;
-  /** Creates (`expectedVersion` 0) or replaces the rule at `expectedVersion`; false when that lost a race. */
-  save(rule: ApprovalRule, expectedVersion: number): Promise<boolean>;
-  remove(rule: ApprovalRule): Promise<boolean>;
-}

@@ -8,8 +8,8 @@ import {
   DEFAULT_ESCALATE_AFTER_MINUTES,
   DEFAULT_EXPIRE_AFTER_MINUTES,
   type ApprovalRule,
-  type ApprovalRuleRepository,
 } from './approval-rule.schema';
+import type { ApprovalRuleRepository } from './approvals.port';
 import { byEvaluationOrder } from './approval-rules';
 
 export interface ApprovalRulesDeps {

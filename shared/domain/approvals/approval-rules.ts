@@ -1,3 +1,4 @@
+import type { RequesterFacts } from './approvals.port';
 import { compareStrings } from '#domain/compare';
 import { globMatch } from '#domain/authz/glob';
 import type { ApprovalRule } from './approval-rule.schema';
@@ -12,17 +13,6 @@ export interface ApprovalSubject {
   /** Template name, when submitted from one. */
   template?: string | undefined;
   backend: string;
-}
-
-/**
- * Facts that cost a read, asked only when an applicable rule needs them, so a submission no such rule
- * concerns reads nothing more.
- */
-export interface RequesterFacts {
-  /** Jobs the requester submitted today (UTC), not counting this one. */
-  jobsToday(): Promise<number>;
-  /** Whether the requester ever submitted a job before this one. */
-  hasSubmittedBefore(): Promise<boolean>;
 }
 
 /** Evaluation order: higher priority first, then the older rule, then id (stable). */

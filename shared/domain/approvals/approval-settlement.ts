@@ -6,7 +6,7 @@ import type { JobRepository } from '#domain/jobs/jobs.port';
 import type { Job } from '#domain/jobs/job.schema';
 import { queueDepth } from '#domain/quotas/counters';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import type { ApprovalRepository, TaskTokens } from './approval-repository.port';
+import type { ApprovalRepository, TaskTokens } from './approvals.port';
 import type { ApprovalRequest, Decision } from './approval-request.schema';
 
 export interface SettlementDeps {

@@ -1,6 +1,7 @@
+import type { ApiKeyRepository } from './identity.port';
+import type { ApiKeyRecord } from './api-key.schema';
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod/mini';
-import { permissionSchema, type Permission } from '#domain/authz/permissions';
+import { type Permission } from '#domain/authz/permissions';
 import { effectivePermissions } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, notFound, validationFailed } from '#domain/errors/app-error';
@@ -17,33 +18,6 @@ const API_KEY_FORMAT = /^qm_[A-Za-z0-9_-]{43}$/;
 /** Last-used time is written at most this often per key, so a busy key does not cost a write per request. */
 export const LAST_USED_WRITE_INTERVAL_MS = 5 * 60_000;
 export const MAX_API_KEY_DAYS = 365;
-
-export const apiKeyRecordSchema = z.object({
-  schemaVersion: z._default(z.literal(1), 1),
-  id: z.string().check(z.minLength(1)),
-  ownerId: z.string().check(z.minLength(1)),
-  name: z.string().check(z.minLength(1), z.maxLength(100)),
-  /** The first characters of the key, to recognise it in a list; not enough to use it. */
-  hint: z.string(),
-  keyHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
-  scopes: z.array(permissionSchema),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  lastUsedAt: z.optional(z.string()),
-  revokedAt: z.optional(z.string()),
-});
-export type ApiKeyRecord = z.infer<typeof apiKeyRecordSchema>;
-
-export interface ApiKeyRepository {
-  create(record: ApiKeyRecord): Promise<void>;
-  getByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
-  listByOwner(ownerId: string): Promise<ApiKeyRecord[]>;
-  /** Marks the key revoked if it belongs to `ownerId` and is not revoked yet. */
-  revoke(ownerId: string, id: string, at: string): Promise<RevokeOutcome>;
-  touch(keyHash: string, at: string): Promise<void>;
-}
-
-export type RevokeOutcome = 'revoked' | 'already_revoked' | 'not_found';
 
 export interface ApiKeyDeps {
   apiKeys: ApiKeyRepository;

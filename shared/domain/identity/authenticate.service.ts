@@ -1,25 +1,5 @@
-import type { Permission } from '#domain/authz/permissions';
+import type { CredentialVerifier, UserRepository } from './identity.port';
 import type { Principal } from '#domain/authz/principal';
-import type { User, UserRepository } from './user.schema';
-
-/** A verified claim about who is calling, before (or, when `user` is set, after) the user record is read. */
-export interface VerifiedIdentity {
-  userId: string;
-  method: Principal['authMethod'];
-  /** API keys: the key's scopes (effective permissions = owner's ∩ scopes). */
-  scopes?: Permission[];
-  /** API keys: the key's SHA-256, for the access gate's check of revocation at every request. */
-  apiKeyHash?: string;
-  /** The user record, when the verifier already read it (an OIDC login that just synced the user). */
-  user?: User;
-  /** Epoch seconds after which the credential is no longer valid; bounds how long a result may be cached. */
-  expiresAt?: number;
-}
-
-/** Verifies one kind of credential. `undefined` = not this verifier's kind, or not valid. */
-export interface CredentialVerifier {
-  verify(credential: string): Promise<VerifiedIdentity | undefined>;
-}
 
 export interface AuthenticatedPrincipal {
   principal: Principal;

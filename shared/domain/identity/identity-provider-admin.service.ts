@@ -2,12 +2,8 @@ import type { Principal } from '#domain/authz/principal';
 import { AppError, notFound, validationFailed } from '#domain/errors/app-error';
 import type { Clock } from '#domain/runtime/runtime.port';
 import type { SecretStore } from '#domain/secrets/secrets.port';
-import {
-  identityProviderSchema,
-  transportProblems,
-  type IdentityProvider,
-  type IdentityProviderRepository,
-} from './identity-provider.schema';
+import { identityProviderSchema, transportProblems, type IdentityProvider } from './identity-provider.schema';
+import type { IdentityProviderRepository } from './identity.port';
 import { assertGrantable, type ProviderGrantDeps } from './provider-grants';
 import { providerVisibleTo, scopeIssues } from './provider-scope';
 import { assertAcceptsOwnSignIns } from './provider-uniqueness';

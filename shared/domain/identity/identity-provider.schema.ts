@@ -140,11 +140,3 @@ export function transportProblems(provider: IdentityProvider, allowInsecure: boo
   }
   return [];
 }
-
-export interface IdentityProviderRepository {
-  get(id: string): Promise<IdentityProvider | undefined>;
-  list(): Promise<IdentityProvider[]>;
-  /** Create (`expectNew`) or replace. Create fails with a conflict when the id is taken. */
-  put(provider: IdentityProvider, options: { expectNew: boolean }): Promise<void>;
-  delete(id: string): Promise<boolean>;
-}

@@ -2,12 +2,12 @@ import type { AuditLog } from '#domain/audit/audit.port';
 import { AppError } from '#domain/errors/app-error';
 import type { EventPublisher } from '#domain/events/events.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import type { BootstrapRegistry, ExternalIdentityRepository } from './external-identity.port';
+import type { BootstrapRegistry, ExternalIdentityRepository, UserRepository } from './identity.port';
 import { mapGroups, type ExternalProfile, type MappedAccess } from './group-mapping';
 import type { IdentityProvider } from './identity-provider.schema';
 import { owningOrg, withinProviderScope } from './provider-scope';
 import { LoginFailure, recordLoginFailure, type LoginContext } from './login-failure';
-import type { User, UserRepository } from './user.schema';
+import type { User } from './user.schema';
 
 export interface LoginDeps {
   users: UserRepository;

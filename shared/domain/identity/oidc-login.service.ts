@@ -1,7 +1,8 @@
+import type { IdentityProviderRepository, LoginStateStore, OidcClient } from './identity.port';
 import { createHash, randomBytes } from 'node:crypto';
 import type { SecretStore } from '#domain/secrets/secrets.port';
 import { claimAt, groupsFromClaim, type ExternalProfile } from './group-mapping';
-import type { IdentityProviderRepository, OidcProvider } from './identity-provider.schema';
+import type { OidcProvider } from './identity-provider.schema';
 import { LoginFailure, recordLoginFailure, type LoginContext } from './login-failure';
 import { signIn, type LoginDeps } from './login.service';
 import { issueSession, type IssuedSession, type SessionDeps } from './session.service';
@@ -13,41 +14,6 @@ import type { SignInGate } from './sign-in-throttle';
  * atomically (single use, any Lambda instance), exchanges the code and issues a Quartermaster session.
  */
 export const LOGIN_STATE_TTL_SECONDS = 600;
-
-export interface LoginState {
-  /** SHA-256 of the `state` parameter: the value itself only travels in the browser's URL. */
-  stateHash: string;
-  providerId: string;
-  nonce: string;
-  codeVerifier: string;
-  redirectUri: string;
-  expectedIssuer: string;
-  createdAt: string;
-  /** Epoch seconds (DynamoDB TTL); also checked on read, since TTL deletion is lazy. */
-  expiresAt: number;
-}
-
-export interface LoginStateStore {
-  put(state: LoginState): Promise<void>;
-  /** Deletes and returns the record in one conditional write; `undefined` when absent (unknown or used). */
-  consume(stateHash: string): Promise<LoginState | undefined>;
-}
-
-/** The relying-party side of the authorization code flow (openid-client in production). */
-export interface OidcClient {
-  authorizationUrl(
-    provider: OidcProvider,
-    clientSecret: string | undefined,
-    params: { state: string; nonce: string; codeChallenge: string; redirectUri: string },
-  ): Promise<string>;
-  /** Exchanges the code; validates issuer, state, nonce, PKCE and the ID token. Returns the ID token's claims. */
-  exchangeCode(
-    provider: OidcProvider,
-    clientSecret: string | undefined,
-    callbackUrl: URL,
-    checks: { state: string; nonce: string; codeVerifier: string; expectedIssuer: string },
-  ): Promise<Record<string, unknown>>;
-}
 
 export interface OidcLoginDeps extends LoginDeps {
   providers: IdentityProviderRepository;

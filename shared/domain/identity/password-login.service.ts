@@ -1,17 +1,12 @@
+import type { IdentityProviderRepository, LdapDirectory } from './identity.port';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { SecretStore } from '#domain/secrets/secrets.port';
 import type { ExternalProfile } from './group-mapping';
-import type { IdentityProviderRepository, LdapProvider } from './identity-provider.schema';
+import type { LdapProvider } from './identity-provider.schema';
 import { LoginFailure, recordLoginFailure, type LoginContext } from './login-failure';
 import { signIn, type LoginDeps } from './login.service';
 import { issueSession, type IssuedSession, type SessionDeps } from './session.service';
 import type { User } from './user.schema';
-
-/** LDAP / Active Directory (ldapts in production): search with the service account, then bind as the user. */
-export interface LdapDirectory {
-  /** The user's profile when `password` is right; `undefined` for an unknown user or a wrong password alike. */
-  authenticate(provider: LdapProvider, bindPassword: string, username: string, password: string): Promise<ExternalProfile | undefined>;
-}
 
 export interface PasswordLoginDeps extends LoginDeps {
   providers: IdentityProviderRepository;

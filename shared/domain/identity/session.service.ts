@@ -1,57 +1,15 @@
+import type { RefreshTokenRecord, RefreshTokenStore, TokenSigner, UserRepository } from './identity.port';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { LoginFailure } from './login-failure';
 import type { SignInGate } from './sign-in-throttle';
-import type { User, UserRepository } from './user.schema';
+import type { User } from './user.schema';
 
 /**
  * Quartermaster's own session tokens (docs/architecture.md): issued after LDAP login, server-side OIDC login and
  * break-glass, as short-lived RS256 JWTs verified by the authorizer like any other issuer's, plus an opaque
  * single-use refresh token stored only as a hash.
  */
-
-/** Signs JWTs with a key the function never sees in plain (KMS) or a local key file; publishes the public half. */
-export interface TokenSigner {
-  sign(claims: Record<string, unknown>): Promise<string>;
-  /** The JWKS served at `/.well-known/jwks.json`: public keys only. */
-  publicJwks(): Promise<{ keys: Record<string, unknown>[] }>;
-}
-
-export interface RefreshTokenRecord {
-  /** Public id of this token (never the token itself): names it in the audit trail. */
-  id: string;
-  /** SHA-256 of the token, hex: the token itself is never stored. */
-  tokenHash: string;
-  userId: string;
-  /** How the session began (`ldap`, `oidc:<provider>`, …), carried across refreshes for the audit trail. */
-  origin: string;
-  /**
-   * Every refresh token rotated from one sign-in shares the id of that sign-in's first token: replaying a
-   * spent one revokes them all (RFC 9700 §4.14.2).
-   */
-  familyId: string;
-  createdAt: string;
-  /** Epoch seconds (DynamoDB TTL). A spent token is kept until then, so that a replay is recognized. */
-  expiresAt: number;
-  /** When it was redeemed, and the id of the token issued in exchange. */
-  usedAt?: string | undefined;
-  replacedBy?: string | undefined;
-}
-
-export type RotationOutcome = 'rotated' | 'already_used' | 'family_revoked';
-
-export interface RefreshTokenStore {
-  /** Stores the first token of a family (at sign-in). */
-  put(record: RefreshTokenRecord): Promise<void>;
-  get(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
-  /**
-   * In one atomic write: marks `spent` used and replaced by `next` (only if nobody used it first), checks
-   * that its family is not revoked, and stores `next`. A token can be redeemed once, anywhere.
-   */
-  rotate(spent: RefreshTokenRecord, next: RefreshTokenRecord, usedAt: string): Promise<RotationOutcome>;
-  /** No token of the family can be redeemed any more; kept until `expiresAt` (epoch seconds), when all of them have expired. */
-  revokeFamily(familyId: string, revokedAt: string, expiresAt: number): Promise<void>;
-}
 
 export interface SessionSettings {
   /** `iss` of session tokens: the API's base URL. */

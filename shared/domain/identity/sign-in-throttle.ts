@@ -1,3 +1,4 @@
+import type { FailureCount, SignInThrottleStore } from './identity.port';
 import { AppError } from '#domain/errors/app-error';
 import { LoginFailure, recordLoginFailure, type LoginContext, type LoginFailureDeps } from './login-failure';
 
@@ -19,20 +20,6 @@ export const SIGN_IN_LIMITS = {
   /** …after which the address waits until this long after its latest failure. */
   sourceWindowSeconds: 300,
 } as const;
-
-export interface FailureCount {
-  failures: number;
-  /** Epoch seconds. */
-  lastFailureAt: number;
-}
-
-export interface SignInThrottleStore {
-  /** The current counts of these keys (absent: none). */
-  read(keys: readonly string[]): Promise<Map<string, FailureCount>>;
-  /** One more failure; a count older than `windowSeconds` starts again at 1. */
-  recordFailure(key: string, nowSeconds: number, windowSeconds: number): Promise<void>;
-  clear(key: string): Promise<void>;
-}
 
 /**
  * Who is signing in: the source address, and the principal (the account tried) when the request names it

@@ -25,14 +25,3 @@ export const userSchema = z.object({
   updatedAt: z.optional(z.string()),
 });
 export type User = z.infer<typeof userSchema>;
-
-export interface UserRepository {
-  get(id: string): Promise<User | undefined>;
-  /** Creates the user unless the id is taken; `false` when it was. */
-  create(user: User): Promise<boolean>;
-  /**
-   * Replaces the record if it is still at `expectedVersion` (its `authzVersion`, 0 = never set); false when
-   * someone changed it since it was read (login-time sync of level, org and teams racing an admin's change).
-   */
-  save(next: User, expectedVersion: number): Promise<boolean>;
-}

@@ -1,4 +1,4 @@
-import type { ApprovalRepository, TaskTokens } from '#domain/approvals/approval-repository.port';
+import type { ApprovalRepository, TaskTokens } from '#domain/approvals/approvals.port';
 import { settleRequest } from '#domain/approvals/approval-settlement';
 import { hasPermission, reaches } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';

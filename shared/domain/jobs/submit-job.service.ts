@@ -1,5 +1,5 @@
 import { approvalNeed, holdForApproval, type ApprovalGateDeps } from '#domain/approvals/approval-gate';
-import type { ApprovalFlows } from '#domain/approvals/approval-repository.port';
+import type { ApprovalFlows } from '#domain/approvals/approvals.port';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
 import { jobEvent } from '#domain/jobs/job.events';

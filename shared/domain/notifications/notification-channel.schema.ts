@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
 import { NOTIFIABLE_EVENT_TYPES } from '#domain/event-catalog/event-catalog';
-import type { ListOptions, Page } from '#domain/page';
 
 export const CHANNEL_KINDS = ['email', 'slack', 'webhook'] as const;
 export const channelKindSchema = z.enum(CHANNEL_KINDS);
@@ -68,14 +67,6 @@ export const channelSecretSchema = z.object({
   previous: z.optional(z.string()),
 });
 export type ChannelSecret = z.infer<typeof channelSecretSchema>;
-
-export interface NotificationChannelRepository {
-  get(orgId: string, id: string): Promise<NotificationChannel | undefined>;
-  list(orgId: string, options: ListOptions): Promise<Page<NotificationChannel>>;
-  /** Creates (`expectedVersion` 0) or replaces at `expectedVersion`; false when taken or moved. */
-  save(channel: NotificationChannel, expectedVersion: number): Promise<boolean>;
-  remove(orgId: string, id: string): Promise<boolean>;
-}
 
 /** True when the channel wants `event` (its type and, with a team filter, its team). */
 export function channelWants(channel: NotificationChannel, event: { type: string; data: Record<string, unknown> }): boolean {

@@ -10,9 +10,9 @@ import {
   notificationChannelSchema,
   type ChannelSecret,
   type NotificationChannel,
-  type NotificationChannelRepository,
   type Subscription,
 } from './notification-channel.schema';
+import type { NotificationChannelRepository } from './notifications.port';
 import { checkOutboundUrl, SLACK_WEBHOOK_HOSTS, type OutboundPolicy } from './outbound-url';
 
 /** How long the previous webhook signing secret keeps signing after a rotation. */

@@ -1,36 +1,9 @@
+import type { ChannelSender, DeliveryAttempt, DeliveryLog, NotificationChannelRepository } from './notifications.port';
 import type { DomainEvent } from '#domain/events/event-envelope';
 import type { EventPublisher } from '#domain/events/events.port';
 import { webhookFailureEvent } from '#domain/events/system.events';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import { channelWants, type NotificationChannel, type NotificationChannelRepository } from './notification-channel.schema';
-
-/** What one attempt to reach a channel came to (no body, no URL, no secret). */
-export interface DeliveryAttempt {
-  ok: boolean;
-  status?: number | undefined;
-  error?: string | undefined;
-  retryAfterSeconds?: number | undefined;
-  latencyMs: number;
-}
-
-/** Sends one event to one channel of its kind (webhook, Slack, email). */
-export type ChannelSender = (channel: NotificationChannel, event: DomainEvent) => Promise<DeliveryAttempt>;
-
-/**
- * One record per (event id, channel): the idempotency key of deliveries. `claim` is a conditional write that
- * fails once the pair was delivered, so a redelivered queue message sends at most once per channel that
- * already succeeded.
- */
-export interface DeliveryLog {
-  /** False when this (event, channel) was already delivered. */
-  claim(orgId: string, eventId: string, channelId: string, at: string): Promise<boolean>;
-  record(
-    orgId: string,
-    eventId: string,
-    channelId: string,
-    outcome: DeliveryAttempt & { attempt: number; eventType: string; at: string },
-  ): Promise<void>;
-}
+import { channelWants, type NotificationChannel } from './notification-channel.schema';
 
 export interface NotifierDeps {
   channels: Pick<NotificationChannelRepository, 'list'>;

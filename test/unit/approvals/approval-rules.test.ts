@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalRule } from '#domain/approvals/approval-rule.schema';
-import { describeMatch, matchingRule, memoFacts, type ApprovalSubject, type RequesterFacts } from '#domain/approvals/approval-rules';
+import { describeMatch, matchingRule, memoFacts, type ApprovalSubject } from '#domain/approvals/approval-rules';
+import type { RequesterFacts } from '#domain/approvals/approvals.port';
 import { approvalRuleBodySchema } from '#contracts/approvals.contract';
 
 let sequence = 0;

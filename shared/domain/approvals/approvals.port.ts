@@ -1,3 +1,4 @@
+import type { ApprovalRule } from './approval-rule.schema';
 import type { Page } from '#domain/jobs/jobs.port';
 import type { CounterEffect } from '#domain/quotas/counters';
 import type { Job } from '#domain/jobs/job.schema';
@@ -44,4 +45,27 @@ export interface ApprovalLinkKey {
 /** Marks an approval link used, exactly once (a conditional write): false when it was used before. */
 export interface ApprovalLinkLedger {
   use(link: { orgId: string; linkId: string; approvalId: string; expiresAt: Date }, at: Date): Promise<boolean>;
+}
+
+export interface ApprovalRuleSource {
+  /** The rules that apply in `orgId`: its own and the platform's (possibly from a short cache). */
+  forOrg(orgId: string): Promise<ApprovalRule[]>;
+}
+export interface ApprovalRuleRepository extends ApprovalRuleSource {
+  /** An org rule of `orgId`, or a platform rule, by id. */
+  get(orgId: string, id: string): Promise<ApprovalRule | undefined>;
+  /** Creates (`expectedVersion` 0) or replaces the rule at `expectedVersion`; false when that lost a race. */
+  save(rule: ApprovalRule, expectedVersion: number): Promise<boolean>;
+  remove(rule: ApprovalRule): Promise<boolean>;
+}
+
+/**
+ * Facts that cost a read, asked only when an applicable rule needs them, so a submission no such rule
+ * concerns reads nothing more.
+ */
+export interface RequesterFacts {
+  /** Jobs the requester submitted today (UTC), not counting this one. */
+  jobsToday(): Promise<number>;
+  /** Whether the requester ever submitted a job before this one. */
+  hasSubmittedBefore(): Promise<boolean>;
 }
