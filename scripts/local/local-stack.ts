@@ -51,6 +51,7 @@ import { freePort } from './ports';
 import { startSerialLoop, startSqsPoller } from './local-workers';
 import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
+import { migrateEstimateBasis } from '#scripts/migrate/estimate-basis';
 import { migrateToGlobalShards } from '#scripts/migrate/global-concurrency-shards';
 import { migrateToOrgQueueDepth } from '#scripts/migrate/org-queue-depth';
 import { migrateToOrgScopedKeys } from '#scripts/migrate/org-scoped-keys';
@@ -125,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (migrated.unattributed.length > 0) log('data migration left records it could not attribute', { records: migrated.unattributed });
     await migrateToOrgQueueDepth(doc, LOCAL_TABLE_NAME);
     await migrateToGlobalShards(doc, LOCAL_TABLE_NAME);
+    await migrateEstimateBasis(doc, LOCAL_TABLE_NAME);
     await seedDemoData(doc, LOCAL_TABLE_NAME);
     const queues = await ensureQueues(sqs, { prefix: 'qm', visibilityTimeoutSeconds: 5 });
 

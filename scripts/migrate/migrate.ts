@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { migrateEstimateBasis } from './estimate-basis';
 import { migrateToGlobalShards } from './global-concurrency-shards';
 import { migrateToOrgQueueDepth } from './org-queue-depth';
 import { migrateToOrgScopedKeys } from './org-scoped-keys';
@@ -18,7 +19,8 @@ const doc = createDocumentClient(values.endpoint ? { endpoint: values.endpoint }
 const report = await migrateToOrgScopedKeys(doc, values.table);
 const depth = await migrateToOrgQueueDepth(doc, values.table);
 const shards = await migrateToGlobalShards(doc, values.table);
+const estimates = await migrateEstimateBasis(doc, values.table);
 process.stdout.write(
-  `${JSON.stringify({ 'org-scoped-keys': report, 'org-queue-depth': depth, 'global-concurrency-shards': shards }, null, 2)}\n`,
+  `${JSON.stringify({ 'org-scoped-keys': report, 'org-queue-depth': depth, 'global-concurrency-shards': shards, 'estimate-basis': estimates }, null, 2)}\n`,
 );
 if (report.unattributed.length > 0) process.exit(1);

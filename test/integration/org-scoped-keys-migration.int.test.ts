@@ -46,7 +46,8 @@ async function legacify(doc: DynamoDBDocumentClient, tableName: string): Promise
   for (const item of await scan(doc, tableName)) {
     const pk = String(item.pk);
     let legacy: Item | undefined;
-    if (/^COUNTER#.+:ORG#/.test(pk) && !pk.startsWith('COUNTER#fairshare:'))
+    // Fair-share and run-history records were org-scoped from the start: nothing legacy to make of them.
+    if (/^COUNTER#.+:ORG#/.test(pk) && !pk.startsWith('COUNTER#fairshare:') && !pk.startsWith('COUNTER#runtime:'))
       legacy = { ...item, pk: `COUNTER#${legacyCounterId(pk.slice(8))}` };
     if (pk.startsWith('USAGE#ORG#')) {
       const scope = legacyScope(pk.slice(6));

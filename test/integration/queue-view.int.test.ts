@@ -1,4 +1,6 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import * as keys from '#adapters/dynamodb/table-keys';
 import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
@@ -9,6 +11,7 @@ import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { ulidSource } from '#adapters/runtime/system-runtime';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
+import { endJob } from '#domain/jobs/job-ending';
 import { transition } from '#domain/jobs/job-lifecycle';
 import type { Job } from '#domain/jobs/job.schema';
 import { runSchedulerPass } from '#domain/jobs/scheduler.service';
@@ -17,6 +20,7 @@ import type { Quota } from '#domain/quotas/quota.schema';
 import { moveToFront, setPaused } from '#domain/scheduling/queue-admin.service';
 import { viewQueue } from '#domain/scheduling/queue-view.service';
 import { createTestTable } from '#test-support/integration-env';
+import { migrateEstimateBasis } from '#scripts/migrate/estimate-basis';
 import { manualClock, researcher, spec } from '#test-support/job-fixtures';
 import { quota } from '#test-support/quota-fixtures';
 
@@ -54,7 +58,7 @@ async function setup(limits: { maxConcurrent: number; userMaxConcurrent: number 
   };
   const submit = async (userId: string, minutes: number, overrides: Parameters<typeof researcher>[1] = {}) =>
     (await submitJob({ principal: researcher(userId, overrides), spec: spec({ maxRuntimeMinutes: minutes }) }, deps)).job;
-  return { jobs, deps, clock, run, submit };
+  return { jobs, deps, clock, run, submit, table };
 }
 
 const at = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
@@ -74,7 +78,61 @@ describe('position and estimated start for each waiting reason (DynamoDB Local)'
       ['global_concurrency', 3, 3],
     ]);
     expect(reasons.map((r) => r.estimatedStart?.at)).toEqual([at(T, 60), at(T, 90), at(T, 120)]);
-    expect(reasons[0]!.estimatedStart!.basis).toContain('max runtime of the 2 active jobs holding the global max_concurrent');
+    expect(reasons[0]!.estimatedStart).toMatchObject({ basis: 'max_runtime' });
+    expect(reasons[0]!.estimatedStart!.detail).toContain('expected ends of the 2 active jobs holding the global max_concurrent');
+  });
+
+  it('run history: a user whose recent runs of the job used half their max runtime gets an earlier, history-based estimate', async () => {
+    const env = await setup({ maxConcurrent: 1, userMaxConcurrent: 10 });
+    for (const minutes of [28, 33]) {
+      const done = await env.run(await env.submit('hal', 60));
+      env.clock.advance(minutes * 60_000);
+      await endJob(done, 'succeeded', { exitCode: 0 }, env.deps); // 47 % and 55 % of 60 min: the 40-50 % and 50-60 % tenths
+    }
+    const cancelled = await env.run(await env.submit('hal', 60));
+    env.clock.advance(5 * 60_000);
+    await endJob(cancelled, 'cancelled', {}, env.deps); // a cancel is no run history
+    const started = env.clock.now().toISOString();
+    await env.run(await env.submit('hal', 60));
+    const first = await env.submit('wes', 60);
+    const second = await env.submit('wes', 60);
+    await runSchedulerPass(env.deps);
+
+    // hal's median tenth is 40-50 %: expected to end 27 min after its start (not 60); wes has no history.
+    const one = (await env.jobs.get(first.id))!.waiting!;
+    const two = (await env.jobs.get(second.id))!.waiting!;
+    expect(one.estimatedStart).toMatchObject({ at: at(started, 27), basis: 'history' });
+    expect(one.estimatedStart!.detail).toContain('1 from their recent runs, 0 from max runtime');
+    expect(two.estimatedStart).toMatchObject({ at: at(started, 27 + 60), basis: 'history' });
+    expect(two.estimatedStart!.detail).toContain('1 from their recent runs, 1 from max runtime');
+  });
+
+  it('migrates an estimate stored before bases were named: max_runtime or period_reset, its text as the detail', async () => {
+    const env = await setup({ maxConcurrent: 1, userMaxConcurrent: 10 });
+    await env.run(await env.submit('a1', 60));
+    const [maxed, reset] = [await env.submit('w1', 30), await env.submit('w2', 30)];
+    const legacy = {
+      [maxed.id]: { at: at(T, 60), basis: 'max runtime of the 1 active jobs holding the global max_concurrent' },
+      [reset.id]: { at: '2026-12-07T00:00:00.000Z', basis: 'quota x resets at 2026-12-07T00:00:00.000Z (day period)' },
+    };
+    for (const [id, estimatedStart] of Object.entries(legacy)) {
+      await env.table.doc.send(
+        new UpdateCommand({
+          TableName: env.table.tableName,
+          Key: keys.job(id),
+          UpdateExpression: 'SET waiting.estimatedStart = :e',
+          ExpressionAttributeValues: { ':e': estimatedStart },
+        }),
+      );
+    }
+    expect(await migrateEstimateBasis(env.table.doc, env.table.tableName)).toEqual({ skipped: false, jobs: 2 });
+    expect((await env.jobs.get(maxed.id))!.waiting!.estimatedStart).toEqual({
+      at: at(T, 60),
+      basis: 'max_runtime',
+      detail: legacy[maxed.id]!.basis,
+    });
+    expect((await env.jobs.get(reset.id))!.waiting!.estimatedStart).toMatchObject({ basis: 'period_reset' });
+    expect(await migrateEstimateBasis(env.table.doc, env.table.tableName)).toMatchObject({ skipped: true });
   });
 
   it('user concurrency and a budget quota: the user’s running job, and the period reset', async () => {
@@ -93,7 +151,8 @@ describe('position and estimated start for each waiting reason (DynamoDB Local)'
     expect(budget.state).toBe('admitted');
     const quotaWait = (await env.jobs.get(over.id))!.waiting!;
     expect(quotaWait).toMatchObject({ code: 'quota_full', estimatedStart: { at: '2026-12-07T00:00:00.000Z' } });
-    expect(quotaWait.estimatedStart!.basis).toContain('resets');
+    expect(quotaWait.estimatedStart).toMatchObject({ basis: 'period_reset' });
+    expect(quotaWait.estimatedStart!.detail).toContain('resets');
   });
 
   it('paused: the reason and the position, no estimate', async () => {

@@ -5,6 +5,7 @@ import { settlementEffects } from '#domain/jobs/admission-plan';
 import { type CounterEffect, dailyUsageCounter, queueDepth, type ScopeRef } from '#domain/quotas/counters';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { fairShareEffects } from '#domain/scheduling/fair-share';
+import { runtimeHistoryEffects } from '#domain/scheduling/runtime-history';
 import { transition } from './job-lifecycle';
 import type { JobRepository } from './jobs.port';
 import { ACTIVE_STATES, type Job, type JobState } from './job.schema';
@@ -38,8 +39,10 @@ export async function endJob(
   const at = deps.clock.now().toISOString();
   const ended = transition(job, to, at, { ...patch, holds: [] });
   if (deps.retentionDays > 0) ended.expiresAt = Math.floor(Date.parse(at) / 1000) + deps.retentionDays * 86_400;
+  // A cancel says nothing about how long the work takes: only other ends feed the run history.
+  const history = to === 'cancelled' ? [] : runtimeHistoryEffects(job, at);
   const effects = ACTIVE_STATES.has(job.state)
-    ? [...settlementEffects(job, hoursRun(job, at)), ...usageEffects(job, at)]
+    ? [...settlementEffects(job, hoursRun(job, at)), ...usageEffects(job, at), ...history]
     : job.state === 'queued'
       ? [{ counter: queueDepth(job.orgId), amount: -1 }]
       : [];

@@ -58,6 +58,10 @@ export const jobEnvEntrySchema = z.union([
 export const backendKindSchema = z.enum(['ecs', 'kubernetes', 'local']);
 export type BackendKind = z.infer<typeof backendKindSchema>;
 
+/** What an estimated start rests on (docs/scheduling.md, "Where a job stands"). */
+export const estimateBasisSchema = z.enum(['max_runtime', 'history', 'period_reset']);
+export type EstimateBasis = z.infer<typeof estimateBasisSchema>;
+
 export const jobPrioritySchema = z.enum(['low', 'normal', 'high']);
 export type JobPriority = z.infer<typeof jobPrioritySchema>;
 
@@ -117,8 +121,17 @@ export const waitingReasonSchema = z.object({
   limitPosition: z.optional(z.number().check(z.int())),
   /** The quota that holds the job back, for `quota_full`. */
   quotaId: z.optional(z.string()),
-  /** An estimate, not a promise: when the job should start, and what the estimate rests on. */
-  estimatedStart: z.optional(z.object({ at: z.string(), basis: z.string() })),
+  /**
+   * An estimate, not a promise: when the job should start, what it rests on (`basis`: the running and
+   * waiting jobs' max runtimes, their recent run `history`, or a budget's `period_reset`) and in words.
+   */
+  estimatedStart: z.optional(
+    z.object({
+      at: z.string(),
+      basis: estimateBasisSchema,
+      detail: z.optional(z.string()),
+    }),
+  ),
 });
 export type WaitingReason = z.infer<typeof waitingReasonSchema>;
 

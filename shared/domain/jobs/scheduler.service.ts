@@ -2,7 +2,7 @@ import { queueDepth } from '#domain/quotas/counters';
 import { GLOBAL_SHARD_COUNTERS, GlobalShardRoom } from '#domain/quotas/global-shards';
 import type { FairShareSource, SchedulingSettingsSource } from '#domain/scheduling/scheduling.port';
 import { snapshotQueue } from '#domain/scheduling/queue-snapshot';
-import { estimateStarts, type Estimate, type WaitingOnLimit } from '#domain/scheduling/eta';
+import { estimateStarts, ExpectedRuntimes, type Estimate, type WaitingOnLimit } from '#domain/scheduling/eta';
 import {
   prepareAdmission,
   publishQuotaSignals,
@@ -152,16 +152,15 @@ async function globalShardRoom(deps: SchedulerDeps): Promise<GlobalShardRoom> {
 
 /** Estimated starts of the jobs held by limits: one read of the active jobs and of those counters. */
 async function estimate(heldOn: Map<string, WaitingOnLimit[]>, deps: SchedulerDeps, now: Date): Promise<Map<string, Estimate>> {
-  const [active, used] = await Promise.all([
+  const [pages, used] = await Promise.all([
     Promise.all((['admitted', 'starting', 'running'] as const).map((state) => deps.jobs.listByState(state, { limit: 1_000 }))),
     deps.jobs.readCounters([...heldOn.keys()]),
   ]);
-  return estimateStarts(
-    heldOn,
-    active.flatMap((page) => page.items),
-    used,
-    now,
-  );
+  const active = pages.flatMap((page) => page.items);
+  const waiting = [...heldOn.values()].flatMap((line) => line.map(({ job }) => job));
+  // Run history of every job whose run time enters an estimate: one BatchGet per 100 records.
+  const history = await deps.fairShare.read(ExpectedRuntimes.records([...active, ...waiting]));
+  return estimateStarts(heldOn, active, used, now, new ExpectedRuntimes(history, now));
 }
 
 function pausedReason(job: Job, orgPaused: boolean, place: QueuePlace): WaitingReason {
@@ -181,7 +180,8 @@ async function explain(job: Job, waiting: WaitingReason, deps: SchedulerDeps): P
     current.position === waiting.position &&
     current.limitPosition === waiting.limitPosition &&
     current.message === waiting.message &&
-    current.estimatedStart?.at === waiting.estimatedStart?.at
+    current.estimatedStart?.at === waiting.estimatedStart?.at &&
+    current.estimatedStart?.basis === waiting.estimatedStart?.basis
   ) {
     return;
   }

@@ -40,6 +40,7 @@ export type FairShareDays = Record<string, number>;
 export function decayedUsage(days: FairShareDays, at: Date, halfLifeHours: number): number {
   let total = 0;
   for (const [field, hours] of Object.entries(days)) {
+    if (field.includes('_')) continue; // a run-history field, never in a fair-share record
     const ageHours = ageOf(field, at);
     if (ageHours === undefined || ageHours > FAIR_SHARE_WINDOW_DAYS * 24) continue;
     total += hours * 2 ** (-Math.max(0, ageHours) / halfLifeHours);
@@ -52,8 +53,9 @@ export function expiredDays(days: FairShareDays, at: Date): string[] {
   return Object.keys(days).filter((field) => (ageOf(field, at) ?? 0) > FAIR_SHARE_WINDOW_DAYS * 24);
 }
 
+/** Age of a day field: `d<yyyy-mm-dd>`, or `d<yyyy-mm-dd>_<n>` in run-history records (runtime-history.ts). */
 function ageOf(field: string, at: Date): number | undefined {
-  const match = /^d(\d{4}-\d{2}-\d{2})$/.exec(field);
+  const match = /^d(\d{4}-\d{2}-\d{2})(?:_\d+)?$/.exec(field);
   if (!match) return undefined;
   const middle = Date.parse(`${match[1]}T12:00:00.000Z`);
   return (at.getTime() - middle) / 3_600_000;

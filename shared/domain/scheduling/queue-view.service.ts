@@ -82,7 +82,8 @@ export async function viewQueue(principal: Principal, query: { scope?: QueueScop
             message,
             ...(position ? { position } : {}),
             ...(limitPosition ? { limitPosition } : {}),
-            ...(estimatedStart ? { estimatedStart } : {}),
+            // The time and its basis only: the detail names the limit (a team's quota) like the message would.
+            ...(estimatedStart ? { estimatedStart: { at: estimatedStart.at, basis: estimatedStart.basis } } : {}),
           },
         };
       }
