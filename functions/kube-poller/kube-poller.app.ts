@@ -3,7 +3,7 @@ import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { createKubeAdapters } from '#adapters/kubernetes/kube-adapters';
 import type { KubeEdges } from '#adapters/kubernetes/kube-connector-factory';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
-import type { EventPublisher } from '#domain/events/event-envelope';
+import type { EventPublisher } from '#domain/events/events.port';
 import { pollKubernetesRuns, type PollSummary } from '#domain/jobs/run-poller.service';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { KubePollerEnv } from './kube-poller.env';

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { JobBackend, JobLogReader } from '#domain/backends/backend.port';
+import type { JobBackend, JobLogReader } from '#domain/jobs/jobs.port';
 import type { Clock } from '#domain/runtime/runtime.port';
 import type { KubeAdapters } from './kube-adapters';
 import type { KubeEdges } from './kube-connector-factory';

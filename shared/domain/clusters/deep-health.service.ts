@@ -1,6 +1,6 @@
 import type { Principal } from '#domain/authz/principal';
 import type { Clock } from '#domain/runtime/runtime.port';
-import type { ClusterHealth, ClusterProbe, ClusterRepository } from './cluster-repository.port';
+import type { ClusterHealth, ClusterProbe, ClusterRepository } from './clusters.port';
 import { listClusters } from './clusters.service';
 
 export interface DeepHealthDeps {
