@@ -29,10 +29,42 @@ async function cruiseWithConfig(baseDir: string, roots: string[]): Promise<ICrui
 const describeViolation = (v: IViolation): string =>
   `${v.rule.name}: ${v.from} → ${v.to.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1')}`;
 
+/**
+ * The domain folder cycles left from before `no-domain-folder-cycles` (warnings of `known-domain-folder-cycles`).
+ * Remove a line when its cycle is gone; never add one: a new cycle has to be resolved instead.
+ */
+const KNOWN_FOLDER_CYCLES = [
+  'known-domain-folder-cycles: shared/domain/approvals → shared/domain/jobs',
+  'known-domain-folder-cycles: shared/domain/audit → shared/domain/authz',
+  'known-domain-folder-cycles: shared/domain/authz → shared/domain/identity',
+  'known-domain-folder-cycles: shared/domain/authz → shared/domain/tenancy',
+  'known-domain-folder-cycles: shared/domain/authz → shared/domain/users',
+  'known-domain-folder-cycles: shared/domain/identity → shared/domain/audit',
+  'known-domain-folder-cycles: shared/domain/identity → shared/domain/authz',
+  'known-domain-folder-cycles: shared/domain/identity → shared/domain/tenancy',
+  'known-domain-folder-cycles: shared/domain/identity → shared/domain/users',
+  'known-domain-folder-cycles: shared/domain/jobs → shared/domain/approvals',
+  'known-domain-folder-cycles: shared/domain/jobs → shared/domain/scheduling',
+  'known-domain-folder-cycles: shared/domain/scheduling → shared/domain/jobs',
+  'known-domain-folder-cycles: shared/domain/tenancy → shared/domain/authz',
+  'known-domain-folder-cycles: shared/domain/tenancy → shared/domain/identity',
+  'known-domain-folder-cycles: shared/domain/tenancy → shared/domain/users',
+  'known-domain-folder-cycles: shared/domain/users → shared/domain/authz',
+  'known-domain-folder-cycles: shared/domain/users → shared/domain/identity',
+  'known-domain-folder-cycles: shared/domain/users → shared/domain/tenancy',
+];
+
 describe('dependency rules on the code base', () => {
-  it('report no violation in the folders npm run lint cruises', async () => {
+  it('report no violation in the folders npm run lint cruises, and only the known folder cycles as warnings', async () => {
     const result = await cruiseWithConfig(REPO, LINTED);
-    expect(result.summary.violations.map(describeViolation)).toEqual([]);
+    const violations = result.summary.violations;
+    expect(violations.filter((v) => v.rule.severity === 'error').map(describeViolation)).toEqual([]);
+    expect(
+      violations
+        .filter((v) => v.rule.severity !== 'error')
+        .map(describeViolation)
+        .sort(),
+    ).toEqual(KNOWN_FOLDER_CYCLES);
     // Guard against a config that silently cruises nothing (e.g. a wrong `exclude`): every layer is seen,
     // and npm packages are reported as dependencies so the package rules have something to match.
     const sources = result.modules.map((m) => m.source);
@@ -91,6 +123,11 @@ const FIXTURE: Record<string, string> = {
   'functions/api/ok-shared.ts': `export const shared = 1;\n`,
   'functions/api/beta/beta.handler.ts': `import { a } from '../alpha/alpha.app';\nexport const handler = a;\n`,
 
+  // No cycles between domain folders, even when each file alone is acyclic (folders outside the known ones).
+  'shared/domain/ledger/entry.ts': `import { limit } from '../budget/limit';\nexport const entry = () => limit;\n`,
+  'shared/domain/budget/limit.ts': `import type { entry } from '../ledger/use';\nexport const limit = 1;\nexport type E = typeof entry;\n`,
+  'shared/domain/ledger/use.ts': `export const entry = 2;\n`,
+
   // No cycles.
   'shared/domain/cycle/a.ts': `import { b } from './b';\nexport const a = () => b;\n`,
   'shared/domain/cycle/b.ts': `import { a } from './a';\nexport const b = () => a;\n`,
@@ -117,6 +154,9 @@ const EXPECTED = [
   'not-to-unresolvable: shared/adapters/dynamodb/typo.ts → ./does-not-exist',
   'no-non-package-json: shared/adapters/dynamodb/transitive.ts → @smithy/types',
   'functions-do-not-import-other-functions: functions/api/beta/beta.handler.ts → functions/api/alpha/alpha.app.ts',
+  // A folder cycle is reported from each folder on it.
+  'no-domain-folder-cycles: shared/domain/budget → shared/domain/ledger',
+  'no-domain-folder-cycles: shared/domain/ledger → shared/domain/budget',
   // A cycle is reported once, at the dependency that closes it from the first module cruised.
   'no-circular: shared/domain/cycle/a.ts → shared/domain/cycle/b.ts',
 ].sort();
