@@ -1,5 +1,6 @@
 import type { Job } from '#domain/jobs/job.schema';
-import { simulateLimit } from '#domain/scheduling/eta';
+import { ExpectedRuntimes, simulateLimit } from '#domain/scheduling/eta';
+import { runtimeHistoryEffects } from '#domain/scheduling/runtime-history';
 import { fairShareRecord, type FairShareDays } from '#domain/scheduling/fair-share';
 import { orderQueue } from '#domain/scheduling/queue-order';
 import { DEFAULT_SCHEDULING } from '#domain/scheduling/scheduling-settings';
@@ -10,7 +11,10 @@ import { DEFAULT_SCHEDULING } from '#domain/scheduling/scheduling-settings';
  * once in the real queue order (`orderQueue`: aging + fair share) and once in plain FIFO — with the same
  * arrivals. Reported for each: Jain's fairness index of GPU-hours per team over the contended first
  * 6 hours, p50/p95 wait per team, and the error of the estimated start (`simulateLimit`, computed when a job
- * is queued) against its actual start. Jobs run 40-100 % of their max runtime (deterministic PRNG).
+ * is queued, as the scheduler does: once from max runtimes only, once with run history — the runs that
+ * ended so far, recorded and read as the run-history records are) against its actual start. Jobs run
+ * 40-100 % of their max runtime (deterministic PRNG); each team repeats one job (same name), so history
+ * builds up per team.
  */
 const CAPACITY = 8;
 const WINDOW_MINUTES = 6 * 60;
@@ -52,7 +56,7 @@ function toJob(a: Arrival): Job {
     ownerId: `${a.team}-user`,
     teamId: a.team,
     spec: {
-      name: a.id,
+      name: `${a.team}-train`,
       image: 'x',
       command: [],
       args: [],
@@ -78,10 +82,11 @@ function replay(policy: 'fair' | 'fifo') {
   const trace = arrivals();
   const byId = new Map(trace.map((a) => [a.id, a]));
   const queue: Job[] = [];
-  const running: { id: string; end: number; maxEnd: number; team: string; start: number }[] = [];
+  const running: { job: Job; end: number; team: string; start: number }[] = [];
   const usage: Record<string, FairShareDays> = {};
+  const history: Record<string, FairShareDays> = {};
   const starts = new Map<string, number>();
-  const estimates = new Map<string, number>();
+  const estimates = { maxRuntime: new Map<string, number>(), history: new Map<string, number>() };
   let next = 0;
   for (let minute = 0; starts.size < trace.length && minute < 7 * 24 * 60; minute += 1) {
     const now = new Date(START + minute * 60_000);
@@ -92,6 +97,9 @@ function replay(policy: 'fair' | 'fifo') {
       const record = fairShareRecord({ type: 'team', orgId: 'trace', id: run.team });
       const day = `d${now.toISOString().slice(0, 10)}`;
       usage[record] = { ...usage[record], [day]: (usage[record]?.[day] ?? 0) + (run.end - run.start) / 60 };
+      for (const { counter, field, amount } of runtimeHistoryEffects(run.job, now.toISOString())) {
+        history[counter] = { ...history[counter], [field!]: (history[counter]?.[field!] ?? 0) + amount };
+      }
     }
     const arrived: Job[] = [];
     while (next < trace.length && trace[next]!.at <= minute) arrived.push(toJob(trace[next++]!));
@@ -105,18 +113,25 @@ function replay(policy: 'fair' | 'fifo') {
       queue.splice(queue.indexOf(job), 1);
       const a = byId.get(job.id)!;
       starts.set(job.id, minute);
-      running.push({ id: job.id, team: a.team, start: minute, end: minute + a.runMinutes, maxEnd: minute + a.maxMinutes });
+      const startedAt = new Date(START + minute * 60_000).toISOString();
+      running.push({ job: { ...job, state: 'running', startedAt }, team: a.team, start: minute, end: minute + a.runMinutes });
     }
-    // Estimates for newly queued jobs that did not start, as the scheduler computes them (max runtimes).
-    const ahead = order.map((job) => ({ id: job.id, amount: 1, runtimeMs: byId.get(job.id)!.maxMinutes * 60_000 }));
-    const holders = running.map((r) => ({ end: START + r.maxEnd * 60_000, amount: 1 }));
-    const eta = simulateLimit(CAPACITY, running.length, holders, ahead, now.getTime());
-    for (const job of arrived) if (!starts.has(job.id) && eta.has(job.id)) estimates.set(job.id, (eta.get(job.id)! - START) / 60_000);
+    // Estimates for newly queued jobs that did not start, as the scheduler computes them.
+    for (const [basis, runtimes] of [
+      ['maxRuntime', new ExpectedRuntimes({}, now)],
+      ['history', new ExpectedRuntimes(history, now)],
+    ] as const) {
+      const ahead = order.map((job) => ({ id: job.id, amount: 1, runtimeMs: runtimes.of(job).ms }));
+      const holders = running.map((r) => ({ end: Date.parse(r.job.startedAt!) + runtimes.of(r.job).ms, amount: 1 }));
+      const eta = simulateLimit(CAPACITY, running.length, holders, ahead, now.getTime());
+      for (const job of arrived)
+        if (!starts.has(job.id) && eta.has(job.id)) estimates[basis].set(job.id, (eta.get(job.id)! - START) / 60_000);
+    }
   }
   return summarize(trace, starts, estimates);
 }
 
-function summarize(trace: Arrival[], starts: Map<string, number>, estimates: Map<string, number>) {
+function summarize(trace: Arrival[], starts: Map<string, number>, estimates: Record<'maxRuntime' | 'history', Map<string, number>>) {
   const teams = [...new Set(trace.map((a) => a.team))];
   const gpuHours = teams.map((team) =>
     trace
@@ -134,17 +149,20 @@ function summarize(trace: Arrival[], starts: Map<string, number>, estimates: Map
       return [team, { p50Minutes: percentile(w, 0.5), p95Minutes: percentile(w, 0.95) }];
     }),
   );
-  const errors = [...estimates].map(([id, estimate]) => estimate - starts.get(id)!);
-  return {
-    jainIndexGpuHoursFirst6h: round(jain),
-    gpuHoursFirst6hPerTeam: Object.fromEntries(teams.map((t, i) => [t, round(gpuHours[i]!)])),
-    waitPerTeam: waits,
-    etaErrorMinutes: {
+  const etaError = (byJob: Map<string, number>) => {
+    const errors = [...byJob].map(([id, estimate]) => estimate - starts.get(id)!);
+    return {
       estimated: errors.length,
       meanLate: round(errors.reduce((s, e) => s + e, 0) / Math.max(1, errors.length)),
       p50Absolute: percentile(errors.map(Math.abs), 0.5),
       p95Absolute: percentile(errors.map(Math.abs), 0.95),
-    },
+    };
+  };
+  return {
+    jainIndexGpuHoursFirst6h: round(jain),
+    gpuHoursFirst6hPerTeam: Object.fromEntries(teams.map((t, i) => [t, round(gpuHours[i]!)])),
+    waitPerTeam: waits,
+    etaErrorMinutes: { maxRuntime: etaError(estimates.maxRuntime), history: etaError(estimates.history) },
   };
 }
 
