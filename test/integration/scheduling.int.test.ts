@@ -189,6 +189,32 @@ describe('scheduler order: fair share, per-limit order, pause (DynamoDB Local)',
     expect(new Set(env.sent.map((m) => m.jobId))).toEqual(new Set(expected));
   });
 
+  it('bypass (job.bypass.queue): skips the queue and the global limit, at submission and in the pass, never a blocking quota', async () => {
+    const env = await setup({ maxConcurrent: 1, userMaxConcurrent: 10 }, [
+      quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'vision', limit: 2 }),
+    ]);
+    const boss = researcher('boss', { level: 'admin', teamIds: ['vision'] });
+    expect((await submitJob({ principal: roboticsUser('rob'), spec: spec() }, env.deps)).job.state).toBe('admitted');
+    const behind = (await submitJob({ principal: roboticsUser('rio'), spec: spec() }, env.deps)).job;
+    expect(behind.waiting?.code).toBe('global_concurrency');
+
+    // Past a waiting job and over the full global limit: admitted at once, counted on the global limit.
+    const first = (await submitJob({ principal: boss, spec: spec() }, env.deps)).job;
+    expect(first.state).toBe('admitted');
+    expect(first.holds.some((hold) => isGlobalShard(hold.counter))).toBe(true);
+    expect((await env.jobs.readCounters([GLOBAL_CONCURRENCY]))[GLOBAL_CONCURRENCY]).toBe(2);
+    expect((await submitJob({ principal: boss, spec: spec() }, env.deps)).job.state).toBe('admitted'); // vision 2 of 2
+    const held = (await submitJob({ principal: boss, spec: spec() }, env.deps)).job;
+    expect(held.waiting).toMatchObject({ code: 'quota_full' }); // the team quota binds bypass holders too
+
+    // In the pass: the bypass job is first in order, still held by its quota; nobody else passes the global limit.
+    await endJob((await env.jobs.get(first.id))!, 'cancelled', {}, env.deps);
+    const pass = await runSchedulerPass(env.deps);
+    expect(pass.admitted).toEqual([held.id]); // vision has room again; global is still over (2 of 1) for others
+    expect((await env.jobs.get(behind.id))!.waiting).toMatchObject({ code: 'global_concurrency', position: 1 });
+    expect((await env.jobs.readCounters([GLOBAL_CONCURRENCY]))[GLOBAL_CONCURRENCY]).toBe(3);
+  });
+
   it("queues per org: one org's waiting job does not send another org's new jobs to the queue", async () => {
     const env = await setup({ maxConcurrent: 100, userMaxConcurrent: 100 }, [
       quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'vision', limit: 1 }),
