@@ -191,9 +191,11 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     description: 'Notification channels (email, Slack, signed webhooks) and their subscriptions',
     envSchema: notificationsEnvSchema,
     routes: notificationsRoutes,
-    table: withGateAndAudit({ writes: ['ORG#*#NOTIFICATION_CHANNELS'] }),
-    // Slack URLs and webhook signing secrets are written to Secrets Manager, never to the table.
-    aws: ['notification-secrets.write'],
+    // Channels, and the delivery records of the test route (`ORG#<org>#NOTIFICATION_DELIVERIES#<channel>`).
+    table: withGateAndAudit({ writes: ['ORG#*#NOTIFICATION_CHANNELS', 'ORG#*#NOTIFICATION_DELIVERIES#*'] }),
+    // Slack URLs and webhook signing secrets are written to Secrets Manager, never to the table; the test
+    // route sends email from the stage's verified sender.
+    aws: ['notification-secrets.write', 'notification-email.send'],
   },
   {
     name: 'audit',

@@ -104,6 +104,29 @@ export const stageConfigSchema = z.object({
   firstUserBecomesAdmin: z.boolean().default(false),
   /** Org that users of the stack's Cognito user pool land in (its groups map to levels by name). */
   cognitoDefaultOrgId: z.string().min(1).max(128).default('default'),
+  /**
+   * Where notification email comes from (docs/deploy.md, "Notification email"): an SES identity verified in the
+   * stage's account and region (a domain such as `example.com`, or one address) and the From address, which
+   * must belong to it. Functions may send from this identity only. Unset: email channels report that email is
+   * not configured, and nothing is sent.
+   */
+  notificationSender: z
+    .object({
+      identity: z
+        .string()
+        .min(3)
+        .max(253)
+        .regex(/^[^\s@]+@[^\s@]+$|^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain or an email address'),
+      from: z.email(),
+    })
+    .refine(
+      ({ identity, from }) =>
+        identity.includes('@') ? from.toLowerCase() === identity.toLowerCase() : from.toLowerCase().endsWith(`@${identity.toLowerCase()}`),
+      { message: 'from must be the identity itself (an address) or an address of it (a domain)', path: ['from'] },
+    )
+    .optional(),
+  /** Base URL of the web console (its CloudFront URL or your domain): links in notifications point there. */
+  consoleUrl: z.url().default('http://localhost:5173'),
   /** Prefix of the Cognito managed-login domain (`<prefix>.auth.<region>.amazoncognito.com`); none when unset. */
   cognitoDomainPrefix: z
     .string()

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import type { accessEnvSchema } from '#config/access-env';
 import type { baseEnvSchema, limitsEnvSchema } from '#config/env';
+import type { deliveryEnvSchema } from '#config/notifications-env';
 import type { StageConfig } from '#lib/config/stage-config';
 import type { DeployedEnv } from './qm-function';
 
@@ -28,6 +29,14 @@ export function accessFunctionEnv(config: StageConfig): DeployedEnv<typeof acces
     QM_AUDIT_RETENTION_DAYS: String(config.auditRetentionDays),
     // docs/permissions.md: effective permissions are cached at most 60 s.
     QM_PERMISSION_CACHE_SECONDS: '60',
+  };
+}
+
+/** What delivering notifications reads (`deliveryEnvSchema`): the verified sender, when configured, and the console. */
+export function notificationFunctionEnv(config: StageConfig): DeployedEnv<typeof deliveryEnvSchema> {
+  return {
+    ...(config.notificationSender ? { QM_EMAIL_FROM: config.notificationSender.from } : {}),
+    QM_CONSOLE_URL: config.consoleUrl,
   };
 }
 

@@ -15,6 +15,7 @@ import { ApprovalFlow } from '#lib/constructs/approval-flow';
 import { grantEcsJobLaunch } from '#lib/constructs/ecs-launch-grants';
 import { grantClusterSecrets, secretPrefixOf } from '#lib/constructs/kubernetes-access';
 import { baseFunctionEnv, limitsFunctionEnv } from '#lib/constructs/function-env';
+import { Notifier } from '#lib/constructs/notifier';
 import { QmFunction } from '#lib/constructs/qm-function';
 import type { ComputeStack } from './compute-stack';
 import type { DataStack } from './data-stack';
@@ -35,7 +36,8 @@ export interface WorkflowsStackProps extends QmStackProps {
  * scheduler (never concurrent, woken every minute and by job events) admits jobs and enqueues them; the
  * dispatcher consumes the queue with partial batch failures and launches ECS tasks; the status function
  * turns ECS task state changes of our cluster into job transitions; the approval flow (a Standard state
- * machine and its step function) holds jobs that a rule sends for sign-off.
+ * machine and its step function) holds jobs that a rule sends for sign-off; the notifier delivers events to
+ * the org's notification channels.
  */
 export class WorkflowsStack extends Stack {
   readonly eventBus: EventBus;
@@ -49,6 +51,8 @@ export class WorkflowsStack extends Stack {
   readonly approvalSteps: QmFunction<typeof approvalStepsEnvSchema>;
   /** The approval flow (Standard state machine): the jobs function starts it, decisions end its waits. */
   readonly approvalFlow: ApprovalFlow;
+  /** Notification delivery: bus rule → SQS (+DLQ) → notifier function. */
+  readonly notifier: Notifier;
 
   constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
     super(scope, id, props);
@@ -192,6 +196,8 @@ export class WorkflowsStack extends Stack {
       stateMachineName: `quartermaster-approvals-${config.stage}`,
       logRetention,
     });
+    this.notifier = new Notifier(this, 'Notifier', { config, data, eventBus: this.eventBus, logRetention });
+
     Validations.of(this.approvalFlow.stateMachine).acknowledge({
       id: 'AwsSolutions-SF2',
       reason:

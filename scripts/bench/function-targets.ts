@@ -3,6 +3,7 @@ import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { envNamedBy } from '#lib/constructs/function-env';
 import { authorizerEnvSchema } from '#functions/authorizer/authorizer.env';
 import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
+import { notifierEnvSchema } from '#functions/events/notifier/notifier.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
 import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
@@ -70,6 +71,8 @@ const API_STAGE_VALUES: Record<string, string> = {
   QM_BREAK_GLASS_SECRET_ID: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:quartermaster/bench/break-glass-AbCdEf`,
   QM_SECRET_NAME_PREFIX: 'quartermaster/bench/',
   QM_COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
+  QM_EMAIL_FROM: 'quartermaster@example.com',
+  QM_CONSOLE_URL: 'https://console.example.com',
 };
 
 export function functionTargets(): FunctionTarget[] {
@@ -107,6 +110,20 @@ export function functionTargets(): FunctionTarget[] {
       entry: 'functions/kube-poller/kube-poller.handler.ts',
       envSchema: kubePollerEnvSchema,
       env: { ...base, ...events, QM_SECRET_NAME_PREFIX: 'quartermaster/bench/' },
+    },
+    {
+      name: 'notifier',
+      entry: 'functions/events/notifier/notifier.handler.ts',
+      envSchema: notifierEnvSchema,
+      env: {
+        ...base,
+        ...events,
+        QM_SECRET_NAME_PREFIX: 'quartermaster/bench/',
+        QM_EMAIL_FROM: 'quartermaster@example.com',
+        QM_CONSOLE_URL: 'https://console.example.com',
+        QM_NOTIFICATION_QUEUE_URL: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/qm-notifications`,
+        QM_NOTIFY_MAX_ATTEMPTS: '6',
+      },
     },
     {
       name: 'approval-steps',

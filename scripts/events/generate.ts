@@ -92,7 +92,7 @@ export function generateEventsDoc(): string {
     ...notifiable.flatMap(entrySection),
     '## Internal events',
     '',
-    'These drive the system itself and cannot be subscribed to.',
+    'These cannot be subscribed to: they drive the system itself, or go to one channel only (a test message).',
     '',
     ...internal.flatMap(entrySection),
   ];

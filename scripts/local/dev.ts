@@ -26,9 +26,18 @@ if (values.reset) {
 const log = (message: string, details?: Record<string, unknown>) =>
   console.log(JSON.stringify({ level: 'INFO', time: new Date().toISOString(), message, ...details }));
 
-console.log('Starting the Quartermaster local stack (DynamoDB Local, local SQS, scheduler, dispatcher, local backend)…');
+console.log('Starting the Quartermaster local stack (DynamoDB Local, local SQS, scheduler, dispatcher, notifier, local backend)…');
 const port = Number(values.port);
-const stack = await startLocalStack({ port, idpPort: port === 0 ? 0 : port + 1, consolePort: port === 0 ? 0 : port + 2, dataDir, log });
+// Fixed ports next to the API's, so bookmarks and the seeded webhook channel's URL survive restarts.
+const next = (offset: number) => (port === 0 ? 0 : port + offset);
+const stack = await startLocalStack({
+  port,
+  idpPort: next(1),
+  consolePort: next(2),
+  notificationPorts: { mailbox: next(3), receiver: next(4), smtp: next(5) },
+  dataDir,
+  log,
+});
 // `npm run token` reads this to find the running stack's IdP and certificate.
 await mkdir(dataDir, { recursive: true });
 await writeFile(
@@ -50,6 +59,8 @@ Quartermaster is running (local stack).
   DynamoDB     ${stack.dynamoDbEndpoint}  (table "${stack.tableName}")
   SQS          ${stack.sqsEndpoint}
   Dev IdP      ${stack.identity.issuer}  (OpenID Connect, self-signed certificate: ${stack.identity.caFile})
+  Mailbox      ${stack.notifications.mailboxUrl}  (dev mailbox: every notification email; SMTP sink ${stack.notifications.smtp}, stands in for SES)
+  Webhooks     ${new URL(stack.notifications.webhookUrl).origin}  (dev webhook receiver: verifies signatures; target ${stack.notifications.webhookUrl}, secret ${stack.notifications.webhookSecret})
   Kubernetes   ${stack.kubernetes.endpoint}  (cluster "${stack.kubernetes.cluster}": a fake API server, test double; docs/kubernetes.md)
   Data         ${dataDir}  (reset with: npm run dev -- --reset)
 
@@ -68,6 +79,10 @@ Try it:
   # the same on the dev Kubernetes cluster (namespace research):
   curl -s -X POST ${stack.url}/v1/jobs -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
     -d '{"name":"hello-k8s","image":"busybox","command":["sh","-c","echo hello from ${stack.kubernetes.cluster}"],"hardwareType":"gpu-a10g-1x","maxRuntimeMinutes":5,"cluster":"${stack.kubernetes.cluster}"}'
+
+Notifications: org acme's channels "Dev mailbox" and "Dev webhook receiver" get every event; try one as ada:
+  TOKEN=$(npm run -s token -- ada)
+  curl -s -X POST ${stack.url}/v1/notification-channels/dev-webhook/test -H "Authorization: Bearer $TOKEN"
 
 Press Ctrl-C to stop.
 `);

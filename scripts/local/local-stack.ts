@@ -48,6 +48,7 @@ import { consoleBuilt, startConsoleServer } from './console-server';
 import { DEV_IDP_SCOPES } from './dev-idp';
 import { CONSOLE_CLIENT_ID, DEV_PROVIDER_ID, LOCAL_API_RESOURCE, startLocalIdentity } from './local-identity';
 import { freePort } from './ports';
+import { LOCAL_EMAIL_FROM, startLocalNotifications } from './local-notifications';
 import { startSerialLoop, startSqsPoller } from './local-workers';
 import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
@@ -68,6 +69,8 @@ export interface LocalStackOptions {
   idpAccessTokenSeconds?: number;
   /** Port of the web console (http on 127.0.0.1); 0 = any free port; served only when web/dist is built. */
   consolePort?: number;
+  /** Ports of the dev mailbox page, its SMTP sink and the dev webhook receiver; 0 or absent = any free port. */
+  notificationPorts?: { mailbox?: number; smtp?: number; receiver?: number };
   /** Persist the table and job runs here; default: a temporary folder, in-memory DynamoDB. */
   dataDir?: string;
   /** How often the scheduler runs without a trigger (the deployed schedule is 1 minute). */
@@ -89,6 +92,15 @@ export interface LocalStack {
   kubernetes: { cluster: string; endpoint: string };
   /** The web console's URL, when web/dist is built. */
   consoleUrl?: string;
+  /** Dev mailbox (SMTP sink + page) and dev webhook receiver (verifies signatures), and the notification queues. */
+  notifications: {
+    mailboxUrl: string;
+    smtp: string;
+    webhookUrl: string;
+    webhookSecret: string;
+    queueUrl: string;
+    dlqUrl: string;
+  };
   stop(): Promise<void>;
 }
 
@@ -97,8 +109,9 @@ export const LOCAL_TABLE_NAME = 'quartermaster';
 /**
  * The whole of Quartermaster on one machine: DynamoDB Local, local SQS, the route handlers and authorizer
  * (the same factories the deployed functions compose), the scheduler and dispatcher loops, and the
- * `local` backend. What differs from AWS is only the adapters where no stand-in exists: the in-process
- * event bus for EventBridge, subprocesses for ECS, the run folder for CloudWatch Logs.
+ * `local` backend, the notifier on its own queue. What differs from AWS is only the adapters where no stand-in
+ * exists: the in-process event bus for EventBridge, subprocesses for ECS, the run folder for CloudWatch Logs,
+ * SMTP to the dev mailbox for SES.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
@@ -247,7 +260,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       QM_SESSION_KMS_KEY_ID: 'local-session-key',
       // Never called: the local stack runs the approval flow in-process (see startLocalApprovals).
       QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-local',
+      QM_CONSOLE_URL: consoleUrl ?? 'http://127.0.0.1:5173',
+      QM_EMAIL_FROM: LOCAL_EMAIL_FROM,
     };
+    const notifications = await startLocalNotifications({
+      doc,
+      tableName: LOCAL_TABLE_NAME,
+      sqs,
+      bus,
+      secrets: identity.edges.secrets,
+      consoleUrl: consoleUrl ?? 'http://127.0.0.1:5173',
+      dataDir: options.dataDir,
+      ports: options.notificationPorts,
+      log,
+      onError: onError('notifier'),
+    });
+    stops.push(() => notifications.stop());
     const approvals = await startLocalApprovals(doc, ending, onError('approval flow'));
     stops.push(() => approvals.stop());
     const edges: ApiEdges = {
@@ -259,6 +287,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       configCacheMs: 1_000,
       approvalFlows: approvals,
       taskTokens: approvals,
+      // SMTP to the dev mailbox stands in for SES.
+      email: notifications.email,
     };
     const handlers = new Map(API_ROUTE_GROUPS.map((group) => [group.name, composeApiFunction(group, envValues, edges)]));
     const server = await startHttpServer({
@@ -307,6 +337,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       identity: { issuer: identity.idp.issuer, ca: identity.ca, caFile: identity.caFile },
       kubernetes: { cluster: DEV_CLUSTER_ID, endpoint: devCluster.server.url },
       ...(consoleServer ? { consoleUrl: consoleServer.url } : {}),
+      notifications: {
+        mailboxUrl: notifications.mailbox.url,
+        smtp: `${notifications.mailbox.smtp.host}:${notifications.mailbox.smtp.port}`,
+        webhookUrl: `${notifications.receiver.url}/hooks`,
+        webhookSecret: notifications.receiver.secret,
+        queueUrl: notifications.queueUrl,
+        dlqUrl: notifications.dlqUrl,
+      },
       stop,
     };
   } catch (error) {

@@ -1,4 +1,5 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 /**
@@ -41,6 +42,10 @@ export function startSerialLoop(pass: () => Promise<unknown>, intervalMs: number
  * The local Lambda event source mapping for SQS: long-polls the queue, hands batches to the handler as an
  * SQS event, deletes what succeeded and leaves reported failures to reappear after the visibility timeout
  * (and reach the DLQ after maxReceiveCount), exactly like the deployed mapping with ReportBatchItemFailures.
+ *
+ * `ApproximateReceiveCount` is the number of times this mapping handed the message over, which is what SQS
+ * reports: local-aws-sqs also counts every ChangeMessageVisibility as a receive (real SQS does not), so its own
+ * count runs ahead for a handler that schedules its retries that way (the notifier; see local-notifications.ts).
  */
 export function startSqsPoller(
   sqs: SQSClient,
@@ -49,6 +54,7 @@ export function startSqsPoller(
   onError: (error: unknown) => void,
 ) {
   let stopped = false;
+  const handedOver = new Map<string, number>();
   const loop = async (): Promise<void> => {
     while (!stopped) {
       try {
@@ -64,25 +70,17 @@ export function startSqsPoller(
         );
         const messages = received.Messages ?? [];
         if (messages.length === 0 || stopped) continue;
-        const records = messages.map((message): SQSRecord => ({
-          messageId: message.MessageId ?? '',
-          receiptHandle: message.ReceiptHandle ?? '',
-          body: message.Body ?? '',
-          attributes: {
-            ApproximateReceiveCount: message.Attributes?.ApproximateReceiveCount ?? '1',
-            SentTimestamp: String(Date.now()),
-            SenderId: 'local',
-            ApproximateFirstReceiveTimestamp: String(Date.now()),
-          },
-          messageAttributes: {},
-          md5OfBody: message.MD5OfBody ?? '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: queueUrl,
-          awsRegion: 'us-east-1',
-        }));
+        const records = messages.map((message): SQSRecord => {
+          const count = (handedOver.get(message.MessageId ?? '') ?? 0) + 1;
+          handedOver.set(message.MessageId ?? '', count);
+          // Messages that went to the DLQ are never seen again: keep the map bounded.
+          if (handedOver.size > 10_000) handedOver.delete(handedOver.keys().next().value as string);
+          return toRecord(message, count, queueUrl);
+        });
         const { batchItemFailures } = await handler({ Records: records });
         const failed = new Set(batchItemFailures.map((failure) => failure.itemIdentifier));
         const done = records.filter((record) => !failed.has(record.messageId));
+        for (const record of done) handedOver.delete(record.messageId);
         if (done.length > 0) {
           await sqs.send(
             new DeleteMessageBatchCommand({
@@ -105,5 +103,25 @@ export function startSqsPoller(
       stopped = true;
       await running;
     },
+  };
+}
+
+/** A received message as Lambda's SQS event record. */
+function toRecord(message: Message, receiveCount: number, queueUrl: string): SQSRecord {
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: String(Date.now()),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueUrl,
+    awsRegion: 'us-east-1',
   };
 }

@@ -61,28 +61,40 @@ export interface DispatchQueues {
 
 /** Creates the dispatch queue and its dead-letter queue (idempotent: CreateQueue returns existing queues). */
 export async function ensureQueues(sqs: SQSClient, options: QueueOptions): Promise<DispatchQueues> {
-  const { prefix, visibilityTimeoutSeconds = 30, maxReceiveCount = 5 } = options;
+  const { queueUrl, dlqUrl } = await ensureQueueWithDlq(sqs, { ...options, name: `${options.prefix}-dispatch` });
+  return { dispatchQueueUrl: queueUrl, dispatchDlqUrl: dlqUrl };
+}
+
+/**
+ * Creates queue `name` and its dead-letter queue `<name>-dlq` with the redrive policy the stacks deploy
+ * (idempotent). `visibilityTimeoutSeconds` default 30, `maxReceiveCount` default 5.
+ */
+export async function ensureQueueWithDlq(
+  sqs: SQSClient,
+  options: { name: string; visibilityTimeoutSeconds?: number; maxReceiveCount?: number },
+): Promise<{ queueUrl: string; dlqUrl: string }> {
+  const { name, visibilityTimeoutSeconds = 30, maxReceiveCount = 5 } = options;
   const dlq = await sqs.send(
     new CreateQueueCommand({
-      QueueName: `${prefix}-dispatch-dlq`,
-      // Keep failed dispatches long enough for someone to look at them (14 days, the maximum).
+      QueueName: `${name}-dlq`,
+      // Keep failed messages long enough for someone to look at them (14 days, the maximum).
       Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) },
     }),
   );
-  const dispatchDlqUrl = requireUrl(dlq.QueueUrl, 'dispatch DLQ');
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dispatchDlqUrl, AttributeNames: ['QueueArn'] }));
+  const dlqUrl = requireUrl(dlq.QueueUrl, `${name} DLQ`);
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
   const dlqArn = Attributes?.QueueArn;
-  if (!dlqArn) throw new Error('local SQS returned no QueueArn for the dispatch DLQ');
+  if (!dlqArn) throw new Error(`local SQS returned no QueueArn for the ${name} DLQ`);
   const main = await sqs.send(
     new CreateQueueCommand({
-      QueueName: `${prefix}-dispatch`,
+      QueueName: name,
       Attributes: {
         VisibilityTimeout: String(visibilityTimeoutSeconds),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount }),
       },
     }),
   );
-  return { dispatchQueueUrl: requireUrl(main.QueueUrl, 'dispatch queue'), dispatchDlqUrl };
+  return { queueUrl: requireUrl(main.QueueUrl, `${name} queue`), dlqUrl };
 }
 
 function requireUrl(url: string | undefined, what: string): string {

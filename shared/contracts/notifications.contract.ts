@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { channelKindSchema, subscriptionSchema, type NotificationChannel } from '#domain/notifications/notification-channel.schema';
+import type { DeliveryRecord } from '#domain/notifications/notifications.port';
 import { lazySchema } from './lazy-schema';
 
 export const channelParamsSchema = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
@@ -52,6 +53,11 @@ export const channelViewSchema = lazySchema(() =>
       secretUpdatedAt: z.optional(z.string()),
       rotationEndsAt: z.optional(z.string().check(z.describe('webhook: until when the previous signing secret still signs'))),
       subscriptions: z.array(subscriptionSchema),
+      health: z
+        .enum(['ok', 'degraded'])
+        .check(z.describe('`degraded` after an event could not be delivered by its last retry; the next success clears it')),
+      degradedAt: z.optional(z.string()),
+      degradedReason: z.optional(z.string().check(z.describe('The failing event and the last error (no URL, no secret)'))),
       createdBy: z.string(),
       createdAt: z.string(),
       updatedAt: z.string(),
@@ -76,7 +82,44 @@ export const toChannelView = (channel: NotificationChannel): z.infer<ReturnType<
   ...(channel.secretUpdatedAt ? { secretUpdatedAt: channel.secretUpdatedAt } : {}),
   ...(channel.rotationEndsAt ? { rotationEndsAt: channel.rotationEndsAt } : {}),
   subscriptions: channel.subscriptions,
+  health: channel.degradedAt ? 'degraded' : 'ok',
+  ...(channel.degradedAt ? { degradedAt: channel.degradedAt } : {}),
+  ...(channel.degradedReason ? { degradedReason: channel.degradedReason } : {}),
   createdBy: channel.createdBy,
   createdAt: channel.createdAt,
   updatedAt: channel.updatedAt,
+});
+
+export const deliveryRecordViewSchema = lazySchema(() =>
+  z
+    .object({
+      eventId: z.string().check(z.describe('The event delivered (a ULID: newest first)')),
+      eventType: z.string(),
+      status: z.enum(['delivered', 'failed', 'sending']),
+      attempt: z.number().check(z.int(), z.describe('Attempts made so far (the queue receive count; 1 for a test)')),
+      lastAttemptAt: z.string(),
+      latencyMs: z.optional(z.number().check(z.describe('How long the last attempt took'))),
+      responseCode: z.optional(z.number().check(z.int(), z.describe("The target's HTTP status (webhook, Slack)"))),
+      lastError: z.optional(z.string().check(z.describe('Why the last attempt failed: no URL, address, body or secret'))),
+      deliveredAt: z.optional(z.string()),
+    })
+    .register(z.globalRegistry, { id: 'NotificationDelivery' }),
+);
+export const deliveryListSchema = lazySchema(() =>
+  z
+    .object({ items: z.array(deliveryRecordViewSchema()), nextCursor: z.optional(z.string()) })
+    .register(z.globalRegistry, { id: 'NotificationDeliveryList' }),
+);
+
+/** Every returned field listed: a record holds nothing secret, and the view keeps it that way. */
+export const toDeliveryView = (record: DeliveryRecord): z.infer<ReturnType<typeof deliveryRecordViewSchema>> => ({
+  eventId: record.eventId,
+  eventType: record.eventType,
+  status: record.status,
+  attempt: record.attempt,
+  lastAttemptAt: record.lastAttemptAt,
+  ...(record.latencyMs !== undefined ? { latencyMs: record.latencyMs } : {}),
+  ...(record.responseCode !== undefined ? { responseCode: record.responseCode } : {}),
+  ...(record.lastError !== undefined ? { lastError: record.lastError } : {}),
+  ...(record.deliveredAt !== undefined ? { deliveredAt: record.deliveredAt } : {}),
 });

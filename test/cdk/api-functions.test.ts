@@ -3,7 +3,8 @@ import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import type { AwsPermission, RouteGroup, TableAccess } from '#http/route';
 import { actionsOf, policyStatementsOfRole, synthQuartermaster, type Statement } from './quartermaster-app.fixture';
 
-const { stacks, template } = synthQuartermaster();
+// A stage with a verified email sender, so that every declarable AWS permission grants something.
+const { stacks, template } = synthQuartermaster({ config: { notificationSender: { identity: 'example.com', from: 'qm@example.com' } } });
 const api = template(stacks.api);
 
 const pascal = (name: string) =>
@@ -58,6 +59,7 @@ function awsPermissionsIn(statements: readonly Statement[]): AwsPermission[] {
       found.add('cluster-secrets.read');
     }
     if (actions.includes('logs:GetLogEvents')) found.add('job-output.read');
+    if (actions.includes('ses:SendEmail')) found.add('notification-email.send');
     if (actions.includes('states:StartExecution')) found.add('approvals.start');
     if (actions.includes('states:SendTaskSuccess')) found.add('approvals.respond');
   }

@@ -7,7 +7,12 @@ import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { synthQuartermaster } from './quartermaster-app.fixture';
 
 // The full app as `cdk synth` builds it: cdk-nag registered and every function bundled by esbuild.
-const { app, assembly } = synthQuartermaster({ nag: true, bundle: true });
+// With a verified email sender, so the SES grants are checked too.
+const { app, assembly } = synthQuartermaster({
+  nag: true,
+  bundle: true,
+  config: { notificationSender: { identity: 'example.com', from: 'qm@example.com' } },
+});
 
 interface ValidationReport {
   pluginReports: {
@@ -57,8 +62,8 @@ describe('function bundles', () => {
     .filter((file) => existsSync(file));
 
   it('are single ESM files, one per function', () => {
-    // One per route group, plus the authorizer, scheduler, dispatcher, status and approval-step functions.
-    expect(bundles).toHaveLength(API_ROUTE_GROUPS.length + 5);
+    // One per route group, plus the authorizer, scheduler, dispatcher, status, approval-step and notifier functions.
+    expect(bundles).toHaveLength(API_ROUTE_GROUPS.length + 6);
   });
 
   it('carry the AWS SDK inside instead of importing the runtime copy', () => {

@@ -31,6 +31,7 @@ describe('every Quartermaster function', () => {
         'ApprovalSteps',
         'Authorizer',
         'Dispatcher',
+        'NotifierFunction',
         'Scheduler',
         'Status',
       ].sort(),

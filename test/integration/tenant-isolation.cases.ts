@@ -458,6 +458,8 @@ export const ISOLATION: Record<string, Isolation> = {
     ],
   },
   deleteNotificationChannel: { attempts: [byId("org A's channel", (a) => ({ id: a.channel }))] },
+  testNotificationChannel: { attempts: [byId("org A's channel (sending to its target)", (a) => ({ id: a.channel }))] },
+  listNotificationDeliveries: { attempts: [byId("org A's channel's delivery log", (a) => ({ id: a.channel }))] },
 
   // audit
   listAuditEntries: { attempts: [{ what: "org A's chain", input: (a) => ({ query: { orgId: a.org } }) }] },

@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { unconfiguredEmailTransport } from '#adapters/email/sesv2-email.client';
+import type { EmailTransport } from '#domain/notifications/notifications.port';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,7 +102,11 @@ export interface AuthzWorld {
 const at = '2026-01-01T00:00:00.000Z';
 const silent = createLogger({ logLevel: 'SILENT' });
 
-export async function createAuthzWorld(): Promise<AuthzWorld> {
+/**
+ * `email`: how the notifications function sends email. Default: the transport of a stage without a sender
+ * (email channels fail, saying so); notification tests pass SMTP to a dev mailbox (the local stand-in for SES).
+ */
+export async function createAuthzWorld(options: { email?: EmailTransport } = {}): Promise<AuthzWorld> {
   // The real handlers log through the process-wide logger, built lazily from this: hundreds of refusals
   // would otherwise fill the test output.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -183,6 +189,7 @@ export async function createAuthzWorld(): Promise<AuthzWorld> {
     // No approval flow runs in this world (test/support/approvals-world.ts has one): held jobs just wait.
     approvalFlows: { start: async () => undefined },
     taskTokens: { succeed: async () => false },
+    email: options.email ?? unconfiguredEmailTransport,
   };
   const handlers: Record<string, ApiHandler> = {};
   const stubbed = new Set<string>();

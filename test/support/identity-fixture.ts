@@ -1,4 +1,5 @@
 import { createHmac, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
+import { unconfiguredEmailTransport } from '#adapters/email/sesv2-email.client';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -200,6 +201,8 @@ export async function startIdentityFixture(
     logger,
     validateResponses: true,
     events: recorder,
+    // No email in the identity tests: the transport of a stage without a sender.
+    email: unconfiguredEmailTransport,
     // No approval flow in the identity tests.
     approvalFlows: { start: async () => undefined },
     taskTokens: { succeed: async () => false },

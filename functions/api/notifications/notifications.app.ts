@@ -1,4 +1,5 @@
-import { toChannelView } from '#contracts/notifications.contract';
+import { toChannelView, toDeliveryView } from '#contracts/notifications.contract';
+import { listDeliveries, sendTestMessage, type ChannelDeliveryDeps } from '#domain/notifications/channel-delivery.service';
 import {
   createChannel,
   deleteChannel,
@@ -13,10 +14,13 @@ import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { DynamoNotificationChannelRepository } from '#adapters/dynamodb/dynamo-notification-channel.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import type { SecretStore } from '#domain/secrets/secrets.port';
+import type { EmailTransport } from '#domain/notifications/notifications.port';
+import { DynamoDeliveryLog } from '#adapters/dynamodb/dynamo-delivery-log.repository';
+import { channelSenders } from '#adapters/outbound/channel-senders.client';
 import type { NotificationsEnv } from './notifications.env';
 
 /** Audit details name the kind and what changed, never a URL of Slack's or a secret. */
-export function createNotificationsHandler(deps: ChannelsDeps, options: ApiHandlerOptions = {}) {
+export function createNotificationsHandler(deps: ChannelsDeps & ChannelDeliveryDeps, options: ApiHandlerOptions = {}) {
   return createApiHandler(
     notificationsRoutes,
     {
@@ -56,23 +60,52 @@ export function createNotificationsHandler(deps: ChannelsDeps, options: ApiHandl
         const channel = await deleteChannel(principal, params.id, deps);
         return { status: 204, audit: { target: `notification-channel/${channel.id}`, details: { kind: channel.kind } } };
       },
+      testNotificationChannel: async ({ principal, params }) => {
+        const record = await sendTestMessage(principal, params.id, deps);
+        return {
+          status: 200,
+          body: toDeliveryView(record),
+          audit: {
+            target: `notification-channel/${record.channelId}`,
+            details: { test: true, eventId: record.eventId, delivered: record.status === 'delivered' },
+          },
+        };
+      },
+      listNotificationDeliveries: async ({ principal, params, query }) => {
+        const page = await listDeliveries(principal, params.id, { limit: query.limit, cursor: query.cursor }, deps);
+        return {
+          status: 200,
+          body: { items: page.items.map(toDeliveryView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+        };
+      },
     },
     options,
   );
 }
 
 /** The notification-channels function, as Lambda, the local stack and the tests build it. */
-export function composeNotifications(env: NotificationsEnv, runtime: ApiRuntime & { secrets: SecretStore }) {
+export function composeNotifications(env: NotificationsEnv, runtime: ApiRuntime & { secrets: SecretStore; email: EmailTransport }) {
   const { access, options, clock, ids } = composeApiAccess(env, runtime);
+  // Loopback targets (the dev webhook receiver) only in the local stack; loadEnv refuses QM_LOCAL_STACK in Lambda.
+  const outbound = { allowLoopback: env.QM_LOCAL_STACK === 'true' };
   return createNotificationsHandler(
     {
       channels: new DynamoNotificationChannelRepository(runtime.doc, env.QM_TABLE_NAME),
       teams: new DynamoTenancyRepository(runtime.doc, env.QM_TABLE_NAME, access.orgStatus),
+      deliveries: new DynamoDeliveryLog(runtime.doc, env.QM_TABLE_NAME),
+      // The test route sends through the notifier's own senders (URL guard at connect time, bounded attempt).
+      senders: channelSenders({
+        secrets: runtime.secrets,
+        transport: runtime.email,
+        policy: outbound,
+        clock,
+        timeoutMs: env.QM_NOTIFY_TIMEOUT_MS,
+        consoleUrl: env.QM_CONSOLE_URL,
+      }),
       secrets: runtime.secrets,
       clock,
       ids,
-      // Loopback targets (the dev webhook receiver) only in the local stack; loadEnv refuses QM_LOCAL_STACK in Lambda.
-      outbound: { allowLoopback: env.QM_LOCAL_STACK === 'true' },
+      outbound,
     },
     options,
   );

@@ -3,6 +3,8 @@ import {
   channelParamsSchema,
   channelViewSchema,
   createChannelBodySchema,
+  deliveryListSchema,
+  deliveryRecordViewSchema,
   replaceChannelBodySchema,
 } from '#contracts/notifications.contract';
 import { paginationQuerySchema } from '#contracts/common.contract';
@@ -72,5 +74,32 @@ export const notificationsRoutes = [
     tags,
     request: { params: channelParamsSchema },
     responses: { 204: { description: 'Deleted' }, ...standardErrors, ...channelNotFound },
+  },
+  {
+    method: 'POST',
+    path: '/v1/notification-channels/{id}/test',
+    operationId: 'testNotificationChannel',
+    summary: 'Send a system.test message to the channel through the real delivery path; answers with the delivery record',
+    access: 'admin.config',
+    tags,
+    request: { params: channelParamsSchema },
+    responses: {
+      200: {
+        description: 'The delivery record (status, latency, response code); a failed delivery is a 200 with status `failed`',
+        schema: deliveryRecordViewSchema,
+      },
+      ...standardErrors,
+      ...channelNotFound,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/notification-channels/{id}/deliveries',
+    operationId: 'listNotificationDeliveries',
+    summary: "The channel's delivery log, newest first (status, attempt, latency, response code; no bodies or secrets)",
+    access: 'admin.config',
+    tags,
+    request: { params: channelParamsSchema, query: paginationQuerySchema },
+    responses: { 200: { description: 'A page of delivery records', schema: deliveryListSchema }, ...standardErrors, ...channelNotFound },
   },
 ] as const satisfies readonly RouteDeclaration[];

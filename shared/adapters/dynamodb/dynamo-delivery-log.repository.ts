@@ -1,6 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryAttempt, DeliveryLog } from '#domain/notifications/notifications.port';
+import * as z from 'zod/mini';
+import type { DeliveryAttempt, DeliveryLog, DeliveryRecord } from '#domain/notifications/notifications.port';
+import type { ListOptions, Page } from '#domain/page';
+import { pick, queryPage } from './dynamo-versioned';
 import * as keys from './table-keys';
 
 /** How long a claim holds a (event, channel) pair against a concurrent duplicate of the same message. */
@@ -8,10 +11,37 @@ const LEASE_MS = 60_000;
 /** Delivery records expire (DynamoDB TTL) after this many days. */
 const RETENTION_DAYS = 30;
 
+/** A stored record, validated on read; attributes the log does not show (lease, TTL) are dropped. */
+const deliveryRecordSchema = z.object({
+  channelId: z.string(),
+  eventId: z.string(),
+  eventType: z._default(z.string(), 'unknown'),
+  status: z._default(z.enum(['delivered', 'failed', 'sending']), 'sending'),
+  attempt: z._default(z.number(), 0),
+  lastAttemptAt: z._default(z.string(), ''),
+  latencyMs: z.optional(z.nullable(z.number())),
+  responseCode: z.optional(z.nullable(z.number())),
+  lastError: z.optional(z.nullable(z.string())),
+  deliveredAt: z.optional(z.string()),
+});
+
+const toRecord = (item: z.infer<typeof deliveryRecordSchema>): DeliveryRecord => ({
+  channelId: item.channelId,
+  eventId: item.eventId,
+  eventType: item.eventType,
+  status: item.status,
+  attempt: item.attempt,
+  lastAttemptAt: item.lastAttemptAt,
+  ...(item.latencyMs != null ? { latencyMs: item.latencyMs } : {}),
+  ...(item.responseCode != null ? { responseCode: item.responseCode } : {}),
+  ...(item.lastError != null ? { lastError: item.lastError } : {}),
+  ...(item.deliveredAt ? { deliveredAt: item.deliveredAt } : {}),
+});
+
 /**
- * Delivery records (`ORG#<org>#NOTIFICATION_DELIVERIES` / `DELIVERY#<eventId>#<channelId>`): the idempotency
+ * Delivery records (`ORG#<org>#NOTIFICATION_DELIVERIES#<channelId>` / `DELIVERY#<eventId>`): the idempotency
  * key of notifications and the per-channel delivery log (status, response code, latency, attempt; never a
- * body, URL or secret).
+ * body, URL, address or secret).
  */
 export class DynamoDeliveryLog implements DeliveryLog {
   constructor(
@@ -49,7 +79,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
     eventId: string,
     channelId: string,
     outcome: DeliveryAttempt & { attempt: number; eventType: string; at: string },
-  ): Promise<void> {
+  ): Promise<DeliveryRecord> {
     const values: Record<string, unknown> = {
       ':status': outcome.ok ? 'delivered' : 'failed',
       ':attempt': outcome.attempt,
@@ -59,14 +89,33 @@ export class DynamoDeliveryLog implements DeliveryLog {
       ':code': outcome.status ?? null,
       ':error': outcome.error?.slice(0, 500) ?? null,
     };
-    await this.doc.send(
+    const result = await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.notificationDelivery(orgId, eventId, channelId),
         UpdateExpression: `SET #status = :status, attempt = :attempt, eventType = :type, lastAttemptAt = :at, latencyMs = :latency, responseCode = :code, lastError = :error${outcome.ok ? ', deliveredAt = :at' : ''} REMOVE leaseUntil`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return toRecord(deliveryRecordSchema.parse(result.Attributes));
+  }
+
+  async list(orgId: string, channelId: string, options: ListOptions): Promise<Page<DeliveryRecord>> {
+    const pk = keys.notificationDeliveryPartition(orgId, channelId);
+    const page = await queryPage(
+      this.doc,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+      },
+      deliveryRecordSchema,
+      { ...options, partition: { attribute: 'pk', value: pk }, keyOf: (item) => pick(item, ['pk', 'sk']) },
+    );
+    return { items: page.items.map(toRecord), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 }

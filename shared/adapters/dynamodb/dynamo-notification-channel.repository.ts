@@ -1,4 +1,5 @@
-import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { notificationChannelSchema, type NotificationChannel } from '#domain/notifications/notification-channel.schema';
 import type { NotificationChannelRepository } from '#domain/notifications/notifications.port';
 import type { ListOptions, Page } from '#domain/page';
@@ -35,5 +36,25 @@ export class DynamoNotificationChannelRepository implements NotificationChannelR
 
   remove(orgId: string, id: string): Promise<boolean> {
     return deleteExisting(this.doc, this.tableName, keys.notificationChannel(orgId, id));
+  }
+
+  async setDegraded(orgId: string, id: string, degraded: { at: string; reason: string } | undefined): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.notificationChannel(orgId, id),
+          ConditionExpression: 'attribute_exists(pk)',
+          ...(degraded
+            ? {
+                UpdateExpression: 'SET degradedAt = :at, degradedReason = :reason',
+                ExpressionAttributeValues: { ':at': degraded.at, ':reason': degraded.reason.slice(0, 500) },
+              }
+            : { UpdateExpression: 'REMOVE degradedAt, degradedReason' }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 }

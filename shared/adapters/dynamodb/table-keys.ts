@@ -33,7 +33,7 @@ import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
  *   resource rule      ORG#<orgId>#RULES     / RULE#<id>
  *   job template       ORG#<orgId>#TEMPLATES / TEMPLATE#<name>
  *   notification chan. ORG#<orgId>#NOTIFICATION_CHANNELS / CHANNEL#<id>
- *   delivery record    ORG#<orgId>#NOTIFICATION_DELIVERIES / DELIVERY#<eventId>#<channelId>
+ *   delivery record    ORG#<orgId>#NOTIFICATION_DELIVERIES#<channelId> / DELIVERY#<eventId>
  *   audit chain head   AUDIT#<orgId>         / HEAD
  *   audit entry        AUDIT#<orgId>         / ENTRY#<seq, 12 digits>   (TTL: retention)
  *   approval rule      ORG#<orgId>#APPROVAL_RULES / RULE#<id>   (platform rules: PLATFORM#APPROVAL_RULES / RULE#<id>)
@@ -102,10 +102,12 @@ export const template = (orgId: string, name: string) => ({ pk: `ORG#${orgId}#TE
 export const templatePartition = (orgId: string) => `ORG#${orgId}#TEMPLATES`;
 export const notificationChannel = (orgId: string, id: string) => ({ pk: notificationChannelPartition(orgId), sk: `CHANNEL#${id}` });
 export const notificationChannelPartition = (orgId: string) => `ORG#${orgId}#NOTIFICATION_CHANNELS`;
+/** One partition per channel, sorted by event id (ULIDs: time order), so a channel's log is one query. */
 export const notificationDelivery = (orgId: string, eventId: string, channelId: string) => ({
-  pk: `ORG#${orgId}#NOTIFICATION_DELIVERIES`,
-  sk: `DELIVERY#${eventId}#${channelId}`,
+  pk: notificationDeliveryPartition(orgId, channelId),
+  sk: `DELIVERY#${eventId}`,
 });
+export const notificationDeliveryPartition = (orgId: string, channelId: string) => `ORG#${orgId}#NOTIFICATION_DELIVERIES#${channelId}`;
 export const auditHead = (orgId: string) => ({ pk: `AUDIT#${orgId}`, sk: 'HEAD' });
 /** Zero-padded so string order is sequence order. */
 export const auditEntry = (orgId: string, seq: number) => ({ pk: `AUDIT#${orgId}`, sk: `ENTRY#${String(seq).padStart(12, '0')}` });

@@ -1,6 +1,12 @@
 import type { DomainEvent } from '#domain/events/event-envelope';
 import { channelSecretSchema, type NotificationChannel } from '#domain/notifications/notification-channel.schema';
-import type { ChannelSender, DeliveryAttempt } from '#domain/notifications/notifications.port';
+import type { ChannelSender, DeliveryAttempt, EmailTransport } from '#domain/notifications/notifications.port';
+import {
+  APPROVAL_ACTION_EVENT_TYPES,
+  consoleLink,
+  renderEventEmail,
+  type ApprovalActionLinks,
+} from '#domain/notifications/notification-email';
 import { type OutboundPolicy, SLACK_WEBHOOK_HOSTS } from '#domain/notifications/outbound-url';
 import { signWebhook } from '#domain/notifications/standard-webhook-signature';
 import type { Clock } from '#domain/runtime/runtime.port';
@@ -63,16 +69,6 @@ export function webhookSender(options: SenderOptions): ChannelSender {
   };
 }
 
-/** Where in the console an event's subject is shown. */
-export function consoleLink(consoleUrl: string, event: DomainEvent): string {
-  const [kind, id] = event.subject.split('/');
-  const base = consoleUrl.replace(/\/$/, '');
-  if (kind === 'job' && id) return `${base}/jobs/${encodeURIComponent(id)}`;
-  if (kind === 'approval') return `${base}/approvals`;
-  if (kind === 'quota') return `${base}/quotas`;
-  return base;
-}
-
 /** A Block Kit message: what happened, the facts of `data` that name things, and a button into the console. */
 export function slackMessage(event: DomainEvent, consoleUrl: string): Record<string, unknown> {
   const facts = Object.entries(event.data)
@@ -101,4 +97,48 @@ export function slackSender(options: SenderOptions): ChannelSender {
     const policy = { ...options.policy, hosts: SLACK_WEBHOOK_HOSTS };
     return post(secret.slackUrl, JSON.stringify(slackMessage(event, options.consoleUrl)), {}, policy, options.timeoutMs);
   };
+}
+
+export interface EmailSenderOptions {
+  transport: EmailTransport;
+  /** Base URL of the web console, for the link in every email. */
+  consoleUrl: string;
+  /**
+   * Signed approve/reject links for an approval request that waits for `recipient` (approvals domain), or
+   * undefined when the recipient is not an approver of it. Called only for `approval.required|escalated`.
+   */
+  approvalLinks?: (event: DomainEvent, recipient: string) => Promise<ApprovalActionLinks | undefined>;
+  clock: Clock;
+}
+
+/**
+ * Email: one message per recipient (recipients do not see each other, and approval links are per approver).
+ * The attempt succeeds when every recipient's message was accepted; errors name no address.
+ */
+export function emailSender(options: EmailSenderOptions): ChannelSender {
+  return async (channel, event) => {
+    const recipients = channel.emailTo ?? [];
+    if (recipients.length === 0) return { ok: false, error: 'channel has no recipients', latencyMs: 0 };
+    const started = options.clock.now().getTime();
+    const failures: string[] = [];
+    for (const to of recipients) {
+      const links =
+        options.approvalLinks && APPROVAL_ACTION_EVENT_TYPES.includes(event.type) ? await options.approvalLinks(event, to) : undefined;
+      try {
+        await options.transport.send({ to, ...renderEventEmail(event, options.consoleUrl, links) });
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message.replaceAll(to, '<recipient>') : 'not accepted');
+      }
+    }
+    const latencyMs = options.clock.now().getTime() - started;
+    if (failures.length === 0) return { ok: true, latencyMs };
+    return { ok: false, error: `${failures.length} of ${recipients.length} recipients failed: ${failures[0]}`.slice(0, 500), latencyMs };
+  };
+}
+
+/** The three senders, built one way for every function that delivers (the notifier and the test route). */
+export function channelSenders(
+  options: SenderOptions & Pick<EmailSenderOptions, 'transport' | 'approvalLinks'>,
+): Record<NotificationChannel['kind'], ChannelSender> {
+  return { webhook: webhookSender(options), slack: slackSender(options), email: emailSender(options) };
 }

@@ -36,7 +36,14 @@ export async function guardedPost(
   const host = normalizeHost(url.hostname);
   const resolve =
     options.resolve ?? (async (name: string) => (await lookup(name, { all: true, verbatim: true })).map((entry) => entry.address));
-  const addresses = await resolve(host);
+  // The name lookup counts against the attempt's bound too: a resolver that never answers must not hang a delivery.
+  let timer: NodeJS.Timeout | undefined;
+  const addresses = await Promise.race([
+    resolve(host),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no address for the target host within ${options.timeoutMs} ms`)), options.timeoutMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
   if (addresses.length === 0 || addresses.some((address) => isForbiddenAddress(address, options.policy))) {
     throw new ForbiddenTargetError('target host resolves to a private, loopback, link-local or metadata address');
   }

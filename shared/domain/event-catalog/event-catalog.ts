@@ -5,7 +5,13 @@ import { AUTH_EVENT_DESCRIPTIONS, loginFailureDataSchema, newDeviceDataSchema } 
 import { eventEnvelopeSchema, type DomainEvent } from '#domain/events/event-envelope';
 import { JOB_EVENT_DESCRIPTIONS, JOB_EVENT_TYPES, jobEventDataSchema } from '#domain/jobs/job.events';
 import { QUOTA_EVENT_DESCRIPTIONS, QUOTA_EVENT_TYPES, quotaEventDataSchema } from '#domain/quotas/quota.events';
-import { providerEventDataSchema, SYSTEM_EVENT_DESCRIPTIONS, webhookFailureDataSchema } from '#domain/events/system.events';
+import {
+  CHANNEL_TEST_EVENT,
+  channelTestDataSchema,
+  providerEventDataSchema,
+  SYSTEM_EVENT_DESCRIPTIONS,
+  webhookFailureDataSchema,
+} from '#domain/events/system.events';
 
 /**
  * The event catalog (docs/events.md) as code: every event type, what it means, the subject it names and the
@@ -18,7 +24,7 @@ export interface CatalogEntry {
   /** How `subject` is spelled, e.g. `job/<jobId>`. */
   subject: string;
   data: z.ZodMiniType<Record<string, unknown>>;
-  /** Internal events drive the system (the dispatch queue) and cannot be subscribed to. */
+  /** Internal events cannot be subscribed to: they drive the system (the dispatch queue) or go to one channel only (a test). */
   internal?: true;
 }
 
@@ -47,6 +53,14 @@ export const EVENT_CATALOG: readonly CatalogEntry[] = [
     description: 'Internal: asks the dispatcher to launch or stop a job (the rule delivers `data` to the dispatch queue).',
     subject: 'job/<jobId>',
     data: dispatchMessageSchema,
+    internal: true,
+  },
+  {
+    type: CHANNEL_TEST_EVENT,
+    description:
+      'Sent by `POST /v1/notification-channels/{id}/test` straight to that channel, through the real delivery path (never published on the bus).',
+    subject: 'notification-channel/<channelId>',
+    data: channelTestDataSchema,
     internal: true,
   },
 ];

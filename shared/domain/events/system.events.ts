@@ -45,3 +45,27 @@ export function webhookFailureEvent(orgId: string, data: WebhookFailureData, id:
     data,
   );
 }
+
+/** `system.test`: what `POST /v1/notification-channels/{id}/test` sends, to that one channel only (never on the bus). */
+export const CHANNEL_TEST_EVENT = 'system.test';
+
+export const channelTestDataSchema = z.object({
+  channelId: z.string().check(z.describe('The channel being tested')),
+  channelKind: z.enum(['email', 'slack', 'webhook']),
+  requestedBy: z.string().check(z.describe('The admin who asked for the test')),
+  message: z.string().check(z.describe('A fixed line saying this is a test')),
+});
+
+export function channelTestEvent(
+  orgId: string,
+  data: Omit<z.infer<typeof channelTestDataSchema>, 'message'>,
+  id: string,
+  time: string,
+): DomainEvent {
+  return envelope(
+    CHANNEL_TEST_EVENT,
+    channelTestDataSchema,
+    { id, time, orgId, subject: `notification-channel/${data.channelId}` },
+    { ...data, message: 'This is a test message from Quartermaster: the channel works.' },
+  );
+}

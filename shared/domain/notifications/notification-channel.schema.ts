@@ -51,6 +51,10 @@ export const notificationChannelSchema = z.object({
   /** webhook: until when the previous signing secret still signs (rotation overlap). */
   rotationEndsAt: z.optional(z.string()),
   subscriptions: z.array(subscriptionSchema),
+  /** Set by the notifier when an event could not be delivered after the last retry; cleared by the next success. */
+  degradedAt: z.optional(z.string()),
+  /** Why (the last attempt's error: no URL, no secret). */
+  degradedReason: z.optional(z.string().check(z.maxLength(500))),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

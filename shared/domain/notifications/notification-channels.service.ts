@@ -60,7 +60,11 @@ export function listChannels(principal: Principal, options: ListOptions, deps: C
   return deps.channels.list(principal.orgId, options);
 }
 
-export async function getChannel(principal: Principal, id: string, deps: Pick<ChannelsDeps, 'channels'>): Promise<NotificationChannel> {
+export async function getChannel(
+  principal: Principal,
+  id: string,
+  deps: { channels: Pick<NotificationChannelRepository, 'get'> },
+): Promise<NotificationChannel> {
   const channel = await deps.channels.get(principal.orgId, id);
   if (!channel) throw notFound('Notification channel');
   return channel;
@@ -129,6 +133,8 @@ async function store(
     ...(secretUpdatedAt ? { secretUpdatedAt } : {}),
     ...(rotationEndsAt ? { rotationEndsAt } : {}),
     subscriptions: input.subscriptions,
+    // An admin's edit keeps the notifier's degraded mark: only a delivery (or a test) that succeeds clears it.
+    ...(existing?.degradedAt ? { degradedAt: existing.degradedAt, degradedReason: existing.degradedReason } : {}),
     createdBy: existing?.createdBy ?? principal.userId,
     createdAt: existing?.createdAt ?? now.toISOString(),
     updatedAt: now.toISOString(),

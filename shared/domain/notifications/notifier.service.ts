@@ -1,12 +1,12 @@
-import type { ChannelSender, DeliveryAttempt, DeliveryLog, NotificationChannelRepository } from './notifications.port';
 import type { DomainEvent } from '#domain/events/event-envelope';
 import type { EventPublisher } from '#domain/events/events.port';
 import { webhookFailureEvent } from '#domain/events/system.events';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
+import type { ChannelSender, DeliveryAttempt, DeliveryLog, DeliveryRecord, NotificationChannelRepository } from './notifications.port';
 import { channelWants, type NotificationChannel } from './notification-channel.schema';
 
 export interface NotifierDeps {
-  channels: Pick<NotificationChannelRepository, 'list'>;
+  channels: Pick<NotificationChannelRepository, 'list' | 'setDegraded'>;
   senders: Record<NotificationChannel['kind'], ChannelSender>;
   deliveries: DeliveryLog;
   events: EventPublisher;
@@ -20,6 +20,9 @@ export interface NotifyOutcome {
   failed: { channelId: string; error: string; retryAfterSeconds?: number | undefined }[];
 }
 
+/** What one delivery to one channel came to: `skipped` when it was already delivered (or is being sent). */
+export type ChannelDelivery = { skipped: true } | { skipped: false; record: DeliveryRecord; retryAfterSeconds?: number | undefined };
+
 async function channelsFor(event: DomainEvent, deps: NotifierDeps): Promise<NotificationChannel[]> {
   const wanted: NotificationChannel[] = [];
   let cursor: string | undefined;
@@ -31,34 +34,40 @@ async function channelsFor(event: DomainEvent, deps: NotifierDeps): Promise<Noti
   return wanted;
 }
 
+async function attemptSend(channel: NotificationChannel, event: DomainEvent, deps: NotifierDeps): Promise<DeliveryAttempt> {
+  try {
+    return await deps.senders[channel.kind](channel, event);
+  } catch (error) {
+    // Sender errors name the rule that failed, never a URL, address or secret (docs/events.md).
+    return { ok: false, error: error instanceof Error ? error.message : 'delivery failed', latencyMs: 0 };
+  }
+}
+
 /**
- * Delivers one event to every channel of its org that subscribes to it. `attempt` is the queue's receive
- * count; on `finalAttempt` a failed channel is announced as `system.webhook_failure` (except for that very
- * event type, so a broken channel cannot feed itself). The caller retries the message while `failed` is
- * not empty: channels that already succeeded are skipped by their delivery record.
+ * Delivers `event` to one channel, at most once per (event id, channel): the delivery record is claimed first
+ * (a conditional write), then the outcome recorded. A success clears the channel's degraded mark; a failure on
+ * `finalAttempt` sets it and announces `system.webhook_failure` (except for that very event type, so a broken
+ * channel cannot feed itself).
  */
-export async function notify(event: DomainEvent, attempt: number, finalAttempt: boolean, deps: NotifierDeps): Promise<NotifyOutcome> {
-  const outcome: NotifyOutcome = { delivered: [], skipped: [], failed: [] };
-  for (const channel of await channelsFor(event, deps)) {
-    const at = deps.clock.now().toISOString();
-    if (!(await deps.deliveries.claim(event.orgId, event.id, channel.id, at))) {
-      outcome.skipped.push(channel.id);
-      continue;
-    }
-    let result: DeliveryAttempt;
-    try {
-      result = await deps.senders[channel.kind](channel, event);
-    } catch (error) {
-      result = { ok: false, error: error instanceof Error ? error.message : 'delivery failed', latencyMs: 0 };
-    }
-    await deps.deliveries.record(event.orgId, event.id, channel.id, { ...result, attempt, eventType: event.type, at });
-    if (result.ok) {
-      outcome.delivered.push(channel.id);
-      continue;
-    }
-    const error = result.error ?? 'delivery failed';
-    outcome.failed.push({ channelId: channel.id, error, retryAfterSeconds: result.retryAfterSeconds });
-    if (finalAttempt && event.type !== 'system.webhook_failure') {
+export async function deliverToChannel(
+  channel: NotificationChannel,
+  event: DomainEvent,
+  attempt: number,
+  finalAttempt: boolean,
+  deps: NotifierDeps,
+): Promise<ChannelDelivery> {
+  const at = deps.clock.now().toISOString();
+  if (!(await deps.deliveries.claim(event.orgId, event.id, channel.id, at))) return { skipped: true };
+  const result = await attemptSend(channel, event, deps);
+  const record = await deps.deliveries.record(event.orgId, event.id, channel.id, { ...result, attempt, eventType: event.type, at });
+  if (result.ok) {
+    if (channel.degradedAt) await deps.channels.setDegraded(event.orgId, channel.id, undefined);
+    return { skipped: false, record };
+  }
+  const error = (result.error ?? 'delivery failed').slice(0, 500);
+  if (finalAttempt) {
+    await deps.channels.setDegraded(event.orgId, channel.id, { at, reason: `${event.type} ${event.id}: ${error}` });
+    if (event.type !== 'system.webhook_failure') {
       const data = {
         channelId: channel.id,
         channelKind: channel.kind,
@@ -66,10 +75,29 @@ export async function notify(event: DomainEvent, attempt: number, finalAttempt: 
         eventType: event.type,
         attempts: attempt,
         ...(result.status !== undefined ? { lastStatus: result.status } : {}),
-        lastError: error.slice(0, 500),
+        lastError: error,
       };
       await deps.events.publish([webhookFailureEvent(event.orgId, data, deps.ids.next(), at)]);
     }
   }
+  return { skipped: false, record, retryAfterSeconds: result.retryAfterSeconds };
+}
+
+/**
+ * Delivers one event to every channel of its org that subscribes to it, the channels side by side (each
+ * attempt is bounded by the senders' timeout). `attempt` is the queue's receive count. The caller retries the
+ * message while `failed` is not empty: channels that already succeeded are skipped by their delivery record.
+ */
+export async function notify(event: DomainEvent, attempt: number, finalAttempt: boolean, deps: NotifierDeps): Promise<NotifyOutcome> {
+  const outcome: NotifyOutcome = { delivered: [], skipped: [], failed: [] };
+  const channels = await channelsFor(event, deps);
+  const results = await Promise.all(channels.map((channel) => deliverToChannel(channel, event, attempt, finalAttempt, deps)));
+  results.forEach((result, index) => {
+    const channelId = (channels[index] as NotificationChannel).id;
+    if (result.skipped) outcome.skipped.push(channelId);
+    else if (result.record.status === 'delivered') outcome.delivered.push(channelId);
+    else
+      outcome.failed.push({ channelId, error: result.record.lastError ?? 'delivery failed', retryAfterSeconds: result.retryAfterSeconds });
+  });
   return outcome;
 }

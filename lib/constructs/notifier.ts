@@ -1,0 +1,113 @@
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Rule, RuleTargetInput, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { notifierEnvSchema } from '#functions/events/notifier/notifier.env';
+import { notificationPattern } from '#lib/config/event-patterns';
+import type { StageConfig } from '#lib/config/stage-config';
+import type { DataStack } from '#lib/stacks/data-stack';
+import { baseFunctionEnv, notificationFunctionEnv } from './function-env';
+import { secretPrefixOf } from './kubernetes-access';
+import { grantSendEmail } from './notification-grants';
+import { QmFunction } from './qm-function';
+
+/** One batch: at most 5 events × their channels side by side, each attempt bounded by QM_NOTIFY_TIMEOUT_MS (5 s). */
+export const NOTIFIER_TIMEOUT = Duration.seconds(60);
+/** Attempts per event before the DLQ: the queue's maxReceiveCount and the function's QM_NOTIFY_MAX_ATTEMPTS. */
+export const NOTIFY_MAX_ATTEMPTS = 6;
+
+export interface NotifierProps {
+  readonly config: StageConfig;
+  /** The table: the notifier reads channels and writes delivery records and the degraded mark. */
+  readonly data: DataStack;
+  /** The domain event bus: the rule feeds the queue from it; `system.webhook_failure` goes back on it. */
+  readonly eventBus: IEventBus;
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * Notification delivery (docs/events.md, "Delivery"): an EventBridge rule whose pattern is every subscribable
+ * catalog type (`notificationPattern`, from the catalog exports) puts each event's envelope on an encrypted
+ * SQS queue; the notifier consumes it with partial batch failures. A failed event comes back after a jittered
+ * backoff that honours `Retry-After` (the function changes the message's visibility), and after
+ * NOTIFY_MAX_ATTEMPTS receives SQS moves it to the dead-letter queue. The visibility timeout is six times the
+ * function timeout, as Lambda recommends for SQS sources. Least privilege: the channel and delivery-record
+ * partitions only, the stage's notification secrets (read), `ses:SendEmail` from the verified sender only.
+ */
+export class Notifier extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly fn: QmFunction<typeof notifierEnvSchema>;
+
+  constructor(scope: Construct, id: string, props: NotifierProps) {
+    super(scope, id);
+    const { config, data, eventBus } = props;
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(NOTIFIER_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: NOTIFY_MAX_ATTEMPTS },
+    });
+
+    this.fn = new QmFunction(this, 'Function', {
+      entry: 'functions/events/notifier/notifier.handler.ts',
+      envSchema: notifierEnvSchema,
+      env: {
+        ...baseFunctionEnv(config, data.table.tableName),
+        ...notificationFunctionEnv(config),
+        QM_EVENT_BUS_NAME: eventBus.eventBusName,
+        QM_SECRET_NAME_PREFIX: secretPrefixOf(config),
+        QM_NOTIFICATION_QUEUE_URL: this.queue.queueUrl,
+        QM_NOTIFY_MAX_ATTEMPTS: String(NOTIFY_MAX_ATTEMPTS),
+      },
+      description: 'Delivers domain events to notification channels (email, Slack, signed webhooks)',
+      timeout: NOTIFIER_TIMEOUT,
+      logRetention: props.logRetention,
+    });
+    const partitions = ['ORG#*#NOTIFICATION_CHANNELS', 'ORG#*#NOTIFICATION_DELIVERIES#*'];
+    data.grantPartitions(this.fn, { reads: partitions, writes: partitions });
+    eventBus.grantPutEventsTo(this.fn);
+    grantSendEmail(this.fn, config);
+    const secretsArn = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefixOf(config)}notifications/*`;
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretsArn] }));
+    Validations.of(this.fn.role ?? this.fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretPrefixOf(config)}notifications/*]`,
+      reason:
+        'Channel secrets are created at run time through the admin API, one per channel, under this stage prefix only (read only here)',
+    });
+    // Scheduling a retry is changing the failed message's visibility.
+    this.queue.grant(this.fn, 'sqs:ChangeMessageVisibility');
+    this.fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 5,
+        reportBatchItemFailures: true,
+        // Bounded fan-out towards customers' endpoints and SES's sending rate.
+        maxConcurrency: 5,
+      }),
+    );
+
+    new Rule(this, 'Rule', {
+      description: 'Delivers every subscribable domain event to the notification queue',
+      eventBus,
+      eventPattern: notificationPattern,
+      targets: [
+        new SqsQueue(this.queue, {
+          message: RuleTargetInput.fromEventPath('$.detail'),
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 20,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+  }
+}
