@@ -256,7 +256,8 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     description: 'Identity-provider administration',
     envSchema: identityEnvSchema,
     routes: identityRoutes,
-    table: withGateAndAudit({ reads: ['IDP'], writes: ['IDP'] }),
+    // Cluster registrations: a group mapping may grant only clusters its org may use.
+    table: withGateAndAudit({ reads: ['IDP', 'CLUSTERS'], writes: ['IDP'] }),
     // Write-only secrets: the admin API creates and updates them, and never reads them back.
     aws: ['idp-secrets.write'],
   },

@@ -13,6 +13,7 @@ import { createApiHandler, type ApiHandlerOptions, type AuditNote } from '#http/
 import { identityRoutes } from './identity.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { DynamoIdentityProviderRepository } from '#adapters/dynamodb/dynamo-identity-provider.repository';
+import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import { cognitoIssuer } from '#domain/identity/provider-uniqueness';
 import type { SecretStore } from '#domain/secrets/secrets.port';
@@ -75,6 +76,7 @@ export function composeIdentity(env: IdentityEnv, runtime: ApiRuntime & { secret
       apiBaseUrl: env.QM_API_BASE_URL,
       tenancy: new DynamoTenancyRepository(runtime.doc, env.QM_TABLE_NAME, access.orgStatus),
       levels: access.levels,
+      clusters: new DynamoClusterRepository(runtime.doc, env.QM_TABLE_NAME),
       // No provider may claim Quartermaster's own session issuer, nor the stack's Cognito pool.
       reservedIssuers: [env.QM_API_BASE_URL, ...(env.QM_COGNITO_USER_POOL_ID ? [cognitoIssuer(env.QM_COGNITO_USER_POOL_ID)] : [])],
     },

@@ -65,6 +65,7 @@ export function createAccessGate(deps: {
         level: user.level,
         platformAdmin: user.platformAdmin,
         teamIds,
+        resourceGrants: user.resourceGrants ?? [],
         permissions: access.permissions,
         levelPriority: access.levelPriority,
         permissionsVersion: user.authzVersion ?? 0,

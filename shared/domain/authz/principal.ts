@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { levelNameSchema, permissionSchema } from './permissions';
+import { resourceGrantSchema } from './resource-grant';
 
 /**
  * The verified caller, as the authorizer hands it to every route. The org always comes from here (the
@@ -12,6 +13,8 @@ export const principalSchema = z.object({
   level: levelNameSchema,
   platformAdmin: z._default(z.boolean(), false),
   teamIds: z._default(z.array(z.string()), []),
+  /** Clusters and namespaces the user's identity-provider groups grant (allow rules beside the org's; resolved by the access gate). */
+  resourceGrants: z.optional(z.array(resourceGrantSchema)),
   /** How the caller authenticated: `dev` exists only in the local stack. */
   authMethod: z.enum(['dev', 'oidc', 'cognito', 'ldap', 'session', 'api_key']),
   /** API keys only: the key's scopes; effective permissions are the owner's ∩ these. */

@@ -1,6 +1,7 @@
 import type { ClusterSource } from './clusters.port';
 import { globMatch } from '#domain/authz/glob';
 import type { Principal } from '#domain/authz/principal';
+import { grantRules } from '#domain/authz/resource-grant';
 import { evaluateRules } from '#domain/authz/resource-rules';
 import type { ResourceRule } from '#domain/authz/resource-rule.schema';
 import { AppError, forbidden } from '#domain/errors/app-error';
@@ -85,6 +86,8 @@ export async function placeJob(
   clusters: ClusterSource,
   rules: readonly ResourceRule[],
 ): Promise<PlacementDecision> {
+  // Grants from the caller's identity-provider groups count as allow rules of the org (most permissive wins).
+  const effective = [...rules, ...grantRules(principal.orgId, principal.resourceGrants)];
   const usable = (await clusters.list())
     .filter((c) => c.enabled && c.orgs.some((o) => o.orgId === principal.orgId))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -99,7 +102,7 @@ export async function placeJob(
   const passedOver: string[] = [];
   let onlyRules = true;
   for (const cluster of candidates) {
-    const outcome = consider(cluster, principal, request, rules);
+    const outcome = consider(cluster, principal, request, effective);
     if ('namespace' in outcome) return { placement: { cluster: cluster.id, namespace: outcome.namespace }, passedOver };
     passedOver.push(outcome.why);
     onlyRules &&= outcome.denial === true;

@@ -1,4 +1,5 @@
 import { LEVELS, type Level } from '#domain/authz/permissions';
+import type { ResourceGrant } from '#domain/authz/resource-grant';
 import type { GroupMapping, IdentityProvider } from './identity-provider.schema';
 
 /** What a provider says about a user at login: who (subject) and which groups, in its own terms. */
@@ -16,6 +17,21 @@ export interface MappedAccess {
   level: Level;
   teamIds: string[];
   platformAdmin: boolean;
+  /** Clusters and namespaces the matching mappings grant (sorted, no duplicates). */
+  resourceGrants: ResourceGrant[];
+}
+
+/** The grants of the matching mappings: `cluster <id>` and `namespace <id>/<glob>` for each cluster entry. */
+function grantsOf(mappings: readonly GroupMapping[]): ResourceGrant[] {
+  const keys = new Set<string>();
+  for (const { cluster, namespaces } of mappings.flatMap((mapping) => mapping.clusterAccess ?? [])) {
+    keys.add(`cluster ${cluster}`);
+    for (const namespace of namespaces) keys.add(`namespace ${cluster}/${namespace}`);
+  }
+  return [...keys].sort().map((key) => {
+    const [type, pattern] = key.split(' ') as ['cluster' | 'namespace', string];
+    return { type, pattern };
+  });
 }
 
 const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
@@ -69,5 +85,5 @@ export function mapGroups(provider: IdentityProvider, groups: readonly string[])
   if (!level) return undefined;
   const orgId = matching.find((mapping) => mapping.orgId)?.orgId ?? provider.defaultOrgId;
   const teamIds = [...new Set(matching.flatMap((mapping) => mapping.teamIds))].sort();
-  return { orgId, level, teamIds, platformAdmin: matching.some((mapping) => mapping.platformAdmin) };
+  return { orgId, level, teamIds, platformAdmin: matching.some((mapping) => mapping.platformAdmin), resourceGrants: grantsOf(matching) };
 }

@@ -29,6 +29,26 @@ export const groupMappingSchema = z.object({
   level: z.optional(levelSchema),
   orgId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   teamIds: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.maxLength(50)), []),
+  /**
+   * Clusters (and namespaces there, globs; default all) the group's members may use: allow rules of type
+   * `cluster` and `namespace` for the mapping's org, synced at sign-in. Only clusters that org may use can be
+   * named (a foreign or missing cluster: 404 naming the field). Absent: none.
+   */
+  clusterAccess: z.optional(
+    z
+      .array(
+        z.object({
+          cluster: z.string().check(z.regex(/^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$/, 'a cluster id')),
+          namespaces: z._default(
+            z
+              .array(z.string().check(z.regex(/^[a-z0-9*?]([-a-z0-9*?]{0,62})$/, 'a namespace name or glob')))
+              .check(z.minLength(1), z.maxLength(20)),
+            ['*'],
+          ),
+        }),
+      )
+      .check(z.maxLength(20)),
+  ),
   /** Cross-org platform administration: only through an explicit mapping, never by default. */
   platformAdmin: z._default(z.boolean(), false),
 });

@@ -28,7 +28,9 @@ function withAccess(user: User, access: MappedAccess | undefined, profile: Exter
   return {
     ...user,
     // The org is never taken from the mapping: `existingUser` refused any mapping that names another.
-    ...(access ? { level: access.level, teamIds: access.teamIds, platformAdmin: access.platformAdmin } : {}),
+    ...(access
+      ? { level: access.level, teamIds: access.teamIds, platformAdmin: access.platformAdmin, resourceGrants: access.resourceGrants }
+      : {}),
     ...(profile.email ? { email: profile.email } : {}),
     ...(profile.displayName ? { displayName: profile.displayName } : {}),
   };
@@ -40,7 +42,8 @@ const changed = (a: User, b: User): boolean =>
   a.platformAdmin !== b.platformAdmin ||
   a.email !== b.email ||
   a.displayName !== b.displayName ||
-  a.teamIds.join(',') !== b.teamIds.join(',');
+  a.teamIds.join(',') !== b.teamIds.join(',') ||
+  JSON.stringify(a.resourceGrants ?? []) !== JSON.stringify(b.resourceGrants ?? []);
 
 /**
  * Turns a verified external profile into a Quartermaster user (docs/architecture.md#identity): follows the identity link,
@@ -130,6 +133,7 @@ async function provision(
     level: access.level,
     platformAdmin: access.platformAdmin,
     teamIds: access.teamIds,
+    resourceGrants: access.resourceGrants,
     status: 'active',
     createdAt: now,
   };

@@ -3,12 +3,15 @@ import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden } from '#domain/errors/app-error';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
 import { assertAssignableLevel } from '#domain/users/user-admin.rules';
+import type { ClusterRepository } from '#domain/clusters/clusters.port';
 import type { IdentityProvider } from './identity-provider.schema';
 import { mappingField } from './provider-scope';
 
 export interface ProviderGrantDeps {
   tenancy: Pick<TenancyRepository, 'getOrg' | 'getTeam'>;
   levels: LevelCatalog;
+  /** Registered clusters: a mapping may grant only clusters its org may use. */
+  clusters: Pick<ClusterRepository, 'get'>;
 }
 
 /** A missing or foreign org or team: the same answer either way, so nothing leaks about other orgs. */
@@ -42,6 +45,12 @@ export async function assertGrantable(principal: Principal, provider: IdentityPr
     if (mapping.level) await assertAssignableLevel(principal, orgId, mapping.level, deps.levels, mappingField(index, 'level'));
     for (const [position, teamId] of mapping.teamIds.entries()) {
       if (!(await deps.tenancy.getTeam(orgId, teamId))) throw notFoundAt('Team', `${mappingField(index, 'teamIds')}.${position}`);
+    }
+    // Tenant isolation: a cluster the mapping's org may not use does not exist for it (404, like a missing one).
+    for (const [position, { cluster: clusterId }] of (mapping.clusterAccess ?? []).entries()) {
+      const cluster = await deps.clusters.get(clusterId);
+      if (!cluster || !cluster.orgs.some((entry) => entry.orgId === orgId))
+        throw notFoundAt('Cluster', `${mappingField(index, 'clusterAccess')}.${position}.cluster`);
     }
   }
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { permissionOverrideSchema } from '#domain/authz/overrides';
 import { levelNameSchema } from '#domain/authz/permissions';
+import { resourceGrantSchema } from '#domain/authz/resource-grant';
 
 /** A Quartermaster user (docs/architecture.md#identity). External identities and overrides arrive with the identity issue. */
 export const userSchema = z.object({
@@ -18,6 +19,8 @@ export const userSchema = z.object({
   // Optional (absent = empty / 0) so records written before the authorization work stay valid as they are.
   /** Role in each of `teamIds` (absent = member). */
   teamRoles: z.optional(z.record(z.string(), z.enum(['member', 'lead']))),
+  /** Clusters and namespaces granted by the user's identity-provider groups, re-synced at every sign-in. */
+  resourceGrants: z.optional(z.array(resourceGrantSchema)),
   /** Per-user grants and denies on top of the level (deny wins); see `authz/overrides.ts`. */
   overrides: z.optional(z.array(permissionOverrideSchema)),
   /** Bumped by every administrative change (level, overrides, status, teams); those writes are conditional on it. */
