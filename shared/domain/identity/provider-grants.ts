@@ -3,7 +3,6 @@ import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden } from '#domain/errors/app-error';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
 import { assertAssignableLevel } from '#domain/users/user-admin.rules';
-import type { ClusterRepository } from '#domain/clusters/clusters.port';
 import type { IdentityProvider } from './identity-provider.schema';
 import { mappingField } from './provider-scope';
 
@@ -11,7 +10,15 @@ export interface ProviderGrantDeps {
   tenancy: Pick<TenancyRepository, 'getOrg' | 'getTeam'>;
   levels: LevelCatalog;
   /** Registered clusters: a mapping may grant only clusters its org may use. */
-  clusters: Pick<ClusterRepository, 'get'>;
+  clusters: ClusterOrgs;
+}
+
+/**
+ * Which orgs may use a registered cluster: the clusters repository satisfies it (declared here, not imported,
+ * so identity does not depend on the clusters folder, which depends on authz and so on identity).
+ */
+export interface ClusterOrgs {
+  get(id: string): Promise<{ orgs: readonly { orgId: string }[] } | undefined>;
 }
 
 /** A missing or foreign org or team: the same answer either way, so nothing leaks about other orgs. */

@@ -66,6 +66,7 @@ describe('claim paths and group mapping', () => {
       level: 'admin',
       teamIds: ['nlp', 'ops', 'vision'],
       platformAdmin: false,
+      resourceGrants: [],
     });
     expect(mapGroups(provider(), ['ml-researchers'])).toMatchObject({ orgId: 'acme', level: 'researcher' });
     expect(mapGroups(provider(), ['other'])).toBeUndefined();
