@@ -199,6 +199,7 @@ describe('web console (real browser, local stack)', () => {
       ['Approval rules', 'admin-approval-rules'],
       ['Clusters', 'admin-clusters'],
       ['Levels', 'admin-levels'],
+      ['System health', 'admin-system-health'],
       ['Team usage', 'lead-team-usage'],
     ] as const) {
       await go(page, label);
@@ -206,6 +207,10 @@ describe('web console (real browser, local stack)', () => {
       await browser.screenshot(page, name);
       expect(await browser.accessibilityViolations(page), label).toEqual([]);
     }
+
+    // Deep health checks the table (and the clusters acme may use) when the page opens.
+    await go(page, 'System health');
+    await eventually(() => text(page.getByText(/^ok · \d+ ms$/))).toMatch(/^ok/);
 
     // A channel is added, then edited (disabled) without resending anything write-only.
     await go(page, 'Notification channels');

@@ -24,6 +24,7 @@ const ApprovalRules = lazy(() => import('../pages/admin/ApprovalRules'));
 const Clusters = lazy(() => import('../pages/admin/Clusters'));
 const Channels = lazy(() => import('../pages/admin/Channels'));
 const Levels = lazy(() => import('../pages/admin/Levels'));
+const SystemHealth = lazy(() => import('../pages/admin/SystemHealth'));
 
 const BY_PATH: Record<string, React.ComponentType> = {
   '/': MyJobs,
@@ -46,6 +47,7 @@ const BY_PATH: Record<string, React.ComponentType> = {
   '/admin/clusters': Clusters,
   '/admin/notifications': Channels,
   '/admin/levels': Levels,
+  '/admin/health': SystemHealth,
 };
 
 export function PageContent({ path, allowed, onHome }: { path: string; allowed: boolean; onHome: () => void }) {

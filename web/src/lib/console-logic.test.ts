@@ -197,8 +197,8 @@ describe('session renewal', () => {
 
 describe('estimated start', () => {
   it('says what an estimate rests on, in words, with the detail when the API gives one', () => {
-    expect(estimateBasisText({ basis: 'history' })).toBe('from recent run times of similar jobs');
-    expect(estimateBasisText({ basis: 'period_reset', detail: 'cost_usd of team vision resets at 00:00 UTC' })).toBe("when the budget's period resets: cost_usd of team vision resets at 00:00 UTC");
+    expect(estimateBasisText({ basis: 'history' })).toBe('from recent runs');
+    expect(estimateBasisText({ basis: 'period_reset', detail: 'cost_usd of team vision resets at 00:00 UTC' })).toBe("at the budget's reset: cost_usd of team vision resets at 00:00 UTC");
     expect(estimateBasisText({ basis: 'max runtime of the 2 active jobs holding the GPU slots' })).toBe('max runtime of the 2 active jobs holding the GPU slots');
   });
 });

@@ -62,9 +62,9 @@ export function jobStatusKind(state: string): StatusKind {
 export const TERMINAL_STATES: ReadonlySet<string> = new Set(['succeeded', 'failed', 'timed_out', 'cancelled', 'rejected', 'expired', 'denied']);
 
 const ESTIMATE_BASIS: Record<string, string> = {
-  history: 'from recent run times of similar jobs',
-  max_runtime: 'from the max runtimes of the jobs ahead (the latest it should be)',
-  period_reset: "when the budget's period resets",
+  history: 'from recent runs',
+  max_runtime: 'from max runtimes (the latest)',
+  period_reset: "at the budget's reset",
 };
 
 /** What an estimated start rests on, in words: a named basis (with the API's detail when given), or the API's own sentence. */

@@ -29,6 +29,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/admin/rules', label: 'Resource rules', section: 'Administration', anyOf: ['admin.config'] },
   { path: '/admin/approval-rules', label: 'Approval rules', section: 'Administration', anyOf: ['admin.config'] },
   { path: '/admin/clusters', label: 'Clusters', section: 'Administration', anyOf: ['admin.config'] },
+  { path: '/admin/health', label: 'System health', section: 'Administration', anyOf: ['admin.config'] },
   { path: '/admin/hardware', label: 'Hardware catalog', section: 'Administration', anyOf: ['admin.config'] },
   { path: '/admin/identity-providers', label: 'Identity providers', section: 'Administration', anyOf: ['admin.config'] },
   { path: '/admin/notifications', label: 'Notification channels', section: 'Administration', anyOf: ['admin.config'] },
