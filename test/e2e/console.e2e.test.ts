@@ -211,15 +211,26 @@ describe('web console (real browser, local stack)', () => {
     // Deep health checks the table (and the clusters acme may use) when the page opens.
     await go(page, 'System health');
     await eventually(() => text(page.getByText(/^ok · \d+ ms$/))).toMatch(/^ok/);
+    await browser.screenshot(page, 'admin-system-health');
 
-    // A channel is added, then edited (disabled) without resending anything write-only.
+    // A channel is added, tested, its delivery log read, then edited (disabled) without resending anything write-only.
     await go(page, 'Notification channels');
     await page.getByRole('button', { name: 'Add channel' }).click();
     await dialog.getByLabel('Name').fill('ops-mail');
     await dialog.getByLabel('Recipients or URL').fill('ops@acme.test');
     await dialog.getByRole('button', { name: 'Add' }).click();
     await eventually(() => text(page.getByRole('row', { name: /ops-mail/ }))).toContain('enabled');
-    await page.getByRole('button', { name: 'Edit ops-mail' }).click();
+    // A test message goes through the real delivery path (SMTP to the dev mailbox standing in for SES); the row shows its result.
+    await page.getByRole('button', { name: 'Send test to ops-mail' }).click();
+    await eventually(() => text(page.getByRole('row', { name: /ops-mail/ }))).toMatch(/delivered/);
+    await browser.screenshot(page, 'admin-notifications-test');
+    await page.getByRole('button', { name: 'Actions for ops-mail' }).click();
+    await page.getByRole('menuitem', { name: 'Delivery log' }).click();
+    await eventually(() => text(page.getByRole('dialog').getByRole('row', { name: /system\.test/ }))).toMatch(/delivered/);
+    await browser.screenshot(page, 'admin-notification-deliveries');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByRole('button', { name: 'Actions for ops-mail' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
     await dialog.getByLabel('Enabled').uncheck();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await eventually(() => text(page.getByRole('row', { name: /ops-mail/ }))).toContain('disabled');

@@ -1,14 +1,16 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
+import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { Schemas } from '../../api/client';
-import { unwrap } from '../../api/errors';
+import { isShownError, toShownError, unwrap, type ShownError } from '../../api/errors';
 import { useConsole } from '../../app/context';
 import { useData } from '../../app/use-data';
+import { ChannelDeliveries, DeliveryStatus } from '../../components/ChannelDeliveries';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
 import { channelBody, channelValues } from '../../lib/channels';
@@ -49,11 +51,26 @@ function channelFields(editing: Channel | undefined): FieldSpec[] {
   ];
 }
 
-/** Notification channels of the org: email, Slack and signed webhooks, each with the events it receives. */
+/**
+ * Notification channels of the org: email, Slack and signed webhooks, each with the events it receives; a test
+ * message through the real delivery path with its result, and each channel's delivery log.
+ */
 export default function Channels() {
   const { api } = useConsole();
   const channels = useData(() => unwrap(api.GET('/v1/notification-channels')), [api]);
   const [dialog, setDialog] = useState<{ channel?: Channel } | undefined>();
+  const [log, setLog] = useState<Channel | undefined>();
+  // The last test of each channel on this page: sending, its delivery record, or the API's refusal.
+  const [tests, setTests] = useState<Record<string, 'sending' | Schemas['NotificationDelivery'] | ShownError>>({});
+  const sendTest = async (channel: Channel): Promise<void> => {
+    setTests((current) => ({ ...current, [channel.id]: 'sending' }));
+    try {
+      const delivery = await unwrap(api.POST('/v1/notification-channels/{id}/test', { params: { path: { id: channel.id } } }));
+      setTests((current) => ({ ...current, [channel.id]: delivery }));
+    } catch (reason) {
+      setTests((current) => ({ ...current, [channel.id]: isShownError(reason) ? reason : toShownError(undefined) }));
+    }
+  };
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={channels.error} header="Channels could not be loaded" />
@@ -66,29 +83,53 @@ export default function Channels() {
         loading={channels.loading && !channels.data}
         items={channels.data?.items ?? []}
         trackBy="id"
+        wrapLines
         columnDefinitions={[
           { id: 'name', header: 'Name', cell: (channel) => channel.name },
           { id: 'kind', header: 'Kind', cell: (channel) => channel.kind },
           { id: 'target', header: 'Target', cell: (channel) => channel.to?.join(', ') ?? channel.url ?? (channel.secretSet ? 'Slack webhook (hidden)' : '–') },
           { id: 'events', header: 'Events', cell: (channel) => channel.subscriptions.map((subscription) => `${subscription.events.join(', ')}${subscription.teamIds ? ` (teams ${subscription.teamIds.join(', ')})` : ''}`).join('; ') },
-          { id: 'enabled', header: 'Status', cell: (channel) => <StatusIndicator type={channel.enabled ? 'success' : 'stopped'}>{channel.enabled ? 'enabled' : 'disabled'}</StatusIndicator> },
+          { id: 'enabled', header: 'Status', minWidth: 120, cell: (channel) => <StatusIndicator type={channel.enabled ? 'success' : 'stopped'}>{channel.enabled ? 'enabled' : 'disabled'}</StatusIndicator> },
+          {
+            id: 'test',
+            header: 'Test',
+            minWidth: 170,
+            cell: (channel) => {
+              const test = tests[channel.id];
+              return (
+                <SpaceBetween size="xxs">
+                  <Button variant="inline-link" ariaLabel={`Send test to ${channel.name}`} loading={test === 'sending'} onClick={() => void sendTest(channel)}>
+                    Send test
+                  </Button>
+                  {test !== undefined && test !== 'sending' && ('code' in test ? <StatusIndicator type="error">{test.message}</StatusIndicator> : <DeliveryStatus delivery={test} />)}
+                </SpaceBetween>
+              );
+            },
+          },
           {
             id: 'actions',
             header: '',
             cell: (channel) => (
-              <SpaceBetween direction="horizontal" size="xs">
-                <Button variant="inline-link" ariaLabel={`Edit ${channel.name}`} onClick={() => setDialog({ channel })}>
-                  Edit
-                </Button>
-                <Button variant="inline-link" ariaLabel={`Delete ${channel.name}`} onClick={() => void unwrap(api.DELETE('/v1/notification-channels/{id}', { params: { path: { id: channel.id } } })).then(channels.reload)}>
-                  Delete
-                </Button>
-              </SpaceBetween>
+              <ButtonDropdown
+                variant="inline-icon"
+                ariaLabel={`Actions for ${channel.name}`}
+                items={[
+                  { id: 'edit', text: 'Edit' },
+                  { id: 'deliveries', text: 'Delivery log' },
+                  { id: 'delete', text: 'Delete' },
+                ]}
+                onItemClick={({ detail }) => {
+                  if (detail.id === 'edit') setDialog({ channel });
+                  else if (detail.id === 'deliveries') setLog(channel);
+                  else void unwrap(api.DELETE('/v1/notification-channels/{id}', { params: { path: { id: channel.id } } })).then(channels.reload, channels.reload);
+                }}
+              />
             ),
           },
         ]}
         empty={<Box textAlign="center">No channels: add an email list, a Slack channel or a webhook to hear about failed jobs and approvals.</Box>}
       />
+      {log && <ChannelDeliveries channel={log} onClose={() => setLog(undefined)} />}
       {dialog && (
         <FormModal
           title={dialog.channel ? `Edit ${dialog.channel.name}` : 'Add a notification channel'}
