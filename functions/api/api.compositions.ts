@@ -7,6 +7,7 @@ import type { ApiHandler } from '#http/api-handler';
 import type { RouteGroup } from '#http/route';
 import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approvals.port';
 import { composeAdmin } from './admin/admin.app';
+import { composeApprovalLinks } from './approval-links/approval-links.app';
 import { composeApprovals } from './approvals/approvals.app';
 import type { ApiRuntime } from './api-access';
 import { composeAudit } from './audit/audit.app';
@@ -76,6 +77,7 @@ export const API_COMPOSITIONS: Readonly<Record<string, Composition>> = {
   me: composeMe,
   identity: composeIdentity,
   approvals: composeApprovals,
+  'approval-links': composeApprovalLinks,
 };
 
 /**

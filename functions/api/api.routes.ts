@@ -1,5 +1,7 @@
 import type { RouteGroup, TableAccess } from '#http/route';
 import { adminEnvSchema } from './admin/admin.env';
+import { approvalLinksEnvSchema } from './approval-links/approval-links.env';
+import { approvalLinksRoutes } from './approval-links/approval-links.routes';
 import { approvalsEnvSchema } from './approvals/approvals.env';
 import { approvalsRoutes } from './approvals/approvals.routes';
 import { adminRoutes } from './admin/admin.routes';
@@ -275,5 +277,21 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     }),
     // Decisions publish approval events and end the flow's wait.
     aws: ['events.publish', 'approvals.respond'],
+  },
+  {
+    name: 'approval-links',
+    entry: 'functions/api/approval-links/approval-links.handler.ts',
+    description: 'Approve and reject links from approval emails: the confirmation page and its confirming post',
+    envSchema: approvalLinksEnvSchema,
+    routes: approvalLinksRoutes,
+    // Public routes (the link's signed token is the credential), but the approver is checked through the gate's
+    // reads all the same, and outcomes are audited. A confirmation uses the link once (`ORG#<org>#APPROVAL_LINKS`)
+    // and decides as the approvals function does.
+    table: withGateAndAudit({
+      reads: ['JOB#*'],
+      writes: ['JOB#*', 'COUNTER#*', 'ORG#*#APPROVALS', 'ORG#*#APPROVAL_LINKS'],
+    }),
+    // Decisions publish approval events and end the flow's wait; links are checked with the approval-link key.
+    aws: ['events.publish', 'approvals.respond', 'approval-link-key.read'],
   },
 ];

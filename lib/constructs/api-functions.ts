@@ -80,6 +80,7 @@ function stageEnvValues({ config, data, workflows, compute, identity, apiBaseUrl
     QM_FIRST_USER_ADMIN: config.firstUserBecomesAdmin ? 'true' : 'false',
     QM_BREAK_GLASS_ENABLED: config.breakGlassEnabled ? 'true' : 'false',
     QM_BREAK_GLASS_SECRET_ID: identity.breakGlassSecret.secretArn,
+    QM_APPROVAL_LINK_KEY_SECRET_ID: identity.approvalLinkKey.secretArn,
     QM_SECRET_NAME_PREFIX: secretPrefixOf(config),
     ...notificationFunctionEnv(config),
     // Reserved: no run-time identity provider may claim the stack's own pool (the authorizer's built-in provider).
@@ -122,6 +123,7 @@ function awsPermissionGrants({
       fn.addToRolePolicy(
         new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [identity.breakGlassSecret.secretArn] }),
       ),
+    'approval-link-key.read': (fn) => identity.approvalLinkKey.grantRead(fn),
     'job-output.read': (fn) => compute.jobLogGroup.grantRead(fn),
     // Channel secrets (Slack URLs, webhook signing secrets): written through the admin API; read back only to
     // keep the replaced signing secret during a rotation.

@@ -28,6 +28,11 @@ export class IdentityStack extends Stack {
   readonly sessionSigningKey: Key;
   /** The generated break-glass secret (the login path itself is off unless the stage enables it). */
   readonly breakGlassSecret: Secret;
+  /**
+   * Signs approval-email links (HMAC-SHA256; docs/approvals.md, "Approve by email"): its own generated key, so
+   * that minting a link never needs the power to mint a session.
+   */
+  readonly approvalLinkKey: Secret;
 
   constructor(scope: Construct, id: string, props: QmStackProps) {
     super(scope, id, props);
@@ -121,6 +126,18 @@ export class IdentityStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason:
         'The break-glass secret is rotated by an operator after each use (every use is audited); automatic rotation would lock operators out',
+    });
+
+    this.approvalLinkKey = new Secret(this, 'ApprovalLinkKey', {
+      secretName: `quartermaster/${config.stage}/approval-link-key`,
+      description: 'Quartermaster approval-link signing key (HMAC-SHA256, generated at deploy time)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.approvalLinkKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the approval-link key invalidates the links in flight (at most 24 hours old); an operator rotates it by putting a new random value (docs/approvals.md)',
     });
 
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

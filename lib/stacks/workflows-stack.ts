@@ -1,4 +1,5 @@
 import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { EventBus, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -6,6 +7,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
+import { approvalRedriveEnvSchema } from '#functions/workflows/approval/approval-redrive.env';
 import { approvalStepsEnvSchema } from '#functions/workflows/approval/approval-steps.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
@@ -53,6 +55,8 @@ export class WorkflowsStack extends Stack {
   readonly approvalFlow: ApprovalFlow;
   /** Notification delivery: bus rule → SQS (+DLQ) → notifier function. */
   readonly notifier: Notifier;
+  /** Re-drives approval flows whose execution is gone (a failed start, a failed execution), on a schedule. */
+  readonly approvalRedrive: QmFunction<typeof approvalRedriveEnvSchema>;
 
   constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
     super(scope, id, props);
@@ -198,6 +202,29 @@ export class WorkflowsStack extends Stack {
     });
     this.notifier = new Notifier(this, 'Notifier', { config, data, eventBus: this.eventBus, logRetention });
 
+    this.approvalRedrive = new QmFunction(this, 'ApprovalRedrive', {
+      entry: 'functions/workflows/approval/approval-redrive.handler.ts',
+      envSchema: approvalRedriveEnvSchema,
+      env: { ...base, QM_APPROVAL_STATE_MACHINE_ARN: this.approvalFlow.stateMachine.stateMachineArn },
+      description: 'Starts the approval flow of every job that waits for approval with no execution running',
+      // One pass at a time; a missed tick is harmless (the next one finds the same jobs).
+      reservedConcurrentExecutions: 1,
+      timeout: Duration.seconds(60),
+      retryAttempts: 0,
+      logRetention,
+    });
+    // The waiting jobs (gsi2 `JOBSTATE#pending_approval`); nothing is written here: the flow's steps do that.
+    data.grantPartitions(this.approvalRedrive, { reads: ['JOBSTATE#pending_approval'], writes: [] });
+    this.approvalFlow.stateMachine.grantStartExecution(this.approvalRedrive);
+    // ListExecutions is authorized on the state machine (not its executions).
+    this.approvalRedrive.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:ListExecutions'], resources: [this.approvalFlow.stateMachine.stateMachineArn] }),
+    );
+    new Rule(this, 'ApprovalRedriveTick', {
+      description: 'Re-drives approval flows whose execution is gone (every 5 minutes)',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(this.approvalRedrive)],
+    });
     Validations.of(this.approvalFlow.stateMachine).acknowledge({
       id: 'AwsSolutions-SF2',
       reason:

@@ -7,6 +7,7 @@ import { notifierEnvSchema } from '#functions/events/notifier/notifier.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
 import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
+import { approvalRedriveEnvSchema } from '#functions/workflows/approval/approval-redrive.env';
 import { approvalStepsEnvSchema } from '#functions/workflows/approval/approval-steps.env';
 
 /** One Lambda function the cold-start bench bundles and imports. `entry` is relative to the repo root. */
@@ -58,6 +59,7 @@ const ecs = {
 
 const access = { QM_AUDIT_RETENTION_DAYS: '90', QM_PERMISSION_CACHE_SECONDS: '60' };
 /** Plausible stage values of every variable an API function may need; each group takes those its env schema names. */
+const APPROVAL_STATE_MACHINE_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:quartermaster-approvals-bench`;
 const API_STAGE_VALUES: Record<string, string> = {
   ...base,
   ...events,
@@ -65,10 +67,11 @@ const API_STAGE_VALUES: Record<string, string> = {
   ...limits,
   ...access,
   QM_BACKENDS: 'ecs',
-  QM_APPROVAL_STATE_MACHINE_ARN: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:quartermaster-approvals-bench`,
+  QM_APPROVAL_STATE_MACHINE_ARN: APPROVAL_STATE_MACHINE_ARN,
   QM_JOB_LOG_GROUP: '/quartermaster/jobs',
   QM_SESSION_KMS_KEY_ID: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
   QM_BREAK_GLASS_SECRET_ID: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:quartermaster/bench/break-glass-AbCdEf`,
+  QM_APPROVAL_LINK_KEY_SECRET_ID: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:quartermaster/bench/approval-link-key-AbCdEf`,
   QM_SECRET_NAME_PREFIX: 'quartermaster/bench/',
   QM_COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123',
   QM_EMAIL_FROM: 'quartermaster@example.com',
@@ -130,6 +133,12 @@ export function functionTargets(): FunctionTarget[] {
       entry: 'functions/workflows/approval/approval-steps.handler.ts',
       envSchema: approvalStepsEnvSchema,
       env: { ...base, ...events },
+    },
+    {
+      name: 'approval-redrive',
+      entry: 'functions/workflows/approval/approval-redrive.handler.ts',
+      envSchema: approvalRedriveEnvSchema,
+      env: { ...base, QM_APPROVAL_STATE_MACHINE_ARN: APPROVAL_STATE_MACHINE_ARN },
     },
   ];
 }

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { mkdtemp } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,6 +11,7 @@ import { createApprovalSteps } from '#functions/workflows/approval/approval-step
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { redriveApprovalFlows } from '#domain/approvals/approval-redrive.service';
 import type { EventPublisher } from '#domain/events/events.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LocalApprovalFlows } from './approval-flow/local-approval-flows';
@@ -262,6 +264,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-local',
       QM_CONSOLE_URL: consoleUrl ?? 'http://127.0.0.1:5173',
       QM_EMAIL_FROM: LOCAL_EMAIL_FROM,
+      // The approval-link key in the local secret files (kept across restarts, so emailed links stay valid).
+      QM_APPROVAL_LINK_KEY_SECRET_ID: await localApprovalLinkKey(identity.edges.secrets),
     };
     const notifications = await startLocalNotifications({
       doc,
@@ -386,4 +390,11 @@ async function reconcileOrphanedRuns(
       );
     }
   }
+}
+
+/** The reference of the local approval-link key, generated on the first start (as CDK generates the deployed one). */
+export async function localApprovalLinkKey(secrets: SecretStore): Promise<string> {
+  const ref = 'file:approval-link-key';
+  const existing = await secrets.get(ref).catch(() => undefined);
+  return existing ? ref : secrets.put('approval-link-key', randomBytes(48).toString('base64url'));
 }

@@ -19,6 +19,20 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
 };
 
+/**
+ * The few HTML pages the API serves (the approval-link confirmation pages) get these instead: still no
+ * script, style, image or frame of any kind, forms may post only to this origin, and the referrer policy is
+ * `same-origin` so that the page's own form post carries a real `Origin` (under `no-referrer` browsers send
+ * `Origin: null`) while nothing, the link's token included, leaks to another site.
+ */
+export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  ...SECURITY_HEADERS,
+  'referrer-policy': 'same-origin',
+  'content-security-policy': "default-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+};
+
+const isHtml = (headers: Record<string, string>): boolean => (headers['content-type'] ?? '').toLowerCase().startsWith('text/html');
+
 /** Lower-cases header names so that our security headers reliably replace any spelling of the same name. */
 export function normalizeHeaders(headers: Record<string, string | number | boolean | undefined> | undefined): Record<string, string> {
   const normalized: Record<string, string> = {};
@@ -31,7 +45,8 @@ export function normalizeHeaders(headers: Record<string, string | number | boole
 
 /** Adds the security headers and the request id; they win over anything a route set. */
 export function withStandardHeaders(result: ApiResult, requestId: string): ApiResult {
-  return { ...result, headers: { ...normalizeHeaders(result.headers), ...SECURITY_HEADERS, 'x-request-id': requestId } };
+  const headers = normalizeHeaders(result.headers);
+  return { ...result, headers: { ...headers, ...(isHtml(headers) ? PAGE_SECURITY_HEADERS : SECURITY_HEADERS), 'x-request-id': requestId } };
 }
 
 export function jsonResult(status: number, body: unknown, extraHeaders: Record<string, string> = {}): ApiResult {

@@ -17,7 +17,7 @@ import { auditTrail, type AuditNote } from './audit-trail.middleware';
 import { dependencyUnavailable, mapError } from './error-mapping';
 import { jsonResult, withStandardHeaders, type ApiResult } from './http-response';
 import { isOutageAuthorizerContext, principalFromAuthorizerContext, type AuthorizerContext } from './principal-context';
-import { readJsonBody } from './request-body';
+import { readFormBody, readJsonBody } from './request-body';
 import { capFieldIssues, lowerCaseHeaders, stringMap, validatePart, type RequestLocation } from './request-validation';
 import { routeKey, type RouteDeclaration } from './route';
 import type { RouteTable } from './route-matcher';
@@ -270,11 +270,12 @@ function inputValidation(maxBodyBytes: number | undefined): ApiMiddleware {
       const headerValues = check('headers', schemas.headers, headers, {});
       let body: unknown;
       if (schemas.body) {
-        const parsed = readJsonBody(event ?? {}, headers['content-type'], maxBodyBytes);
+        const form = routeOf(state).request?.bodyEncoding === 'form';
+        const parsed = (form ? readFormBody : readJsonBody)(event ?? {}, headers['content-type'], maxBodyBytes);
         if (parsed.present || z.safeParse(schemas.body, undefined).success) {
           body = check('body', schemas.body, parsed.present ? parsed.value : undefined, undefined);
         } else {
-          fields.push({ field: 'body', message: 'A JSON request body is required' });
+          fields.push({ field: 'body', message: form ? 'A form body is required' : 'A JSON request body is required' });
         }
       }
       if (fields.length > 0) throw validationFailed(capFieldIssues(fields));
@@ -283,7 +284,7 @@ function inputValidation(maxBodyBytes: number | undefined): ApiMiddleware {
   };
 }
 
-type RouteSchema = NonNullable<NonNullable<RouteDeclaration['request']>[keyof NonNullable<RouteDeclaration['request']>]>;
+type RouteSchema = NonNullable<NonNullable<RouteDeclaration['request']>['params' | 'query' | 'headers' | 'body']>;
 
 /**
  * The one middleware bundle of every API function (STYLE practice 4). Order matters: `onError` and

@@ -29,11 +29,14 @@ function accessDescription(route: RouteDeclaration): string {
 function operation(route: RouteDeclaration): ZodOpenApiOperationObject {
   const { params, query, headers, body } = route.request ?? {};
   const responses: ZodOpenApiResponsesObject = {};
-  for (const [status, response] of Object.entries(route.responses) as Array<[string, { description: string; schema?: ResponseSchema }]>) {
+  for (const [status, response] of Object.entries(route.responses) as Array<
+    [string, { description: string; schema?: ResponseSchema; contentType?: 'text/html' }]
+  >) {
     const schema = responseSchemaOf(response.schema);
     responses[status as `2${string}`] = {
       description: response.description,
       ...(schema ? { content: { 'application/json': { schema } } } : {}),
+      ...(response.contentType === 'text/html' ? { content: { 'text/html': { schema: { type: 'string' } } } } : {}),
     };
   }
   // Any route may meet a dependency outage (error-mapping.ts): the answer is always this one.
@@ -54,7 +57,14 @@ function operation(route: RouteDeclaration): ZodOpenApiOperationObject {
       ? { requestParams: { ...(params ? { path: params } : {}), ...(query ? { query } : {}), ...(headers ? { header: headers } : {}) } }
       : {}),
     ...(body
-      ? { requestBody: { required: !z.safeParse(body, undefined).success, content: { 'application/json': { schema: body } } } }
+      ? {
+          requestBody: {
+            required: !z.safeParse(body, undefined).success,
+            content: {
+              [route.request?.bodyEncoding === 'form' ? 'application/x-www-form-urlencoded' : 'application/json']: { schema: body },
+            },
+          },
+        }
       : {}),
     responses,
   };

@@ -20,9 +20,11 @@ export interface RouteDeclaration {
     query?: z.core.$ZodObject;
     headers?: z.core.$ZodObject;
     body?: z.core.$ZodType;
+    /** How the body is sent: JSON (the default), or `form` (`application/x-www-form-urlencoded`, for HTML pages). */
+    bodyEncoding?: 'json' | 'form';
   };
   /** A response schema may be a thunk (`lazySchema`): built only by the OpenAPI generator and response validation. */
-  responses: Record<number, { description: string; schema?: ResponseSchema }>;
+  responses: Record<number, { description: string; schema?: ResponseSchema; contentType?: 'text/html' }>;
   tags: string[];
 }
 
@@ -55,6 +57,7 @@ export interface TableAccess {
  * - `approvals.start`: start executions of the approval state machine
  * - `approvals.respond`: end its waits (SendTaskSuccess/Failure/Heartbeat on that state machine only)
  * - `cluster-secrets.read` / `cluster-secrets.write`: read, or store and rotate, registered clusters' credentials
+ * - `approval-link-key.read`: read the HMAC key approval links are signed with (whoever reads it can mint links)
  */
 export type AwsPermission =
   | 'events.publish'
@@ -68,7 +71,8 @@ export type AwsPermission =
   | 'approvals.start'
   | 'approvals.respond'
   | 'cluster-secrets.read'
-  | 'cluster-secrets.write';
+  | 'cluster-secrets.write'
+  | 'approval-link-key.read';
 
 /**
  * A group of routes served by one Lambda function, and everything CDK needs to build that function: the

@@ -51,6 +51,7 @@ function awsPermissionsIn(statements: readonly Statement[]): AwsPermission[] {
     const clusterSecrets = resources.includes('clusters/*');
     if (actions.includes('secretsmanager:GetSecretValue') && resources.includes('idp/*')) found.add('idp-secrets.read');
     if (actions.includes('secretsmanager:GetSecretValue') && resources.includes('BreakGlass')) found.add('break-glass-secret.read');
+    if (actions.includes('secretsmanager:GetSecretValue') && resources.includes('ApprovalLinkKey')) found.add('approval-link-key.read');
     if (actions.includes('secretsmanager:PutSecretValue') && resources.includes('idp/*')) found.add('idp-secrets.write');
     // Channel secrets: written, and read back only during a rotation; never the IdP prefix.
     if (actions.includes('secretsmanager:PutSecretValue') && resources.includes('notifications/*')) found.add('notification-secrets.write');

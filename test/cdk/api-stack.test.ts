@@ -37,10 +37,13 @@ describe('api stack: routes', () => {
     }
   });
 
-  it('declares public access only for health probes and sign-in endpoints', () => {
+  it('declares public access only for health probes, sign-in endpoints and the approval-link pages', () => {
     const publicPaths = declared.filter((route) => route.access === 'public').map((route) => route.path);
     expect(
-      publicPaths.every((path) => path.startsWith('/health/') || path.startsWith('/v1/auth/') || path === '/.well-known/jwks.json'),
+      publicPaths.every(
+        (path) =>
+          path.startsWith('/health/') || path.startsWith('/v1/auth/') || path === '/.well-known/jwks.json' || path === '/v1/approval-links',
+      ),
     ).toBe(true);
   });
 });

@@ -107,9 +107,16 @@ describe('task token calls: least privilege', () => {
     expect(machineArn).toContain('ApprovalFlowStateMachine');
   });
 
+  it('lets the approval-links function end waits of that state machine only (a confirmed link decides as the API does)', () => {
+    const statements = statesStatements('FunctionsApprovalLinksRole');
+    expect(statements.flatMap(actionsOf).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess']);
+    for (const statement of statements) expect(JSON.stringify(statement.Resource)).toContain('ApprovalFlowStateMachine');
+  });
+
   it('gives no other function any Step Functions permission', () => {
     const roles = Object.keys(api.findResources('AWS::IAM::Role')).filter(
-      (id) => !id.startsWith('FunctionsApprovalsRole') && !id.startsWith('FunctionsJobsRole'),
+      (id) =>
+        !id.startsWith('FunctionsApprovalsRole') && !id.startsWith('FunctionsJobsRole') && !id.startsWith('FunctionsApprovalLinksRole'),
     );
     for (const role of roles) expect(statesStatements(role.replace(/[A-F0-9]{8}$/, '')), role).toEqual([]);
   });

@@ -62,8 +62,8 @@ describe('function bundles', () => {
     .filter((file) => existsSync(file));
 
   it('are single ESM files, one per function', () => {
-    // One per route group, plus the authorizer, scheduler, dispatcher, status, approval-step and notifier functions.
-    expect(bundles).toHaveLength(API_ROUTE_GROUPS.length + 6);
+    // One per route group, plus the authorizer, scheduler, dispatcher, status, approval-step, notifier and approval-redrive functions.
+    expect(bundles).toHaveLength(API_ROUTE_GROUPS.length + 7);
   });
 
   it('carry the AWS SDK inside instead of importing the runtime copy', () => {

@@ -28,6 +28,7 @@ describe('every Quartermaster function', () => {
     expect(functions.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(
       [
         ...API_ROUTE_GROUPS.map((group) => `Functions${group.name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`),
+        'ApprovalRedrive',
         'ApprovalSteps',
         'Authorizer',
         'Dispatcher',

@@ -179,3 +179,30 @@ describe('workflows stack: status', () => {
     });
   });
 });
+
+describe('workflows stack: approval re-drive', () => {
+  const redrive = logicalId(stacks.workflows.approvalRedrive);
+  const machine = logicalId(stacks.workflows.approvalFlow.stateMachine);
+
+  it('runs every 5 minutes, one pass at a time', () => {
+    workflows.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [redrive, 'Arn'] } })],
+    });
+    workflows.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: Match.anyValue(),
+      ReservedConcurrentExecutions: 1,
+      Environment: { Variables: Match.objectLike({ QM_APPROVAL_STATE_MACHINE_ARN: { Ref: machine } }) },
+    });
+  });
+
+  it('may list and start executions of the approval state machine only, and read the waiting jobs only', () => {
+    const statements = policyStatementsOfRole(workflows, 'ApprovalRedriveRole');
+    const states = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('states:')));
+    expect(states.flatMap(actionsOf).sort()).toEqual(['states:ListExecutions', 'states:StartExecution']);
+    for (const statement of states) expect(statement.Resource).toEqual({ Ref: machine });
+    const table = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+    expect(table.flatMap(actionsOf).some((action) => /Put|Update|Delete|Write/.test(action))).toBe(false);
+    expect(JSON.stringify(table)).toContain('JOBSTATE#pending_approval');
+  });
+});

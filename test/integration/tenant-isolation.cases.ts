@@ -360,6 +360,12 @@ export const ISOLATION: Record<string, Isolation> = {
   deleteApprovalRule: { attempts: [byId("org A's approval rule", (a) => ({ ruleId: a.approvalRule }))] },
   listApprovals: { none: "the caller's org's requests (those in the caller's reach); takes no id" },
   getApproval: { attempts: [byId("org A's approval request", (a) => ({ id: a.approval }))] },
+  openApprovalLink: {
+    none: "public: the only input is a signed link token that names its own org, request and approver; nobody without the deployment's key can make one for another org's request, and a correctly signed link naming a request of another org, or an approver of another org, does nothing (approval-links.int.test.ts)",
+  },
+  confirmApprovalLink: {
+    none: 'public: as openApprovalLink; the decision is made as the approver the token names, with their current rights (approval-links.int.test.ts)',
+  },
   approveApproval: {
     attempts: [{ what: "org A's approval request", input: (a) => ({ params: { id: a.approval }, body: { comment: 'iso' } }) }],
   },

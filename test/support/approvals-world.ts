@@ -1,4 +1,13 @@
+import { mkdtemp } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
+import { EnvFileSecretStore } from '#adapters/secrets/env-file-secret-store.client';
+import { approvalLinkKeyFrom, mintApprovalLinks, type ApprovalLinks, type ApprovalLinkTarget } from '#domain/approvals/approval-links';
+import { composeApprovalLinks } from '#functions/api/approval-links/approval-links.app';
+import { approvalLinksEnvSchema } from '#functions/api/approval-links/approval-links.env';
+import { approvalLinksRoutes } from '#functions/api/approval-links/approval-links.routes';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
 import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
@@ -47,7 +56,23 @@ export interface ApprovalsWorld {
   tokens: TaskTokens;
   stepDeps: Parameters<typeof createApprovalSteps>[0];
   call(caller: string, operationId: string, input?: CallInput): Promise<CallResult>;
+  /** While on, submissions fail to start their flow (as a failed StartExecution after the job was stored). */
+  failFlowStarts(on: boolean): void;
+  /** Mints the links an approval email would carry (the key the approval-links function checks them with). */
+  mintLinks(target: ApprovalLinkTarget, now?: Date): Promise<ApprovalLinks>;
+  /** Calls the approval-links function as API Gateway does for these public routes: no authorizer. */
+  link(request: LinkRequest): Promise<LinkResult>;
+  /** The API base URL the links point to (its origin is the one a confirming post must come from). */
+  apiBaseUrl: string;
   stop(): Promise<void>;
+}
+
+export type LinkRequest =
+  { method: 'GET'; url: string } | { method: 'POST'; form: Record<string, string> | string; headers?: Record<string, string> };
+export interface LinkResult {
+  status: number;
+  headers: Record<string, string>;
+  html: string;
 }
 
 let definition: ReturnType<typeof synthesizedApprovalFlowDefinition> | undefined;
@@ -75,7 +100,11 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
     });
   flows = newFlows();
   // Submission starts flows through this, so a restart swaps the runner underneath the handlers.
-  const startFlow = { start: (request: { id: string; orgId: string }) => flows!.start(request) };
+  let failStarts = false;
+  const startFlow = {
+    start: (request: { id: string; orgId: string }) =>
+      failStarts ? Promise.reject(new Error('StartExecution failed (simulated)')) : flows!.start(request),
+  };
 
   // The three functions as Lambda builds them (their one composition), on this world's table, with the local
   // runner standing in for Step Functions.
@@ -89,6 +118,11 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
     QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-test',
   };
   const runtime = { doc, clock, ids, logger: createLogger({ logLevel: 'SILENT' }), configCacheMs: 0, validateResponses: true, events: bus };
+  const apiBaseUrl = 'https://api.qm.example';
+  const secrets = new EnvFileSecretStore(await mkdtemp(join(tmpdir(), 'qm-approval-link-key-')));
+  const linkKeyRef = await secrets.put('approval-link-key', randomBytes(48).toString('base64url'));
+  const linkValues = { ...values, QM_API_BASE_URL: apiBaseUrl, QM_APPROVAL_LINK_KEY_SECRET_ID: linkKeyRef };
+  const approvalLinks = composeApprovalLinks(loadEnv(approvalLinksEnvSchema, linkValues), { ...runtime, taskTokens: tokens, secrets });
   const handlers: Record<string, ApiHandler> = {
     jobs: composeJobs(loadEnv(jobsEnvSchema, values), { ...runtime, approvalFlows: startFlow, taskTokens: tokens }),
     explain: composeExplain(loadEnv(explainEnvSchema, values), runtime),
@@ -139,6 +173,43 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
       const text = typeof result.body === 'string' ? result.body : '';
       return { status: result.statusCode, text, json: text ? JSON.parse(text) : undefined };
     },
+    failFlowStarts(on) {
+      failStarts = on;
+    },
+    mintLinks: (target, now = clock.now()) => mintApprovalLinks(target, now, { apiBaseUrl, key: approvalLinkKeyFrom(secrets, linkKeyRef) }),
+    async link(request) {
+      const route = approvalLinksRoutes.find((candidate) => candidate.method === request.method)!;
+      const url = request.method === 'GET' ? new URL(request.url) : undefined;
+      const body =
+        request.method === 'POST'
+          ? typeof request.form === 'string'
+            ? request.form
+            : new URLSearchParams(request.form).toString()
+          : undefined;
+      const event = buildHttpApiV2Event({
+        method: request.method,
+        rawPath: url?.pathname ?? route.path,
+        rawQueryString: url?.search.slice(1) ?? '',
+        headers: {
+          host: new URL(apiBaseUrl).host,
+          ...(request.method === 'POST'
+            ? {
+                'content-type': 'application/x-www-form-urlencoded',
+                origin: apiBaseUrl,
+                'sec-fetch-site': 'same-origin',
+                ...(request.headers ?? {}),
+              }
+            : {}),
+        },
+        ...(body !== undefined ? { body } : {}),
+        routeKey: routeKey(route),
+        pathParameters: {},
+        sourceIp: '10.9.8.7',
+      });
+      const result = await approvalLinks(event, {} as Context);
+      return { status: result.statusCode, headers: result.headers, html: typeof result.body === 'string' ? result.body : '' };
+    },
+    apiBaseUrl,
     stop: () => flows!.stop(),
   };
 }

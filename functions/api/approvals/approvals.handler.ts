@@ -1,8 +1,9 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
-import { lambdaEnvironmentCredentials, StepFunctionsTaskTokens } from '#adapters/stepfunctions/sfn-approval-flows.client';
+import { StepFunctionsTaskTokens } from '#adapters/stepfunctions/sfn-approval-flows.client';
 import { loadEnv } from '#config/env';
 import { composeApprovals } from './approvals.app';
 import { approvalsEnvSchema } from './approvals.env';
@@ -14,8 +15,5 @@ const env = loadEnv(approvalsEnvSchema);
 export const handler = composeApprovals(env, {
   doc: createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }),
   events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
-  taskTokens: new StepFunctionsTaskTokens({
-    region: process.env.AWS_REGION ?? 'us-east-1',
-    credentials: () => lambdaEnvironmentCredentials(),
-  }),
+  taskTokens: new StepFunctionsTaskTokens(new SFNClient(boundedAwsClientConfig())),
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approvals.port';
+import type { ApprovalFlows, RunningFlows, TaskTokens } from '#domain/approvals/approvals.port';
 
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 /** The library's JSON value type (not exported by name). */
@@ -30,7 +30,7 @@ interface Execution {
  * state's own `TimeoutSecondsPath`, enforced by the library. Executions live in memory: after a restart
  * they are re-driven from the table (`resume`), and the idempotent steps continue where the request is.
  */
-export class LocalApprovalFlows implements ApprovalFlows, TaskTokens {
+export class LocalApprovalFlows implements ApprovalFlows, RunningFlows, TaskTokens {
   private readonly machine: StateMachine;
   private readonly executions = new Map<string, Execution>();
   private readonly byToken = new Map<string, Execution>();
@@ -102,6 +102,10 @@ export class LocalApprovalFlows implements ApprovalFlows, TaskTokens {
     delete execution.decide;
     decide(output);
     return true;
+  }
+
+  async runningApprovalIds(): Promise<ReadonlySet<string>> {
+    return new Set(this.executions.keys());
   }
 
   /** Whether a flow runs for the request. */

@@ -1,93 +1,72 @@
-import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approvals.port';
-import { signRequest, type AwsCredentials } from './sigv4';
+import { ListExecutionsCommand, SendTaskSuccessCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { ApprovalFlows, RunningFlows, TaskTokens } from '#domain/approvals/approvals.port';
 
 /** Errors that mean "this wait is over already": the decision stands, the callback has nothing left to end. */
 const STALE_TOKEN_ERRORS = new Set(['TaskDoesNotExist', 'TaskTimedOut', 'InvalidToken']);
 
-export interface StepFunctionsApiOptions {
-  region: string;
-  /** Resolved per call: Lambda provides the role's credentials in the environment and may rotate them. */
-  credentials: () => AwsCredentials;
-  /** Default: the regional endpoint. */
-  endpoint?: string;
-  fetch?: typeof fetch;
-}
+/**
+ * An execution is named after its request; one started again after the first ended carries a suffix
+ * (`<id>-r<epoch seconds>`): Standard execution names cannot be reused for 90 days.
+ */
+const RESTART_SUFFIX = /-r\d+$/;
+export const approvalIdOfExecution = (name: string): string => name.replace(RESTART_SUFFIX, '');
 
-/** Credentials and region of the function's own role, as Lambda puts them in the environment. */
-export function lambdaEnvironmentCredentials(env: Record<string, string | undefined> = process.env): AwsCredentials {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
-  if (!accessKeyId || !secretAccessKey) throw new Error('No AWS credentials in the environment');
-  return { accessKeyId, secretAccessKey, sessionToken };
-}
-
-/** The Step Functions API (JSON 1.0 protocol, SigV4), for the two calls below. */
-class StepFunctionsApi {
-  private readonly endpoint: URL;
-
-  constructor(private readonly options: StepFunctionsApiOptions) {
-    this.endpoint = new URL(options.endpoint ?? `https://states.${options.region}.amazonaws.com/`);
-  }
-
-  async call(action: string, payload: Record<string, unknown>): Promise<{ ok: true } | { ok: false; type: string; status: number }> {
-    const body = JSON.stringify(payload);
-    const headers = signRequest({
-      method: 'POST',
-      host: this.endpoint.host,
-      path: this.endpoint.pathname,
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AWSStepFunctions.${action}` },
-      body,
-      region: this.options.region,
-      service: 'states',
-      at: new Date(),
-      credentials: this.options.credentials(),
-    });
-    const response = await (this.options.fetch ?? fetch)(this.endpoint, {
-      method: 'POST',
-      headers,
-      body,
-      signal: AbortSignal.timeout(5_000),
-    });
-    if (response.ok) return { ok: true };
-    const error = (await response.json().catch(() => ({}))) as { __type?: string };
-    return { ok: false, type: (error.__type ?? 'Unknown').split('#').pop() ?? 'Unknown', status: response.status };
-  }
-}
-
-/** Starts approval flows: StartExecution named after the request (starting a running execution again is a no-op). */
-export class StepFunctionsApprovalFlows implements ApprovalFlows {
-  private readonly api: StepFunctionsApi;
-
+/**
+ * The approval flow's executions through `@aws-sdk/client-sfn` (the client is built by the composition root
+ * with `boundedAwsClientConfig`). Input and names carry ids only, and no error quotes a task token.
+ */
+export class StepFunctionsApprovalFlows implements ApprovalFlows, RunningFlows {
   constructor(
+    private readonly client: SFNClient,
     private readonly stateMachineArn: string,
-    options: StepFunctionsApiOptions,
-  ) {
-    this.api = new StepFunctionsApi(options);
-  }
+    private readonly clock: { now(): Date } = { now: () => new Date() },
+  ) {}
 
+  /**
+   * Starts the flow of a request. StartExecution with the same name and input while it runs is answered
+   * with the running execution (a retried start is harmless); `ExecutionAlreadyExists` means the named
+   * execution ended while its request still waits (a failed step, a redrive): a new one is started.
+   */
   async start(request: { id: string; orgId: string }): Promise<void> {
-    const result = await this.api.call('StartExecution', {
-      stateMachineArn: this.stateMachineArn,
-      name: request.id,
-      input: JSON.stringify({ approvalId: request.id, orgId: request.orgId }),
-    });
-    if (!result.ok && result.type !== 'ExecutionAlreadyExists') {
-      throw new Error(`StartExecution failed for approval ${request.id}: ${result.type} (${result.status})`);
+    const input = JSON.stringify({ approvalId: request.id, orgId: request.orgId });
+    try {
+      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: request.id, input }));
+    } catch (error) {
+      if ((error as { name?: unknown }).name !== 'ExecutionAlreadyExists') throw error;
+      const name = `${request.id}-r${Math.floor(this.clock.now().getTime() / 1000)}`;
+      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input }));
     }
   }
+
+  /** Ids of the requests whose flow runs now: one ListExecutions per 1,000 running executions. */
+  async runningApprovalIds(): Promise<ReadonlySet<string>> {
+    const ids = new Set<string>();
+    let nextToken: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListExecutionsCommand({ stateMachineArn: this.stateMachineArn, statusFilter: 'RUNNING', maxResults: 1000, nextToken }),
+      );
+      for (const execution of page.executions ?? []) if (execution.name) ids.add(approvalIdOfExecution(execution.name));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return ids;
+  }
 }
 
-/** Ends a flow's wait with SendTaskSuccess. The token travels in the request body only; errors never quote it. */
+/** Ends a flow's wait with SendTaskSuccess (the token names its execution: no ARN needed). */
 export class StepFunctionsTaskTokens implements TaskTokens {
-  private readonly api: StepFunctionsApi;
-
-  constructor(options: StepFunctionsApiOptions) {
-    this.api = new StepFunctionsApi(options);
-  }
+  constructor(private readonly client: SFNClient) {}
 
   async succeed(token: string, output: Record<string, unknown>): Promise<boolean> {
-    const result = await this.api.call('SendTaskSuccess', { taskToken: token, output: JSON.stringify(output) });
-    if (result.ok) return true;
-    if (STALE_TOKEN_ERRORS.has(result.type)) return false;
-    throw new Error(`SendTaskSuccess failed: ${result.type} (${result.status})`);
+    try {
+      await this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+      return true;
+    } catch (error) {
+      const name = (error as { name?: unknown }).name;
+      if (typeof name === 'string' && STALE_TOKEN_ERRORS.has(name)) return false;
+      // Named by type only: the error is not passed on as a cause, so nothing of the request can reach a log.
+      // eslint-disable-next-line preserve-caught-error -- deliberately without the SDK error (see above)
+      throw new Error(`SendTaskSuccess failed: ${typeof name === 'string' ? name : 'Unknown'}`);
+    }
   }
 }

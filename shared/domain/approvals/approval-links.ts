@@ -140,3 +140,17 @@ export async function verifyApprovalLink(token: string, now: Date, key: Approval
 
 /** What the used-link record is keyed by: a hash of the link id, so the table never holds a part of a token. */
 export const linkIdHash = (linkId: string): string => createHash('sha256').update(linkId, 'utf8').digest('hex');
+
+/** The shortest key accepted: 256 bits of a generated secret (CDK generates 64 characters). */
+const MIN_KEY_LENGTH = 32;
+
+/** The approval-link key behind a secret reference (the secret store caches it; docs/approvals.md says where it lives). */
+export function approvalLinkKeyFrom(secrets: { get(ref: string): Promise<string> }, ref: string): ApprovalLinkKey {
+  return {
+    current: async () => {
+      const key = (await secrets.get(ref)).trim();
+      if (key.length < MIN_KEY_LENGTH) throw new Error(`The approval-link key must have at least ${MIN_KEY_LENGTH} characters`);
+      return key;
+    },
+  };
+}

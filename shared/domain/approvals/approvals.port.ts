@@ -28,6 +28,11 @@ export interface ApprovalFlows {
   start(request: Pick<ApprovalRequest, 'id' | 'orgId'>): Promise<void>;
 }
 
+/** Which requests' flows run now: what re-driving compares the table with. */
+export interface RunningFlows {
+  runningApprovalIds(): Promise<ReadonlySet<string>>;
+}
+
 /** Ends a flow's wait. False when the token is no longer valid (used, timed out, execution gone). */
 export interface TaskTokens {
   succeed(token: string, output: Record<string, unknown>): Promise<boolean>;
@@ -45,6 +50,8 @@ export interface ApprovalLinkKey {
 /** Marks an approval link used, exactly once (a conditional write): false when it was used before. */
 export interface ApprovalLinkLedger {
   use(link: { orgId: string; linkId: string; approvalId: string; expiresAt: Date }, at: Date): Promise<boolean>;
+  /** Whether the link was used (the confirmation page says so before anyone presses a button). */
+  wasUsed(link: { orgId: string; linkId: string }): Promise<boolean>;
 }
 
 export interface ApprovalRuleSource {

@@ -15,8 +15,8 @@ export const principalSchema = z.object({
   teamIds: z._default(z.array(z.string()), []),
   /** Clusters and namespaces the user's identity-provider groups grant (allow rules beside the org's; resolved by the access gate). */
   resourceGrants: z.optional(z.array(resourceGrantSchema)),
-  /** How the caller authenticated: `dev` exists only in the local stack. */
-  authMethod: z.enum(['dev', 'oidc', 'cognito', 'ldap', 'session', 'api_key']),
+  /** How the caller authenticated: `dev` exists only in the local stack; `approval_link` only inside an email link's confirmation (docs/approvals.md). */
+  authMethod: z.enum(['dev', 'oidc', 'cognito', 'ldap', 'session', 'api_key', 'approval_link']),
   /** API keys only: the key's scopes; effective permissions are the owner's ∩ these. */
   scopes: z.optional(z.array(permissionSchema)),
   /**

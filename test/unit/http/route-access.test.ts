@@ -23,6 +23,9 @@ const PUBLIC_ROUTES = [
   'POST /v1/auth/refresh',
   'POST /v1/auth/break-glass',
   'GET /.well-known/jwks.json',
+  // Approval-email links: the signed token in the link is the credential (docs/approvals.md).
+  'GET /v1/approval-links',
+  'POST /v1/approval-links',
 ] as const;
 
 describe('default deny: every route declares its access', () => {
@@ -33,7 +36,7 @@ describe('default deny: every route declares its access', () => {
     },
   );
 
-  it('makes public only the health probes and the sign-in endpoints (an explicit allow-list)', () => {
+  it('makes public only the health probes, the sign-in endpoints and the approval-link pages (an explicit allow-list)', () => {
     const publicRoutes = allRoutes.filter(({ route }) => route.access === 'public').map(({ route }) => routeKey(route));
     expect(publicRoutes.sort()).toEqual([...PUBLIC_ROUTES].sort());
   });

@@ -1,0 +1,24 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
+import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
+import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.client';
+import { StepFunctionsTaskTokens } from '#adapters/stepfunctions/sfn-approval-flows.client';
+import { loadEnv } from '#config/env';
+import { composeApprovalLinks } from './approval-links.app';
+import { approvalLinksEnvSchema } from './approval-links.env';
+
+// Composition root of the deployed approval-links function: the one composition (`composeApprovalLinks`), with
+// DynamoDB, EventBridge, Step Functions (a decision ends the flow's wait) and Secrets Manager (the link key,
+// read once and cached).
+const env = loadEnv(approvalLinksEnvSchema);
+
+export const handler = composeApprovalLinks(env, {
+  doc: createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }),
+  events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
+  taskTokens: new StepFunctionsTaskTokens(new SFNClient(boundedAwsClientConfig())),
+  // Read-only here: nothing is ever written through this store.
+  secrets: new SecretsManagerStore(new SecretsManagerClient(boundedAwsClientConfig()), { namePrefix: 'quartermaster/' }),
+});
