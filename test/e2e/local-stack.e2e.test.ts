@@ -153,6 +153,30 @@ describe('the local stack, end to end over HTTP', () => {
       .toBe('failed');
     expect(job.exitCode).toBe(7);
     expect(job.stateReason).toContain('7');
+
+    // job.failed reaches acme's seeded channels: the dev mailbox (SMTP stand-in for SES) and the dev webhook
+    // receiver, which verified the Standard Webhooks signature.
+    const mailbox = /Mailbox\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+    const receiver = /Webhooks\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+    const subject = `job/${submitted.body.id as string}`;
+    await expect
+      .poll(
+        async () => {
+          const mails = (await (await fetch(`${mailbox}/messages.json`)).json()) as { subject: string }[];
+          return mails.some((mail) => mail.subject.includes(`job.failed: ${subject}`));
+        },
+        { timeout: 30_000, interval: 200 },
+      )
+      .toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const received = (await (await fetch(`${receiver}/deliveries.json`)).json()) as { verified: boolean; summary: string }[];
+          return received.some((entry) => entry.verified && entry.summary === `job.failed ${subject}`);
+        },
+        { timeout: 30_000, interval: 200 },
+      )
+      .toBe(true);
   });
 
   it('cancels a running job and stops its process', async () => {
