@@ -40,8 +40,30 @@ export default function Hardware() {
           { id: 'gpu', header: 'GPUs', cell: (type) => `${type.gpuCount}× ${type.gpuModel}` },
           { id: 'cpu', header: 'vCPU / memory', cell: (type) => `${type.vcpu} vCPU, ${Math.round(type.memoryMiB / 1024)} GiB` },
           { id: 'price', header: 'Price', cell: (type) => `${formatUsd(type.pricePerHourUsd)}/h` },
+          { id: 'enabled', header: 'Status', cell: (type) => (type.enabled === false ? 'disabled' : 'enabled') },
           { id: 'where', header: 'Runs on', cell: (type) => [type.ecs && `ECS ${type.ecs.instanceType}`, type.kubernetes && 'Kubernetes'].filter(Boolean).join(', ') || 'local' },
-          { id: 'edit', header: '', cell: (type) => mayEdit && <Button variant="inline-link" onClick={() => setEditing(type)}>Edit</Button> },
+          {
+            id: 'edit',
+            header: '',
+            cell: (type) =>
+              mayEdit && (
+                <SpaceBetween direction="horizontal" size="xs">
+                  <Button variant="inline-link" ariaLabel={`Edit ${type.id}`} onClick={() => setEditing(type)}>
+                    Edit
+                  </Button>
+                  {/* A soft delete: jobs keep referring to the type, new ones can no longer pick it. */}
+                  {type.enabled !== false && (
+                    <Button
+                      variant="inline-link"
+                      ariaLabel={`Disable ${type.id}`}
+                      onClick={() => void unwrap(api.DELETE('/v1/hardware/{id}', { params: { path: { id: type.id } } })).then(hardware.reload, hardware.reload)}
+                    >
+                      Disable
+                    </Button>
+                  )}
+                </SpaceBetween>
+              ),
+          },
         ]}
         empty={<Box textAlign="center">The catalog is empty.</Box>}
       />
