@@ -1,22 +1,9 @@
 import { round } from './stats';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
-import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
-import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
-import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
-import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { Principal } from '#domain/authz/principal';
-import { jobSpecSchema } from '#domain/jobs/job.schema';
 import { submitJob } from '#domain/jobs/submit-job.service';
-import { startDynamoDbLocal } from '#scripts/local/dynamodb-local';
-import { ensureJava } from '#scripts/local/java';
-import { localClientConfig } from '#scripts/local/local-aws';
-import { DEMO_HARDWARE } from '#scripts/local/seed';
-import { ensureTable } from '#scripts/local/table';
 import { progress } from './bench-env';
+import { parallel, withAdmissionWorld } from './admission-world';
 
 /** Parallel callers, as many concurrent Lambda invocations would be. */
 const WORKERS = 8;
@@ -30,36 +17,7 @@ const OPERATIONS = 240;
  * user; only the deployment-wide concurrency counter is shared (it is by design).
  */
 export async function run(): Promise<Record<string, unknown>> {
-  ensureJava();
-  const dynamo = await startDynamoDbLocal();
-  try {
-    const client = new DynamoDBClient(localClientConfig(dynamo.endpoint));
-    const doc = createDocumentClient({ client });
-    const table = 'qm-bench-admission';
-    await ensureTable(client, table);
-    const hardware = new DynamoHardwareCatalog(doc, table, 3_600_000);
-    for (const hw of DEMO_HARDWARE) await hardware.put(hw);
-    const quotas = new DynamoQuotaRepository(doc, table, 3_600_000);
-    const deps = {
-      jobs: new DynamoJobRepository(doc, table),
-      hardware,
-      quotas,
-      limits: { current: async () => ({ maxConcurrent: 1_000_000, userMaxConcurrent: 1_000_000 }) },
-      events: new InProcessEventBus(),
-      clock: systemClock,
-      ids: ulidSource(),
-      dispatch: { send: async () => undefined },
-      backends: ['ecs'] as const,
-      retentionDays: 90,
-      scheduling: new DynamoSchedulingSettings(doc, table, 3_600_000),
-    };
-    const spec = jobSpecSchema.parse({
-      name: 'bench',
-      image: 'busybox',
-      command: ['true'],
-      hardwareType: 'gpu-a10g-1x',
-      maxRuntimeMinutes: 10,
-    });
+  return withAdmissionWorld('qm-bench-admission', async ({ doc, table, deps, spec }) => {
     const principal = (i: number, hot: boolean): Principal => ({
       userId: hot ? `hot-user-${i % WORKERS}` : `user-${i}`,
       orgId: hot ? 'hot-org' : `org-${i}`,
@@ -103,27 +61,5 @@ export async function run(): Promise<Record<string, unknown>> {
       },
       note: 'An admission is a key-only queue read plus one transaction writing the job and updating 6-8 counters with their ceilings; the bare loop is one single-item update.',
     };
-  } finally {
-    await dynamo.stop();
-  }
-}
-
-async function parallel<T>(
-  count: number,
-  workers: number,
-  task: (index: number) => Promise<T>,
-): Promise<{ perSecond: number; results: T[] }> {
-  const results: T[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (next < count) {
-        const index = next++;
-        results.push(await task(index));
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { perSecond: count / seconds, results };
+  });
 }

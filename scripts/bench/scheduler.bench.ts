@@ -1,27 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
-import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
-import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
-import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { Principal } from '#domain/authz/principal';
-import { jobSpecSchema, type Job } from '#domain/jobs/job.schema';
+import { type Job } from '#domain/jobs/job.schema';
 import { runSchedulerPass } from '#domain/jobs/scheduler.service';
 import { submitJob } from '#domain/jobs/submit-job.service';
 import { queueDepth } from '#domain/quotas/counters';
 import { fairShareRecord } from '#domain/scheduling/fair-share';
 import { orderQueue } from '#domain/scheduling/queue-order';
 import { DEFAULT_SCHEDULING } from '#domain/scheduling/scheduling-settings';
-import { startDynamoDbLocal } from '#scripts/local/dynamodb-local';
-import { ensureJava } from '#scripts/local/java';
-import { localClientConfig } from '#scripts/local/local-aws';
-import { DEMO_HARDWARE } from '#scripts/local/seed';
-import { ensureTable } from '#scripts/local/table';
 import { progress } from './bench-env';
+import { parallel, withAdmissionWorld } from './admission-world';
 import { replayTrace } from './scheduler-trace';
 
 const QUEUED = 1_000;
@@ -41,38 +29,7 @@ const ADMISSIONS_PER_SECOND_GOAL = 200;
  * - a replayed synthetic trace (scheduler-trace.ts): Jain's index, waits and ETA error against FIFO.
  */
 export async function run(): Promise<Record<string, unknown>> {
-  ensureJava();
-  const dynamo = await startDynamoDbLocal();
-  try {
-    const client = new DynamoDBClient(localClientConfig(dynamo.endpoint));
-    const doc = createDocumentClient({ client });
-    const table = 'qm-bench-scheduler';
-    await ensureTable(client, table);
-    const hardware = new DynamoHardwareCatalog(doc, table, 3_600_000);
-    for (const hw of DEMO_HARDWARE) await hardware.put(hw);
-    const jobs = new DynamoJobRepository(doc, table);
-    const deps = {
-      jobs,
-      hardware,
-      quotas: new DynamoQuotaRepository(doc, table, 3_600_000),
-      limits: { current: async () => ({ maxConcurrent: 1_000_000, userMaxConcurrent: 1_000_000 }) },
-      events: new InProcessEventBus(),
-      clock: systemClock,
-      ids: ulidSource(),
-      dispatch: { send: async () => undefined },
-      backends: ['ecs'] as const,
-      retentionDays: 90,
-      fairShare: new DynamoFairShareSource(doc, table),
-      scheduling: new DynamoSchedulingSettings(doc, table, 3_600_000),
-    };
-    const spec = jobSpecSchema.parse({
-      name: 'bench',
-      image: 'busybox',
-      command: ['true'],
-      hardwareType: 'gpu-a10g-1x',
-      maxRuntimeMinutes: 10,
-    });
-
+  return withAdmissionWorld('qm-bench-scheduler', async ({ doc, table, jobs, deps, spec }) => {
     progress(`scheduler: queueing ${QUEUED} jobs of ${TEAMS} teams`);
     const now = Date.now();
     for (let i = 0; i < QUEUED; i += 1) {
@@ -186,9 +143,7 @@ export async function run(): Promise<Record<string, unknown>> {
       },
       trace,
     };
-  } finally {
-    await dynamo.stop();
-  }
+  });
 }
 
 /** The job store with its admission writes (`save`, `saveAll`) counted and timed. */
@@ -215,22 +170,6 @@ function timedWrites(jobs: DynamoJobRepository) {
       return stats.ms;
     },
   };
-}
-
-async function parallel<T>(
-  count: number,
-  workers: number,
-  task: (index: number) => Promise<T>,
-): Promise<{ perSecond: number; results: T[] }> {
-  const results: T[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (next < count) results.push(await task(next++));
-    }),
-  );
-  return { perSecond: count / ((performance.now() - started) / 1000), results };
 }
 
 const round = (value: number): number => Math.round(value * 100) / 100;

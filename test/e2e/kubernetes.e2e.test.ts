@@ -1,11 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devIdpTokens } from '#scripts/local/dev-idp-login';
 import { demoPassword } from '#scripts/local/local-identity';
-import { freePort } from '#scripts/local/ports';
+import { startLocalStack } from '#test-support/local-stack-process';
 
 /**
  * One job on the `dev-k8s` cluster, end to end through `scripts/local/dev.ts` (what `npm run dev` runs),
@@ -28,22 +25,9 @@ async function api(path: string, init: RequestInit & { as?: string } = {}): Prom
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  const dataDir = await mkdtemp(join(tmpdir(), 'qm-e2e-kube-'));
-  dev = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/dev.ts', '--port', String(port), '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
-  dev.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  dev.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!output.includes('Quartermaster is running')) {
-    if (Date.now() > deadline || dev.exitCode !== null) throw new Error(`local stack did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  url = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
-  const issuer = /Dev IdP\s+(https:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
-  const ca = await readFile(/self-signed certificate: (\S+)\)/.exec(output)?.[1] ?? '', 'utf8');
+  const stack = await startLocalStack('qm-e2e-kube-');
+  ({ process: dev, output, url } = stack);
+  const { issuer, ca } = stack;
   token = (await devIdpTokens({ issuer, username: 'rae', password: demoPassword('rae'), ca })).accessToken;
   adminToken = (await devIdpTokens({ issuer, username: 'ada', password: demoPassword('ada'), ca })).accessToken;
 });

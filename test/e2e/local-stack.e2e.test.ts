@@ -1,14 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
 import { devIdpTokens, signInThroughIdp } from '#scripts/local/dev-idp-login';
 import { demoPassword } from '#scripts/local/local-identity';
 import { DEMO_USERS } from '#scripts/local/seed';
-import { freePort } from '#scripts/local/ports';
+import { startLocalStack } from '#test-support/local-stack-process';
 
 /**
  * End to end through the real entry point: `scripts/local/dev.ts` (what `npm run dev` runs) in its own
@@ -46,23 +42,8 @@ function portOpen(endpoint: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  const port = await freePort();
-  const dataDir = await mkdtemp(join(tmpdir(), 'qm-e2e-'));
-  dev = spawn(process.execPath, ['--import', 'tsx', 'scripts/local/dev.ts', '--port', String(port), '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
-  dev.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  dev.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!output.includes('Quartermaster is running')) {
-    if (Date.now() > deadline || dev.exitCode !== null) throw new Error(`local stack did not start:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  url = /API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+  ({ process: dev, output, url, issuer, ca } = await startLocalStack('qm-e2e-'));
   endpoints = [...output.matchAll(/(?:DynamoDB|SQS)\s+(http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1]!);
-  issuer = /Dev IdP\s+(https:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
-  ca = await readFile(/self-signed certificate: (\S+)\)/.exec(output)?.[1] ?? '', 'utf8');
   for (const user of ['rae', 'vic'])
     tokens.set(user, (await devIdpTokens({ issuer, username: user, password: demoPassword(user), ca })).accessToken);
 });

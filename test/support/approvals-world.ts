@@ -28,13 +28,12 @@ import { jobsEnvSchema } from '#functions/api/jobs/jobs.env';
 import { jobsRoutes } from '#functions/api/jobs/jobs.routes';
 import { createApprovalSteps } from '#functions/workflows/approval/approval-steps.app';
 import type { ApiHandler } from '#http/api-handler';
-import { toAuthorizerContext } from '#http/principal-context';
-import { routeKey, type RouteDeclaration } from '#http/route';
+import { type RouteDeclaration, routeKey } from '#http/route';
 import { LocalApprovalFlows, type LocalTransition } from '#scripts/local/approval-flow/local-approval-flows';
 import { synthesizedApprovalFlowDefinition } from '#scripts/local/approval-flow/synthesized-definition';
-import { buildHttpApiV2Event } from '#scripts/local/http-server';
 import { seedPeople } from './authz-fixtures';
-import { createAuthzWorld, type AuthzWorld, type CallInput, type CallResult } from './authz-world';
+import { buildHttpApiV2Event } from '#scripts/local/http-server';
+import { createAuthzWorld, invokeRoute, type AuthzWorld, type CallInput, type CallResult } from './authz-world';
 
 /**
  * The authorization world (orgs acme and globex, the matrix's actors) with approvals switched on: the real
@@ -156,22 +155,7 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
     async call(caller, operationId, input = {}) {
       const entry = routes.get(operationId);
       if (!entry) return world.call(caller, operationId, input);
-      const params = input.params ?? {};
-      const rawPath = entry.route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));
-      const event = buildHttpApiV2Event({
-        method: entry.route.method,
-        rawPath,
-        rawQueryString: new URLSearchParams(input.query ?? {}).toString(),
-        headers: { 'content-type': 'application/json', ...(input.headers ?? {}) },
-        ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
-        routeKey: routeKey(entry.route),
-        pathParameters: params,
-        sourceIp: '10.1.2.3',
-      });
-      event.requestContext.authorizer = { lambda: toAuthorizerContext(await world.principalOf(caller)) };
-      const result = await handlers[entry.group]!(event, {} as Context);
-      const text = typeof result.body === 'string' ? result.body : '';
-      return { status: result.statusCode, text, json: text ? JSON.parse(text) : undefined };
+      return invokeRoute(handlers[entry.group]!, entry.route, await world.principalOf(caller), input);
     },
     failFlowStarts(on) {
       failStarts = on;

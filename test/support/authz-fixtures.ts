@@ -1,10 +1,10 @@
+import { queuedJob } from '#test-support/job-fixtures';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import * as keys from '#adapters/dynamodb/table-keys';
 import { orgIndexAttributes } from '#adapters/dynamodb/keys';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { identityProviderSchema } from '#domain/identity/identity-provider.schema';
-import { jobSpecSchema, type Job } from '#domain/jobs/job.schema';
 import type { Actor, Relation } from './authz-model';
 import { FOREIGN_MARKER, ORGS, TEAMS, type AuthzWorld } from './authz-world';
 
@@ -34,31 +34,15 @@ export type Key = { pk: string; sk: string };
 export async function makeJob(world: AuthzWorld, relation: Relation, actor: Actor): Promise<{ id: string; key: Key }> {
   const id = ulid();
   const now = new Date().toISOString();
-  const job: Job = {
-    schemaVersion: 1,
+  const job = queuedJob({
     id,
     orgId: orgOf(relation),
     ownerId: ownerOf(relation, actor),
     teamId: teamOf(relation),
-    spec: jobSpecSchema.parse({
-      name: 'matrix',
-      image: 'busybox',
-      command: ['true'],
-      hardwareType: 'cpu-small',
-      maxRuntimeMinutes: 5,
-      env: [{ name: 'NOTE', value: note(relation) }],
-    }),
-    backend: 'local',
-    state: 'queued',
-    priorityClass: 20,
-    estimatedCostUsd: 0.01,
-    gpuCount: 0,
-    createdAt: now,
-    updatedAt: now,
-    history: [{ state: 'queued', at: now }],
-    holds: [],
-    version: 1,
-  };
+    name: 'matrix',
+    note: note(relation),
+    at: now,
+  });
   const outcome = await world.jobs.create(job);
   if (!outcome.ok) throw new Error('job fixture not stored');
   return { id, key: keys.job(id) };

@@ -265,24 +265,34 @@ export async function createAuthzWorld(options: { email?: EmailTransport } = {})
       if (!entry) throw new Error(`no route ${operationId}`);
       const handler = handlers[entry.group];
       if (!handler) throw new Error(`no handler for group ${entry.group}`);
-      const params = input.params ?? {};
-      const rawPath = entry.route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));
-      const event = buildHttpApiV2Event({
-        method: entry.route.method,
-        rawPath,
-        rawQueryString: new URLSearchParams(input.query ?? {}).toString(),
-        headers: { 'content-type': 'application/json', ...(input.headers ?? {}) },
-        ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
-        routeKey: routeKey(entry.route),
-        pathParameters: params,
-        sourceIp: '10.1.2.3',
-      });
       const principal = typeof caller === 'string' ? await world.principalOf(caller) : caller;
-      event.requestContext.authorizer = { lambda: toAuthorizerContext(principal) };
-      const result = await handler(event, {} as Context);
-      const text = typeof result.body === 'string' ? result.body : '';
-      return { status: result.statusCode, text, json: text ? JSON.parse(text) : undefined };
+      return invokeRoute(handler, entry.route, principal, input);
     },
   };
   return world;
+}
+
+/** Calls `handler` with the event API Gateway and the authorizer build for `route`, `principal` and `input`. */
+export async function invokeRoute(
+  handler: ApiHandler,
+  route: RouteDeclaration,
+  principal: Principal,
+  input: CallInput = {},
+): Promise<CallResult> {
+  const params = input.params ?? {};
+  const rawPath = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));
+  const event = buildHttpApiV2Event({
+    method: route.method,
+    rawPath,
+    rawQueryString: new URLSearchParams(input.query ?? {}).toString(),
+    headers: { 'content-type': 'application/json', ...(input.headers ?? {}) },
+    ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
+    routeKey: routeKey(route),
+    pathParameters: params,
+    sourceIp: '10.1.2.3',
+  });
+  event.requestContext.authorizer = { lambda: toAuthorizerContext(principal) };
+  const result = await handler(event, {} as Context);
+  const text = typeof result.body === 'string' ? result.body : '';
+  return { status: result.statusCode, text, json: text ? JSON.parse(text) : undefined };
 }

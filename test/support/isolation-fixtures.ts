@@ -1,3 +1,4 @@
+import { queuedJob } from '#test-support/job-fixtures';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import * as keys from '#adapters/dynamodb/table-keys';
@@ -87,31 +88,9 @@ export async function seedVictimObjects(world: AuthzWorld): Promise<VictimObject
   await world.putUser({ id: user, orgId: VICTIM, displayName: `${user} ${VICTIM_MARKER}`, teamIds: [COLLIDING_TEAM] });
 
   const job = ulid();
-  const stored = await world.jobs.create({
-    schemaVersion: 1,
-    id: job,
-    orgId: VICTIM,
-    ownerId: user,
-    teamId: COLLIDING_TEAM,
-    spec: jobSpecSchema.parse({
-      name: 'victim',
-      image: 'busybox',
-      command: ['true'],
-      hardwareType: 'cpu-small',
-      maxRuntimeMinutes: 5,
-      env: [{ name: 'NOTE', value: VICTIM_MARKER }],
-    }),
-    backend: 'local',
-    state: 'queued',
-    priorityClass: 20,
-    estimatedCostUsd: 0.01,
-    gpuCount: 0,
-    createdAt: now,
-    updatedAt: now,
-    history: [{ state: 'queued', at: now }],
-    holds: [],
-    version: 1,
-  });
+  const stored = await world.jobs.create(
+    queuedJob({ id: job, orgId: VICTIM, ownerId: user, teamId: COLLIDING_TEAM, name: 'victim', note: VICTIM_MARKER, at: now }),
+  );
   if (!stored.ok) throw new Error('victim job not stored');
 
   const template = world.unique('iso-a-tpl');

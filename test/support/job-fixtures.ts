@@ -1,6 +1,6 @@
 import type { Principal } from '#domain/authz/principal';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import { jobSpecSchema, type JobSpec, type JobSpecInput } from '#domain/jobs/job.schema';
+import { jobSpecSchema, type Job, type JobSpec, type JobSpecInput } from '#domain/jobs/job.schema';
 import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { ulidSource } from '#adapters/runtime/system-runtime';
 
@@ -32,4 +32,42 @@ export function manualClock(start = '2026-11-22T10:00:00.000Z'): Clock & { advan
 
 export function testRuntime(): { clock: Clock; ids: IdSource; events: InProcessEventBus } {
   return { clock: { now: () => new Date() }, ids: ulidSource(), events: new InProcessEventBus() };
+}
+
+/** A queued job on the local backend (cpu-small, 5 minutes) as the table holds it; `note` rides in its env. */
+export function queuedJob(fields: {
+  id: string;
+  orgId: string;
+  ownerId: string;
+  teamId: string | undefined;
+  name: string;
+  note: string;
+  at: string;
+}): Job {
+  const { id, orgId, ownerId, teamId, name, note, at } = fields;
+  return {
+    schemaVersion: 1,
+    id,
+    orgId,
+    ownerId,
+    teamId,
+    spec: jobSpecSchema.parse({
+      name,
+      image: 'busybox',
+      command: ['true'],
+      hardwareType: 'cpu-small',
+      maxRuntimeMinutes: 5,
+      env: [{ name: 'NOTE', value: note }],
+    }),
+    backend: 'local',
+    state: 'queued',
+    priorityClass: 20,
+    estimatedCostUsd: 0.01,
+    gpuCount: 0,
+    createdAt: at,
+    updatedAt: at,
+    history: [{ state: 'queued', at }],
+    holds: [],
+    version: 1,
+  };
 }
