@@ -60,7 +60,14 @@ const SUBMISSION_READS = ['JOB#*', 'IDEMPOTENCY#*', 'COUNTER#*', 'USAGE#*', 'CAT
 /** Approval rules: the org's (`ORG#<org>#APPROVAL_RULES`, under the gate's `ORG#*`) and the platform's. */
 const APPROVAL_RULE_READS = ['PLATFORM#APPROVAL_RULES'];
 
-const SIGN_IN_WRITES = ['USER#*', 'IDENTITY#*', 'SETTINGS', 'SESSION#*'];
+/**
+ * The event outbox (`OUTBOX#<eventId>`): a function that emits domain events writes them as items, in the
+ * transaction of the change they announce, and the relay function puts them on the bus from the table's
+ * stream. No API function holds an EventBridge permission.
+ */
+const OUTBOX = 'OUTBOX#*';
+
+const SIGN_IN_WRITES = ['USER#*', 'IDENTITY#*', 'SETTINGS', 'SESSION#*', OUTBOX];
 const SIGN_IN_READS = [...SIGN_IN_WRITES, 'IDP'];
 
 /**
@@ -98,11 +105,11 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     table: withGateAndAudit({
       reads: [...SUBMISSION_READS, ...APPROVAL_RULE_READS],
       // A held job's approval request is written with it; a cancel closes it.
-      writes: ['JOB#*', 'IDEMPOTENCY#*', 'COUNTER#*', 'USAGE#*', 'ORG#*#APPROVALS'],
+      // Job events and dispatch requests (launch, stop) go to the outbox; the bus delivers the latter to the dispatch queue.
+      writes: ['JOB#*', 'IDEMPOTENCY#*', 'COUNTER#*', 'USAGE#*', 'ORG#*#APPROVALS', OUTBOX],
     }),
-    // Job events and dispatch requests (launch, stop) are events: the bus delivers the latter to the dispatch queue.
     // A held job starts its approval flow; cancelling it ends the flow's wait.
-    aws: ['events.publish', 'approvals.start', 'approvals.respond'],
+    aws: ['approvals.start', 'approvals.respond'],
   },
   {
     name: 'explain',
@@ -219,7 +226,7 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
       reads: [...SIGN_IN_READS, 'OAUTHSTATE#*', 'THROTTLE#*'],
       writes: [...SIGN_IN_WRITES, 'OAUTHSTATE#*', 'THROTTLE#*'],
     }),
-    aws: ['sessions.sign', 'events.publish', 'idp-secrets.read'],
+    aws: ['sessions.sign', 'idp-secrets.read'],
   },
   {
     name: 'password-auth',
@@ -230,7 +237,7 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     // THROTTLE#: failure counts of sign-in throttling (per account, per source address).
     table: withGateAndAudit({ reads: [...SIGN_IN_READS, 'THROTTLE#*'], writes: [...SIGN_IN_WRITES, 'THROTTLE#*'] }),
     // The only function that loads ldapts, and the only one that may read the break-glass secret.
-    aws: ['sessions.sign', 'events.publish', 'idp-secrets.read', 'break-glass-secret.read'],
+    aws: ['sessions.sign', 'idp-secrets.read', 'break-glass-secret.read'],
   },
   {
     name: 'sessions',
@@ -239,9 +246,10 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     envSchema: sessionsEnvSchema,
     routes: sessionsRoutes,
     // Called all day: kept free of the IdP libraries and of Secrets Manager. THROTTLE#: sign-in throttling
-    // (per source address, per token family).
-    table: withGateAndAudit({ reads: ['SESSION#*', 'THROTTLE#*'], writes: ['SESSION#*', 'THROTTLE#*'] }),
-    aws: ['sessions.sign', 'events.publish'],
+    // (per source address, per token family). A replayed refresh token is reported as `auth.login_failure`
+    // through the outbox.
+    table: withGateAndAudit({ reads: ['SESSION#*', 'THROTTLE#*'], writes: ['SESSION#*', 'THROTTLE#*', OUTBOX] }),
+    aws: ['sessions.sign'],
   },
   {
     name: 'me',
@@ -273,10 +281,11 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     // the gate's `ORG#*`; a decision moves the job with its request and counts an approved one in the queue.
     table: withGateAndAudit({
       reads: ['JOB#*', ...APPROVAL_RULE_READS],
-      writes: ['JOB#*', 'COUNTER#*', 'ORG#*#APPROVALS', 'ORG#*#APPROVAL_RULES', 'PLATFORM#APPROVAL_RULES'],
+      // Decisions record approval events in the outbox.
+      writes: ['JOB#*', 'COUNTER#*', 'ORG#*#APPROVALS', 'ORG#*#APPROVAL_RULES', 'PLATFORM#APPROVAL_RULES', OUTBOX],
     }),
-    // Decisions publish approval events and end the flow's wait.
-    aws: ['events.publish', 'approvals.respond'],
+    // A decision ends the flow's wait.
+    aws: ['approvals.respond'],
   },
   {
     name: 'approval-links',
@@ -289,9 +298,10 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     // and decides as the approvals function does.
     table: withGateAndAudit({
       reads: ['JOB#*'],
-      writes: ['JOB#*', 'COUNTER#*', 'ORG#*#APPROVALS', 'ORG#*#APPROVAL_LINKS'],
+      // Decisions record approval events in the outbox.
+      writes: ['JOB#*', 'COUNTER#*', 'ORG#*#APPROVALS', 'ORG#*#APPROVAL_LINKS', OUTBOX],
     }),
-    // Decisions publish approval events and end the flow's wait; links are checked with the approval-link key.
-    aws: ['events.publish', 'approvals.respond', 'approval-link-key.read'],
+    // A decision ends the flow's wait; links are checked with the approval-link key.
+    aws: ['approvals.respond', 'approval-link-key.read'],
   },
 ];

@@ -1,8 +1,7 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
+import { DynamoEventOutbox } from '#adapters/dynamodb/dynamo-event-outbox.repository';
 import { KmsTokenSigner } from '#adapters/kms/kms-token-signer.client';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.client';
@@ -11,17 +10,18 @@ import type { SignInEdges } from './sign-in-composition';
 
 /**
  * The AWS clients both deployed sign-in functions hand to their composition (Lambda only: the local stack and
- * the tests hand their own): DynamoDB, EventBridge, Secrets Manager and the KMS session signer.
+ * the tests hand their own): DynamoDB (events through its outbox), Secrets Manager and the KMS session signer.
  */
 export function deployedSignInEdges(env: {
   QM_DYNAMODB_ENDPOINT?: string | undefined;
-  QM_EVENT_BUS_NAME: string;
+  QM_TABLE_NAME: string;
   QM_SESSION_KMS_KEY_ID: string;
   QM_SECRET_NAME_PREFIX: string;
 }): ApiRuntime & SignInEdges {
+  const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
   return {
-    doc: createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }),
-    events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
+    doc,
+    events: new DynamoEventOutbox(doc, env.QM_TABLE_NAME),
     secrets: new SecretsManagerStore(new SecretsManagerClient(boundedAwsClientConfig()), { namePrefix: env.QM_SECRET_NAME_PREFIX }),
     signer: new KmsTokenSigner(new KMSClient(boundedAwsClientConfig()), env.QM_SESSION_KMS_KEY_ID),
   };

@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import { baseEnvSchema, eventsEnvSchema } from '#config/env';
+import { baseEnvSchema } from '#config/env';
 import { sessionEnvSchema } from '#config/identity-env';
 
 /** The authorizer verifies tokens, provisions users just in time and emits `auth.login_failure`. */
-export const authorizerEnvSchema = z.extend(z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), sessionEnvSchema.shape), {
+export const authorizerEnvSchema = z.extend(z.extend(baseEnvSchema, sessionEnvSchema.shape), {
   /** The stack's Cognito user pool, accepted as a built-in provider (its groups `admin`… `viewer` map to levels). */
   QM_COGNITO_USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
   /** Comma-separated app client ids whose access tokens are accepted (the SPA client). */

@@ -1,8 +1,7 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { CachedIdentityProviders } from '#adapters/dynamodb/dynamo-identity-provider.repository';
 import { dynamoIdentityStores } from '#adapters/dynamodb/identity-stores';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
+import { DynamoEventOutbox } from '#adapters/dynamodb/dynamo-event-outbox.repository';
 import { ApiKeyVerifier, SessionTokenVerifier } from '#adapters/jwt/credential.verifier';
 import { IdpTokenVerifier } from '#adapters/jwt/idp-token.verifier';
 import { getLogger } from '#adapters/logging/logger';
@@ -13,17 +12,18 @@ import { builtInCognitoProvider } from '#domain/identity/built-in-providers';
 import { signIn, type LoginDeps } from '#domain/identity/login.service';
 import { createAuthorizer } from './authorizer.app';
 import { authorizerEnvSchema } from './authorizer.env';
-import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 
 // Composition root. No development shortcut exists any more: API keys, our session tokens and access
 // tokens of the configured identity providers are the only credentials, here and in the local stack.
 const env = loadEnv(authorizerEnvSchema);
-const stores = dynamoIdentityStores(createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }), env.QM_TABLE_NAME);
+const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
+const stores = dynamoIdentityStores(doc, env.QM_TABLE_NAME);
 const logger = getLogger();
 const login: LoginDeps = {
   ...stores,
   audit: new LoggerAuditLog(logger),
-  events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
+  // Refused sign-ins are recorded in the outbox; the relay puts them on the bus.
+  events: new DynamoEventOutbox(doc, env.QM_TABLE_NAME),
   clock: systemClock,
   ids: ulidSource(),
   firstUserBecomesAdmin: env.QM_FIRST_USER_ADMIN === 'true',

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
-import { baseEnvSchema, eventsEnvSchema } from '#config/env';
+import { baseEnvSchema } from '#config/env';
 import { secretsEnvSchema } from '#config/identity-env';
 
-export const dispatcherEnvSchema = z.extend(z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), secretsEnvSchema.shape), {
+export const dispatcherEnvSchema = z.extend(z.extend(baseEnvSchema, secretsEnvSchema.shape), {
   /** Backends this stage offers: with `kubernetes`, jobs placed on registered clusters are launched there too. */
   QM_BACKENDS: z._default(z.string(), 'ecs'),
   /** ECS cluster that runs GPU jobs. */

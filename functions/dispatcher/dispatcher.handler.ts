@@ -1,11 +1,10 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend.client';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
+import { DynamoEventOutbox } from '#adapters/dynamodb/dynamo-event-outbox.repository';
 import { getLogger } from '#adapters/logging/logger';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -73,7 +72,7 @@ export const handler = createDispatcher(
     jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
     hardware: new DynamoHardwareCatalog(doc, env.QM_TABLE_NAME),
     backends: backendFor,
-    events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
+    events: new DynamoEventOutbox(doc, env.QM_TABLE_NAME),
     clock: systemClock,
     ids: ulidSource(),
     retentionDays: env.QM_JOB_RETENTION_DAYS,

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { baseEnvSchema, eventsEnvSchema, limitsEnvSchema } from '#config/env';
+import { baseEnvSchema, limitsEnvSchema } from '#config/env';
 
-export const schedulerEnvSchema = z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), limitsEnvSchema.shape);
+export const schedulerEnvSchema = z.extend(baseEnvSchema, limitsEnvSchema.shape);
 export type SchedulerEnv = z.infer<typeof schedulerEnvSchema>;

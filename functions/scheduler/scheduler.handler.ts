@@ -1,21 +1,19 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.repository';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
+import { DynamoEventOutbox } from '#adapters/dynamodb/dynamo-event-outbox.repository';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue.client';
 import { loadEnv } from '#config/env';
 import { createScheduler } from './scheduler.app';
 import { schedulerEnvSchema } from './scheduler.env';
-import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 
 const env = loadEnv(schedulerEnvSchema);
 const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
-const events = new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME);
+const events = new DynamoEventOutbox(doc, env.QM_TABLE_NAME);
 const ids = ulidSource();
 
 export const handler = createScheduler({

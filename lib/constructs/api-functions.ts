@@ -71,7 +71,6 @@ function stageEnvValues({ config, data, workflows, compute, identity, apiBaseUrl
     ...baseFunctionEnv(config, data.table.tableName),
     ...limitsFunctionEnv(config),
     ...accessFunctionEnv(config),
-    QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
     QM_APPROVAL_STATE_MACHINE_ARN: workflows.approvalFlow.stateMachine.stateMachineArn,
     QM_BACKENDS: config.backends.join(','),
     QM_JOB_LOG_GROUP: compute.jobLogGroup.logGroupName,
@@ -104,7 +103,6 @@ function awsPermissionGrants({
       reason: 'Identity-provider secrets are created at run time through the admin API, one per provider, under this stage prefix only',
     });
   return {
-    'events.publish': (fn) => workflows.eventBus.grantPutEventsTo(fn),
     'sessions.sign': (fn) =>
       fn.addToRolePolicy(
         new PolicyStatement({ actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [identity.sessionSigningKey.keyArn] }),

@@ -65,7 +65,6 @@ export class Notifier extends Construct {
       env: {
         ...baseFunctionEnv(config, data.table.tableName),
         ...notificationFunctionEnv(config),
-        QM_EVENT_BUS_NAME: eventBus.eventBusName,
         QM_SECRET_NAME_PREFIX: secretPrefixOf(config),
         QM_NOTIFICATION_QUEUE_URL: this.queue.queueUrl,
         QM_NOTIFY_MAX_ATTEMPTS: String(NOTIFY_MAX_ATTEMPTS),
@@ -75,8 +74,8 @@ export class Notifier extends Construct {
       logRetention: props.logRetention,
     });
     const partitions = ['ORG#*#NOTIFICATION_CHANNELS', 'ORG#*#NOTIFICATION_DELIVERIES#*'];
-    data.grantPartitions(this.fn, { reads: partitions, writes: partitions });
-    eventBus.grantPutEventsTo(this.fn);
+    // `system.webhook_failure` is recorded in the outbox (`OUTBOX#`); the relay puts it on the bus.
+    data.grantPartitions(this.fn, { reads: partitions, writes: [...partitions, 'OUTBOX#*'] });
     grantSendEmail(this.fn, config);
     const secretsArn = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefixOf(config)}notifications/*`;
     this.fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretsArn] }));

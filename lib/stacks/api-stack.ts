@@ -26,8 +26,11 @@ import type { IdentityStack } from './identity-stack';
 import type { QmStackProps } from './stack-props';
 import type { WorkflowsStack } from './workflows-stack';
 
-/** Table items the authorizer may write: users (JIT provisioning, login-time sync), identity links, API-key last use, the bootstrap claim. */
-export const AUTHORIZER_WRITABLE_KEY_PREFIXES = ['USER#*', 'IDENTITY#*', 'APIKEY#*', 'SETTINGS'] as const;
+/**
+ * Table items the authorizer may write: users (JIT provisioning, login-time sync), identity links, API-key last
+ * use, the bootstrap claim, and outbox events (`auth.login_failure`; the relay puts them on the bus).
+ */
+export const AUTHORIZER_WRITABLE_KEY_PREFIXES = ['USER#*', 'IDENTITY#*', 'APIKEY#*', 'SETTINGS', 'OUTBOX#*'] as const;
 
 /** Route groups whose functions read cluster health and capacity (nodes and pods cluster-wide). */
 const KUBERNETES_CAPACITY_GROUPS = ['clusters', 'health-deep'] as const;
@@ -85,7 +88,6 @@ export class ApiStack extends Stack {
       envSchema: authorizerEnvSchema,
       env: {
         ...base,
-        QM_EVENT_BUS_NAME: workflows.eventBus.eventBusName,
         QM_API_BASE_URL: this.httpApi.apiEndpoint,
         QM_FIRST_USER_ADMIN: config.firstUserBecomesAdmin ? 'true' : 'false',
         QM_COGNITO_USER_POOL_ID: identity.userPool.userPoolId,
@@ -97,7 +99,6 @@ export class ApiStack extends Stack {
     });
     data.grantRead(this.authorizerFunction);
     data.grantPartitionWrites(this.authorizerFunction, AUTHORIZER_WRITABLE_KEY_PREFIXES, ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    workflows.eventBus.grantPutEventsTo(this.authorizerFunction);
     const authorizer = new HttpLambdaAuthorizer('QmAuthorizer', this.authorizerFunction, {
       authorizerName: 'quartermaster',
       responseTypes: [HttpLambdaResponseType.SIMPLE],

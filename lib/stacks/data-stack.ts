@@ -1,6 +1,6 @@
 import { Aws, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { TABLE_DESIGN } from '#adapters/dynamodb/table-design';
@@ -29,7 +29,8 @@ const KMS_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptF
  * protection and point-in-time recovery, because everything else can be redeployed and this cannot.
  *
  * Grants are explicit action lists rather than `grantReadData`/`grantReadWriteData`: no `Scan` (no request
- * path may scan, docs/budgets.md), no stream actions, and named index ARNs instead of `index/*`.
+ * path may scan, docs/budgets.md), no stream actions (the outbox relay alone reads the stream, through its event
+ * source mapping), and named index ARNs instead of `index/*`.
  */
 export class DataStack extends Stack {
   readonly table: Table;
@@ -57,6 +58,8 @@ export class DataStack extends Stack {
       encryptionKey: this.tableKey,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TABLE_DESIGN.ttlAttribute,
+      // Read by the outbox relay only (workflows stack): events are derived from what committed here.
+      stream: StreamViewType[TABLE_DESIGN.streamView],
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -2,13 +2,16 @@ import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { EventBus, Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
 import { approvalRedriveEnvSchema } from '#functions/workflows/approval/approval-redrive.env';
 import { approvalStepsEnvSchema } from '#functions/workflows/approval/approval-steps.env';
+import { OUTBOX_STREAM_FILTER } from '#adapters/dynamodb/outbox-stream';
+import { relayEnvSchema } from '#functions/events/relay/relay.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
 import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
@@ -25,6 +28,11 @@ import type { QmStackProps } from './stack-props';
 
 /** Dispatcher timeout; the queue's visibility timeout is six times it, as Lambda recommends for SQS sources. */
 const DISPATCHER_TIMEOUT = Duration.seconds(30);
+/**
+ * Attempts of one outbox batch before its records go to the relay DLQ. With bisection a batch that keeps
+ * failing is split until the failing record stands alone, so a poisoned record delays the others only briefly.
+ */
+const RELAY_RETRY_ATTEMPTS = 10;
 
 export interface WorkflowsStackProps extends QmStackProps {
   /** The table the functions read and write. */
@@ -34,7 +42,8 @@ export interface WorkflowsStackProps extends QmStackProps {
 }
 
 /**
- * Workflows lifecycle: the asynchronous path from admission to launch and back. The domain event bus; the
+ * Workflows lifecycle: the asynchronous path from admission to launch and back. The domain event bus and the
+ * outbox relay that alone feeds it (from the table's stream); the
  * scheduler (never concurrent, woken every minute and by job events) admits jobs and enqueues them; the
  * dispatcher consumes the queue with partial batch failures and launches ECS tasks; the status function
  * turns ECS task state changes of our cluster into job transitions; the approval flow (a Standard state
@@ -51,6 +60,10 @@ export class WorkflowsStack extends Stack {
   /** The Kubernetes status poller, when the stage offers the kubernetes backend. */
   readonly kubePoller?: QmFunction<typeof kubePollerEnvSchema>;
   readonly approvalSteps: QmFunction<typeof approvalStepsEnvSchema>;
+  /** The outbox relay: the table's stream → the bus; the only function allowed to put events. */
+  readonly relay: QmFunction<typeof relayEnvSchema>;
+  /** Where the relay's event source mapping parks the records it could not deliver within its retries. */
+  readonly relayDeadLetterQueue: Queue;
   /** The approval flow (Standard state machine): the jobs function starts it, decisions end its waits. */
   readonly approvalFlow: ApprovalFlow;
   /** Notification delivery: bus rule → SQS (+DLQ) → notifier function. */
@@ -66,6 +79,50 @@ export class WorkflowsStack extends Stack {
 
     this.eventBus = new EventBus(this, 'EventBus', {
       eventBusName: config.eventBusName,
+    });
+
+    // Domain events reach the bus only through the outbox: functions write them as items in the transaction of
+    // the change they announce, and the relay puts them on the bus from the table's stream (docs/architecture.md,
+    // "Events from committed state").
+    this.relayDeadLetterQueue = new Queue(this, 'RelayDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.relay = new QmFunction(this, 'Relay', {
+      entry: 'functions/events/relay/relay.handler.ts',
+      envSchema: relayEnvSchema,
+      env: { ...base, QM_EVENT_BUS_NAME: this.eventBus.eventBusName },
+      description: 'Relays outbox events from the table stream to the event bus',
+      timeout: Duration.seconds(30),
+      logRetention,
+    });
+    this.eventBus.grantPutEventsTo(this.relay);
+    this.relay.addEventSource(
+      new DynamoEventSource(data.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: RELAY_RETRY_ATTEMPTS,
+        onFailure: new SqsDlq(this.relayDeadLetterQueue),
+        // Only new outbox items: not their TTL removal, not any other item of the table.
+        filters: [
+          FilterCriteria.filter({
+            eventName: [OUTBOX_STREAM_FILTER.eventName],
+            dynamodb: { Keys: { pk: { S: FilterRule.beginsWith(OUTBOX_STREAM_FILTER.partitionKeyPrefix) } } },
+          }),
+        ],
+      }),
+    );
+    Validations.of(this.relayDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "It is a DLQ: the relay's event source mapping sends what it gives up on here (an on-failure destination, which cdk-nag does not recognise as a DLQ)",
+    });
+    Validations.of(this.relay.role ?? this.relay).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'dynamodb:ListStreams (granted with the stream event source) has no resource-level permissions',
     });
 
     this.dispatchDeadLetterQueue = new Queue(this, 'DispatchDeadLetterQueue', {
@@ -89,7 +146,6 @@ export class WorkflowsStack extends Stack {
       env: {
         ...base,
         ...limitsFunctionEnv(config),
-        QM_EVENT_BUS_NAME: this.eventBus.eventBusName,
       },
       description: 'Admits queued jobs atomically and enqueues them for dispatch',
       // One admission pass at a time: ordering and fair share assume a single writer.
@@ -101,7 +157,6 @@ export class WorkflowsStack extends Stack {
       logRetention,
     });
     data.grantReadWrite(this.scheduler);
-    this.eventBus.grantPutEventsTo(this.scheduler);
     // Dispatch requests published on the bus become dispatch messages: `detail.data` is the message. The
     // rule retries delivery and parks what it cannot deliver in the dispatch DLQ, next to failed dispatches.
     new Rule(this, 'DispatchRequests', {
@@ -134,7 +189,6 @@ export class WorkflowsStack extends Stack {
       envSchema: dispatcherEnvSchema,
       env: {
         ...base,
-        QM_EVENT_BUS_NAME: this.eventBus.eventBusName,
         QM_ECS_CLUSTER_ARN: compute.cluster.clusterArn,
         QM_ECS_SUBNET_IDS: compute.vpc.privateSubnets.map((subnet) => subnet.subnetId).join(','),
         QM_ECS_SECURITY_GROUP_ID: compute.jobSecurityGroup.securityGroupId,
@@ -149,7 +203,6 @@ export class WorkflowsStack extends Stack {
       logRetention,
     });
     data.grantReadWrite(this.dispatcher);
-    this.eventBus.grantPutEventsTo(this.dispatcher);
     this.dispatcher.addEventSource(
       new SqsEventSource(this.dispatchQueue, {
         batchSize: 10,
@@ -173,12 +226,11 @@ export class WorkflowsStack extends Stack {
     this.status = new QmFunction(this, 'Status', {
       entry: 'functions/events/status/status.handler.ts',
       envSchema: statusEnvSchema,
-      env: { ...base, QM_EVENT_BUS_NAME: this.eventBus.eventBusName },
+      env: base,
       description: 'Applies ECS task state changes to jobs',
       logRetention,
     });
     data.grantReadWrite(this.status);
-    this.eventBus.grantPutEventsTo(this.status);
     new Rule(this, 'EcsTaskStateChange', {
       description: 'ECS task state changes of the Quartermaster cluster',
       eventPattern: ecsTaskStateChangePattern(compute.cluster.clusterArn),
@@ -188,13 +240,13 @@ export class WorkflowsStack extends Stack {
     this.approvalSteps = new QmFunction(this, 'ApprovalSteps', {
       entry: 'functions/workflows/approval/approval-steps.handler.ts',
       envSchema: approvalStepsEnvSchema,
-      env: { ...base, QM_EVENT_BUS_NAME: this.eventBus.eventBusName },
+      env: base,
       description: 'Task states of the approval flow: record, store the wait token, escalate, expire',
       logRetention,
     });
     // Requests and their jobs; the queue-depth counter is never touched here (expiry ends a job, never queues it).
-    data.grantPartitions(this.approvalSteps, { reads: ['JOB#*', 'ORG#*#APPROVALS'], writes: ['JOB#*', 'ORG#*#APPROVALS'] });
-    this.eventBus.grantPutEventsTo(this.approvalSteps);
+    // Its approval events go to the outbox (`OUTBOX#`), in the transaction of the step's write.
+    data.grantPartitions(this.approvalSteps, { reads: ['JOB#*', 'ORG#*#APPROVALS'], writes: ['JOB#*', 'ORG#*#APPROVALS', 'OUTBOX#*'] });
     this.approvalFlow = new ApprovalFlow(this, 'ApprovalFlow', {
       steps: this.approvalSteps,
       stateMachineName: `quartermaster-approvals-${config.stage}`,
@@ -257,7 +309,7 @@ export class WorkflowsStack extends Stack {
     const poller = new QmFunction(this, 'KubePoller', {
       entry: 'functions/kube-poller/kube-poller.handler.ts',
       envSchema: kubePollerEnvSchema,
-      env: { ...base, QM_EVENT_BUS_NAME: this.eventBus.eventBusName, QM_SECRET_NAME_PREFIX: secretPrefixOf(config) },
+      env: { ...base, QM_SECRET_NAME_PREFIX: secretPrefixOf(config) },
       description: 'Polls registered Kubernetes clusters (two list calls per namespace) and applies job status',
       reservedConcurrentExecutions: 1,
       timeout: Duration.seconds(50),
@@ -265,8 +317,7 @@ export class WorkflowsStack extends Stack {
       maxEventAge: Duration.minutes(2),
       logRetention,
     });
-    data.grantReadWrite(poller);
-    this.eventBus.grantPutEventsTo(poller);
+    data.grantReadWrite(poller); // its job events go to the outbox with the transitions
     grantClusterSecrets(poller, config, 'read');
     new Rule(this, 'KubePollerTick', {
       description: 'Runs the Kubernetes status poller every minute',

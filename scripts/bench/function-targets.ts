@@ -4,6 +4,7 @@ import { envNamedBy } from '#lib/constructs/function-env';
 import { authorizerEnvSchema } from '#functions/authorizer/authorizer.env';
 import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
 import { notifierEnvSchema } from '#functions/events/notifier/notifier.env';
+import { relayEnvSchema } from '#functions/events/relay/relay.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
 import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
@@ -45,6 +46,7 @@ const base = {
   QM_JOB_RETENTION_DAYS: '90',
   POWERTOOLS_SERVICE_NAME: 'quartermaster',
 };
+/** Only the outbox relay puts events on the bus; every other function records them in the table. */
 const events = { QM_EVENT_BUS_NAME: 'quartermaster-bench' };
 const identity = { QM_API_BASE_URL: 'https://abcdef1234.execute-api.us-east-1.amazonaws.com' };
 const limits = { QM_MAX_CONCURRENT: '100', QM_USER_MAX_CONCURRENT: '10' };
@@ -62,7 +64,6 @@ const access = { QM_AUDIT_RETENTION_DAYS: '90', QM_PERMISSION_CACHE_SECONDS: '60
 const APPROVAL_STATE_MACHINE_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:quartermaster-approvals-bench`;
 const API_STAGE_VALUES: Record<string, string> = {
   ...base,
-  ...events,
   ...identity,
   ...limits,
   ...access,
@@ -92,22 +93,23 @@ export function functionTargets(): FunctionTarget[] {
       name: 'authorizer',
       entry: 'functions/authorizer/authorizer.handler.ts',
       envSchema: authorizerEnvSchema,
-      env: { ...base, ...events, ...identity, QM_COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123', QM_COGNITO_CLIENT_IDS: '1example23456789' },
+      env: { ...base, ...identity, QM_COGNITO_USER_POOL_ID: 'us-east-1_AbCdEf123', QM_COGNITO_CLIENT_IDS: '1example23456789' },
     },
     ...api,
     {
       name: 'scheduler',
       entry: 'functions/scheduler/scheduler.handler.ts',
       envSchema: schedulerEnvSchema,
-      env: { ...base, ...events, ...limits },
+      env: { ...base, ...limits },
     },
     {
       name: 'dispatcher',
       entry: 'functions/dispatcher/dispatcher.handler.ts',
       envSchema: dispatcherEnvSchema,
-      env: { ...base, ...events, ...ecs },
+      env: { ...base, ...ecs },
     },
-    { name: 'status', entry: 'functions/events/status/status.handler.ts', envSchema: statusEnvSchema, env: { ...base, ...events } },
+    { name: 'status', entry: 'functions/events/status/status.handler.ts', envSchema: statusEnvSchema, env: base },
+    { name: 'relay', entry: 'functions/events/relay/relay.handler.ts', envSchema: relayEnvSchema, env: { ...base, ...events } },
     {
       name: 'kube-poller',
       entry: 'functions/kube-poller/kube-poller.handler.ts',
@@ -132,7 +134,7 @@ export function functionTargets(): FunctionTarget[] {
       name: 'approval-steps',
       entry: 'functions/workflows/approval/approval-steps.handler.ts',
       envSchema: approvalStepsEnvSchema,
-      env: { ...base, ...events },
+      env: base,
     },
     {
       name: 'approval-redrive',

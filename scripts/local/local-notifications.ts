@@ -4,6 +4,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoNotificationChannelRepository } from '#adapters/dynamodb/dynamo-notification-channel.repository';
 import type { InProcessEventBus } from '#adapters/events/in-process-bus.client';
+import type { EventPublisher } from '#domain/events/events.port';
 import { SqsRedelivery } from '#adapters/sqs/sqs-redelivery.client';
 import { loadEnv } from '#config/env';
 import { eventEnvelopeSchema } from '#domain/events/event-envelope';
@@ -39,6 +40,8 @@ export interface LocalNotificationsOptions {
   tableName: string;
   sqs: SQSClient;
   bus: InProcessEventBus;
+  /** Where the notifier records `system.webhook_failure`: the table's outbox, as deployed. */
+  events: EventPublisher;
   secrets: SecretStore;
   consoleUrl: string;
   dataDir?: string | undefined;
@@ -100,7 +103,7 @@ export async function startLocalNotifications(options: LocalNotificationsOptions
   const notifier = composeNotifier(env, {
     doc: options.doc,
     secrets: options.secrets,
-    events: options.bus,
+    events: options.events,
     email,
     redelivery: new SqsRedelivery(options.sqs, queueUrl),
     log: { warn: options.log, error: options.log },

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { composeApiFunction, type ApiEdges } from '#functions/api/api.compositions';
@@ -31,6 +32,8 @@ import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
+import { DynamoEventOutbox } from '#adapters/dynamodb/dynamo-event-outbox.repository';
+import { composeRelay } from '#functions/events/relay/relay.app';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { SqsDispatchQueue } from '#adapters/sqs/sqs-dispatch-queue.client';
 import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/event-catalog/event-rules';
@@ -52,6 +55,7 @@ import { CONSOLE_CLIENT_ID, DEV_PROVIDER_ID, LOCAL_API_RESOURCE, startLocalIdent
 import { freePort } from './ports';
 import { LOCAL_EMAIL_FROM, startLocalNotifications } from './local-notifications';
 import { startSerialLoop, startSqsPoller } from './local-workers';
+import { startLocalStreamRelay } from './local-stream-relay';
 import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { migrateEstimateBasis } from '#scripts/migrate/estimate-basis';
@@ -113,7 +117,9 @@ export const LOCAL_TABLE_NAME = 'quartermaster';
  * (the same factories the deployed functions compose), the scheduler and dispatcher loops, and the
  * `local` backend, the notifier on its own queue. What differs from AWS is only the adapters where no stand-in
  * exists: the in-process event bus for EventBridge, subprocesses for ECS, the run folder for CloudWatch Logs,
- * SMTP to the dev mailbox for SES.
+ * SMTP to the dev mailbox for SES. Events travel as
+ * deployed: functions write them to the table's outbox, and the relay (the same composition, fed by a poller of
+ * DynamoDB Local's stream) hands them to the in-process bus.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const log = options.log ?? (() => undefined);
@@ -149,12 +155,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const jobs = new DynamoJobRepository(doc, LOCAL_TABLE_NAME);
     const hardware = new DynamoHardwareCatalog(doc, LOCAL_TABLE_NAME, 5_000);
     const bus = new InProcessEventBus(onError('event subscriber'));
-    // As deployed: publishers emit dispatch requests on the bus, and the bus rule delivers them to SQS.
+    // As deployed: writers record events in the outbox, the relay reads them from the table's stream and puts
+    // them on the bus. It holds its place in the stream before anything below writes.
+    const relay = startLocalStreamRelay({
+      ddb,
+      streams: new DynamoDBStreamsClient({ ...localClientConfig(dynamo.endpoint), ...boundedAwsClientConfig() }),
+      tableName: LOCAL_TABLE_NAME,
+      handler: composeRelay({ sink: bus, onFailure: (details) => log('relay: retrying from the first event not delivered', details) }),
+      from: 'latest',
+      onDeadLetter: (records) => log('relay: gave up on outbox records (the DLQ when deployed)', { records: records.length }),
+      onError: onError('outbox relay'),
+    });
+    stops.push(() => relay.stop());
+    await relay.ready;
+    const events = new DynamoEventOutbox(doc, LOCAL_TABLE_NAME);
+    // As deployed: the bus rule delivers dispatch requests to SQS.
     const sqsDispatch = new SqsDispatchQueue(sqs, queues.dispatchQueueUrl);
     bus.subscribe(DISPATCH_REQUEST_PATTERN, (event) => sqsDispatch.send(dispatchMessageSchema.parse(event.data)));
     const ids = ulidSource();
-    const dispatch = new EventDispatchQueue(bus, ids, systemClock);
-    const ending = { jobs, events: bus, clock: systemClock, ids, retentionDays: 90 };
+    const dispatch = new EventDispatchQueue(events, ids, systemClock);
+    const ending = { jobs, events, clock: systemClock, ids, retentionDays: 90 };
 
     const reports: Promise<unknown>[] = [];
     // A report that meets a database outage is retried with backoff until stored (or the stack stops: the
@@ -222,7 +242,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dataDir: options.dataDir,
       idpPort: options.idpPort,
       idpAccessTokenSeconds: options.idpAccessTokenSeconds,
-      events: bus,
+      events,
       access,
     });
     stops.push(() => identity.stop());
@@ -245,8 +265,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const kubePoller = startSerialLoop(pollKubernetes, options.schedulerIntervalMs ?? 2_000, onError('kubernetes poller'));
     stops.push(() => kubePoller.stop());
     // Every route group is built by its one composition, as Lambda builds it (access gate, audit middleware and
-    // all); only the edges differ: the in-process bus, local key, secret files and the run folder stand in for
-    // EventBridge, KMS, Secrets Manager and CloudWatch Logs. Short caches, so an admin's change shows at once.
+    // all); only the edges differ: the local key, secret files and the run folder stand in for KMS, Secrets Manager
+    // and CloudWatch Logs (events go to the outbox, as deployed). Short caches, so an admin's change shows at once.
     const localLimits = options.limits ?? { maxConcurrent: 4, userMaxConcurrent: 2 };
     const envValues = {
       QM_TABLE_NAME: LOCAL_TABLE_NAME,
@@ -272,6 +292,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName: LOCAL_TABLE_NAME,
       sqs,
       bus,
+      events,
       secrets: identity.edges.secrets,
       consoleUrl: consoleUrl ?? 'http://127.0.0.1:5173',
       dataDir: options.dataDir,
@@ -284,7 +305,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => approvals.stop());
     const edges: ApiEdges = {
       doc,
-      events: bus,
+      events,
       jobOutput: (job) => (job.backend === 'kubernetes' ? devCluster.logs : backend),
       ...identity.edges,
       logger: quiet,

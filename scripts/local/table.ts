@@ -4,21 +4,25 @@ import {
   DescribeTimeToLiveCommand,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '#adapters/dynamodb/table-design';
 
-async function tableExists(client: DynamoDBClient, tableName: string): Promise<boolean> {
+/** Whether the table exists, and whether its stream is on (a data dir from before the outbox has none). */
+async function describeTable(client: DynamoDBClient, tableName: string): Promise<{ exists: boolean; streaming: boolean }> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return true;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return { exists: true, streaming: Table?.StreamSpecification?.StreamEnabled === true };
   } catch (err) {
-    if (err instanceof ResourceNotFoundException) return false;
+    if (err instanceof ResourceNotFoundException) return { exists: false, streaming: false };
     throw err;
   }
 }
+
+const STREAM_SPECIFICATION = { StreamEnabled: true, StreamViewType: TABLE_DESIGN.streamView };
 
 function createTableCommand(tableName: string): CreateTableCommand {
   const { partitionKey, sortKey, globalSecondaryIndexes } = TABLE_DESIGN;
@@ -26,6 +30,8 @@ function createTableCommand(tableName: string): CreateTableCommand {
   return new CreateTableCommand({
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
+    // The outbox relay reads it, as the deployed relay reads the deployed table's (TABLE_DESIGN.streamView).
+    StreamSpecification: STREAM_SPECIFICATION,
     AttributeDefinitions: [...new Set(keyNames)].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: partitionKey, KeyType: 'HASH' },
@@ -62,11 +68,12 @@ async function enableTtl(client: DynamoDBClient, tableName: string): Promise<voi
 }
 
 /**
- * Creates the single table (design from `shared/adapters/dynamodb/table-design.ts`) unless it exists, and
- * waits until it is ACTIVE. Idempotent and safe to race: a concurrent creator's ResourceInUse is success.
+ * Creates the single table (design from `shared/adapters/dynamodb/table-design.ts`, stream included) unless it
+ * exists, turns the stream on for a table kept from before it had one, and waits until it is ACTIVE. Idempotent and safe to race: a concurrent creator's ResourceInUse is success.
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  if (!(await tableExists(client, tableName))) {
+  const table = await describeTable(client, tableName);
+  if (!table.exists) {
     try {
       await client.send(createTableCommand(tableName));
     } catch (err) {
@@ -74,5 +81,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }
   }
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
+  if (table.exists && !table.streaming) {
+    await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: STREAM_SPECIFICATION }));
+  }
   await enableTtl(client, tableName);
 }

@@ -49,7 +49,6 @@ export interface TableAccess {
 
 /**
  * AWS permissions beyond the table, by purpose; `lib/constructs/api-functions.ts` turns each into its grant.
- * - `events.publish`: put events on the Quartermaster bus (job events, dispatch requests, login events)
  * - `sessions.sign`: sign with (and read the public key of) the session-token KMS key
  * - `idp-secrets.read` / `idp-secrets.write`: read, or create and overwrite, the identity providers' secrets
  * - `break-glass-secret.read`: read the break-glass secret
@@ -60,7 +59,6 @@ export interface TableAccess {
  * - `approval-link-key.read`: read the HMAC key approval links are signed with (whoever reads it can mint links)
  */
 export type AwsPermission =
-  | 'events.publish'
   | 'sessions.sign'
   | 'idp-secrets.read'
   | 'idp-secrets.write'

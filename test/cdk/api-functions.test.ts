@@ -40,13 +40,16 @@ function tableReachBeyond(statements: readonly Statement[], access: TableAccess)
   return problems;
 }
 
-/** The AWS permissions (beyond the table and the function's own logs) that `statements` grant. */
-function awsPermissionsIn(statements: readonly Statement[]): AwsPermission[] {
-  const found = new Set<AwsPermission>();
+/**
+ * The AWS permissions (beyond the table and the function's own logs) that `statements` grant. Putting events
+ * is no permission a group can declare (events go through the table's outbox), so it always shows up as extra.
+ */
+function awsPermissionsIn(statements: readonly Statement[]): (AwsPermission | 'events:PutEvents')[] {
+  const found = new Set<AwsPermission | 'events:PutEvents'>();
   for (const statement of statements) {
     const actions = actionsOf(statement);
     const resources = JSON.stringify(statement.Resource);
-    if (actions.includes('events:PutEvents')) found.add('events.publish');
+    if (actions.includes('events:PutEvents')) found.add('events:PutEvents');
     if (actions.includes('kms:Sign')) found.add('sessions.sign');
     const clusterSecrets = resources.includes('clusters/*');
     if (actions.includes('secretsmanager:GetSecretValue') && resources.includes('idp/*')) found.add('idp-secrets.read');

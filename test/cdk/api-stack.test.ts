@@ -87,7 +87,7 @@ describe('api stack: least privilege', () => {
     expect(health.flatMap(actionsOf).filter((action) => WRITE_ACTION.test(action))).toEqual([]);
   });
 
-  it('lets the authorizer write only identity items (JIT users, links, API-key last use), by leading key', () => {
+  it('lets the authorizer write only identity items (JIT users, links, API-key last use) and outbox events, by leading key', () => {
     expect(authorizer.flatMap(actionsOf)).toContain('dynamodb:GetItem');
     const tableWrites = authorizer.filter((s) => actionsOf(s).some((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action)));
     expect(tableWrites.length).toBeGreaterThan(0);
@@ -98,6 +98,7 @@ describe('api stack: least privilege', () => {
         'IDENTITY#*',
         'APIKEY#*',
         'SETTINGS',
+        'OUTBOX#*',
       ]);
     }
     expect(authorizer.flatMap(actionsOf).filter((action) => /^sqs:|^secretsmanager:|^kms:Sign/.test(action))).toEqual([]);
@@ -136,9 +137,10 @@ describe('api stack: least privilege', () => {
     expect(actions.filter((a) => a.startsWith('secretsmanager:') || a === 'kms:Sign')).toEqual([]);
   });
 
-  it('lets jobs write the table and publish events (dispatch requests included), never scan or touch SQS', () => {
+  it('lets jobs write the table (its events, dispatch requests included, go to the outbox), never put events, scan or touch SQS', () => {
     const actions = jobs.flatMap(actionsOf);
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'events:PutEvents']));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    expect(actions.filter((action) => action.startsWith('events:'))).toEqual([]);
     expect(actions).not.toContain('dynamodb:Scan');
     expect(actions.filter((action) => action.startsWith('sqs:'))).toEqual([]);
     // Its own log group only (CreateLogStream/PutLogEvents): job output is read by the job-output function.

@@ -59,9 +59,9 @@ describe('data stack', () => {
     expect(stacks.data.terminationProtection).toBe(true);
   });
 
-  it('has no stream (nothing consumes one yet) and no fixed table name', () => {
+  it('streams new item images (the outbox relay reads them) and has no fixed table name', () => {
     data.hasResourceProperties('AWS::DynamoDB::Table', {
-      StreamSpecification: Match.absent(),
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
       TableName: Match.absent(),
     });
   });

@@ -33,6 +33,7 @@ describe('every Quartermaster function', () => {
         'Authorizer',
         'Dispatcher',
         'NotifierFunction',
+        'Relay',
         'Scheduler',
         'Status',
       ].sort(),

@@ -64,14 +64,15 @@ describe('notifier: EventBridge rule → SQS (+DLQ) → function', () => {
 });
 
 describe('notifier: least privilege', () => {
-  it('reaches only the channel and delivery-record partitions of the table', () => {
+  it('reaches only the channel and delivery-record partitions of the table, and writes the outbox', () => {
     const dynamo = roleStatements().filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
     expect(dynamo.length).toBeGreaterThan(0);
+    const partitions = ['ORG#*#NOTIFICATION_CHANNELS', 'ORG#*#NOTIFICATION_DELIVERIES#*'];
     for (const statement of dynamo) {
-      expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual([
-        'ORG#*#NOTIFICATION_CHANNELS',
-        'ORG#*#NOTIFICATION_DELIVERIES#*',
-      ]);
+      const writes = actionsOf(statement).includes('dynamodb:PutItem');
+      expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(
+        writes ? [...partitions, 'OUTBOX#*'] : partitions,
+      );
     }
   });
 
@@ -95,14 +96,14 @@ describe('notifier: least privilege', () => {
     expect(JSON.stringify(secrets[0]?.Resource)).toContain(':secret:quartermaster/prod/notifications/*');
   });
 
-  it('may change message visibility on its own queue (to schedule retries), and puts events on the bus only', () => {
+  it('may change message visibility on its own queue (to schedule retries), and puts no event on the bus (outbox)', () => {
     const statements = roleStatements();
     const visibility = statements.filter((statement) => actionsOf(statement).includes('sqs:ChangeMessageVisibility'));
     expect(visibility.map((statement) => statement.Resource)).toContainEqual({ 'Fn::GetAtt': [logicalId(notifier.queue), 'Arn'] });
     const events = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('events:')));
-    expect(events.flatMap(actionsOf)).toEqual(['events:PutEvents']);
+    expect(events.flatMap(actionsOf)).toEqual([]);
     const everything = statements.flatMap(actionsOf);
-    for (const action of everything) expect(action).toMatch(/^(dynamodb|kms|ses|secretsmanager|sqs|events|logs):/);
+    for (const action of everything) expect(action).toMatch(/^(dynamodb|kms|ses|secretsmanager|sqs|logs):/);
   });
 
   it('gives the notifications API function ses:SendEmail on the same identity (its test route sends email)', () => {

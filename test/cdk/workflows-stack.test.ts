@@ -25,9 +25,9 @@ describe('workflows stack: dispatch queue', () => {
     });
   });
 
-  it('encrypts every queue (dispatch and notification, each with its DLQ) and refuses plain-HTTP access to them', () => {
+  it('encrypts every queue (dispatch and notification, each with its DLQ, and the relay DLQ) and refuses plain-HTTP access to them', () => {
     const queues = workflows.findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(4);
+    expect(Object.keys(queues)).toHaveLength(5);
     for (const queue of Object.values(queues) as {
       Properties: { SqsManagedSseEnabled?: boolean; KmsMasterKeyId?: unknown };
     }[]) {
@@ -36,7 +36,7 @@ describe('workflows stack: dispatch queue', () => {
     const policies = Object.values(workflows.findResources('AWS::SQS::QueuePolicy')) as {
       Properties: { PolicyDocument: { Statement: unknown[] } };
     }[];
-    expect(policies).toHaveLength(4);
+    expect(policies).toHaveLength(5);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({
@@ -51,12 +51,12 @@ describe('workflows stack: dispatch queue', () => {
 describe('workflows stack: scheduler', () => {
   const scheduler = logicalId(stacks.workflows.scheduler);
 
-  it('never runs concurrently', () => {
+  it('never runs concurrently, and names no bus (its events go to the outbox)', () => {
     workflows.hasResourceProperties('AWS::Lambda::Function', {
       ReservedConcurrentExecutions: 1,
       Environment: {
         Variables: Match.objectLike({
-          QM_EVENT_BUS_NAME: Match.anyValue(),
+          QM_EVENT_BUS_NAME: Match.absent(),
         }),
       },
     });
@@ -204,5 +204,69 @@ describe('workflows stack: approval re-drive', () => {
     const table = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
     expect(table.flatMap(actionsOf).some((action) => /Put|Update|Delete|Write/.test(action))).toBe(false);
     expect(JSON.stringify(table)).toContain('JOBSTATE#pending_approval');
+  });
+});
+
+describe('workflows stack: outbox relay', () => {
+  const relay = logicalId(stacks.workflows.relay);
+  const statements = policyStatementsOfRole(workflows, 'RelayRole');
+
+  it('is fed by the table stream: new outbox items only, partial batch failures, bisection, bounded retries, a DLQ', () => {
+    workflows.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: relay },
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(stacks.workflows.relayDeadLetterQueue), 'Arn'] } },
+      },
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { pk: { S: [{ prefix: 'OUTBOX#' }] } } } }) }],
+      },
+    });
+    const mappings = Object.values(workflows.findResources('AWS::Lambda::EventSourceMapping')) as {
+      Properties: { FunctionName: { Ref: string }; EventSourceArn: unknown };
+    }[];
+    const relayMapping = mappings.find((m) => m.Properties.FunctionName.Ref === relay);
+    expect(JSON.stringify(relayMapping?.Properties.EventSourceArn)).toMatch(/StreamArn/);
+  });
+
+  it('may put events on the quartermaster bus and read the stream, and touches no table item', () => {
+    const putEvents = statements.filter((statement) => actionsOf(statement).includes('events:PutEvents'));
+    expect(putEvents).toHaveLength(1);
+    expect(JSON.stringify(putEvents[0]!.Resource)).toContain(logicalId(stacks.workflows.eventBus));
+    const dynamo = statements.flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'));
+    expect(dynamo.sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+  });
+
+  it('is the only function of the stage allowed to put events: every other writer goes through the outbox', () => {
+    const putters: string[] = [];
+    for (const stack of [stacks.data, stacks.identity, stacks.compute, stacks.workflows, stacks.api, stacks.web]) {
+      const policies = Object.values(template(stack).findResources('AWS::IAM::Policy')) as {
+        Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: { Action: string | string[] }[] } };
+      }[];
+      for (const policy of policies) {
+        const actions = policy.Properties.PolicyDocument.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+        if (actions.some((action) => action === 'events:PutEvents' || action === 'events:*'))
+          putters.push(...policy.Properties.Roles.map((role) => `${stack.stackName}/${role.Ref}`));
+      }
+    }
+    expect(putters).toHaveLength(1);
+    expect(putters[0]).toMatch(new RegExp(`^${stacks.workflows.stackName}/RelayRole`));
+  });
+
+  it('carries the bus name; no other function of the stage does', () => {
+    workflows.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ QM_EVENT_BUS_NAME: { Ref: logicalId(stacks.workflows.eventBus) } }) },
+    });
+    const withBus = [stacks.workflows, stacks.api].flatMap((stack) =>
+      (
+        Object.values(template(stack).findResources('AWS::Lambda::Function')) as {
+          Properties: { Environment?: { Variables?: Record<string, unknown> } };
+        }[]
+      ).filter((fn) => fn.Properties.Environment?.Variables?.QM_EVENT_BUS_NAME !== undefined),
+    );
+    expect(withBus).toHaveLength(1);
   });
 });

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
 import { accessEnvSchema } from '#config/access-env';
-import { baseEnvSchema, eventsEnvSchema } from '#config/env';
+import { baseEnvSchema } from '#config/env';
 
 /**
- * A confirmed link decides as the approvals API does (events, ending the flow's wait), and checks links with
+ * A confirmed link decides as the approvals API does (events through the outbox, ending the flow's wait), and checks links with
  * the deployment's approval-link key.
  */
-export const approvalLinksEnvSchema = z.extend(z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), accessEnvSchema.shape), {
+export const approvalLinksEnvSchema = z.extend(z.extend(baseEnvSchema, accessEnvSchema.shape), {
   /** The API's public base URL: the origin the confirmation page's form posts from. */
   QM_API_BASE_URL: z.url(),
   /** The secret holding the approval-link HMAC key (Secrets Manager ARN; locally `file:approval-link-key`). */

@@ -1,8 +1,7 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
+import { DynamoEventOutbox } from '#adapters/dynamodb/dynamo-event-outbox.repository';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.client';
 import { StepFunctionsTaskTokens } from '#adapters/stepfunctions/sfn-approval-flows.client';
@@ -11,13 +10,14 @@ import { composeApprovalLinks } from './approval-links.app';
 import { approvalLinksEnvSchema } from './approval-links.env';
 
 // Composition root of the deployed approval-links function: the one composition (`composeApprovalLinks`), with
-// DynamoDB, EventBridge, Step Functions (a decision ends the flow's wait) and Secrets Manager (the link key,
+// DynamoDB (events through its outbox), Step Functions (a decision ends the flow's wait) and Secrets Manager (the link key,
 // read once and cached).
 const env = loadEnv(approvalLinksEnvSchema);
+const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 
 export const handler = composeApprovalLinks(env, {
-  doc: createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }),
-  events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
+  doc,
+  events: new DynamoEventOutbox(doc, env.QM_TABLE_NAME),
   taskTokens: new StepFunctionsTaskTokens(new SFNClient(boundedAwsClientConfig())),
   // Read-only here: nothing is ever written through this store.
   secrets: new SecretsManagerStore(new SecretsManagerClient(boundedAwsClientConfig()), { namePrefix: 'quartermaster/' }),

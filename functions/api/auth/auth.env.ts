@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { accessEnvSchema } from '#config/access-env';
-import { baseEnvSchema, eventsEnvSchema } from '#config/env';
+import { baseEnvSchema } from '#config/env';
 import { secretsEnvSchema, sessionEnvSchema, sessionTokenEnvSchema } from '#config/identity-env';
 
-export const authEnvSchema = z.extend(
-  z.extend(z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), sessionEnvSchema.shape), sessionTokenEnvSchema.shape),
-  { ...accessEnvSchema.shape, ...secretsEnvSchema.shape },
-);
+export const authEnvSchema = z.extend(z.extend(z.extend(baseEnvSchema, sessionEnvSchema.shape), sessionTokenEnvSchema.shape), {
+  ...accessEnvSchema.shape,
+  ...secretsEnvSchema.shape,
+});
 export type AuthEnv = z.infer<typeof authEnvSchema>;

@@ -1,10 +1,10 @@
 import * as z from 'zod/mini';
 import { accessEnvSchema } from '#config/access-env';
-import { baseEnvSchema, eventsEnvSchema } from '#config/env';
+import { baseEnvSchema } from '#config/env';
 import { sessionEnvSchema, sessionTokenEnvSchema } from '#config/identity-env';
 
 export const sessionsEnvSchema = z.extend(
-  z.extend(z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), sessionEnvSchema.shape), sessionTokenEnvSchema.shape),
+  z.extend(z.extend(baseEnvSchema, sessionEnvSchema.shape), sessionTokenEnvSchema.shape),
   accessEnvSchema.shape,
 );
 export type SessionsEnv = z.infer<typeof sessionsEnvSchema>;

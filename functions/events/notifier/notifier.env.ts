@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
-import { baseEnvSchema, eventsEnvSchema } from '#config/env';
+import { baseEnvSchema } from '#config/env';
 import { secretsEnvSchema } from '#config/identity-env';
 import { deliveryEnvSchema } from '#config/notifications-env';
 
-export const notifierEnvSchema = z.extend(z.extend(z.extend(baseEnvSchema, eventsEnvSchema.shape), secretsEnvSchema.shape), {
+export const notifierEnvSchema = z.extend(z.extend(baseEnvSchema, secretsEnvSchema.shape), {
   ...deliveryEnvSchema.shape,
   /** The notification queue: a failed message's next attempt is scheduled on it (ChangeMessageVisibility). */
   QM_NOTIFICATION_QUEUE_URL: z.string().check(z.url()),

@@ -1,10 +1,9 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
+import { DynamoEventOutbox } from '#adapters/dynamodb/dynamo-event-outbox.repository';
 import { SesV2EmailTransport, unconfiguredEmailTransport } from '#adapters/email/sesv2-email.client';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
 import { getLogger } from '#adapters/logging/logger';
 import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
 import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.client';
@@ -14,13 +13,15 @@ import { composeNotifier } from './notifier.app';
 import { notifierEnvSchema } from './notifier.env';
 
 // Composition root of the notifier function: the one composition (`composeNotifier`) with the AWS clients.
+// `system.webhook_failure` goes to the table's outbox (the relay puts it on the bus): no EventBridge client.
 const env = loadEnv(notifierEnvSchema);
+const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 const sqs = new SQSClient(boundedAwsClientConfig());
 
 export const handler = composeNotifier(env, {
-  doc: createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT }),
+  doc,
   secrets: new SecretsManagerStore(new SecretsManagerClient(boundedAwsClientConfig()), { namePrefix: env.QM_SECRET_NAME_PREFIX }),
-  events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
+  events: new DynamoEventOutbox(doc, env.QM_TABLE_NAME),
   email: env.QM_EMAIL_FROM
     ? new SesV2EmailTransport(new SESv2Client(boundedAwsClientConfig({ requestTimeoutMs: env.QM_NOTIFY_TIMEOUT_MS })), env.QM_EMAIL_FROM)
     : unconfiguredEmailTransport,

@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
-import { baseEnvSchema, eventsEnvSchema } from '#config/env';
+import type * as z from 'zod/mini';
+import { baseEnvSchema } from '#config/env';
 
-export const statusEnvSchema = z.extend(baseEnvSchema, eventsEnvSchema.shape);
+export const statusEnvSchema = baseEnvSchema;
 export type StatusEnv = z.infer<typeof statusEnvSchema>;

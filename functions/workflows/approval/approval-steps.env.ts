@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
-import { baseEnvSchema, eventsEnvSchema } from '#config/env';
+import type * as z from 'zod/mini';
+import { baseEnvSchema } from '#config/env';
 
-export const approvalStepsEnvSchema = z.extend(baseEnvSchema, eventsEnvSchema.shape);
+export const approvalStepsEnvSchema = baseEnvSchema;
 export type ApprovalStepsEnv = z.infer<typeof approvalStepsEnvSchema>;

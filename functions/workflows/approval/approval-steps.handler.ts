@@ -1,9 +1,7 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { EventBridgePublisher } from '#adapters/eventbridge/eventbridge-publisher.client';
-import { boundedAwsClientConfig } from '#adapters/runtime/dependency-outage';
+import { DynamoEventOutbox } from '#adapters/dynamodb/dynamo-event-outbox.repository';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { loadEnv } from '#config/env';
 import { createApprovalSteps } from './approval-steps.app';
@@ -16,7 +14,7 @@ const doc = createDocumentClient({ endpoint: env.QM_DYNAMODB_ENDPOINT });
 export const handler = createApprovalSteps({
   approvals: new DynamoApprovalRepository(doc, env.QM_TABLE_NAME),
   jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
-  events: new EventBridgePublisher(new EventBridgeClient(boundedAwsClientConfig()), env.QM_EVENT_BUS_NAME),
+  events: new DynamoEventOutbox(doc, env.QM_TABLE_NAME),
   // The steps run inside the flow: the only wait a step could end is the one that just timed out.
   tokens: { succeed: async () => false },
   clock: systemClock,

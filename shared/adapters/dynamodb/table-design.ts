@@ -9,6 +9,11 @@ export const TABLE_DESIGN = {
   sortKey: 'sk',
   /** Epoch seconds; DynamoDB TTL deletes the item after it (retention of jobs, idempotency, OAuth state). */
   ttlAttribute: 'expiresAt',
+  /**
+   * The change stream carries each new item's image: the outbox relay reads outbox events from it (its filter
+   * admits only `OUTBOX#` inserts). Keys alone would not do: the relay puts the stored envelope on the bus.
+   */
+  streamView: 'NEW_IMAGE',
   globalSecondaryIndexes: [
     /** Per-owner listings, newest first: `USER#<id>#JOBS` / `<createdAt>#<jobId>`. */
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },

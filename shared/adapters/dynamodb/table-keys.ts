@@ -39,6 +39,7 @@ import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
  *   approval rule      ORG#<orgId>#APPROVAL_RULES / RULE#<id>   (platform rules: PLATFORM#APPROVAL_RULES / RULE#<id>)
  *   approval request   ORG#<orgId>#APPROVALS / APPROVAL#<id>     (gsi1 while pending: ORG#<orgId>#APPROVALS#PENDING / <createdAt>#<id>; TTL once closed)
  *   used approval link ORG#<orgId>#APPROVAL_LINKS / USED#<sha256(nonce)>   (TTL: the link's expiry)
+ *   outbox event       OUTBOX#<eventId>      / EVENT   (written with the state change it announces; TTL 1 day)
  *
  * Keys that name a team or a user name its org too (`ORG#<org>#TEAM#<team>`, `ORG#<org>#USER#<user>`): team
  * slugs are unique per org only. Data written before this scheme is moved by
@@ -124,3 +125,10 @@ export const approvalPartition = (orgId: string) => `ORG#${orgId}#APPROVALS`;
 export const pendingApprovalsPartition = (orgId: string) => `ORG#${orgId}#APPROVALS#PENDING`;
 /** A used email approval link, by the hash of its nonce: the link itself is never stored. */
 export const usedApprovalLink = (orgId: string, nonceHash: string) => ({ pk: `ORG#${orgId}#APPROVAL_LINKS`, sk: `USED#${nonceHash}` });
+/**
+ * A domain event waiting in the outbox: written in the transaction of the state change it announces, relayed
+ * to the bus from the table's stream (the stream's filter admits only this prefix), then left to its TTL.
+ * One partition per event: outbox writes never contend with each other.
+ */
+export const outboxEvent = (eventId: string) => ({ pk: `${OUTBOX_PREFIX}${eventId}`, sk: 'EVENT' });
+export const OUTBOX_PREFIX = 'OUTBOX#';
