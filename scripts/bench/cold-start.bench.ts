@@ -7,6 +7,7 @@ import {
   floorTarget,
   functionTargets,
   LAMBDA_LIKE_ENV,
+  kubernetesClientTarget,
   signInLibrariesTarget,
   type FunctionTarget,
 } from './function-targets';
@@ -41,7 +42,9 @@ export async function run(): Promise<Record<string, unknown>> {
 
   const built: Built[] = [];
   const reference = signInLibrariesTarget();
-  for (const target of [floorTarget(), ...targets, reference]) {
+  const kubernetes = kubernetesClientTarget();
+  const references = [reference, kubernetes];
+  for (const target of [floorTarget(), ...targets, ...references]) {
     const bundle = await bundleFunction(REPO_ROOT, target.entry, join(outRoot, target.name));
     progress(`bundled ${target.name}: ${bundle.bytes} bytes`);
     built.push({ target, bundle });
@@ -58,8 +61,9 @@ export async function run(): Promise<Record<string, unknown>> {
     return round(median(subject.map((ms, i) => ms / (floorSamples[i] ?? Number.NaN))), 3);
   };
   const allFloorSamples = [...samples.values()].flatMap((pair) => pair.floor);
-  const functions = measured.filter(({ target }) => target.name !== reference.name);
+  const functions = measured.filter(({ target }) => !references.some((r) => r.name === target.name));
   const referenceBuilt = measured.find(({ target }) => target.name === reference.name);
+  const kubernetesBuilt = measured.find(({ target }) => target.name === kubernetes.name);
   const floorBytes = floor.bundle.bytes;
   const floorInitMs = median(allFloorSamples);
 
@@ -120,6 +124,20 @@ export async function run(): Promise<Record<string, unknown>> {
               initRatio: pairedRatioOf(reference.name),
               headroomLeftForQuartermasterBytes: Math.round(floorBytes * COLD_START_BUDGET_RATIO) - referenceBuilt.bundle.bytes,
             },
+            ...(kubernetesBuilt
+              ? {
+                  [kubernetes.name]: {
+                    entry: kubernetes.entry,
+                    what:
+                      'What the functions that talk to Kubernetes clusters (api-clusters, api-health-deep, kube-poller; dispatcher and api-logs load it lazily) ' +
+                      'cannot do without, and nothing of Quartermaster: DynamoDB, Secrets Manager, @kubernetes/client-node (with undici). Not a Quartermaster function; not in the budget verdict.',
+                    bundleBytes: kubernetesBuilt.bundle.bytes,
+                    bundleRatio: ratio(kubernetesBuilt.bundle.bytes, floorBytes),
+                    initMs: round(initOf(kubernetes.name)),
+                    initRatio: pairedRatioOf(kubernetes.name),
+                  },
+                }
+              : {}),
           },
         }
       : {}),

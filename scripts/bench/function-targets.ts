@@ -163,6 +163,17 @@ export const signInLibrariesTarget = (): FunctionTarget => ({
   env: {},
 });
 
+/**
+ * Reference point printed beside the functions that talk to Kubernetes clusters: DynamoDB, Secrets Manager and
+ * @kubernetes/client-node alone (see the entry's comment). Measured like a function, never counted as one.
+ */
+export const kubernetesClientTarget = (): FunctionTarget => ({
+  name: 'kubernetes-client',
+  entry: 'scripts/bench/floor/kubernetes-client.handler.ts',
+  envSchema: undefined,
+  env: {},
+});
+
 /** Throws naming every function whose dummy env its own schema rejects. */
 export function assertEnvsValid(targets: readonly FunctionTarget[]): void {
   const problems = targets.flatMap((target) => {

@@ -1,0 +1,31 @@
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+
+/**
+ * A REFERENCE POINT, not a floor: what every function that talks to Kubernetes clusters cannot do without,
+ * and nothing of Quartermaster: DynamoDB (the cluster registration), Secrets Manager (a generic cluster's
+ * credential) and @kubernetes/client-node (a named dependency of the design; with its HTTP stack, undici, it
+ * alone is several times the GetItem floor's bundle). The bench prints its ratio to the floor beside the
+ * Kubernetes functions' (api-clusters, api-health-deep, kube-poller; the dispatcher and job output load the
+ * client lazily), so the part of their cold start the client accounts for is measured in every run.
+ */
+const dynamo = new DynamoDBClient({});
+const secrets = new SecretsManagerClient({});
+
+export const handler = async (event: { cluster: string }) => {
+  await dynamo.send(new GetItemCommand({ TableName: 'reference', Key: { pk: { S: 'CLUSTERS' }, sk: { S: event.cluster } } }));
+  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: 'reference' }));
+  const config = new KubeConfig();
+  config.loadFromOptions({
+    clusters: [{ name: 'c', server: 'https://k8s.invalid', skipTLSVerify: false }],
+    users: [{ name: 'u', token: secret.SecretString ?? '' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  const [jobs, pods] = await Promise.all([
+    config.makeApiClient(BatchV1Api).listNamespacedJob({ namespace: 'research' }),
+    config.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'research' }),
+  ]);
+  return jobs.items.length + pods.items.length;
+};
