@@ -60,6 +60,7 @@ import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repo
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { migrateEstimateBasis } from '#scripts/migrate/estimate-basis';
 import { migrateToGlobalShards } from '#scripts/migrate/global-concurrency-shards';
+import { migrateToJobStateShards } from '#scripts/migrate/job-state-shards';
 import { migrateToOrgQueueDepth } from '#scripts/migrate/org-queue-depth';
 import { migrateToOrgScopedKeys } from '#scripts/migrate/org-scoped-keys';
 import { seedDemoData } from './seed';
@@ -146,6 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const migrated = await migrateToOrgScopedKeys(doc, LOCAL_TABLE_NAME);
     if (migrated.unattributed.length > 0) log('data migration left records it could not attribute', { records: migrated.unattributed });
     await migrateToOrgQueueDepth(doc, LOCAL_TABLE_NAME);
+    await migrateToJobStateShards(doc, LOCAL_TABLE_NAME);
     await migrateToGlobalShards(doc, LOCAL_TABLE_NAME);
     await migrateEstimateBasis(doc, LOCAL_TABLE_NAME);
     await seedDemoData(doc, LOCAL_TABLE_NAME);

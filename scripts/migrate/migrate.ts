@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { migrateEstimateBasis } from './estimate-basis';
 import { migrateToGlobalShards } from './global-concurrency-shards';
+import { migrateToJobStateShards } from './job-state-shards';
 import { migrateToOrgQueueDepth } from './org-queue-depth';
 import { migrateToOrgScopedKeys } from './org-scoped-keys';
 
@@ -18,9 +19,20 @@ if (!values.table) {
 const doc = createDocumentClient(values.endpoint ? { endpoint: values.endpoint } : {});
 const report = await migrateToOrgScopedKeys(doc, values.table);
 const depth = await migrateToOrgQueueDepth(doc, values.table);
+const stateIndex = await migrateToJobStateShards(doc, values.table);
 const shards = await migrateToGlobalShards(doc, values.table);
 const estimates = await migrateEstimateBasis(doc, values.table);
 process.stdout.write(
-  `${JSON.stringify({ 'org-scoped-keys': report, 'org-queue-depth': depth, 'global-concurrency-shards': shards, 'estimate-basis': estimates }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      'org-scoped-keys': report,
+      'org-queue-depth': depth,
+      'job-state-shards': stateIndex,
+      'global-concurrency-shards': shards,
+      'estimate-basis': estimates,
+    },
+    null,
+    2,
+  )}\n`,
 );
 if (report.unattributed.length > 0) process.exit(1);

@@ -22,7 +22,7 @@ export async function migrateToOrgQueueDepth(doc: DynamoDBDocumentClient, tableN
         TableName: tableName,
         IndexName: 'gsi2',
         KeyConditionExpression: 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': keys.jobStatePartition('queued') },
+        ExpressionAttributeValues: { ':p': keys.legacyJobStatePartition('queued') }, // it runs before job-state-shards
         ProjectionExpression: 'orgId',
         ExclusiveStartKey: startKey,
       }),

@@ -20,9 +20,10 @@ import { DEFAULT_SCHEDULING } from '#domain/scheduling/scheduling-settings';
 import { queueDepth } from '#domain/quotas/counters';
 import { migrateToOrgQueueDepth } from '#scripts/migrate/org-queue-depth';
 import { migrateToGlobalShards } from '#scripts/migrate/global-concurrency-shards';
+import { migrateToJobStateShards } from '#scripts/migrate/job-state-shards';
 import { GLOBAL_SHARD_COUNTERS, globalShard, homeShard, isGlobalShard } from '#domain/quotas/global-shards';
 import * as keys from '#adapters/dynamodb/table-keys';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTestTable } from '#test-support/integration-env';
 import { manualClock, researcher, spec } from '#test-support/job-fixtures';
 import { quota } from '#test-support/quota-fixtures';
@@ -260,6 +261,7 @@ describe('migration to per-org queue depth (DynamoDB Local)', () => {
       await jobs.create(queued(id!, org!));
     }
     await table.doc.send(new PutCommand({ TableName: table.tableName, Item: { ...keys.counter('queue:depth'), value: 3 } }));
+    await legacyStateIndex(table); // as it was then: one state-index partition
     expect(await migrateToOrgQueueDepth(table.doc, table.tableName)).toEqual({ skipped: false, orgs: 2 });
     expect(await jobs.readCounters([queueDepth('acme'), queueDepth('globex'), 'queue:depth'])).toEqual({
       [queueDepth('acme')]: 2,
@@ -306,5 +308,66 @@ describe('migration to global concurrency shards (DynamoDB Local)', () => {
     for (const job of live) await endJob((await env.jobs.get(job.id))!, 'cancelled', {}, env.deps);
     expect(Object.values(await env.jobs.readCounters(GLOBAL_SHARD_COUNTERS)).every((v) => v === 0)).toBe(true);
     expect(await migrateToGlobalShards(doc, tableName)).toMatchObject({ skipped: true });
+  });
+});
+
+/** Puts every job's state-index key back to the one partition per state used before the shards. */
+async function legacyStateIndex(table: { doc: DynamoDBDocumentClient; tableName: string }): Promise<void> {
+  const scan = await table.doc.send(new ScanCommand({ TableName: table.tableName, FilterExpression: 'attribute_exists(gsi2pk)' }));
+  for (const item of scan.Items ?? []) {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: String(item.pk), sk: String(item.sk) },
+        UpdateExpression: 'SET gsi2pk = :p',
+        ExpressionAttributeValues: { ':p': keys.legacyJobStatePartition(item.state as Job['state']) },
+      }),
+    );
+  }
+}
+
+describe('state index shards (DynamoDB Local)', () => {
+  it('lists a state over its shards in scheduling order, page by page, each job once', async () => {
+    const env = await setup({ maxConcurrent: 100, userMaxConcurrent: 100 });
+    await env.scheduling.put('acme', { ...DEFAULT_SCHEDULING, paused: true });
+    const queued: Job[] = [];
+    for (let i = 0; i < 23; i += 1) {
+      env.clock.advance(1_000);
+      queued.push((await submitJob({ principal: visionUser(`u${i}`), spec: spec() }, env.deps)).job);
+    }
+    const shards = new Set(queued.map((job) => keys.jobStateShard(job.id)));
+    expect(shards.size).toBeGreaterThan(1);
+    for (const limit of [1, 5, 7, 50]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await env.jobs.listByState('queued', { limit, ...(cursor ? { cursor } : {}) });
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items.map((job) => job.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(queued.map((job) => job.id)); // same priority: submission order
+    }
+    await expect(env.jobs.listByState('queued', { limit: 5, cursor: 'bm90LWEtY3Vyc29y' })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+  });
+
+  it('migration moves every non-terminal job from the one partition per state to its shard, once', async () => {
+    const env = await setup({ maxConcurrent: 2, userMaxConcurrent: 100 });
+    const jobs = await Promise.all(
+      ['a', 'b', 'c', 'd'].map(async (u) => (await submitJob({ principal: visionUser(u), spec: spec() }, env.deps)).job),
+    );
+    await legacyStateIndex(env.table);
+    expect((await env.jobs.listByState('queued', { limit: 10 })).items).toHaveLength(0); // invisible until migrated
+    expect(await migrateToJobStateShards(env.table.doc, env.table.tableName)).toEqual({ skipped: false, jobs: 4 });
+    expect((await env.jobs.listByState('queued', { limit: 10 })).items.map((j) => j.id).sort()).toEqual(
+      jobs
+        .filter((j) => j.state === 'queued')
+        .map((j) => j.id)
+        .sort(),
+    );
+    expect((await env.jobs.listByState('admitted', { limit: 10 })).items).toHaveLength(2);
+    expect(await migrateToJobStateShards(env.table.doc, env.table.tableName)).toMatchObject({ skipped: true });
   });
 });

@@ -23,6 +23,7 @@ import type { ApprovalRequest } from '#domain/approvals/approval-request.schema'
 import { approvalItem } from './approval-item';
 import { counterUpdate, groupEffects, readCounterValues, type CounterItemUpdate } from './dynamo-counters';
 import { decodeCursor, encodeCursor } from './cursor';
+import { mergeShards } from './job-state-shards';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
 
@@ -37,6 +38,8 @@ type TxResult = { ok: true } | { ok: false; index: number | undefined; code: str
 const schedulingKey = (job: Job): string =>
   `${String(9999 - Math.min(job.priorityClass, 9999)).padStart(4, '0')}#${job.createdAt}#${job.id}`;
 
+const stateIndexKey = (job: Job) => ({ gsi2pk: keys.jobStatePartition(job.state, keys.jobStateShard(job.id)), gsi2sk: schedulingKey(job) });
+
 /** The index attributes a job item carries; terminal jobs leave the sparse state index. */
 export function jobIndexAttributes(job: Job): Record<string, string> {
   const attributes: Record<string, string> = {
@@ -44,7 +47,7 @@ export function jobIndexAttributes(job: Job): Record<string, string> {
     gsi1sk: `${job.createdAt}#${job.id}`,
   };
   if (!isTerminal(job.state)) {
-    attributes.gsi2pk = keys.jobStatePartition(job.state);
+    attributes.gsi2pk = keys.jobStatePartition(job.state, keys.jobStateShard(job.id));
     attributes.gsi2sk = schedulingKey(job);
   }
   return attributes;
@@ -170,8 +173,20 @@ export class DynamoJobRepository implements JobRepository {
     return this.queryPages('gsi1', 'gsi1pk', keys.ownerJobsPartition(orgId, ownerId), options, false);
   }
 
+  /** The state's shards read in parallel and merged in scheduling order; the cursor holds one per shard. */
   async listByState(state: JobState, options: { limit: number; cursor?: string }): Promise<Page<Job>> {
-    return this.queryPages('gsi2', 'gsi2pk', keys.jobStatePartition(state), options, true);
+    return mergeShards(
+      options,
+      (shard, cursor) =>
+        this.queryPages(
+          'gsi2',
+          'gsi2pk',
+          keys.jobStatePartition(state, shard),
+          { limit: options.limit, ...(cursor ? { cursor } : {}) },
+          true,
+        ),
+      { orderOf: schedulingKey, cursorAfter: (job) => encodeCursor({ ...keys.job(job.id), ...stateIndexKey(job) })! },
+    );
   }
 
   /**

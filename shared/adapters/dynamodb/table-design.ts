@@ -17,7 +17,7 @@ export const TABLE_DESIGN = {
   globalSecondaryIndexes: [
     /** Per-owner listings, newest first: `USER#<id>#JOBS` / `<createdAt>#<jobId>`. */
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /** Sparse state index: `JOBSTATE#<state>` / ordering key; only non-terminal jobs carry it. */
+    /** Sparse state index: `JOBSTATE#<state>#<shard>` / ordering key; only non-terminal jobs carry it. */
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   ],
 } as const;

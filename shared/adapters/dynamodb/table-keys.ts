@@ -86,8 +86,20 @@ export const refreshFamily = (familyId: string) => ({ pk: `SESSION#FAMILY#${fami
 export const loginState = (stateHash: string) => ({ pk: `OAUTHSTATE#${stateHash}`, sk: 'STATE' });
 /** gsi1: an owner's jobs in their org, newest last in key order (queries read it backwards). */
 export const ownerJobsPartition = (orgId: string, ownerId: string) => `ORG#${orgId}#USER#${ownerId}#JOBS`;
-/** gsi2: non-terminal jobs by state, in scheduling order. */
-export const jobStatePartition = (state: Job['state']) => `JOBSTATE#${state}`;
+/**
+ * gsi2: non-terminal jobs by state, in scheduling order, spread over JOB_STATE_SHARDS partitions by a hash of
+ * the job id (`JOBSTATE#<state>#<shard>`), so no single index partition takes every submission and
+ * admission of the deployment; readers query the shards in parallel and merge (docs/scheduling.md).
+ */
+export const JOB_STATE_SHARDS = 4;
+export const jobStatePartition = (state: Job['state'], shard: number) => `JOBSTATE#${state}#${shard}`;
+export function jobStateShard(jobId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < jobId.length; i += 1) hash = Math.imul(hash ^ jobId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % JOB_STATE_SHARDS;
+}
+/** The one partition per state written before the shards (scripts/migrate/job-state-shards.ts moves it). */
+export const legacyJobStatePartition = (state: Job['state']) => `JOBSTATE#${state}`;
 /** Teams share their org's partition (`ORG#<orgId>`) under this sort-key prefix. */
 export const teamPrefix = () => 'TEAM#';
 export const orgPartition = (orgId: string) => `ORG#${orgId}`;
