@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { LOCAL_HOST } from '#scripts/local/ports';
-import { escapeHtml, listPage } from './dev-page';
+import { escapeHtml, listenOnLoopback, listPage } from './dev-page';
 
 export interface ReceivedMail {
   id: number;
@@ -55,10 +55,7 @@ export async function startDevMailbox(options: { smtpPort?: number; httpPort?: n
         .catch((error: unknown) => callback(error instanceof Error ? error : new Error('unreadable message')));
     },
   });
-  await new Promise<void>((resolve, reject) => {
-    smtp.once('error', reject);
-    smtp.listen(options.smtpPort ?? 0, LOCAL_HOST, () => resolve());
-  });
+  await listenOnLoopback(smtp.server, LOCAL_HOST, options.smtpPort ?? 0);
   const smtpPort = (smtp.server.address() as AddressInfo).port;
 
   const page: Server = createServer((req, res) => {
@@ -74,7 +71,7 @@ export async function startDevMailbox(options: { smtpPort?: number; httpPort?: n
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
       .end(listPage('Dev mailbox', `SMTP sink on ${LOCAL_HOST}:${smtpPort}`, rows));
   });
-  await new Promise<void>((resolve) => page.listen(options.httpPort ?? 0, LOCAL_HOST, resolve));
+  await listenOnLoopback(page, LOCAL_HOST, options.httpPort ?? 0);
   const url = `http://${LOCAL_HOST}:${(page.address() as AddressInfo).port}`;
   return {
     smtp: { host: LOCAL_HOST, port: smtpPort },

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { LOCAL_HOST } from '#scripts/local/ports';
-import { escapeHtml, listPage } from './dev-page';
+import { escapeHtml, listenOnLoopback, listPage } from './dev-page';
 
 export interface ReceivedWebhook {
   receivedAt: string;
@@ -108,7 +108,7 @@ export async function startDevWebhookReceiver(options: { port?: number; secret: 
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
       .end(listPage('Dev webhook receiver', 'Standard Webhooks signatures verified with the standardwebhooks library', rows));
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, LOCAL_HOST, resolve));
+  await listenOnLoopback(server, LOCAL_HOST, options.port ?? 0);
   return {
     url: `http://${LOCAL_HOST}:${(server.address() as AddressInfo).port}`,
     secret: options.secret,
