@@ -68,7 +68,7 @@ function idempotentConsumer() {
   return { sink, arrivals, effects };
 }
 
-const waitFor = async (check: () => boolean, what: string, timeoutMs = 10_000) => {
+const waitFor = async (check: () => boolean, what: string, timeoutMs = 25_000) => {
   const until = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
