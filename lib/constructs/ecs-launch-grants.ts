@@ -73,3 +73,24 @@ export function grantEcsJobLaunch(fn: IFunction, target: EcsJobLaunchTarget): vo
     },
   );
 }
+
+/**
+ * What the reconciler (`shared/adapters/ecs/ecs-run-observer.ts`) calls: DescribeTasks on the tasks of our
+ * cluster, nothing else.
+ */
+export function grantEcsTaskReads(fn: IFunction, target: Pick<EcsJobLaunchTarget, 'clusterArn' | 'clusterName'>): void {
+  const clusterTasks = `arn:${Aws.PARTITION}:ecs:${Aws.REGION}:${Aws.ACCOUNT_ID}:task/${target.clusterName}/*`;
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['ecs:DescribeTasks'],
+      resources: [clusterTasks],
+      conditions: { ArnEquals: { 'ecs:cluster': target.clusterArn } },
+    }),
+  );
+  const role = fn.role;
+  if (!role) throw new Error('grantEcsTaskReads needs a function with a role');
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task/${target.clusterName}/*]`,
+    reason: 'Task ids are assigned by ECS at launch; the pattern covers only tasks of our cluster',
+  });
+}

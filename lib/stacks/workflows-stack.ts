@@ -13,11 +13,12 @@ import { approvalStepsEnvSchema } from '#functions/workflows/approval/approval-s
 import { OUTBOX_STREAM_FILTER } from '#adapters/dynamodb/outbox-stream';
 import { relayEnvSchema } from '#functions/events/relay/relay.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
+import { reconcilerEnvSchema } from '#functions/reconciler/reconciler.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
 import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
 import { dispatchRequestPattern, ecsTaskStateChangePattern, schedulerTriggerPattern } from '#lib/config/event-patterns';
 import { ApprovalFlow } from '#lib/constructs/approval-flow';
-import { grantEcsJobLaunch } from '#lib/constructs/ecs-launch-grants';
+import { grantEcsJobLaunch, grantEcsTaskReads } from '#lib/constructs/ecs-launch-grants';
 import { grantClusterSecrets, secretPrefixOf } from '#lib/constructs/kubernetes-access';
 import { baseFunctionEnv, limitsFunctionEnv } from '#lib/constructs/function-env';
 import { Notifier } from '#lib/constructs/notifier';
@@ -46,7 +47,8 @@ export interface WorkflowsStackProps extends QmStackProps {
  * outbox relay that alone feeds it (from the table's stream); the
  * scheduler (never concurrent, woken every minute and by job events) admits jobs and enqueues them; the
  * dispatcher consumes the queue with partial batch failures and launches ECS tasks; the status function
- * turns ECS task state changes of our cluster into job transitions; the approval flow (a Standard state
+ * turns ECS task state changes of our cluster into job transitions, and the reconciler (every 5 minutes)
+ * repairs jobs whose state change never arrived from ECS's own answer; the approval flow (a Standard state
  * machine and its step function) holds jobs that a rule sends for sign-off; the notifier delivers events to
  * the org's notification channels.
  */
@@ -59,6 +61,8 @@ export class WorkflowsStack extends Stack {
   readonly status: QmFunction<typeof statusEnvSchema>;
   /** The Kubernetes status poller, when the stage offers the kubernetes backend. */
   readonly kubePoller?: QmFunction<typeof kubePollerEnvSchema>;
+  /** Compares every active job with its backend's truth and repairs what a lost report left behind. */
+  readonly reconciler: QmFunction<typeof reconcilerEnvSchema>;
   readonly approvalSteps: QmFunction<typeof approvalStepsEnvSchema>;
   /** The outbox relay: the table's stream → the bus; the only function allowed to put events. */
   readonly relay: QmFunction<typeof relayEnvSchema>;
@@ -235,6 +239,26 @@ export class WorkflowsStack extends Stack {
       description: 'ECS task state changes of the Quartermaster cluster',
       eventPattern: ecsTaskStateChangePattern(compute.cluster.clusterArn),
       targets: [new LambdaFunction(this.status)],
+    });
+
+    this.reconciler = new QmFunction(this, 'Reconciler', {
+      entry: 'functions/reconciler/reconciler.handler.ts',
+      envSchema: reconcilerEnvSchema,
+      env: { ...base, QM_ECS_CLUSTER_ARN: compute.cluster.clusterArn },
+      description: 'Repairs active jobs from their backend (ECS DescribeTasks) when a run report was lost',
+      timeout: Duration.minutes(2),
+      // Passes are safe to overlap (conditional writes), but one at a time keeps DescribeTasks calls low.
+      reservedConcurrentExecutions: 1,
+      retryAttempts: 0,
+      logRetention,
+    });
+    // Ending a job settles its counters and usage and writes its event to the outbox (like the status function).
+    data.grantReadWrite(this.reconciler);
+    grantEcsTaskReads(this.reconciler, { clusterArn: compute.cluster.clusterArn, clusterName: compute.clusterName });
+    new Rule(this, 'ReconcilerTick', {
+      description: 'Runs the reconciler every 5 minutes (lost run reports)',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(this.reconciler)],
     });
 
     this.approvalSteps = new QmFunction(this, 'ApprovalSteps', {

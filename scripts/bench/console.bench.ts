@@ -25,12 +25,18 @@ const INTERACTIVE_BUDGET_MS = 1500;
 export async function run(): Promise<Record<string, unknown>> {
   if (!consoleBuilt()) throw new Error('web/dist is not built: npm run bench builds it (scripts/run.sh)');
   const html = await readFile(join(CONSOLE_DIST, 'index.html'), 'utf8');
-  const scripts = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((match) => match[1] as string);
+  const scripts = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map(
+    (match) => match[1] as string,
+  );
   const sizes = await Promise.all(scripts.map(async (src) => gzipSync(await readFile(join(CONSOLE_DIST, src.replace(/^\//, '')))).length));
   const firstLoadJsGzipBytes = sizes.reduce((sum, size) => sum + size, 0);
 
   const stack = await startLocalStack({ port: 0, idpPort: 0, consolePort: 0, dataDir: await mkdtemp(join(tmpdir(), 'qm-bench-console-')) });
-  const browser = await chromium.launch({ executablePath: ensureChromium(), args: CHROMIUM_ARGS.filter((flag) => flag !== '--headless'), headless: true });
+  const browser = await chromium.launch({
+    executablePath: ensureChromium(),
+    args: CHROMIUM_ARGS.filter((flag) => flag !== '--headless'),
+    headless: true,
+  });
   try {
     const url = stack.consoleUrl as string;
     const cold: number[] = [];
@@ -56,7 +62,10 @@ export async function run(): Promise<Record<string, unknown>> {
         page.getByRole('button', { name: 'Sign in' }).click(),
       ]);
       await page.getByRole('heading', { name: /My jobs/ }).waitFor();
-      await page.getByText(/No jobs yet|console-/).first().waitFor();
+      await page
+        .getByText(/No jobs yet|console-/)
+        .first()
+        .waitFor();
       signedIn.push(performance.now() - started);
       await context.close();
     }

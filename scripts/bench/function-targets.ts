@@ -7,6 +7,7 @@ import { notifierEnvSchema } from '#functions/events/notifier/notifier.env';
 import { relayEnvSchema } from '#functions/events/relay/relay.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
 import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
+import { reconcilerEnvSchema } from '#functions/reconciler/reconciler.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
 import { approvalRedriveEnvSchema } from '#functions/workflows/approval/approval-redrive.env';
 import { approvalStepsEnvSchema } from '#functions/workflows/approval/approval-steps.env';
@@ -129,6 +130,12 @@ export function functionTargets(): FunctionTarget[] {
         QM_NOTIFICATION_QUEUE_URL: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/qm-notifications`,
         QM_NOTIFY_MAX_ATTEMPTS: '6',
       },
+    },
+    {
+      name: 'reconciler',
+      entry: 'functions/reconciler/reconciler.handler.ts',
+      envSchema: reconcilerEnvSchema,
+      env: { ...base, QM_ECS_CLUSTER_ARN: ecs.QM_ECS_CLUSTER_ARN },
     },
     {
       name: 'approval-steps',

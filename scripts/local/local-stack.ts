@@ -40,7 +40,8 @@ import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/eve
 import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
 import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue.client';
 import type { ConcurrencyLimits } from '#domain/quotas/concurrency';
-import { applyRunReport, type RunReport } from '#domain/jobs/run-status.service';
+import type { RunReport } from '#domain/jobs/run-status.service';
+import { composeReconciler } from '#functions/reconciler/reconciler.app';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import type { KubernetesJobBackend } from '#adapters/kubernetes/kubernetes-job-backend.client';
 import { LocalProcessBackend } from './backend/local-process-backend';
@@ -112,6 +113,8 @@ export interface LocalStack {
 }
 
 export const LOCAL_TABLE_NAME = 'quartermaster';
+/** How often the local stack's reconciler compares active jobs with their backend (deployed: every 5 minutes). */
+const RECONCILER_INTERVAL_MS = 10_000;
 
 /**
  * The whole of Quartermaster on one machine: DynamoDB Local, local SQS, the route handlers and authorizer
@@ -180,7 +183,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const reports: Promise<unknown>[] = [];
     // A report that meets a database outage is retried with backoff until stored (or the stack stops: the
-    // reconciler below then ends the job at the next start).
+    // reconciler below then repairs the job from its exit file at the next start).
     let stopping = false;
     const delivery = { ...ending, isTransient: isDependencyOutage, sleep: (ms: number) => delay(ms), keepTrying: () => !stopping };
     const backend = new LocalProcessBackend(runsDir, (report: RunReport) => {
@@ -191,7 +194,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       backend.stopAll();
       await Promise.all(reports);
     });
-    await reconcileOrphanedRuns(jobs, backend, ending);
 
     // Short caches locally, so an admin's change shows at once in a demo; deployed functions keep 10 s.
     const quotas = new DynamoQuotaRepository(doc, LOCAL_TABLE_NAME, 1_000);
@@ -266,6 +268,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     const kubePoller = startSerialLoop(pollKubernetes, options.schedulerIntervalMs ?? 2_000, onError('kubernetes poller'));
     stops.push(() => kubePoller.stop());
+    // The reconciler, as deployed (one composition), reading the local backend's exit files and dev-k8s: at
+    // start it repairs the jobs whose reports were lost (and fails runs the last stop cut short), then every 10 s.
+    const reconcile = composeReconciler(
+      { QM_TABLE_NAME: LOCAL_TABLE_NAME, QM_JOB_RETENTION_DAYS: ending.retentionDays },
+      { doc, events, clock: systemClock, ids, observers: { local: backend, kubernetes: devCluster.backend }, onError: log },
+    );
+    const reconciler = startSerialLoop(reconcile, RECONCILER_INTERVAL_MS, onError('reconciler'));
+    reconciler.trigger();
+    stops.push(() => reconciler.stop());
     // Every route group is built by its one composition, as Lambda builds it (access gate, audit middleware and
     // all); only the edges differ: the local key, secret files and the run folder stand in for KMS, Secrets Manager
     // and CloudWatch Logs (events go to the outbox, as deployed). Short caches, so an admin's change shows at once.
@@ -395,24 +406,6 @@ async function startLocalApprovals(
   const flows = new LocalApprovalFlows(synthesizedApprovalFlowDefinition(), steps, { onError });
   await redriveApprovalFlows(ending.jobs, flows);
   return flows;
-}
-
-/** Runs that were live when the local stack last stopped cannot be resumed: their jobs end as failed. */
-async function reconcileOrphanedRuns(
-  jobs: DynamoJobRepository,
-  backend: LocalProcessBackend,
-  ending: Parameters<typeof applyRunReport>[1],
-): Promise<void> {
-  for (const state of ['starting', 'running'] as const) {
-    const page = await jobs.listByState(state, { limit: 100 });
-    for (const job of page.items) {
-      if (job.backend !== 'local' || !backend.isOrphaned(job.id)) continue;
-      await applyRunReport(
-        { jobId: job.id, runRef: job.runRef ?? `local:${job.id}`, status: 'ended', reason: 'The local stack stopped while the job ran' },
-        ending,
-      );
-    }
-  }
 }
 
 /** The reference of the local approval-link key, generated on the first start (as CDK generates the deployed one). */

@@ -62,9 +62,9 @@ describe('function bundles', () => {
     .filter((file) => existsSync(file));
 
   it('are single ESM files, one per function', () => {
-    // One per route group, plus the authorizer, scheduler, dispatcher, status, approval-step, notifier, approval-redrive
-    // and relay functions.
-    expect(bundles).toHaveLength(API_ROUTE_GROUPS.length + 8);
+    // One per route group, plus the authorizer, scheduler, dispatcher, status, reconciler, approval-step, notifier,
+    // approval-redrive and relay functions.
+    expect(bundles).toHaveLength(API_ROUTE_GROUPS.length + 9);
   });
 
   it('carry the AWS SDK inside instead of importing the runtime copy', () => {

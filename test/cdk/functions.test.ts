@@ -34,6 +34,7 @@ describe('every Quartermaster function', () => {
         'Dispatcher',
         'NotifierFunction',
         'Relay',
+        'Reconciler',
         'Scheduler',
         'Status',
       ].sort(),

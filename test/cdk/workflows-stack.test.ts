@@ -270,3 +270,28 @@ describe('workflows stack: outbox relay', () => {
     expect(withBus).toHaveLength(1);
   });
 });
+
+describe('workflows stack: reconciler', () => {
+  const reconciler = logicalId(stacks.workflows.reconciler);
+  const statements = policyStatementsOfRole(workflows, 'ReconcilerRole');
+
+  it('runs every 5 minutes, one pass at a time', () => {
+    workflows.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reconciler, 'Arn'] } })],
+    });
+    workflows.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: Match.anyValue(),
+      ReservedConcurrentExecutions: 1,
+      Environment: { Variables: Match.objectLike({ QM_ECS_CLUSTER_ARN: Match.anyValue() }) },
+    });
+  });
+
+  it('may only describe tasks of the Quartermaster cluster: no launch, stop or pass-role', () => {
+    const ecsActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('ecs:') || action.startsWith('iam:'));
+    expect(ecsActions).toEqual(['ecs:DescribeTasks']);
+    const [describeTasks] = statements.filter((statement) => actionsOf(statement).includes('ecs:DescribeTasks'));
+    expect(describeTasks!.Condition?.ArnEquals?.['ecs:cluster']).toBeDefined();
+    expect(JSON.stringify(describeTasks!.Resource)).toContain(':task/quartermaster-');
+  });
+});

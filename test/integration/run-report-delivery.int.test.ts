@@ -19,25 +19,31 @@ import { localClientConfig } from '#scripts/local/local-aws';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import { ensureTable } from '#scripts/local/table';
 import { researcher, spec, testRuntime } from '#test-support/job-fixtures';
+import { GLOBAL_CONCURRENCY } from '#domain/quotas/concurrency';
+import { handleDispatch } from '#domain/jobs/dispatch.service';
+import { composeReconciler } from '#functions/reconciler/reconciler.app';
+import { LocalProcessBackend } from '#scripts/local/backend/local-process-backend';
 
 /**
  * A job that finishes while DynamoDB is down ends `succeeded` once it is back: the completion report is
- * retried with backoff until stored. The test starts its own DynamoDB Local on disk (the shared one must not
- * be stopped), stops the process while the report is being delivered, and starts it again on the same port
- * and data.
+ * retried with backoff until stored, and when even that is given up (the process stops during the outage),
+ * the reconciler repairs the job from the backend's exit file. Each test starts its own DynamoDB Local on disk
+ * (the shared one must not be stopped), stops the process while the report is being delivered, and starts it
+ * again on the same port and data.
  */
 const TABLE = 'qm-report-delivery';
 let dynamo: DynamoDbLocal | undefined;
-let dataDir = '';
+const dataDirs: string[] = [];
 
 afterAll(async () => {
   await dynamo?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
 });
 
 describe('run report delivery during a DynamoDB outage', () => {
   it('keeps retrying the completion report and ends the job succeeded after recovery', { timeout: 120_000 }, async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'qm-ddb-outage-'));
+    const dataDir = await mkdtemp(join(tmpdir(), 'qm-ddb-outage-'));
+    dataDirs.push(dataDir);
     dynamo = await startDynamoDbLocal({ dbPath: dataDir });
     const { port, endpoint } = dynamo;
     const setup = new DynamoDBClient(localClientConfig(endpoint));
@@ -91,5 +97,68 @@ describe('run report delivery during a DynamoDB outage', () => {
     const ended = await delivered;
     expect(ended?.state).toBe('succeeded');
     expect((await jobs.get(job.id))?.state).toBe('succeeded');
+  });
+});
+
+describe('a completion report given up during a DynamoDB outage', () => {
+  it('is repaired by the reconciler from the local backend exit file once the database is back', { timeout: 120_000 }, async () => {
+    await dynamo?.stop();
+    const dataDir = await mkdtemp(join(tmpdir(), 'qm-ddb-outage-'));
+    const runsDir = await mkdtemp(join(tmpdir(), 'qm-ddb-outage-runs-'));
+    dataDirs.push(dataDir, runsDir);
+    dynamo = await startDynamoDbLocal({ dbPath: dataDir });
+    const { port, endpoint } = dynamo;
+    const setup = new DynamoDBClient(localClientConfig(endpoint));
+    await ensureTable(setup, TABLE);
+    setup.destroy();
+    const doc = createDocumentClient({ endpoint });
+    const jobs = new DynamoJobRepository(doc, TABLE);
+    const hardware = new DynamoHardwareCatalog(doc, TABLE);
+    for (const hw of DEMO_HARDWARE) await hardware.put(hw);
+    const runtime = testRuntime();
+    const ending = { jobs, events: runtime.events, clock: runtime.clock, ids: runtime.ids, retentionDays: 90 };
+    // The local stack's wiring: reports retried until stored, unless the process is stopping.
+    let stopping = false;
+    let attempts = 0;
+    const deliveries: Promise<unknown>[] = [];
+    const backend = new LocalProcessBackend(runsDir, (report) => {
+      const delivery = { ...ending, isTransient: isDependencyOutage, keepTrying: () => !stopping, initialDelayMs: 200, maxDelayMs: 500 };
+      deliveries.push(
+        deliverRunReport(report, { ...delivery, sleep: async (ms) => void ((attempts += 1), await sleep(ms)) }).catch(
+          (error: unknown) => error,
+        ),
+      );
+    });
+    const { job } = await submitJob(
+      { principal: researcher(), spec: spec({ command: ['sh', '-c', 'sleep 1; echo trained'] }) },
+      {
+        ...ending,
+        hardware,
+        quotas: new DynamoQuotaRepository(doc, TABLE, 0),
+        scheduling: new DynamoSchedulingSettings(doc, TABLE, 0),
+        limits: { current: async () => ({ maxConcurrent: 100, userMaxConcurrent: 100 }) },
+        dispatch: { send: async () => undefined },
+        backends: ['local'],
+      },
+    );
+    expect(await handleDispatch({ action: 'launch', jobId: job.id }, { ...ending, hardware, backends: () => backend })).toBe('launched');
+
+    // The database goes down while the job runs; the job ends; its report is retried, then given up.
+    await dynamo.stop();
+    dynamo = undefined;
+    for (let i = 0; i < 100 && attempts < 2; i++) await sleep(100);
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    stopping = true;
+    expect(await Promise.all(deliveries)).toEqual([expect.any(Error)]);
+
+    dynamo = await startDynamoDbLocal({ port, dbPath: dataDir });
+    expect((await jobs.get(job.id))?.state).toBe('running');
+    const reconcile = composeReconciler(
+      { QM_TABLE_NAME: TABLE, QM_JOB_RETENTION_DAYS: 90 },
+      { doc, events: runtime.events, clock: runtime.clock, ids: runtime.ids, observers: { local: backend } },
+    );
+    expect((await reconcile()).repaired).toEqual([job.id]);
+    expect(await jobs.get(job.id)).toMatchObject({ state: 'succeeded', exitCode: 0 });
+    expect((await jobs.readCounters([GLOBAL_CONCURRENCY]))[GLOBAL_CONCURRENCY]).toBe(0);
   });
 });

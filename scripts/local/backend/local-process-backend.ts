@@ -1,9 +1,17 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { HardwareRequirements, JobBackend, JobLogReader, LaunchResult, LogLine } from '#domain/jobs/jobs.port';
+import type {
+  HardwareRequirements,
+  JobBackend,
+  JobLogReader,
+  LaunchResult,
+  LogLine,
+  RunObservation,
+  RunObserver,
+} from '#domain/jobs/jobs.port';
 import { AppError } from '#domain/errors/app-error';
 import type { Job } from '#domain/jobs/job.schema';
 import type { RunReport } from '#domain/jobs/run-status.service';
@@ -16,7 +24,7 @@ import type { RunReport } from '#domain/jobs/run-status.service';
  * Idempotency: each run owns the folder `<runsDir>/<jobId>`, created exclusively; a second launch of the
  * same job finds the folder and returns the first run. Output goes to `output.jsonl`, one line per line.
  */
-export class LocalProcessBackend implements JobBackend, JobLogReader {
+export class LocalProcessBackend implements JobBackend, JobLogReader, RunObserver {
   readonly kind = 'local' as const;
   private readonly children = new Map<string, number>();
 
@@ -62,11 +70,12 @@ export class LocalProcessBackend implements JobBackend, JobLogReader {
     });
     child.on('close', (code, signal) => {
       void Promise.all(pipes).then(async () => {
-        this.children.delete(job.id);
         output.end();
         const exitCode = code ?? (signal ? 128 : 127);
         const reason = spawnError ? `Could not start: ${spawnError}` : signal ? `Stopped by ${signal}` : undefined;
         await writeFile(join(this.runDir(job.id), 'exit.json'), JSON.stringify({ exitCode, reason }));
+        // Only now: until the exit record exists, `observe` must still see the run as running, not gone.
+        this.children.delete(job.id);
         this.onReport({ jobId: job.id, runRef, status: 'ended', exitCode, ...(reason ? { reason } : {}) });
       });
     });
@@ -94,9 +103,23 @@ export class LocalProcessBackend implements JobBackend, JobLogReader {
     }
   }
 
-  /** Whether a run folder exists without an exit record (a run lost when the local stack stopped). */
-  isOrphaned(jobId: string): boolean {
-    return existsSync(this.runDir(jobId)) && !existsSync(join(this.runDir(jobId), 'exit.json')) && !this.children.has(jobId);
+  /**
+   * The run's truth, for the reconciler: its exit record (`exit.json`, written when the process ends, before
+   * the report is sent) if there is one; running while this process has it; otherwise `missing` (no run
+   * folder, or a run lost when the local stack stopped).
+   */
+  async observe(job: Job): Promise<RunObservation> {
+    let exit: { exitCode?: unknown; reason?: unknown };
+    try {
+      exit = JSON.parse(await readFile(join(this.runDir(job.id), 'exit.json'), 'utf8')) as typeof exit;
+    } catch {
+      return this.children.has(job.id) ? { status: 'running' } : { status: 'missing' };
+    }
+    return {
+      status: 'ended',
+      ...(typeof exit.exitCode === 'number' ? { exitCode: exit.exitCode } : {}),
+      ...(typeof exit.reason === 'string' ? { reason: exit.reason } : {}),
+    };
   }
 
   async read(job: Job, options: { cursor?: string; limit: number }): Promise<{ lines: LogLine[]; nextCursor?: string }> {

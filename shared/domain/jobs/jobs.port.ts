@@ -106,15 +106,22 @@ export interface JobLogReader {
   read(job: Job, options: { cursor?: string; limit: number }): Promise<{ lines: LogLine[]; nextCursor?: string }>;
 }
 /**
- * What a backend that is polled (Kubernetes) says about one run, in the terms of the job lifecycle:
- * `waiting` with the reason users see (never a silent wait), `running`, `ended` (exit code when the
- * container ran, `timedOut` when the max runtime stopped it), or `missing` (no such run any more).
+ * What a backend says about one run, in the terms of the job lifecycle: `waiting` with the reason users see
+ * (never a silent wait), `running`, `ended` (exit code when the container ran, `timedOut` when the max
+ * runtime stopped it, `capacityReclaimed` when the instance was taken away), or `missing` (no such run any more).
  */
 export type RunObservation =
   | { status: 'waiting'; waiting: WaitingReason }
   | { status: 'running'; node?: string }
-  | { status: 'ended'; exitCode?: number; reason?: string; timedOut?: boolean }
+  | { status: 'ended'; exitCode?: number; reason?: string; timedOut?: boolean; capacityReclaimed?: boolean }
   | { status: 'missing' };
+/**
+ * Reads one run's status from its backend, on demand: the reconciler's check of a job the table still calls
+ * active (the local backend's exit file, ECS DescribeTasks, the Kubernetes Job and its pod).
+ */
+export interface RunObserver {
+  observe(job: Job): Promise<RunObservation>;
+}
 /** Reads every run of one cluster namespace at once, keyed by job id (the poller's unit of work). */
 export interface NamespaceRunObserver {
   /** Undefined when the cluster is not registered any more. */

@@ -33,8 +33,19 @@ async function activeKubernetesJobs(deps: RunPollerDeps): Promise<Job[]> {
   return jobs;
 }
 
-/** The report an observation makes, or none (a `starting` job whose Job is not created yet is not missing). */
-function reportFor(job: Job, observation: RunObservation): RunReport | undefined {
+/** Why a running job whose run is gone failed: the backend's own words for "gone". */
+const missingRunReason = (job: Job): string =>
+  job.backend === 'kubernetes'
+    ? 'The Kubernetes Job no longer exists (deleted outside Quartermaster, or removed by its TTL)'
+    : job.backend === 'local'
+      ? 'The run ended without an exit record (the local stack stopped while it ran)'
+      : 'The ECS task no longer exists and its outcome was never reported';
+
+/**
+ * The report an observation makes, or none (a `starting` job whose run is not created yet is not missing).
+ * The poller and the reconciler (`run-reconciler.service.ts`) read backends the same way.
+ */
+export function reportFor(job: Job, observation: RunObservation): RunReport | undefined {
   const runRef = job.runRef;
   if (!runRef) return undefined;
   switch (observation.status) {
@@ -50,6 +61,7 @@ function reportFor(job: Job, observation: RunObservation): RunReport | undefined
         ...(observation.exitCode !== undefined ? { exitCode: observation.exitCode } : {}),
         ...(observation.reason ? { reason: observation.reason } : {}),
         ...(observation.timedOut ? { timedOut: true } : {}),
+        ...(observation.capacityReclaimed ? { capacityReclaimed: true } : {}),
       };
     case 'missing':
       return job.state === 'running'
@@ -57,7 +69,7 @@ function reportFor(job: Job, observation: RunObservation): RunReport | undefined
             jobId: job.id,
             runRef,
             status: 'ended',
-            reason: 'The Kubernetes Job no longer exists (deleted outside Quartermaster, or removed by its TTL)',
+            reason: missingRunReason(job),
           }
         : undefined;
   }
