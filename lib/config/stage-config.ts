@@ -90,6 +90,20 @@ export const stageConfigSchema = z.object({
   userMaxConcurrentJobs: z.number().int().min(1).default(10),
   /** How long API Gateway caches an authorizer decision per Authorization header (seconds, max 3600). */
   authorizerCacheTtlSeconds: z.number().int().min(0).max(3600).default(60),
+  /**
+   * AWS region the stage deploys to. Unset: the stacks are environment-agnostic (the deploying profile's
+   * region), and the API's WAF web ACL, which AWS accepts for CloudFront only in us-east-1, exists only when
+   * that region is us-east-1. Set: every stack is pinned to it, and outside us-east-1 a small `edge` stack in
+   * us-east-1 holds the web ACL (docs/deploy.md, "The API behind CloudFront and WAF").
+   */
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name such as eu-west-1')
+    .optional(),
+  /** WAF: requests one client address may send to the API in any 5 minutes (rate-based rule). */
+  apiRequestsPerIpPer5Minutes: z.number().int().min(10).default(2000),
+  /** WAF: requests one client address may send to the sign-in routes (`/v1/auth/*`) in any 5 minutes. */
+  signInRequestsPerIpPer5Minutes: z.number().int().min(10).default(100),
   /** Stage-wide API throttling. */
   apiRateLimit: z.number().int().min(1).default(50),
   apiBurstLimit: z.number().int().min(1).default(100),

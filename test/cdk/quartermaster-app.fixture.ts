@@ -54,7 +54,15 @@ export function synthQuartermaster(options: SynthOptions = {}): SynthesizedApp {
     }
     return cached;
   };
-  const allStacks = [stacks.data, stacks.identity, stacks.compute, stacks.workflows, stacks.api, stacks.web];
+  const allStacks = [
+    stacks.data,
+    stacks.identity,
+    stacks.compute,
+    stacks.workflows,
+    stacks.api,
+    stacks.web,
+    ...(stacks.edge ? [stacks.edge] : []),
+  ];
   return { app, stacks, assembly, template, allStacks };
 }
 
