@@ -10,7 +10,9 @@ import { composeReconciler } from './reconciler.app';
 import { reconcilerEnvSchema } from './reconciler.env';
 
 // Composition root of the reconciler: the one composition (`composeReconciler`) with the deployed clients.
-// Kubernetes jobs are not dispatched by the deployed stack yet, so ECS is the only backend it reads.
+// ECS is the only backend it reads: the Kubernetes status poller (functions/kube-poller) already compares every
+// active Kubernetes job with its Job on each pass, through the same reportFor, so this bundle needs no
+// Kubernetes client.
 const env = loadEnv(reconcilerEnvSchema);
 const logger = getLogger();
 
