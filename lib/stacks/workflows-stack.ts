@@ -289,8 +289,8 @@ export class WorkflowsStack extends Stack {
       retryAttempts: 0,
       logRetention,
     });
-    // The waiting jobs (gsi2 `JOBSTATE#pending_approval`); nothing is written here: the flow's steps do that.
-    data.grantPartitions(this.approvalRedrive, { reads: ['JOBSTATE#pending_approval'], writes: [] });
+    // The waiting jobs (gsi2 `JOBSTATE#pending_approval#<shard>`); nothing is written here: the flow's steps do that.
+    data.grantPartitions(this.approvalRedrive, { reads: ['JOBSTATE#pending_approval#*'], writes: [] });
     this.approvalFlow.stateMachine.grantStartExecution(this.approvalRedrive);
     // ListExecutions is authorized on the state machine (not its executions).
     this.approvalRedrive.addToRolePolicy(
