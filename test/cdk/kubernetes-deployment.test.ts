@@ -61,7 +61,8 @@ describe('Kubernetes deployment: status poller', () => {
     workflows.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('Polls registered Kubernetes clusters'),
       ReservedConcurrentExecutions: 1,
-      Environment: { Variables: Match.objectLike({ QM_SECRET_NAME_PREFIX: 'quartermaster/prod/', QM_EVENT_BUS_NAME: Match.anyValue() }) },
+      // Its events go through the table's outbox (the relay alone holds the bus), so it has no bus to name.
+      Environment: { Variables: Match.objectLike({ QM_SECRET_NAME_PREFIX: 'quartermaster/prod/', QM_EVENT_BUS_NAME: Match.absent() }) },
     });
     workflows.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
