@@ -1,12 +1,14 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node/dist/gen/index.js';
 
 /**
  * A REFERENCE POINT, not a floor: what every function that talks to Kubernetes clusters cannot do without,
  * and nothing of Quartermaster: DynamoDB (the cluster registration), Secrets Manager (a generic cluster's
  * credential) and @kubernetes/client-node (a named dependency of the design; with its HTTP stack, undici, it
- * alone is several times the GetItem floor's bundle). The bench prints its ratio to the floor beside the
+ * alone is several times the GetItem floor's bundle), imported from its module files as the adapter does
+ * (shared/adapters/kubernetes/kube-connection.ts). The bench prints its ratio to the floor beside the
  * Kubernetes functions' (api-clusters, api-health-deep, kube-poller; the dispatcher and job output load the
  * client lazily), so the part of their cold start the client accounts for is measured in every run.
  */

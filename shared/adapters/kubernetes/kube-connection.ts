@@ -1,7 +1,13 @@
 import { lookup } from 'node:dns/promises';
 import type { AgentOptions } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { ApiException, BatchV1Api, CoreV1Api, KubeConfig, VersionApi, type Cluster as KubeCluster } from '@kubernetes/client-node';
+// Deep imports, not the package root: the root re-exports Watch, Exec, Attach, PortForward, Cp and friends,
+// whose dependencies (ws, tar-fs, streamx, …) esbuild cannot drop, ~110 KB of bundle (docs/budgets.md).
+// The package has no `exports` map, so these paths are its public module files.
+import type { Cluster as KubeCluster } from '@kubernetes/client-node/dist/config_types.js';
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';
+import { BatchV1Api, CoreV1Api, VersionApi } from '@kubernetes/client-node/dist/gen/index.js';
 import { clusterAddressRefusal, type EndpointPolicy } from '#domain/clusters/cluster-endpoint';
 import type { Cluster } from '#domain/clusters/cluster.schema';
 import { normalizeHost } from '#domain/network/addresses';

@@ -1,4 +1,4 @@
-import { loadYaml } from '@kubernetes/client-node';
+import { loadYaml } from '@kubernetes/client-node/dist/yaml.js'; // not the root: see kube-connection.ts
 import type { Cluster } from '#domain/clusters/cluster.schema';
 import type { StoredClusterCredential } from '#domain/clusters/kubeconfig-policy';
 import type { SecretStore } from '#domain/secrets/secrets.port';
