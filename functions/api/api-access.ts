@@ -9,7 +9,7 @@ import type { AccessEnv } from '#config/access-env';
 import type { BaseEnv } from '#config/env';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { ApiHandlerOptions } from '#http/api-handler';
-import { createAccessGate, type PrincipalGate } from '#domain/authz/access-gate';
+import { createAccessGate, type PrincipalGate } from '#domain/identity/access-gate';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 
 /** What every authenticated API function composes: the access gate and the audit log, and the stores behind them. */

@@ -6,7 +6,7 @@ import { publicJwk } from '#adapters/jwt/jwt-encoding';
 import type { ExternalIdentityLink } from '#domain/identity/identity.port';
 import type { OidcProvider } from '#domain/identity/identity-provider.schema';
 import { signIn, type LoginDeps } from '#domain/identity/login.service';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import { progress } from './bench-env';
 import { round } from './stats';
 

@@ -7,7 +7,7 @@ import { DEFAULT_FLEETS, DEFAULT_GPU_HARDWARE } from '#domain/catalog/default-ca
 import { fleetSchema, toDeployedFleet, type DeployedFleet } from '#domain/catalog/fleet.schema';
 import { GPU_INSTANCE_TYPES } from '#domain/catalog/gpu-instance-types';
 import type { HardwareType } from '#domain/catalog/hardware.schema';
-import { userSchema, type User } from '#domain/identity/user.schema';
+import { userSchema, type User } from '#domain/users/user.schema';
 
 /**
  * Demo data of the local stack: org acme with team vision and a user per level, a second org (globex, with

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { lazySchema } from './lazy-schema';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import { slugSchema, teamRoleSchema, tenancyStatusSchema, type Org, type Team } from '#domain/tenancy/tenancy.schema';
 import { userIdSchema } from './users.contract';
 

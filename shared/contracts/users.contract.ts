@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { lazySchema } from './lazy-schema';
 import { permissionOverrideSchema } from '#domain/authz/overrides';
 import { levelNameSchema, permissionSchema } from '#domain/authz/permissions';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import { slugSchema, teamRoleSchema } from '#domain/tenancy/tenancy.schema';
 import { paginationQuerySchema } from './common.contract';
 

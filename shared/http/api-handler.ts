@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import type { MiddyfiedHandler } from '@middy/core';
 import { getLogger, type Logger } from '#adapters/logging/logger';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import { PERMISSIONS } from '#domain/authz/permissions';
 import type { AuditLog } from '#domain/audit/audit.port';
 import { normalizeHeaders, jsonResult, type ApiResult } from './http-response';
@@ -39,7 +39,7 @@ export interface ApiHandlerOptions {
   validateResponses?: boolean;
   /**
    * Runs before every permission check with the authorizer's principal and returns the current one (from
-   * the user record), or refuses it: see `domain/authz/access-gate.ts`. Every deployed function sets it.
+   * the user record), or refuses it: see `domain/identity/access-gate.ts`. Every deployed function sets it.
    */
   principalGate?: PrincipalGate;
   /** Records denied requests and mutations (`audit-trail.middleware.ts`). Every deployed function sets it. */

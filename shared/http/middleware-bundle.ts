@@ -8,7 +8,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { Logger } from '#adapters/logging/logger';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import { hasPermission, type RouteAccess } from '#domain/authz/policy';
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { Principal } from '#domain/authz/principal';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTenancyHandler } from '#functions/api/tenancy/tenancy.app';
 import { DynamoLevelCatalog, MAX_PERMISSION_CACHE_MS } from '#adapters/dynamodb/dynamo-level.repository';
-import { createAccessGate } from '#domain/authz/access-gate';
+import { createAccessGate } from '#domain/identity/access-gate';
 import { actorId, seedPeople } from '#test-support/authz-fixtures';
 import { createAuthzWorld, ORGS, TEAMS, type AuthzWorld } from '#test-support/authz-world';
 import { buildHttpApiV2Event } from '#scripts/local/http-server';

@@ -4,7 +4,7 @@ import type { Principal } from '#domain/authz/principal';
 import type { ResourceRule } from '#domain/authz/resource-rule.schema';
 import { clusterSchema, type Cluster } from '#domain/clusters/cluster.schema';
 import type { IdentityProvider } from '#domain/identity/identity-provider.schema';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import { createAuthzWorld, ORGS, TEAMS, type AuthzWorld } from '#test-support/authz-world';
 import {
   accessClaims,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityProvider } from '#domain/identity/identity-provider.schema';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import { DEMO_ACCOUNTS, DEV_GROUP_MAPPINGS } from '#scripts/local/local-identity';
 import { DEMO_USERS } from '#scripts/local/seed';
 import {

@@ -6,7 +6,7 @@ import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { LoginFailure } from '#domain/identity/login-failure';
 import { signIn, type LoginDeps } from '#domain/identity/login.service';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import type { UserRepository } from '#domain/identity/identity.port';
 import { oidcProvider } from '#test-support/identity-fixture';
 import { createTestTable, type TestTable } from '#test-support/integration-env';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken, issueSession } from '#domain/identity/session.service';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import { startIdentityFixture, type IdentityFixture } from '#test-support/identity-fixture';
 
 /**

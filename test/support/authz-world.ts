@@ -33,7 +33,7 @@ import { orgIndexAttributes } from '#adapters/dynamodb/keys';
 import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { createLogger } from '#adapters/logging/logger';
 import type { Principal } from '#domain/authz/principal';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import { createApiHandler, type ApiHandler } from '#http/api-handler';
 import { toAuthorizerContext } from '#http/principal-context';
 import { routeKey, type RouteDeclaration } from '#http/route';

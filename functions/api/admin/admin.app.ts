@@ -1,9 +1,9 @@
 import { toResourceRuleView } from '#contracts/resource-rules.contract';
 import { toUserView } from '#contracts/users.contract';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import type { LevelCatalog, ResourceRuleRepository } from '#domain/authz/authz.port';
-import { deleteLevel, listLevels, putLevel, toLevelView } from '#domain/authz/levels.service';
-import { createRule, deleteRule, getRule, listRules, replaceRule } from '#domain/authz/resource-rules.service';
+import { deleteLevel, listLevels, putLevel, toLevelView } from '#domain/authz-admin/levels.service';
+import { createRule, deleteRule, getRule, listRules, replaceRule } from '#domain/authz-admin/resource-rules.service';
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.port';

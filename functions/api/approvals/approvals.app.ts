@@ -1,6 +1,6 @@
 import { toApprovalRuleView, toApprovalView } from '#contracts/approvals.contract';
 import type { AuditLog } from '#domain/audit/audit.port';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import type { ApprovalRuleRepository, TaskTokens } from '#domain/approvals/approvals.port';
 import {
   createApprovalRule,

@@ -1,5 +1,5 @@
 import { toAuditEntryView } from '#contracts/audit.contract';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import type { AuditLog, AuditTrail } from '#domain/audit/audit.port';
 import { queryAudit, verifyAudit } from '#domain/audit/audit-trail.service';
 import { createApiHandler } from '#http/api-handler';

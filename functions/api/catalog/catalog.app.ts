@@ -1,5 +1,5 @@
 import type { AuditLog } from '#domain/audit/audit.port';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import { assertFitsDeployedFleets } from '#domain/catalog/catalog-admin.service';
 import type { FleetDirectory, HardwareCatalogAdmin } from '#domain/catalog/catalog.port';
 import type { HardwareType } from '#domain/catalog/hardware.schema';

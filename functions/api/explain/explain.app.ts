@@ -1,5 +1,5 @@
 import type { AuditLog } from '#domain/audit/audit.port';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import { explainJob, type ExplainDeps } from '#domain/jobs/explain-job.service';
 import { createApiHandler } from '#http/api-handler';
 import { explainRoutes } from './explain.routes';

@@ -13,7 +13,7 @@ import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.rep
 import type { LimitsSource, QuotaSource } from '#domain/quotas/quotas.port';
 import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling.port';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import type { ResourceRuleSource } from '#domain/authz/authz.port';
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { TemplateRepository } from '#domain/templates/templates.port';

@@ -1,5 +1,5 @@
 import type { AuditLog } from '#domain/audit/audit.port';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import type { JobLogReader, JobRepository } from '#domain/jobs/jobs.port';
 import { readJobLogs } from '#domain/jobs/job-queries.service';
 import { isTerminal, type Job } from '#domain/jobs/job.schema';

@@ -1,6 +1,6 @@
 import { toJobView } from '#contracts/jobs.contract';
 import type { AuditLog } from '#domain/audit/audit.port';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import type { JobRepository } from '#domain/jobs/jobs.port';
 import type { Clock } from '#domain/runtime/runtime.port';
 import type { FairShareSource, SchedulingSettingsStore } from '#domain/scheduling/scheduling.port';

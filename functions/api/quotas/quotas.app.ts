@@ -1,5 +1,5 @@
 import type { AuditLog } from '#domain/audit/audit.port';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import type { ConcurrencyLimits } from '#domain/quotas/concurrency';
 import type { LimitsSource, QuotaRepository, UsageRepository } from '#domain/quotas/quotas.port';
 import type { JobRepository } from '#domain/jobs/jobs.port';

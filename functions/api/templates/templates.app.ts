@@ -1,5 +1,5 @@
 import { toTemplateView } from '#contracts/templates.contract';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { Clock } from '#domain/runtime/runtime.port';
 import type { TemplateRepository } from '#domain/templates/templates.port';

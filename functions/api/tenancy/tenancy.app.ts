@@ -1,9 +1,10 @@
 import { toMemberView, toOrgView, toTeamView } from '#contracts/tenancy.contract';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { createOrg, listOrgs, reachableOrg, updateOrg } from '#domain/tenancy/orgs.service';
-import { createTeam, listMembers, listTeams, putMember, reachableTeam, removeMember, updateTeam } from '#domain/tenancy/teams.service';
+import { listTeams, reachableTeam, updateTeam } from '#domain/tenancy/teams.service';
+import { createTeam, listMembers, putMember, removeMember } from '#domain/users/team-membership.service';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
 import type { UserDirectory } from '#domain/users/users.port';
 import { createApiHandler } from '#http/api-handler';

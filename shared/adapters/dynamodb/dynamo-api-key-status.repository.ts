@@ -1,5 +1,5 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ApiKeyStatusSource } from '#domain/authz/authz.port';
+import type { ApiKeyStatusSource } from '#domain/identity/identity.port';
 import type { ApiKeyStatus } from '#domain/identity/api-key-status';
 import * as keys from './table-keys';
 

@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CurrentUserSource } from '#domain/authz/authz.port';
-import { userSchema, type User } from '#domain/identity/user.schema';
+import type { CurrentUserSource } from '#domain/users/users.port';
+import { userSchema, type User } from '#domain/users/user.schema';
 import { withoutKeys } from './keys';
 import * as keys from './table-keys';
 

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { OrgStatusSource } from '#domain/authz/authz.port';
+import type { OrgStatusSource } from '#domain/tenancy/tenancy.port';
 import { queryAll } from './query-all';
 import * as keys from './table-keys';
 

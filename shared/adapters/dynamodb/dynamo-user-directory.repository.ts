@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { userSchema, type User } from '#domain/identity/user.schema';
+import { userSchema, type User } from '#domain/users/user.schema';
 import type { ListOptions, Page } from '#domain/page';
 import type { UserDirectory, UserFilters } from '#domain/users/users.port';
 import { pick, putVersioned, queryPage, replaceVersioned } from './dynamo-versioned';

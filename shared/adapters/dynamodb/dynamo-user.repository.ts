@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { userSchema, type User } from '#domain/identity/user.schema';
+import { userSchema, type User } from '#domain/users/user.schema';
 import type { UserRepository } from '#domain/identity/identity.port';
 import { replaceVersioned } from './dynamo-versioned';
 import * as keys from './table-keys';

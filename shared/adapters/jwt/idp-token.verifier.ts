@@ -6,7 +6,7 @@ import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { CredentialVerifier, VerifiedIdentity } from '#domain/identity/identity.port';
 import { claimAt, groupsFromClaim, type ExternalProfile } from '#domain/identity/group-mapping';
 import type { IdentityProvider, OidcProvider, TokenProvider } from '#domain/identity/identity-provider.schema';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import { CLOCK_SKEW_SECONDS, enforceTokenRules } from './token-rules';
 
 /** RFC 9068 access-token header types. */

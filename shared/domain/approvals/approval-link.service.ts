@@ -1,6 +1,6 @@
 import type { AuditEntryInput } from '#domain/audit/audit-entry.schema';
 import type { AuditLog } from '#domain/audit/audit.port';
-import type { PrincipalGate } from '#domain/authz/access-gate';
+import type { PrincipalGate } from '#domain/identity/access-gate';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
 import { eligibility } from './approval-eligibility';

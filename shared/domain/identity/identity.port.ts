@@ -1,5 +1,6 @@
 import { type ApiKeyRecord } from './api-key.schema';
-import type { User } from './user.schema';
+import type { ApiKeyStatus } from './api-key-status';
+import type { User } from '#domain/users/user.schema';
 import type { IdentityProvider, LdapProvider, OidcProvider } from './identity-provider.schema';
 import type { ExternalProfile } from './group-mapping';
 import type { Permission } from '#domain/authz/permissions';
@@ -172,3 +173,8 @@ export interface UserRepository {
 export type RevokeOutcome = 'revoked' | 'already_revoked' | 'not_found';
 
 export type RotationOutcome = 'rotated' | 'already_used' | 'family_revoked';
+
+/** The API key a principal authenticated with, read as stored now (strongly consistent). */
+export interface ApiKeyStatusSource {
+  statusOf(keyHash: string): Promise<ApiKeyStatus | undefined>;
+}

@@ -7,7 +7,7 @@ import { mapGroups, type ExternalProfile, type MappedAccess } from './group-mapp
 import type { IdentityProvider } from './identity-provider.schema';
 import { owningOrg, withinProviderScope } from './provider-scope';
 import { LoginFailure, recordLoginFailure, type LoginContext } from './login-failure';
-import type { User } from './user.schema';
+import type { User } from '#domain/users/user.schema';
 
 export interface LoginDeps {
   users: UserRepository;

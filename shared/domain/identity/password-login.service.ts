@@ -6,7 +6,7 @@ import type { LdapProvider } from './identity-provider.schema';
 import { LoginFailure, recordLoginFailure, type LoginContext } from './login-failure';
 import { signIn, type LoginDeps } from './login.service';
 import { issueSession, type IssuedSession, type SessionDeps } from './session.service';
-import type { User } from './user.schema';
+import type { User } from '#domain/users/user.schema';
 
 export interface PasswordLoginDeps extends LoginDeps {
   providers: IdentityProviderRepository;

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { LoginFailure } from './login-failure';
 import type { SignInGate } from './sign-in-throttle';
-import type { User } from './user.schema';
+import type { User } from '#domain/users/user.schema';
 
 /**
  * Quartermaster's own session tokens (docs/architecture.md): issued after LDAP login, server-side OIDC login and

@@ -1,10 +1,12 @@
-import type { CurrentUserSource, LevelCatalog } from '#domain/authz/authz.port';
+import type { LevelCatalog } from '#domain/authz/authz.port';
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import { levelOfOrg, teamOfOrg, userOfOrg } from '#domain/tenancy/org-references';
+import { levelOfOrg, teamOfOrg } from '#domain/tenancy/org-references';
+import { userOfOrg } from '#domain/users/user-of-org';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
+import type { CurrentUserSource } from '#domain/users/users.port';
 import type { QuotaRepository } from './quotas.port';
 import { quotaInputSchema, type Quota, type QuotaInput, type QuotaScopeType } from './quota.schema';
 

@@ -2,9 +2,10 @@ import type { CounterReader, QuotaSource, UsageRepository } from './quotas.port'
 import { roundReported } from '#domain/amounts';
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
-import type { CurrentUserSource } from '#domain/authz/authz.port';
+import type { CurrentUserSource } from '#domain/users/users.port';
 import { AppError, notFound } from '#domain/errors/app-error';
-import { teamOfOrg, userOfOrg } from '#domain/tenancy/org-references';
+import { teamOfOrg } from '#domain/tenancy/org-references';
+import { userOfOrg } from '#domain/users/user-of-org';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
 import { usageCounter } from './counters';
 import { periodEnd, periodKey } from './period';

@@ -1,7 +1,6 @@
 import { describeLevel } from '#domain/authz/levels';
-import type { CurrentUserSource, LevelCatalog } from '#domain/authz/authz.port';
+import type { LevelCatalog } from '#domain/authz/authz.port';
 import { AppError } from '#domain/errors/app-error';
-import type { User } from '#domain/identity/user.schema';
 import type { Team } from './tenancy.schema';
 import type { TenancyRepository } from './tenancy.port';
 
@@ -9,7 +8,8 @@ import type { TenancyRepository } from './tenancy.port';
  * Ids that a request names in its query or body (a team, a user, a level) and that must belong to the org the
  * request acts on (docs/permissions.md#tenancy). Another org's object and a missing one get the same answer — 404 naming the
  * field, with a message that repeats only what the caller sent — so there is no existence oracle and nothing
- * is ever silently moved into the caller's org.
+ * is ever silently moved into the caller's org. The user check, `userOfOrg`, sits with the user record in
+ * `users/user-of-org.ts`.
  */
 export const unknownInOrg = (what: string, id: string, field: string): AppError =>
   new AppError('not_found', `No ${what} "${id}" in this org`, { fields: [{ field, message: `not a ${what} of the org` }] });
@@ -33,13 +33,6 @@ export async function activeTeamOfOrg(
     throw new AppError('unprocessable', `Team "${teamId}" is disabled`, { fields: [{ field, message: 'a disabled team' }] });
   }
   return team;
-}
-
-/** User `userId`, who must belong to `orgId` (user ids are unique in the deployment, so the org is checked). */
-export async function userOfOrg(users: CurrentUserSource, orgId: string, userId: string, field: string): Promise<User> {
-  const user = await users.currentUser(userId);
-  if (!user || user.orgId !== orgId) throw unknownInOrg('user', userId, field);
-  return user;
 }
 
 /** A built-in level or a custom level of `orgId` (custom levels are org-scoped: another org's is unknown here). */

@@ -12,3 +12,11 @@ export interface TenancyRepository {
   createTeam(team: Team): Promise<boolean>;
   updateTeam(orgId: string, teamId: string, patch: { name?: string; status?: Team['status'] }, at: string): Promise<Team | undefined>;
 }
+
+/** What the access gate reads of an org at every request. */
+export interface OrgStatusSource {
+  /** Whether the org exists and is active (possibly cached ≤ 60 s). */
+  isActive(orgId: string): Promise<boolean>;
+  /** Ids of the org's disabled teams (possibly cached ≤ 60 s). */
+  disabledTeams(orgId: string): Promise<ReadonlySet<string>>;
+}

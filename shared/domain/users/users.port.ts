@@ -1,6 +1,11 @@
-import type { CurrentUserSource } from '#domain/authz/authz.port';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import type { ListOptions, Page } from '#domain/page';
+
+/** The user record as stored now: what the access gate and the org-reference checks read. */
+export interface CurrentUserSource {
+  /** The user record as stored now. */
+  currentUser(id: string): Promise<User | undefined>;
+}
 
 /** Filters of the user listing; `q` matches id, email or display name, case-insensitively. */
 export interface UserFilters {

@@ -35,23 +35,9 @@ const describeViolation = (v: IViolation): string =>
  */
 const KNOWN_FOLDER_CYCLES = [
   'known-domain-folder-cycles: shared/domain/approvals → shared/domain/jobs',
-  'known-domain-folder-cycles: shared/domain/audit → shared/domain/authz',
-  'known-domain-folder-cycles: shared/domain/authz → shared/domain/identity',
-  'known-domain-folder-cycles: shared/domain/authz → shared/domain/tenancy',
-  'known-domain-folder-cycles: shared/domain/authz → shared/domain/users',
-  'known-domain-folder-cycles: shared/domain/identity → shared/domain/audit',
-  'known-domain-folder-cycles: shared/domain/identity → shared/domain/authz',
-  'known-domain-folder-cycles: shared/domain/identity → shared/domain/tenancy',
-  'known-domain-folder-cycles: shared/domain/identity → shared/domain/users',
   'known-domain-folder-cycles: shared/domain/jobs → shared/domain/approvals',
   'known-domain-folder-cycles: shared/domain/jobs → shared/domain/scheduling',
   'known-domain-folder-cycles: shared/domain/scheduling → shared/domain/jobs',
-  'known-domain-folder-cycles: shared/domain/tenancy → shared/domain/authz',
-  'known-domain-folder-cycles: shared/domain/tenancy → shared/domain/identity',
-  'known-domain-folder-cycles: shared/domain/tenancy → shared/domain/users',
-  'known-domain-folder-cycles: shared/domain/users → shared/domain/authz',
-  'known-domain-folder-cycles: shared/domain/users → shared/domain/identity',
-  'known-domain-folder-cycles: shared/domain/users → shared/domain/tenancy',
 ];
 
 describe('dependency rules on the code base', () => {

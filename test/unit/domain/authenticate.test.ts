@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { principalSchema, type Principal } from '#domain/authz/principal';
 import { authenticate, bearerCredential } from '#domain/identity/authenticate.service';
 import type { CredentialVerifier, UserRepository } from '#domain/identity/identity.port';
-import { userSchema, type User } from '#domain/identity/user.schema';
+import { userSchema, type User } from '#domain/users/user.schema';
 
 /** An in-memory user table that records its reads. */
 class InMemoryUsers implements UserRepository {

@@ -6,7 +6,7 @@ import { builtInCognitoProvider } from '#domain/identity/built-in-providers';
 import type { ExternalProfile } from '#domain/identity/group-mapping';
 import { mapGroups } from '#domain/identity/group-mapping';
 import type { IdentityProvider } from '#domain/identity/identity-provider.schema';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import { mintRs256 } from '#test-support/identity-fixture';
 
 /**

@@ -18,7 +18,7 @@ import { effectivePermissions } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { claimAt, groupsFromClaim, mapGroups } from '#domain/identity/group-mapping';
 import type { IdentityProvider } from '#domain/identity/identity-provider.schema';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import type { UserRepository } from '#domain/identity/identity.port';
 
 const provider = (overrides: Partial<IdentityProvider> = {}): IdentityProvider =>

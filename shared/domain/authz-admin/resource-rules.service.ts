@@ -2,9 +2,9 @@ import { AppError, notFound } from '#domain/errors/app-error';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { levelOfOrg, teamOfOrg } from '#domain/tenancy/org-references';
 import type { TenancyRepository } from '#domain/tenancy/tenancy.port';
-import type { LevelCatalog, ResourceRuleRepository } from './authz.port';
-import type { Principal } from './principal';
-import { resourceRuleSchema, type ResourceRule, type ResourceType } from './resource-rule.schema';
+import type { LevelCatalog, ResourceRuleRepository } from '#domain/authz/authz.port';
+import type { Principal } from '#domain/authz/principal';
+import { resourceRuleSchema, type ResourceRule, type ResourceType } from '#domain/authz/resource-rule.schema';
 
 export interface ResourceRulesDeps {
   rules: ResourceRuleRepository;

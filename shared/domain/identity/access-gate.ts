@@ -1,7 +1,10 @@
-import type { ApiKeyStatusSource, CurrentUserSource, LevelCatalog, OrgStatusSource } from './authz.port';
-import { isUsableApiKey } from '#domain/identity/api-key-status';
-import { resolveAccessFor } from './levels';
-import type { Principal } from './principal';
+import type { LevelCatalog } from '#domain/authz/authz.port';
+import type { OrgStatusSource } from '#domain/tenancy/tenancy.port';
+import type { CurrentUserSource } from '#domain/users/users.port';
+import { isUsableApiKey } from './api-key-status';
+import type { ApiKeyStatusSource } from './identity.port';
+import { resolveAccessFor } from '#domain/authz/levels';
+import type { Principal } from '#domain/authz/principal';
 
 export type GateOutcome =
   | { ok: true; principal: Principal }
