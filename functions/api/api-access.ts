@@ -22,20 +22,17 @@ export interface ApiAccess {
 }
 
 /**
- * Builds the access gate and audit log on the single table. Each appended audit entry's sequence number and
- * hash also go to the function's log: an anchor outside the table that a rewrite of the whole chain cannot
- * reach (see `verifyChain`).
+ * The hash-chained audit log on the single table. Each appended entry's sequence number and hash also go to
+ * the function's log: an anchor outside the table that a rewrite of the whole chain cannot reach (see
+ * `verifyChain`).
  */
-export function dynamoApiAccess(
+function dynamoAuditLog(
   doc: DynamoDBDocumentClient,
   tableName: string,
-  env: Pick<AccessEnv, 'QM_AUDIT_RETENTION_DAYS' | 'QM_PERMISSION_CACHE_SECONDS'>,
-  options: { logger?: Logger; clock?: Clock } = {},
-): ApiAccess {
-  const users = new DynamoCurrentUsers(doc, tableName);
-  const levels = new DynamoLevelCatalog(doc, tableName, env.QM_PERMISSION_CACHE_SECONDS * 1000);
-  const orgStatus = new DynamoOrgStatus(doc, tableName, env.QM_PERMISSION_CACHE_SECONDS * 1000);
-  const audit = new DynamoAuditLog(doc, tableName, {
+  env: Pick<AccessEnv, 'QM_AUDIT_RETENTION_DAYS'>,
+  options: { logger?: Logger; clock?: Clock },
+): DynamoAuditLog {
+  return new DynamoAuditLog(doc, tableName, {
     retentionDays: env.QM_AUDIT_RETENTION_DAYS,
     ...(options.clock ? { clock: options.clock } : {}),
     onAppended: (record) =>
@@ -45,6 +42,19 @@ export function dynamoApiAccess(
         auditHash: record.hash,
       }),
   });
+}
+
+/** Builds the access gate and audit log on the single table. */
+export function dynamoApiAccess(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  env: Pick<AccessEnv, 'QM_AUDIT_RETENTION_DAYS' | 'QM_PERMISSION_CACHE_SECONDS'>,
+  options: { logger?: Logger; clock?: Clock } = {},
+): ApiAccess {
+  const users = new DynamoCurrentUsers(doc, tableName);
+  const levels = new DynamoLevelCatalog(doc, tableName, env.QM_PERMISSION_CACHE_SECONDS * 1000);
+  const orgStatus = new DynamoOrgStatus(doc, tableName, env.QM_PERMISSION_CACHE_SECONDS * 1000);
+  const audit = dynamoAuditLog(doc, tableName, env, options);
   const apiKeys = new DynamoApiKeyStatus(doc, tableName);
   return { principalGate: createAccessGate({ users, levels, orgs: orgStatus, apiKeys }), audit, levels, orgStatus };
 }
@@ -76,11 +86,31 @@ export function composeApiAccess(env: BaseEnv & AccessEnv, runtime: ApiRuntime) 
     ...(runtime.logger ? { logger: runtime.logger } : {}),
     clock,
   });
-  const options: ApiHandlerOptions = {
-    principalGate: access.principalGate,
-    audit: access.audit,
+  return {
+    access,
+    options: { ...handlerOptions(access.audit, runtime), principalGate: access.principalGate },
+    clock,
+    ids: runtime.ids ?? ulidSource(),
+  };
+}
+
+/**
+ * The same for a function whose routes are all `public` (the two sign-ins: the caller has no token yet): the
+ * audit log without the access gate, whose stores (users, levels, org status, API keys) such a function never
+ * reads. Leaving them out keeps the sign-in bundles within their cold-start budget (docs/budgets.md). Only
+ * for all-public route tables: without the gate a non-public route would trust the authorizer's cached answer
+ * alone (a disabled user or org would pass for up to a minute); `composeSignIn` checks it.
+ */
+export function composePublicApiAccess(env: BaseEnv & Pick<AccessEnv, 'QM_AUDIT_RETENTION_DAYS'>, runtime: ApiRuntime) {
+  const clock = runtime.clock ?? systemClock;
+  const audit = dynamoAuditLog(runtime.doc, env.QM_TABLE_NAME, env, { ...(runtime.logger ? { logger: runtime.logger } : {}), clock });
+  return { audit, options: handlerOptions(audit, runtime), clock, ids: runtime.ids ?? ulidSource() };
+}
+
+function handlerOptions(audit: DynamoAuditLog, runtime: ApiRuntime): ApiHandlerOptions {
+  return {
+    audit,
     ...(runtime.logger ? { logger: runtime.logger } : {}),
     ...(runtime.validateResponses ? { validateResponses: true } : {}),
   };
-  return { access, options, clock, ids: runtime.ids ?? ulidSource() };
 }

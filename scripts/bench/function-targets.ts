@@ -20,7 +20,15 @@ export interface FunctionTarget {
   envSchema: z.core.$ZodType | undefined;
   /** Plausible values for what the deployed stack sets (lib/stacks/*); nothing local-only. */
   env: Record<string, string>;
+  /**
+   * Budgeted against this reference point instead of the GetItem floor (docs/budgets.md): the founders'
+   * decision for the two interactive sign-in functions, whose required libraries alone nearly fill the floor budget.
+   */
+  budgetReference?: string;
 }
+
+/** The sign-in functions (OIDC; LDAP and break-glass), budgeted against {@link signInLibrariesTarget}. */
+const SIGN_IN_FUNCTIONS: readonly string[] = ['api-auth', 'api-password-auth'];
 
 export const FLOOR_ENTRY = 'scripts/bench/floor/get-item.handler.ts';
 
@@ -87,6 +95,7 @@ export function functionTargets(): FunctionTarget[] {
       entry: group.entry,
       envSchema: group.envSchema,
       env: envNamedBy(group.envSchema, API_STAGE_VALUES),
+      ...(SIGN_IN_FUNCTIONS.includes(`api-${group.name}`) ? { budgetReference: signInLibrariesTarget().name } : {}),
     };
   });
   return [

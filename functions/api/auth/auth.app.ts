@@ -42,6 +42,6 @@ export function createAuthHandler(deps: AuthDeps, options: ApiHandlerOptions = {
 
 /** The OIDC sign-in function, as Lambda, the local stack and the tests build it; `oidc` is openid-client. */
 export function composeAuth(env: AuthEnv, runtime: ApiRuntime & SignInEdges & { oidc: OidcClient }) {
-  const { deps, options } = composeSignIn(env, runtime);
+  const { deps, options } = composeSignIn(env, runtime, authRoutes);
   return createAuthHandler({ ...deps, oidc: runtime.oidc }, options);
 }

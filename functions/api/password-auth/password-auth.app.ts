@@ -45,7 +45,7 @@ export function createPasswordAuthHandler(deps: PasswordAuthDeps, options: ApiHa
 
 /** The password sign-in function (LDAP, break-glass), as Lambda, the local stack and the tests build it; `ldap` is ldapts. */
 export function composePasswordAuth(env: PasswordAuthEnv, runtime: ApiRuntime & SignInEdges & { ldap: LdapDirectory }) {
-  const { deps, options } = composeSignIn(env, runtime);
+  const { deps, options } = composeSignIn(env, runtime, passwordAuthRoutes);
   const secretId = env.QM_BREAK_GLASS_SECRET_ID;
   return createPasswordAuthHandler(
     {
