@@ -24,17 +24,6 @@ const AWS_AND_FRAMEWORK_PACKAGES = [
 /** Modules under shared/ that only build tooling (scripts/) imports: they may use devDependencies. */
 const BUILD_TIME_ONLY = ['^shared/http/openapi\\.ts$'];
 
-/**
- * Domain folders still caught in folder cycles that predate `no-domain-folder-cycles` (issue 12 removed
- * jobs <-> quotas, jobs <-> events, jobs <-> backends, events <-> approvals, events <-> quotas and the
- * authz/identity/tenancy/users/audit cluster). A cycle among these folders only is reported as a warning
- * (`known-domain-folder-cycles`); any cycle through another folder is an error.
- * test/unit/architecture/dependency-rules.test.ts pins the warnings to the list of cycles known today, so the
- * list can only shrink. What is left needs the job use cases lifted above approvals and scheduling
- * (docs/architecture.md#domain-folders).
- */
-const FOLDERS_IN_KNOWN_CYCLES = '^shared/domain/(approvals|jobs|scheduling)$';
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -113,15 +102,7 @@ module.exports = {
         'another folder. Move what both need down to a folder both can import (docs/architecture.md#domain-folders).',
       severity: 'error',
       scope: 'folder',
-      from: { path: '^shared/domain/[^/]+$', pathNot: FOLDERS_IN_KNOWN_CYCLES },
-      to: { path: '^shared/domain/[^/]+$', circular: true },
-    },
-    {
-      name: 'known-domain-folder-cycles',
-      comment: 'The folder cycles left from before the rule above (see FOLDERS_IN_KNOWN_CYCLES): to be removed, never added to.',
-      severity: 'warn',
-      scope: 'folder',
-      from: { path: FOLDERS_IN_KNOWN_CYCLES },
+      from: { path: '^shared/domain/[^/]+$' },
       to: { path: '^shared/domain/[^/]+$', circular: true },
     },
     {

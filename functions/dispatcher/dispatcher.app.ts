@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
-import { handleDispatch, type DispatchDeps } from '#domain/jobs/dispatch.service';
+import { handleDispatch, type DispatchDeps } from '#domain/job-flow/dispatch.service';
 
 export interface DispatcherLog {
   error(message: string, details: Record<string, unknown>): void;

@@ -4,7 +4,7 @@ import { createKubeAdapters } from '#adapters/kubernetes/kube-adapters';
 import type { KubeEdges } from '#adapters/kubernetes/kube-connector-factory';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { EventPublisher } from '#domain/events/events.port';
-import { pollKubernetesRuns, type PollSummary } from '#domain/jobs/run-poller.service';
+import { pollKubernetesRuns, type PollSummary } from '#domain/job-flow/run-poller.service';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { KubePollerEnv } from './kube-poller.env';
 

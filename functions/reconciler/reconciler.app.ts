@@ -4,7 +4,7 @@ import type { BaseEnv } from '#config/env';
 import type { RunObserver } from '#domain/jobs/jobs.port';
 import type { EventPublisher } from '#domain/events/events.port';
 import type { Job } from '#domain/jobs/job.schema';
-import { reconcileRuns, type ReconcileSummary } from '#domain/jobs/run-reconciler.service';
+import { reconcileRuns, type ReconcileSummary } from '#domain/job-flow/run-reconciler.service';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 
 /** What the reconciler needs beyond its env: the table, the bus, and an observer per backend it can read. */
@@ -19,7 +19,7 @@ export interface ReconcilerRuntime {
 }
 
 /**
- * The reconciler function (`shared/domain/jobs/run-reconciler.service.ts`), as Lambda and the local stack
+ * The reconciler function (`shared/domain/job-flow/run-reconciler.service.ts`), as Lambda and the local stack
  * build it: one pass per invocation, on a schedule (every 5 minutes deployed). Passes may overlap with each
  * other and with the report paths: every repair is the normal completion path's conditional write.
  */

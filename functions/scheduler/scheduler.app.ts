@@ -1,5 +1,5 @@
-import type { SchedulerDeps, SchedulerPassResult } from '#domain/jobs/scheduler.service';
-import { runSchedulerPass } from '#domain/jobs/scheduler.service';
+import type { SchedulerDeps, SchedulerPassResult } from '#domain/job-flow/scheduler.service';
+import { runSchedulerPass } from '#domain/job-flow/scheduler.service';
 
 /**
  * The scheduler function: runs one pass per invocation, whether woken by the 1-minute schedule or by a

@@ -1,7 +1,7 @@
 import { round } from './stats';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '#domain/authz/principal';
-import { submitJob } from '#domain/jobs/submit-job.service';
+import { submitJob } from '#domain/job-flow/submit-job.service';
 import { progress } from './bench-env';
 import { parallel, withAdmissionWorld } from './admission-world';
 

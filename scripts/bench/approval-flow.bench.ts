@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import type { ApprovalRepository, StampOutcome, TaskTokens } from '#domain/approvals/approvals.port';
-import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import type { Job } from '#domain/jobs/job.schema';
 import { createApprovalSteps } from '#functions/workflows/approval/approval-steps.app';
 import { APPROVAL_FLOW_STATES as S } from '#lib/constructs/approval-flow';

@@ -26,7 +26,7 @@ import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
 import { loadEnv } from '#config/env';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { boundedAwsClientConfig, isDependencyOutage } from '#adapters/runtime/dependency-outage';
-import { deliverRunReport } from '#domain/jobs/run-report-delivery';
+import { deliverRunReport } from '#domain/job-flow/run-report-delivery';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.repository';
@@ -40,7 +40,7 @@ import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/eve
 import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
 import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue.client';
 import type { ConcurrencyLimits } from '#domain/quotas/concurrency';
-import type { RunReport } from '#domain/jobs/run-status.service';
+import type { RunReport } from '#domain/job-flow/run-status.service';
 import { composeReconciler } from '#functions/reconciler/reconciler.app';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
 import type { KubernetesJobBackend } from '#adapters/kubernetes/kubernetes-job-backend.client';

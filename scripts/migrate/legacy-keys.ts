@@ -1,5 +1,5 @@
 import { gpuHours, roundAmount } from '#domain/amounts';
-import { hoursRun } from '#domain/jobs/job-ending';
+import { hoursRun } from '#domain/job-flow/job-ending';
 import type { Job } from '#domain/jobs/job.schema';
 import { dailyUsageCounter, scopeKey, type ScopeRef } from '#domain/quotas/counters';
 import { periodKey } from '#domain/quotas/period';

@@ -10,7 +10,7 @@ import {
   NUMERIC_CONDITIONS,
   type ApprovalRule,
 } from '#domain/approvals/approval-rule.schema';
-import { APPROVAL_STATES, type ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import { APPROVAL_STATES, type ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import { backendKindSchema } from '#domain/jobs/job.schema';
 import { paginationQuerySchema } from './common.contract';
 import { lazySchema } from './lazy-schema';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { jobApprovalSchema } from '#domain/approvals/approval-request.schema';
+import { jobApprovalSchema } from '#domain/jobs/approval-request.schema';
 import {
   backendKindSchema,
   jobStateSchema,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from 'ulid';
-import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import { jobSpecSchema, type Job } from '#domain/jobs/job.schema';
 import { APPROVAL_FLOW_STATES as S } from '#lib/constructs/approval-flow';
 import { actorId } from '#test-support/authz-fixtures';

@@ -11,9 +11,9 @@ import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-s
 import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend.client';
 import { GLOBAL_CONCURRENCY } from '#domain/quotas/concurrency';
 import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
-import { handleDispatch } from '#domain/jobs/dispatch.service';
-import { runSchedulerPass } from '#domain/jobs/scheduler.service';
-import { submitJob } from '#domain/jobs/submit-job.service';
+import { handleDispatch } from '#domain/job-flow/dispatch.service';
+import { runSchedulerPass } from '#domain/job-flow/scheduler.service';
+import { submitJob } from '#domain/job-flow/submit-job.service';
 import { createStatusHandler } from '#functions/events/status/status.app';
 import { DEMO_FLEETS, DEMO_HARDWARE } from '#scripts/local/seed';
 import { createTestTable } from '#test-support/integration-env';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { KubernetesJobBackend } from '#adapters/kubernetes/kubernetes-job-backend.client';
 import type { Job } from '#domain/jobs/job.schema';
-import { pollKubernetesRuns } from '#domain/jobs/run-poller.service';
+import { pollKubernetesRuns } from '#domain/job-flow/run-poller.service';
 import { createTestTable } from '#test-support/integration-env';
 import { testRuntime } from '#test-support/job-fixtures';
 import { eventually, hardware, kubeJob, startKubeWorld, type KubeWorld } from '#test-support/kube-fixture';

@@ -11,16 +11,16 @@ import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repositor
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { isDependencyOutage } from '#adapters/runtime/dependency-outage';
 import { transition } from '#domain/jobs/job-lifecycle';
-import { deliverRunReport } from '#domain/jobs/run-report-delivery';
-import { applyRunReport } from '#domain/jobs/run-status.service';
-import { submitJob } from '#domain/jobs/submit-job.service';
+import { deliverRunReport } from '#domain/job-flow/run-report-delivery';
+import { applyRunReport } from '#domain/job-flow/run-status.service';
+import { submitJob } from '#domain/job-flow/submit-job.service';
 import { startDynamoDbLocal, type DynamoDbLocal } from '#scripts/local/dynamodb-local';
 import { localClientConfig } from '#scripts/local/local-aws';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import { ensureTable } from '#scripts/local/table';
 import { researcher, spec, testRuntime } from '#test-support/job-fixtures';
 import { GLOBAL_CONCURRENCY } from '#domain/quotas/concurrency';
-import { handleDispatch } from '#domain/jobs/dispatch.service';
+import { handleDispatch } from '#domain/job-flow/dispatch.service';
 import { composeReconciler } from '#functions/reconciler/reconciler.app';
 import { LocalProcessBackend } from '#scripts/local/backend/local-process-backend';
 

@@ -1,5 +1,5 @@
 import type { LinkOutcome } from '#domain/approvals/approval-link.service';
-import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
 
 /**
  * The approval-link pages: minimal, accessible HTML (a language, a title, one heading, labelled fields, a

@@ -1,6 +1,6 @@
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { PrincipalGate } from '#domain/identity/access-gate';
-import { explainJob, type ExplainDeps } from '#domain/jobs/explain-job.service';
+import { explainJob, type ExplainDeps } from '#domain/job-flow/explain-job.service';
 import { createApiHandler } from '#http/api-handler';
 import { explainRoutes } from './explain.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';

@@ -1,12 +1,12 @@
 import { toJobView } from '#contracts/jobs.contract';
 import type { HardwareCatalog } from '#domain/catalog/catalog.port';
 import type { EventPublisher } from '#domain/events/events.port';
-import { cancelJob } from '#domain/jobs/cancel-job.service';
+import { cancelJob } from '#domain/job-flow/cancel-job.service';
 import type { ClusterSource } from '#domain/clusters/clusters.port';
 import type { DispatchQueue, JobRepository } from '#domain/jobs/jobs.port';
 import { getVisibleJob, listOwnJobs } from '#domain/jobs/job-queries.service';
 import type { BackendKind } from '#domain/jobs/job.schema';
-import { submitJob, type SubmitJobDeps } from '#domain/jobs/submit-job.service';
+import { submitJob, type SubmitJobDeps } from '#domain/job-flow/submit-job.service';
 import { QueueBusyHint } from '#domain/jobs/queue-hint';
 import type { ApprovalFlows, ApprovalRepository, TaskTokens } from '#domain/approvals/approvals.port';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';

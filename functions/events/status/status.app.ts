@@ -1,7 +1,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { mapEcsTaskStateChange } from '#adapters/ecs/ecs-task-events';
-import type { JobEndingDeps } from '#domain/jobs/job-ending';
-import { applyRunReport } from '#domain/jobs/run-status.service';
+import type { JobEndingDeps } from '#domain/job-flow/job-ending';
+import { applyRunReport } from '#domain/job-flow/run-status.service';
 
 /**
  * The status function: ECS "Task State Change" events (default bus) → job lifecycle. Events that are not

@@ -14,7 +14,7 @@ import type {
 } from '#domain/jobs/jobs.port';
 import { AppError } from '#domain/errors/app-error';
 import type { Job } from '#domain/jobs/job.schema';
-import type { RunReport } from '#domain/jobs/run-status.service';
+import type { RunReport } from '#domain/job-flow/run-status.service';
 
 /**
  * The `local` backend: runs a job's command as a subprocess on this machine (the image is not pulled; the

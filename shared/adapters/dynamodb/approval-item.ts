@@ -1,4 +1,4 @@
-import { approvalRequestSchema, type ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import { approvalRequestSchema, type ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import * as keys from './table-keys';
 
 /** The stored item of a request: pending ones carry the sparse gsi1 listing attributes. */

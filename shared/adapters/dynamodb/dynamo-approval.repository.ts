@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalRepository, StampOutcome } from '#domain/approvals/approvals.port';
-import { approvalRequestSchema, type ApprovalRequest, type ApprovalState } from '#domain/approvals/approval-request.schema';
+import { approvalRequestSchema, type ApprovalRequest, type ApprovalState } from '#domain/jobs/approval-request.schema';
 import type { Page } from '#domain/jobs/jobs.port';
 import type { CounterEffect } from '#domain/quotas/counters';
 import type { Job } from '#domain/jobs/job.schema';

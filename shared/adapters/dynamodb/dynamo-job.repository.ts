@@ -19,7 +19,7 @@ import {
 } from '#domain/jobs/jobs.port';
 import type { CounterEffect } from '#domain/quotas/counters';
 import { isTerminal, jobSchema, type Job, type JobState, type WaitingReason } from '#domain/jobs/job.schema';
-import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import { approvalItem } from './approval-item';
 import { counterUpdate, groupEffects, readCounterValues, type CounterItemUpdate } from './dynamo-counters';
 import { decodeCursor, encodeCursor } from './cursor';

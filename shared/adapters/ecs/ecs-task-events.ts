@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { BackendLaunchError } from '#domain/jobs/backend-errors';
-import type { RunReport } from '#domain/jobs/run-status.service';
+import type { RunReport } from '#domain/job-flow/run-status.service';
 import { JOB_CONTAINER_NAME } from './ecs-task-definition';
 
 /** Every job task is started with `startedBy` = this prefix + job id; nothing else in the cluster is ours. */

@@ -3,7 +3,7 @@ import type { LevelCatalog } from '#domain/authz/authz.port';
 import { hasPermission, levelPriority, reaches } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { LEVELS } from '#domain/authz/permissions';
-import type { ApprovalRequest } from './approval-request.schema';
+import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
 
 /** The two permissions that carry the right to approve (docs/permissions.md): either will do. */
 export const APPROVE_PERMISSIONS = ['admin.approve', 'queue.approve'] as const;

@@ -1,5 +1,5 @@
 import { approvalEvent } from '#domain/approvals/approval.events';
-import type { ApprovalRequest } from './approval-request.schema';
+import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import { settleRequest, type SettlementDeps } from './approval-settlement';
 
 /**

@@ -4,7 +4,7 @@ import type { Principal } from '#domain/authz/principal';
 import type { Job } from '#domain/jobs/job.schema';
 import type { IdSource } from '#domain/runtime/runtime.port';
 import { describeApprovers, nextLevelUp, priorityOfLevel } from './approval-eligibility';
-import type { ApprovalRequest } from './approval-request.schema';
+import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import type { ApprovalRule } from './approval-rule.schema';
 import type { ApprovalRuleSource, RequesterFacts } from './approvals.port';
 import { describeMatch, matchingRule, memoFacts, type ApprovalSubject } from './approval-rules';

@@ -6,7 +6,7 @@ import { AppError } from '#domain/errors/app-error';
 import { eligibility } from './approval-eligibility';
 import { verifyApprovalLink, type ApprovalLinkClaims, type LinkDecision } from './approval-links';
 import type { ApprovalLinkKey, ApprovalLinkLedger } from './approvals.port';
-import type { ApprovalRequest } from './approval-request.schema';
+import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import { decideApproval, type ApprovalsDeps } from './approvals.service';
 
 /**

@@ -7,7 +7,7 @@ import type { Job } from '#domain/jobs/job.schema';
 import { queueDepth } from '#domain/quotas/counters';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { ApprovalRepository, TaskTokens } from './approvals.port';
-import type { ApprovalRequest, Decision } from './approval-request.schema';
+import type { ApprovalRequest, Decision } from '#domain/jobs/approval-request.schema';
 
 export interface SettlementDeps {
   approvals: ApprovalRepository;

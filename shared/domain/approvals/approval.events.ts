@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { approvalStateSchema, type ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import { approvalStateSchema, type ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import { envelope, type DomainEvent } from '#domain/events/event-envelope';
 
 /** Approval event types (docs/events.md, plus `approval.escalated`). CDK rule patterns and the local bus read this list. */

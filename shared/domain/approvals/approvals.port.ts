@@ -2,7 +2,7 @@ import type { ApprovalRule } from './approval-rule.schema';
 import type { Page } from '#domain/jobs/jobs.port';
 import type { CounterEffect } from '#domain/quotas/counters';
 import type { Job } from '#domain/jobs/job.schema';
-import type { ApprovalRequest, ApprovalState } from './approval-request.schema';
+import type { ApprovalRequest, ApprovalState } from '#domain/jobs/approval-request.schema';
 
 /** Outcome of a stamp: the first time, already stamped before, or the request is no longer pending. */
 export type StampOutcome = 'first' | 'repeat' | 'closed';

@@ -3,7 +3,7 @@ import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
 import type { Page } from '#domain/jobs/jobs.port';
 import { approvalReaches, eligibility } from './approval-eligibility';
-import type { ApprovalRequest, ApprovalState, Decision } from './approval-request.schema';
+import type { ApprovalRequest, ApprovalState, Decision } from '#domain/jobs/approval-request.schema';
 import { settleRequest, type SettlementDeps } from './approval-settlement';
 
 export interface ApprovalsDeps extends SettlementDeps {

@@ -1,6 +1,6 @@
 import { holdSchema } from '#domain/quotas/counters';
 import * as z from 'zod/mini';
-import { jobApprovalSchema } from '#domain/approvals/approval-request.schema';
+import { jobApprovalSchema } from './approval-request.schema';
 import { clusterIdSchema, namespaceNameSchema, placementSchema } from '#domain/clusters/cluster.schema';
 
 /** Job states of docs/architecture.md#the-job-lifecycle-and-its-writes. Every transition is a conditional write on the previous state. */

@@ -1,7 +1,7 @@
 import type { Job, JobState, WaitingReason } from './job.schema';
 import type { DispatchMessage } from './dispatch-message.schema';
 import type { CounterEffect } from '#domain/quotas/counters';
-import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import type { ApprovalRequest } from './approval-request.schema';
 
 /** DynamoDB's limit on the items of one transaction (jobs plus distinct counters in `saveAll`). */
 export const MAX_TRANSACTION_ITEMS = 100;

@@ -2,7 +2,7 @@ import type { LevelCatalog } from '#domain/authz/authz.port';
 import { effectivePermissions, levelPriority, reaches, reachesOrg } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
-import type { User } from '#domain/users/user.schema';
+import type { User } from './user.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { levelOfOrg } from '#domain/tenancy/org-references';
 import type { UserDirectory } from './users.port';

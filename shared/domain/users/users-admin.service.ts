@@ -4,7 +4,7 @@ import { normalizeOverrides, ungrantable, type PermissionOverride } from '#domai
 import { effectivePermissions } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden, notFound } from '#domain/errors/app-error';
-import type { User } from '#domain/users/user.schema';
+import type { User } from './user.schema';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { activeTeamOfOrg, levelOfOrg, teamOfOrg } from '#domain/tenancy/org-references';
 import type { TeamRole } from '#domain/tenancy/tenancy.schema';

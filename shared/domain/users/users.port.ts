@@ -1,4 +1,4 @@
-import type { User } from '#domain/users/user.schema';
+import type { User } from './user.schema';
 import type { ListOptions, Page } from '#domain/page';
 
 /** The user record as stored now: what the access gate and the org-reference checks read. */

@@ -6,7 +6,7 @@ import {
   type EcsTaskStateChangeDetail,
 } from '#adapters/ecs/ecs-task-events';
 import { BackendLaunchError } from '#domain/jobs/backend-errors';
-import type { RunReport } from '#domain/jobs/run-status.service';
+import type { RunReport } from '#domain/job-flow/run-status.service';
 
 const JOB_ID = '01J9ZQ4G7X2M8K3N5P6R7S8T9V';
 const TASK_ARN = 'arn:aws:ecs:eu-west-1:111122223333:task/qm-jobs/5f1c2d3e4a5b6c7d8e9f0a1b2c3d4e5f';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LevelCatalog } from '#domain/authz/authz.port';
 import type { Principal } from '#domain/authz/principal';
 import { eligibility, nextLevelUp } from '#domain/approvals/approval-eligibility';
-import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
 
 const noCustomLevels: LevelCatalog = {
   get: async () => undefined,

@@ -4,7 +4,7 @@ import { LEVELS, type Level } from '#domain/authz/permissions';
 import type { Principal } from '#domain/authz/principal';
 import { estimateCostUsd } from '#domain/catalog/hardware.schema';
 import { jobSpecSchema, type JobPriority, type JobSpec, type JobSpecInput } from '#domain/jobs/job.schema';
-import { priorityClassFor, specFingerprint } from '#domain/jobs/submit-job.service';
+import { priorityClassFor, specFingerprint } from '#domain/job-flow/submit-job.service';
 import { researcher, spec } from '#test-support/job-fixtures';
 
 const as = (level: Level, overrides: Partial<Principal> = {}): Principal => researcher('u1', { level, ...overrides });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import { approvalEvent, APPROVAL_EVENT_TYPES } from '#domain/approvals/approval.events';
 import { loginFailureEvent, newDeviceEvent } from '#domain/events/auth.events';
 import { EVENT_CATALOG, NOTIFIABLE_EVENT_TYPES, parseCatalogEvent } from '#domain/event-catalog/event-catalog';

@@ -1,5 +1,5 @@
 import type { JobEndingDeps } from './job-ending';
-import type { Job } from './job.schema';
+import type { Job } from '#domain/jobs/job.schema';
 import { applyRunReport, type RunReport } from './run-status.service';
 
 /**

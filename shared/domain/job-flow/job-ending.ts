@@ -6,9 +6,9 @@ import { type CounterEffect, dailyUsageCounter, queueDepth, type ScopeRef } from
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { fairShareEffects } from '#domain/scheduling/fair-share';
 import { runtimeHistoryEffects } from '#domain/scheduling/runtime-history';
-import { transition } from './job-lifecycle';
-import type { JobRepository } from './jobs.port';
-import { ACTIVE_STATES, type Job, type JobState } from './job.schema';
+import { transition } from '#domain/jobs/job-lifecycle';
+import type { JobRepository } from '#domain/jobs/jobs.port';
+import { ACTIVE_STATES, type Job, type JobState } from '#domain/jobs/job.schema';
 
 export interface JobEndingDeps {
   jobs: JobRepository;

@@ -1,11 +1,11 @@
-import type { HardwareRequirements, JobBackend, LaunchResult } from './jobs.port';
+import type { HardwareRequirements, JobBackend, LaunchResult } from '#domain/jobs/jobs.port';
 import { BackendCapacityError, BackendLaunchError } from '#domain/jobs/backend-errors';
 import type { HardwareCatalog } from '#domain/catalog/catalog.port';
 import { jobEvent } from '#domain/jobs/job.events';
-import type { DispatchMessage } from './dispatch-message.schema';
+import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import { endJob, type JobEndingDeps } from './job-ending';
-import { transition } from './job-lifecycle';
-import type { Job } from './job.schema';
+import { transition } from '#domain/jobs/job-lifecycle';
+import type { Job } from '#domain/jobs/job.schema';
 
 export interface DispatchDeps extends JobEndingDeps {
   backends: (kind: Job['backend']) => JobBackend;

@@ -1,7 +1,7 @@
 import { endJob, type JobEndingDeps } from './job-ending';
-import { transition } from './job-lifecycle';
+import { transition } from '#domain/jobs/job-lifecycle';
 import { requeueAfterInterruption } from './job-requeue';
-import type { Job, WaitingReason } from './job.schema';
+import type { Job, WaitingReason } from '#domain/jobs/job.schema';
 
 /** A backend's report about a run (ECS task state change, Kubernetes poll, local process exit). */
 export type RunReport =

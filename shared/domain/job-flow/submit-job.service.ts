@@ -6,15 +6,15 @@ import { jobEvent } from '#domain/jobs/job.events';
 import { neverFits } from '#domain/jobs/admission-plan';
 import { isQueueDepth, queueDepth } from '#domain/quotas/counters';
 import { describeQuota } from '#domain/quotas/quota.schema';
-import type { QueueBusyHint } from './queue-hint';
-import { prepareAdmission, publishQuotaSignals, waitingFor, writeOnGlobalShard, type AdmissionDeps } from './admission.service';
-import type { DispatchQueue, IdempotencyRecord } from './jobs.port';
-import { draftJob, specFingerprint, type DraftDeps } from './job-draft';
-import { transition } from './job-lifecycle';
-import type { Job, JobSpec, WaitingReason } from './job.schema';
+import type { QueueBusyHint } from '#domain/jobs/queue-hint';
+import { prepareAdmission, publishQuotaSignals, waitingFor, writeOnGlobalShard, type AdmissionDeps } from '#domain/jobs/admission.service';
+import type { DispatchQueue, IdempotencyRecord } from '#domain/jobs/jobs.port';
+import { draftJob, specFingerprint, type DraftDeps } from '#domain/jobs/job-draft';
+import { transition } from '#domain/jobs/job-lifecycle';
+import type { Job, JobSpec, WaitingReason } from '#domain/jobs/job.schema';
 import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling.port';
 
-export { priorityClassFor, secretNamespace, specFingerprint } from './job-draft';
+export { priorityClassFor, secretNamespace, specFingerprint } from '#domain/jobs/job-draft';
 
 export interface SubmitJobDeps extends DraftDeps, AdmissionDeps {
   dispatch: DispatchQueue;

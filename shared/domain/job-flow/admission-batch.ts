@@ -1,10 +1,10 @@
 import { GLOBAL_CONCURRENCY, queueDepth } from '#domain/quotas/counters';
 import { homeShard, onGlobalShard, type GlobalShardRoom } from '#domain/quotas/global-shards';
-import type { PreparedAdmission } from './admission.service';
-import { transition } from './job-lifecycle';
-import { MAX_TRANSACTION_ITEMS, type JobRepository } from './jobs.port';
+import type { PreparedAdmission } from '#domain/jobs/admission.service';
+import { transition } from '#domain/jobs/job-lifecycle';
+import { MAX_TRANSACTION_ITEMS, type JobRepository } from '#domain/jobs/jobs.port';
 import type { CounterEffect } from '#domain/quotas/counters';
-import type { Job } from './job.schema';
+import type { Job } from '#domain/jobs/job.schema';
 
 /** Jobs per transaction at most, and at first: the size doubles after each batch that went through. */
 const MAX_JOBS = 24;

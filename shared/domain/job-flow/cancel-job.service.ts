@@ -3,10 +3,10 @@ import { settleRequest } from '#domain/approvals/approval-settlement';
 import { hasPermission, reaches } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden } from '#domain/errors/app-error';
-import type { DispatchQueue } from './jobs.port';
+import type { DispatchQueue } from '#domain/jobs/jobs.port';
 import { endJob, type JobEndingDeps } from './job-ending';
-import { getVisibleJob } from './job-queries.service';
-import { ACTIVE_STATES, isTerminal, type Job } from './job.schema';
+import { getVisibleJob } from '#domain/jobs/job-queries.service';
+import { ACTIVE_STATES, isTerminal, type Job } from '#domain/jobs/job.schema';
 
 /** Whether `principal` may cancel `job` (already known to be visible to them). */
 function canCancel(principal: Principal, job: Job): boolean {

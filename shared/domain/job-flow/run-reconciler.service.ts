@@ -1,6 +1,6 @@
 import type { RunObserver } from '#domain/jobs/jobs.port';
 import type { JobEndingDeps } from './job-ending';
-import type { Job } from './job.schema';
+import type { Job } from '#domain/jobs/job.schema';
 import { reportFor } from './run-poller.service';
 import { applyRunReport } from './run-status.service';
 

@@ -11,13 +11,13 @@ import {
   type AdmissionDeps,
   type PreparedAdmission,
   type QueuePlace,
-} from './admission.service';
+} from '#domain/jobs/admission.service';
 import { AdmissionBatch, type AdmissionCandidate } from './admission-batch';
-import type { DispatchQueue } from './jobs.port';
+import type { DispatchQueue } from '#domain/jobs/jobs.port';
 import { endJob } from './job-ending';
 import { requeueAfterInterruption } from './job-requeue';
-import { transition } from './job-lifecycle';
-import type { Job, WaitingReason } from './job.schema';
+import { transition } from '#domain/jobs/job-lifecycle';
+import type { Job, WaitingReason } from '#domain/jobs/job.schema';
 
 export interface SchedulerDeps extends AdmissionDeps {
   dispatch: DispatchQueue;

@@ -1,7 +1,7 @@
 import type { FleetDirectory } from '#domain/catalog/catalog.port';
 import { purchaseForAttempt, type PurchaseKind, type PurchaseOption } from '#domain/catalog/fleet.schema';
 import type { HardwareType } from '#domain/catalog/hardware.schema';
-import type { BackendKind, Job } from './job.schema';
+import type { BackendKind, Job } from '#domain/jobs/job.schema';
 
 /** Where a job would run, as the dry run tells it: backend, and on ECS the fleet and how it buys capacity. */
 export interface ExplainedPlacement {

@@ -5,11 +5,11 @@ import { AppError } from '#domain/errors/app-error';
 import { neverFits } from '#domain/jobs/admission-plan';
 import { GLOBAL_CONCURRENCY, queueDepth, userConcurrency } from '#domain/quotas/counters';
 import { describeQuota } from '#domain/quotas/quota.schema';
-import { prepareAdmission, type AdmissionReads } from './admission.service';
-import { draftJob, type DraftDeps } from './job-draft';
+import { prepareAdmission, type AdmissionReads } from '#domain/jobs/admission.service';
+import { draftJob, type DraftDeps } from '#domain/jobs/job-draft';
 import type { FleetDirectory } from '#domain/catalog/catalog.port';
 import { explainPlacement, type ExplainedPlacement } from './explain-placement';
-import type { JobSpec } from './job.schema';
+import type { JobSpec } from '#domain/jobs/job.schema';
 
 export interface ExplainedLimit {
   counter: string;

@@ -1,6 +1,6 @@
-import type { NamespaceRunObserver, RunObservation } from './jobs.port';
+import type { NamespaceRunObserver, RunObservation } from '#domain/jobs/jobs.port';
 import type { JobEndingDeps } from './job-ending';
-import type { Job } from './job.schema';
+import type { Job } from '#domain/jobs/job.schema';
 import { applyRunReport, type RunReport } from './run-status.service';
 
 export interface RunPollerDeps extends JobEndingDeps {

@@ -1,8 +1,8 @@
 import { settlementEffects } from '#domain/jobs/admission-plan';
 import { queueDepth } from '#domain/quotas/counters';
 import { hoursRun, usageEffects, type JobEndingDeps } from './job-ending';
-import { transition } from './job-lifecycle';
-import type { Job } from './job.schema';
+import { transition } from '#domain/jobs/job-lifecycle';
+import type { Job } from '#domain/jobs/job.schema';
 
 /** A job loses its instance to a Spot reclaim this many times and is queued again; the next loss fails it. */
 export const MAX_SPOT_REQUEUES = 1;
