@@ -254,11 +254,12 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
   {
     name: 'me',
     entry: 'functions/api/me/me.handler.ts',
-    description: 'Who am I, my API keys',
+    description: 'Who am I, my API keys, my email notifications',
     envSchema: meEnvSchema,
     routes: meRoutes,
-    // An owner's keys are listed through gsi1 `USER#<owner>#APIKEYS` (inside the gate's `USER#*`).
-    table: withGateAndAudit({ reads: ['APIKEY#*'], writes: ['APIKEY#*'] }),
+    // An owner's keys are listed through gsi1 `USER#<owner>#APIKEYS` (inside the gate's `USER#*`); personal
+    // subscriptions are `ORG#<org>#PERSONAL_NOTIFICATIONS` (read under the gate's `ORG#*`).
+    table: withGateAndAudit({ reads: ['APIKEY#*'], writes: ['APIKEY#*', 'ORG#*#PERSONAL_NOTIFICATIONS'] }),
   },
   {
     name: 'identity',

@@ -8,6 +8,9 @@ import type { StageConfig } from '#lib/config/stage-config';
 /** Secrets Manager names of this stage start with it: identity-provider secrets are `<prefix>idp/<id>`, cluster credentials `<prefix>clusters/<id>`. */
 export const secretPrefixOf = (config: StageConfig): string => `quartermaster/${config.stage}/`;
 
+/** Name of the stage's approval-link key (created in the identity stack; read by the approval-links function and the notifier). */
+export const approvalLinkKeyName = (config: Pick<StageConfig, 'stage'>): string => `quartermaster/${config.stage}/approval-link-key`;
+
 /** Every registered cluster's credential (generic clusters; EKS clusters store none). */
 export const clusterSecretsArn = (config: StageConfig): string =>
   `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefixOf(config)}clusters/*`;

@@ -11,9 +11,12 @@ import { notificationPattern } from '#lib/config/event-patterns';
 import type { StageConfig } from '#lib/config/stage-config';
 import type { DataStack } from '#lib/stacks/data-stack';
 import { baseFunctionEnv, notificationFunctionEnv } from './function-env';
-import { secretPrefixOf } from './kubernetes-access';
+import { approvalLinkKeyName, secretPrefixOf } from './kubernetes-access';
 import { grantSendEmail } from './notification-grants';
 import { QmFunction } from './qm-function';
+
+/** What personal email reads besides channels: subscriptions, user records, custom levels, approval requests. */
+export const PERSONAL_READS = ['ORG#*#PERSONAL_NOTIFICATIONS', 'USER#*', 'ORG#*#LEVELS', 'ORG#*#APPROVALS'];
 
 /** One batch: at most 5 events × their channels side by side, each attempt bounded by QM_NOTIFY_TIMEOUT_MS (5 s). */
 export const NOTIFIER_TIMEOUT = Duration.seconds(60);
@@ -36,7 +39,8 @@ export interface NotifierProps {
  * backoff that honours `Retry-After` (the function changes the message's visibility), and after
  * NOTIFY_MAX_ATTEMPTS receives SQS moves it to the dead-letter queue. The visibility timeout is six times the
  * function timeout, as Lambda recommends for SQS sources. Least privilege: the channel and delivery-record
- * partitions only, the stage's notification secrets (read), `ses:SendEmail` from the verified sender only.
+ * partitions only (and, for personal email, the reads of PERSONAL_READS), the stage's notification secrets and
+ * the approval-link key (read), `ses:SendEmail` from the verified sender only.
  */
 export class Notifier extends Construct {
   readonly queue: Queue;
@@ -68,14 +72,20 @@ export class Notifier extends Construct {
         QM_SECRET_NAME_PREFIX: secretPrefixOf(config),
         QM_NOTIFICATION_QUEUE_URL: this.queue.queueUrl,
         QM_NOTIFY_MAX_ATTEMPTS: String(NOTIFY_MAX_ATTEMPTS),
+        // By name: the secret lives in the identity stack, which this stack does not reference.
+        QM_APPROVAL_LINK_KEY_SECRET_ID: approvalLinkKeyName(config),
+        // The API answers under the console's origin too (CloudFront routes `/v1/*` to it, behind the WAF).
+        QM_APPROVAL_LINK_BASE_URL: config.consoleUrl,
       },
       description: 'Delivers domain events to notification channels (email, Slack, signed webhooks)',
       timeout: NOTIFIER_TIMEOUT,
       logRetention: props.logRetention,
     });
     const partitions = ['ORG#*#NOTIFICATION_CHANNELS', 'ORG#*#NOTIFICATION_DELIVERIES#*'];
-    // `system.webhook_failure` is recorded in the outbox (`OUTBOX#`); the relay puts it on the bus.
-    data.grantPartitions(this.fn, { reads: partitions, writes: [...partitions, 'OUTBOX#*'] });
+    // `system.webhook_failure` is recorded in the outbox (`OUTBOX#`); the relay puts it on the bus. Personal email
+    // reads users' own subscriptions, their user records and custom levels (who they are now), and the approval
+    // request a waiting-approval email is about (is it still pending, who may decide it).
+    data.grantPartitions(this.fn, { reads: [...partitions, ...PERSONAL_READS], writes: [...partitions, 'OUTBOX#*'] });
     grantSendEmail(this.fn, config);
     const secretsArn = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefixOf(config)}notifications/*`;
     this.fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretsArn] }));
@@ -83,6 +93,13 @@ export class Notifier extends Construct {
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretPrefixOf(config)}notifications/*]`,
       reason:
         'Channel secrets are created at run time through the admin API, one per channel, under this stage prefix only (read only here)',
+    });
+    // Approval emails carry links signed with the approval-link key: read it, and no other secret of the identity stack.
+    const linkKeyArn = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${approvalLinkKeyName(config)}-*`;
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [linkKeyArn] }));
+    Validations.of(this.fn.role ?? this.fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${approvalLinkKeyName(config)}-*]`,
+      reason: 'One secret, the approval-link key, named by the stage; the suffix is the random one Secrets Manager appends to its ARN',
     });
     // Scheduling a retry is changing the failed message's visibility.
     this.queue.grant(this.fn, 'sqs:ChangeMessageVisibility');

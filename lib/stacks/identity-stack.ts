@@ -14,6 +14,7 @@ import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { QmStackProps } from './stack-props';
+import { approvalLinkKeyName } from '#lib/constructs/kubernetes-access';
 
 /**
  * Identity lifecycle: the Cognito user pool (the built-in identity provider; external OIDC and LDAP
@@ -129,7 +130,7 @@ export class IdentityStack extends Stack {
     });
 
     this.approvalLinkKey = new Secret(this, 'ApprovalLinkKey', {
-      secretName: `quartermaster/${config.stage}/approval-link-key`,
+      secretName: approvalLinkKeyName(config),
       description: 'Quartermaster approval-link signing key (HMAC-SHA256, generated at deploy time)',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,

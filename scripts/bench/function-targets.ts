@@ -138,6 +138,8 @@ export function functionTargets(): FunctionTarget[] {
         QM_CONSOLE_URL: 'https://console.example.com',
         QM_NOTIFICATION_QUEUE_URL: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/qm-notifications`,
         QM_NOTIFY_MAX_ATTEMPTS: '6',
+        QM_APPROVAL_LINK_KEY_SECRET_ID: 'quartermaster/bench/approval-link-key',
+        QM_APPROVAL_LINK_BASE_URL: 'https://console.example.com',
       },
     },
     {

@@ -44,6 +44,10 @@ export interface LocalNotificationsOptions {
   events: EventPublisher;
   secrets: SecretStore;
   consoleUrl: string;
+  /** Where approval links in email point: the local API (the approval-links function answers there). */
+  apiBaseUrl: string;
+  /** The approval-link key's reference in `secrets` (`localApprovalLinkKey`). */
+  approvalLinkKeyRef: string;
   dataDir?: string | undefined;
   ports?: { mailbox?: number; smtp?: number; receiver?: number };
   log: (message: string, details?: Record<string, unknown>) => void;
@@ -99,6 +103,8 @@ export async function startLocalNotifications(options: LocalNotificationsOptions
     QM_EMAIL_FROM: LOCAL_EMAIL_FROM,
     QM_NOTIFICATION_QUEUE_URL: queueUrl,
     QM_NOTIFY_MAX_ATTEMPTS: String(LOCAL_NOTIFY_MAX_ATTEMPTS),
+    QM_APPROVAL_LINK_KEY_SECRET_ID: options.approvalLinkKeyRef,
+    QM_APPROVAL_LINK_BASE_URL: options.apiBaseUrl,
   });
   const notifier = composeNotifier(env, {
     doc: options.doc,

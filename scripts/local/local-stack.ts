@@ -308,6 +308,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       events,
       secrets: identity.edges.secrets,
       consoleUrl: consoleUrl ?? 'http://127.0.0.1:5173',
+      apiBaseUrl: apiUrl,
+      approvalLinkKeyRef: envValues.QM_APPROVAL_LINK_KEY_SECRET_ID,
       dataDir: options.dataDir,
       ports: options.notificationPorts,
       log,

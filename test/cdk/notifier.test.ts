@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { NOTIFIABLE_EVENT_TYPES } from '#domain/event-catalog/event-catalog';
-import { NOTIFIER_TIMEOUT, NOTIFY_MAX_ATTEMPTS } from '#lib/constructs/notifier';
+import { NOTIFIER_TIMEOUT, NOTIFY_MAX_ATTEMPTS, PERSONAL_READS } from '#lib/constructs/notifier';
 import { actionsOf, policyStatementsOfRole, synthQuartermaster, type Statement } from './quartermaster-app.fixture';
 
 /** A stage with a verified sender, as docs/deploy.md describes it. */
@@ -64,16 +64,54 @@ describe('notifier: EventBridge rule → SQS (+DLQ) → function', () => {
 });
 
 describe('notifier: least privilege', () => {
-  it('reaches only the channel and delivery-record partitions of the table, and writes the outbox', () => {
+  it('writes only channel state, delivery records and the outbox; reads those, plus what personal email checks', () => {
     const dynamo = roleStatements().filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
     expect(dynamo.length).toBeGreaterThan(0);
     const partitions = ['ORG#*#NOTIFICATION_CHANNELS', 'ORG#*#NOTIFICATION_DELIVERIES#*'];
+    const personalReads = ['ORG#*#PERSONAL_NOTIFICATIONS', 'USER#*', 'ORG#*#LEVELS', 'ORG#*#APPROVALS'];
+    expect(PERSONAL_READS).toEqual(personalReads);
     for (const statement of dynamo) {
       const writes = actionsOf(statement).includes('dynamodb:PutItem');
       expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(
-        writes ? [...partitions, 'OUTBOX#*'] : partitions,
+        writes ? [...partitions, 'OUTBOX#*'] : [...partitions, ...personalReads],
       );
     }
+  });
+
+  it('reads the approval-link key, by the name the identity stack gives it, and no other secret of that stack', () => {
+    workflows.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          QM_APPROVAL_LINK_KEY_SECRET_ID: 'quartermaster/prod/approval-link-key',
+          QM_APPROVAL_LINK_BASE_URL: 'https://qm.example.com',
+        }),
+      },
+    });
+    const identity = template(stacks.identity);
+    identity.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'quartermaster/prod/approval-link-key' });
+    const secrets = roleStatements().filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')));
+    // CDK merges the two secret reads into one statement: the stage's notification secrets and this one key.
+    expect(secrets.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+    const resources = [secrets[0]!.Resource].flat();
+    const linkKey = resources.filter((resource) => JSON.stringify(resource).includes('approval-link-key'));
+    expect(linkKey).toEqual([
+      {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':secretsmanager:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':secret:quartermaster/prod/approval-link-key-*',
+          ],
+        ],
+      },
+    ]);
+    expect(resources).toHaveLength(2);
+    expect(JSON.stringify(secrets)).not.toMatch(/break-glass|idp\/|clusters\//);
   });
 
   it('sends email only from the verified identity and address, reads only the stage notification secrets', () => {

@@ -363,6 +363,13 @@ const SPECS: Record<string, Spec> = {
     expected: () => 201,
   },
   listApiKeys: { perRelation: false, expected: () => 200 },
+  // my notifications: about me, to my own address, so every signed-in user may set them (no admin.config)
+  getMyNotifications: { perRelation: false, expected: () => 200 },
+  replaceMyNotifications: {
+    perRelation: false,
+    setup: async () => ({ body: { jobEvents: ['job.failed'], approvals: true } }),
+    expected: () => 200,
+  },
   revokeApiKey: {
     perRelation: true,
     setup: async (world, actor, relation) => {

@@ -152,6 +152,8 @@ beforeAll(async () => {
     QM_NOTIFICATION_QUEUE_URL: queues.queueUrl,
     QM_NOTIFY_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
     QM_NOTIFY_TIMEOUT_MS: '2000',
+    QM_APPROVAL_LINK_KEY_SECRET_ID: 'file:approval-link-key',
+    QM_APPROVAL_LINK_BASE_URL: 'http://127.0.0.1:8787',
   });
   const record = (level: string) => (message: string, details: Record<string, unknown>) =>
     logLines.push(JSON.stringify({ level, message, ...details }));

@@ -475,6 +475,10 @@ export const ISOLATION: Record<string, Isolation> = {
   getMe: { none: 'the caller themself' },
   createApiKey: { none: 'a key of the caller, with a subset of their own permissions; names no other object' },
   listApiKeys: { none: "the caller's own keys" },
+  getMyNotifications: { none: "the caller's own choice" },
+  replaceMyNotifications: {
+    none: "the caller's own choice; names no address and no other user (mail goes to the caller's own record's address)",
+  },
   revokeApiKey: { attempts: [byId("org A's user's API key", (a) => ({ id: a.apiKey }), 'owner')] },
 
   // identity providers

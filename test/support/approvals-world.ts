@@ -15,6 +15,7 @@ import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { TaskTokens } from '#domain/approvals/approvals.port';
 import { redriveApprovalFlows } from '#domain/approvals/approval-redrive.service';
 import type { Clock } from '#domain/runtime/runtime.port';
+import type { SecretStore } from '#domain/secrets/secrets.port';
 import { composeApprovals } from '#functions/api/approvals/approvals.app';
 import { approvalsEnvSchema } from '#functions/api/approvals/approvals.env';
 import { createLogger } from '#adapters/logging/logger';
@@ -63,6 +64,9 @@ export interface ApprovalsWorld {
   link(request: LinkRequest): Promise<LinkResult>;
   /** The API base URL the links point to (its origin is the one a confirming post must come from). */
   apiBaseUrl: string;
+  /** The secret store holding the approval-link key (file-backed, standing in for Secrets Manager), and its reference. */
+  secrets: SecretStore;
+  linkKeyRef: string;
   stop(): Promise<void>;
 }
 
@@ -194,6 +198,8 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
       return { status: result.statusCode, headers: result.headers, html: typeof result.body === 'string' ? result.body : '' };
     },
     apiBaseUrl,
+    secrets,
+    linkKeyRef,
     stop: () => flows!.stop(),
   };
 }

@@ -1,20 +1,25 @@
 import { toApiKeyView } from '#contracts/api-keys.contract';
+import { toMyNotificationsView } from '#contracts/personal-notifications.contract';
 import { effectivePermissions } from '#domain/authz/policy';
 import { notFound } from '#domain/errors/app-error';
 import { createApiKey, revokeApiKey, type ApiKeyDeps } from '#domain/identity/api-key.service';
 import type { UserRepository } from '#domain/identity/identity.port';
+import type { PersonalSubscriptionRepository } from '#domain/notifications/notifications.port';
+import { getMyNotifications, setMyNotifications } from '#domain/notifications/personal-subscriptions.service';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { meRoutes } from './me.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { DynamoApiKeyRepository } from '#adapters/dynamodb/dynamo-api-key.repository';
+import { DynamoPersonalSubscriptionRepository } from '#adapters/dynamodb/dynamo-personal-subscription.repository';
 import { DynamoUserRepository } from '#adapters/dynamodb/dynamo-user.repository';
 import type { MeEnv } from './me.env';
 
 export interface MeDeps extends ApiKeyDeps {
   users: UserRepository;
+  subscriptions: Pick<PersonalSubscriptionRepository, 'get' | 'put'>;
 }
 
-/** `/v1/me` and the caller's API keys. */
+/** `/v1/me`, the caller's API keys and their personal email notifications. */
 export function createMeHandler(deps: MeDeps, options: ApiHandlerOptions = {}) {
   return createApiHandler(
     meRoutes,
@@ -61,18 +66,36 @@ export function createMeHandler(deps: MeDeps, options: ApiHandlerOptions = {}) {
         const changed = await revokeApiKey(principal, params.id, deps);
         return { status: 204, audit: changed ? { action: 'api_key.revoke', target: `api-key/${params.id}` } : { unchanged: true } };
       },
+      getMyNotifications: async ({ principal }) => ({
+        status: 200,
+        body: toMyNotificationsView(await getMyNotifications(principal, deps)),
+      }),
+      replaceMyNotifications: async ({ principal, body }) => {
+        const view = await setMyNotifications(principal, body, deps);
+        return {
+          status: 200,
+          body: toMyNotificationsView(view),
+          // What was chosen; never the address (it is the user's record's, and not this route's to change).
+          audit: {
+            action: 'notifications.personal.replace',
+            target: `user/${principal.userId}`,
+            details: { jobEvents: view.subscription.jobEvents, approvals: view.subscription.approvals },
+          },
+        };
+      },
     },
     options,
   );
 }
 
-/** The me function (`/v1/me`, API keys: DynamoDB only), as Lambda, the local stack and the tests build it. */
+/** The me function (`/v1/me`, API keys, personal notifications: DynamoDB only), as Lambda, the local stack and the tests build it. */
 export function composeMe(env: MeEnv, runtime: ApiRuntime) {
   const { options, clock, ids } = composeApiAccess(env, runtime);
   return createMeHandler(
     {
       users: new DynamoUserRepository(runtime.doc, env.QM_TABLE_NAME),
       apiKeys: new DynamoApiKeyRepository(runtime.doc, env.QM_TABLE_NAME),
+      subscriptions: new DynamoPersonalSubscriptionRepository(runtime.doc, env.QM_TABLE_NAME),
       clock,
       ids,
     },

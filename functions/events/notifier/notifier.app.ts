@@ -1,9 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DynamoApprovalRequests } from '#adapters/dynamodb/dynamo-approval-requests.repository';
+import { DynamoCurrentUsers } from '#adapters/dynamodb/dynamo-current-users.repository';
 import { DynamoDeliveryLog } from '#adapters/dynamodb/dynamo-delivery-log.repository';
+import { DynamoLevelCatalog } from '#adapters/dynamodb/dynamo-level.repository';
 import { DynamoNotificationChannelRepository } from '#adapters/dynamodb/dynamo-notification-channel.repository';
+import { DynamoPersonalSubscriptionRepository } from '#adapters/dynamodb/dynamo-personal-subscription.repository';
 import { channelSenders } from '#adapters/outbound/channel-senders.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
+import { approvalLinkKeyFrom, mintApprovalLinks } from '#domain/approvals/approval-links';
 import { parseCatalogEvent } from '#domain/event-catalog/event-catalog';
 import type { DomainEvent } from '#domain/events/event-envelope';
 import type { EventPublisher } from '#domain/events/events.port';
@@ -104,9 +109,12 @@ export interface NotifierEdges {
 
 /** The notifier function, as Lambda, the local stack and the tests build it. */
 export function composeNotifier(env: NotifierEnv, edges: NotifierEdges) {
+  const table = env.QM_TABLE_NAME;
+  const deliveries = new DynamoDeliveryLog(edges.doc, table);
+  const linkKey = approvalLinkKeyFrom(edges.secrets, env.QM_APPROVAL_LINK_KEY_SECRET_ID);
   const deps: NotifierDeps = {
-    channels: new DynamoNotificationChannelRepository(edges.doc, env.QM_TABLE_NAME),
-    deliveries: new DynamoDeliveryLog(edges.doc, env.QM_TABLE_NAME),
+    channels: new DynamoNotificationChannelRepository(edges.doc, table),
+    deliveries,
     senders: channelSenders({
       secrets: edges.secrets,
       transport: edges.email,
@@ -119,6 +127,18 @@ export function composeNotifier(env: NotifierEnv, edges: NotifierEdges) {
     events: edges.events,
     clock: systemClock,
     ids: ulidSource(),
+    personal: {
+      subscriptions: new DynamoPersonalSubscriptionRepository(edges.doc, table),
+      users: new DynamoCurrentUsers(edges.doc, table),
+      // Custom levels change rarely; at most 60 s old, as the access gate reads them.
+      levels: new DynamoLevelCatalog(edges.doc, table, 60_000),
+      approvals: new DynamoApprovalRequests(edges.doc, table),
+      deliveries,
+      email: edges.email,
+      approvalLinks: (target) => mintApprovalLinks(target, systemClock.now(), { apiBaseUrl: env.QM_APPROVAL_LINK_BASE_URL, key: linkKey }),
+      consoleUrl: env.QM_CONSOLE_URL,
+      clock: systemClock,
+    },
   };
   return createNotifier(deps, {
     maxAttempts: env.QM_NOTIFY_MAX_ATTEMPTS,

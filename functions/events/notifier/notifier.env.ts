@@ -9,5 +9,12 @@ export const notifierEnvSchema = z.extend(z.extend(baseEnvSchema, secretsEnvSche
   QM_NOTIFICATION_QUEUE_URL: z.string().check(z.url()),
   /** The queue's maxReceiveCount: the attempt that equals it is the last before the DLQ. */
   QM_NOTIFY_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(20)), 6),
+  /** The secret holding the approval-link HMAC key (Secrets Manager ARN; locally `file:approval-link-key`): approval emails carry signed links. */
+  QM_APPROVAL_LINK_KEY_SECRET_ID: z.string().check(z.minLength(1)),
+  /**
+   * Where approval links point: the API's public origin (deployed: the console's CloudFront origin, which serves
+   * `/v1/*`; the local stack: the local API). The approval-links function answers there.
+   */
+  QM_APPROVAL_LINK_BASE_URL: z.url(),
 });
 export type NotifierEnv = z.infer<typeof notifierEnvSchema>;

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalRepository, StampOutcome } from '#domain/approvals/approvals.port';
 import { approvalRequestSchema, type ApprovalRequest, type ApprovalState } from '#domain/jobs/approval-request.schema';
 import type { Page } from '#domain/jobs/jobs.port';
@@ -10,25 +10,13 @@ import { counterUpdate, groupEffects } from './dynamo-counters';
 import { jobItem } from './dynamo-job.repository';
 import { pick, queryPage } from './dynamo-versioned';
 import * as keys from './table-keys';
-import { withoutKeys } from './keys';
+import { DynamoApprovalRequests } from './dynamo-approval-requests.repository';
 
 /**
  * Approval requests (`ORG#<orgId>#APPROVALS` / `APPROVAL#<id>`). Every change is conditional on the request
  * being pending; the moves that end a request also move its job in the same transaction.
  */
-export class DynamoApprovalRepository implements ApprovalRepository {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
-  async get(orgId: string, id: string): Promise<ApprovalRequest | undefined> {
-    const result = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.approvalRequest(orgId, id), ConsistentRead: true }),
-    );
-    return result.Item ? approvalRequestSchema.parse(withoutKeys(result.Item)) : undefined;
-  }
-
+export class DynamoApprovalRepository extends DynamoApprovalRequests implements ApprovalRepository {
   list(orgId: string, options: { state: ApprovalState; limit: number; cursor?: string | undefined }): Promise<Page<ApprovalRequest>> {
     if (options.state === 'pending') {
       const partition = keys.pendingApprovalsPartition(orgId);

@@ -33,7 +33,8 @@ import { scopeKey, type ScopeRef } from '#domain/quotas/counters';
  *   resource rule      ORG#<orgId>#RULES     / RULE#<id>
  *   job template       ORG#<orgId>#TEMPLATES / TEMPLATE#<name>
  *   notification chan. ORG#<orgId>#NOTIFICATION_CHANNELS / CHANNEL#<id>
- *   delivery record    ORG#<orgId>#NOTIFICATION_DELIVERIES#<channelId> / DELIVERY#<eventId>
+ *   delivery record    ORG#<orgId>#NOTIFICATION_DELIVERIES#<channelId> / DELIVERY#<eventId>   (personal email: channel id `user:<userId>`)
+ *   personal subscr.   ORG#<orgId>#PERSONAL_NOTIFICATIONS / USER#<userId>
  *   audit chain head   AUDIT#<orgId>         / HEAD
  *   audit entry        AUDIT#<orgId>         / ENTRY#<seq, 12 digits>   (TTL: retention)
  *   approval rule      ORG#<orgId>#APPROVAL_RULES / RULE#<id>   (platform rules: PLATFORM#APPROVAL_RULES / RULE#<id>)
@@ -121,6 +122,9 @@ export const notificationDelivery = (orgId: string, eventId: string, channelId: 
   sk: `DELIVERY#${eventId}`,
 });
 export const notificationDeliveryPartition = (orgId: string, channelId: string) => `ORG#${orgId}#NOTIFICATION_DELIVERIES#${channelId}`;
+/** One partition per org: the notifier reads an org's approval subscribers with one Query. */
+export const personalSubscription = (orgId: string, userId: string) => ({ pk: personalSubscriptionPartition(orgId), sk: `USER#${userId}` });
+export const personalSubscriptionPartition = (orgId: string) => `ORG#${orgId}#PERSONAL_NOTIFICATIONS`;
 export const auditHead = (orgId: string) => ({ pk: `AUDIT#${orgId}`, sk: 'HEAD' });
 /** Zero-padded so string order is sequence order. */
 export const auditEntry = (orgId: string, seq: number) => ({ pk: `AUDIT#${orgId}`, sk: `ENTRY#${String(seq).padStart(12, '0')}` });

@@ -34,8 +34,8 @@ export const APPROVAL_ACTION_EVENT_TYPES: readonly string[] = ['approval.require
 
 /**
  * The email of one event: subject, plain text and HTML with the facts of its payload and a link into the
- * console. `actions` (approval requests only) adds the approve/reject links; a link opens a confirmation page
- * in the console, so a mail scanner following it decides nothing. Links live only in the message itself:
+ * console. `actions` (approval requests only) adds the approve/reject links; a link opens the approval-links
+ * confirmation page (docs/approvals.md), so a mail scanner following it decides nothing. Links live only in the message itself:
  * never in the event, a log line or a delivery record.
  */
 export function renderEventEmail(event: DomainEvent, consoleUrl: string, actions?: ApprovalActionLinks): Omit<EmailMessage, 'to'> {

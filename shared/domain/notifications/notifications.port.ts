@@ -1,6 +1,7 @@
 import type { DomainEvent } from '#domain/events/event-envelope';
 import type { ListOptions, Page } from '#domain/page';
 import type { NotificationChannel } from './notification-channel.schema';
+import type { PersonalSubscription } from './personal-subscription.schema';
 
 export interface NotificationChannelRepository {
   get(orgId: string, id: string): Promise<NotificationChannel | undefined>;
@@ -78,4 +79,16 @@ export interface EmailMessage {
  */
 export interface EmailTransport {
   send(message: EmailMessage): Promise<void>;
+}
+
+/**
+ * Personal subscriptions (docs/events.md, "Personal notifications"), one per user of an org, written by the
+ * user alone through `/v1/me/notifications` and read by the notifier.
+ */
+export interface PersonalSubscriptionRepository {
+  get(orgId: string, userId: string): Promise<PersonalSubscription | undefined>;
+  /** Replaces the user's choice (their own settings: the last write wins). */
+  put(subscription: PersonalSubscription): Promise<void>;
+  /** Every user of the org who asked for the approval requests that wait for them. */
+  approvalSubscribers(orgId: string): Promise<PersonalSubscription[]>;
 }

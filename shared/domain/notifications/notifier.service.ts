@@ -4,6 +4,7 @@ import { webhookFailureEvent } from '#domain/events/system.events';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { ChannelSender, DeliveryAttempt, DeliveryLog, DeliveryRecord, NotificationChannelRepository } from './notifications.port';
 import { channelWants, type NotificationChannel } from './notification-channel.schema';
+import { notifyPeople, type PersonalDeliveryDeps } from './personal-delivery.service';
 
 export interface NotifierDeps {
   channels: Pick<NotificationChannelRepository, 'list' | 'setDegraded'>;
@@ -12,6 +13,8 @@ export interface NotifierDeps {
   events: EventPublisher;
   clock: Clock;
   ids: IdSource;
+  /** Personal email (users' own subscriptions); absent where only channels are delivered (the test route). */
+  personal?: PersonalDeliveryDeps | undefined;
 }
 
 export interface NotifyOutcome {
@@ -85,10 +88,24 @@ export async function deliverToChannel(
 
 /**
  * Delivers one event to every channel of its org that subscribes to it, the channels side by side (each
- * attempt is bounded by the senders' timeout). `attempt` is the queue's receive count. The caller retries the
- * message while `failed` is not empty: channels that already succeeded are skipped by their delivery record.
+ * attempt is bounded by the senders' timeout), and to the people who subscribed to it themselves (their
+ * entries are named `user:<userId>`). `attempt` is the queue's receive count. The caller retries the message
+ * while `failed` is not empty: channels and people that already succeeded are skipped by their delivery record.
  */
 export async function notify(event: DomainEvent, attempt: number, finalAttempt: boolean, deps: NotifierDeps): Promise<NotifyOutcome> {
+  const [outcome, people] = await Promise.all([
+    notifyChannels(event, attempt, finalAttempt, deps),
+    deps.personal ? notifyPeople(event, attempt, deps.personal) : undefined,
+  ]);
+  if (people) {
+    outcome.delivered.push(...people.delivered);
+    outcome.skipped.push(...people.skipped);
+    outcome.failed.push(...people.failed);
+  }
+  return outcome;
+}
+
+async function notifyChannels(event: DomainEvent, attempt: number, finalAttempt: boolean, deps: NotifierDeps): Promise<NotifyOutcome> {
   const outcome: NotifyOutcome = { delivered: [], skipped: [], failed: [] };
   const channels = await channelsFor(event, deps);
   const results = await Promise.all(channels.map((channel) => deliverToChannel(channel, event, attempt, finalAttempt, deps)));
