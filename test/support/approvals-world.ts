@@ -122,9 +122,11 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
   };
   const runtime = { doc, clock, ids, logger: createLogger({ logLevel: 'SILENT' }), configCacheMs: 0, validateResponses: true, events: bus };
   const apiBaseUrl = 'https://api.qm.example';
+  const consoleUrl = 'https://console.qm.example';
   const secrets = new EnvFileSecretStore(await mkdtemp(join(tmpdir(), 'qm-approval-link-key-')));
   const linkKeyRef = await secrets.put('approval-link-key', randomBytes(48).toString('base64url'));
-  const linkValues = { ...values, QM_API_BASE_URL: apiBaseUrl, QM_APPROVAL_LINK_KEY_SECRET_ID: linkKeyRef };
+  // The console's origin: CloudFront serves the API there too, so a confirmation may be posted from it.
+  const linkValues = { ...values, QM_API_BASE_URL: apiBaseUrl, QM_APPROVAL_LINK_KEY_SECRET_ID: linkKeyRef, QM_CONSOLE_URL: consoleUrl };
   const approvalLinks = composeApprovalLinks(loadEnv(approvalLinksEnvSchema, linkValues), { ...runtime, taskTokens: tokens, secrets });
   const handlers: Record<string, ApiHandler> = {
     jobs: composeJobs(loadEnv(jobsEnvSchema, values), { ...runtime, approvalFlows: startFlow, taskTokens: tokens }),

@@ -19,20 +19,25 @@ const html = (page: Page) => ({ status: page.status, body: page.html, headers: {
  * CSRF: the signed token in the form is itself the credential, and the form must also come from our own page.
  * A browser names where a post comes from (`Origin`, `Sec-Fetch-Site`); one that names another site, or hides
  * it (`Origin: null`), is refused. A client that sends neither is not a browser another site can drive.
+ * `ownBaseUrls`: where the API answers, its own endpoint and the console's origin (CloudFront serves `/v1/*`
+ * there, and emailed links point there; CloudFront does not forward the viewer's Host).
  */
 export function postedFromOwnPage(
   headers: { origin?: string | undefined; host?: string | undefined; 'sec-fetch-site'?: string | undefined },
-  apiBaseUrl: string,
+  ownBaseUrls: readonly string[],
 ): boolean {
   const site = headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin') return false;
   if (headers.origin === undefined) return true;
-  const own = new Set([new URL(apiBaseUrl).origin, ...(headers.host ? [`https://${headers.host}`] : [])]);
+  const own = new Set([...ownBaseUrls.map((url) => new URL(url).origin), ...(headers.host ? [`https://${headers.host}`] : [])]);
   return own.has(headers.origin);
 }
 
 /** The approval-link pages: thin routes over `openApprovalLink` / `confirmApprovalLink`, answering HTML. */
-export function createApprovalLinksHandler(deps: ApprovalLinkDeps & { apiBaseUrl: string }, options: ApiHandlerOptions = {}) {
+export function createApprovalLinksHandler(
+  deps: ApprovalLinkDeps & { apiBaseUrl: string; consoleUrl?: string | undefined },
+  options: ApiHandlerOptions = {},
+) {
   return createApiHandler(
     approvalLinksRoutes,
     {
@@ -41,7 +46,7 @@ export function createApprovalLinksHandler(deps: ApprovalLinkDeps & { apiBaseUrl
         return html(approvalLinkPage(outcome, query.token ?? ''));
       },
       confirmApprovalLink: async ({ headers, body, sourceIp, requestId, logger }) => {
-        if (!postedFromOwnPage(headers, deps.apiBaseUrl)) {
+        if (!postedFromOwnPage(headers, [deps.apiBaseUrl, ...(deps.consoleUrl ? [deps.consoleUrl] : [])])) {
           logger.warn('approval link: cross-site confirmation refused', { origin: headers.origin?.slice(0, 200) });
           await deps.audit.append({
             actor: 'anonymous',
@@ -92,6 +97,7 @@ export function composeApprovalLinks(
           }),
       },
       apiBaseUrl: env.QM_API_BASE_URL,
+      consoleUrl: env.QM_CONSOLE_URL,
     },
     // Public routes: the middleware's gate and audit never run for them; the service does both itself.
     { ...(options.logger ? { logger: options.logger } : {}), ...(options.validateResponses ? { validateResponses: true } : {}) },

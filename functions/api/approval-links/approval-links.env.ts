@@ -11,5 +11,7 @@ export const approvalLinksEnvSchema = z.extend(z.extend(baseEnvSchema, accessEnv
   QM_API_BASE_URL: z.url(),
   /** The secret holding the approval-link HMAC key (Secrets Manager ARN; locally `file:approval-link-key`). */
   QM_APPROVAL_LINK_KEY_SECRET_ID: z.string().check(z.minLength(1)),
+  /** The console's base URL: CloudFront serves the API under its origin too, and emailed links point there. */
+  QM_CONSOLE_URL: z.optional(z.url()),
 });
 export type ApprovalLinksEnv = z.infer<typeof approvalLinksEnvSchema>;
