@@ -1,6 +1,6 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalRepository } from '#domain/approvals/approvals.port';
-import { approvalRequestSchema, type ApprovalRequest } from '#domain/approvals/approval-request.schema';
+import { approvalRequestSchema, type ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import { withoutKeys } from './keys';
 import * as keys from './table-keys';
 

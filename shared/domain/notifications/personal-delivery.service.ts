@@ -1,12 +1,13 @@
 import { eligibility, priorityOfLevel } from '#domain/approvals/approval-eligibility';
 import type { ApprovalLinkTarget } from '#domain/approvals/approval-links';
 import type { ApprovalRepository } from '#domain/approvals/approvals.port';
-import { createAccessGate } from '#domain/authz/access-gate';
-import type { CurrentUserSource, LevelCatalog } from '#domain/authz/authz.port';
+import { createAccessGate } from '#domain/identity/access-gate';
+import type { LevelCatalog } from '#domain/authz/authz.port';
+import type { CurrentUserSource } from '#domain/users/users.port';
 import { levelPriority } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import type { DomainEvent } from '#domain/events/event-envelope';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { renderEventEmail, type ApprovalActionLinks } from './notification-email';
 import type { DeliveryAttempt, DeliveryLog, EmailTransport, PersonalSubscriptionRepository } from './notifications.port';

@@ -2,7 +2,7 @@ import { APPROVE_PERMISSIONS } from '#domain/approvals/approval-eligibility';
 import { hasPermission } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, notFound } from '#domain/errors/app-error';
-import type { User } from '#domain/identity/user.schema';
+import type { User } from '#domain/users/user.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
 import type { PersonalSubscriptionRepository } from './notifications.port';
 import {
