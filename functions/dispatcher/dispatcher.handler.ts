@@ -1,15 +1,14 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createDocumentClient } from '#adapters/dynamodb/dynamo-client';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
+import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import { DynamoFleetDirectory } from '#adapters/dynamodb/dynamo-fleet.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend.client';
 import { DynamoEventOutbox } from '#adapters/dynamodb/dynamo-event-outbox.repository';
 import { getLogger } from '#adapters/logging/logger';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { lazyKubeAdapters, lazyKubeBackend } from '#adapters/kubernetes/kube-lazy';
-import { SecretsManagerStore } from '#adapters/secrets/secrets-manager.client';
 import { parseBackends } from '#config/backends';
 import { loadEnv } from '#config/env';
 import { BackendLaunchError } from '#domain/jobs/backend-errors';
@@ -40,21 +39,16 @@ const ecs = new EcsJobBackend({
 
 /**
  * Registered Kubernetes clusters when the stage offers them: credentials from Secrets Manager (read at each new
- * connection, so a rotation applies on the next 401), EKS tokens signed with this function's role. Loaded on
- * the first Kubernetes job, so ECS dispatches never initialise the Kubernetes client.
+ * connection, so a rotation applies on the next 401), EKS tokens signed with this function's role; both
+ * clients are built inside the Kubernetes file (kube-adapters.ts). Loaded on
+ * the first Kubernetes job, from its own file in the asset (kube-lazy.ts), so ECS dispatches never load the
+ * Kubernetes client.
  */
 const kubernetes = parseBackends(env.QM_BACKENDS, false).includes('kubernetes')
   ? lazyKubeBackend(
       lazyKubeAdapters(
-        doc,
-        env.QM_TABLE_NAME,
-        {
-          secrets: new SecretsManagerStore(new SecretsManagerClient(boundedAwsClientConfig()), {
-            namePrefix: env.QM_SECRET_NAME_PREFIX,
-            ttlMs: 0,
-          }),
-          awsCredentials: () => ecsClient.config.credentials(),
-        },
+        new DynamoClusterRepository(doc, env.QM_TABLE_NAME),
+        { secretsManager: { namePrefix: env.QM_SECRET_NAME_PREFIX } },
         { localStack: false, clock: systemClock },
       ),
     )

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import * as z from 'zod';
 import { parseBackends } from '#config/backends';
 import { LOCAL_ONLY_ENV_KEYS } from '#config/env';
-import { ESBUILD_OPTIONS } from './bundling-options';
+import { ESBUILD_OPTIONS, esbuildCliFlags, LAZY_FILES } from './bundling-options';
 
 /** Repository root: entry paths in route groups and function props are relative to it. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,6 +27,28 @@ type EnvValue<T> = T extends string ? T : string;
  */
 export type DeployedEnv<S extends z.core.$ZodType> = Omit<{ [K in keyof z.input<S>]: EnvValue<z.input<S>[K]> }, LocalOnlyEnvKey>;
 
+const shellQuoted = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * After CDK's esbuild has written `index.mjs`: each lazily loaded file that the bundle imports (esbuild left
+ * `import("./kube-adapters.mjs")` in it, see ESBUILD_OPTIONS.define) is built beside it with the same esbuild
+ * and settings, so the asset holds both and the import resolves at run time. Bundles that do not import it
+ * get nothing extra. Why a second file: docs/architecture.md, "The Kubernetes client loads on first use".
+ */
+export function lazyFileCommands(inputDir: string, outputDir: string): string[] {
+  const esbuild = join(inputDir, 'node_modules', '.bin', 'esbuild');
+  return LAZY_FILES.map((lazy) => {
+    const build = [
+      esbuild,
+      join(inputDir, lazy.entry),
+      ...esbuildCliFlags(),
+      '--log-level=warning',
+      `--outfile=${join(outputDir, lazy.file)}`,
+    ];
+    return `if grep -qF ${shellQuoted(`./${lazy.file}`)} ${shellQuoted(join(outputDir, 'index.mjs'))}; then ${build.map(shellQuoted).join(' ')}; fi`;
+  });
+}
+
 /** CDK bundling derived from {@link ESBUILD_OPTIONS}; local esbuild only, never Docker. */
 export const QM_BUNDLING: BundlingOptions = {
   forceDockerBundling: false,
@@ -37,7 +59,13 @@ export const QM_BUNDLING: BundlingOptions = {
   mainFields: [...ESBUILD_OPTIONS.mainFields],
   banner: ESBUILD_OPTIONS.banner.js,
   externalModules: [...ESBUILD_OPTIONS.external],
+  define: { ...ESBUILD_OPTIONS.define },
   bundleAwsSDK: true,
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: lazyFileCommands,
+  },
 };
 
 export interface QmFunctionProps<S extends z.core.$ZodType> {

@@ -1,13 +1,15 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { ESBUILD_OPTIONS } from '#lib/constructs/bundling-options';
+import { ESBUILD_OPTIONS, LAZY_FILES, type LazyFile } from '#lib/constructs/bundling-options';
 
 export interface BuiltBundle {
   /** Absolute path of the `index.mjs` CDK would upload. */
   file: string;
   bytes: number;
   metafile: Metafile;
+  /** The files this bundle imports on first use (left external; CDK builds them beside `index.mjs`). */
+  lazyFiles: LazyFile[];
 }
 
 /**
@@ -23,6 +25,7 @@ export async function bundleFunction(repoRoot: string, entry: string, outDir: st
     mainFields: [...ESBUILD_OPTIONS.mainFields],
     external: [...ESBUILD_OPTIONS.external],
     banner: { ...ESBUILD_OPTIONS.banner },
+    define: { ...ESBUILD_OPTIONS.define },
     absWorkingDir: repoRoot,
     entryPoints: [join(repoRoot, entry)],
     outfile: file,
@@ -30,7 +33,13 @@ export async function bundleFunction(repoRoot: string, entry: string, outDir: st
     write: true,
     logLevel: 'error',
   });
-  return { file, bytes: (await stat(file)).size, metafile: result.metafile };
+  return { file, bytes: (await stat(file)).size, metafile: result.metafile, lazyFiles: lazyFilesOf(result.metafile) };
+}
+
+/** The lazily loaded files a bundle imports: its external dynamic imports of `./<file>` (see ESBUILD_OPTIONS). */
+export function lazyFilesOf(metafile: Metafile): LazyFile[] {
+  const imports = Object.values(metafile.outputs).flatMap((output) => output.imports);
+  return LAZY_FILES.filter((lazy) => imports.some((i) => i.external && i.kind === 'dynamic-import' && i.path === `./${lazy.file}`));
 }
 
 export interface InputShare {

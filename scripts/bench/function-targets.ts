@@ -68,6 +68,7 @@ const ecs = {
   QM_JOB_LOG_GROUP: '/quartermaster/jobs',
 };
 
+const KUBERNETES_STAGE_BACKENDS = 'ecs,kubernetes';
 const access = { QM_AUDIT_RETENTION_DAYS: '90', QM_PERMISSION_CACHE_SECONDS: '60' };
 /** Plausible stage values of every variable an API function may need; each group takes those its env schema names. */
 const APPROVAL_STATE_MACHINE_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:quartermaster-approvals-bench`;
@@ -76,7 +77,9 @@ const API_STAGE_VALUES: Record<string, string> = {
   ...identity,
   ...limits,
   ...access,
-  QM_BACKENDS: 'ecs',
+  // A stage offering both backends: the functions that serve Kubernetes jobs then set up their (lazily loaded)
+  // Kubernetes adapters at import, the heavier case.
+  QM_BACKENDS: KUBERNETES_STAGE_BACKENDS,
   QM_APPROVAL_STATE_MACHINE_ARN: APPROVAL_STATE_MACHINE_ARN,
   QM_JOB_LOG_GROUP: '/quartermaster/jobs',
   QM_SESSION_KMS_KEY_ID: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
@@ -116,7 +119,7 @@ export function functionTargets(): FunctionTarget[] {
       name: 'dispatcher',
       entry: 'functions/dispatcher/dispatcher.handler.ts',
       envSchema: dispatcherEnvSchema,
-      env: { ...base, ...ecs },
+      env: { ...base, ...ecs, QM_BACKENDS: KUBERNETES_STAGE_BACKENDS, QM_SECRET_NAME_PREFIX: 'quartermaster/bench/' },
     },
     { name: 'status', entry: 'functions/events/status/status.handler.ts', envSchema: statusEnvSchema, env: base },
     { name: 'relay', entry: 'functions/events/relay/relay.handler.ts', envSchema: relayEnvSchema, env: { ...base, ...events } },

@@ -25,12 +25,40 @@ if (typeof mod.handler !== 'function') throw new Error('bundle exports no handle
 process.stdout.write(JSON.stringify({ ms }), () => process.exit(0));
 `;
 
+/** How the first use of a lazily loaded file is measured (its import after the bundle's own). */
+export const LAZY_IMPORT_METHOD =
+  'fresh `node` process per sample; the bundle is imported first (not timed), then performance.now() around ' +
+  '`await import(lazyFile)`: what the first request that needs it pays on top of the cold start';
+
+/** Runs in the child: the bundle's import (the cold start, already measured), then the lazy file's. */
+const LAZY_CHILD_SCRIPT = `
+const [url, lazyUrl] = process.argv.slice(1);
+const mod = await import(url);
+if (typeof mod.handler !== 'function') throw new Error('bundle exports no handler function');
+const t0 = performance.now();
+const lazy = await import(lazyUrl);
+const ms = performance.now() - t0;
+if (Object.keys(lazy).length === 0) throw new Error('lazy file exports nothing');
+process.stdout.write(JSON.stringify({ ms }), () => process.exit(0));
+`;
+
 /** One fresh-process import of `bundleFile`; resolves to the import time in milliseconds. */
-export async function measureImportOnce(bundleFile: string, env: Record<string, string>): Promise<number> {
+export function measureImportOnce(bundleFile: string, env: Record<string, string>): Promise<number> {
+  return timeInChild(CHILD_SCRIPT, [bundleFile], env);
+}
+
+/** One fresh process: `bundleFile` imported, then the time of importing `lazyFile` (its first use). */
+export function measureLazyImportOnce(bundleFile: string, lazyFile: string, env: Record<string, string>): Promise<number> {
+  return timeInChild(LAZY_CHILD_SCRIPT, [bundleFile, lazyFile], env);
+}
+
+async function timeInChild(script: string, files: string[], env: Record<string, string>): Promise<number> {
+  const bundleFile = files.at(-1) ?? '';
   // A clean env: inheriting ours would bring tsx's loader hooks (NODE_OPTIONS) and whatever the shell has.
   const childEnv: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env };
   try {
-    const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', CHILD_SCRIPT, pathToFileURL(bundleFile).href], {
+    const urls = files.map((file) => pathToFileURL(file).href);
+    const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script, ...urls], {
       env: childEnv,
       timeout: 30_000,
       maxBuffer: 1 << 20,

@@ -119,7 +119,7 @@ export async function startLocalKubernetes(options: {
     probe: new KubeClusterProbe(connector, systemClock),
     hardware: options.hardware,
     orgExists: options.orgExists,
-    parseKubeconfig: parseKubeconfigYaml,
+    loadKubeconfigParser: () => Promise.resolve(parseKubeconfigYaml),
     clock: systemClock,
     endpointPolicy: { allowLoopback: true },
   };

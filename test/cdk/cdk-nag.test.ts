@@ -4,11 +4,12 @@ import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
+import { KUBERNETES_ADAPTERS } from '#lib/constructs/bundling-options';
 import { synthQuartermaster } from './quartermaster-app.fixture';
 
 // The full app as `cdk synth` builds it: cdk-nag registered and every function bundled by esbuild.
 // With a verified email sender, so the SES grants are checked too.
-const { app, assembly } = synthQuartermaster({
+const { app, assembly, allStacks, template } = synthQuartermaster({
   nag: true,
   bundle: true,
   config: { notificationSender: { identity: 'example.com', from: 'qm@example.com' } },
@@ -61,7 +62,7 @@ describe('function bundles', () => {
     .map((entry) => join(assembly.directory, entry.name, 'index.mjs'))
     .filter((file) => existsSync(file));
 
-  it('are single ESM files, one per function', () => {
+  it('are one ESM index.mjs per function', () => {
     // One per route group, plus the authorizer, scheduler, dispatcher, status, reconciler, approval-step, notifier,
     // approval-redrive and relay functions.
     expect(bundles).toHaveLength(API_ROUTE_GROUPS.length + 9);
@@ -73,5 +74,39 @@ describe('function bundles', () => {
       expect(code, bundle).not.toMatch(/from\s*["']@aws-sdk\//);
       expect(code, bundle).not.toMatch(/import\(\s*["']@aws-sdk\//);
     }
+  });
+
+  /** A path template of the generated BatchV1Api: in every bundle that holds @kubernetes/client-node. */
+  const CLIENT_MARK = '/apis/batch/v1/namespaces/{namespace}/jobs';
+  /** Function construct ids (without CDK's hash suffix) by asset directory, from each function's S3 key. */
+  const functionsByAsset = new Map<string, string[]>();
+  for (const stack of allStacks) {
+    const resources = template(stack).findResources('AWS::Lambda::Function') as Record<
+      string,
+      { Properties: { Code?: { S3Key?: unknown } } }
+    >;
+    for (const [id, fn] of Object.entries(resources)) {
+      const key = fn.Properties.Code?.S3Key;
+      if (typeof key !== 'string' || !key.endsWith('.zip')) continue;
+      const dir = join(assembly.directory, `asset.${key.slice(0, -'.zip'.length)}`);
+      functionsByAsset.set(dir, [...(functionsByAsset.get(dir) ?? []), id.replace(/[A-F0-9]{8}$/, '')]);
+    }
+  }
+
+  it('ship the Kubernetes adapters as their own file beside index.mjs wherever index.mjs imports them', () => {
+    const withFile: string[] = [];
+    for (const bundle of bundles) {
+      const dir = join(bundle, '..');
+      const code = readFileSync(bundle, 'utf8');
+      const lazy = join(dir, KUBERNETES_ADAPTERS.file);
+      expect(existsSync(lazy), dir).toBe(code.includes(`import("./${KUBERNETES_ADAPTERS.file}")`));
+      // This stage has no kube-poller (the one function that keeps the client in its cold start): no index.mjs holds it.
+      expect(code.includes(CLIENT_MARK), bundle).toBe(false);
+      if (existsSync(lazy)) {
+        expect(readFileSync(lazy, 'utf8'), lazy).toContain(CLIENT_MARK);
+        withFile.push(...(functionsByAsset.get(dir) ?? [dir]));
+      }
+    }
+    expect(withFile.sort()).toEqual(['Dispatcher', 'FunctionsClusters', 'FunctionsHealthDeep', 'FunctionsLogs']);
   });
 });

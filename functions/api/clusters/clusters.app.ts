@@ -13,9 +13,8 @@ import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
-import { KubeClusterProbe } from '#adapters/kubernetes/kube-cluster-probe.client';
-import { createKubeConnector, type KubeEdges } from '#adapters/kubernetes/kube-connector-factory';
-import { parseKubeconfigYaml } from '#adapters/kubernetes/kube-credentials';
+import type { KubeEdges } from '#adapters/kubernetes/kube-connector-factory';
+import { importKubeAdapters, lazyKubeAdapters, lazyKubeProbe } from '#adapters/kubernetes/kube-lazy';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { clustersRoutes } from './clusters.routes';
 import type { ClustersEnv } from './clusters.env';
@@ -94,15 +93,17 @@ export function composeClusters(env: ClustersEnv, runtime: ApiRuntime & KubeEdge
   const { access, options, clock } = composeApiAccess(env, runtime);
   const clusters = new DynamoClusterRepository(runtime.doc, env.QM_TABLE_NAME);
   const tenancy = new DynamoTenancyRepository(runtime.doc, env.QM_TABLE_NAME, access.orgStatus);
-  const connector = createKubeConnector(runtime.doc, env.QM_TABLE_NAME, runtime, env.QM_LOCAL_STACK === 'true');
+  // Registry CRUD needs no Kubernetes client; the health and capacity route loads it on first use (kube-lazy.ts).
+  const adapters = lazyKubeAdapters(clusters, runtime, { localStack: env.QM_LOCAL_STACK === 'true', clock });
   return createClustersHandler(
     {
       clusters,
       secrets: runtime.secrets,
-      probe: new KubeClusterProbe(connector, clock),
+      probe: lazyKubeProbe(adapters),
       hardware: new DynamoHardwareCatalog(runtime.doc, env.QM_TABLE_NAME, runtime.configCacheMs),
       orgExists: async (orgId) => (await tenancy.getOrg(orgId)) !== undefined,
-      parseKubeconfig: parseKubeconfigYaml,
+      // The YAML loader comes with the Kubernetes client (js-yaml through it): loaded with the first kubeconfig upload.
+      loadKubeconfigParser: async () => (await importKubeAdapters()).parseKubeconfigYaml,
       clock,
       endpointPolicy: { allowLoopback: env.QM_LOCAL_STACK === 'true' },
     },

@@ -1,6 +1,7 @@
 import { dynamoReadinessProbe } from '#adapters/dynamodb/dynamo-readiness-probe';
 import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
-import { createKubeAdapters } from '#adapters/kubernetes/kube-adapters';
+import { lazyKubeAdapters, lazyKubeProbe } from '#adapters/kubernetes/kube-lazy';
+import type { DeployedKubeEdges } from '#adapters/kubernetes/kube-adapters';
 import type { KubeEdges } from '#adapters/kubernetes/kube-connector-factory';
 import { deepHealth, type DeepHealthDeps } from '#domain/clusters/deep-health.service';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
@@ -17,13 +18,18 @@ export function createHealthDeepHandler(deps: DeepHealthDeps, options: ApiHandle
   );
 }
 
-/** The deep health function, as Lambda, the local stack and the tests build it. */
-export function composeHealthDeep(env: HealthDeepEnv, runtime: ApiRuntime & KubeEdges) {
+/**
+ * The deep health function, as Lambda, the local stack and the tests build it. Deployed, Secrets Manager is only
+ * for cluster credentials, so `runtime` names the prefix and the client is built inside the Kubernetes file.
+ */
+export function composeHealthDeep(env: HealthDeepEnv, runtime: ApiRuntime & (KubeEdges | DeployedKubeEdges)) {
   const { options, clock } = composeApiAccess(env, runtime);
-  const { probe } = createKubeAdapters(runtime.doc, env.QM_TABLE_NAME, runtime, { localStack: env.QM_LOCAL_STACK === 'true', clock });
+  const clusters = new DynamoClusterRepository(runtime.doc, env.QM_TABLE_NAME);
+  // The Kubernetes client loads with the first cluster to check (kube-lazy.ts): the DynamoDB check needs none.
+  const probe = lazyKubeProbe(lazyKubeAdapters(clusters, runtime, { localStack: env.QM_LOCAL_STACK === 'true', clock }));
   return createHealthDeepHandler(
     {
-      clusters: new DynamoClusterRepository(runtime.doc, env.QM_TABLE_NAME),
+      clusters,
       probe,
       checkDatabase: dynamoReadinessProbe(runtime.doc, env.QM_TABLE_NAME),
       clock,

@@ -9,8 +9,9 @@ import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node/dist/gen/index.js
  * credential) and @kubernetes/client-node (a named dependency of the design; with its HTTP stack, undici, it
  * alone is several times the GetItem floor's bundle), imported from its module files as the adapter does
  * (shared/adapters/kubernetes/kube-connection.ts). The bench prints its ratio to the floor beside the
- * Kubernetes functions' (api-clusters, api-health-deep, kube-poller; the dispatcher and job output load the
- * client lazily), so the part of their cold start the client accounts for is measured in every run.
+ * Kubernetes functions': kube-poller carries the client in its cold start; the dispatcher, job output, the
+ * clusters API and deep health load it on first use from a second file (docs/architecture.md), whose import
+ * the bench times as well.
  */
 const dynamo = new DynamoDBClient({});
 const secrets = new SecretsManagerClient({});

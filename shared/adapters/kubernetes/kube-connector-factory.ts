@@ -1,8 +1,6 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import type { SecretStore } from '#domain/secrets/secrets.port';
 import { EksTokenSource, type AwsCredentialsProvider } from './eks-token';
-import { KubeConnector } from './kube-connection';
+import { KubeConnector, type ClusterLookup } from './kube-connection';
 import { SecretStoreKubeCredentials } from './kube-credentials';
 
 export interface KubeEdges {
@@ -17,13 +15,14 @@ export interface KubeEdges {
 
 /**
  * The one way every function that talks to clusters builds its connector (dispatcher, status poller, job
- * output, clusters API, deep health): registrations from the table, credentials from the secret store or an
- * EKS token, loopback endpoints only in the local stack. Deployed connections live 5 minutes (each new one
+ * output, clusters API, deep health): registrations from `clusters` (the table's cluster repository, built by
+ * the caller so this module needs no DynamoDB client: see kube-lazy.ts), credentials from the secret store or
+ * an EKS token, loopback endpoints only in the local stack. Deployed connections live 5 minutes (each new one
  * re-resolves and re-checks the endpoint's addresses); the local stack reconnects every call.
  */
-export function createKubeConnector(doc: DynamoDBDocumentClient, tableName: string, edges: KubeEdges, localStack: boolean): KubeConnector {
+export function createKubeConnector(clusters: ClusterLookup, edges: KubeEdges, localStack: boolean): KubeConnector {
   const eks = edges.awsCredentials ? new EksTokenSource(edges.awsCredentials) : undefined;
-  return new KubeConnector(new DynamoClusterRepository(doc, tableName), new SecretStoreKubeCredentials(edges.secrets, eks), {
+  return new KubeConnector(clusters, new SecretStoreKubeCredentials(edges.secrets, eks), {
     ttlMs: localStack ? 0 : 5 * 60_000,
     endpointPolicy: { allowLoopback: localStack },
   });

@@ -15,8 +15,11 @@ export interface ClustersDeps {
   probe: ClusterProbe;
   hardware: HardwareCatalog;
   orgExists: (orgId: string) => Promise<boolean>;
-  /** Parses kubeconfig YAML into a plain object (the adapter's YAML loader); throws on invalid YAML. */
-  parseKubeconfig: (text: string) => unknown;
+  /**
+   * The kubeconfig YAML parser (the adapter's loader), obtained asynchronously because deployed it lives in the
+   * lazily loaded Kubernetes file; the parser returns a plain object and throws on invalid YAML.
+   */
+  loadKubeconfigParser: () => Promise<(text: string) => unknown>;
   clock: Clock;
   endpointPolicy: EndpointPolicy;
 }
@@ -155,9 +158,10 @@ export async function setClusterCredentials(
   if (input.kind === 'token') {
     credential = { kind: 'token', token: input.token };
   } else {
+    const parseKubeconfig = await deps.loadKubeconfigParser(); // outside the try: failing to load it is no YAML error
     let raw: unknown;
     try {
-      raw = deps.parseKubeconfig(input.kubeconfig);
+      raw = parseKubeconfig(input.kubeconfig);
     } catch {
       throw new AppError('validation_failed', 'kubeconfig is not valid YAML', {
         fields: [{ field: 'body.kubeconfig', message: 'not valid YAML' }],
