@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as keys from '#adapters/dynamodb/table-keys';
 import { estimateBasisSchema } from '#domain/jobs/job.schema';
+import { scanPages } from '#adapters/dynamodb/query-all';
 
 /**
  * Estimated starts stored before their basis was named (`waiting.estimatedStart.basis` held free text; they
@@ -16,17 +17,12 @@ export async function migrateEstimateBasis(doc: DynamoDBDocumentClient, tableNam
   if ((await doc.send(new GetCommand({ TableName: tableName, Key: marker, ConsistentRead: true }))).Item) return { skipped: true, jobs: 0 };
   const named: ReadonlySet<unknown> = new Set(estimateBasisSchema.options);
   let jobs = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'begins_with(pk, :job) AND attribute_exists(waiting.estimatedStart)',
-        ExpressionAttributeValues: { ':job': 'JOB#' },
-        ProjectionExpression: 'pk, sk, waiting.estimatedStart',
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  for await (const page of scanPages(doc, {
+    TableName: tableName,
+    FilterExpression: 'begins_with(pk, :job) AND attribute_exists(waiting.estimatedStart)',
+    ExpressionAttributeValues: { ':job': 'JOB#' },
+    ProjectionExpression: 'pk, sk, waiting.estimatedStart',
+  })) {
     for (const item of page.Items ?? []) {
       const text = (item.waiting as { estimatedStart?: { basis?: unknown } } | undefined)?.estimatedStart?.basis;
       if (named.has(text) || typeof text !== 'string') continue;
@@ -45,8 +41,7 @@ export async function migrateEstimateBasis(doc: DynamoDBDocumentClient, tableNam
         if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error; // rewritten meanwhile
       }
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   await doc.send(new PutCommand({ TableName: tableName, Item: { ...marker, at: new Date().toISOString(), jobs } }));
   return { skipped: false, jobs };
 }

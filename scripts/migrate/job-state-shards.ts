@@ -1,6 +1,7 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as keys from '#adapters/dynamodb/table-keys';
 import { isTerminal, JOB_STATES } from '#domain/jobs/job.schema';
+import { queryPages } from '#adapters/dynamodb/query-all';
 
 /**
  * Moves the state index (gsi2) from one partition per state (`JOBSTATE#<state>`) to its shards
@@ -17,18 +18,13 @@ export async function migrateToJobStateShards(doc: DynamoDBDocumentClient, table
   let jobs = 0;
   for (const state of JOB_STATES.filter((s) => !isTerminal(s))) {
     const legacy = keys.legacyJobStatePartition(state);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :p',
-          ExpressionAttributeValues: { ':p': legacy },
-          ProjectionExpression: 'pk, sk, id',
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    for await (const page of queryPages(doc, {
+      TableName: tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :p',
+      ExpressionAttributeValues: { ':p': legacy },
+      ProjectionExpression: 'pk, sk, id',
+    })) {
       for (const item of page.Items ?? []) {
         try {
           await doc.send(
@@ -48,8 +44,7 @@ export async function migrateToJobStateShards(doc: DynamoDBDocumentClient, table
           if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error; // moved on meanwhile
         }
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
   await doc.send(new PutCommand({ TableName: tableName, Item: { ...marker, at: new Date().toISOString(), jobs } }));
   return { skipped: false, jobs };

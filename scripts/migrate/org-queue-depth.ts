@@ -1,6 +1,7 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as keys from '#adapters/dynamodb/table-keys';
 import { queueDepth } from '#domain/quotas/counters';
+import { queryPages } from '#adapters/dynamodb/query-all';
 
 /**
  * Replaces the deployment-wide queue depth (`COUNTER#queue:depth`) by one per org (`queue:depth:ORG#<org>`),
@@ -15,21 +16,15 @@ export async function migrateToOrgQueueDepth(doc: DynamoDBDocumentClient, tableN
   const marker = keys.migration(QUEUE_DEPTH_MIGRATION_ID);
   if ((await doc.send(new GetCommand({ TableName: tableName, Key: marker, ConsistentRead: true }))).Item) return { skipped: true, orgs: 0 };
   const queued = new Map<string, number>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': keys.legacyJobStatePartition('queued') }, // it runs before job-state-shards
-        ProjectionExpression: 'orgId',
-        ExclusiveStartKey: startKey,
-      }),
-    );
+  for await (const page of queryPages(doc, {
+    TableName: tableName,
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :p',
+    ExpressionAttributeValues: { ':p': keys.legacyJobStatePartition('queued') }, // it runs before job-state-shards
+    ProjectionExpression: 'orgId',
+  })) {
     for (const item of page.Items ?? []) queued.set(String(item.orgId), (queued.get(String(item.orgId)) ?? 0) + 1);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   for (const [orgId, depth] of queued) {
     await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.counter(queueDepth(orgId)), value: depth } }));
   }

@@ -1,7 +1,6 @@
 import {
   GetCommand,
   PutCommand,
-  ScanCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
@@ -10,6 +9,7 @@ import * as keys from '#adapters/dynamodb/table-keys';
 import { withoutKeys } from '#adapters/dynamodb/keys';
 import { jobSchema, type Job } from '#domain/jobs/job.schema';
 import type { Hold } from '#domain/quotas/counters';
+import { scanPages } from '#adapters/dynamodb/query-all';
 import {
   isLegacyOwnerIndex,
   newCounterId,
@@ -49,12 +49,9 @@ type Item = Record<string, unknown>;
 
 async function scanAll(doc: DynamoDBDocumentClient, tableName: string): Promise<Item[]> {
   const items: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await doc.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
+  for await (const page of scanPages(doc, { TableName: tableName, ConsistentRead: true })) {
     items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  }
   return items;
 }
 

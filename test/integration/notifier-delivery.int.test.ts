@@ -17,7 +17,7 @@ import type { NotificationChannel } from '#domain/notifications/notification-cha
 import { notify, type NotifierDeps } from '#domain/notifications/notifier.service';
 import { newWebhookSecret } from '#domain/notifications/standard-webhook-signature';
 import { createTestTable, type TestTable } from '#test-support/integration-env';
-import { spec } from '#test-support/job-fixtures';
+import { failedJob } from '#test-support/job-fixtures';
 
 /**
  * The notifier's delivery path against real local pieces: channels and delivery records in DynamoDB Local, a
@@ -32,25 +32,6 @@ let base: string;
 let table: TestTable;
 let deps: NotifierDeps;
 let bus: InProcessEventBus;
-
-const job = (id: string, teamId = 'vision') => ({
-  schemaVersion: 1 as const,
-  id,
-  orgId: 'acme',
-  ownerId: 'rae',
-  teamId,
-  spec: spec({}),
-  backend: 'local' as const,
-  state: 'failed' as const,
-  priorityClass: 20,
-  estimatedCostUsd: 0.1,
-  gpuCount: 0,
-  createdAt: '2026-12-06T10:00:00.000Z',
-  updatedAt: '2026-12-06T10:00:00.000Z',
-  history: [],
-  holds: [],
-  version: 3,
-});
 
 async function saveChannel(overrides: Partial<NotificationChannel>, secretValue: object): Promise<NotificationChannel> {
   const id = ulidSource().next();
@@ -125,7 +106,7 @@ describe('notifier delivery (DynamoDB Local, loopback receiver, standardwebhooks
   it('delivers a signed event once per channel, even when the message is redelivered', async () => {
     const channel = await saveChannel({}, { current: secret });
     const other = await saveChannel({ subscriptions: [{ events: ['approval.*'] }] }, { current: secret });
-    const event = jobEvent('job.failed', job('j1'), ulidSource().next(), new Date().toISOString());
+    const event = jobEvent('job.failed', failedJob('j1'), ulidSource().next(), new Date().toISOString());
     const first = await notify(event, 1, false, deps);
     expect(first.delivered).toEqual([channel.id]);
     expect(first.delivered).not.toContain(other.id);
@@ -140,7 +121,7 @@ describe('notifier delivery (DynamoDB Local, loopback receiver, standardwebhooks
 
   it('retries a failing target, then announces system.webhook_failure on the last attempt; no secret in any record', async () => {
     const channel = await saveChannel({}, { current: secret });
-    const event = jobEvent('job.failed', job('j2'), ulidSource().next(), new Date().toISOString());
+    const event = jobEvent('job.failed', failedJob('j2'), ulidSource().next(), new Date().toISOString());
     failNext = 2;
     const firstTry = await notify(event, 1, false, deps);
     expect(firstTry.failed).toEqual([{ channelId: channel.id, error: 'HTTP 503', retryAfterSeconds: 2 }]);

@@ -27,7 +27,7 @@ import { localClientConfig } from '#scripts/local/local-aws';
 import { ensureNotificationQueues } from '#scripts/local/local-notifications';
 import { startSqsPoller } from '#scripts/local/local-workers';
 import { createTestTable, localEndpoints, uniqueName, type TestTable } from '#test-support/integration-env';
-import { spec } from '#test-support/job-fixtures';
+import { failedJob } from '#test-support/job-fixtures';
 
 /**
  * The notifier as deployed, end to end on local parts: events on a local SQS queue with a DLQ, consumed by the
@@ -55,25 +55,6 @@ const logLines: string[] = [];
 let poller: { stop(): Promise<void> };
 const handled: SQSBatchResponse[] = [];
 
-const job = (id: string) => ({
-  schemaVersion: 1 as const,
-  id,
-  orgId: 'acme',
-  ownerId: 'rae',
-  teamId: 'vision',
-  spec: spec({}),
-  backend: 'local' as const,
-  state: 'failed' as const,
-  priorityClass: 20,
-  estimatedCostUsd: 0.1,
-  gpuCount: 0,
-  createdAt: '2026-12-06T10:00:00.000Z',
-  updatedAt: '2026-12-06T10:00:00.000Z',
-  history: [],
-  holds: [],
-  version: 3,
-});
-
 const channels = () => new DynamoNotificationChannelRepository(table.doc, table.tableName);
 
 /** A channel for job events of one job (its subscription is narrowed by team `t-<jobId>`), so tests do not cross. */
@@ -100,7 +81,7 @@ async function saveChannel(teamId: string, overrides: Partial<NotificationChanne
 }
 
 function eventFor(teamId: string): DomainEvent {
-  return jobEvent('job.failed', { ...job(ulidSource().next()), teamId }, ulidSource().next(), new Date().toISOString());
+  return jobEvent('job.failed', failedJob(ulidSource().next(), teamId), ulidSource().next(), new Date().toISOString());
 }
 
 const enqueue = (event: DomainEvent | string) =>

@@ -1,61 +1,24 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import * as keys from '#adapters/dynamodb/table-keys';
-import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
-import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
-import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
-import { ulidSource } from '#adapters/runtime/system-runtime';
-import { DEMO_HARDWARE } from '#scripts/local/seed';
-import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import { endJob } from '#domain/job-flow/job-ending';
-import { transition } from '#domain/jobs/job-lifecycle';
 import type { Job } from '#domain/jobs/job.schema';
 import { runSchedulerPass } from '#domain/job-flow/scheduler.service';
 import { submitJob } from '#domain/job-flow/submit-job.service';
 import type { Quota } from '#domain/quotas/quota.schema';
 import { moveToFront, setPaused } from '#domain/scheduling/queue-admin.service';
 import { viewQueue } from '#domain/scheduling/queue-view.service';
-import { createTestTable } from '#test-support/integration-env';
 import { migrateEstimateBasis } from '#scripts/migrate/estimate-basis';
 import { manualClock, researcher, spec } from '#test-support/job-fixtures';
 import { quota } from '#test-support/quota-fixtures';
+import { admissionWorld, startAsDispatcher } from '#test-support/admission-world';
 
 async function setup(limits: { maxConcurrent: number; userMaxConcurrent: number }, quotaList: Quota[] = []) {
-  const table = await createTestTable();
-  const jobs = new DynamoJobRepository(table.doc, table.tableName);
-  const hardware = new DynamoHardwareCatalog(table.doc, table.tableName);
-  for (const hw of DEMO_HARDWARE) await hardware.put(hw);
-  const quotas = new DynamoQuotaRepository(table.doc, table.tableName, 0);
-  for (const q of quotaList) await quotas.put(q);
-  const clock = manualClock('2026-12-06T09:00:00.000Z');
-  const sent: DispatchMessage[] = [];
-  const deps = {
-    jobs,
-    hardware,
-    quotas,
-    limits: { current: async () => limits },
-    events: new InProcessEventBus(),
-    clock,
-    ids: ulidSource(),
-    dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
-    backends: ['local'] as const,
-    retentionDays: 90,
-    fairShare: new DynamoFairShareSource(table.doc, table.tableName, clock),
-    scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
-    teams: new DynamoTenancyRepository(table.doc, table.tableName),
-  };
-  const run = async (job: Job): Promise<Job> => {
-    const at = clock.now().toISOString();
-    const starting = transition((await jobs.get(job.id))!, 'starting', at);
-    await jobs.save(starting, 'admitted');
-    const running = transition(starting, 'running', at, { startedAt: at, runRef: `local:${job.id}` });
-    await jobs.save(running, 'starting');
-    return running;
-  };
+  const world = await admissionWorld({ limits, quotas: quotaList, clock: manualClock('2026-12-06T09:00:00.000Z') });
+  const { jobs, clock, table } = world;
+  const deps = { ...world.deps, teams: new DynamoTenancyRepository(table.doc, table.tableName) };
+  const run = (job: Job): Promise<Job> => startAsDispatcher(jobs, job, clock.now().toISOString());
   const submit = async (userId: string, minutes: number, overrides: Parameters<typeof researcher>[1] = {}) =>
     (await submitJob({ principal: researcher(userId, overrides), spec: spec({ maxRuntimeMinutes: minutes }) }, deps)).job;
   return { jobs, deps, clock, run, submit, table };

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
-import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
-import { DEMO_HARDWARE } from '#scripts/local/seed';
-import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import { endJob } from '#domain/job-flow/job-ending';
 import type { Job } from '#domain/jobs/job.schema';
 import { runSchedulerPass } from '#domain/job-flow/scheduler.service';
 import { submitJob } from '#domain/job-flow/submit-job.service';
-import { createTestTable } from '#test-support/integration-env';
-import { researcher, spec, testRuntime } from '#test-support/job-fixtures';
+import { researcher, spec } from '#test-support/job-fixtures';
 import { quota } from '#test-support/quota-fixtures';
 import { GLOBAL_CONCURRENCY } from '#domain/quotas/counters';
 import { GLOBAL_SHARD_COUNTERS, isGlobalShard, shardLimit } from '#domain/quotas/global-shards';
+import { systemClock } from '#adapters/runtime/system-runtime';
+import { admissionWorld } from '#test-support/admission-world';
 
 /**
  * docs/budgets.md "quota race": many concurrent submissions against room for Q, across user, team and org
@@ -23,36 +17,18 @@ import { GLOBAL_SHARD_COUNTERS, isGlobalShard, shardLimit } from '#domain/quotas
  */
 describe('quota race: 200 parallel submissions against room for 37 (DynamoDB Local)', () => {
   it('admits exactly 37, keeps every counter equal to the live holds, and returns them to zero on duplicated ends', async () => {
-    const table = await createTestTable();
-    const jobs = new DynamoJobRepository(table.doc, table.tableName);
-    const hardware = new DynamoHardwareCatalog(table.doc, table.tableName);
-    for (const hw of DEMO_HARDWARE) await hardware.put(hw);
-    const quotas = new DynamoQuotaRepository(table.doc, table.tableName, 60_000);
-    for (const q of [
-      quota({ metric: 'concurrent_jobs', scopeType: 'org', limit: 100 }),
-      quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'team-a', limit: 25 }),
-      quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'team-b', limit: 12 }),
-      quota({ metric: 'concurrent_jobs', scopeType: 'level', scopeId: 'researcher', limit: 3 }),
-      quota({ metric: 'concurrent_gpus', scopeType: 'org', limit: 1000 }),
-    ]) {
-      await quotas.put(q);
-    }
-    const runtime = testRuntime();
-    const sent: DispatchMessage[] = [];
-    const deps = {
-      jobs,
-      hardware,
-      quotas,
-      limits: { current: async () => ({ maxConcurrent: 1000, userMaxConcurrent: 1000 }) },
-      events: runtime.events,
-      clock: runtime.clock,
-      ids: runtime.ids,
-      dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
-      backends: ['local'] as const,
-      retentionDays: 90,
-      fairShare: new DynamoFairShareSource(table.doc, table.tableName),
-      scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
-    };
+    const { jobs, deps, sent } = await admissionWorld({
+      limits: { maxConcurrent: 1000, userMaxConcurrent: 1000 },
+      quotaCacheMs: 60_000,
+      clock: systemClock,
+      quotas: [
+        quota({ metric: 'concurrent_jobs', scopeType: 'org', limit: 100 }),
+        quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'team-a', limit: 25 }),
+        quota({ metric: 'concurrent_jobs', scopeType: 'team', scopeId: 'team-b', limit: 12 }),
+        quota({ metric: 'concurrent_jobs', scopeType: 'level', scopeId: 'researcher', limit: 3 }),
+        quota({ metric: 'concurrent_gpus', scopeType: 'org', limit: 1000 }),
+      ],
+    });
     const users = Array.from({ length: 20 }, (_, i) => researcher(`racer-${i}`, { teamIds: [i < 10 ? 'team-a' : 'team-b'] }));
     const submissions = users.flatMap((principal) => Array.from({ length: 10 }, () => ({ principal, spec: spec() })));
 
@@ -98,26 +74,11 @@ describe('quota race: 200 parallel submissions against room for 37 (DynamoDB Loc
  */
 describe('global concurrency race: 200 parallel submissions of 20 orgs against max_concurrent 37 (DynamoDB Local)', () => {
   it('admits exactly 37 over the shards, each shard within its part, and gives every shard back at the end', async () => {
-    const table = await createTestTable();
-    const jobs = new DynamoJobRepository(table.doc, table.tableName);
-    const hardware = new DynamoHardwareCatalog(table.doc, table.tableName);
-    for (const hw of DEMO_HARDWARE) await hardware.put(hw);
-    const runtime = testRuntime();
-    const sent: DispatchMessage[] = [];
-    const deps = {
-      jobs,
-      hardware,
-      quotas: new DynamoQuotaRepository(table.doc, table.tableName, 60_000),
-      limits: { current: async () => ({ maxConcurrent: 37, userMaxConcurrent: 1000 }) },
-      events: runtime.events,
-      clock: runtime.clock,
-      ids: runtime.ids,
-      dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
-      backends: ['local'] as const,
-      retentionDays: 90,
-      fairShare: new DynamoFairShareSource(table.doc, table.tableName),
-      scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
-    };
+    const { jobs, deps, sent } = await admissionWorld({
+      limits: { maxConcurrent: 37, userMaxConcurrent: 1000 },
+      quotaCacheMs: 60_000,
+      clock: systemClock,
+    });
     const submissions = Array.from({ length: 200 }, (_, i) => ({
       principal: researcher(`racer-${i % 40}`, { orgId: `org-${i % 20}`, teamIds: ['t'] }),
       spec: spec(),

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
-import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
-import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoUsageRepository } from '#adapters/dynamodb/dynamo-usage.repository';
-import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
-import { ulidSource } from '#adapters/runtime/system-runtime';
-import { DEMO_HARDWARE } from '#scripts/local/seed';
-import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import { explainJob } from '#domain/job-flow/explain-job.service';
 import { endJob } from '#domain/job-flow/job-ending';
-import { transition } from '#domain/jobs/job-lifecycle';
 import type { Job } from '#domain/jobs/job.schema';
 import { runSchedulerPass } from '#domain/job-flow/scheduler.service';
 import { submitJob } from '#domain/job-flow/submit-job.service';
@@ -19,47 +9,26 @@ import { myLimits } from '#domain/quotas/limits-view.service';
 import { createQuota, updateQuota } from '#domain/quotas/quota.service';
 import type { Quota } from '#domain/quotas/quota.schema';
 import { costLimitStatus, usageReport } from '#domain/quotas/usage.service';
-import { createTestTable } from '#test-support/integration-env';
 import { manualClock, researcher, spec } from '#test-support/job-fixtures';
 import { quota, seedScopes } from '#test-support/quota-fixtures';
+import { admissionWorld, startAsDispatcher } from '#test-support/admission-world';
 
 const admin = researcher('boss', { level: 'admin' });
 
 async function setup(quotaList: Quota[] = [], start = '2026-11-22T10:00:00.000Z') {
-  const table = await createTestTable();
-  const jobs = new DynamoJobRepository(table.doc, table.tableName);
-  const hardware = new DynamoHardwareCatalog(table.doc, table.tableName);
-  for (const hw of DEMO_HARDWARE) await hardware.put(hw);
-  const quotas = new DynamoQuotaRepository(table.doc, table.tableName, 0);
-  for (const q of quotaList) await quotas.put(q);
-  const clock = manualClock(start);
-  const events = new InProcessEventBus();
-  const sent: DispatchMessage[] = [];
+  const world = await admissionWorld({
+    limits: { maxConcurrent: 100, userMaxConcurrent: 50 },
+    quotas: quotaList,
+    clock: manualClock(start),
+  });
+  const { table, jobs, quotas, clock, events, sent } = world;
   const deps = {
-    jobs,
-    hardware,
-    quotas,
-    limits: { current: async () => ({ maxConcurrent: 100, userMaxConcurrent: 50 }) },
-    events,
-    clock,
-    ids: ulidSource(),
-    dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
-    backends: ['local'] as const,
-    retentionDays: 90,
-    fairShare: new DynamoFairShareSource(table.doc, table.tableName),
-    scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
+    ...world.deps,
     usage: new DynamoUsageRepository(table.doc, table.tableName),
     ...(await seedScopes(table, 'acme', { teams: ['vision'], users: ['rae'] })),
   };
   /** Moves an admitted job to running "now", as the dispatcher would. */
-  const start_ = async (job: Job): Promise<Job> => {
-    const at = clock.now().toISOString();
-    const starting = transition((await jobs.get(job.id))!, 'starting', at);
-    await jobs.save(starting, 'admitted');
-    const running = transition(starting, 'running', at, { startedAt: at, runRef: `local:${job.id}` });
-    await jobs.save(running, 'starting');
-    return running;
-  };
+  const start_ = (job: Job): Promise<Job> => startAsDispatcher(jobs, job, clock.now().toISOString());
   return { table, jobs, quotas, clock, events, sent, deps, start: start_ };
 }
 

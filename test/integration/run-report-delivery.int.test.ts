@@ -40,33 +40,41 @@ afterAll(async () => {
   for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
 });
 
+/** Starts this test's own DynamoDB Local on disk in `dataDir` with the table and the demo hardware; `submit` admits a job at once. */
+async function ownDynamo(dataDir: string) {
+  dynamo = await startDynamoDbLocal({ dbPath: dataDir });
+  const { port, endpoint } = dynamo;
+  const setup = new DynamoDBClient(localClientConfig(endpoint));
+  await ensureTable(setup, TABLE);
+  setup.destroy();
+  const doc = createDocumentClient({ endpoint });
+  const jobs = new DynamoJobRepository(doc, TABLE);
+  const hardware = new DynamoHardwareCatalog(doc, TABLE);
+  for (const hw of DEMO_HARDWARE) await hardware.put(hw);
+  const runtime = testRuntime();
+  const ending = { jobs, events: runtime.events, clock: runtime.clock, ids: runtime.ids, retentionDays: 90 };
+  const submit = async (jobSpec = spec()) => {
+    const submission = { principal: researcher(), spec: jobSpec };
+    const admission = {
+      ...ending,
+      hardware,
+      quotas: new DynamoQuotaRepository(doc, TABLE, 0),
+      scheduling: new DynamoSchedulingSettings(doc, TABLE, 0),
+      limits: { current: async () => ({ maxConcurrent: 100, userMaxConcurrent: 100 }) },
+      dispatch: { send: async () => undefined },
+      backends: ['local'] as const,
+    };
+    return (await submitJob(submission, admission)).job;
+  };
+  return { port, doc, jobs, hardware, runtime, ending, submit };
+}
+
 describe('run report delivery during a DynamoDB outage', () => {
   it('keeps retrying the completion report and ends the job succeeded after recovery', { timeout: 120_000 }, async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'qm-ddb-outage-'));
     dataDirs.push(dataDir);
-    dynamo = await startDynamoDbLocal({ dbPath: dataDir });
-    const { port, endpoint } = dynamo;
-    const setup = new DynamoDBClient(localClientConfig(endpoint));
-    await ensureTable(setup, TABLE);
-    setup.destroy();
-    const doc = createDocumentClient({ endpoint });
-    const jobs = new DynamoJobRepository(doc, TABLE);
-    const hardware = new DynamoHardwareCatalog(doc, TABLE);
-    for (const hw of DEMO_HARDWARE) await hardware.put(hw);
-    const runtime = testRuntime();
-    const ending = { jobs, events: runtime.events, clock: runtime.clock, ids: runtime.ids, retentionDays: 90 };
-    const { job } = await submitJob(
-      { principal: researcher(), spec: spec() },
-      {
-        ...ending,
-        hardware,
-        quotas: new DynamoQuotaRepository(doc, TABLE, 0),
-        scheduling: new DynamoSchedulingSettings(doc, TABLE, 0),
-        limits: { current: async () => ({ maxConcurrent: 100, userMaxConcurrent: 100 }) },
-        dispatch: { send: async () => undefined },
-        backends: ['local'],
-      },
-    );
+    const { port, jobs, ending, submit } = await ownDynamo(dataDir);
+    const job = await submit();
     expect(job.state).toBe('admitted');
     const runRef = `local:${job.id}`;
     const at = new Date().toISOString();
@@ -74,7 +82,7 @@ describe('run report delivery during a DynamoDB outage', () => {
     expect((await applyRunReport({ jobId: job.id, runRef, status: 'running' }, ending))?.state).toBe('running');
 
     // The job ends while the database is down.
-    await dynamo.stop();
+    await dynamo!.stop();
     dynamo = undefined;
     let attempts = 0;
     const delivered = deliverRunReport(
@@ -106,17 +114,7 @@ describe('a completion report given up during a DynamoDB outage', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'qm-ddb-outage-'));
     const runsDir = await mkdtemp(join(tmpdir(), 'qm-ddb-outage-runs-'));
     dataDirs.push(dataDir, runsDir);
-    dynamo = await startDynamoDbLocal({ dbPath: dataDir });
-    const { port, endpoint } = dynamo;
-    const setup = new DynamoDBClient(localClientConfig(endpoint));
-    await ensureTable(setup, TABLE);
-    setup.destroy();
-    const doc = createDocumentClient({ endpoint });
-    const jobs = new DynamoJobRepository(doc, TABLE);
-    const hardware = new DynamoHardwareCatalog(doc, TABLE);
-    for (const hw of DEMO_HARDWARE) await hardware.put(hw);
-    const runtime = testRuntime();
-    const ending = { jobs, events: runtime.events, clock: runtime.clock, ids: runtime.ids, retentionDays: 90 };
+    const { port, doc, jobs, hardware, runtime, ending, submit } = await ownDynamo(dataDir);
     // The local stack's wiring: reports retried until stored, unless the process is stopping.
     let stopping = false;
     let attempts = 0;
@@ -129,22 +127,11 @@ describe('a completion report given up during a DynamoDB outage', () => {
         ),
       );
     });
-    const { job } = await submitJob(
-      { principal: researcher(), spec: spec({ command: ['sh', '-c', 'sleep 1; echo trained'] }) },
-      {
-        ...ending,
-        hardware,
-        quotas: new DynamoQuotaRepository(doc, TABLE, 0),
-        scheduling: new DynamoSchedulingSettings(doc, TABLE, 0),
-        limits: { current: async () => ({ maxConcurrent: 100, userMaxConcurrent: 100 }) },
-        dispatch: { send: async () => undefined },
-        backends: ['local'],
-      },
-    );
+    const job = await submit(spec({ command: ['sh', '-c', 'sleep 1; echo trained'] }));
     expect(await handleDispatch({ action: 'launch', jobId: job.id }, { ...ending, hardware, backends: () => backend })).toBe('launched');
 
     // The database goes down while the job runs; the job ends; its report is retried, then given up.
-    await dynamo.stop();
+    await dynamo!.stop();
     dynamo = undefined;
     for (let i = 0; i < 100 && attempts < 2; i++) await sleep(100);
     expect(attempts).toBeGreaterThanOrEqual(2);

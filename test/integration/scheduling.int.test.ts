@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repository';
-import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
-import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
-import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
-import { ulidSource } from '#adapters/runtime/system-runtime';
-import { DEMO_HARDWARE } from '#scripts/local/seed';
 import { GLOBAL_CONCURRENCY } from '#domain/quotas/concurrency';
 import { cancelJob } from '#domain/job-flow/cancel-job.service';
-import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import { endJob } from '#domain/job-flow/job-ending';
-import { transition } from '#domain/jobs/job-lifecycle';
 import type { Job } from '#domain/jobs/job.schema';
 import { runSchedulerPass } from '#domain/job-flow/scheduler.service';
 import { submitJob } from '#domain/job-flow/submit-job.service';
@@ -27,39 +18,12 @@ import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocume
 import { createTestTable } from '#test-support/integration-env';
 import { manualClock, researcher, spec } from '#test-support/job-fixtures';
 import { quota } from '#test-support/quota-fixtures';
+import { admissionWorld, startAsDispatcher } from '#test-support/admission-world';
 
 async function setup(limits: { maxConcurrent: number; userMaxConcurrent: number }, quotaList: Quota[] = []) {
-  const table = await createTestTable();
-  const jobs = new DynamoJobRepository(table.doc, table.tableName);
-  const hardware = new DynamoHardwareCatalog(table.doc, table.tableName);
-  for (const hw of DEMO_HARDWARE) await hardware.put(hw);
-  const quotas = new DynamoQuotaRepository(table.doc, table.tableName, 0);
-  for (const q of quotaList) await quotas.put(q);
-  const clock = manualClock('2026-12-06T09:00:00.000Z');
-  const sent: DispatchMessage[] = [];
-  const scheduling = new DynamoSchedulingSettings(table.doc, table.tableName, 0);
-  const deps = {
-    jobs,
-    hardware,
-    quotas,
-    limits: { current: async () => limits },
-    events: new InProcessEventBus(),
-    clock,
-    ids: ulidSource(),
-    dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
-    backends: ['local'] as const,
-    retentionDays: 90,
-    fairShare: new DynamoFairShareSource(table.doc, table.tableName, clock),
-    scheduling,
-  };
-  const run = async (job: Job): Promise<Job> => {
-    const at = clock.now().toISOString();
-    const starting = transition((await jobs.get(job.id))!, 'starting', at);
-    await jobs.save(starting, 'admitted');
-    const running = transition(starting, 'running', at, { startedAt: at, runRef: `local:${job.id}` });
-    await jobs.save(running, 'starting');
-    return running;
-  };
+  const world = await admissionWorld({ limits, quotas: quotaList, clock: manualClock('2026-12-06T09:00:00.000Z') });
+  const { jobs, deps, clock, sent, scheduling, table } = world;
+  const run = (job: Job): Promise<Job> => startAsDispatcher(jobs, job, clock.now().toISOString());
   return { jobs, deps, clock, sent, scheduling, run, table };
 }
 

@@ -1,11 +1,11 @@
 import { queuedJob } from '#test-support/job-fixtures';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import * as keys from '#adapters/dynamodb/table-keys';
 import { clusterSchema } from '#domain/clusters/cluster.schema';
 import { identityProviderSchema } from '#domain/identity/identity-provider.schema';
 import { jobSpecSchema } from '#domain/jobs/job.schema';
 import { ORGS, TEAMS, type AuthzWorld } from './authz-world';
+import { scanPages } from '#adapters/dynamodb/query-all';
 
 /**
  * Two tenants for the isolation suite: org A (`acme`) is the victim, org B (`globex`) the attacker. Both have
@@ -289,14 +289,9 @@ async function holdVictimJob(world: AuthzWorld, owner: string, ruleId: string, n
 /** Every item of the test table, by key (it is this suite's own table, so a full scan is the whole state). */
 export async function tableState(world: AuthzWorld): Promise<Map<string, string>> {
   const state = new Map<string, string>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await world.table.doc.send(
-      new ScanCommand({ TableName: world.table.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
-    );
+  for await (const page of scanPages(world.table.doc, { TableName: world.table.tableName, ConsistentRead: true })) {
     for (const item of page.Items ?? []) state.set(`${item.pk} | ${item.sk}`, JSON.stringify(item, Object.keys(item).sort()));
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   return state;
 }
 

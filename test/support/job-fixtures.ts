@@ -71,3 +71,23 @@ export function queuedJob(fields: {
     version: 1,
   };
 }
+
+/** A job of rae's (org acme) that failed on the local backend: what a notification about a job's end is built from. */
+export const failedJob = (id: string, teamId = 'vision'): Job => ({
+  schemaVersion: 1,
+  id,
+  orgId: 'acme',
+  ownerId: 'rae',
+  teamId,
+  spec: spec({}),
+  backend: 'local',
+  state: 'failed',
+  priorityClass: 20,
+  estimatedCostUsd: 0.1,
+  gpuCount: 0,
+  createdAt: '2026-12-06T10:00:00.000Z',
+  updatedAt: '2026-12-06T10:00:00.000Z',
+  history: [],
+  holds: [],
+  version: 3,
+});

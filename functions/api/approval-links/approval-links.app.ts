@@ -1,6 +1,4 @@
 import { DynamoApprovalLinkLedger } from '#adapters/dynamodb/dynamo-approval-link-ledger.repository';
-import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
-import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { getLogger } from '#adapters/logging/logger';
 import { approvalLinkKeyFrom } from '#domain/approvals/approval-links';
 import { confirmApprovalLink, openApprovalLink, type ApprovalLinkDeps } from '#domain/approvals/approval-link.service';
@@ -9,6 +7,7 @@ import type { EventPublisher } from '#domain/events/events.port';
 import type { SecretStore } from '#domain/secrets/secrets.port';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { approvalDecisionDeps } from '#functions/api/approval-decision';
 import { approvalLinkPage, crossSitePage, type Page } from './approval-link.pages';
 import type { ApprovalLinksEnv } from './approval-links.env';
 import { approvalLinksRoutes } from './approval-links.routes';
@@ -73,21 +72,14 @@ export function composeApprovalLinks(
   env: ApprovalLinksEnv,
   runtime: ApiRuntime & { events: EventPublisher; taskTokens: TaskTokens; secrets: SecretStore },
 ) {
-  const { access, options, clock, ids } = composeApiAccess(env, runtime);
-  const table = env.QM_TABLE_NAME;
+  const composed = composeApiAccess(env, runtime);
+  const { access, options } = composed;
   const logger = runtime.logger ?? getLogger();
   return createApprovalLinksHandler(
     {
-      approvals: new DynamoApprovalRepository(runtime.doc, table),
-      jobs: new DynamoJobRepository(runtime.doc, table),
-      events: runtime.events,
-      tokens: runtime.taskTokens,
-      levels: access.levels,
-      clock,
-      ids,
-      retentionDays: env.QM_JOB_RETENTION_DAYS,
+      ...approvalDecisionDeps(env, runtime, composed),
       linkKey: approvalLinkKeyFrom(runtime.secrets, env.QM_APPROVAL_LINK_KEY_SECRET_ID),
-      ledger: new DynamoApprovalLinkLedger(runtime.doc, table),
+      ledger: new DynamoApprovalLinkLedger(runtime.doc, env.QM_TABLE_NAME),
       principalGate: access.principalGate,
       // A decision stands even if its audit entry cannot be written: the failure is logged, as the middleware does.
       audit: {

@@ -11,11 +11,10 @@ import {
 } from '#domain/approvals/approval-rules.service';
 import { decideApproval, getApproval, listApprovals, type ApprovalsDeps } from '#domain/approvals/approvals.service';
 import { createApiHandler } from '#http/api-handler';
-import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
-import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import type { EventPublisher } from '#domain/events/events.port';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { approvalDecisionDeps } from '#functions/api/approval-decision';
 import type { ApprovalsEnv } from './approvals.env';
 import { approvalsRoutes } from './approvals.routes';
 
@@ -94,18 +93,10 @@ function decisionAudit(request: Parameters<typeof toApprovalView>[0]) {
 
 /** The one composition of the approvals function (Lambda, the local stack and the tests call it). */
 export function composeApprovals(env: ApprovalsEnv, runtime: ApiRuntime & { events: EventPublisher; taskTokens: TaskTokens }) {
-  const { access, options, clock, ids } = composeApiAccess(env, runtime);
-  const table = env.QM_TABLE_NAME;
+  const composed = composeApiAccess(env, runtime);
   return createApprovalsHandler({
-    approvalRules: new DynamoApprovalRuleRepository(runtime.doc, table, runtime.configCacheMs),
-    approvals: new DynamoApprovalRepository(runtime.doc, table),
-    jobs: new DynamoJobRepository(runtime.doc, table),
-    events: runtime.events,
-    tokens: runtime.taskTokens,
-    levels: access.levels,
-    clock,
-    ids,
-    retentionDays: env.QM_JOB_RETENTION_DAYS,
-    ...options,
+    ...approvalDecisionDeps(env, runtime, composed),
+    approvalRules: new DynamoApprovalRuleRepository(runtime.doc, env.QM_TABLE_NAME, runtime.configCacheMs),
+    ...composed.options,
   });
 }

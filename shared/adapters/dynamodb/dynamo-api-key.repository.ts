@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ApiKeyRecord, apiKeyRecordSchema } from '#domain/identity/api-key.schema';
 import type { ApiKeyRepository, RevokeOutcome } from '#domain/identity/identity.port';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
+import { queryAll } from './query-all';
 
 /**
  * API keys: one item per key, keyed by the key's SHA-256 so the authorizer finds it with one GetItem; the
@@ -37,22 +38,13 @@ export class DynamoApiKeyRepository implements ApiKeyRepository {
   }
 
   async listByOwner(ownerId: string): Promise<ApiKeyRecord[]> {
-    const records: ApiKeyRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.ownerApiKeysPartition(ownerId) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) records.push(apiKeyRecordSchema.parse(withoutKeys(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return records;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.ownerApiKeysPartition(ownerId) },
+    });
+    return items.map((item) => apiKeyRecordSchema.parse(withoutKeys(item)));
   }
 
   async revoke(ownerId: string, id: string, at: string): Promise<RevokeOutcome> {

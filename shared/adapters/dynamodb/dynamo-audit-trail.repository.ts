@@ -7,6 +7,7 @@ import { readAuditHead } from './dynamo-audit-log.repository';
 import { decodeCursor, encodeCursor } from './cursor';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
+import { queryPages } from './query-all';
 
 /** Bounds the work of one `GET /v1/audit`: sparse filters then return fewer entries and a cursor. */
 const QUERY_PAGES = 8;
@@ -111,24 +112,17 @@ export class DynamoAuditTrail implements AuditTrail {
 
   /** Raw entries, oldest first: verification validates them itself, so a malformed one is reported, not thrown. */
   private async *entriesFrom(orgId: string, fromSeq: number): AsyncGenerator<Record<string, unknown>> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': keys.auditPartition(orgId),
-            ':from': keys.auditEntry(orgId, fromSeq).sk,
-            ':to': `${keys.auditEntryPrefix()}~`,
-          },
-          ConsistentRead: true,
-          Limit: VERIFY_PAGE,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of result.Items ?? []) yield withoutKeys(item);
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    const pages = queryPages(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.auditPartition(orgId),
+        ':from': keys.auditEntry(orgId, fromSeq).sk,
+        ':to': `${keys.auditEntryPrefix()}~`,
+      },
+      ConsistentRead: true,
+      Limit: VERIFY_PAGE,
+    });
+    for await (const page of pages) for (const item of page.Items ?? []) yield withoutKeys(item);
   }
 }

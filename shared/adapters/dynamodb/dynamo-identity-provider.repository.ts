@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppError } from '#domain/errors/app-error';
 import { identityProviderSchema, type IdentityProvider } from '#domain/identity/identity-provider.schema';
 import type { IdentityProviderRepository } from '#domain/identity/identity.port';
 import * as keys from './table-keys';
 import { withoutKeys } from './keys';
+import { queryAll } from './query-all';
 
 /**
  * Identity provider configurations: one small partition (`IDP`), read whole with one Query. Readers on a
@@ -22,21 +23,12 @@ export class DynamoIdentityProviderRepository implements IdentityProviderReposit
   }
 
   async list(): Promise<IdentityProvider[]> {
-    const providers: IdentityProvider[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.identityProviderPartition() },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) providers.push(identityProviderSchema.parse(withoutKeys(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return providers;
+    const items = await queryAll(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.identityProviderPartition() },
+    });
+    return items.map((item) => identityProviderSchema.parse(withoutKeys(item)));
   }
 
   async put(provider: IdentityProvider, options: { expectNew: boolean }): Promise<void> {

@@ -1,6 +1,7 @@
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RequesterFacts } from '#domain/approvals/approvals.port';
 import * as keys from './table-keys';
+import { queryPages } from './query-all';
 
 /**
  * What the `daily_jobs_exceed` and `first_job` approval conditions read: the owner's job listing (gsi1,
@@ -10,22 +11,18 @@ import * as keys from './table-keys';
 export function dynamoRequesterFacts(doc: DynamoDBDocumentClient, tableName: string) {
   const count = async (orgId: string, ownerId: string, since: string, atMost?: number): Promise<number> => {
     let total = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :p AND gsi1sk >= :since',
-          ExpressionAttributeValues: { ':p': keys.ownerJobsPartition(orgId, ownerId), ':since': since },
-          Select: 'COUNT',
-          ...(atMost ? { Limit: atMost } : {}),
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      total += result.Count ?? 0;
-      startKey = atMost && total >= atMost ? undefined : result.LastEvaluatedKey;
-    } while (startKey);
+    const pages = queryPages(doc, {
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p AND gsi1sk >= :since',
+      ExpressionAttributeValues: { ':p': keys.ownerJobsPartition(orgId, ownerId), ':since': since },
+      Select: 'COUNT',
+      ...(atMost ? { Limit: atMost } : {}),
+    });
+    for await (const page of pages) {
+      total += page.Count ?? 0;
+      if (atMost && total >= atMost) break;
+    }
     return total;
   };
   return (orgId: string, ownerId: string, at: Date): RequesterFacts => ({

@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { userSchema, type User } from '#domain/users/user.schema';
 import type { ListOptions, Page } from '#domain/page';
 import type { UserDirectory, UserFilters } from '#domain/users/users.port';
@@ -6,6 +5,7 @@ import { pick, putVersioned, queryPage, replaceVersioned } from './dynamo-versio
 import * as keys from './table-keys';
 import { DynamoCurrentUsers } from './dynamo-current-users.repository';
 import { userIndexAttributes } from './keys';
+import { queryPages } from './query-all';
 
 /**
  * Users (`USER#<id>` / `PROFILE`) for administration: the gate's consistent read plus creation, versioned
@@ -65,23 +65,16 @@ export class DynamoUserDirectory extends DynamoCurrentUsers implements UserDirec
   }
 
   async anyWithLevel(orgId: string, level: string): Promise<boolean> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :p',
-          FilterExpression: '#level = :level',
-          ExpressionAttributeNames: { '#level': 'level' },
-          ExpressionAttributeValues: { ':p': keys.orgUsersPartition(orgId), ':level': level },
-          ProjectionExpression: 'pk',
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      if ((result.Items ?? []).length > 0) return true;
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    const pages = queryPages(this.doc, {
+      TableName: this.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      FilterExpression: '#level = :level',
+      ExpressionAttributeNames: { '#level': 'level' },
+      ExpressionAttributeValues: { ':p': keys.orgUsersPartition(orgId), ':level': level },
+      ProjectionExpression: 'pk',
+    });
+    for await (const page of pages) if ((page.Items ?? []).length > 0) return true;
     return false;
   }
 }
