@@ -4,13 +4,11 @@ import Button from '@cloudscape-design/components/button';
 import CopyToClipboard from '@cloudscape-design/components/copy-to-clipboard';
 import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
-import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import Modal from '@cloudscape-design/components/modal';
 import Multiselect from '@cloudscape-design/components/multiselect';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
-import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { Schemas } from '../api/client';
 import { fieldError, isShownError, unwrap, type ShownError } from '../api/errors';
@@ -18,6 +16,7 @@ import { useConsole } from '../app/context';
 import { useData } from '../app/use-data';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { formatRelative } from '../lib/format';
+import { ListingTable } from '../components/ListingTable';
 
 type Scope = Schemas['CreateApiKey']['scopes'][number];
 
@@ -51,14 +50,11 @@ export default function ApiKeys() {
         </Alert>
       )}
       <ErrorAlert error={revokeError} header="The key could not be revoked" />
-      <Table<Schemas['ApiKey']>
-        header={
-          <Header variant="h1" description="For CI and workflow tools: send as `Authorization: Bearer <key>`" actions={<Button onClick={() => setCreating(true)}>Create key</Button>}>
-            API keys
-          </Header>
-        }
-        loading={keys.loading && !keys.data}
-        items={keys.data?.items ?? []}
+      <ListingTable<Schemas['ApiKey']>
+        title="API keys"
+        description="For CI and workflow tools: send as `Authorization: Bearer <key>`"
+        actions={<Button onClick={() => setCreating(true)}>Create key</Button>}
+        listing={keys}
         trackBy="id"
         columnDefinitions={[
           { id: 'name', header: 'Name', cell: (key) => key.name },

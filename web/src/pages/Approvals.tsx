@@ -1,9 +1,7 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import Header from '@cloudscape-design/components/header';
 import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { Schemas } from '../api/client';
 import { unwrap } from '../api/errors';
@@ -13,6 +11,7 @@ import { useData } from '../app/use-data';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormModal } from '../components/FormModal';
 import { formatRelative, formatUsd } from '../lib/format';
+import { ListingTable } from '../components/ListingTable';
 
 type Decision = { request: Schemas['ApprovalRequest']; outcome: 'approve' | 'reject' };
 
@@ -24,14 +23,11 @@ export default function Approvals() {
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={requests.error} header="Approvals could not be loaded" />
-      <Table<Schemas['ApprovalRequest']>
-        header={
-          <Header variant="h1" counter={requests.data ? `(${requests.data.items.length})` : undefined} description="Jobs waiting for a sign-off you may give (never your own)">
-            Approvals
-          </Header>
-        }
-        loading={requests.loading && !requests.data}
-        items={requests.data?.items ?? []}
+      <ListingTable<Schemas['ApprovalRequest']>
+        title="Approvals"
+        counter={requests.data ? `(${requests.data.items.length})` : undefined}
+        description="Jobs waiting for a sign-off you may give (never your own)"
+        listing={requests}
         trackBy="id"
         columnDefinitions={[
           {

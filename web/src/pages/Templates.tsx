@@ -1,8 +1,6 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { Schemas } from '../api/client';
 import { unwrap } from '../api/errors';
@@ -10,6 +8,7 @@ import { useConsole } from '../app/context';
 import { useData } from '../app/use-data';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FormModal } from '../components/FormModal';
+import { ListingTable } from '../components/ListingTable';
 
 /** Job templates: named, reusable job specs that the submit form starts from. */
 export default function Templates() {
@@ -20,14 +19,10 @@ export default function Templates() {
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={templates.error} header="Templates could not be loaded" />
-      <Table<Schemas['JobTemplate']>
-        header={
-          <Header variant="h1" actions={can('config.create') && <Button onClick={() => setCreating(true)}>Create template</Button>}>
-            Job templates
-          </Header>
-        }
-        loading={templates.loading && !templates.data}
-        items={templates.data?.items ?? []}
+      <ListingTable<Schemas['JobTemplate']>
+        title="Job templates"
+        actions={can('config.create') && <Button onClick={() => setCreating(true)}>Create template</Button>}
+        listing={templates}
         trackBy="name"
         columnDefinitions={[
           { id: 'name', header: 'Name', cell: (template) => template.name },

@@ -1,8 +1,6 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { Schemas } from '../../api/client';
 import { unwrap } from '../../api/errors';
@@ -10,6 +8,7 @@ import { useConsole } from '../../app/context';
 import { useData } from '../../app/use-data';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
+import { ListingTable } from '../../components/ListingTable';
 
 const options = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
 
@@ -22,14 +21,11 @@ export default function ApprovalRules() {
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={rules.error} header="Approval rules could not be loaded" />
-      <Table<Schemas['ApprovalRule']>
-        header={
-          <Header variant="h1" description="Highest priority first; the first matching rule decides who must approve" actions={<Button onClick={() => setCreating(true)}>Create rule</Button>}>
-            Approval rules
-          </Header>
-        }
-        loading={rules.loading && !rules.data}
-        items={rules.data?.items ?? []}
+      <ListingTable<Schemas['ApprovalRule']>
+        title="Approval rules"
+        description="Highest priority first; the first matching rule decides who must approve"
+        actions={<Button onClick={() => setCreating(true)}>Create rule</Button>}
+        listing={rules}
         trackBy="id"
         columnDefinitions={[
           { id: 'priority', header: 'Priority', cell: (rule) => rule.priority },

@@ -1,10 +1,8 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
-import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
-import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { Schemas } from '../../api/client';
 import { isShownError, toShownError, unwrap, type ShownError } from '../../api/errors';
@@ -15,6 +13,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
 import { channelBody, channelValues } from '../../lib/channels';
 import type { FieldSpec } from '../../lib/form-body';
+import { ListingTable } from '../../components/ListingTable';
 
 type Channel = Schemas['NotificationChannel'];
 
@@ -74,14 +73,11 @@ export default function Channels() {
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={channels.error} header="Channels could not be loaded" />
-      <Table<Channel>
-        header={
-          <Header variant="h1" description="Where Quartermaster tells people what happened; secrets (Slack URLs, signing secrets) are write-only" actions={<Button onClick={() => setDialog({})}>Add channel</Button>}>
-            Notification channels
-          </Header>
-        }
-        loading={channels.loading && !channels.data}
-        items={channels.data?.items ?? []}
+      <ListingTable<Channel>
+        title="Notification channels"
+        description="Where Quartermaster tells people what happened; secrets (Slack URLs, signing secrets) are write-only"
+        actions={<Button onClick={() => setDialog({})}>Add channel</Button>}
+        listing={channels}
         trackBy="id"
         wrapLines
         columnDefinitions={[

@@ -1,9 +1,7 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
-import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { Schemas } from '../../api/client';
 import { isShownError, unwrap, type ShownError } from '../../api/errors';
@@ -11,6 +9,7 @@ import { useConsole } from '../../app/context';
 import { useData } from '../../app/use-data';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
+import { ListingTable } from '../../components/ListingTable';
 
 type Cluster = Schemas['ClusterList']['items'][number];
 type Dialog = { kind: 'register' } | { kind: 'edit'; cluster: Cluster } | { kind: 'credentials'; cluster: Cluster };
@@ -37,14 +36,11 @@ export default function Clusters() {
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={clusters.error} header="Clusters could not be loaded" />
-      <Table<Cluster>
-        header={
-          <Header variant="h1" description="Kubernetes and EKS clusters jobs may run on; each org sees the ones it may use" actions={me.platformAdmin && <Button onClick={() => setDialog({ kind: 'register' })}>Register cluster</Button>}>
-            Clusters
-          </Header>
-        }
-        loading={clusters.loading && !clusters.data}
-        items={clusters.data?.items ?? []}
+      <ListingTable<Cluster>
+        title="Clusters"
+        description="Kubernetes and EKS clusters jobs may run on; each org sees the ones it may use"
+        actions={me.platformAdmin && <Button onClick={() => setDialog({ kind: 'register' })}>Register cluster</Button>}
+        listing={clusters}
         trackBy={idOf}
         columnDefinitions={[
           { id: 'id', header: 'Cluster', cell: (cluster) => `${idOf(cluster)}${cluster.displayName ? ` — ${cluster.displayName}` : ''}` },

@@ -1,8 +1,6 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { Schemas } from '../../api/client';
 import { unwrap } from '../../api/errors';
@@ -11,6 +9,7 @@ import { useData } from '../../app/use-data';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
 import { formatUsd } from '../../lib/format';
+import { ListingTable } from '../../components/ListingTable';
 
 /** The hardware catalog: deployment-wide, so only platform admins change it; everyone reads it. */
 export default function Hardware() {
@@ -22,18 +21,11 @@ export default function Hardware() {
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={hardware.error} header="The catalog could not be loaded" />
-      <Table<Schemas['HardwareType']>
-        header={
-          <Header
-            variant="h1"
-            description={mayEdit ? 'Shared by every org of the deployment' : 'Shared by every org; platform admins change it'}
-            actions={mayEdit && <Button onClick={() => setEditing('new')}>Add hardware type</Button>}
-          >
-            Hardware catalog
-          </Header>
-        }
-        loading={hardware.loading && !hardware.data}
-        items={hardware.data?.items ?? []}
+      <ListingTable<Schemas['HardwareType']>
+        title="Hardware catalog"
+        description={mayEdit ? 'Shared by every org of the deployment' : 'Shared by every org; platform admins change it'}
+        actions={mayEdit && <Button onClick={() => setEditing('new')}>Add hardware type</Button>}
+        listing={hardware}
         trackBy="id"
         columnDefinitions={[
           { id: 'id', header: 'Type', cell: (type) => type.id },

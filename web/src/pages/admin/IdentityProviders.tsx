@@ -1,9 +1,7 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
-import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { Schemas } from '../../api/client';
 import { unwrap } from '../../api/errors';
@@ -11,6 +9,7 @@ import { useConsole } from '../../app/context';
 import { useData } from '../../app/use-data';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
+import { ListingTable } from '../../components/ListingTable';
 
 const EXAMPLE = {
   id: 'okta',
@@ -32,14 +31,11 @@ export default function IdentityProviders() {
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={providers.error} header="Identity providers could not be loaded" />
-      <Table<Schemas['IdentityProvider']>
-        header={
-          <Header variant="h1" description="Users sign in through these; mappings give levels and teams at every sign-in" actions={<Button onClick={() => setEditing('new')}>Add provider</Button>}>
-            Identity providers
-          </Header>
-        }
-        loading={providers.loading && !providers.data}
-        items={providers.data?.items ?? []}
+      <ListingTable<Schemas['IdentityProvider']>
+        title="Identity providers"
+        description="Users sign in through these; mappings give levels and teams at every sign-in"
+        actions={<Button onClick={() => setEditing('new')}>Add provider</Button>}
+        listing={providers}
         trackBy="id"
         columnDefinitions={[
           { id: 'id', header: 'Id', cell: (provider) => provider.id },

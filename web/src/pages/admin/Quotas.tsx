@@ -4,7 +4,6 @@ import ColumnLayout from '@cloudscape-design/components/column-layout';
 import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { Schemas } from '../../api/client';
 import { unwrap } from '../../api/errors';
@@ -17,6 +16,7 @@ import { CostLimits } from '../../components/CostLimits';
 import { UsageChart } from '../../components/UsageChart';
 import { budgetsOf } from '../../lib/burn';
 import type { FieldSpec } from '../../lib/form-body';
+import { ListingTable } from '../../components/ListingTable';
 
 const options = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
 const QUOTA_FIELDS: FieldSpec[] = [
@@ -43,14 +43,11 @@ export default function Quotas() {
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={quotas.error} header="Quotas could not be loaded" />
-      <Table<Schemas['Quota']>
-        header={
-          <Header variant="h1" counter={quotas.data ? `(${quotas.data.items.length})` : undefined} actions={admin && <Button onClick={() => setDialog({ kind: 'create' })}>Create quota</Button>}>
-            Quotas and budgets
-          </Header>
-        }
-        loading={quotas.loading && !quotas.data}
-        items={quotas.data?.items ?? []}
+      <ListingTable<Schemas['Quota']>
+        title="Quotas and budgets"
+        counter={quotas.data ? `(${quotas.data.items.length})` : undefined}
+        actions={admin && <Button onClick={() => setDialog({ kind: 'create' })}>Create quota</Button>}
+        listing={quotas}
         trackBy="id"
         columnDefinitions={[
           { id: 'scope', header: 'Scope', cell: (quota) => `${quota.scopeType} ${quota.scopeId}` },

@@ -1,8 +1,6 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
-import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { Schemas } from '../../api/client';
 import { unwrap } from '../../api/errors';
@@ -11,6 +9,7 @@ import { useData } from '../../app/use-data';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
 import type { FieldSpec } from '../../lib/form-body';
+import { ListingTable } from '../../components/ListingTable';
 
 const options = (values: readonly string[]) => values.map((value) => ({ value, label: value }));
 type Rule = Schemas['ResourceRule'];
@@ -39,18 +38,11 @@ export default function Rules() {
   return (
     <SpaceBetween size="l">
       <ErrorAlert error={rules.error} header="Rules could not be loaded" />
-      <Table<Rule>
-        header={
-          <Header
-            variant="h1"
-            description="If any matching rule allows, the request is allowed; if only deny rules match, it is denied; no rule of a type: allowed"
-            actions={<Button onClick={() => setDialog({})}>Create rule</Button>}
-          >
-            Resource rules
-          </Header>
-        }
-        loading={rules.loading && !rules.data}
-        items={rules.data?.items ?? []}
+      <ListingTable<Rule>
+        title="Resource rules"
+        description="If any matching rule allows, the request is allowed; if only deny rules match, it is denied; no rule of a type: allowed"
+        actions={<Button onClick={() => setDialog({})}>Create rule</Button>}
+        listing={rules}
         trackBy="id"
         columnDefinitions={[
           { id: 'type', header: 'Type', cell: (rule) => rule.type },
