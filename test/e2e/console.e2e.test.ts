@@ -139,6 +139,53 @@ describe('web console (real browser, local stack)', () => {
     await context.close();
   });
 
+  it('lets a researcher choose email about their own jobs (to their own address), and the notifier mails them', async () => {
+    const { context, page } = await browser.signIn(consoleUrl, 'rae');
+    let bearer = '';
+    page.on('request', (request) => {
+      const header = request.headers().authorization;
+      if (request.url().startsWith(stack.url) && header) bearer = header;
+    });
+    await go(page, 'Email notifications');
+    await eventually(() => text(page.getByTestId('notification-address'))).toBe('rae@acme.test');
+    await page.getByRole('checkbox', { name: /Completed successfully/ }).check();
+    await page.getByRole('checkbox', { name: /Email me approval requests/ }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Email notifications saved').waitFor();
+    await browser.screenshot(page, 'researcher-email-notifications');
+    expect(await browser.accessibilityViolations(page)).toEqual([]);
+    // Saved for this user: opening the page again reads the choice back (tokens live in memory: no reload).
+    await go(page, 'My jobs');
+    await go(page, 'Email notifications');
+    await eventually(() => page.getByRole('checkbox', { name: /Completed successfully/ }).isChecked()).toBe(true);
+    await eventually(() => page.getByRole('checkbox', { name: /Failed or timed out/ }).isChecked()).toBe(false);
+
+    // A job of hers completes: the notifier mails her (SMTP to the dev mailbox, the local stand-in for SES).
+    const submitted = await fetch(`${stack.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { authorization: bearer, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'mail-me',
+        image: 'busybox',
+        command: ['sh', '-c', 'echo done'],
+        hardwareType: 'gpu-a10g-1x',
+        maxRuntimeMinutes: 5,
+      }),
+    });
+    expect(submitted.status).toBe(201);
+    const job = (await submitted.json()) as { id: string };
+    const mailTo = async (): Promise<string[]> => {
+      const messages = (await (await fetch(`${stack.notifications.mailboxUrl}/messages.json`)).json()) as {
+        to: string[];
+        subject: string;
+      }[];
+      return messages.filter((mail) => mail.subject.includes(`job.completed: job/${job.id}`)).flatMap((mail) => mail.to);
+    };
+    // Her own copy (the seeded ops channel receives every event as well).
+    await expect.poll(mailTo, { timeout: 90_000, interval: 500 }).toContain('rae@acme.test');
+    await context.close();
+  });
+
   it('lets an admin change a user level (and see the audit entry) and set a quota, shown at every admin page', async () => {
     const { context, page } = await browser.signIn(consoleUrl, 'ada');
     await go(page, 'Users');

@@ -10,6 +10,7 @@ const Limits = lazy(() => import('../pages/Limits'));
 const Queue = lazy(() => import('../pages/Queue'));
 const Templates = lazy(() => import('../pages/Templates'));
 const ApiKeys = lazy(() => import('../pages/ApiKeys'));
+const MyNotifications = lazy(() => import('../pages/MyNotifications'));
 const TeamJobs = lazy(() => import('../pages/TeamJobs'));
 const Onboarding = lazy(() => import('../pages/admin/Onboarding'));
 const Users = lazy(() => import('../pages/admin/Users'));
@@ -33,6 +34,7 @@ const BY_PATH: Record<string, React.ComponentType> = {
   '/queue': Queue,
   '/templates': Templates,
   '/api-keys': ApiKeys,
+  '/notifications': MyNotifications,
   '/team': TeamJobs,
   '/admin/onboarding': Onboarding,
   '/admin/users': Users,

@@ -104,6 +104,8 @@ describe('navigation', () => {
     const paths = visiblePages(viewer).map((page) => page.path);
     expect(paths).toContain('/');
     expect(paths).not.toContain('/submit');
+    // Every signed-in user chooses their own email notifications (no admin.config).
+    expect(paths).toContain('/notifications');
     expect(paths.some((path) => path.startsWith('/admin'))).toBe(false);
     expect(visiblePages(admin).map((page) => page.path)).toEqual(expect.arrayContaining(['/submit', '/admin/users', '/admin/audit']));
   });

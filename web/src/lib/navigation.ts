@@ -19,6 +19,7 @@ export const PAGES: readonly PageEntry[] = [
   { path: '/limits', label: 'Limits and usage', section: 'Work', anyOf: ['job.view.own'] },
   { path: '/templates', label: 'Job templates', section: 'Work', anyOf: ['config.view'] },
   { path: '/api-keys', label: 'API keys', section: 'Work', anyOf: ['job.submit'] },
+  { path: '/notifications', label: 'Email notifications', section: 'Work', anyOf: ['job.view.own'] },
   { path: '/approvals', label: 'Approvals', section: 'Team', anyOf: ['admin.approve', 'queue.approve'] },
   { path: '/team', label: 'Team usage', section: 'Team', anyOf: ['job.view.all'] },
   { path: '/admin/onboarding', label: 'Getting started', section: 'Administration', anyOf: ['admin.config'] },
