@@ -4,7 +4,14 @@ import type { Clock } from '#domain/runtime/runtime.port';
 import type { UserDirectory } from '#domain/users/users.port';
 import type { LevelCatalog } from '#domain/authz/authz.port';
 import { customLevelSchema, type CustomLevel } from '#domain/authz/level.schema';
-import { isBuiltinLevel, LEVEL_PERMISSIONS, LEVELS, PLATFORM_ONLY_PERMISSIONS, type Level, type Permission } from '#domain/authz/permissions';
+import {
+  isBuiltinLevel,
+  LEVEL_PERMISSIONS,
+  LEVELS,
+  PLATFORM_ONLY_PERMISSIONS,
+  type Level,
+  type Permission,
+} from '#domain/authz/permissions';
 import { effectivePermissions, levelPriority } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 

@@ -90,7 +90,13 @@ export async function putMember(
   return saveUser(user, withMembership(user, teamId, role), deps);
 }
 
-export async function removeMember(principal: Principal, orgId: string, teamId: string, userId: string, deps: TeamMembershipDeps): Promise<User> {
+export async function removeMember(
+  principal: Principal,
+  orgId: string,
+  teamId: string,
+  userId: string,
+  deps: TeamMembershipDeps,
+): Promise<User> {
   await reachableTeam(principal, orgId, teamId, deps, 'team.manage.members');
   const user = await orgMember(principal, orgId, userId, deps);
   if (!user.teamIds.includes(teamId)) throw notFound('Member');
