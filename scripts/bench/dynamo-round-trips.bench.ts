@@ -14,7 +14,6 @@ import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { Principal } from '#domain/authz/principal';
-import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import type { ApiHandler } from '#http/api-handler';
 import { startDynamoDbLocal } from '#scripts/local/dynamodb-local';
 import { ensureJava } from '#scripts/local/java';
@@ -54,7 +53,6 @@ export async function run(): Promise<Record<string, unknown>> {
     await seedDemoData(doc, TABLE);
     // Attached after setup so table creation and seeding never reach the tallies.
     const counter = new DynamoRequestCounter().attach(client);
-    const dispatched: DispatchMessage[] = [];
     // As deployed (functions/api/jobs/jobs.handler.ts): the access gate re-reads the user and every
     // mutation is appended to the org's audit chain; templates and resource rules are read at submission.
     const access = dynamoApiAccess(doc, TABLE, { QM_AUDIT_RETENTION_DAYS: 90, QM_PERMISSION_CACHE_SECONDS: 60 });
@@ -70,7 +68,6 @@ export async function run(): Promise<Record<string, unknown>> {
       scheduling: new DynamoSchedulingSettings(doc, TABLE),
       hardware: new DynamoHardwareCatalog(doc, TABLE),
       events: new InProcessEventBus(),
-      dispatch: { send: async (message) => void dispatched.push(message) },
       clock: systemClock,
       ids: ulidSource(),
       backends: ['ecs'],

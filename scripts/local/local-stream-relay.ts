@@ -147,12 +147,20 @@ export function startLocalStreamRelay(options: LocalStreamRelayOptions) {
     return busy;
   };
 
+  // Passes never overlap (the loop's and a drain's share the shard positions).
+  let last: Promise<unknown> = Promise.resolve();
+  const serialPass = (): Promise<boolean> => {
+    const next = last.then(pass);
+    last = next.catch(() => undefined);
+    return next;
+  };
+
   const ready = discoverShards();
   const running = (async () => {
     await ready.catch(options.onError);
     while (!stopped) {
       try {
-        if (!(await pass())) await sleep(options.idleMs ?? 100);
+        if (!(await serialPass())) await sleep(options.idleMs ?? 100);
       } catch (error) {
         if (stopped) break;
         options.onError(error);
@@ -164,6 +172,14 @@ export function startLocalStreamRelay(options: LocalStreamRelayOptions) {
   return {
     /** Resolves once the relay holds its starting positions (writes after it are relayed). */
     ready,
+    /**
+     * Relays everything the stream holds now: passes until one finds no new record. Tests call it where they
+     * would otherwise wait for an event to arrive.
+     */
+    async drain(): Promise<void> {
+      await ready;
+      while (await serialPass());
+    },
     /** Stops polling; a batch in flight finishes first. */
     async stop() {
       stopped = true;

@@ -92,7 +92,7 @@ async function hold(escalateInMs: number, expireInMs: number): Promise<{ job: Jo
 }
 
 const statesOf = (approvalId: string) => env.transitions.filter((t) => t.approvalId === approvalId).map((t) => t.state);
-const eventsOf = (approvalId: string) => env.bus.published.filter((e) => e.data.approvalId === approvalId).map((e) => e.type);
+const eventsOf = async (approvalId: string) => (await env.published()).filter((e) => e.data.approvalId === approvalId).map((e) => e.type);
 const stored = (id: string) => env.approvals.get(ORGS.acme, id);
 const jobState = async (id: string) => (await env.world.jobs.get(id))?.state;
 const decide = (id: string, decision: 'approveApproval' | 'rejectApproval', caller = lead) =>
@@ -115,7 +115,7 @@ describe('the four paths, from the synthesized definition', () => {
     await env.flows.settled(request.id);
     expect(statesOf(request.id)).toEqual([S.record, S.await]);
     expect(await jobState(job.id)).toBe('queued');
-    expect(eventsOf(request.id)).toEqual(['approval.required', 'approval.granted']);
+    expect(await eventsOf(request.id)).toEqual(['approval.required', 'approval.granted']);
   });
 
   it('reject: RecordRequest → AwaitDecision, the job rejected (2 transitions)', async () => {
@@ -125,20 +125,20 @@ describe('the four paths, from the synthesized definition', () => {
     await env.flows.settled(request.id);
     expect(statesOf(request.id)).toEqual([S.record, S.await]);
     expect(await jobState(job.id)).toBe('rejected');
-    expect(eventsOf(request.id)).toEqual(['approval.required', 'approval.rejected']);
+    expect(await eventsOf(request.id)).toEqual(['approval.required', 'approval.rejected']);
   });
 
   it('escalate then approve: no decision by the escalation time tells the next level up, and keeps waiting (4 transitions)', async () => {
     const { job, request } = await hold(1_000, 120_000);
     await waitFor(async () => (await stored(request.id))?.escalatedAt !== undefined && statesOf(request.id).includes(S.awaitEscalated));
     await waiting(request.id);
-    const escalated = env.bus.published.find((e) => e.type === 'approval.escalated' && e.data.approvalId === request.id);
+    const escalated = (await env.published()).find((e) => e.type === 'approval.escalated' && e.data.approvalId === request.id);
     expect(escalated?.data.approverLevel).toBe('admin');
     expect((await decide(request.id, 'approveApproval')).status).toBe(200);
     await env.flows.settled(request.id);
     expect(statesOf(request.id)).toEqual([S.record, S.await, S.escalate, S.awaitEscalated]);
     expect(await jobState(job.id)).toBe('queued');
-    expect(eventsOf(request.id)).toEqual(['approval.required', 'approval.escalated', 'approval.granted']);
+    expect(await eventsOf(request.id)).toEqual(['approval.required', 'approval.escalated', 'approval.granted']);
   });
 
   it('expire: no decision by the expiry time ends request and job as expired (5 transitions); a late decision is 409', async () => {
@@ -148,7 +148,7 @@ describe('the four paths, from the synthesized definition', () => {
     expect(statesOf(request.id)).toEqual([S.record, S.await, S.escalate, S.awaitEscalated, S.expire]);
     const expiredJob = await env.world.jobs.get(job.id);
     expect(expiredJob).toMatchObject({ state: 'expired', stateReason: 'No approval decision before the expiry time' });
-    expect(eventsOf(request.id)).toEqual(['approval.required', 'approval.escalated', 'approval.expired']);
+    expect(await eventsOf(request.id)).toEqual(['approval.required', 'approval.escalated', 'approval.expired']);
     const late = await decide(request.id, 'approveApproval');
     expect(late.status).toBe(409);
     expect(late.json.error.message).toContain('expired');
@@ -165,7 +165,7 @@ describe('exactly once in effect', () => {
     const winner = results.find((r) => r.status === 200)!.json.state;
     await env.flows.settled(request.id);
     expect(await jobState(job.id)).toBe(winner === 'approved' ? 'queued' : 'rejected');
-    expect(eventsOf(request.id).filter((type) => type !== 'approval.required')).toHaveLength(1);
+    expect((await eventsOf(request.id)).filter((type) => type !== 'approval.required')).toHaveLength(1);
   });
 
   it('a task token already used ends nothing more', async () => {
@@ -195,7 +195,7 @@ describe('exactly once in effect', () => {
     expect(statesOf(request.id)).toEqual([S.record, S.await, S.escalate, S.closed]);
     expect(await jobState(job.id)).toBe('queued');
     expect((await stored(request.id))!.state).toBe('approved');
-    expect(eventsOf(request.id)).toEqual(['approval.required', 'approval.granted']);
+    expect(await eventsOf(request.id)).toEqual(['approval.required', 'approval.granted']);
   });
 
   it('a restart of the runner re-drives pending requests from the table, announcing nothing twice', async () => {
@@ -207,7 +207,7 @@ describe('exactly once in effect', () => {
     expect((await decide(request.id, 'approveApproval')).status).toBe(200);
     await env.flows.settled(request.id);
     expect(await jobState(job.id)).toBe('queued');
-    expect(eventsOf(request.id)).toEqual(['approval.required', 'approval.granted']);
+    expect(await eventsOf(request.id)).toEqual(['approval.required', 'approval.granted']);
   });
 });
 

@@ -80,7 +80,7 @@ describe('confirming a link (POST) decides exactly once', () => {
       decision: { outcome: 'approved', by: lead, comment: 'from my phone', via: 'email' },
     });
     expect((await env.call(researcher, 'getJob', { params: { id: jobId } })).json.state).toBe('queued');
-    expect(env.bus.published.filter((e) => e.type === 'approval.granted' && e.data.approvalId === approvalId)).toHaveLength(1);
+    expect((await env.published()).filter((e) => e.type === 'approval.granted' && e.data.approvalId === approvalId)).toHaveLength(1);
     await env.flows.settled(approvalId);
     expect(env.flows.isRunning(approvalId)).toBe(false);
 
@@ -243,7 +243,7 @@ describe('a link is a bearer credential', () => {
     await env.flows.settled(approvalId);
     const { doc, tableName } = env.world.table;
     const items = (await doc.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
-    const everything = JSON.stringify([items, env.bus.published]);
+    const everything = JSON.stringify([items, await env.published()]);
     for (const url of [links.approveUrl, links.rejectUrl]) {
       const [, claims, signature] = tokenOf(url).split('.') as [string, string, string];
       expect(everything).not.toContain(signature);

@@ -32,8 +32,8 @@ beforeAll(async () => {
 afterAll(async () => env?.stop());
 
 const bigJob = { name: 'redrive-me', image: 'busybox', command: ['true'], hardwareType: 'gpu-a100-8x', maxRuntimeMinutes: 110 };
-const announcements = (approvalId: string) =>
-  env.bus.published.filter((event) => event.type === 'approval.required' && event.data.approvalId === approvalId).length;
+const announcements = async (approvalId: string) =>
+  (await env.published()).filter((event) => event.type === 'approval.required' && event.data.approvalId === approvalId).length;
 
 describe('approval re-drive on a schedule', () => {
   let approvalId: string;
@@ -54,7 +54,7 @@ describe('approval re-drive on a schedule', () => {
     expect(logged.at(-1)).toEqual({ started: 1 });
     expect(env.flows.isRunning(approvalId)).toBe(true);
     await waitFor(async () => (await env.approvals.get(ORGS.acme, approvalId))?.taskToken !== undefined);
-    expect(announcements(approvalId)).toBe(1);
+    expect(await announcements(approvalId)).toBe(1);
 
     expect((await redrive()).started).toBe(0);
   });
@@ -66,7 +66,7 @@ describe('approval re-drive on a schedule', () => {
     await waitFor(async () => env.flows.isRunning(approvalId));
     // The new execution stores its own token; the decision then ends that wait.
     await waitFor(async () => (await env.approvals.get(ORGS.acme, approvalId))?.taskToken !== undefined);
-    expect(announcements(approvalId)).toBe(1);
+    expect(await announcements(approvalId)).toBe(1);
     expect((await env.call(lead, 'approveApproval', { params: { id: approvalId }, body: {} })).status).toBe(200);
     expect((await env.call(researcher, 'getJob', { params: { id: jobId } })).json.state).toBe('queued');
     await env.flows.settled(approvalId);

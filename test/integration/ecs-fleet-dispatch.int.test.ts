@@ -10,7 +10,6 @@ import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { EcsJobBackend } from '#adapters/ecs/ecs-job-backend.client';
 import { GLOBAL_CONCURRENCY } from '#domain/quotas/concurrency';
-import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import { handleDispatch } from '#domain/job-flow/dispatch.service';
 import { runSchedulerPass } from '#domain/job-flow/scheduler.service';
 import { submitJob } from '#domain/job-flow/submit-job.service';
@@ -18,6 +17,7 @@ import { createStatusHandler } from '#functions/events/status/status.app';
 import { DEMO_FLEETS, DEMO_HARDWARE } from '#scripts/local/seed';
 import { createTestTable } from '#test-support/integration-env';
 import { manualClock, researcher, spec, testRuntime } from '#test-support/job-fixtures';
+import { relayedEvents } from '#test-support/outbox-relay';
 
 // ECS is a stand-in (aws-sdk-client-mock): no ECS runs here. Jobs, counters and fleets are real DynamoDB Local.
 const ecsMock = mockClient(ECSClient);
@@ -44,9 +44,9 @@ async function setup() {
   for (const fleet of DEMO_FLEETS) await fleets.put(fleet);
   const clock = manualClock(new Date().toISOString());
   const runtime = testRuntime();
-  const sent: DispatchMessage[] = [];
-  const dispatch = { send: async (message: DispatchMessage) => void sent.push(message) };
-  const ending = { jobs, events: runtime.events, clock, ids: runtime.ids, retentionDays: 90 };
+  // As deployed: events and dispatch requests are outbox items, relayed from the table's stream.
+  const outbox = await relayedEvents(table, { ids: runtime.ids, clock });
+  const ending = { jobs, events: outbox.events, clock, ids: runtime.ids, retentionDays: 90 };
   const admission = {
     ...ending,
     quotas: { forOrg: async () => [] },
@@ -71,12 +71,12 @@ async function setup() {
     (
       await submitJob(
         { principal: researcher('spot-user'), spec: spec({ hardwareType }) },
-        { ...admission, hardware, backends: ['ecs'] as const, dispatch },
+        { ...admission, hardware, backends: ['ecs'] as const },
       )
     ).job;
   const fairShare = new DynamoFairShareSource(table.doc, table.tableName);
-  const schedule = () => runSchedulerPass({ ...admission, dispatch, fairShare });
-  return { jobs, clock, sent, dispatchDeps, status, submit, schedule };
+  const schedule = () => runSchedulerPass({ ...admission, dispatch: outbox.dispatch, fairShare });
+  return { jobs, clock, outbox, dispatchDeps, status, submit, schedule };
 }
 
 const runTaskInputs = () => ecsMock.commandCalls(RunTaskCommand).map((call) => call.args[0].input);
@@ -186,7 +186,7 @@ describe('ECS fleets: no capacity yet (ECS stand-in: aws-sdk-client-mock; Dynamo
     expect(failed?.stateReason).toMatch(
       /^No On-Demand capacity on fleet "p4d" within the launch timeout \(waited 3\d minutes\): the job never started/,
     );
-    const stop = env.sent.find((message) => message.action === 'stop' && message.jobId === job.id);
+    const stop = (await env.outbox.dispatched()).find((message) => message.action === 'stop' && message.jobId === job.id);
     await handleDispatch(stop!, env.dispatchDeps);
     expect(ecsMock.commandCalls(StopTaskCommand)[0]?.args[0].input.task).toBe(taskArn(4));
   });
@@ -203,7 +203,7 @@ describe('ECS fleets: no capacity yet (ECS stand-in: aws-sdk-client-mock; Dynamo
     expect(requeued?.stateReason).toMatch(
       /^Queued again \(once\) on fleet "g5" \(Spot\): No Spot capacity .*its next launch buys On-Demand$/,
     );
-    const stop = env.sent.find((message) => message.action === 'stop' && message.jobId === job.id);
+    const stop = (await env.outbox.dispatched()).find((message) => message.action === 'stop' && message.jobId === job.id);
     await handleDispatch(stop!, env.dispatchDeps);
     expect(ecsMock.commandCalls(StopTaskCommand)[0]?.args[0].input.task).toBe(taskArn(5));
   });

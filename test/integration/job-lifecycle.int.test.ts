@@ -10,7 +10,6 @@ import { LocalProcessBackend } from '#scripts/local/backend/local-process-backen
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import { GLOBAL_CONCURRENCY, userConcurrency } from '#domain/quotas/concurrency';
 import { cancelJob } from '#domain/job-flow/cancel-job.service';
-import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import { handleDispatch } from '#domain/job-flow/dispatch.service';
 import { applyRunReport, type RunReport } from '#domain/job-flow/run-status.service';
 import { runSchedulerPass } from '#domain/job-flow/scheduler.service';
@@ -18,6 +17,7 @@ import { submitJob } from '#domain/job-flow/submit-job.service';
 import type { Job } from '#domain/jobs/job.schema';
 import { createTestTable } from '#test-support/integration-env';
 import { researcher, spec, testRuntime } from '#test-support/job-fixtures';
+import { relayedEvents } from '#test-support/outbox-relay';
 
 async function setup(limits = { maxConcurrent: 3, userMaxConcurrent: 2 }) {
   const table = await createTestTable();
@@ -25,23 +25,24 @@ async function setup(limits = { maxConcurrent: 3, userMaxConcurrent: 2 }) {
   const hardware = new DynamoHardwareCatalog(table.doc, table.tableName);
   for (const hw of DEMO_HARDWARE) await hardware.put(hw);
   const runtime = testRuntime();
-  const sent: DispatchMessage[] = [];
-  const dispatch = { send: async (message: DispatchMessage) => void sent.push(message) };
-  const ending = { jobs, events: runtime.events, clock: runtime.clock, ids: runtime.ids, retentionDays: 90 };
+  // As deployed: events and dispatch requests are outbox items, relayed from the table's stream.
+  const outbox = await relayedEvents(table, runtime);
+  const dispatch = outbox.dispatch;
+  const ending = { jobs, events: outbox.events, clock: runtime.clock, ids: runtime.ids, retentionDays: 90 };
   const admission = {
     ...ending,
     quotas: { forOrg: async () => [] },
     limits: { current: async () => limits },
     scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
   };
-  const submitDeps = { ...admission, hardware, backends: ['local'] as const, dispatch };
+  const submitDeps = { ...admission, hardware, backends: ['local'] as const };
   const schedulerDeps = {
     ...admission,
     dispatch,
     fairShare: new DynamoFairShareSource(table.doc, table.tableName),
     scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
   };
-  return { table, jobs, hardware, runtime, sent, dispatch, ending, submitDeps, schedulerDeps };
+  return { table, jobs, hardware, outbox, ending, submitDeps, schedulerDeps };
 }
 
 describe('job lifecycle against DynamoDB Local', () => {
@@ -57,9 +58,9 @@ describe('job lifecycle against DynamoDB Local', () => {
     expect(stored?.state).toBe('admitted');
     expect(stored?.waiting?.code).toBe('dispatching');
     expect(stored?.history.map((h) => h.state)).toEqual(['submitted', 'queued', 'admitted']);
-    expect(env.sent).toContainEqual({ action: 'launch', jobId: job.id });
+    expect(await env.outbox.dispatched()).toContainEqual({ action: 'launch', jobId: job.id });
     expect(stored?.estimatedCostUsd).toBe(0.5); // 30 min × $1.006/h, to the cent
-    expect(env.runtime.events.published.some((e) => e.type === 'job.submitted' && e.data.jobId === job.id)).toBe(true);
+    expect((await env.outbox.published()).some((e) => e.type === 'job.submitted' && e.data.jobId === job.id)).toBe(true);
   });
 
   it('returns the same job for a repeated Idempotency-Key and refuses the key with another spec', async () => {
@@ -117,7 +118,7 @@ describe('admission under concurrency limits (DynamoDB Local transactions)', () 
     expect(third?.waiting?.code).toBe('user_concurrency');
     const last = await env.jobs.get(submitted[5]!.id);
     expect(last?.waiting?.code).toBe('global_concurrency');
-    expect(env.sent.filter((m) => m.action === 'launch')).toHaveLength(3);
+    expect((await env.outbox.dispatched()).filter((m) => m.action === 'launch')).toHaveLength(3);
   });
 
   it('never admits more than the limit when submissions and scheduler passes race each other', async () => {
@@ -129,7 +130,7 @@ describe('admission under concurrency limits (DynamoDB Local transactions)', () 
     const states = await Promise.all(submitted.map(async ({ job }) => (await env.jobs.get(job.id))?.state));
     expect(states.filter((state) => state === 'admitted')).toHaveLength(5);
     expect(states.filter((state) => state === 'queued')).toHaveLength(15);
-    const launches = env.sent.filter((m) => m.action === 'launch').map((m) => m.jobId);
+    const launches = (await env.outbox.dispatched()).filter((m) => m.action === 'launch').map((m) => m.jobId);
     expect(new Set(launches).size).toBe(5);
     expect((await env.jobs.readCounters([GLOBAL_CONCURRENCY]))[GLOBAL_CONCURRENCY]).toBe(5);
   });
@@ -164,7 +165,7 @@ describe('dispatch and run reports (local backend, DynamoDB Local)', () => {
     expect(counters).toEqual({ [GLOBAL_CONCURRENCY]: 0, [userConcurrency('acme', 'dup')]: 0 });
     const logs = await backend.read(ended!, { limit: 10 });
     expect(logs.lines.map((l) => `${l.stream}:${l.message}`).sort()).toEqual(['stderr:err', 'stdout:out']);
-    expect(env.runtime.events.published.filter((e) => e.type === 'job.failed' && e.data.jobId === job.id)).toHaveLength(1);
+    expect((await env.outbox.published()).filter((e) => e.type === 'job.failed' && e.data.jobId === job.id)).toHaveLength(1);
   });
 
   it('cancels a running job: releases counters, stops the run, and a late end report changes nothing', async () => {
@@ -178,28 +179,24 @@ describe('dispatch and run reports (local backend, DynamoDB Local)', () => {
     await handleDispatch({ action: 'launch', jobId: job.id }, dispatchDeps);
     expect((await env.jobs.get(job.id))?.state).toBe('running');
 
-    const cancelled = await cancelJob(principal, job.id, { ...env.ending, dispatch: env.dispatch });
+    const cancelled = await cancelJob(principal, job.id, env.ending);
     expect(cancelled.state).toBe('cancelled');
-    const stop = env.sent.find((m) => m.action === 'stop' && m.jobId === job.id);
+    const stop = (await env.outbox.dispatched()).find((m) => m.action === 'stop' && m.jobId === job.id);
     expect(stop).toBeDefined();
     await handleDispatch(stop!, dispatchDeps);
     await expect.poll(() => reports.length, { timeout: 5_000 }).toBe(1);
     await applyRunReport(reports[0]!, env.ending);
     expect((await env.jobs.get(job.id))?.state).toBe('cancelled');
     expect((await env.jobs.readCounters([GLOBAL_CONCURRENCY]))[GLOBAL_CONCURRENCY]).toBe(0);
-    await expect(cancelJob(principal, job.id, { ...env.ending, dispatch: env.dispatch })).rejects.toMatchObject({ code: 'invalid_state' });
+    await expect(cancelJob(principal, job.id, env.ending)).rejects.toMatchObject({ code: 'invalid_state' });
   });
 
   it("hides other users' jobs as not found and refuses a viewer's cancel", async () => {
     const env = await setup();
     const { job } = await submitJob({ principal: researcher('owner-1'), spec: spec() }, env.submitDeps);
-    await expect(
-      cancelJob(researcher('stranger', { teamIds: [] }), job.id, { ...env.ending, dispatch: env.dispatch }),
-    ).rejects.toMatchObject({
+    await expect(cancelJob(researcher('stranger', { teamIds: [] }), job.id, env.ending)).rejects.toMatchObject({
       code: 'not_found',
     });
-    await expect(
-      cancelJob(researcher('owner-1', { level: 'viewer' }), job.id, { ...env.ending, dispatch: env.dispatch }),
-    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(cancelJob(researcher('owner-1', { level: 'viewer' }), job.id, env.ending)).rejects.toMatchObject({ code: 'forbidden' });
   });
 });

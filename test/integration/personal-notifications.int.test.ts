@@ -57,10 +57,10 @@ async function deliver(event: DomainEvent, receiveCount = 1) {
 const mailsAbout = (event: DomainEvent, to?: string): ReceivedMail[] =>
   mailbox.messages.filter((mail) => mail.subject.includes(`${event.type}: ${event.subject}`) && (to === undefined || mail.to.includes(to)));
 
-async function until<T>(probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+async function until<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -84,14 +84,14 @@ const linksIn = (mail: ReceivedMail) => ({
 });
 
 async function heldRequest(name: string) {
-  const before = env.bus.published.length;
+  const before = (await env.published()).length;
   const held = await env.call(researcher, 'submitJob', {
     body: { name, image: 'busybox', command: ['true'], hardwareType: 'gpu-a100-8x', maxRuntimeMinutes: 110 },
   });
   expect(held.json.state).toBe('pending_approval');
   const approvalId: string = held.json.approval.id;
-  const required = await until(() =>
-    env.bus.published.slice(before).find((event) => event.type === 'approval.required' && event.data.approvalId === approvalId),
+  const required = await until(async () =>
+    (await env.published()).slice(before).find((event) => event.type === 'approval.required' && event.data.approvalId === approvalId),
   );
   return { approvalId, jobId: held.json.id as string, required };
 }
@@ -173,7 +173,9 @@ describe("my jobs' events", () => {
   it("mails the outcome of the approval my job waited for (the requester's approval.granted)", async () => {
     const { approvalId } = await heldRequest('granted-for-me');
     expect((await env.call(lead, 'approveApproval', { params: { id: approvalId }, body: { comment: 'ok' } })).status).toBe(200);
-    const granted = await until(() => env.bus.published.find((e) => e.type === 'approval.granted' && e.data.approvalId === approvalId));
+    const granted = await until(async () =>
+      (await env.published()).find((e) => e.type === 'approval.granted' && e.data.approvalId === approvalId),
+    );
     await deliver(granted);
     const mail = await until(() => mailsAbout(granted)[0]);
     expect(mail.to).toEqual([`${researcher}@acme.test`]);
@@ -265,7 +267,7 @@ describe('approval requests that wait for me', () => {
     const { approve, reject } = linksIn(mail);
     const { doc, tableName } = env.world.table;
     const items = (await doc.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }))).Items ?? [];
-    const everything = JSON.stringify([items, env.bus.published, outbox.published, logLines]);
+    const everything = JSON.stringify([items, await env.published(), outbox.published, logLines]);
     for (const url of [approve!, reject!]) {
       const [, claims, signature] = new URL(url).searchParams.get('token')!.split('.') as [string, string, string];
       expect(everything).not.toContain(signature);

@@ -17,7 +17,7 @@ import { admissionWorld } from '#test-support/admission-world';
  */
 describe('quota race: 200 parallel submissions against room for 37 (DynamoDB Local)', () => {
   it('admits exactly 37, keeps every counter equal to the live holds, and returns them to zero on duplicated ends', async () => {
-    const { jobs, deps, sent } = await admissionWorld({
+    const { jobs, deps, outbox } = await admissionWorld({
       limits: { maxConcurrent: 1000, userMaxConcurrent: 1000 },
       quotaCacheMs: 60_000,
       clock: systemClock,
@@ -44,7 +44,7 @@ describe('quota race: 200 parallel submissions against room for 37 (DynamoDB Loc
     const perUser = new Map<string, number>();
     for (const job of admitted) perUser.set(job.ownerId, (perUser.get(job.ownerId) ?? 0) + 1);
     expect(Math.max(...perUser.values())).toBeLessThanOrEqual(3);
-    expect(new Set(sent.filter((m) => m.action === 'launch').map((m) => m.jobId)).size).toBe(37);
+    expect(new Set((await outbox.dispatched()).filter((m) => m.action === 'launch').map((m) => m.jobId)).size).toBe(37);
 
     // Every counter equals the sum of what the live (admitted) jobs hold.
     const held = new Map<string, number>();
@@ -74,7 +74,7 @@ describe('quota race: 200 parallel submissions against room for 37 (DynamoDB Loc
  */
 describe('global concurrency race: 200 parallel submissions of 20 orgs against max_concurrent 37 (DynamoDB Local)', () => {
   it('admits exactly 37 over the shards, each shard within its part, and gives every shard back at the end', async () => {
-    const { jobs, deps, sent } = await admissionWorld({
+    const { jobs, deps, outbox } = await admissionWorld({
       limits: { maxConcurrent: 37, userMaxConcurrent: 1000 },
       quotaCacheMs: 60_000,
       clock: systemClock,
@@ -92,7 +92,7 @@ describe('global concurrency race: 200 parallel submissions of 20 orgs against m
     const admitted = stored.filter((job) => job.state === 'admitted');
     expect(admitted).toHaveLength(37);
     expect(atSubmit).toBeLessThanOrEqual(37);
-    expect(new Set(sent.filter((m) => m.action === 'launch').map((m) => m.jobId)).size).toBe(37);
+    expect(new Set((await outbox.dispatched()).filter((m) => m.action === 'launch').map((m) => m.jobId)).size).toBe(37);
     const queued = stored.filter((job) => job.state === 'queued');
     expect(queued).toHaveLength(163);
     expect(new Set(queued.map((job) => job.waiting?.code))).toEqual(new Set(['global_concurrency']));

@@ -49,7 +49,6 @@ beforeAll(async () => {
   jobsApi = createJobsHandler({
     ...common,
     hardware,
-    dispatch: { send: async () => undefined },
     backends: ['ecs'],
     retentionDays: 90,
     scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),

@@ -21,7 +21,7 @@ async function setup(quotaList: Quota[] = [], start = '2026-11-22T10:00:00.000Z'
     quotas: quotaList,
     clock: manualClock(start),
   });
-  const { table, jobs, quotas, clock, events, sent } = world;
+  const { table, jobs, quotas, clock, outbox } = world;
   const deps = {
     ...world.deps,
     usage: new DynamoUsageRepository(table.doc, table.tableName),
@@ -29,7 +29,7 @@ async function setup(quotaList: Quota[] = [], start = '2026-11-22T10:00:00.000Z'
   };
   /** Moves an admitted job to running "now", as the dispatcher would. */
   const start_ = (job: Job): Promise<Job> => startAsDispatcher(jobs, job, clock.now().toISOString());
-  return { table, jobs, quotas, clock, events, sent, deps, start: start_ };
+  return { table, jobs, quotas, clock, outbox, deps, start: start_ };
 }
 
 describe('quota ceilings (docs/quotas.md)', () => {
@@ -163,15 +163,16 @@ describe('warn and notify quotas (docs/quotas.md)', () => {
     ]);
     const first = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
     expect(first.warnings).toEqual([]);
-    expect(env.events.published.map((e) => e.type)).toContain('cost.warning'); // 1.01 of 1.20 ≥ 80 %
+    expect((await env.outbox.published()).map((e) => e.type)).toContain('cost.warning'); // 1.01 of 1.20 ≥ 80 %
     const second = await submitJob({ principal: researcher(), spec: spec({ maxRuntimeMinutes: 60 }) }, env.deps);
     expect(second.job.state).toBe('admitted');
     expect(second.warnings[0]).toContain('concurrent_jobs');
     expect(second.job.quotaWarnings).toEqual(second.warnings);
-    const types = env.events.published.map((e) => e.type);
+    const published = await env.outbox.published();
+    const types = published.map((e) => e.type);
     expect(types).toContain('quota.exceeded');
     expect(types).toContain('cost.exceeded');
-    const exceeded = env.events.published.find((e) => e.type === 'quota.exceeded');
+    const exceeded = published.find((e) => e.type === 'quota.exceeded');
     expect(exceeded?.data).toMatchObject({ metric: 'concurrent_jobs', limit: 1, usage: 2, jobId: second.job.id });
   });
 });
@@ -184,7 +185,7 @@ describe('explain: a dry run of submission', () => {
     expect(before.estimate).toMatchObject({ costUsd: 1.51, gpuHours: 1.5, gpuCount: 1 });
     expect(before.limits.find((l) => l.name.includes('concurrent_gpus'))).toMatchObject({ limit: 1, used: 0, after: 1, fits: true });
     expect((await env.jobs.listByOwner('acme', 'rae', { limit: 5 })).items).toHaveLength(0);
-    expect(env.events.published).toHaveLength(0);
+    expect(await env.outbox.published()).toHaveLength(0);
 
     await submitJob({ principal: researcher(), spec: spec() }, env.deps);
     const full = await explainJob(researcher(), spec(), env.deps);

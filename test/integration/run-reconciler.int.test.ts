@@ -64,7 +64,6 @@ async function world() {
           quotas: { forOrg: async () => [] },
           scheduling: new DynamoSchedulingSettings(table.doc, table.tableName, 0),
           limits: { current: async () => ({ maxConcurrent: 100, userMaxConcurrent: 100 }) },
-          dispatch: { send: async () => undefined },
           backends: [backend],
         },
       )

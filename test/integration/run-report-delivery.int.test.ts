@@ -61,7 +61,6 @@ async function ownDynamo(dataDir: string) {
       quotas: new DynamoQuotaRepository(doc, TABLE, 0),
       scheduling: new DynamoSchedulingSettings(doc, TABLE, 0),
       limits: { current: async () => ({ maxConcurrent: 100, userMaxConcurrent: 100 }) },
-      dispatch: { send: async () => undefined },
       backends: ['local'] as const,
     };
     return (await submitJob(submission, admission)).job;

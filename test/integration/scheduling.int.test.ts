@@ -22,9 +22,9 @@ import { admissionWorld, startAsDispatcher } from '#test-support/admission-world
 
 async function setup(limits: { maxConcurrent: number; userMaxConcurrent: number }, quotaList: Quota[] = []) {
   const world = await admissionWorld({ limits, quotas: quotaList, clock: manualClock('2026-12-06T09:00:00.000Z') });
-  const { jobs, deps, clock, sent, scheduling, table } = world;
+  const { jobs, deps, clock, outbox, scheduling, table } = world;
   const run = (job: Job): Promise<Job> => startAsDispatcher(jobs, job, clock.now().toISOString());
-  return { jobs, deps, clock, sent, scheduling, run, table };
+  return { jobs, deps, clock, outbox, scheduling, run, table };
 }
 
 const visionUser = (id: string) => researcher(id, { teamIds: ['vision'] });
@@ -108,7 +108,7 @@ describe('scheduler order: fair share, per-limit order, pause (DynamoDB Local)',
     const admitted = submitted.filter((_, i) => states[i] === 'admitted').map((j) => j.id);
     expect(cancelled.every((job) => states[submitted.indexOf(job)] === 'cancelled')).toBe(true);
     expect(admitted).toHaveLength(5); // exactly the room the five ended fillers freed
-    const launches = env.sent.filter((m) => m.action === 'launch').map((m) => m.jobId);
+    const launches = (await env.outbox.dispatched()).filter((m) => m.action === 'launch').map((m) => m.jobId);
     expect(new Set(launches).size).toBe(launches.length); // nothing launched twice
     expect(admitted.every((id) => launches.includes(id))).toBe(true);
     expect((await env.jobs.readCounters([GLOBAL_CONCURRENCY]))[GLOBAL_CONCURRENCY]).toBe(8);
@@ -151,7 +151,7 @@ describe('scheduler order: fair share, per-limit order, pause (DynamoDB Local)',
     expect(rest.map((w) => [w?.code, w?.limitPosition])).toEqual(rest.map((_, i) => ['quota_full', i + 1]));
     const counters = await env.jobs.readCounters(['concurrent_jobs:ORG#acme#TEAM#vision', queueDepth('acme'), GLOBAL_CONCURRENCY]);
     expect(counters).toEqual({ 'concurrent_jobs:ORG#acme#TEAM#vision': 7, [queueDepth('acme')]: 12, [GLOBAL_CONCURRENCY]: 12 });
-    expect(new Set(env.sent.map((m) => m.jobId))).toEqual(new Set(expected));
+    expect(new Set((await env.outbox.dispatched()).map((m) => m.jobId))).toEqual(new Set(expected));
   });
 
   it('bypass (job.bypass.queue): skips the queue and the global limit, at submission and in the pass, never a blocking quota', async () => {

@@ -3,9 +3,7 @@ import { DynamoFairShareSource } from '#adapters/dynamodb/dynamo-fair-share.repo
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
-import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import { ulidSource } from '#adapters/runtime/system-runtime';
-import type { DispatchMessage } from '#domain/jobs/dispatch-message.schema';
 import { transition } from '#domain/jobs/job-lifecycle';
 import type { Job } from '#domain/jobs/job.schema';
 import type { JobRepository } from '#domain/jobs/jobs.port';
@@ -13,6 +11,7 @@ import type { Quota } from '#domain/quotas/quota.schema';
 import type { Clock } from '#domain/runtime/runtime.port';
 import { DEMO_HARDWARE } from '#scripts/local/seed';
 import { createTestTable } from './integration-env';
+import { relayedEvents } from './outbox-relay';
 
 export interface AdmissionWorldOptions<C extends Clock> {
   /** The deployment's concurrency limits (`QM_MAX_CONCURRENT`, `QM_USER_MAX_CONCURRENT`). */
@@ -27,8 +26,8 @@ export interface AdmissionWorldOptions<C extends Clock> {
 
 /**
  * Submission, admission and ending against DynamoDB Local: a fresh table with the demo hardware catalog,
- * the real job, quota, fair-share and scheduling-settings repositories, an in-process event bus and a
- * dispatch queue that keeps what it is sent (`sent`). `deps` serves `submitJob`, `runSchedulerPass` and
+ * the real job, quota, fair-share and scheduling-settings repositories, and events and dispatch requests as
+ * deployed: outbox items relayed from the table's stream (`outbox.published()`, `outbox.dispatched()`). `deps` serves `submitJob`, `runSchedulerPass` and
  * `endJob`; a test adds what else its service needs (`{ ...world.deps, teams }`).
  */
 export async function admissionWorld<C extends Clock>(options: AdmissionWorldOptions<C>) {
@@ -39,24 +38,24 @@ export async function admissionWorld<C extends Clock>(options: AdmissionWorldOpt
   const quotas = new DynamoQuotaRepository(table.doc, table.tableName, options.quotaCacheMs ?? 0);
   for (const q of options.quotas ?? []) await quotas.put(q);
   const { clock } = options;
-  const events = new InProcessEventBus();
-  const sent: DispatchMessage[] = [];
+  const ids = ulidSource();
+  const outbox = await relayedEvents(table, { ids, clock });
   const scheduling = new DynamoSchedulingSettings(table.doc, table.tableName, 0);
   const deps = {
     jobs,
     hardware,
     quotas,
     limits: { current: async () => options.limits },
-    events,
+    events: outbox.events,
     clock,
-    ids: ulidSource(),
-    dispatch: { send: async (m: DispatchMessage) => void sent.push(m) },
+    ids,
+    dispatch: outbox.dispatch,
     backends: ['local'] as const,
     retentionDays: 90,
     fairShare: new DynamoFairShareSource(table.doc, table.tableName, clock),
     scheduling,
   };
-  return { table, jobs, hardware, quotas, clock, events, sent, scheduling, deps };
+  return { table, jobs, hardware, quotas, clock, outbox, scheduling, deps };
 }
 
 /** Moves an admitted job to running at `at`, as the dispatcher would (admitted → starting → running). */

@@ -10,7 +10,7 @@ import { approvalLinksEnvSchema } from '#functions/api/approval-links/approval-l
 import { approvalLinksRoutes } from '#functions/api/approval-links/approval-links.routes';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { DynamoApprovalRuleRepository } from '#adapters/dynamodb/dynamo-approval-rule.repository';
-import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
+import type { DomainEvent } from '#domain/events/event-envelope';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import type { TaskTokens } from '#domain/approvals/approvals.port';
 import { redriveApprovalFlows } from '#domain/approvals/approval-redrive.service';
@@ -35,6 +35,7 @@ import { synthesizedApprovalFlowDefinition } from '#scripts/local/approval-flow/
 import { seedPeople } from './authz-fixtures';
 import { buildHttpApiV2Event } from '#scripts/local/http-server';
 import { createAuthzWorld, invokeRoute, type AuthzWorld, type CallInput, type CallResult } from './authz-world';
+import { relayedEvents } from './outbox-relay';
 
 /**
  * The authorization world (orgs acme and globex, the matrix's actors) with approvals switched on: the real
@@ -48,7 +49,8 @@ export interface ApprovalsWorld {
   readonly flows: LocalApprovalFlows;
   /** Stops every execution and starts a fresh runner that re-drives pending requests from the table, as a restart of the local stack does. */
   restartFlows(): Promise<number>;
-  bus: InProcessEventBus;
+  /** What the relay put on the bus: it drains the outbox relay first (every committed event is there). */
+  published(): Promise<readonly DomainEvent[]>;
   approvals: DynamoApprovalRepository;
   approvalRules: DynamoApprovalRuleRepository;
   transitions: LocalTransition[];
@@ -87,13 +89,14 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
   const { doc, tableName } = world.table;
   const clock = options.clock ?? systemClock;
   const ids = ulidSource();
-  const bus = new InProcessEventBus();
+  // As deployed: the functions record events in the outbox; the relay reads them from the stream onto the bus.
+  const outbox = await relayedEvents(world.table, { ids, clock });
   const approvals = new DynamoApprovalRepository(doc, tableName);
   const approvalRules = new DynamoApprovalRuleRepository(doc, tableName, 0);
   const transitions: LocalTransition[] = [];
   let flows: LocalApprovalFlows | undefined;
   const tokens: TaskTokens = { succeed: (token, output) => flows!.succeed(token, output) };
-  const settlement = { approvals, jobs: world.jobs, events: bus, tokens, clock, ids, retentionDays: 90 };
+  const settlement = { approvals, jobs: world.jobs, events: outbox.events, tokens, clock, ids, retentionDays: 90 };
   const stepDeps = { ...settlement, tokens: { succeed: async () => false } };
   definition ??= synthesizedApprovalFlowDefinition();
   const newFlows = () =>
@@ -120,7 +123,15 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
     QM_USER_MAX_CONCURRENT: '10000',
     QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-test',
   };
-  const runtime = { doc, clock, ids, logger: createLogger({ logLevel: 'SILENT' }), configCacheMs: 0, validateResponses: true, events: bus };
+  const runtime = {
+    doc,
+    clock,
+    ids,
+    logger: createLogger({ logLevel: 'SILENT' }),
+    configCacheMs: 0,
+    validateResponses: true,
+    events: outbox.events,
+  };
   const apiBaseUrl = 'https://api.qm.example';
   const consoleUrl = 'https://console.qm.example';
   const secrets = new EnvFileSecretStore(await mkdtemp(join(tmpdir(), 'qm-approval-link-key-')));
@@ -152,7 +163,7 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
       flows = newFlows();
       return redriveApprovalFlows(world.jobs, flows);
     },
-    bus,
+    published: outbox.published,
     approvals,
     approvalRules,
     transitions,
@@ -202,6 +213,9 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
     apiBaseUrl,
     secrets,
     linkKeyRef,
-    stop: () => flows!.stop(),
+    async stop() {
+      await flows!.stop();
+      await outbox.stop();
+    },
   };
 }

@@ -3,7 +3,7 @@ import type { HardwareCatalog } from '#domain/catalog/catalog.port';
 import type { EventPublisher } from '#domain/events/events.port';
 import { cancelJob } from '#domain/job-flow/cancel-job.service';
 import type { ClusterSource } from '#domain/clusters/clusters.port';
-import type { DispatchQueue, JobRepository } from '#domain/jobs/jobs.port';
+import type { JobRepository } from '#domain/jobs/jobs.port';
 import { getVisibleJob, listOwnJobs } from '#domain/jobs/job-queries.service';
 import type { BackendKind } from '#domain/jobs/job.schema';
 import { submitJob, type SubmitJobDeps } from '#domain/job-flow/submit-job.service';
@@ -22,7 +22,6 @@ import { createApiHandler } from '#http/api-handler';
 import { jobsRoutes } from './jobs.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { DynamoTemplateRepository } from '#adapters/dynamodb/dynamo-template.repository';
-import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue.client';
 import { dynamoApprovalGate, dynamoSubmissionReads } from '#functions/api/submission-reads';
 import type { JobsEnv } from './jobs.env';
 
@@ -32,7 +31,6 @@ export interface JobsDeps {
   limits: LimitsSource;
   hardware: HardwareCatalog;
   events: EventPublisher;
-  dispatch: DispatchQueue;
   clock: Clock;
   ids: IdSource;
   backends: readonly BackendKind[];
@@ -82,8 +80,9 @@ export function createJobsHandler(deps: JobsDeps) {
 }
 
 /**
- * The jobs function, as Lambda, the local stack and the tests build it. `events` is EventBridge when deployed;
- * dispatch requests (launch, stop) are events too, which the bus delivers to the dispatch queue.
+ * The jobs function, as Lambda, the local stack and the tests build it. Its events and dispatch requests
+ * (launch, stop) are outbox items written in the transaction of the change they announce; the relay puts them on
+ * the bus, whose rule delivers dispatch requests to the dispatch queue.
  */
 export function composeJobs(
   env: JobsEnv,
@@ -93,7 +92,6 @@ export function composeJobs(
   return createJobsHandler({
     ...dynamoSubmissionReads(env, { ...runtime, clock, ids }),
     events: runtime.events,
-    dispatch: new EventDispatchQueue(runtime.events, ids, clock),
     retentionDays: env.QM_JOB_RETENTION_DAYS,
     templates: new DynamoTemplateRepository(runtime.doc, env.QM_TABLE_NAME),
     queueHint: new QueueBusyHint(),

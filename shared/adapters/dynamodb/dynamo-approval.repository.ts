@@ -2,11 +2,13 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApprovalRepository, StampOutcome } from '#domain/approvals/approvals.port';
 import { approvalRequestSchema, type ApprovalRequest, type ApprovalState } from '#domain/jobs/approval-request.schema';
+import type { DomainEvent } from '#domain/events/event-envelope';
 import type { Page } from '#domain/jobs/jobs.port';
 import type { CounterEffect } from '#domain/quotas/counters';
 import type { Job } from '#domain/jobs/job.schema';
 import { approvalItem } from './approval-item';
 import { counterUpdate, groupEffects } from './dynamo-counters';
+import { outboxPuts } from './dynamo-event-outbox.repository';
 import { jobItem } from './dynamo-job.repository';
 import { pick, queryPage } from './dynamo-versioned';
 import * as keys from './table-keys';
@@ -57,7 +59,12 @@ export class DynamoApprovalRepository extends DynamoApprovalRequests implements 
     );
   }
 
-  async settle(request: ApprovalRequest, job: Job, effects: readonly CounterEffect[] = []): Promise<'ok' | 'state' | 'conflict'> {
+  async settle(
+    request: ApprovalRequest,
+    job: Job,
+    effects: readonly CounterEffect[] = [],
+    events: readonly DomainEvent[] = [],
+  ): Promise<'ok' | 'state' | 'conflict'> {
     const pending = { ':pending': 'pending' };
     const items: Record<string, unknown>[] = [
       {
@@ -80,6 +87,7 @@ export class DynamoApprovalRepository extends DynamoApprovalRequests implements 
         },
       },
       ...groupEffects(effects).map((update) => ({ Update: counterUpdate(this.tableName, update) })),
+      ...outboxPuts(this.tableName, events),
     ];
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -102,7 +110,13 @@ export class DynamoApprovalRepository extends DynamoApprovalRequests implements 
     );
   }
 
-  async stamp(orgId: string, id: string, attribute: 'notifiedAt' | 'escalatedAt', at: string): Promise<StampOutcome> {
+  async stamp(
+    orgId: string,
+    id: string,
+    attribute: 'notifiedAt' | 'escalatedAt',
+    at: string,
+    events: readonly DomainEvent[] = [],
+  ): Promise<StampOutcome> {
     const first = await this.updatePending(
       orgId,
       id,
@@ -110,6 +124,7 @@ export class DynamoApprovalRepository extends DynamoApprovalRequests implements 
       { '#a': attribute, '#v': 'version' },
       { ':at': at, ':one': 1 },
       'attribute_not_exists(#a)',
+      events,
     );
     if (first) return 'first';
     const now = await this.get(orgId, id);
@@ -123,21 +138,25 @@ export class DynamoApprovalRepository extends DynamoApprovalRequests implements 
     names: Record<string, string>,
     values: Record<string, unknown>,
     extraCondition?: string,
+    events: readonly DomainEvent[] = [],
   ): Promise<boolean> {
+    const change = {
+      TableName: this.tableName,
+      Key: keys.approvalRequest(orgId, id),
+      UpdateExpression: update,
+      ConditionExpression: `attribute_exists(pk) AND #state = :pending${extraCondition ? ` AND ${extraCondition}` : ''}`,
+      ExpressionAttributeNames: { ...names, '#state': 'state' },
+      ExpressionAttributeValues: { ...values, ':pending': 'pending' },
+    };
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.approvalRequest(orgId, id),
-          UpdateExpression: update,
-          ConditionExpression: `attribute_exists(pk) AND #state = :pending${extraCondition ? ` AND ${extraCondition}` : ''}`,
-          ExpressionAttributeNames: { ...names, '#state': 'state' },
-          ExpressionAttributeValues: { ...values, ':pending': 'pending' },
-        }),
-      );
+      if (events.length === 0) await this.doc.send(new UpdateCommand(change));
+      // With events: the change and its outbox items in one transaction.
+      else await this.doc.send(new TransactWriteCommand({ TransactItems: [{ Update: change }, ...outboxPuts(this.tableName, events)] }));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof TransactionCanceledException && (error.CancellationReasons ?? [])[0]?.Code === 'ConditionalCheckFailed')
+        return false;
       throw error;
     }
   }

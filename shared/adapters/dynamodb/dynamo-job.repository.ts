@@ -20,7 +20,9 @@ import {
 import type { CounterEffect } from '#domain/quotas/counters';
 import { isTerminal, jobSchema, type Job, type JobState, type WaitingReason } from '#domain/jobs/job.schema';
 import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
+import type { DomainEvent } from '#domain/events/event-envelope';
 import { approvalItem } from './approval-item';
+import { outboxPuts } from './dynamo-event-outbox.repository';
 import { counterUpdate, groupEffects, readCounterValues, type CounterItemUpdate } from './dynamo-counters';
 import { decodeCursor, encodeCursor } from './cursor';
 import { mergeShards } from './job-state-shards';
@@ -108,9 +110,10 @@ export class DynamoJobRepository implements JobRepository {
     idempotency?: IdempotencyRecord,
     effects: readonly CounterEffect[] = [],
     approval?: ApprovalRequest,
+    events: readonly DomainEvent[] = [],
   ): Promise<CreateOutcome> {
     const put = { TableName: this.tableName, Item: this.item(job), ConditionExpression: 'attribute_not_exists(pk)' };
-    if (!idempotency && effects.length === 0 && !approval) {
+    if (!idempotency && effects.length === 0 && !approval && events.length === 0) {
       await this.doc.send(new PutCommand(put));
       return { ok: true, job, created: true };
     }
@@ -137,6 +140,8 @@ export class DynamoJobRepository implements JobRepository {
     // The request goes last, so the indexes above (idempotency at 1, counters after it) stay as they were.
     if (approval)
       items.push({ Put: { TableName: this.tableName, Item: approvalItem(approval), ConditionExpression: 'attribute_not_exists(pk)' } });
+    // The outbox last, for the same reason: the job's events commit with it, or not at all.
+    items.push(...outboxPuts(this.tableName, events));
     const result = await this.transact(items);
     if (result.ok) return { ok: true, job, created: true };
     if (result.code === 'TransactionConflict') return { ok: false, reason: 'conflict' };
@@ -227,7 +232,12 @@ export class DynamoJobRepository implements JobRepository {
     return nextCursor ? { items, nextCursor } : { items };
   }
 
-  async save(next: Job, expectedState: JobState, effects: readonly CounterEffect[] = []): Promise<SaveOutcome> {
+  async save(
+    next: Job,
+    expectedState: JobState,
+    effects: readonly CounterEffect[] = [],
+    events: readonly DomainEvent[] = [],
+  ): Promise<SaveOutcome> {
     const put = {
       TableName: this.tableName,
       Item: this.item(next),
@@ -235,7 +245,7 @@ export class DynamoJobRepository implements JobRepository {
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':expected': expectedState },
     };
-    if (effects.length === 0) {
+    if (effects.length === 0 && events.length === 0) {
       try {
         await this.doc.send(new PutCommand(put));
         return { ok: true, job: next };
@@ -245,7 +255,7 @@ export class DynamoJobRepository implements JobRepository {
       }
     }
     const counters = this.counterItems(effects);
-    const result = await this.transact([{ Put: put }, ...counters.items]);
+    const result = await this.transact([{ Put: put }, ...counters.items, ...outboxPuts(this.tableName, events)]);
     if (result.ok) return { ok: true, job: next };
     if (result.code === 'TransactionConflict') return { ok: false, reason: 'conflict' };
     if (result.index === 0) return { ok: false, reason: 'state' };
@@ -254,7 +264,12 @@ export class DynamoJobRepository implements JobRepository {
     throw new Error(`Job update failed (${result.code})`);
   }
 
-  async saveAll(nexts: readonly Job[], expectedState: JobState, effects: readonly CounterEffect[]): Promise<boolean> {
+  async saveAll(
+    nexts: readonly Job[],
+    expectedState: JobState,
+    effects: readonly CounterEffect[],
+    events: readonly DomainEvent[] = [],
+  ): Promise<boolean> {
     const puts = nexts.map((next) => ({
       Put: {
         TableName: this.tableName,
@@ -264,7 +279,7 @@ export class DynamoJobRepository implements JobRepository {
         ExpressionAttributeValues: { ':expected': expectedState },
       },
     }));
-    const items = [...puts, ...this.counterItems(effects).items];
+    const items = [...puts, ...this.counterItems(effects).items, ...outboxPuts(this.tableName, events)];
     if (items.length > MAX_TRANSACTION_ITEMS) throw new Error(`saveAll: ${items.length} items, above ${MAX_TRANSACTION_ITEMS}`);
     return (await this.transact(items)).ok;
   }

@@ -41,9 +41,10 @@ async function pendingRequest(ref: FlowRef, deps: FlowDeps): Promise<ApprovalReq
 export async function recordStep(ref: FlowRef, deps: FlowDeps): Promise<{ waitSeconds: number }> {
   const request = await pendingRequest(ref, deps);
   const now = deps.clock.now();
-  const stamp = await deps.approvals.stamp(ref.orgId, ref.approvalId, 'notifiedAt', now.toISOString());
+  // `approval.required` is recorded by the first stamp's own write (the outbox): announced once, and only then.
+  const required = approvalEvent('approval.required', request, deps.ids.next(), now.toISOString());
+  const stamp = await deps.approvals.stamp(ref.orgId, ref.approvalId, 'notifiedAt', now.toISOString(), [required]);
   if (stamp === 'closed') throw new RequestClosed(ref.approvalId);
-  if (stamp === 'first') await deps.events.publish([approvalEvent('approval.required', request, deps.ids.next(), now.toISOString())]);
   return { waitSeconds: secondsUntil(request.escalateAt, now) };
 }
 
@@ -56,12 +57,10 @@ export async function awaitStep(ref: FlowRef & { taskToken: string }, deps: Flow
 export async function escalateStep(ref: FlowRef, deps: FlowDeps): Promise<{ waitSeconds: number }> {
   const request = await pendingRequest(ref, deps);
   const now = deps.clock.now();
-  const stamp = await deps.approvals.stamp(ref.orgId, ref.approvalId, 'escalatedAt', now.toISOString());
+  const escalated = { ...request, escalatedAt: now.toISOString() };
+  const event = approvalEvent('approval.escalated', escalated, deps.ids.next(), now.toISOString());
+  const stamp = await deps.approvals.stamp(ref.orgId, ref.approvalId, 'escalatedAt', now.toISOString(), [event]);
   if (stamp === 'closed') throw new RequestClosed(ref.approvalId);
-  if (stamp === 'first') {
-    const escalated = { ...request, escalatedAt: now.toISOString() };
-    await deps.events.publish([approvalEvent('approval.escalated', escalated, deps.ids.next(), now.toISOString())]);
-  }
   return { waitSeconds: secondsUntil(request.expireAt, now) };
 }
 

@@ -82,15 +82,14 @@ async function settleOnce(
     version: request.version + 1,
   };
   const effects = to === 'queued' ? [{ counter: queueDepth(movedJob.orgId), amount: 1 }] : [];
-  const outcome = await deps.approvals.settle(closed, movedJob, effects);
-  if (outcome !== 'ok') return 'retry';
-
+  // The ending's event commits with it (the outbox): a decision that lost the race announces nothing.
   const events = [];
   if (ending.state === 'approved') events.push(approvalEvent('approval.granted', closed, deps.ids.next(), at));
   if (ending.state === 'rejected') events.push(approvalEvent('approval.rejected', closed, deps.ids.next(), at));
   if (ending.state === 'expired') events.push(approvalEvent('approval.expired', closed, deps.ids.next(), at));
   if (ending.state === 'cancelled') events.push(jobEvent('job.cancelled', movedJob, deps.ids.next(), at));
-  await deps.events.publish(events);
+  const outcome = await deps.approvals.settle(closed, movedJob, effects, events);
+  if (outcome !== 'ok') return 'retry';
   if (taskToken) await deps.tokens.succeed(taskToken, { outcome: ending.state }).catch(() => false);
   return { request: closed, job: movedJob };
 }

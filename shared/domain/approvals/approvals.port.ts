@@ -1,3 +1,4 @@
+import type { DomainEvent } from '#domain/events/event-envelope';
 import type { ApprovalRule } from './approval-rule.schema';
 import type { Page } from '#domain/jobs/jobs.port';
 import type { CounterEffect } from '#domain/quotas/counters';
@@ -15,12 +16,27 @@ export interface ApprovalRepository {
    * Moves a pending request and its `pending_approval` job together, with the job's counter effects, in one
    * transaction. `request` is the closed request at the version after the one read: `state` when either
    * had moved meanwhile (another decision, the expiry, a cancel won, or a token was stored: read again).
+   * `events` go to the outbox in the same transaction: announced only if the settlement commits.
    */
-  settle(request: ApprovalRequest, job: Job, effects?: readonly CounterEffect[]): Promise<'ok' | 'state' | 'conflict'>;
+  settle(
+    request: ApprovalRequest,
+    job: Job,
+    effects?: readonly CounterEffect[],
+    events?: readonly DomainEvent[],
+  ): Promise<'ok' | 'state' | 'conflict'>;
   /** Stores the task token of the wait in progress, if the request is still pending (bumps the version). */
   storeToken(orgId: string, id: string, token: string): Promise<boolean>;
-  /** Sets `notifiedAt` or `escalatedAt` once, while the request is pending (bumps the version). */
-  stamp(orgId: string, id: string, attribute: 'notifiedAt' | 'escalatedAt', at: string): Promise<StampOutcome>;
+  /**
+   * Sets `notifiedAt` or `escalatedAt` once, while the request is pending (bumps the version); `events` are
+   * recorded in the outbox by the same write, so they are announced by the first stamp only.
+   */
+  stamp(
+    orgId: string,
+    id: string,
+    attribute: 'notifiedAt' | 'escalatedAt',
+    at: string,
+    events?: readonly DomainEvent[],
+  ): Promise<StampOutcome>;
 }
 
 /** Starts the durable flow of a request; idempotent per request id (the execution is named after it). */

@@ -1,5 +1,6 @@
 import { GLOBAL_CONCURRENCY, queueDepth } from '#domain/quotas/counters';
 import { homeShard, onGlobalShard, type GlobalShardRoom } from '#domain/quotas/global-shards';
+import type { DomainEvent } from '#domain/events/event-envelope';
 import type { PreparedAdmission } from '#domain/jobs/admission.service';
 import { transition } from '#domain/jobs/job-lifecycle';
 import { MAX_TRANSACTION_ITEMS, type JobRepository } from '#domain/jobs/jobs.port';
@@ -14,6 +15,8 @@ const FIRST_SIZE = 4;
 export interface AdmissionCandidate {
   job: Job;
   prepared: PreparedAdmission;
+  /** What the admission records in the outbox with it (`admissionEvents`): its launch request, quota crossings. */
+  events: DomainEvent[];
 }
 
 export interface BatchMember extends AdmissionCandidate {
@@ -25,7 +28,9 @@ export interface BatchMember extends AdmissionCandidate {
 
 /**
  * Consecutive admissions of a scheduler pass written in one transaction (docs/scheduling.md, "One pass"):
- * the jobs' writes plus every counter they take, merged per counter (the sum against the tightest limit).
+ * the jobs' writes plus every counter they take, merged per counter (the sum against the tightest limit), plus
+ * each admission's outbox items (its launch request and quota crossings), which count against the transaction's
+ * 100 items like the rest.
  * All or nothing, so a batch that goes through admits exactly what admitting its jobs one by one, in the
  * same order, would have admitted. When any condition fails (a limit that fills inside the batch, a job
  * cancelled meanwhile), nothing is written and the pass admits the same jobs one by one, in order, which
@@ -36,6 +41,8 @@ export interface BatchMember extends AdmissionCandidate {
 export class AdmissionBatch {
   private members: BatchMember[] = [];
   private counters = new Set<string>();
+  /** Outbox items of the members (one launch request each, plus their quota crossings). */
+  private outboxItems = 0;
   private size = FIRST_SIZE;
 
   constructor(
@@ -44,11 +51,12 @@ export class AdmissionBatch {
   ) {}
 
   /** Whether `candidate` fits this batch (jobs and transaction items); when not, flush first. */
-  fits({ prepared }: AdmissionCandidate): boolean {
+  fits({ prepared, events }: AdmissionCandidate): boolean {
     if (this.members.length >= this.size) return false;
     // Shards and the queue depth count once each; a new shard or org adds at most one item.
     const added = prepared.plan.effects.filter((e) => e.counter !== GLOBAL_CONCURRENCY && !this.counters.has(e.counter)).length + 2;
-    return this.members.length + 1 + this.counters.size + added <= MAX_TRANSACTION_ITEMS;
+    const jobs = this.members.length + 1;
+    return jobs + this.outboxItems + events.length + this.counters.size + added <= MAX_TRANSACTION_ITEMS;
   }
 
   /** Adds the admission on a global shard with room; false when no shard has room (it goes alone, and waits). */
@@ -63,6 +71,7 @@ export class AdmissionBatch {
     const admitted = transition(job, 'admitted', this.at, { holds, ...warnings });
     const all = [{ counter: queueDepth(job.orgId), amount: -1 }, ...effects];
     for (const effect of all) this.counters.add(effect.counter);
+    this.outboxItems += candidate.events.length;
     this.members.push({ ...candidate, admitted, shard, effects: all });
     return true;
   }
@@ -75,11 +84,13 @@ export class AdmissionBatch {
     const members = this.members;
     this.members = [];
     this.counters = new Set();
+    this.outboxItems = 0;
     if (members.length > 1) {
       const ok = await jobs.saveAll(
         members.map((m) => m.admitted),
         'queued',
         members.flatMap((m) => m.effects),
+        members.flatMap((m) => m.events),
       );
       if (ok) {
         this.size = Math.min(MAX_JOBS, this.size * 2);
@@ -88,6 +99,6 @@ export class AdmissionBatch {
     }
     for (const member of members) this.room.charge(member.shard, -1);
     this.size = members.length > 1 ? Math.max(1, Math.floor(members.length / 4)) : Math.min(MAX_JOBS, this.size * 2);
-    return { admitted: [], oneByOne: members.map(({ job, prepared }) => ({ job, prepared })) };
+    return { admitted: [], oneByOne: members.map(({ job, prepared, events }) => ({ job, prepared, events })) };
   }
 }

@@ -3,8 +3,7 @@ import { settleRequest } from '#domain/approvals/approval-settlement';
 import { hasPermission, reaches } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
 import { AppError, forbidden } from '#domain/errors/app-error';
-import type { DispatchQueue } from '#domain/jobs/jobs.port';
-import { endJob, type JobEndingDeps } from './job-ending';
+import { endJob, type JobEndingDeps, type StopRun } from './job-ending';
 import { getVisibleJob } from '#domain/jobs/job-queries.service';
 import { ACTIVE_STATES, isTerminal, type Job } from '#domain/jobs/job.schema';
 
@@ -16,15 +15,19 @@ function canCancel(principal: Principal, job: Job): boolean {
 }
 
 /**
- * Cancels a job that has not ended. The state change (and counter release, for an active job) is one
- * conditional write; stopping the run is then asked of the dispatcher, whose stop is idempotent. A race
- * with the job's own end is resolved by the condition: whichever write lands first wins.
+ * Cancels a job that has not ended. The state change (and counter release, for an active job), its
+ * `job.cancelled` event and, for an active job, the stop request to the dispatcher (whose stop is idempotent)
+ * are one conditional transaction. A race with the job's own end is resolved by the condition: whichever write
+ * lands first wins, and the loser records nothing.
  */
 export interface CancelJobDeps extends JobEndingDeps {
-  dispatch: DispatchQueue;
   /** Approval requests and the flows' task tokens: cancelling a job that waits for approval ends its flow. */
   approvals?: ApprovalRepository;
   tokens?: TaskTokens;
+}
+
+function stopIfActive(job: Job): StopRun | undefined {
+  return ACTIVE_STATES.has(job.state) ? { reason: 'Cancelled by user' } : undefined;
 }
 
 export async function cancelJob(principal: Principal, id: string, deps: CancelJobDeps): Promise<Job> {
@@ -37,11 +40,9 @@ export async function cancelJob(principal: Principal, id: string, deps: CancelJo
     const ended =
       job.state === 'pending_approval' && job.approval && deps.approvals && deps.tokens
         ? await cancelHeldJob(job, principal, { ...deps, approvals: deps.approvals, tokens: deps.tokens })
-        : await endJob(job, 'cancelled', { stateReason: `Cancelled by ${principal.userId}` }, deps);
+        : // An active job's stop request commits with its cancellation (the outbox).
+          await endJob(job, 'cancelled', { stateReason: `Cancelled by ${principal.userId}` }, deps, stopIfActive(job));
     if (!ended) continue; // the job moved meanwhile: look again
-    if (ACTIVE_STATES.has(job.state)) {
-      await deps.dispatch.send({ action: 'stop', jobId: job.id, reason: 'Cancelled by user' });
-    }
     return ended;
   }
   throw new AppError('conflict', 'The job is changing state too quickly; try again');

@@ -73,14 +73,14 @@ export async function handleDispatch(message: DispatchMessage, deps: DispatchDep
     ...(launched.ecsPlacement ? { ecsPlacement: launched.ecsPlacement } : {}),
   });
   delete running.launchDeadline;
-  const saved = await deps.jobs.save(running, 'starting');
+  // `job.started` commits with the transition (the outbox): a job cancelled meanwhile never announces a start.
+  const saved = await deps.jobs.save(running, 'starting', [], [jobEvent('job.started', running, deps.ids.next(), at)]);
   if (!saved.ok) {
     // Cancelled (or ended) while we launched: make sure the run does not outlive its job.
     const current = await deps.jobs.get(starting.id);
     if (current && current.state !== 'running') await backend.stop({ ...starting, runRef }, 'Job ended before launch completed');
     return 'cancelled_after_launch';
   }
-  await deps.events.publish([jobEvent('job.started', saved.job, deps.ids.next(), at)]);
   return 'launched';
 }
 

@@ -1,4 +1,5 @@
 import { gpuHours, reservedHours, roundAmount } from '#domain/amounts';
+import type { DomainEvent } from '#domain/events/event-envelope';
 import type { EventPublisher } from '#domain/events/events.port';
 import { eventTypeForState, jobEvent } from '#domain/jobs/job.events';
 import { settlementEffects } from '#domain/jobs/admission-plan';
@@ -6,6 +7,7 @@ import { type CounterEffect, dailyUsageCounter, queueDepth, type ScopeRef } from
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { fairShareEffects } from '#domain/scheduling/fair-share';
 import { runtimeHistoryEffects } from '#domain/scheduling/runtime-history';
+import { dispatchRequest } from '#domain/jobs/dispatch-message.schema';
 import { transition } from '#domain/jobs/job-lifecycle';
 import type { JobRepository } from '#domain/jobs/jobs.port';
 import { ACTIVE_STATES, type Job, type JobState } from '#domain/jobs/job.schema';
@@ -18,6 +20,22 @@ export interface JobEndingDeps {
   retentionDays: number;
 }
 
+/** Why the run of a job that this change ends must be stopped (and which run, when not its current one). */
+export interface StopRun {
+  reason: string;
+  runRef?: string;
+}
+
+/**
+ * The stop request of a run, recorded in the transaction that ends or requeues its job (the outbox): the
+ * dispatcher is asked to stop exactly when the change commits, never for a change that lost its race.
+ */
+export function stopRequest(job: Job, stopRun: StopRun | undefined, deps: Pick<JobEndingDeps, 'ids'>, at: string): DomainEvent[] {
+  if (!stopRun) return [];
+  const message = { action: 'stop' as const, jobId: job.id, reason: stopRun.reason, ...(stopRun.runRef ? { runRef: stopRun.runRef } : {}) };
+  return [dispatchRequest(message, deps.ids.next(), at)];
+}
+
 /** Hours the job actually ran (0 when it never started), from its start to `at`. */
 export function hoursRun(job: Job, at: string): number {
   if (!job.startedAt) return 0;
@@ -27,7 +45,8 @@ export function hoursRun(job: Job, at: string): number {
 /**
  * Moves a job to a terminal state and, if it was active, settles everything it holds — concurrency given
  * back, budgets settled to the actual runtime, the day's usage record of its org, team and user updated —
- * in one conditional transaction, so a duplicated end event can never settle twice. Returns the ended job,
+ * in one conditional transaction, with the job's event (its outbox item), so a duplicated end event can never
+ * settle twice or announce the end twice; with `stopRun`, the run's stop request too. Returns the ended job,
  * or undefined when another writer ended or moved it first (the caller's effect already happened).
  */
 export async function endJob(
@@ -35,6 +54,7 @@ export async function endJob(
   to: Extract<JobState, 'succeeded' | 'failed' | 'timed_out' | 'cancelled'>,
   patch: Partial<Job>,
   deps: JobEndingDeps,
+  stopRun?: StopRun,
 ): Promise<Job | undefined> {
   const at = deps.clock.now().toISOString();
   const ended = transition(job, to, at, { ...patch, holds: [] });
@@ -46,10 +66,11 @@ export async function endJob(
     : job.state === 'queued'
       ? [{ counter: queueDepth(job.orgId), amount: -1 }]
       : [];
-  const outcome = await deps.jobs.save(ended, job.state, effects);
-  if (!outcome.ok) return undefined;
+  // The job's event commits with the transition (the outbox), so a lost race announces nothing.
   const type = eventTypeForState(to);
-  if (type) await deps.events.publish([jobEvent(type, outcome.job, deps.ids.next(), at)]);
+  const events = [...(type ? [jobEvent(type, ended, deps.ids.next(), at)] : []), ...stopRequest(job, stopRun, deps, at)];
+  const outcome = await deps.jobs.save(ended, job.state, effects, events);
+  if (!outcome.ok) return undefined;
   return outcome.job;
 }
 

@@ -1,6 +1,6 @@
 import { settlementEffects } from '#domain/jobs/admission-plan';
 import { queueDepth } from '#domain/quotas/counters';
-import { hoursRun, usageEffects, type JobEndingDeps } from './job-ending';
+import { hoursRun, stopRequest, usageEffects, type JobEndingDeps, type StopRun } from './job-ending';
 import { transition } from '#domain/jobs/job-lifecycle';
 import type { Job } from '#domain/jobs/job.schema';
 
@@ -14,10 +14,11 @@ export type RequeueOutcome = { requeued: Job } | { exhausted: true } | { lostRac
  * conditional transaction: the run's holds are settled like an end (concurrency given back, budgets charged
  * the hours it ran, usage recorded), the job is `queued` again with the reason in `stateReason`, and the
  * queue depth grows by one. The scheduler re-admits it in order; on a `spot-with-on-demand-fallback` fleet
- * the next launch uses On-Demand (`purchaseForAttempt`). Once `MAX_SPOT_REQUEUES` is spent, the caller
+ * the next launch uses On-Demand (`purchaseForAttempt`). With `stopRun`, the run's stop request is recorded by
+ * the same transaction. Once `MAX_SPOT_REQUEUES` is spent, the caller
  * fails the job instead.
  */
-export async function requeueAfterInterruption(job: Job, reason: string, deps: JobEndingDeps): Promise<RequeueOutcome> {
+export async function requeueAfterInterruption(job: Job, reason: string, deps: JobEndingDeps, stopRun?: StopRun): Promise<RequeueOutcome> {
   const interruptions = job.spotInterruptions ?? 0;
   if (interruptions >= MAX_SPOT_REQUEUES) return { exhausted: true };
   const at = deps.clock.now().toISOString();
@@ -39,6 +40,6 @@ export async function requeueAfterInterruption(job: Job, reason: string, deps: J
     ...usageEffects(job, at, false),
     { counter: queueDepth(job.orgId), amount: 1 },
   ];
-  const outcome = await deps.jobs.save(requeued, job.state, effects);
+  const outcome = await deps.jobs.save(requeued, job.state, effects, stopRequest(job, stopRun, deps, at));
   return outcome.ok ? { requeued: outcome.job } : { lostRace: true };
 }

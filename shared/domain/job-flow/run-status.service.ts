@@ -1,3 +1,4 @@
+import { jobEvent } from '#domain/jobs/job.events';
 import { endJob, type JobEndingDeps } from './job-ending';
 import { transition } from '#domain/jobs/job-lifecycle';
 import { requeueAfterInterruption } from './job-requeue';
@@ -46,7 +47,8 @@ export async function applyRunReport(report: RunReport, deps: JobEndingDeps): Pr
       const at = deps.clock.now().toISOString();
       const running = transition(job, 'running', at, { runRef: report.runRef, startedAt: at });
       delete running.launchDeadline; // it found capacity
-      const outcome = await deps.jobs.save(running, 'starting');
+      // `job.started` commits with the transition (the outbox), as the dispatcher's direct start records it.
+      const outcome = await deps.jobs.save(running, 'starting', [], [jobEvent('job.started', running, deps.ids.next(), at)]);
       if (outcome.ok) return outcome.job;
       continue;
     }

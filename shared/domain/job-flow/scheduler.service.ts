@@ -4,8 +4,8 @@ import type { FairShareSource, SchedulingSettingsSource } from '#domain/scheduli
 import { snapshotQueue } from '#domain/scheduling/queue-snapshot';
 import { estimateStarts, ExpectedRuntimes, type Estimate, type WaitingOnLimit } from '#domain/scheduling/eta';
 import {
+  admissionEvents,
   prepareAdmission,
-  publishQuotaSignals,
   waitingFor,
   writeOnGlobalShard,
   type AdmissionDeps,
@@ -72,14 +72,11 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
   };
 
   const at = now.toISOString();
-  const admitted = async ({ job, prepared }: AdmissionCandidate, stored: Job) => {
-    result.admitted.push(job.id);
-    await deps.dispatch.send({ action: 'launch', jobId: job.id });
-    await publishQuotaSignals(prepared, stored, deps, at);
-  };
+  // An admission's launch request and quota crossings are in its transaction (the outbox): nothing to send after.
+  const admitted = ({ job }: AdmissionCandidate) => void result.admitted.push(job.id);
   /** The single path: one transaction, and on failure the limit that held the job. */
   const admitOne = async (candidate: AdmissionCandidate) => {
-    const { job, prepared } = candidate;
+    const { job, prepared, events } = candidate;
     const held = prepared.plan.effects.find((effect) => effect.limit !== undefined && heldOn.has(effect.counter));
     if (held) {
       wait(job, (place) => waitingFor(held.counter, job, prepared, place), { counter: held.counter, prepared });
@@ -92,11 +89,11 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
       ({ effects, holds }) => {
         const warnings = prepared.warnings.length > 0 ? { quotaWarnings: prepared.warnings } : {};
         const next = transition(job, 'admitted', at, { holds, ...warnings });
-        return deps.jobs.save(next, 'queued', [{ counter: queueDepth(job.orgId), amount: -1 }, ...effects]);
+        return deps.jobs.save(next, 'queued', [{ counter: queueDepth(job.orgId), amount: -1 }, ...effects], events);
       },
       room,
     );
-    if (outcome.ok) return admitted(candidate, outcome.job);
+    if (outcome.ok) return admitted(candidate);
     if (outcome.reason === 'state') return; // cancelled meanwhile
     if (outcome.reason === 'conflict') {
       wait(job, (place) => ({ ...(job.waiting ?? { code: 'queue_position', message: 'Queued' }), ...place })); // contention: next pass
@@ -108,7 +105,7 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
   const batch = new AdmissionBatch(room, at);
   const flush = async () => {
     const { admitted: done, oneByOne } = await batch.flush(deps.jobs);
-    await Promise.all(done.map((member) => admitted(member, member.admitted)));
+    done.forEach(admitted);
     for (const candidate of oneByOne) await admitOne(candidate);
   };
 
@@ -119,7 +116,8 @@ export async function runSchedulerPass(deps: SchedulerDeps): Promise<SchedulerPa
       wait(job, (place) => pausedReason(job, settings.paused, place));
       continue;
     }
-    const candidate = { job, prepared: await prepareAdmission(job, deps, now) };
+    const prepared = await prepareAdmission(job, deps, now);
+    const candidate = { job, prepared, events: admissionEvents(prepared, job, deps.ids, at) };
     const held = candidate.prepared.plan.effects.some((effect) => effect.limit !== undefined && heldOn.has(effect.counter));
     if (!held) {
       if (!batch.fits(candidate)) await flush();
@@ -205,10 +203,10 @@ async function stopOverdue(deps: SchedulerDeps): Promise<string[]> {
   for (const job of running.items) {
     const startedAt = Date.parse(job.startedAt ?? job.updatedAt);
     if (now - startedAt <= job.spec.maxRuntimeMinutes * 60_000) continue;
-    const ended = await endJob(job, 'timed_out', { stateReason: `Exceeded max runtime of ${job.spec.maxRuntimeMinutes} minutes` }, deps);
-    if (!ended) continue;
-    await deps.dispatch.send({ action: 'stop', jobId: job.id, reason: 'Max runtime exceeded' });
-    stopped.push(job.id);
+    const reason = `Exceeded max runtime of ${job.spec.maxRuntimeMinutes} minutes`;
+    // The stop request commits with the end (the outbox): the dispatcher stops the run.
+    const ended = await endJob(job, 'timed_out', { stateReason: reason }, deps, { reason: 'Max runtime exceeded' });
+    if (ended) stopped.push(job.id);
   }
   return stopped;
 }
@@ -228,22 +226,18 @@ async function expireStuckLaunches(deps: SchedulerDeps): Promise<string[]> {
     const kind = job.ecsPlacement?.purchase === 'spot' ? 'Spot' : 'On-Demand';
     const waited = Math.round((now - Date.parse(job.updatedAt)) / 60_000);
     const reason = `No ${kind} capacity on ${fleet} within the launch timeout (waited ${waited} minutes)`;
+    // Either change records the waiting run's stop request in its own transaction (the outbox).
+    const stopRun = { reason: 'Launch timed out waiting for capacity', ...(job.runRef ? { runRef: job.runRef } : {}) };
     let handled = false;
     if (job.ecsPlacement?.purchase === 'spot' && job.ecsPlacement.onDemandFallback) {
-      const outcome = await requeueAfterInterruption(job, reason, deps);
+      const outcome = await requeueAfterInterruption(job, reason, deps, stopRun);
       handled = 'requeued' in outcome;
     }
-    if (!handled)
-      handled = (await endJob(job, 'failed', { stateReason: `${reason}: the job never started and was not charged` }, deps)) !== undefined;
-    if (!handled) continue;
-    const runRef = job.runRef;
-    await deps.dispatch.send({
-      action: 'stop',
-      jobId: job.id,
-      reason: 'Launch timed out waiting for capacity',
-      ...(runRef ? { runRef } : {}),
-    });
-    expired.push(job.id);
+    if (!handled) {
+      const stateReason = `${reason}: the job never started and was not charged`;
+      handled = (await endJob(job, 'failed', { stateReason }, deps, stopRun)) !== undefined;
+    }
+    if (handled) expired.push(job.id);
   }
   return expired;
 }

@@ -2,13 +2,14 @@ import { approvalNeed, holdForApproval, type ApprovalGateDeps } from '#domain/ap
 import type { ApprovalFlows } from '#domain/approvals/approvals.port';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
+import type { DomainEvent } from '#domain/events/event-envelope';
 import { jobEvent } from '#domain/jobs/job.events';
 import { neverFits } from '#domain/jobs/admission-plan';
 import { isQueueDepth, queueDepth } from '#domain/quotas/counters';
 import { describeQuota } from '#domain/quotas/quota.schema';
 import type { QueueBusyHint } from '#domain/jobs/queue-hint';
-import { prepareAdmission, publishQuotaSignals, waitingFor, writeOnGlobalShard, type AdmissionDeps } from '#domain/jobs/admission.service';
-import type { DispatchQueue, IdempotencyRecord } from '#domain/jobs/jobs.port';
+import { prepareAdmission, admissionEvents, waitingFor, writeOnGlobalShard, type AdmissionDeps } from '#domain/jobs/admission.service';
+import type { IdempotencyRecord } from '#domain/jobs/jobs.port';
 import { draftJob, specFingerprint, type DraftDeps } from '#domain/jobs/job-draft';
 import { transition } from '#domain/jobs/job-lifecycle';
 import type { Job, JobSpec, WaitingReason } from '#domain/jobs/job.schema';
@@ -17,7 +18,6 @@ import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling.por
 export { priorityClassFor, secretNamespace, specFingerprint } from '#domain/jobs/job-draft';
 
 export interface SubmitJobDeps extends DraftDeps, AdmissionDeps {
-  dispatch: DispatchQueue;
   /** The org's scheduling settings: a paused org or backend queues new jobs instead of admitting them. */
   scheduling: SchedulingSettingsSource;
   /** Per-instance memory that the queue was busy a moment ago (optional: without it, always try first). */
@@ -81,18 +81,15 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
   else if (draft.bypassQueue || !deps.queueHint?.isBusy(draft.orgId, at)) {
     // Nobody may be waiting (queue depth 0), unless the caller skips the queue (job.bypass.queue).
     const emptyQueue = draft.bypassQueue ? [] : [{ counter: queueDepth(draft.orgId), amount: 0, limit: 0 }];
+    const admittedWith = (holds: Job['holds']) => withWarnings(transition(draft, 'admitted', draft.createdAt, { holds }));
+    // The job's events (submitted, its launch request and its admission's quota signals) commit with it; their
+    // ids stay the same across the shard retries, whose failed transactions recorded nothing.
+    const events = [submittedEvent(admittedWith([]), deps), ...admissionEvents(prepared, draft, deps.ids, draft.createdAt)];
     const outcome = await writeOnGlobalShard(draft, prepared, deps.jobs, ({ effects, holds }) =>
-      deps.jobs.create(withWarnings(transition(draft, 'admitted', draft.createdAt, { holds })), idempotency, [...emptyQueue, ...effects]),
+      deps.jobs.create(admittedWith(holds), idempotency, [...emptyQueue, ...effects], undefined, events),
     );
     if (outcome.ok) {
       deps.queueHint?.clear(draft.orgId);
-      if (outcome.created) {
-        await afterCreate(outcome.job, deps, async () => {
-          // A lost dispatch is not lost work: the scheduler re-sends it for admitted jobs that do not start.
-          await deps.dispatch.send({ action: 'launch', jobId: outcome.job.id }).catch(() => undefined);
-          await publishQuotaSignals(prepared, outcome.job, deps, draft.createdAt);
-        });
-      }
       return { job: outcome.job, created: outcome.created, warnings: outcome.created ? warnings : (outcome.job.quotaWarnings ?? []) };
     }
     if (outcome.reason === 'counter') {
@@ -101,9 +98,10 @@ export async function submitJob(command: SubmitJobCommand, deps: SubmitJobDeps):
     }
   }
 
-  const outcome = await deps.jobs.create(queued, idempotency, [{ counter: queueDepth(draft.orgId), amount: 1 }]);
+  const outcome = await deps.jobs.create(queued, idempotency, [{ counter: queueDepth(draft.orgId), amount: 1 }], undefined, [
+    submittedEvent(queued, deps),
+  ]);
   if (!outcome.ok) throw new AppError('conflict', 'Could not store the job; try again');
-  if (outcome.created) await afterCreate(outcome.job, deps);
   return { job: outcome.job, created: outcome.created, warnings: outcome.job.quotaWarnings ?? [] };
 }
 
@@ -122,17 +120,16 @@ async function holdSubmission(
   idempotency: IdempotencyRecord | undefined,
   deps: SubmitJobDeps,
 ): Promise<SubmitResult> {
-  const outcome = await deps.jobs.create(held.job, idempotency, [], held.request);
+  const outcome = await deps.jobs.create(held.job, idempotency, [], held.request, [submittedEvent(held.job, deps)]);
   if (!outcome.ok) throw new AppError('conflict', 'Could not store the job; try again');
-  if (outcome.created) {
-    await afterCreate(outcome.job, deps, async () => {
-      await deps.approval?.flows.start(held.request).catch(() => undefined);
-    });
-  }
+  if (outcome.created) await deps.approval?.flows.start(held.request).catch(() => undefined);
   return { job: outcome.job, created: outcome.created, warnings: [] };
 }
 
-async function afterCreate(job: Job, deps: SubmitJobDeps, more?: () => Promise<void>): Promise<void> {
-  await deps.events.publish([jobEvent('job.submitted', job, deps.ids.next(), job.createdAt)]);
-  await more?.();
+/**
+ * `job.submitted`, recorded in the outbox by the job's own creating transaction: a replayed Idempotency-Key (the
+ * transaction is refused) or a refused admission announces nothing.
+ */
+function submittedEvent(job: Job, deps: Pick<SubmitJobDeps, 'ids'>): DomainEvent {
+  return jobEvent('job.submitted', job, deps.ids.next(), job.createdAt);
 }

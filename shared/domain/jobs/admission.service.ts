@@ -1,5 +1,7 @@
 import { roundTo } from '#domain/amounts';
+import type { DomainEvent } from '#domain/events/event-envelope';
 import type { EventPublisher } from '#domain/events/events.port';
+import { dispatchRequest } from '#domain/jobs/dispatch-message.schema';
 import { quotaEvent, quotaEventType } from '#domain/quotas/quota.events';
 import { planAdmission, type AdmissionPlan } from '#domain/jobs/admission-plan';
 import { type AppliedQuota, describeQuota } from '#domain/quotas/quota.schema';
@@ -46,13 +48,17 @@ export async function prepareAdmission(job: Job, deps: AdmissionReads, at: Date)
   return { plan, limits, warnings, signals };
 }
 
-/** Sends quota/cost warning and exceeded events for an admission that went through. */
-export async function publishQuotaSignals(prepared: PreparedAdmission, job: Job, deps: AdmissionDeps, at: string): Promise<void> {
-  const events = prepared.signals.flatMap(({ applied, usage }) => {
+/**
+ * What an admission records in the outbox, in its own transaction: the job's launch request, and the quota/cost
+ * warning and exceeded events of the limits it crosses. They exist exactly when the admission does: an admission
+ * refused by a full counter (or a job cancelled meanwhile) requests no launch and announces no crossing.
+ */
+export function admissionEvents(prepared: PreparedAdmission, job: Job, ids: IdSource, at: string): DomainEvent[] {
+  const crossings = prepared.signals.flatMap(({ applied, usage }) => {
     const type = quotaEventType(applied, usage);
-    return type ? [quotaEvent(type, applied, round(usage), job.id, deps.ids.next(), at)] : [];
+    return type ? [quotaEvent(type, applied, round(usage), job.id, ids.next(), at)] : [];
   });
-  if (events.length > 0) await deps.events.publish(events);
+  return [dispatchRequest({ action: 'launch', jobId: job.id }, ids.next(), at), ...crossings];
 }
 
 /** How often an admission moves to another global-concurrency shard when the one it tried filled meanwhile. */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { envelope, type DomainEvent } from '#domain/events/event-envelope';
 
 /**
  * Messages on the SQS dispatch queue. Delivery is at-least-once, so every consumer effect is idempotent:
@@ -22,3 +23,13 @@ export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
  * every publisher's bundle; the local stack routes the same pattern to local SQS.
  */
 export const DISPATCH_REQUESTED_EVENT = 'job.dispatch_requested';
+
+/**
+ * The dispatch request as an event (its envelope's org is `system`: the message carries only the job id, and
+ * the dispatcher reads everything else from the job). A state change that needs a launch or a stop records it
+ * in its own transaction (the outbox), so the request exists exactly when the change does.
+ */
+export function dispatchRequest(message: DispatchMessage, id: string, time: string): DomainEvent {
+  const data = dispatchMessageSchema.parse(message);
+  return envelope(DISPATCH_REQUESTED_EVENT, dispatchMessageSchema, { id, time, orgId: 'system', subject: `job/${data.jobId}` }, data);
+}

@@ -1,3 +1,4 @@
+import type { DomainEvent } from '#domain/events/event-envelope';
 import type { Job, JobState, WaitingReason } from './job.schema';
 import type { DispatchMessage } from './dispatch-message.schema';
 import type { CounterEffect } from '#domain/quotas/counters';
@@ -33,9 +34,17 @@ export interface JobRepository {
    * Stores a new job, with its counter effects (an admission at submit) in the same transaction. With an
    * idempotency record the write is also conditional on the key being unused by the owner: a reused key
    * returns the earlier job (`created: false`) or throws `idempotency_conflict` for a different spec. A job
-   * held for approval is created together with its approval request.
+   * held for approval is created together with its approval request. `events` are recorded in the outbox in
+   * the same transaction: they exist (and are relayed) exactly when the job does, never for a replay or a
+   * refused admission.
    */
-  create(job: Job, idempotency?: IdempotencyRecord, effects?: readonly CounterEffect[], approval?: ApprovalRequest): Promise<CreateOutcome>;
+  create(
+    job: Job,
+    idempotency?: IdempotencyRecord,
+    effects?: readonly CounterEffect[],
+    approval?: ApprovalRequest,
+    events?: readonly DomainEvent[],
+  ): Promise<CreateOutcome>;
   get(id: string): Promise<Job | undefined>;
   /** The owner's jobs in their org, newest first (the owner index is keyed by org and user). */
   listByOwner(orgId: string, ownerId: string, options: { state?: JobState; limit: number; cursor?: string }): Promise<Page<Job>>;
@@ -43,16 +52,23 @@ export interface JobRepository {
   listByState(state: JobState, options: { limit: number; cursor?: string }): Promise<Page<Job>>;
   /**
    * Persists `next` if the stored job is still in `expectedState`, applying every counter effect in the same
-   * transaction: all or nothing.
+   * transaction: all or nothing. `events` (the transition's) are recorded in the outbox by that transaction too,
+   * so a lost race or a full counter announces nothing.
    */
-  save(next: Job, expectedState: JobState, effects?: readonly CounterEffect[]): Promise<SaveOutcome>;
+  save(next: Job, expectedState: JobState, effects?: readonly CounterEffect[], events?: readonly DomainEvent[]): Promise<SaveOutcome>;
   /**
    * Persists every job of `nexts` if each is still in `expectedState`, with every counter effect (merged per
    * counter: the sum against the tightest limit), in one transaction: all or nothing. False when any
-   * condition failed or contention outlasted the retries; the caller then goes job by job. At most
-   * MAX_TRANSACTION_ITEMS jobs plus distinct counters.
+   * condition failed or contention outlasted the retries; the caller then goes job by job. `events` (the
+   * admissions' launch requests and quota crossings) are recorded in the outbox by that transaction. At most
+   * MAX_TRANSACTION_ITEMS jobs plus distinct counters plus events.
    */
-  saveAll(nexts: readonly Job[], expectedState: JobState, effects: readonly CounterEffect[]): Promise<boolean>;
+  saveAll(
+    nexts: readonly Job[],
+    expectedState: JobState,
+    effects: readonly CounterEffect[],
+    events?: readonly DomainEvent[],
+  ): Promise<boolean>;
   /** Updates only the waiting reason, if the job is still in `expectedState`. */
   setWaiting(job: Job, expectedState: JobState, waiting: WaitingReason): Promise<void>;
   /** Current value of counters (0 when never written); `GLOBAL_CONCURRENCY` reads as the sum of its shards. */
