@@ -2,7 +2,6 @@ import { loadEnv } from '#config/env';
 import type { EventPublisher } from '#domain/events/events.port';
 import type { LdapDirectory, OidcClient } from '#domain/identity/identity.port';
 import type { SecretStore } from '#domain/secrets/secrets.port';
-import type { EmailTransport } from '#domain/notifications/notifications.port';
 import type { ApiHandler } from '#http/api-handler';
 import type { RouteGroup } from '#http/route';
 import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approvals.port';
@@ -41,8 +40,6 @@ export interface ApiEdges extends ApiRuntime, SignInEdges {
   oidc: OidcClient;
   ldap: LdapDirectory;
   secrets: SecretStore;
-  /** Sends notification email (SES v2; locally SMTP to the dev mailbox, a stand-in for SES). */
-  email: EmailTransport;
   /** Starts approval flows (Step Functions; locally the in-process runner of the same definition). */
   approvalFlows: ApprovalFlows;
   /** Ends a flow's wait (SendTaskSuccess; locally the runner). */

@@ -200,11 +200,12 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     description: 'Notification channels (email, Slack, signed webhooks) and their subscriptions',
     envSchema: notificationsEnvSchema,
     routes: notificationsRoutes,
-    // Channels, and the delivery records of the test route (`ORG#<org>#NOTIFICATION_DELIVERIES#<channel>`).
-    table: withGateAndAudit({ writes: ['ORG#*#NOTIFICATION_CHANNELS', 'ORG#*#NOTIFICATION_DELIVERIES#*'] }),
-    // Slack URLs and webhook signing secrets are written to Secrets Manager, never to the table; the test
-    // route sends email from the stage's verified sender.
-    aws: ['notification-secrets.write', 'notification-email.send'],
+    // Channels; the delivery log is only read (under the gate's `ORG#*`: the notifier writes it); a channel test
+    // is a `system.test` event in the outbox, which the notifier delivers.
+    table: withGateAndAudit({ writes: ['ORG#*#NOTIFICATION_CHANNELS', OUTBOX] }),
+    // Slack URLs and webhook signing secrets are written to Secrets Manager, never to the table. No SES: this
+    // function sends nothing.
+    aws: ['notification-secrets.write'],
   },
   {
     name: 'audit',

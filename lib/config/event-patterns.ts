@@ -23,7 +23,7 @@ export const dispatchRequestPattern = {
   detailType: [...DISPATCH_REQUEST_PATTERN['detail-type']],
 };
 
-/** Pattern of the custom-bus rule that feeds every subscribable catalog event to the notification queue. */
+/** Pattern of the custom-bus rule that feeds every subscribable catalog event, and channel tests, to the notification queue. */
 export const notificationPattern = {
   source: [...NOTIFICATION_PATTERN.source],
   detailType: [...NOTIFICATION_PATTERN['detail-type']],

@@ -9,9 +9,8 @@ import type { ComputeStack } from '#lib/stacks/compute-stack';
 import type { DataStack } from '#lib/stacks/data-stack';
 import type { IdentityStack } from '#lib/stacks/identity-stack';
 import type { WorkflowsStack } from '#lib/stacks/workflows-stack';
-import { accessFunctionEnv, baseFunctionEnv, envNamedBy, limitsFunctionEnv, notificationFunctionEnv } from './function-env';
+import { accessFunctionEnv, baseFunctionEnv, envNamedBy, limitsFunctionEnv } from './function-env';
 import { grantClusterSecrets, secretPrefixOf } from './kubernetes-access';
-import { grantSendEmail } from './notification-grants';
 import { QmFunction } from './qm-function';
 
 export interface ApiFunctionsProps {
@@ -81,7 +80,6 @@ function stageEnvValues({ config, data, workflows, compute, identity, apiBaseUrl
     QM_BREAK_GLASS_SECRET_ID: identity.breakGlassSecret.secretArn,
     QM_APPROVAL_LINK_KEY_SECRET_ID: identity.approvalLinkKey.secretArn,
     QM_SECRET_NAME_PREFIX: secretPrefixOf(config),
-    ...notificationFunctionEnv(config),
     // Reserved: no run-time identity provider may claim the stack's own pool (the authorizer's built-in provider).
     QM_COGNITO_USER_POOL_ID: identity.userPool.userPoolId,
   };
@@ -137,7 +135,6 @@ function awsPermissionGrants({
         reason: 'Notification-channel secrets are created at run time through the admin API, one per channel, under this stage prefix only',
       });
     },
-    'notification-email.send': (fn) => grantSendEmail(fn, config),
     'approvals.start': (fn) => workflows.approvalFlow.stateMachine.grantStartExecution(fn),
     'approvals.respond': (fn) => workflows.approvalFlow.stateMachine.grantTaskResponse(fn),
     'cluster-secrets.read': (fn) => grantClusterSecrets(fn, config, 'read'),

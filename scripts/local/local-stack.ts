@@ -327,8 +327,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       configCacheMs: 1_000,
       approvalFlows: approvals,
       taskTokens: approvals,
-      // SMTP to the dev mailbox stands in for SES.
-      email: notifications.email,
     };
     const handlers = new Map(API_ROUTE_GROUPS.map((group) => [group.name, composeApiFunction(group, envValues, edges)]));
     const server = await startHttpServer({

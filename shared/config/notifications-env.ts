@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 
 /**
- * What a function that delivers notifications reads (the notifier, and the notifications API for its test
- * route): the verified SES sender, where console links point, and how long one attempt may take.
+ * What the function that delivers notifications (the notifier) reads: the verified SES sender, where console
+ * links point, and how long one attempt may take.
  */
 export const deliveryEnvSchema = z.object({
   /** The stage's verified SES sender (`notificationSender.from` in the stage config); unset = email channels fail, saying so. */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { channelKindSchema, subscriptionSchema, type NotificationChannel } from '#domain/notifications/notification-channel.schema';
+import type { TestRequest } from '#domain/notifications/channel-delivery.service';
 import type { DeliveryRecord } from '#domain/notifications/notifications.port';
 import { lazySchema } from './lazy-schema';
 
@@ -96,7 +97,7 @@ export const deliveryRecordViewSchema = lazySchema(() =>
       eventId: z.string().check(z.describe('The event delivered (a ULID: newest first)')),
       eventType: z.string(),
       status: z.enum(['delivered', 'failed', 'sending']),
-      attempt: z.number().check(z.int(), z.describe('Attempts made so far (the queue receive count; 1 for a test)')),
+      attempt: z.number().check(z.int(), z.describe("Attempts made so far (the notification queue's receive count)")),
       lastAttemptAt: z.string(),
       latencyMs: z.optional(z.number().check(z.describe('How long the last attempt took'))),
       responseCode: z.optional(z.number().check(z.int(), z.describe("The target's HTTP status (webhook, Slack)"))),
@@ -110,6 +111,26 @@ export const deliveryListSchema = lazySchema(() =>
     .object({ items: z.array(deliveryRecordViewSchema()), nextCursor: z.optional(z.string()) })
     .register(z.globalRegistry, { id: 'NotificationDeliveryList' }),
 );
+
+/** The answer to `POST …/{id}/test`: the test is queued; its outcome appears in the delivery log under `eventId`. */
+export const channelTestAcceptedSchema = lazySchema(() =>
+  z
+    .object({
+      channelId: z.string(),
+      eventId: z.string().check(z.describe("The `system.test` event: its record in the channel's delivery log has this id")),
+      eventType: z.literal('system.test'),
+      status: z.literal('queued').check(z.describe('The notifier delivers it within seconds; read `GET …/{id}/deliveries`')),
+      requestedAt: z.string(),
+    })
+    .register(z.globalRegistry, { id: 'NotificationTestAccepted' }),
+);
+export const toTestAcceptedView = (request: TestRequest): z.infer<ReturnType<typeof channelTestAcceptedSchema>> => ({
+  channelId: request.channelId,
+  eventId: request.eventId,
+  eventType: 'system.test',
+  status: 'queued',
+  requestedAt: request.requestedAt,
+});
 
 /** Every returned field listed: a record holds nothing secret, and the view keeps it that way. */
 export const toDeliveryView = (record: DeliveryRecord): z.infer<ReturnType<typeof deliveryRecordViewSchema>> => ({

@@ -65,7 +65,6 @@ export type AwsPermission =
   | 'break-glass-secret.read'
   | 'job-output.read'
   | 'notification-secrets.write'
-  | 'notification-email.send'
   | 'approvals.start'
   | 'approvals.respond'
   | 'cluster-secrets.read'

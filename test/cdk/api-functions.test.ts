@@ -42,10 +42,11 @@ function tableReachBeyond(statements: readonly Statement[], access: TableAccess)
 
 /**
  * The AWS permissions (beyond the table and the function's own logs) that `statements` grant. Putting events
- * is no permission a group can declare (events go through the table's outbox), so it always shows up as extra.
+ * is no permission a group can declare (events go through the table's outbox), and neither is sending email (the
+ * notifier does, also for a channel test), so either always shows up as extra.
  */
-function awsPermissionsIn(statements: readonly Statement[]): (AwsPermission | 'events:PutEvents')[] {
-  const found = new Set<AwsPermission | 'events:PutEvents'>();
+function awsPermissionsIn(statements: readonly Statement[]): (AwsPermission | 'events:PutEvents' | 'ses:SendEmail')[] {
+  const found = new Set<AwsPermission | 'events:PutEvents' | 'ses:SendEmail'>();
   for (const statement of statements) {
     const actions = actionsOf(statement);
     const resources = JSON.stringify(statement.Resource);
@@ -63,7 +64,8 @@ function awsPermissionsIn(statements: readonly Statement[]): (AwsPermission | 'e
       found.add('cluster-secrets.read');
     }
     if (actions.includes('logs:GetLogEvents')) found.add('job-output.read');
-    if (actions.includes('ses:SendEmail')) found.add('notification-email.send');
+    // No API function sends email: a channel test is delivered by the notifier.
+    if (actions.includes('ses:SendEmail')) found.add('ses:SendEmail');
     if (actions.includes('states:StartExecution')) found.add('approvals.start');
     if (actions.includes('states:SendTaskSuccess')) found.add('approvals.respond');
   }

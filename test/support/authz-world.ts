@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { unconfiguredEmailTransport } from '#adapters/email/sesv2-email.client';
-import type { EmailTransport } from '#domain/notifications/notifications.port';
+import type { EventPublisher } from '#domain/events/events.port';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,10 +102,10 @@ const at = '2026-01-01T00:00:00.000Z';
 const silent = createLogger({ logLevel: 'SILENT' });
 
 /**
- * `email`: how the notifications function sends email. Default: the transport of a stage without a sender
- * (email channels fail, saying so); notification tests pass SMTP to a dev mailbox (the local stand-in for SES).
+ * `events`: where the functions record domain events. Default: an in-process bus nobody listens to (EventBridge
+ * does not run here); the channel-test tests pass one routed to the notifier.
  */
-export async function createAuthzWorld(options: { email?: EmailTransport } = {}): Promise<AuthzWorld> {
+export async function createAuthzWorld(options: { events?: EventPublisher } = {}): Promise<AuthzWorld> {
   // The real handlers log through the process-wide logger, built lazily from this: hundreds of refusals
   // would otherwise fill the test output.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
@@ -177,7 +176,7 @@ export async function createAuthzWorld(options: { email?: EmailTransport } = {})
     doc,
     logger: functionsLogger,
     configCacheMs: 0,
-    events: new InProcessEventBus(),
+    events: options.events ?? new InProcessEventBus(),
     jobOutput: () => ({ read: async () => ({ lines: [] }) }),
     // Secrets Manager and KMS do not run here: the local stack's file-backed secret store and local key stand in.
     secrets,
@@ -189,7 +188,6 @@ export async function createAuthzWorld(options: { email?: EmailTransport } = {})
     // No approval flow runs in this world (test/support/approvals-world.ts has one): held jobs just wait.
     approvalFlows: { start: async () => undefined },
     taskTokens: { succeed: async () => false },
-    email: options.email ?? unconfiguredEmailTransport,
   };
   const handlers: Record<string, ApiHandler> = {};
   const stubbed = new Set<string>();

@@ -1,5 +1,4 @@
 import { createHmac, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
-import { unconfiguredEmailTransport } from '#adapters/email/sesv2-email.client';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,8 +200,6 @@ export async function startIdentityFixture(
     logger,
     validateResponses: true,
     events: recorder,
-    // No email in the identity tests: the transport of a stage without a sender.
-    email: unconfiguredEmailTransport,
     // No approval flow in the identity tests.
     approvalFlows: { start: async () => undefined },
     taskTokens: { succeed: async () => false },

@@ -1,5 +1,5 @@
-import { toChannelView, toDeliveryView } from '#contracts/notifications.contract';
-import { listDeliveries, sendTestMessage, type ChannelDeliveryDeps } from '#domain/notifications/channel-delivery.service';
+import { toChannelView, toDeliveryView, toTestAcceptedView } from '#contracts/notifications.contract';
+import { listDeliveries, requestTestMessage, type TestRequestDeps } from '#domain/notifications/channel-delivery.service';
 import {
   createChannel,
   deleteChannel,
@@ -13,14 +13,17 @@ import { notificationsRoutes } from './notifications.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
 import { DynamoNotificationChannelRepository } from '#adapters/dynamodb/dynamo-notification-channel.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
+import type { EventPublisher } from '#domain/events/events.port';
+import type { DeliveryLog } from '#domain/notifications/notifications.port';
 import type { SecretStore } from '#domain/secrets/secrets.port';
-import type { EmailTransport } from '#domain/notifications/notifications.port';
 import { DynamoDeliveryLog } from '#adapters/dynamodb/dynamo-delivery-log.repository';
-import { channelSenders } from '#adapters/outbound/channel-senders.client';
 import type { NotificationsEnv } from './notifications.env';
 
 /** Audit details name the kind and what changed, never a URL of Slack's or a secret. */
-export function createNotificationsHandler(deps: ChannelsDeps & ChannelDeliveryDeps, options: ApiHandlerOptions = {}) {
+export function createNotificationsHandler(
+  deps: ChannelsDeps & TestRequestDeps & { deliveries: Pick<DeliveryLog, 'list'> },
+  options: ApiHandlerOptions = {},
+) {
   return createApiHandler(
     notificationsRoutes,
     {
@@ -61,14 +64,11 @@ export function createNotificationsHandler(deps: ChannelsDeps & ChannelDeliveryD
         return { status: 204, audit: { target: `notification-channel/${channel.id}`, details: { kind: channel.kind } } };
       },
       testNotificationChannel: async ({ principal, params }) => {
-        const record = await sendTestMessage(principal, params.id, deps);
+        const request = await requestTestMessage(principal, params.id, deps);
         return {
-          status: 200,
-          body: toDeliveryView(record),
-          audit: {
-            target: `notification-channel/${record.channelId}`,
-            details: { test: true, eventId: record.eventId, delivered: record.status === 'delivered' },
-          },
+          status: 202,
+          body: toTestAcceptedView(request),
+          audit: { target: `notification-channel/${request.channelId}`, details: { test: true, eventId: request.eventId } },
         };
       },
       listNotificationDeliveries: async ({ principal, params, query }) => {
@@ -83,29 +83,26 @@ export function createNotificationsHandler(deps: ChannelsDeps & ChannelDeliveryD
   );
 }
 
-/** The notification-channels function, as Lambda, the local stack and the tests build it. */
-export function composeNotifications(env: NotificationsEnv, runtime: ApiRuntime & { secrets: SecretStore; email: EmailTransport }) {
+/**
+ * The notification-channels function, as Lambda, the local stack and the tests build it. It delivers nothing
+ * itself: a channel test is an event in the outbox (`events`) that the notifier delivers, so this function
+ * carries no SES client, reads no channel secret to send and opens no outbound connection. Secrets are written
+ * (and the previous webhook secret read once, to keep it signing during a rotation) through `secrets`.
+ */
+export function composeNotifications(env: NotificationsEnv, runtime: ApiRuntime & { secrets: SecretStore; events: EventPublisher }) {
   const { access, options, clock, ids } = composeApiAccess(env, runtime);
-  // Loopback targets (the dev webhook receiver) only in the local stack; loadEnv refuses QM_LOCAL_STACK in Lambda.
-  const outbound = { allowLoopback: env.QM_LOCAL_STACK === 'true' };
   return createNotificationsHandler(
     {
       channels: new DynamoNotificationChannelRepository(runtime.doc, env.QM_TABLE_NAME),
       teams: new DynamoTenancyRepository(runtime.doc, env.QM_TABLE_NAME, access.orgStatus),
       deliveries: new DynamoDeliveryLog(runtime.doc, env.QM_TABLE_NAME),
-      // The test route sends through the notifier's own senders (URL guard at connect time, bounded attempt).
-      senders: channelSenders({
-        secrets: runtime.secrets,
-        transport: runtime.email,
-        policy: outbound,
-        clock,
-        timeoutMs: env.QM_NOTIFY_TIMEOUT_MS,
-        consoleUrl: env.QM_CONSOLE_URL,
-      }),
       secrets: runtime.secrets,
+      events: runtime.events,
       clock,
       ids,
-      outbound,
+      // The URL guard at save time; loopback targets (the dev webhook receiver) only in the local stack, and
+      // loadEnv refuses QM_LOCAL_STACK in Lambda. The notifier checks again at connect time.
+      outbound: { allowLoopback: env.QM_LOCAL_STACK === 'true' },
     },
     options,
   );

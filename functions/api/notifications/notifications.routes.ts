@@ -1,10 +1,10 @@
 import {
   channelListSchema,
   channelParamsSchema,
+  channelTestAcceptedSchema,
   channelViewSchema,
   createChannelBodySchema,
   deliveryListSchema,
-  deliveryRecordViewSchema,
   replaceChannelBodySchema,
 } from '#contracts/notifications.contract';
 import { paginationQuerySchema } from '#contracts/common.contract';
@@ -79,14 +79,16 @@ export const notificationsRoutes = [
     method: 'POST',
     path: '/v1/notification-channels/{id}/test',
     operationId: 'testNotificationChannel',
-    summary: 'Send a system.test message to the channel through the real delivery path; answers with the delivery record',
+    summary:
+      "Queue a system.test message to the channel; the notifier delivers it through the real delivery path and records it in the channel's delivery log",
     access: 'admin.config',
     tags,
     request: { params: channelParamsSchema },
     responses: {
-      200: {
-        description: 'The delivery record (status, latency, response code); a failed delivery is a 200 with status `failed`',
-        schema: deliveryRecordViewSchema,
+      202: {
+        description:
+          'Queued: the delivery record (status, latency, response code) appears in `GET …/{id}/deliveries` under `eventId` within seconds; a failed test is not retried and never marks the channel degraded',
+        schema: channelTestAcceptedSchema,
       },
       ...standardErrors,
       ...channelNotFound,

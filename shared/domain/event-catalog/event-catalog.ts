@@ -58,7 +58,7 @@ export const EVENT_CATALOG: readonly CatalogEntry[] = [
   {
     type: CHANNEL_TEST_EVENT,
     description:
-      'Sent by `POST /v1/notification-channels/{id}/test` straight to that channel, through the real delivery path (never published on the bus).',
+      'Recorded by `POST /v1/notification-channels/{id}/test`; the notifier delivers it to that one channel only (never by subscription), through the real delivery path, once.',
     subject: 'notification-channel/<channelId>',
     data: channelTestDataSchema,
     internal: true,

@@ -1,4 +1,5 @@
 import { EVENT_SOURCE } from '#domain/events/event-envelope';
+import { CHANNEL_TEST_EVENT } from '#domain/events/system.events';
 import { DISPATCH_REQUESTED_EVENT } from '#domain/jobs/dispatch-message.schema';
 import { NOTIFIABLE_EVENT_TYPES } from './event-catalog';
 import { SCHEDULER_TRIGGER_EVENT_TYPES } from '#domain/jobs/job.events';
@@ -24,10 +25,13 @@ export const DISPATCH_REQUEST_PATTERN: EventPattern = {
   'detail-type': [DISPATCH_REQUESTED_EVENT],
 };
 
-/** Every subscribable event of the catalog: delivered (the whole envelope) to the notification queue. */
+/**
+ * Every subscribable event of the catalog, and channel tests (`system.test`, internal: the notifier delivers it to
+ * the one channel it names, never by subscription): delivered (the whole envelope) to the notification queue.
+ */
 export const NOTIFICATION_PATTERN: EventPattern = {
   source: [EVENT_SOURCE],
-  'detail-type': NOTIFIABLE_EVENT_TYPES,
+  'detail-type': [...NOTIFIABLE_EVENT_TYPES, CHANNEL_TEST_EVENT],
 };
 
 /** EventBridge semantics for the subset we use: every listed field must contain the event's value. */

@@ -46,7 +46,10 @@ export function webhookFailureEvent(orgId: string, data: WebhookFailureData, id:
   );
 }
 
-/** `system.test`: what `POST /v1/notification-channels/{id}/test` sends, to that one channel only (never on the bus). */
+/**
+ * `system.test`: what `POST /v1/notification-channels/{id}/test` records in the outbox. The notification rule
+ * routes it to the notifier, which delivers it to the one channel it names (never by subscription).
+ */
 export const CHANNEL_TEST_EVENT = 'system.test';
 
 export const channelTestDataSchema = z.object({

@@ -2,37 +2,44 @@ import type { Principal } from '#domain/authz/principal';
 import type { EventPublisher } from '#domain/events/events.port';
 import { channelTestEvent } from '#domain/events/system.events';
 import type { ListOptions, Page } from '#domain/page';
+import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { DeliveryLog, DeliveryRecord, NotificationChannelRepository } from './notifications.port';
 import { getChannel } from './notification-channels.service';
-import { deliverToChannel, type NotifierDeps } from './notifier.service';
 
-/** What the test route delivers with: the notifier's parts, minus the bus (a test never announces a failure). */
-export type ChannelDeliveryDeps = Omit<NotifierDeps, 'channels' | 'events'> & {
-  channels: Pick<NotificationChannelRepository, 'get' | 'list' | 'setDegraded'>;
-};
+/** What the test route needs: the channel (org-scoped) and the outbox its `system.test` event goes to. */
+export interface TestRequestDeps {
+  channels: Pick<NotificationChannelRepository, 'get'>;
+  events: EventPublisher;
+  clock: Clock;
+  ids: IdSource;
+}
 
-const noEvents: EventPublisher = {
-  publish: () => Promise.reject(new Error('a test delivery publishes no event')),
-};
+/** A test delivery asked for: its delivery record appears in the channel's log under `eventId`. */
+export interface TestRequest {
+  channelId: string;
+  eventId: string;
+  eventType: string;
+  requestedAt: string;
+}
 
 /**
- * `POST /v1/notification-channels/{id}/test`: a `system.test` event delivered to this one channel through the
- * same path as every notification (claim, sender with the URL guard and timeout, delivery record), whether or
- * not the channel subscribes to anything or is enabled. Returns the delivery record; a success clears a
- * degraded mark, a failure never sets one (only the last retry of a real event does).
+ * `POST /v1/notification-channels/{id}/test`: records a `system.test` event naming this one channel in the
+ * outbox; the relay puts it on the bus and the notifier delivers it through the same path as every notification
+ * (claim, sender with the URL guard at connect time and the timeout, delivery record), whether or not the channel
+ * subscribes to anything or is enabled. The API function itself sends nothing (no SES, no outbound HTTP, no
+ * secret read): the caller reads the outcome in the delivery log under the returned event id.
  */
-export async function sendTestMessage(principal: Principal, channelId: string, deps: ChannelDeliveryDeps): Promise<DeliveryRecord> {
+export async function requestTestMessage(principal: Principal, channelId: string, deps: TestRequestDeps): Promise<TestRequest> {
   const channel = await getChannel(principal, channelId, deps);
+  const requestedAt = deps.clock.now().toISOString();
   const event = channelTestEvent(
     principal.orgId,
     { channelId: channel.id, channelKind: channel.kind, requestedBy: principal.userId },
     deps.ids.next(),
-    deps.clock.now().toISOString(),
+    requestedAt,
   );
-  const delivery = await deliverToChannel(channel, event, 1, false, { ...deps, events: noEvents });
-  // A fresh event id cannot have been claimed before.
-  if (delivery.skipped) throw new Error('the test delivery was claimed by another attempt');
-  return delivery.record;
+  await deps.events.publish([event]);
+  return { channelId: channel.id, eventId: event.id, eventType: event.type, requestedAt };
 }
 
 /** A channel's delivery log, newest first; a foreign or missing channel answers 404. */

@@ -1,13 +1,13 @@
 import type { DomainEvent } from '#domain/events/event-envelope';
 import type { EventPublisher } from '#domain/events/events.port';
-import { webhookFailureEvent } from '#domain/events/system.events';
+import { CHANNEL_TEST_EVENT, webhookFailureEvent } from '#domain/events/system.events';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { ChannelSender, DeliveryAttempt, DeliveryLog, DeliveryRecord, NotificationChannelRepository } from './notifications.port';
 import { channelWants, type NotificationChannel } from './notification-channel.schema';
 import { notifyPeople, type PersonalDeliveryDeps } from './personal-delivery.service';
 
 export interface NotifierDeps {
-  channels: Pick<NotificationChannelRepository, 'list' | 'setDegraded'>;
+  channels: Pick<NotificationChannelRepository, 'get' | 'list' | 'setDegraded'>;
   senders: Record<NotificationChannel['kind'], ChannelSender>;
   deliveries: DeliveryLog;
   events: EventPublisher;
@@ -93,6 +93,8 @@ export async function deliverToChannel(
  * while `failed` is not empty: channels and people that already succeeded are skipped by their delivery record.
  */
 export async function notify(event: DomainEvent, attempt: number, finalAttempt: boolean, deps: NotifierDeps): Promise<NotifyOutcome> {
+  // A channel test goes to the channel it names, and to nobody else (no subscription, no person).
+  if (event.type === CHANNEL_TEST_EVENT) return deliverTest(event, attempt, deps);
   const [outcome, people] = await Promise.all([
     notifyChannels(event, attempt, finalAttempt, deps),
     deps.personal ? notifyPeople(event, attempt, deps.personal) : undefined,
@@ -116,5 +118,23 @@ async function notifyChannels(event: DomainEvent, attempt: number, finalAttempt:
     else
       outcome.failed.push({ channelId, error: result.record.lastError ?? 'delivery failed', retryAfterSeconds: result.retryAfterSeconds });
   });
+  return outcome;
+}
+
+/**
+ * A channel test (`system.test`, from `POST /v1/notification-channels/{id}/test`): delivered to the channel it
+ * names only, whether or not the channel subscribes to anything or is enabled, through the same
+ * `deliverToChannel`. Its record tells the admin what happened; a failure is not retried (the admin asked for
+ * one attempt and reads it at once) and never marks the channel degraded, while a success clears the mark. A
+ * channel deleted meanwhile gets nothing.
+ */
+async function deliverTest(event: DomainEvent, attempt: number, deps: NotifierDeps): Promise<NotifyOutcome> {
+  const outcome: NotifyOutcome = { delivered: [], skipped: [], failed: [] };
+  const channelId = event.data['channelId'];
+  const channel = typeof channelId === 'string' ? await deps.channels.get(event.orgId, channelId) : undefined;
+  if (!channel) return outcome;
+  const result = await deliverToChannel(channel, event, attempt, false, deps);
+  if (result.skipped) outcome.skipped.push(channel.id);
+  else if (result.record.status === 'delivered') outcome.delivered.push(channel.id);
   return outcome;
 }

@@ -6,7 +6,7 @@ import { loginFailureEvent, newDeviceEvent } from '#domain/events/auth.events';
 import { EVENT_CATALOG, NOTIFIABLE_EVENT_TYPES, parseCatalogEvent } from '#domain/event-catalog/event-catalog';
 import { EVENT_SOURCE } from '#domain/events/event-envelope';
 import { DISPATCH_REQUEST_PATTERN, matchesPattern, NOTIFICATION_PATTERN } from '#domain/event-catalog/event-rules';
-import { providerEvent, webhookFailureEvent } from '#domain/events/system.events';
+import { CHANNEL_TEST_EVENT, providerEvent, webhookFailureEvent } from '#domain/events/system.events';
 import { DISPATCH_REQUESTED_EVENT } from '#domain/jobs/dispatch-message.schema';
 import { notificationPattern } from '#lib/config/event-patterns';
 import { EVENTS_DOC_PATH, generateEventsDoc } from '#scripts/events/generate';
@@ -122,12 +122,13 @@ describe('event catalog', () => {
     expect(() => parseCatalogEvent({ ...base, type: 'job.started', data: {}, version: 2 })).toThrow();
   });
 
-  it('routes every subscribable type, and nothing else, to notifications; the CDK pattern is the same list', () => {
+  it('routes every subscribable type and channel tests, and nothing else, to notifications; the CDK pattern is the same list', () => {
     for (const entry of EVENT_CATALOG) {
-      expect(matchesPattern(NOTIFICATION_PATTERN, { source: EVENT_SOURCE, detailType: entry.type }), entry.type).toBe(!entry.internal);
+      const routed = !entry.internal || entry.type === CHANNEL_TEST_EVENT;
+      expect(matchesPattern(NOTIFICATION_PATTERN, { source: EVENT_SOURCE, detailType: entry.type }), entry.type).toBe(routed);
     }
     expect(matchesPattern(DISPATCH_REQUEST_PATTERN, { source: EVENT_SOURCE, detailType: DISPATCH_REQUESTED_EVENT })).toBe(true);
-    expect(notificationPattern).toEqual({ source: [EVENT_SOURCE], detailType: [...NOTIFIABLE_EVENT_TYPES] });
+    expect(notificationPattern).toEqual({ source: [EVENT_SOURCE], detailType: [...NOTIFIABLE_EVENT_TYPES, CHANNEL_TEST_EVENT] });
   });
 });
 

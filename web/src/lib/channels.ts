@@ -46,3 +46,31 @@ export function deliveryText(delivery: { status: string; responseCode?: number; 
     .filter((part): part is string => part !== undefined && part !== '')
     .join(' · ');
 }
+
+/** What a channel test shows while it waits: queued until the notifier's record of it has an outcome. */
+export interface TestOutcome<D> {
+  /** The record (delivered or failed), or undefined when none came in time. */
+  delivery?: D;
+}
+
+/**
+ * A channel test is asynchronous (`POST …/{id}/test` answers 202 with the event id; the notifier delivers it):
+ * reads the delivery log's first page every `intervalMs` until the record of `eventId` has an outcome
+ * (`delivered` or `failed`, not `sending`), for at most `timeoutMs`. `sleep` is injectable for tests.
+ */
+export async function waitForTestDelivery<D extends { eventId: string; status: string }>(
+  readLog: () => Promise<{ items: D[] }>,
+  eventId: string,
+  options: { intervalMs?: number; timeoutMs?: number; sleep?: (ms: number) => Promise<void>; now?: () => number } = {},
+): Promise<TestOutcome<D>> {
+  const intervalMs = options.intervalMs ?? 1_000;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    const record = (await readLog()).items.find((item) => item.eventId === eventId);
+    if (record && record.status !== 'sending') return { delivery: record };
+    if (now() >= deadline) return {};
+    await sleep(intervalMs);
+  }
+}

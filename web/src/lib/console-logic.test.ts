@@ -9,6 +9,7 @@ import { parseMemberships } from './memberships';
 import { canSee, pageFor, PAGES, visiblePages } from './navigation';
 import { onboardingSteps } from './onboarding';
 import { renewalDelay, retryDelay } from './renewal';
+import { waitForTestDelivery } from './channels';
 
 /** The console's logic that is not layout: pure functions, tested without a browser. */
 describe('command lines', () => {
@@ -202,5 +203,27 @@ describe('estimated start', () => {
     expect(estimateBasisText({ basis: 'history' })).toBe('from recent runs');
     expect(estimateBasisText({ basis: 'period_reset', detail: 'cost_usd of team vision resets at 00:00 UTC' })).toBe("at the budget's reset: cost_usd of team vision resets at 00:00 UTC");
     expect(estimateBasisText({ basis: 'max runtime of the 2 active jobs holding the GPU slots' })).toBe('max runtime of the 2 active jobs holding the GPU slots');
+  });
+});
+
+describe('channel tests (asynchronous: the console polls the delivery log)', () => {
+  const clock = () => {
+    let t = 0;
+    return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  };
+
+  it('waits while the record is missing or sending, and returns it once it has an outcome', async () => {
+    const pages = [[], [{ eventId: 'e1', status: 'sending' }], [{ eventId: 'e0', status: 'delivered' }, { eventId: 'e1', status: 'failed' }]];
+    let reads = 0;
+    const outcome = await waitForTestDelivery(async () => ({ items: pages[Math.min(reads++, pages.length - 1)] ?? [] }), 'e1', clock());
+    expect(outcome.delivery).toEqual({ eventId: 'e1', status: 'failed' });
+    expect(reads).toBe(3);
+  });
+
+  it('gives up after the timeout with no delivery', async () => {
+    let reads = 0;
+    const outcome = await waitForTestDelivery(async () => ((reads += 1), { items: [{ eventId: 'other', status: 'delivered' }] }), 'e1', { ...clock(), intervalMs: 1_000, timeoutMs: 5_000 });
+    expect(outcome).toEqual({});
+    expect(reads).toBe(6);
   });
 });

@@ -11,7 +11,7 @@ import { useData } from '../../app/use-data';
 import { ChannelDeliveries, DeliveryStatus } from '../../components/ChannelDeliveries';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
-import { channelBody, channelValues } from '../../lib/channels';
+import { channelBody, channelValues, waitForTestDelivery } from '../../lib/channels';
 import type { FieldSpec } from '../../lib/form-body';
 import { ListingTable } from '../../components/ListingTable';
 
@@ -52,22 +52,28 @@ function channelFields(editing: Channel | undefined): FieldSpec[] {
 
 /**
  * Notification channels of the org: email, Slack and signed webhooks, each with the events it receives; a test
- * message through the real delivery path with its result, and each channel's delivery log.
+ * message through the real delivery path (queued: the notifier sends it, and the page polls the delivery log for
+ * its result), and each channel's delivery log.
  */
 export default function Channels() {
   const { api } = useConsole();
   const channels = useData(() => unwrap(api.GET('/v1/notification-channels')), [api]);
   const [dialog, setDialog] = useState<{ channel?: Channel } | undefined>();
   const [log, setLog] = useState<Channel | undefined>();
-  // The last test of each channel on this page: sending, its delivery record, or the API's refusal.
-  const [tests, setTests] = useState<Record<string, 'sending' | Schemas['NotificationDelivery'] | ShownError>>({});
+  // The last test of each channel on this page: asked for, queued (the notifier delivers it), its delivery record,
+  // no outcome in time, or the API's refusal.
+  const [tests, setTests] = useState<Record<string, 'sending' | 'queued' | 'no-outcome' | Schemas['NotificationDelivery'] | ShownError>>({});
   const sendTest = async (channel: Channel): Promise<void> => {
-    setTests((current) => ({ ...current, [channel.id]: 'sending' }));
+    const show = (test: (typeof tests)[string]) => setTests((current) => ({ ...current, [channel.id]: test }));
+    show('sending');
     try {
-      const delivery = await unwrap(api.POST('/v1/notification-channels/{id}/test', { params: { path: { id: channel.id } } }));
-      setTests((current) => ({ ...current, [channel.id]: delivery }));
+      const accepted = await unwrap(api.POST('/v1/notification-channels/{id}/test', { params: { path: { id: channel.id } } }));
+      show('queued');
+      const readLog = () => unwrap(api.GET('/v1/notification-channels/{id}/deliveries', { params: { path: { id: channel.id }, query: {} } }));
+      const { delivery } = await waitForTestDelivery(readLog, accepted.eventId);
+      show(delivery ?? 'no-outcome');
     } catch (reason) {
-      setTests((current) => ({ ...current, [channel.id]: isShownError(reason) ? reason : toShownError(undefined) }));
+      show(isShownError(reason) ? reason : toShownError(undefined));
     }
   };
   return (
@@ -94,10 +100,12 @@ export default function Channels() {
               const test = tests[channel.id];
               return (
                 <SpaceBetween size="xxs">
-                  <Button variant="inline-link" ariaLabel={`Send test to ${channel.name}`} loading={test === 'sending'} onClick={() => void sendTest(channel)}>
+                  <Button variant="inline-link" ariaLabel={`Send test to ${channel.name}`} loading={test === 'sending' || test === 'queued'} onClick={() => void sendTest(channel)}>
                     Send test
                   </Button>
-                  {test !== undefined && test !== 'sending' && ('code' in test ? <StatusIndicator type="error">{test.message}</StatusIndicator> : <DeliveryStatus delivery={test} />)}
+                  {test === 'queued' && <StatusIndicator type="pending">queued</StatusIndicator>}
+                  {test === 'no-outcome' && <StatusIndicator type="warning">no outcome yet: see the delivery log</StatusIndicator>}
+                  {typeof test === 'object' && ('code' in test ? <StatusIndicator type="error">{test.message}</StatusIndicator> : <DeliveryStatus delivery={test} />)}
                 </SpaceBetween>
               );
             },
