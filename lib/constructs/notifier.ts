@@ -6,6 +6,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { emailSenderEnvSchema } from '#functions/events/email-sender/email-sender.env';
 import { notifierEnvSchema } from '#functions/events/notifier/notifier.env';
 import { notificationPattern } from '#lib/config/event-patterns';
 import type { StageConfig } from '#lib/config/stage-config';
@@ -22,6 +23,10 @@ export const PERSONAL_READS = ['ORG#*#PERSONAL_NOTIFICATIONS', 'USER#*', 'ORG#*#
 export const NOTIFIER_TIMEOUT = Duration.seconds(60);
 /** Attempts per event before the DLQ: the queue's maxReceiveCount and the function's QM_NOTIFY_MAX_ATTEMPTS. */
 export const NOTIFY_MAX_ATTEMPTS = 6;
+/** One batch of at most 10 emails, each SES call bounded by QM_NOTIFY_TIMEOUT_MS (5 s). */
+export const EMAIL_SENDER_TIMEOUT = Duration.seconds(60);
+/** SES refusals are retried this many receives (every visibility timeout, 6 min) before the email DLQ. */
+export const EMAIL_MAX_ATTEMPTS = 6;
 
 export interface NotifierProps {
   readonly config: StageConfig;
@@ -46,6 +51,8 @@ export class Notifier extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly fn: QmFunction<typeof notifierEnvSchema>;
+  /** The email sender (its queue, DLQ and function): only on a stage with a verified sender. */
+  readonly email: EmailSender | undefined;
 
   constructor(scope: Construct, id: string, props: NotifierProps) {
     super(scope, id);
@@ -63,6 +70,8 @@ export class Notifier extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: NOTIFY_MAX_ATTEMPTS },
     });
 
+    this.email = config.notificationSender ? new EmailSender(this, 'EmailSender', { config, logRetention: props.logRetention }) : undefined;
+
     this.fn = new QmFunction(this, 'Function', {
       entry: 'functions/events/notifier/notifier.handler.ts',
       envSchema: notifierEnvSchema,
@@ -76,6 +85,7 @@ export class Notifier extends Construct {
         QM_APPROVAL_LINK_KEY_SECRET_ID: approvalLinkKeyName(config),
         // The API answers under the console's origin too (CloudFront routes `/v1/*` to it, behind the WAF).
         QM_APPROVAL_LINK_BASE_URL: config.consoleUrl,
+        ...(this.email ? { QM_EMAIL_QUEUE_URL: this.email.queue.queueUrl } : {}),
       },
       description: 'Delivers domain events to notification channels (email, Slack, signed webhooks)',
       timeout: NOTIFIER_TIMEOUT,
@@ -86,7 +96,8 @@ export class Notifier extends Construct {
     // reads users' own subscriptions, their user records and custom levels (who they are now), and the approval
     // request a waiting-approval email is about (is it still pending, who may decide it).
     data.grantPartitions(this.fn, { reads: [...partitions, ...PERSONAL_READS], writes: [...partitions, 'OUTBOX#*'] });
-    grantSendEmail(this.fn, config);
+    // Email is handed to the email sender's queue; only that function may call SES.
+    this.email?.queue.grantSendMessages(this.fn);
     const secretsArn = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secretPrefixOf(config)}notifications/*`;
     this.fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretsArn] }));
     Validations.of(this.fn.role ?? this.fn).acknowledge({
@@ -125,5 +136,63 @@ export class Notifier extends Construct {
         }),
       ],
     });
+  }
+}
+
+export interface EmailSenderProps {
+  readonly config: StageConfig;
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * The email sender: the notifier puts each rendered email on this encrypted queue and this small function sends
+ * it through SES v2, with partial batch failures; a refused message comes back after the visibility timeout and
+ * goes to the DLQ after EMAIL_MAX_ATTEMPTS receives. It exists so that only it carries the SES v2 client (~63 KB
+ * that esbuild cannot tree-shake), which would put the notifier over the cold-start budget (docs/budgets.md).
+ * Least privilege: `ses:SendEmail` from the verified identity and address only; no table, no secret.
+ */
+export class EmailSender extends Construct {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly fn: QmFunction<typeof emailSenderEnvSchema>;
+
+  constructor(scope: Construct, id: string, props: EmailSenderProps) {
+    super(scope, id);
+    const sender = props.config.notificationSender;
+    if (!sender) throw new Error('EmailSender needs the stage config notificationSender');
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(EMAIL_SENDER_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: EMAIL_MAX_ATTEMPTS },
+    });
+    this.fn = new QmFunction(this, 'Function', {
+      entry: 'functions/events/email-sender/email-sender.handler.ts',
+      envSchema: emailSenderEnvSchema,
+      env: {
+        QM_STAGE: props.config.stage,
+        POWERTOOLS_SERVICE_NAME: 'quartermaster',
+        QM_EMAIL_FROM: sender.from,
+        QM_EMAIL_MAX_ATTEMPTS: String(EMAIL_MAX_ATTEMPTS),
+      },
+      description: 'Sends the emails the notifier renders, through SES v2 from the verified sender',
+      timeout: EMAIL_SENDER_TIMEOUT,
+      logRetention: props.logRetention,
+    });
+    grantSendEmail(this.fn, props.config);
+    this.fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        // Bounded towards SES's sending rate.
+        maxConcurrency: 2,
+      }),
+    );
   }
 }

@@ -3,6 +3,7 @@ import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { envNamedBy } from '#lib/constructs/function-env';
 import { authorizerEnvSchema } from '#functions/authorizer/authorizer.env';
 import { dispatcherEnvSchema } from '#functions/dispatcher/dispatcher.env';
+import { emailSenderEnvSchema } from '#functions/events/email-sender/email-sender.env';
 import { notifierEnvSchema } from '#functions/events/notifier/notifier.env';
 import { relayEnvSchema } from '#functions/events/relay/relay.env';
 import { statusEnvSchema } from '#functions/events/status/status.env';
@@ -143,6 +144,18 @@ export function functionTargets(): FunctionTarget[] {
         QM_NOTIFY_MAX_ATTEMPTS: '6',
         QM_APPROVAL_LINK_KEY_SECRET_ID: 'quartermaster/bench/approval-link-key',
         QM_APPROVAL_LINK_BASE_URL: 'https://console.example.com',
+        QM_EMAIL_QUEUE_URL: `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/qm-email`,
+      },
+    },
+    {
+      name: 'email-sender',
+      entry: 'functions/events/email-sender/email-sender.handler.ts',
+      envSchema: emailSenderEnvSchema,
+      env: {
+        QM_STAGE: 'bench',
+        POWERTOOLS_SERVICE_NAME: 'quartermaster',
+        QM_EMAIL_FROM: 'quartermaster@example.com',
+        QM_EMAIL_MAX_ATTEMPTS: '6',
       },
     },
     {

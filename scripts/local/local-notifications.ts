@@ -5,13 +5,17 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoNotificationChannelRepository } from '#adapters/dynamodb/dynamo-notification-channel.repository';
 import type { InProcessEventBus } from '#adapters/events/in-process-bus.client';
 import type { EventPublisher } from '#domain/events/events.port';
+import { SqsEmailQueue } from '#adapters/sqs/sqs-email-queue.client';
 import { SqsRedelivery } from '#adapters/sqs/sqs-redelivery.client';
 import { loadEnv } from '#config/env';
 import { eventEnvelopeSchema } from '#domain/events/event-envelope';
 import { NOTIFICATION_PATTERN } from '#domain/event-catalog/event-rules';
 import type { NotificationChannel } from '#domain/notifications/notification-channel.schema';
+import type { EmailTransport } from '#domain/notifications/notifications.port';
 import { newWebhookSecret } from '#domain/notifications/standard-webhook-signature';
 import type { SecretStore } from '#domain/secrets/secrets.port';
+import { composeEmailSender } from '#functions/events/email-sender/email-sender.app';
+import { emailSenderEnvSchema } from '#functions/events/email-sender/email-sender.env';
 import { composeNotifier } from '#functions/events/notifier/notifier.app';
 import { notifierEnvSchema } from '#functions/events/notifier/notifier.env';
 import { startDevMailbox, type DevMailbox } from './dev-notifications/dev-mailbox';
@@ -28,10 +32,13 @@ export const LOCAL_NOTIFY_MAX_ATTEMPTS = 6;
 export interface LocalNotifications {
   mailbox: DevMailbox;
   receiver: DevWebhookReceiver;
-  /** SMTP to the dev mailbox: the local stand-in for SES, for every function that sends email. */
+  /** SMTP to the dev mailbox: the local stand-in for SES, which the email sender sends through. */
   email: SmtpEmailTransport;
   queueUrl: string;
   dlqUrl: string;
+  /** The email queue the notifier hands rendered emails to, consumed by the email sender, and its DLQ. */
+  emailQueueUrl: string;
+  emailDlqUrl: string;
   stop(): Promise<void>;
 }
 
@@ -65,6 +72,34 @@ export function ensureNotificationQueues(sqs: SQSClient, name: string, maxAttemp
   return ensureQueueWithDlq(sqs, { name, visibilityTimeoutSeconds: 30, maxReceiveCount: 2 * maxAttempts });
 }
 
+/**
+ * The email queue and its DLQ on local-aws-sqs, consumed by the email sender's one composition through the local
+ * event source mapping, sending over `transport` (SMTP to the dev mailbox, the local stand-in for SES). A refused
+ * email comes back after the visibility timeout (5 s by default here), up to `maxAttempts` receives.
+ */
+export async function startLocalEmailSender(
+  sqs: SQSClient,
+  name: string,
+  transport: EmailTransport,
+  options: Pick<LocalNotificationsOptions, 'log' | 'onError'> & { visibilityTimeoutSeconds?: number; maxAttempts?: number },
+): Promise<{ queueUrl: string; dlqUrl: string; stop(): Promise<void> }> {
+  const maxAttempts = options.maxAttempts ?? LOCAL_NOTIFY_MAX_ATTEMPTS;
+  const { queueUrl, dlqUrl } = await ensureQueueWithDlq(sqs, {
+    name,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 5,
+    maxReceiveCount: maxAttempts,
+  });
+  const env = loadEnv(emailSenderEnvSchema, {
+    QM_STAGE: 'local',
+    QM_LOCAL_STACK: 'true',
+    QM_EMAIL_FROM: LOCAL_EMAIL_FROM,
+    QM_EMAIL_MAX_ATTEMPTS: String(maxAttempts),
+  });
+  const sender = composeEmailSender(env, { email: transport, log: { warn: options.log, error: options.log } });
+  const poller = startSqsPoller(sqs, queueUrl, sender, options.onError);
+  return { queueUrl, dlqUrl, stop: () => poller.stop() };
+}
+
 /** The receiver's secret stays the same across restarts of one data dir, so the seeded channel keeps verifying. */
 async function receiverSecret(dataDir: string | undefined): Promise<string> {
   if (!dataDir) return newWebhookSecret();
@@ -92,6 +127,8 @@ export async function startLocalNotifications(options: LocalNotificationsOptions
   const email = new SmtpEmailTransport({ host: mailbox.smtp.host, port: mailbox.smtp.port, from: LOCAL_EMAIL_FROM });
 
   const { queueUrl, dlqUrl } = await ensureNotificationQueues(options.sqs, 'qm-notifications', LOCAL_NOTIFY_MAX_ATTEMPTS);
+  const emailQueues = await startLocalEmailSender(options.sqs, 'qm-email', email, options);
+  stops.push(() => emailQueues.stop());
   options.bus.subscribe(NOTIFICATION_PATTERN, async (event) => {
     await options.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(eventEnvelopeSchema.parse(event)) }));
   });
@@ -105,12 +142,14 @@ export async function startLocalNotifications(options: LocalNotificationsOptions
     QM_NOTIFY_MAX_ATTEMPTS: String(LOCAL_NOTIFY_MAX_ATTEMPTS),
     QM_APPROVAL_LINK_KEY_SECRET_ID: options.approvalLinkKeyRef,
     QM_APPROVAL_LINK_BASE_URL: options.apiBaseUrl,
+    QM_EMAIL_QUEUE_URL: emailQueues.queueUrl,
   });
   const notifier = composeNotifier(env, {
     doc: options.doc,
     secrets: options.secrets,
     events: options.events,
-    email,
+    // As deployed: rendered emails go to the email queue, and the email sender sends them (here over SMTP).
+    email: new SqsEmailQueue(options.sqs, emailQueues.queueUrl),
     redelivery: new SqsRedelivery(options.sqs, queueUrl),
     log: { warn: options.log, error: options.log },
   });
@@ -123,6 +162,8 @@ export async function startLocalNotifications(options: LocalNotificationsOptions
     email,
     queueUrl,
     dlqUrl,
+    emailQueueUrl: emailQueues.queueUrl,
+    emailDlqUrl: emailQueues.dlqUrl,
     async stop() {
       for (const stop of stops.reverse()) await stop().catch(options.onError);
     },

@@ -1,7 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { NOTIFIABLE_EVENT_TYPES } from '#domain/event-catalog/event-catalog';
-import { NOTIFIER_TIMEOUT, NOTIFY_MAX_ATTEMPTS, PERSONAL_READS } from '#lib/constructs/notifier';
+import { CHANNEL_TEST_EVENT } from '#domain/events/system.events';
+import { EMAIL_MAX_ATTEMPTS, EMAIL_SENDER_TIMEOUT, NOTIFIER_TIMEOUT, NOTIFY_MAX_ATTEMPTS, PERSONAL_READS } from '#lib/constructs/notifier';
 import { actionsOf, policyStatementsOfRole, synthQuartermaster, type Statement } from './quartermaster-app.fixture';
 
 /** A stage with a verified sender, as docs/deploy.md describes it. */
@@ -11,15 +12,20 @@ const workflows = template(stacks.workflows);
 const notifier = stacks.workflows.notifier;
 const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
   stacks.workflows.getLogicalId(construct.node.defaultChild as Parameters<typeof stacks.workflows.getLogicalId>[0]);
-const roleStatements = (): Statement[] => {
-  const roleId = stacks.workflows.getLogicalId(notifier.fn.role?.node.defaultChild as Parameters<typeof stacks.workflows.getLogicalId>[0]);
+const roleStatementsOf = (fn: { role?: { node: { defaultChild?: unknown } } | undefined }): Statement[] => {
+  const roleId = stacks.workflows.getLogicalId(fn.role?.node.defaultChild as Parameters<typeof stacks.workflows.getLogicalId>[0]);
   return policyStatementsOfRole(workflows, roleId);
+};
+const roleStatements = (): Statement[] => roleStatementsOf(notifier.fn);
+const emailSender = () => {
+  if (!notifier.email) throw new Error('the stage has a sender: the email sender must exist');
+  return notifier.email;
 };
 
 describe('notifier: EventBridge rule → SQS (+DLQ) → function', () => {
-  it('routes every subscribable catalog type, and nothing else, to the notification queue (the envelope as body)', () => {
+  it('routes every subscribable catalog type and channel tests, and nothing else, to the notification queue (the envelope as body)', () => {
     workflows.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['quartermaster'], 'detail-type': [...NOTIFIABLE_EVENT_TYPES] },
+      EventPattern: { source: ['quartermaster'], 'detail-type': [...NOTIFIABLE_EVENT_TYPES, CHANNEL_TEST_EVENT] },
       Targets: [
         Match.objectLike({
           Arn: { 'Fn::GetAtt': [logicalId(notifier.queue), 'Arn'] },
@@ -48,6 +54,7 @@ describe('notifier: EventBridge rule → SQS (+DLQ) → function', () => {
           QM_EMAIL_FROM: SENDER.from,
           QM_CONSOLE_URL: 'https://qm.example.com',
           QM_NOTIFICATION_QUEUE_URL: { Ref: logicalId(notifier.queue) },
+          QM_EMAIL_QUEUE_URL: { Ref: logicalId(emailSender().queue) },
         }),
       },
     });
@@ -114,8 +121,18 @@ describe('notifier: least privilege', () => {
     expect(JSON.stringify(secrets)).not.toMatch(/break-glass|idp\/|clusters\//);
   });
 
-  it('sends email only from the verified identity and address, reads only the stage notification secrets', () => {
+  it('hands email to the email sender queue (no SES of its own), reads only the stage notification secrets', () => {
     const statements = roleStatements();
+    expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('ses:'))).toEqual([]);
+    const send = statements.filter((statement) => actionsOf(statement).includes('sqs:SendMessage'));
+    expect(send.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': [logicalId(emailSender().queue), 'Arn'] }]);
+    const secrets = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')));
+    expect(secrets.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
+    expect(JSON.stringify(secrets[0]?.Resource)).toContain(':secret:quartermaster/prod/notifications/*');
+  });
+
+  it('the email sender sends email only from the verified identity and address, and touches no table or secret', () => {
+    const statements = roleStatementsOf(emailSender().fn);
     const ses = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('ses:')));
     expect(ses).toEqual([
       expect.objectContaining({
@@ -129,9 +146,25 @@ describe('notifier: least privilege', () => {
         Condition: { StringEquals: { 'ses:FromAddress': SENDER.from } },
       }),
     ]);
-    const secrets = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')));
-    expect(secrets.flatMap(actionsOf)).toEqual(['secretsmanager:GetSecretValue']);
-    expect(JSON.stringify(secrets[0]?.Resource)).toContain(':secret:quartermaster/prod/notifications/*');
+    for (const action of statements.flatMap(actionsOf)) expect(action).toMatch(/^(ses|sqs|kms|logs):/);
+  });
+
+  it(`the email sender consumes its queue with partial batch failures; DLQ after ${EMAIL_MAX_ATTEMPTS} receives`, () => {
+    workflows.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(emailSender().deadLetterQueue), 'Arn'] },
+        maxReceiveCount: EMAIL_MAX_ATTEMPTS,
+      },
+      VisibilityTimeout: EMAIL_SENDER_TIMEOUT.toSeconds() * 6,
+      SqsManagedSseEnabled: true,
+    });
+    workflows.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(emailSender().queue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    workflows.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ QM_EMAIL_FROM: SENDER.from, QM_EMAIL_MAX_ATTEMPTS: String(EMAIL_MAX_ATTEMPTS) }) },
+    });
   });
 
   it('may change message visibility on its own queue (to schedule retries), and puts no event on the bus (outbox)', () => {
@@ -144,7 +177,7 @@ describe('notifier: least privilege', () => {
     for (const action of everything) expect(action).toMatch(/^(dynamodb|kms|ses|secretsmanager|sqs|logs):/);
   });
 
-  it('gives the notifications API function ses:SendEmail on the same identity (its test route sends email)', () => {
+  it('gives no API function ses:SendEmail (a channel test is delivered by the notifier)', () => {
     const api = template(stacks.api);
     const policies = Object.values(api.findResources('AWS::IAM::Policy')) as {
       Properties: { PolicyDocument: { Statement: Statement[] } };
@@ -152,13 +185,14 @@ describe('notifier: least privilege', () => {
     const sendsEmail = policies.filter((policy) =>
       policy.Properties.PolicyDocument.Statement.some((statement) => actionsOf(statement).includes('ses:SendEmail')),
     );
-    expect(sendsEmail).toHaveLength(1);
+    expect(sendsEmail).toHaveLength(0);
   });
 });
 
 describe('notifier: a stage without a sender', () => {
-  it('grants no ses:SendEmail at all', () => {
+  it('has no email sender and grants no ses:SendEmail at all', () => {
     const plain = synthQuartermaster();
+    expect(plain.stacks.workflows.notifier.email).toBeUndefined();
     const statements = JSON.stringify([plain.template(plain.stacks.workflows).toJSON(), plain.template(plain.stacks.api).toJSON()]);
     expect(statements).not.toContain('ses:SendEmail');
   });

@@ -5,6 +5,11 @@ import { deliveryEnvSchema } from '#config/notifications-env';
 
 export const notifierEnvSchema = z.extend(z.extend(baseEnvSchema, secretsEnvSchema.shape), {
   ...deliveryEnvSchema.shape,
+  /**
+   * The email queue (set when the stage has a verified sender): rendered emails go there, and the email sender
+   * function sends them through SES. Unset: email channels fail, saying email is not configured.
+   */
+  QM_EMAIL_QUEUE_URL: z.optional(z.string().check(z.url())),
   /** The notification queue: a failed message's next attempt is scheduled on it (ChangeMessageVisibility). */
   QM_NOTIFICATION_QUEUE_URL: z.string().check(z.url()),
   /** The queue's maxReceiveCount: the attempt that equals it is the last before the DLQ. */

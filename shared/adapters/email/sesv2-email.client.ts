@@ -32,8 +32,3 @@ export class SesV2EmailTransport implements EmailTransport {
     }
   }
 }
-
-/** What a stage without a configured sender gets: email channels fail with a clear reason, nothing is sent. */
-export const unconfiguredEmailTransport: EmailTransport = {
-  send: () => Promise.reject(new Error('email is not configured for this deployment (stage config notificationSender)')),
-};
