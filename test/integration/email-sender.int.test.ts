@@ -71,6 +71,9 @@ describe('email sender (the only holder of the SES client), fed by the notifier 
       QM_EMAIL_QUEUE_URL: email.queueUrl,
       QM_NOTIFICATION_QUEUE_URL: notifications.queueUrl,
       QM_NOTIFY_MAX_ATTEMPTS: '3',
+      // No approval email in these cases: the link key is never read.
+      QM_APPROVAL_LINK_KEY_SECRET_ID: 'quartermaster/test/approval-link-key',
+      QM_APPROVAL_LINK_BASE_URL: 'http://127.0.0.1:3000',
     });
     const notifier = composeNotifier(env, {
       doc: table.doc,

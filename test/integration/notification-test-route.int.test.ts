@@ -58,6 +58,9 @@ beforeAll(async () => {
     QM_NOTIFICATION_QUEUE_URL: queueUrl,
     QM_NOTIFY_MAX_ATTEMPTS: '3',
     QM_NOTIFY_TIMEOUT_MS: '2000',
+    // No approval email in these cases: the link key is never read.
+    QM_APPROVAL_LINK_KEY_SECRET_ID: 'quartermaster/test/approval-link-key',
+    QM_APPROVAL_LINK_BASE_URL: 'http://127.0.0.1:3000',
   });
   const notifier = composeNotifier(env, {
     doc: world.table.doc,
