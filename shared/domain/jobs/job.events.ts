@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { backendKindSchema, jobStateSchema, type Job } from '#domain/jobs/job.schema';
+import { backendKindSchema, jobStateSchema } from '#domain/jobs/job-state.schema';
+import type { Job } from '#domain/jobs/job.schema';
 import { envelope, type DomainEvent } from '#domain/events/event-envelope';
 
 /** Job event types (docs/events.md). CDK rule patterns and the local bus are built from this list. */

@@ -2,25 +2,9 @@ import { holdSchema } from '#domain/quotas/counters';
 import * as z from 'zod/mini';
 import { jobApprovalSchema } from './approval-request.schema';
 import { clusterIdSchema, namespaceNameSchema, placementSchema } from '#domain/clusters/cluster.schema';
+import { backendKindSchema, jobStateSchema, type JobState } from './job-state.schema';
 
-/** Job states of docs/architecture.md#the-job-lifecycle-and-its-writes. Every transition is a conditional write on the previous state. */
-export const JOB_STATES = [
-  'submitted',
-  'pending_approval',
-  'queued',
-  'admitted',
-  'starting',
-  'running',
-  'succeeded',
-  'failed',
-  'timed_out',
-  'cancelled',
-  'rejected',
-  'expired',
-  'denied',
-] as const;
-export const jobStateSchema = z.enum(JOB_STATES);
-export type JobState = z.infer<typeof jobStateSchema>;
+export { JOB_STATES, jobStateSchema, backendKindSchema, type JobState, type BackendKind } from './job-state.schema';
 
 export const TERMINAL_STATES: ReadonlySet<JobState> = new Set([
   'succeeded',
@@ -54,9 +38,6 @@ export const jobEnvEntrySchema = z.union([
   z.strictObject({ name: envVarName, value: z.string().check(z.maxLength(4096)) }),
   z.strictObject({ name: envVarName, secretRef: z.string().check(z.minLength(1), z.maxLength(512)) }),
 ]);
-
-export const backendKindSchema = z.enum(['ecs', 'kubernetes', 'local']);
-export type BackendKind = z.infer<typeof backendKindSchema>;
 
 /** What an estimated start rests on (docs/scheduling.md, "Where a job stands"). */
 export const estimateBasisSchema = z.enum(['max_runtime', 'history', 'period_reset']);
