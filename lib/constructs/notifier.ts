@@ -45,7 +45,7 @@ export interface NotifierProps {
  * NOTIFY_MAX_ATTEMPTS receives SQS moves it to the dead-letter queue. The visibility timeout is six times the
  * function timeout, as Lambda recommends for SQS sources. Least privilege: the channel and delivery-record
  * partitions only (and, for personal email, the reads of PERSONAL_READS), the stage's notification secrets and
- * the approval-link key (read), `ses:SendEmail` from the verified sender only.
+ * the approval-link key (read), `sqs:SendMessage` on the email sender's queue (email goes there; no SES here).
  */
 export class Notifier extends Construct {
   readonly queue: Queue;
