@@ -4,7 +4,6 @@ import type { LevelCatalog } from '#domain/authz/authz.port';
 import { DynamoHardwareCatalog } from '#adapters/dynamodb/dynamo-catalog.repository';
 import { DynamoClusterRepository } from '#adapters/dynamodb/dynamo-cluster.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoSchedulingSettings } from '#adapters/dynamodb/dynamo-scheduling-settings.repository';
 import { DynamoResourceRuleRepository } from '#adapters/dynamodb/dynamo-resource-rule.repository';
@@ -13,6 +12,7 @@ import type * as z from 'zod/mini';
 import type { limitsEnvSchema } from '#config/env';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import type { ApiRuntime } from './api-access';
+import { dynamoLimits } from './limits-source';
 
 /**
  * What judging a submission reads, composed once for the two functions that judge one: jobs (which then
@@ -28,12 +28,7 @@ export function dynamoSubmissionReads(
   return {
     jobs: new DynamoJobRepository(doc, table),
     quotas: new DynamoQuotaRepository(doc, table, configCacheMs),
-    limits: new DynamoLimitsSource(
-      doc,
-      table,
-      { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT },
-      configCacheMs,
-    ),
+    limits: dynamoLimits(env, runtime),
     hardware: new DynamoHardwareCatalog(doc, table, configCacheMs),
     resourceRules: new DynamoResourceRuleRepository(doc, table, configCacheMs),
     scheduling: new DynamoSchedulingSettings(doc, table, configCacheMs),

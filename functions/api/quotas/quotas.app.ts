@@ -11,8 +11,8 @@ import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { createApiHandler } from '#http/api-handler';
 import { quotasRoutes } from './quotas.routes';
 import { composeApiAccess, type ApiRuntime } from '#functions/api/api-access';
+import { dynamoLimits } from '#functions/api/limits-source';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import { DynamoLimitsSource } from '#adapters/dynamodb/dynamo-limits.repository';
 import { DynamoQuotaRepository } from '#adapters/dynamodb/dynamo-quota.repository';
 import { DynamoCurrentUsers } from '#adapters/dynamodb/dynamo-current-users.repository';
 import { DynamoTenancyRepository } from '#adapters/dynamodb/dynamo-tenancy.repository';
@@ -90,12 +90,7 @@ export function composeQuotas(env: QuotasEnv, runtime: ApiRuntime) {
   const table = env.QM_TABLE_NAME;
   return createQuotasHandler({
     quotas: new DynamoQuotaRepository(doc, table, configCacheMs),
-    limits: new DynamoLimitsSource(
-      doc,
-      table,
-      { maxConcurrent: env.QM_MAX_CONCURRENT, userMaxConcurrent: env.QM_USER_MAX_CONCURRENT },
-      configCacheMs,
-    ),
+    limits: dynamoLimits(env, runtime),
     jobs: new DynamoJobRepository(doc, table),
     usage: new DynamoUsageRepository(doc, table),
     teams: new DynamoTenancyRepository(doc, table, access.orgStatus),

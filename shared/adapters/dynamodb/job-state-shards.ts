@@ -1,6 +1,6 @@
-import { AppError } from '#domain/errors/app-error';
 import type { Page } from '#domain/jobs/jobs.port';
 import type { Job } from '#domain/jobs/job.schema';
+import { cursorObject, invalidCursor } from './cursor';
 import * as keys from './table-keys';
 
 /**
@@ -39,22 +39,11 @@ export async function mergeShards(
 /** Per shard: a cursor to start from, `undefined` (stored as '') = from the start, `null` = read to its end. */
 function decodeShardCursor(cursor: string | undefined): Record<number, string | null | undefined> {
   if (cursor === undefined) return {};
-  const invalid = () =>
-    new AppError('validation_failed', 'Invalid cursor', {
-      fields: [{ field: 'query.cursor', message: 'not a cursor this listing issued' }],
-    });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid();
   const result: Record<number, string | null | undefined> = {};
-  for (const [shard, value] of Object.entries(parsed)) {
+  for (const [shard, value] of Object.entries(cursorObject(cursor))) {
     const index = Number(shard);
-    if (!Number.isInteger(index) || index < 0 || index >= keys.JOB_STATE_SHARDS) throw invalid();
-    if (value !== null && typeof value !== 'string') throw invalid();
+    if (!Number.isInteger(index) || index < 0 || index >= keys.JOB_STATE_SHARDS) throw invalidCursor();
+    if (value !== null && typeof value !== 'string') throw invalidCursor();
     result[index] = value === '' ? undefined : (value as string | null);
   }
   return result;
