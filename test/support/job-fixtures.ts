@@ -72,22 +72,37 @@ export function queuedJob(fields: {
   };
 }
 
-/** A job of rae's (org acme) that failed on the local backend: what a notification about a job's end is built from. */
-export const failedJob = (id: string, teamId = 'vision'): Job => ({
+/** A job as the table holds it: rae's (org acme, team vision), queued on ECS; tests override what they are about. */
+export const storedJob = (overrides: Partial<Job> = {}): Job => ({
   schemaVersion: 1,
-  id,
+  id: '01JOB',
   orgId: 'acme',
   ownerId: 'rae',
-  teamId,
-  spec: spec({}),
-  backend: 'local',
-  state: 'failed',
+  teamId: 'vision',
+  spec: spec(),
+  backend: 'ecs',
+  state: 'queued',
   priorityClass: 20,
-  estimatedCostUsd: 0.1,
-  gpuCount: 0,
-  createdAt: '2026-12-06T10:00:00.000Z',
-  updatedAt: '2026-12-06T10:00:00.000Z',
+  estimatedCostUsd: 0.5,
+  gpuCount: 1,
+  createdAt: '2026-11-22T10:00:00.000Z',
+  updatedAt: '2026-11-22T10:00:00.000Z',
   history: [],
   holds: [],
-  version: 3,
+  version: 1,
+  ...overrides,
 });
+
+/** A job of rae's (org acme) that failed on the local backend: what a notification about a job's end is built from. */
+export const failedJob = (id: string, teamId = 'vision'): Job =>
+  storedJob({
+    id,
+    teamId,
+    backend: 'local',
+    state: 'failed',
+    estimatedCostUsd: 0.1,
+    gpuCount: 0,
+    createdAt: '2026-12-06T10:00:00.000Z',
+    updatedAt: '2026-12-06T10:00:00.000Z',
+    version: 3,
+  });

@@ -4,29 +4,17 @@ import { matchesPattern, SCHEDULER_TRIGGER_PATTERN } from '#domain/event-catalog
 import { eventTypeForState, JOB_EVENT_TYPES, jobEvent, SCHEDULER_TRIGGER_EVENT_TYPES } from '#domain/jobs/job.events';
 import { canTransition } from '#domain/jobs/job-lifecycle';
 import { ACTIVE_STATES, JOB_STATES, type Job } from '#domain/jobs/job.schema';
-import { spec } from '#test-support/job-fixtures';
+import { spec, storedJob } from '#test-support/job-fixtures';
 
 const SECRET = 'sk-live-DO-NOT-LEAK';
 
 function job(overrides: Partial<Job> = {}): Job {
-  return {
-    schemaVersion: 1,
-    id: '01JOB',
-    orgId: 'acme',
-    ownerId: 'rae',
+  const { teamId: _noTeam, ...raes } = storedJob({
     spec: spec({ command: ['sh', '-c', `curl -H "x: ${SECRET}"`], args: [SECRET], env: [{ name: 'EXTRA', value: SECRET }] }),
-    backend: 'ecs',
     state: 'running',
-    priorityClass: 20,
-    estimatedCostUsd: 0.5,
-    gpuCount: 1,
-    createdAt: '2026-11-22T10:00:00.000Z',
-    updatedAt: '2026-11-22T10:00:00.000Z',
-    history: [],
-    holds: [],
     version: 4,
-    ...overrides,
-  };
+  });
+  return { ...raes, ...overrides };
 }
 
 describe('jobEvent', () => {

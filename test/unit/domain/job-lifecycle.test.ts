@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '#domain/errors/app-error';
 import { canTransition, transition } from '#domain/jobs/job-lifecycle';
 import { isTerminal, JOB_STATES, TERMINAL_STATES, type Job, type JobState } from '#domain/jobs/job.schema';
-import { researcher, spec } from '#test-support/job-fixtures';
+import { storedJob } from '#test-support/job-fixtures';
 
 /**
  * The lifecycle of docs/architecture.md#the-job-lifecycle-and-its-writes, written out as data. Beyond the diagram, the implementation allows three
@@ -32,27 +32,13 @@ const ALL_PAIRS = JOB_STATES.flatMap((from) => JOB_STATES.map((to) => [from, to]
 const AT = '2026-11-22T12:00:00.000Z';
 
 function jobIn(state: JobState, overrides: Partial<Job> = {}): Job {
-  const owner = researcher();
-  return {
-    schemaVersion: 1,
-    id: '01JOB',
-    orgId: owner.orgId,
-    ownerId: owner.userId,
-    teamId: 'vision',
-    spec: spec(),
-    backend: 'ecs',
+  return storedJob({
     state,
     waiting: { code: 'quota_full', message: 'Team quota full' },
-    priorityClass: 20,
-    estimatedCostUsd: 0.5,
-    gpuCount: 1,
-    createdAt: '2026-11-22T10:00:00.000Z',
-    updatedAt: '2026-11-22T10:00:00.000Z',
     history: [{ state, at: '2026-11-22T10:00:00.000Z' }],
-    holds: [],
     version: 3,
     ...overrides,
-  };
+  });
 }
 
 function invalidStateError(run: () => unknown): AppError {

@@ -4,29 +4,11 @@ import { AppError } from '#domain/errors/app-error';
 import type { JobRepository } from '#domain/jobs/jobs.port';
 import { canView, getVisibleJob } from '#domain/jobs/job-queries.service';
 import type { Job } from '#domain/jobs/job.schema';
-import { researcher, spec } from '#test-support/job-fixtures';
+import { researcher, storedJob } from '#test-support/job-fixtures';
 
 /** rae (researcher, team vision, org acme) owns the job; everyone else is placed relative to her. */
 function raesJob(overrides: Partial<Job> = {}): Job {
-  return {
-    schemaVersion: 1,
-    id: '01JOB',
-    orgId: 'acme',
-    ownerId: 'rae',
-    teamId: 'vision',
-    spec: spec(),
-    backend: 'ecs',
-    state: 'queued',
-    priorityClass: 20,
-    estimatedCostUsd: 0.5,
-    gpuCount: 1,
-    createdAt: '2026-11-22T10:00:00.000Z',
-    updatedAt: '2026-11-22T10:00:00.000Z',
-    history: [],
-    holds: [],
-    version: 1,
-    ...overrides,
-  };
+  return storedJob(overrides);
 }
 
 const who = (userId: string, overrides: Partial<Principal>): Principal => researcher(userId, overrides);
