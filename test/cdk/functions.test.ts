@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { healthEnvSchema } from '#functions/api/health/health.env';
 import { jobsEnvSchema } from '#functions/api/jobs/jobs.env';
-import { LOCAL_ONLY_ENV_KEYS, QmFunction, type DeployedEnv } from '#lib/constructs/qm-function';
+import { LOCAL_ONLY_ENV_KEYS, QmFunction, type DeployedEnv, type QmFunctionProps } from '#lib/constructs/qm-function';
+import type * as z from 'zod/mini';
 import { synthQuartermaster } from './quartermaster-app.fixture';
 
 const { allStacks, template } = synthQuartermaster();
@@ -88,20 +89,18 @@ describe('every Quartermaster function', () => {
 describe('QmFunction', () => {
   const entry = 'functions/api/health/health.handler.ts';
   const scopeWithoutBundling = () => new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Probe');
+  /** Building the function, deferred so that `toThrow` sees what the constructor refuses. */
+  const building =
+    <S extends z.core.$ZodType>(props: QmFunctionProps<S>) =>
+    () =>
+      new QmFunction(scopeWithoutBundling(), 'Probe', props);
 
   it('refuses local-only variables even when the type system is bypassed', () => {
     const env = {
       QM_TABLE_NAME: 'table',
       QM_LOCAL_STACK: 'true',
     } as unknown as DeployedEnv<typeof healthEnvSchema>;
-    expect(
-      () =>
-        new QmFunction(scopeWithoutBundling(), 'Probe', {
-          entry,
-          envSchema: healthEnvSchema,
-          env,
-        }),
-    ).toThrow(/QM_LOCAL_STACK/);
+    expect(building({ entry, envSchema: healthEnvSchema, env })).toThrow(/QM_LOCAL_STACK/);
   });
 
   it('refuses the local backend', () => {
@@ -110,26 +109,12 @@ describe('QmFunction', () => {
       QM_BACKENDS: 'ecs,local',
       QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:approvals',
     };
-    expect(
-      () =>
-        new QmFunction(scopeWithoutBundling(), 'Probe', {
-          entry: 'functions/api/jobs/jobs.handler.ts',
-          envSchema: jobsEnvSchema,
-          env,
-        }),
-    ).toThrow(/local/);
+    expect(building({ entry: 'functions/api/jobs/jobs.handler.ts', envSchema: jobsEnvSchema, env })).toThrow(/local/);
   });
 
   it('checks literal values against the env schema at synth', () => {
     const env = { QM_TABLE_NAME: 'table', QM_JOB_RETENTION_DAYS: 'ninety' };
-    expect(
-      () =>
-        new QmFunction(scopeWithoutBundling(), 'Probe', {
-          entry,
-          envSchema: healthEnvSchema,
-          env,
-        }),
-    ).toThrow(/QM_JOB_RETENTION_DAYS/);
+    expect(building({ entry, envSchema: healthEnvSchema, env })).toThrow(/QM_JOB_RETENTION_DAYS/);
   });
 
   it('types the environment from the schema', () => {

@@ -17,6 +17,7 @@ import { createAuthorizer } from '#functions/authorizer/authorizer.app';
 import { startHttpServer, type RunningHttpServer } from '#scripts/local/http-server';
 import { seedDemoData } from '#scripts/local/seed';
 import { createTestTable } from '#test-support/integration-env';
+import { principalOfUser } from '#test-support/job-fixtures';
 
 /**
  * A revoked API key is refused at its next request on every route, although the authorizer's answer for it
@@ -40,14 +41,7 @@ beforeAll(async () => {
   const ids = ulidSource();
   const rae = await stores.users.get('rae');
   if (!rae) throw new Error('seed: no rae');
-  const principal = {
-    userId: rae.id,
-    orgId: rae.orgId,
-    level: rae.level,
-    platformAdmin: false,
-    teamIds: rae.teamIds,
-    authMethod: 'session' as const,
-  };
+  const principal = principalOfUser(rae, 'session');
   const newKey = async (name: string) => {
     const { key, record } = await createApiKey(
       principal,

@@ -21,6 +21,7 @@ import { startHttpServer, type RunningHttpServer } from '#scripts/local/http-ser
 import { localClientConfig } from '#scripts/local/local-aws';
 import { seedDemoData } from '#scripts/local/seed';
 import { ensureTable } from '#scripts/local/table';
+import { principalOfUser } from '#test-support/job-fixtures';
 
 /**
  * A dependency outage answers 503 + Retry-After with the error envelope (`unavailable`) within seconds —
@@ -67,14 +68,7 @@ beforeAll(async () => {
     settings: { issuer: ISSUER, audience: 'quartermaster', accessTokenSeconds: 900, refreshTokenSeconds: 3600 },
   };
   sessionToken = (await issueSession(rae, 'ldap:corp', sessions, { refreshable: false })).accessToken;
-  const principal = {
-    userId: rae.id,
-    orgId: rae.orgId,
-    level: rae.level,
-    platformAdmin: false,
-    teamIds: rae.teamIds,
-    authMethod: 'session' as const,
-  };
+  const principal = principalOfUser(rae, 'session');
   apiKey = (
     await createApiKey(
       principal,

@@ -37,6 +37,7 @@ import { createApiHandler, type ApiHandler } from '#http/api-handler';
 import { toAuthorizerContext } from '#http/principal-context';
 import { routeKey, type RouteDeclaration } from '#http/route';
 import { createTestTable, type TestTable } from './integration-env';
+import { principalOfUser } from '#test-support/job-fixtures';
 
 /**
  * A small world for authorization tests, on a fresh DynamoDB Local table: org `acme` (teams `vision`,
@@ -249,14 +250,7 @@ export async function createAuthzWorld(options: { events?: EventPublisher } = {}
     async principalOf(userId) {
       const user = await access.users.currentUser(userId);
       if (!user) throw new Error(`no user ${userId}`);
-      return {
-        userId: user.id,
-        orgId: user.orgId,
-        level: user.level,
-        platformAdmin: user.platformAdmin,
-        teamIds: user.teamIds,
-        authMethod: 'oidc',
-      };
+      return principalOfUser(user, 'oidc');
     },
     async call(caller, operationId, input = {}) {
       const entry = routes.get(operationId);

@@ -1,4 +1,5 @@
 import type { Principal } from '#domain/authz/principal';
+import type { User } from '#domain/users/user.schema';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
 import { jobSpecSchema, type Job, type JobSpec, type JobSpecInput } from '#domain/jobs/job.schema';
 import { InProcessEventBus } from '#adapters/events/in-process-bus.client';
@@ -12,6 +13,19 @@ export const researcher = (userId = 'rae', overrides: Partial<Principal> = {}): 
   teamIds: ['vision'],
   authMethod: 'dev',
   ...overrides,
+});
+
+/** The principal a signed-in user acts as, from their stored record (no scopes: a session or sign-in, not an API key). */
+export const principalOfUser = (
+  user: Pick<User, 'id' | 'orgId' | 'level' | 'platformAdmin' | 'teamIds'>,
+  authMethod: Principal['authMethod'],
+): Principal => ({
+  userId: user.id,
+  orgId: user.orgId,
+  level: user.level,
+  platformAdmin: user.platformAdmin,
+  teamIds: user.teamIds,
+  authMethod,
 });
 
 export const spec = (overrides: Partial<JobSpecInput> = {}): JobSpec =>
