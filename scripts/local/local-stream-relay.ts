@@ -30,12 +30,22 @@ export interface LocalStreamRelayOptions {
   onError: (error: unknown) => void;
   /** Pause between polls when the stream is idle. */
   idleMs?: number;
+  /**
+   * `false`: no polling loop; the stream is read only when `drain()` is called. Tests use it, since they drain
+   * before every look at the bus: a relay per test table polling DynamoDB Local in the background all the while
+   * (a file keeps a dozen tables) slows every other test on the loaded emulator. Default true.
+   */
+  background?: boolean;
 }
 
 interface ShardCursor {
   iterator: string | undefined;
   /** Attempts of the batch that starts at the current position. */
   attempts: number;
+  /** The last record read and relayed (a missing or expired iterator resumes after it). */
+  last?: string;
+  /** Where reading started, for a resume before any record was read. */
+  start: 'LATEST' | 'TRIM_HORIZON';
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,11 +61,17 @@ export function startLocalStreamRelay(options: LocalStreamRelayOptions) {
   const maxAttempts = options.maxAttempts ?? 10;
   const cursors = new Map<string, ShardCursor>();
   const closed = new Set<string>();
+  /** Shards DescribeStream reports closed (an ending sequence number): no next iterator then means done. */
+  const ended = new Set<string>();
   let streamArn: string | undefined;
   let firstDescribe = true;
   let stopped = false;
 
-  const iteratorFor = async (shardId: string, type: 'LATEST' | 'TRIM_HORIZON' | 'AT_SEQUENCE_NUMBER', sequenceNumber?: string) =>
+  const iteratorFor = async (
+    shardId: string,
+    type: 'LATEST' | 'TRIM_HORIZON' | 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER',
+    sequenceNumber?: string,
+  ) =>
     (
       await options.streams.send(
         new GetShardIteratorCommand({
@@ -82,31 +98,48 @@ export function startLocalStreamRelay(options: LocalStreamRelayOptions) {
       shards.push(...(StreamDescription?.Shards ?? []));
       start = StreamDescription?.LastEvaluatedShardId;
     } while (start);
+    for (const shard of shards) if (shard.ShardId && shard.SequenceNumberRange?.EndingSequenceNumber) ended.add(shard.ShardId);
     for (const shard of shards) {
       const id = shard.ShardId;
       if (!id || cursors.has(id) || closed.has(id)) continue;
       const parent = shard.ParentShardId;
       if (parent && !closed.has(parent) && shards.some((s) => s.ShardId === parent)) continue; // parent first
       const type = firstDescribe && options.from === 'latest' ? 'LATEST' : 'TRIM_HORIZON';
-      cursors.set(id, { iterator: await iteratorFor(id, type), attempts: 0 });
+      cursors.set(id, { iterator: await iteratorFor(id, type), attempts: 0, start: type });
     }
     firstDescribe = false;
   };
 
   /** Reads one batch of a shard and relays it; true when it read records (poll again at once). */
+  const resume = (shardId: string, cursor: ShardCursor) =>
+    cursor.last ? iteratorFor(shardId, 'AFTER_SEQUENCE_NUMBER', cursor.last) : iteratorFor(shardId, cursor.start);
+
   const pollShard = async (shardId: string, cursor: ShardCursor): Promise<boolean> => {
     if (!cursor.iterator) {
-      cursors.delete(shardId);
-      closed.add(shardId);
-      return false;
+      if (ended.has(shardId)) {
+        cursors.delete(shardId);
+        closed.add(shardId);
+        return false;
+      }
+      // No next iterator, yet the shard is open: emulators answer so at times (localstack#12483). Dropping the
+      // shard would lose everything written to it later; read on after the last record instead.
+      cursor.iterator = await resume(shardId, cursor);
     }
-    const { Records = [], NextShardIterator } = await options.streams.send(
-      new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: 100 }),
-    );
+    let page;
+    try {
+      page = await options.streams.send(new GetRecordsCommand({ ShardIterator: cursor.iterator, Limit: 100 }));
+    } catch (error) {
+      // An iterator unused for 15 minutes expires (a laptop that slept): a new one after the last record.
+      if ((error as Error).name !== 'ExpiredIteratorException') throw error;
+      cursors.set(shardId, { ...cursor, iterator: await resume(shardId, cursor) });
+      return true;
+    }
+    const { Records = [], NextShardIterator } = page;
     const batch = Records.filter((record: StreamRecord) => isOutboxInsert(record));
     const failedAt = batch.length > 0 ? await failedRecord(batch) : undefined;
     if (failedAt === undefined) {
-      cursors.set(shardId, { iterator: NextShardIterator, attempts: 0 });
+      const last = Records.at(-1)?.dynamodb?.SequenceNumber ?? cursor.last;
+      cursors.set(shardId, { ...cursor, iterator: NextShardIterator, attempts: 0, ...(last ? { last } : {}) });
       return Records.length > 0;
     }
     if (cursor.attempts + 1 >= maxAttempts) {
@@ -118,12 +151,17 @@ export function startLocalStreamRelay(options: LocalStreamRelayOptions) {
           ),
         ),
       );
-      cursors.set(shardId, { iterator: NextShardIterator, attempts: 0 });
+      const last = Records.at(-1)?.dynamodb?.SequenceNumber ?? cursor.last;
+      cursors.set(shardId, { ...cursor, iterator: NextShardIterator, attempts: 0, ...(last ? { last } : {}) });
       return true;
     }
     // Lambda retries from the first failed record: everything from it on comes again, in order.
     await sleep(Math.min(1_000, 50 * 2 ** cursor.attempts));
-    cursors.set(shardId, { iterator: await iteratorFor(shardId, 'AT_SEQUENCE_NUMBER', failedAt), attempts: cursor.attempts + 1 });
+    cursors.set(shardId, {
+      ...cursor,
+      iterator: await iteratorFor(shardId, 'AT_SEQUENCE_NUMBER', failedAt),
+      attempts: cursor.attempts + 1,
+    });
     return true;
   };
 
@@ -158,7 +196,7 @@ export function startLocalStreamRelay(options: LocalStreamRelayOptions) {
   const ready = discoverShards();
   const running = (async () => {
     await ready.catch(options.onError);
-    while (!stopped) {
+    while (!stopped && options.background !== false) {
       try {
         if (!(await serialPass())) await sleep(options.idleMs ?? 100);
       } catch (error) {
@@ -184,6 +222,7 @@ export function startLocalStreamRelay(options: LocalStreamRelayOptions) {
     async stop() {
       stopped = true;
       await running;
+      await last;
     },
   };
 }

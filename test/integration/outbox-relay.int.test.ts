@@ -78,7 +78,10 @@ const waitFor = async (check: () => boolean, what: string, timeoutMs = 25_000) =
 
 describe('outbox → DynamoDB stream → relay (DynamoDB Local streams, the relay composition)', () => {
   // retry: once in a full-suite run (not alone, not in the helper's runs) the marker was not relayed within
-  // 25 s; the cause is not found yet (issue 11 closing note). A retry starts a fresh relay on the same table.
+  // 25 s; the cause is not found yet. Ruled out since: DynamoDB Local keeps one open shard per table and a next
+  // iterator on it (713 records over 40 s, none missing), so the parent/child order is not exercised in a run;
+  // the relay now also resumes a shard whose next iterator is missing or expired instead of dropping it. A retry
+  // starts a fresh relay on the same table.
   it('relays what a committed transaction recorded, and nothing of a transaction that failed its condition', { retry: 2 }, async () => {
     const bus = new InProcessEventBus();
     const { relay, errors } = await relayTo(bus);

@@ -20,8 +20,9 @@ afterAll(async () => {
 
 /**
  * The outbox relay of a test table, as the local stack runs it: DynamoDB Local's stream → `composeRelay` →
- * `sink` (usually the test's in-process bus). Events reach the sink only through it, as deployed; a test
- * calls `drain()` before it looks at what was published, and `stop()` when done.
+ * `sink` (usually the test's in-process bus). Events reach the sink only through it, as deployed, and only when
+ * the test calls `drain()` (no background polling): before it looks at what was published. Stopped when the
+ * test file ends.
  */
 export async function startTestRelay(table: Pick<TestTable, 'ddb' | 'tableName'>, sink: EventSink) {
   const errors: unknown[] = [];
@@ -31,7 +32,8 @@ export async function startTestRelay(table: Pick<TestTable, 'ddb' | 'tableName'>
     tableName: table.tableName,
     handler: composeRelay({ sink }),
     from: 'trim-horizon',
-    idleMs: 50,
+    // Read on demand only: every look at what was published drains first.
+    background: false,
     onError: (error) => errors.push(error),
   });
   started.add(relay);
