@@ -141,7 +141,9 @@ export async function run(): Promise<Record<string, unknown>> {
 
   return {
     method: {
-      bundler: 'esbuild with ESBUILD_OPTIONS from lib/constructs/bundling-options.ts (as QmFunction/CDK), outfile index.mjs',
+      bundler:
+        'esbuild with ESBUILD_OPTIONS from lib/constructs/bundling-options.ts (as QmFunction/CDK), outfile index.mjs; ' +
+        "a lazily loaded file it imports (LAZY_FILES) is built beside it, as CDK's after-bundling step does",
       init: INIT_METHOD,
       runs: INIT_RUNS,
       firstUse: `${LAZY_IMPORT_METHOD}; ${LAZY_RUNS} samples per function, each paired with a floor import`,
