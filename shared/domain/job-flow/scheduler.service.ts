@@ -186,7 +186,10 @@ async function explain(job: Job, waiting: WaitingReason, deps: SchedulerDeps): P
   await deps.jobs.setWaiting(job, 'queued', waiting);
 }
 
-/** At-least-once underneath: an admitted job whose dispatch message was lost is dispatched again. */
+/**
+ * At-least-once underneath: an admitted job whose dispatch message was lost is dispatched again. The re-sent
+ * request changes no state, so it has no transaction to share: it is recorded in the outbox on its own.
+ */
 async function redispatchStale(deps: SchedulerDeps): Promise<string[]> {
   const cutoff = deps.clock.now().getTime() - (deps.redispatchAfterMs ?? 120_000);
   const admitted = await deps.jobs.listByState('admitted', { limit: 100 });
