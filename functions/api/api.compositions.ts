@@ -4,7 +4,6 @@ import type { LdapDirectory, OidcClient } from '#domain/identity/identity.port';
 import type { SecretStore } from '#domain/secrets/secrets.port';
 import type { ApiHandler } from '#http/api-handler';
 import type { RouteGroup } from '#http/route';
-import type { ApprovalFlows, TaskTokens } from '#domain/approvals/approvals.port';
 import { composeAdmin } from './admin/admin.app';
 import { composeApprovalLinks } from './approval-links/approval-links.app';
 import { composeApprovals } from './approvals/approvals.app';
@@ -40,10 +39,6 @@ export interface ApiEdges extends ApiRuntime, SignInEdges {
   oidc: OidcClient;
   ldap: LdapDirectory;
   secrets: SecretStore;
-  /** Starts approval flows (Step Functions; locally the in-process runner of the same definition). */
-  approvalFlows: ApprovalFlows;
-  /** Ends a flow's wait (SendTaskSuccess; locally the runner). */
-  taskTokens: TaskTokens;
 }
 
 type Composition = (env: never, edges: ApiEdges) => ApiHandler;

@@ -105,11 +105,10 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     table: withGateAndAudit({
       reads: [...SUBMISSION_READS, ...APPROVAL_RULE_READS],
       // A held job's approval request is written with it; a cancel closes it.
-      // Job events and dispatch requests (launch, stop) go to the outbox; the bus delivers the latter to the dispatch queue.
+      // Job events, dispatch requests (launch, stop) and approval flow signals go to the outbox; the bus delivers the
+      // requests to the dispatch queue and the signals to the approval bridge (no Step Functions rights here).
       writes: ['JOB#*', 'IDEMPOTENCY#*', 'COUNTER#*', 'USAGE#*', 'ORG#*#APPROVALS', OUTBOX],
     }),
-    // A held job starts its approval flow; cancelling it ends the flow's wait.
-    aws: ['approvals.start', 'approvals.respond'],
   },
   {
     name: 'explain',
@@ -283,11 +282,9 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     // the gate's `ORG#*`; a decision moves the job with its request and counts an approved one in the queue.
     table: withGateAndAudit({
       reads: ['JOB#*', ...APPROVAL_RULE_READS],
-      // Decisions record approval events in the outbox.
+      // Decisions record approval events, and the flow signal that ends the flow's wait, in the outbox.
       writes: ['JOB#*', 'COUNTER#*', 'ORG#*#APPROVALS', 'ORG#*#APPROVAL_RULES', 'PLATFORM#APPROVAL_RULES', OUTBOX],
     }),
-    // A decision ends the flow's wait.
-    aws: ['approvals.respond'],
   },
   {
     name: 'approval-links',
@@ -300,10 +297,10 @@ export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
     // and decides as the approvals function does.
     table: withGateAndAudit({
       reads: ['JOB#*'],
-      // Decisions record approval events in the outbox.
+      // Decisions record approval events, and the flow signal that ends the flow's wait, in the outbox.
       writes: ['JOB#*', 'COUNTER#*', 'ORG#*#APPROVALS', 'ORG#*#APPROVAL_LINKS', OUTBOX],
     }),
-    // A decision ends the flow's wait; links are checked with the approval-link key.
-    aws: ['approvals.respond', 'approval-link-key.read'],
+    // Links are checked with the approval-link key.
+    aws: ['approval-link-key.read'],
   },
 ];

@@ -1,6 +1,5 @@
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { DynamoJobRepository } from '#adapters/dynamodb/dynamo-job.repository';
-import type { TaskTokens } from '#domain/approvals/approvals.port';
 import type { ApprovalsDeps } from '#domain/approvals/approvals.service';
 import type { EventPublisher } from '#domain/events/events.port';
 import type { BaseEnv } from '#config/env';
@@ -12,7 +11,7 @@ import type { ApiRuntime, composeApiAccess } from './api-access';
  */
 export function approvalDecisionDeps(
   env: Pick<BaseEnv, 'QM_TABLE_NAME' | 'QM_JOB_RETENTION_DAYS'>,
-  runtime: ApiRuntime & { events: EventPublisher; taskTokens: TaskTokens },
+  runtime: ApiRuntime & { events: EventPublisher },
   composed: Pick<ReturnType<typeof composeApiAccess>, 'access' | 'clock' | 'ids'>,
 ): ApprovalsDeps {
   const table = env.QM_TABLE_NAME;
@@ -20,7 +19,6 @@ export function approvalDecisionDeps(
     approvals: new DynamoApprovalRepository(runtime.doc, table),
     jobs: new DynamoJobRepository(runtime.doc, table),
     events: runtime.events,
-    tokens: runtime.taskTokens,
     levels: composed.access.levels,
     clock: composed.clock,
     ids: composed.ids,

@@ -1,5 +1,10 @@
 import { ecsTaskStateChangePattern as ecsPattern } from '#adapters/ecs/ecs-task-events';
-import { DISPATCH_REQUEST_PATTERN, NOTIFICATION_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/event-catalog/event-rules';
+import {
+  APPROVAL_FLOW_SIGNAL_PATTERN,
+  DISPATCH_REQUEST_PATTERN,
+  NOTIFICATION_PATTERN,
+  SCHEDULER_TRIGGER_PATTERN,
+} from '#domain/event-catalog/event-rules';
 
 /**
  * EventBridge patterns the infrastructure deploys, in the CDK `EventPattern` shape. They are derived from
@@ -27,4 +32,10 @@ export const dispatchRequestPattern = {
 export const notificationPattern = {
   source: [...NOTIFICATION_PATTERN.source],
   detailType: [...NOTIFICATION_PATTERN['detail-type']],
+};
+
+/** Pattern of the custom-bus rule that feeds approval flow signals to the approval bridge function. */
+export const approvalFlowSignalPattern = {
+  source: [...APPROVAL_FLOW_SIGNAL_PATTERN.source],
+  detailType: [...APPROVAL_FLOW_SIGNAL_PATTERN['detail-type']],
 };

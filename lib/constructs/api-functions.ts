@@ -8,7 +8,6 @@ import type { StageConfig } from '#lib/config/stage-config';
 import type { ComputeStack } from '#lib/stacks/compute-stack';
 import type { DataStack } from '#lib/stacks/data-stack';
 import type { IdentityStack } from '#lib/stacks/identity-stack';
-import type { WorkflowsStack } from '#lib/stacks/workflows-stack';
 import { accessFunctionEnv, baseFunctionEnv, envNamedBy, limitsFunctionEnv } from './function-env';
 import { grantClusterSecrets, secretPrefixOf } from './kubernetes-access';
 import { QmFunction } from './qm-function';
@@ -17,7 +16,6 @@ export interface ApiFunctionsProps {
   readonly groups: readonly RouteGroup[];
   readonly config: StageConfig;
   readonly data: DataStack;
-  readonly workflows: WorkflowsStack;
   readonly compute: ComputeStack;
   readonly identity: IdentityStack;
   /** `iss` of session tokens and default OIDC redirect base: the HTTP API's endpoint. */
@@ -65,12 +63,11 @@ const constructIdOf = (groupName: string): string =>
     .join('');
 
 /** Every variable an API function may need, with this stage's value; a function takes those its schema names. */
-function stageEnvValues({ config, data, workflows, compute, identity, apiBaseUrl }: ApiFunctionsProps): Record<string, string> {
+function stageEnvValues({ config, data, compute, identity, apiBaseUrl }: ApiFunctionsProps): Record<string, string> {
   return {
     ...baseFunctionEnv(config, data.table.tableName),
     ...limitsFunctionEnv(config),
     ...accessFunctionEnv(config),
-    QM_APPROVAL_STATE_MACHINE_ARN: workflows.approvalFlow.stateMachine.stateMachineArn,
     QM_BACKENDS: config.backends.join(','),
     QM_JOB_LOG_GROUP: compute.jobLogGroup.logGroupName,
     QM_API_BASE_URL: apiBaseUrl,
@@ -88,7 +85,6 @@ function stageEnvValues({ config, data, workflows, compute, identity, apiBaseUrl
 /** The grant behind each `AwsPermission` a route group may declare. */
 function awsPermissionGrants({
   config,
-  workflows,
   compute,
   identity,
 }: ApiFunctionsProps): Record<AwsPermission, (fn: QmFunction<z.core.$ZodObject>) => void> {
@@ -135,8 +131,6 @@ function awsPermissionGrants({
         reason: 'Notification-channel secrets are created at run time through the admin API, one per channel, under this stage prefix only',
       });
     },
-    'approvals.start': (fn) => workflows.approvalFlow.stateMachine.grantStartExecution(fn),
-    'approvals.respond': (fn) => workflows.approvalFlow.stateMachine.grantTaskResponse(fn),
     'cluster-secrets.read': (fn) => grantClusterSecrets(fn, config, 'read'),
     'cluster-secrets.write': (fn) => grantClusterSecrets(fn, config, 'write'),
   };

@@ -111,7 +111,6 @@ export class ApiStack extends Stack {
       groups: API_ROUTE_GROUPS,
       config,
       data,
-      workflows,
       compute,
       identity,
       apiBaseUrl: this.httpApi.apiEndpoint,

@@ -17,6 +17,7 @@ import { reconcilerEnvSchema } from '#functions/reconciler/reconciler.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
 import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
 import { dispatchRequestPattern, ecsTaskStateChangePattern, schedulerTriggerPattern } from '#lib/config/event-patterns';
+import { ApprovalBridge } from '#lib/constructs/approval-bridge';
 import { ApprovalFlow } from '#lib/constructs/approval-flow';
 import { grantEcsJobLaunch, grantEcsTaskReads } from '#lib/constructs/ecs-launch-grants';
 import { grantClusterSecrets, secretPrefixOf } from '#lib/constructs/kubernetes-access';
@@ -68,8 +69,10 @@ export class WorkflowsStack extends Stack {
   readonly relay: QmFunction<typeof relayEnvSchema>;
   /** Where the relay's event source mapping parks the records it could not deliver within its retries. */
   readonly relayDeadLetterQueue: Queue;
-  /** The approval flow (Standard state machine): the jobs function starts it, decisions end its waits. */
+  /** The approval flow (Standard state machine): started, and its waits ended, by the approval bridge. */
   readonly approvalFlow: ApprovalFlow;
+  /** Carries the approval flow signals the API records in its outbox to Step Functions (start, end a wait). */
+  readonly approvalBridge: ApprovalBridge;
   /** Notification delivery: bus rule → SQS (+DLQ) → notifier function. */
   readonly notifier: Notifier;
   /** Re-drives approval flows whose execution is gone (a failed start, a failed execution), on a schedule. */
@@ -274,6 +277,13 @@ export class WorkflowsStack extends Stack {
     this.approvalFlow = new ApprovalFlow(this, 'ApprovalFlow', {
       steps: this.approvalSteps,
       stateMachineName: `quartermaster-approvals-${config.stage}`,
+      logRetention,
+    });
+    this.approvalBridge = new ApprovalBridge(this, 'ApprovalBridge', {
+      data,
+      env: base,
+      eventBus: this.eventBus,
+      stateMachine: this.approvalFlow.stateMachine,
       logRetention,
     });
     this.notifier = new Notifier(this, 'Notifier', { config, data, eventBus: this.eventBus, logRetention });

@@ -44,6 +44,10 @@ function memoryStores() {
       requests.set(id, { ...stored, [attribute]: at, version: stored.version + 1 });
       return 'first';
     },
+    releaseToken: async (_org, id, token) => {
+      const stored = requests.get(id);
+      if (stored && stored.state !== 'pending' && stored.taskToken === token) requests.set(id, { ...stored, taskToken: undefined });
+    },
   };
   return { requests, jobs, approvals };
 }
@@ -56,12 +60,12 @@ export async function run(): Promise<Record<string, unknown>> {
     approvals: stores.approvals,
     jobs: { get: async (id) => stores.jobs.get(id) },
     events: { publish: async () => undefined },
-    tokens: { succeed: async () => false },
     clock,
     ids: { next: ulid },
     retentionDays: 0,
   });
   const flows = new LocalApprovalFlows(synthesizedApprovalFlowDefinition(), steps, { onTransition: (t) => transitions.push(t) });
+  // What the approval bridge does with a closed request's token (the bridge itself is not what is measured).
   const decide: TaskTokens = flows;
 
   const hold = (escalateInMs: number, expireInMs: number): ApprovalRequest => {

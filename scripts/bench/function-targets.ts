@@ -10,6 +10,7 @@ import { statusEnvSchema } from '#functions/events/status/status.env';
 import { kubePollerEnvSchema } from '#functions/kube-poller/kube-poller.env';
 import { reconcilerEnvSchema } from '#functions/reconciler/reconciler.env';
 import { schedulerEnvSchema } from '#functions/scheduler/scheduler.env';
+import { approvalBridgeEnvSchema } from '#functions/workflows/approval/approval-bridge.env';
 import { approvalRedriveEnvSchema } from '#functions/workflows/approval/approval-redrive.env';
 import { approvalStepsEnvSchema } from '#functions/workflows/approval/approval-steps.env';
 
@@ -81,7 +82,6 @@ const API_STAGE_VALUES: Record<string, string> = {
   // A stage offering both backends: the functions that serve Kubernetes jobs then set up their (lazily loaded)
   // Kubernetes adapters at import, the heavier case.
   QM_BACKENDS: KUBERNETES_STAGE_BACKENDS,
-  QM_APPROVAL_STATE_MACHINE_ARN: APPROVAL_STATE_MACHINE_ARN,
   QM_JOB_LOG_GROUP: '/quartermaster/jobs',
   QM_SESSION_KMS_KEY_ID: `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
   QM_BREAK_GLASS_SECRET_ID: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:quartermaster/bench/break-glass-AbCdEf`,
@@ -174,6 +174,12 @@ export function functionTargets(): FunctionTarget[] {
       name: 'approval-redrive',
       entry: 'functions/workflows/approval/approval-redrive.handler.ts',
       envSchema: approvalRedriveEnvSchema,
+      env: { ...base, QM_APPROVAL_STATE_MACHINE_ARN: APPROVAL_STATE_MACHINE_ARN },
+    },
+    {
+      name: 'approval-bridge',
+      entry: 'functions/workflows/approval/approval-bridge.handler.ts',
+      envSchema: approvalBridgeEnvSchema,
       env: { ...base, QM_APPROVAL_STATE_MACHINE_ARN: APPROVAL_STATE_MACHINE_ARN },
     },
   ];

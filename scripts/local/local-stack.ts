@@ -9,6 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { API_ROUTE_GROUPS } from '#functions/api/api.routes';
 import { composeApiFunction, type ApiEdges } from '#functions/api/api.compositions';
 import { createApprovalSteps } from '#functions/workflows/approval/approval-steps.app';
+import { createApprovalBridge } from '#functions/workflows/approval/approval-bridge.app';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import { redriveApprovalFlows } from '#domain/approvals/approval-redrive.service';
 import type { EventPublisher } from '#domain/events/events.port';
@@ -36,7 +37,7 @@ import { DynamoEventOutbox } from '#adapters/dynamodb/dynamo-event-outbox.reposi
 import { composeRelay } from '#functions/events/relay/relay.app';
 import { systemClock, ulidSource } from '#adapters/runtime/system-runtime';
 import { SqsDispatchQueue } from '#adapters/sqs/sqs-dispatch-queue.client';
-import { DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/event-catalog/event-rules';
+import { APPROVAL_FLOW_SIGNAL_PATTERN, DISPATCH_REQUEST_PATTERN, SCHEDULER_TRIGGER_PATTERN } from '#domain/event-catalog/event-rules';
 import { dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
 import { EventDispatchQueue } from '#adapters/events/event-dispatch-queue.client';
 import type { ConcurrencyLimits } from '#domain/quotas/concurrency';
@@ -293,8 +294,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       QM_API_BASE_URL: apiUrl,
       // Sessions are signed by the local key (`identity.edges.signer`), never by KMS.
       QM_SESSION_KMS_KEY_ID: 'local-session-key',
-      // Never called: the local stack runs the approval flow in-process (see startLocalApprovals).
-      QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-local',
       QM_CONSOLE_URL: consoleUrl ?? 'http://127.0.0.1:5173',
       QM_EMAIL_FROM: LOCAL_EMAIL_FROM,
       // The approval-link key in the local secret files (kept across restarts, so emailed links stay valid).
@@ -316,7 +315,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       onError: onError('notifier'),
     });
     stops.push(() => notifications.stop());
-    const approvals = await startLocalApprovals(doc, ending, onError('approval flow'));
+    const approvals = await startLocalApprovals(doc, bus, ending, onError('approval flow'));
     stops.push(() => approvals.stop());
     const edges: ApiEdges = {
       doc,
@@ -325,8 +324,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...identity.edges,
       logger: quiet,
       configCacheMs: 1_000,
-      approvalFlows: approvals,
-      taskTokens: approvals,
     };
     const handlers = new Map(API_ROUTE_GROUPS.map((group) => [group.name, composeApiFunction(group, envValues, edges)]));
     const server = await startHttpServer({
@@ -393,17 +390,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 /**
  * Approvals locally: the approval flow's synthesized ASL run in-process (`LocalApprovalFlows`), its task
- * states calling the same step function as the deployed Lambda, and every request still pending in the table
- * re-driven (executions do not survive a restart; the table does).
+ * states calling the same step function as the deployed Lambda; the approval bridge (the same composition as
+ * the deployed function) fed by the bus's flow signals, as the deployed rule feeds it; and every request still
+ * pending in the table re-driven (executions do not survive a restart; the table does).
  */
 async function startLocalApprovals(
   doc: DynamoDBDocumentClient,
+  bus: InProcessEventBus,
   ending: { jobs: DynamoJobRepository; events: EventPublisher; clock: Clock; ids: IdSource; retentionDays: number },
   onError: (error: unknown) => void,
 ): Promise<LocalApprovalFlows> {
   const approvals = new DynamoApprovalRepository(doc, LOCAL_TABLE_NAME);
-  const steps = createApprovalSteps({ ...ending, approvals, tokens: { succeed: async () => false } });
-  const flows = new LocalApprovalFlows(synthesizedApprovalFlowDefinition(), steps, { onError });
+  const flows = new LocalApprovalFlows(synthesizedApprovalFlowDefinition(), createApprovalSteps({ ...ending, approvals }), { onError });
+  const bridge = createApprovalBridge({ approvals, flows, tokens: flows, logger: createLogger({ logLevel: 'WARN' }) });
+  bus.subscribe(APPROVAL_FLOW_SIGNAL_PATTERN, async (event) => {
+    await bridge({ detail: event });
+  });
   await redriveApprovalFlows(ending.jobs, flows);
   return flows;
 }

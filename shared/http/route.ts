@@ -53,8 +53,6 @@ export interface TableAccess {
  * - `idp-secrets.read` / `idp-secrets.write`: read, or create and overwrite, the identity providers' secrets
  * - `break-glass-secret.read`: read the break-glass secret
  * - `job-output.read`: read the job log group (job output)
- * - `approvals.start`: start executions of the approval state machine
- * - `approvals.respond`: end its waits (SendTaskSuccess/Failure/Heartbeat on that state machine only)
  * - `cluster-secrets.read` / `cluster-secrets.write`: read, or store and rotate, registered clusters' credentials
  * - `approval-link-key.read`: read the HMAC key approval links are signed with (whoever reads it can mint links)
  */
@@ -65,8 +63,6 @@ export type AwsPermission =
   | 'break-glass-secret.read'
   | 'job-output.read'
   | 'notification-secrets.write'
-  | 'approvals.start'
-  | 'approvals.respond'
   | 'cluster-secrets.read'
   | 'cluster-secrets.write'
   | 'approval-link-key.read';

@@ -42,11 +42,12 @@ function tableReachBeyond(statements: readonly Statement[], access: TableAccess)
 
 /**
  * The AWS permissions (beyond the table and the function's own logs) that `statements` grant. Putting events
- * is no permission a group can declare (events go through the table's outbox), and neither is sending email (the
- * notifier does, also for a channel test), so either always shows up as extra.
+ * is no permission a group can declare (events and approval flow signals go through the table's outbox), and
+ * neither is sending email (the notifier does, also for a channel test) or any Step Functions action (the
+ * approval bridge starts and resumes flows), so each always shows up as extra.
  */
-function awsPermissionsIn(statements: readonly Statement[]): (AwsPermission | 'events:PutEvents' | 'ses:SendEmail')[] {
-  const found = new Set<AwsPermission | 'events:PutEvents' | 'ses:SendEmail'>();
+function awsPermissionsIn(statements: readonly Statement[]): (AwsPermission | 'events:PutEvents' | 'ses:SendEmail' | 'states:*')[] {
+  const found = new Set<AwsPermission | 'events:PutEvents' | 'ses:SendEmail' | 'states:*'>();
   for (const statement of statements) {
     const actions = actionsOf(statement);
     const resources = JSON.stringify(statement.Resource);
@@ -66,8 +67,7 @@ function awsPermissionsIn(statements: readonly Statement[]): (AwsPermission | 'e
     if (actions.includes('logs:GetLogEvents')) found.add('job-output.read');
     // No API function sends email: a channel test is delivered by the notifier.
     if (actions.includes('ses:SendEmail')) found.add('ses:SendEmail');
-    if (actions.includes('states:StartExecution')) found.add('approvals.start');
-    if (actions.includes('states:SendTaskSuccess')) found.add('approvals.respond');
+    if (actions.some((action) => action.startsWith('states:'))) found.add('states:*');
   }
   return [...found].sort();
 }
@@ -100,6 +100,18 @@ describe('API functions: least privilege follows each route group declaration', 
       expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
     });
   }
+
+  it('no API function holds a Step Functions right: approval flows are started and resumed by the approval bridge', () => {
+    const states = API_ROUTE_GROUPS.flatMap((group) =>
+      policyStatementsOfRole(api, roleOf(group))
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('states:'))
+        .map((action) => `${group.name}: ${action}`),
+    );
+    expect(states).toEqual([]);
+    const env = JSON.stringify(api.findResources('AWS::Lambda::Function'));
+    expect(env).not.toContain('QM_APPROVAL_STATE_MACHINE_ARN');
+  });
 
   it('the partition check bites: a table-wide read-write statement, or an undeclared partition, is reported', () => {
     const access = { reads: ['USER#*'], writes: ['AUDIT#*'] };

@@ -1,3 +1,4 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { APPROVAL_FLOW_STATES, APPROVAL_FLOW_TIMEOUT } from '#lib/constructs/approval-flow';
 import { LOCAL_STEPS_ARN, synthesizedApprovalFlowDefinition } from '#scripts/local/approval-flow/synthesized-definition';
@@ -78,46 +79,58 @@ describe('approval flow state machine', () => {
   });
 });
 
-describe('task token calls: least privilege', () => {
+describe('Step Functions calls: least privilege', () => {
   const api = template(stacks.api);
-  const machineArn = JSON.stringify({
-    Ref: stacks.workflows.getLogicalId(stacks.workflows.approvalFlow.stateMachine.node.defaultChild as never),
-  });
-  const statesStatements = (role: string) =>
-    policyStatementsOfRole(api, role).filter((statement) => actionsOf(statement).some((action) => action.startsWith('states:')));
+  const statesStatements = (t: ReturnType<typeof template>, role: string) =>
+    policyStatementsOfRole(t, role).filter((statement) => actionsOf(statement).some((action) => action.startsWith('states:')));
+  const machineRef = { Ref: stacks.workflows.getLogicalId(stacks.workflows.approvalFlow.stateMachine.node.defaultChild as never) };
 
-  it('lets the approvals function end waits of the approval state machine, and nothing else in Step Functions', () => {
-    const statements = statesStatements('FunctionsApprovalsRole');
-    expect(statements.flatMap(actionsOf).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess']);
-    for (const statement of statements) expect(JSON.stringify(statement.Resource)).toContain('ApprovalFlowStateMachine');
+  it('gives no API function any Step Functions permission: the request path records flow signals in its outbox', () => {
+    const roles = Object.keys(api.findResources('AWS::IAM::Role'));
+    expect(roles.some((id) => id.startsWith('FunctionsJobsRole'))).toBe(true);
+    for (const role of roles) expect(statesStatements(api, role.replace(/[A-F0-9]{8}$/, '')), role).toEqual([]);
   });
 
-  it('lets the jobs function start executions and end waits of that state machine only', () => {
-    const statements = statesStatements('FunctionsJobsRole');
+  it('lets the approval bridge start executions and end waits of the approval state machine only, and touch approval requests only', () => {
+    const statements = statesStatements(workflows, 'ApprovalBridgeFunctionRole');
     expect(statements.flatMap(actionsOf).sort()).toEqual([
       'states:SendTaskFailure',
       'states:SendTaskHeartbeat',
       'states:SendTaskSuccess',
       'states:StartExecution',
     ]);
-    for (const statement of statements) {
-      expect(JSON.stringify(statement.Resource)).toContain('ApprovalFlowStateMachine');
-      expect(JSON.stringify(statement.Resource)).not.toBe('"*"');
-    }
-    expect(machineArn).toContain('ApprovalFlowStateMachine');
-  });
-
-  it('lets the approval-links function end waits of that state machine only (a confirmed link decides as the API does)', () => {
-    const statements = statesStatements('FunctionsApprovalLinksRole');
-    expect(statements.flatMap(actionsOf).sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess']);
     for (const statement of statements) expect(JSON.stringify(statement.Resource)).toContain('ApprovalFlowStateMachine');
+    const table = policyStatementsOfRole(workflows, 'ApprovalBridgeFunctionRole').filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+    );
+    expect(table.length).toBeGreaterThan(0);
+    for (const statement of table) {
+      expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['ORG#*#APPROVALS']);
+    }
   });
 
-  it('gives no other function any Step Functions permission', () => {
-    const roles = Object.keys(api.findResources('AWS::IAM::Role')).filter(
-      (id) =>
-        !id.startsWith('FunctionsApprovalsRole') && !id.startsWith('FunctionsJobsRole') && !id.startsWith('FunctionsApprovalLinksRole'),
+  it('feeds the bridge the flow signals of the bus, with retries and a DLQ', () => {
+    const bridge = stacks.workflows.getLogicalId(stacks.workflows.approvalBridge.fn.node.defaultChild as never);
+    workflows.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['quartermaster'], 'detail-type': ['approval.flow_signal'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [bridge, 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
+    });
+    workflows.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: bridge },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    workflows.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: Match.anyValue(),
+      Description: Match.stringLikeRegexp('^Starts approval flows'),
+      Environment: { Variables: Match.objectLike({ QM_APPROVAL_STATE_MACHINE_ARN: machineRef }) },
+    });
+  });
+
+  it('gives Step Functions rights in the workflows stack to the bridge and the re-drive only', () => {
+    const roles = Object.keys(workflows.findResources('AWS::IAM::Role')).filter(
+      (id) => statesStatements(workflows, id.replace(/[A-F0-9]{8}$/, '')).length > 0,
     );
-    for (const role of roles) expect(statesStatements(role.replace(/[A-F0-9]{8}$/, '')), role).toEqual([]);
+    expect(roles.map((id) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['ApprovalBridgeFunctionRole', 'ApprovalRedriveRole']);
   });
 });

@@ -64,7 +64,9 @@ describe('function bundles', () => {
 
   it('are one ESM index.mjs per function', () => {
     // One per route group, plus the authorizer, scheduler, dispatcher, status, reconciler, approval-step, notifier,
-    // email-sender, approval-redrive and relay functions.
+    // One per route group, plus the authorizer, scheduler, dispatcher, status, reconciler, approval-step, notifier,
+    // email-sender, approval-redrive, approval-bridge and relay functions.
+    expect(bundles).toHaveLength(API_ROUTE_GROUPS.length + 11);
     expect(bundles).toHaveLength(API_ROUTE_GROUPS.length + 10);
   });
 

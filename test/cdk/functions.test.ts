@@ -29,6 +29,7 @@ describe('every Quartermaster function', () => {
     expect(functions.map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(
       [
         ...API_ROUTE_GROUPS.map((group) => `Functions${group.name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`),
+        'ApprovalBridgeFunction',
         'ApprovalRedrive',
         'ApprovalSteps',
         'Authorizer',
@@ -107,7 +108,6 @@ describe('QmFunction', () => {
     const env = {
       QM_TABLE_NAME: 'table',
       QM_BACKENDS: 'ecs,local',
-      QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:approvals',
     };
     expect(building({ entry: 'functions/api/jobs/jobs.handler.ts', envSchema: jobsEnvSchema, env })).toThrow(/local/);
   });

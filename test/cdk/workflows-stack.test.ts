@@ -25,9 +25,9 @@ describe('workflows stack: dispatch queue', () => {
     });
   });
 
-  it('encrypts every queue (dispatch and notification, each with its DLQ, and the relay DLQ) and refuses plain-HTTP access to them', () => {
+  it('encrypts every queue (dispatch and notification, each with its DLQ, and the relay and approval-bridge DLQs) and refuses plain-HTTP access to them', () => {
     const queues = workflows.findResources('AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(5);
+    expect(Object.keys(queues)).toHaveLength(6);
     for (const queue of Object.values(queues) as {
       Properties: { SqsManagedSseEnabled?: boolean; KmsMasterKeyId?: unknown };
     }[]) {
@@ -36,7 +36,7 @@ describe('workflows stack: dispatch queue', () => {
     const policies = Object.values(workflows.findResources('AWS::SQS::QueuePolicy')) as {
       Properties: { PolicyDocument: { Statement: unknown[] } };
     }[];
-    expect(policies).toHaveLength(5);
+    expect(policies).toHaveLength(6);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({

@@ -44,7 +44,7 @@ function portOpen(endpoint: string): Promise<boolean> {
 beforeAll(async () => {
   ({ process: dev, output, url, issuer, ca } = await startLocalStack('qm-e2e-'));
   endpoints = [...output.matchAll(/(?:DynamoDB|SQS)\s+(http:\/\/127\.0\.0\.1:\d+)/g)].map((m) => m[1]!);
-  for (const user of ['rae', 'vic'])
+  for (const user of ['rae', 'vic', 'ada', 'lin'])
     tokens.set(user, (await devIdpTokens({ issuer, username: user, password: demoPassword(user), ca })).accessToken);
 });
 
@@ -270,6 +270,55 @@ describe('the local stack, end to end over HTTP', () => {
     expect(['admit', 'queue']).toContain(explained.body.verdict);
     expect(explained.body.estimate.costUsd).toBeGreaterThan(0);
     expect((await api('/v1/jobs', { headers: auth('rae') })).body.items.length).toBe(before);
+  });
+
+  it('holds a job for approval: the flow starts through the outbox and the approval bridge, a lead approves, the job runs', async () => {
+    const rule = await api('/v1/approval-rules', {
+      method: 'POST',
+      headers: auth('ada'),
+      body: JSON.stringify({ name: 'e2e-any-cost', condition: 'cost_exceeds', threshold: '0', required_approver_level: 'lead' }),
+    });
+    expect(rule.status).toBe(201);
+    try {
+      const submitted = await api('/v1/jobs', {
+        method: 'POST',
+        headers: auth('rae'),
+        body: JSON.stringify({
+          name: 'e2e-approve-me',
+          image: 'busybox',
+          command: ['true'],
+          hardwareType: 'gpu-a10g-1x',
+          maxRuntimeMinutes: 5,
+        }),
+      });
+      expect(submitted.status).toBe(201);
+      expect(submitted.body.state).toBe('pending_approval');
+      const approvalId = submitted.body.approval.id as string;
+      // `approval.required` is announced by the flow's first step: its mail proves the bridge started the execution.
+      const mailbox = /Mailbox\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+      await expect
+        .poll(
+          async () => {
+            const mails = (await (await fetch(`${mailbox}/messages.json`)).json()) as { subject: string }[];
+            return mails.some((mail) => mail.subject.includes(`approval.required: approval/${approvalId}`));
+          },
+          { timeout: 30_000, interval: 200 },
+        )
+        .toBe(true);
+      const approved = await api(`/v1/approvals/${approvalId}/approve`, { method: 'POST', headers: auth('lin'), body: '{}' });
+      expect(approved.status).toBe(200);
+      expect(approved.body.state).toBe('approved');
+      // The answer is immediate (the job is queued in the decision's transaction); the flow's resume is asynchronous.
+      expect((await api(`/v1/jobs/${submitted.body.id as string}`, { headers: auth('rae') })).body.state).not.toBe('pending_approval');
+      await expect
+        .poll(async () => (await api(`/v1/jobs/${submitted.body.id as string}`, { headers: auth('rae') })).body.state, {
+          timeout: 30_000,
+          interval: 100,
+        })
+        .toBe('succeeded');
+    } finally {
+      await api(`/v1/approval-rules/${rule.body.id as string}`, { method: 'DELETE', headers: auth('ada') });
+    }
   });
 
   it('stops every process it started on Ctrl-C', async () => {

@@ -58,16 +58,12 @@ beforeAll(async () => {
     QM_TABLE_NAME: tableName,
     QM_BACKENDS: 'local',
     QM_LOCAL_STACK: 'true',
-    QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-test',
   };
   const runtime = { doc, ids, logger: createLogger({ logLevel: 'SILENT' }) };
   const me = composeMe(loadEnv(meEnvSchema, values), runtime);
   const jobs = composeJobs(loadEnv(jobsEnvSchema, values), {
     ...runtime,
     events: new InProcessEventBus(),
-    // No approval rule exists here: held jobs would just wait.
-    approvalFlows: { start: async () => undefined },
-    taskTokens: { succeed: async () => false },
   });
   trail = new DynamoAuditTrail(doc, tableName);
   orgId = rae.orgId;

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVAL_FLOW_SIGNAL_EVENT } from '#domain/approvals/approval-flow-signal';
+import { createApprovalBridge } from '#functions/workflows/approval/approval-bridge.app';
 import { ulid } from 'ulid';
 import type { ApprovalRequest } from '#domain/jobs/approval-request.schema';
 import { jobSpecSchema, type Job } from '#domain/jobs/job.schema';
@@ -92,7 +94,13 @@ async function hold(escalateInMs: number, expireInMs: number): Promise<{ job: Jo
 }
 
 const statesOf = (approvalId: string) => env.transitions.filter((t) => t.approvalId === approvalId).map((t) => t.state);
-const eventsOf = async (approvalId: string) => (await env.published()).filter((e) => e.data.approvalId === approvalId).map((e) => e.type);
+/** The domain events about a request (the internal flow signals to the bridge are asserted apart). */
+const eventsOf = async (approvalId: string) =>
+  (await env.published()).filter((e) => e.data.approvalId === approvalId && e.type !== APPROVAL_FLOW_SIGNAL_EVENT).map((e) => e.type);
+const signalsOf = async (approvalId: string) =>
+  (await env.published())
+    .filter((e) => e.data.approvalId === approvalId && e.type === APPROVAL_FLOW_SIGNAL_EVENT)
+    .map((e) => e.data.action);
 const stored = (id: string) => env.approvals.get(ORGS.acme, id);
 const jobState = async (id: string) => (await env.world.jobs.get(id))?.state;
 const decide = (id: string, decision: 'approveApproval' | 'rejectApproval', caller = lead) =>
@@ -116,6 +124,8 @@ describe('the four paths, from the synthesized definition', () => {
     expect(statesOf(request.id)).toEqual([S.record, S.await]);
     expect(await jobState(job.id)).toBe('queued');
     expect(await eventsOf(request.id)).toEqual(['approval.required', 'approval.granted']);
+    // The decision asked the bridge to end the wait (the flow here was started directly, as the bridge starts it).
+    expect(await signalsOf(request.id)).toEqual(['resume']);
   });
 
   it('reject: RecordRequest → AwaitDecision, the job rejected (2 transitions)', async () => {
@@ -175,18 +185,23 @@ describe('exactly once in effect', () => {
     expect((await decide(request.id, 'approveApproval')).status).toBe(200);
     await env.flows.settled(request.id);
     expect(await env.flows.succeed(token, { outcome: 'approved' })).toBe(false);
-    expect((await stored(request.id))!.taskToken).toBeUndefined();
+    // The bridge drops the token once it has ended the wait with it.
+    await waitFor(async () => (await stored(request.id))?.taskToken === undefined);
   });
 
-  it('a crash between "decision stored" and SendTaskSuccess: the decision holds, the flow ends at its next timer', async () => {
+  it('the resume is lost (the bridge dies before SendTaskSuccess, every retry): the decision holds, the flow ends at its next timer', async () => {
     const { job, request } = await hold(1_500, 120_000);
     await waiting(request.id);
     const succeed = env.tokens.succeed;
+    let attempts = 0;
     env.tokens.succeed = async () => {
-      throw new Error('the function died before the callback');
+      attempts += 1;
+      throw new Error('the bridge died before the callback');
     };
     try {
       expect((await decide(request.id, 'approveApproval')).status).toBe(200);
+      // The decision answered at once; the bridge's attempt to end the wait comes after it.
+      await waitFor(async () => attempts > 0);
     } finally {
       env.tokens.succeed = succeed;
     }
@@ -208,6 +223,41 @@ describe('exactly once in effect', () => {
     await env.flows.settled(request.id);
     expect(await jobState(job.id)).toBe('queued');
     expect(await eventsOf(request.id)).toEqual(['approval.required', 'approval.granted']);
+  });
+});
+
+describe('the approval bridge: signals delivered twice take effect once', () => {
+  const bridgeOf = () =>
+    createApprovalBridge({ approvals: env.approvals, flows: env.flows, tokens: env.flows, logger: { info: () => undefined } });
+  const signal = (action: 'start' | 'resume', approvalId: string) => ({
+    detail: { type: APPROVAL_FLOW_SIGNAL_EVENT, orgId: ORGS.acme, data: { action, approvalId } },
+  });
+
+  it('a start signal for a running flow names the same execution; one for a decided request starts nothing', async () => {
+    const { request } = await hold(60_000, 120_000);
+    await waiting(request.id);
+    expect(await bridgeOf()(signal('start', request.id))).toEqual({ outcome: 'started' });
+    expect(statesOf(request.id)).toEqual([S.record, S.await]);
+    expect((await decide(request.id, 'approveApproval')).status).toBe(200);
+    await env.flows.settled(request.id);
+    expect(await bridgeOf()(signal('start', request.id))).toEqual({ outcome: 'nothing' });
+    expect(env.flows.isRunning(request.id)).toBe(false);
+    expect(statesOf(request.id)).toEqual([S.record, S.await]);
+  });
+
+  it('a resume signal delivered again ends nothing more: the token was dropped with the first', async () => {
+    const { job, request } = await hold(60_000, 120_000);
+    await waiting(request.id);
+    expect((await decide(request.id, 'rejectApproval')).status).toBe(200);
+    await env.flows.settled(request.id);
+    await waitFor(async () => (await stored(request.id))?.taskToken === undefined);
+    expect(await bridgeOf()(signal('resume', request.id))).toEqual({ outcome: 'nothing' });
+    expect(await jobState(job.id)).toBe('rejected');
+    expect(await signalsOf(request.id)).toEqual(['resume']);
+  });
+
+  it('refuses an event that is not a flow signal', async () => {
+    await expect(bridgeOf()({ detail: { type: 'job.submitted', orgId: ORGS.acme, data: { approvalId: 'x' } } })).rejects.toThrow();
   });
 });
 

@@ -41,7 +41,10 @@ describe('approval re-drive on a schedule', () => {
 
   it('starts the flow of a held job whose start failed, once; a second pass starts nothing', async () => {
     env.failFlowStarts(true);
+    const failedBefore = env.failedStarts;
     const held = await env.call(researcher, 'submitJob', { body: bigJob });
+    // The bridge tries the start after the submission answered: wait for that (failing) attempt.
+    await waitFor(async () => env.failedStarts > failedBefore);
     env.failFlowStarts(false);
     expect(held.json.state).toBe('pending_approval');
     approvalId = held.json.approval.id;

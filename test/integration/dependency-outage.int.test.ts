@@ -94,14 +94,11 @@ beforeAll(async () => {
       QM_USER_MAX_CONCURRENT: '100',
       QM_BACKENDS: 'local',
       QM_LOCAL_STACK: 'true',
-      QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-test',
     }),
     {
       doc,
       events: new InProcessEventBus(),
       logger: createLogger({ logLevel: 'SILENT' }),
-      approvalFlows: { start: async () => undefined },
-      taskTokens: { succeed: async () => false },
     },
   );
   server = await startHttpServer({

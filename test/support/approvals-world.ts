@@ -28,6 +28,8 @@ import { composeJobs } from '#functions/api/jobs/jobs.app';
 import { jobsEnvSchema } from '#functions/api/jobs/jobs.env';
 import { jobsRoutes } from '#functions/api/jobs/jobs.routes';
 import { createApprovalSteps } from '#functions/workflows/approval/approval-steps.app';
+import { createApprovalBridge } from '#functions/workflows/approval/approval-bridge.app';
+import { APPROVAL_FLOW_SIGNAL_PATTERN } from '#domain/event-catalog/event-rules';
 import type { ApiHandler } from '#http/api-handler';
 import { type RouteDeclaration, routeKey } from '#http/route';
 import { LocalApprovalFlows, type LocalTransition } from '#scripts/local/approval-flow/local-approval-flows';
@@ -40,8 +42,10 @@ import { relayedEvents } from './outbox-relay';
 /**
  * The authorization world (orgs acme and globex, the matrix's actors) with approvals switched on: the real
  * jobs, explain and approvals handlers composed as deployed, and the approval flow run locally from the
- * ASL that CDK synthesizes, its task states calling the real step function. `tokens` sits between the
- * decision code and the flows, so a test can lose a callback on purpose.
+ * ASL that CDK synthesizes, its task states calling the real step function. As deployed, the API functions
+ * only record flow signals; the bus delivers them (asynchronously) to the real approval bridge, which starts
+ * executions and ends waits. `tokens` sits between the bridge and the flows, so a test can lose a callback on
+ * purpose; `failFlowStarts` makes the bridge's starts fail.
  */
 export interface ApprovalsWorld {
   world: AuthzWorld;
@@ -54,12 +58,18 @@ export interface ApprovalsWorld {
   approvals: DynamoApprovalRepository;
   approvalRules: DynamoApprovalRuleRepository;
   transitions: LocalTransition[];
-  /** The task tokens the decision code uses; replace `succeed` to simulate a crash before the callback. */
+  /** The task tokens the approval bridge uses; replace `succeed` to simulate a lost callback. */
   tokens: TaskTokens;
+  /** Waits (bounded) until the request's execution runs: the bridge starts it after the submission answered. */
+  flowRunning(approvalId: string, timeoutMs?: number): Promise<void>;
+  /** Waits (bounded) until the request's execution has ended: a decision resumes it through the bridge. */
+  flowEnded(approvalId: string, timeoutMs?: number): Promise<void>;
   stepDeps: Parameters<typeof createApprovalSteps>[0];
   call(caller: string, operationId: string, input?: CallInput): Promise<CallResult>;
-  /** While on, submissions fail to start their flow (as a failed StartExecution after the job was stored). */
+  /** While on, the bridge fails to start flows (as a failed StartExecution after the job was stored). */
   failFlowStarts(on: boolean): void;
+  /** Starts the bridge attempted while they failed. */
+  readonly failedStarts: number;
   /** Mints the links an approval email would carry (the key the approval-links function checks them with). */
   mintLinks(target: ApprovalLinkTarget, now?: Date): Promise<ApprovalLinks>;
   /** Calls the approval-links function as API Gateway does for these public routes: no authorizer. */
@@ -96,8 +106,7 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
   const transitions: LocalTransition[] = [];
   let flows: LocalApprovalFlows | undefined;
   const tokens: TaskTokens = { succeed: (token, output) => flows!.succeed(token, output) };
-  const settlement = { approvals, jobs: world.jobs, events: outbox.events, tokens, clock, ids, retentionDays: 90 };
-  const stepDeps = { ...settlement, tokens: { succeed: async () => false } };
+  const stepDeps = { approvals, jobs: world.jobs, events: outbox.events, clock, ids, retentionDays: 90 };
   definition ??= synthesizedApprovalFlowDefinition();
   const newFlows = () =>
     new LocalApprovalFlows(definition!, createApprovalSteps(stepDeps), {
@@ -105,12 +114,21 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
       onError: (error, id) => console.error(`approval flow ${id} failed`, error),
     });
   flows = newFlows();
-  // Submission starts flows through this, so a restart swaps the runner underneath the handlers.
+  // The bridge starts flows through this, so a restart swaps the runner underneath it.
   let failStarts = false;
+  let failedStarts = 0;
   const startFlow = {
-    start: (request: { id: string; orgId: string }) =>
-      failStarts ? Promise.reject(new Error('StartExecution failed (simulated)')) : flows!.start(request),
+    start: (request: { id: string; orgId: string }) => {
+      if (!failStarts) return flows!.start(request);
+      failedStarts += 1;
+      return Promise.reject(new Error('StartExecution failed (simulated)'));
+    },
   };
+  // The approval bridge as deployed (its one composition), fed by the relay's bus as the EventBridge rule feeds it.
+  const bridge = createApprovalBridge({ approvals, flows: startFlow, tokens, logger: createLogger({ logLevel: 'SILENT' }) });
+  outbox.bus.subscribe(APPROVAL_FLOW_SIGNAL_PATTERN, async (event) => {
+    await bridge({ detail: event });
+  });
 
   // The three functions as Lambda builds them (their one composition), on this world's table, with the local
   // runner standing in for Step Functions.
@@ -121,7 +139,6 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
     QM_PERMISSION_CACHE_SECONDS: '0',
     QM_MAX_CONCURRENT: '10000',
     QM_USER_MAX_CONCURRENT: '10000',
-    QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-test',
   };
   const runtime = {
     doc,
@@ -138,11 +155,11 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
   const linkKeyRef = await secrets.put('approval-link-key', randomBytes(48).toString('base64url'));
   // The console's origin: CloudFront serves the API there too, so a confirmation may be posted from it.
   const linkValues = { ...values, QM_API_BASE_URL: apiBaseUrl, QM_APPROVAL_LINK_KEY_SECRET_ID: linkKeyRef, QM_CONSOLE_URL: consoleUrl };
-  const approvalLinks = composeApprovalLinks(loadEnv(approvalLinksEnvSchema, linkValues), { ...runtime, taskTokens: tokens, secrets });
+  const approvalLinks = composeApprovalLinks(loadEnv(approvalLinksEnvSchema, linkValues), { ...runtime, secrets });
   const handlers: Record<string, ApiHandler> = {
-    jobs: composeJobs(loadEnv(jobsEnvSchema, values), { ...runtime, approvalFlows: startFlow, taskTokens: tokens }),
+    jobs: composeJobs(loadEnv(jobsEnvSchema, values), runtime),
     explain: composeExplain(loadEnv(explainEnvSchema, values), runtime),
-    approvals: composeApprovals(loadEnv(approvalsEnvSchema, values), { ...runtime, taskTokens: tokens }),
+    approvals: composeApprovals(loadEnv(approvalsEnvSchema, values), runtime),
   };
   const routes = new Map<string, { group: string; route: RouteDeclaration }>();
   for (const [group, list] of [
@@ -168,6 +185,8 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
     approvalRules,
     transitions,
     tokens,
+    flowRunning: (approvalId, timeoutMs) => waitUntil(() => flows!.isRunning(approvalId), `the flow of ${approvalId} to run`, timeoutMs),
+    flowEnded: (approvalId, timeoutMs) => waitUntil(() => !flows!.isRunning(approvalId), `the flow of ${approvalId} to end`, timeoutMs),
     stepDeps,
     async call(caller, operationId, input = {}) {
       const entry = routes.get(operationId);
@@ -176,6 +195,9 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
     },
     failFlowStarts(on) {
       failStarts = on;
+    },
+    get failedStarts() {
+      return failedStarts;
     },
     mintLinks: (target, now = clock.now()) => mintApprovalLinks(target, now, { apiBaseUrl, key: approvalLinkKeyFrom(secrets, linkKeyRef) }),
     async link(request) {
@@ -218,4 +240,13 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
       await outbox.stop();
     },
   };
+}
+
+/** Polls `check` every 20 ms until it holds, failing after `timeoutMs` (no fixed sleeps: asynchronous steps vary). */
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -162,7 +162,6 @@ export async function createAuthzWorld(options: { events?: EventPublisher } = {}
     QM_USER_MAX_CONCURRENT: '10000',
     QM_API_BASE_URL: sessionIssuer,
     QM_SESSION_KMS_KEY_ID: 'test',
-    QM_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:quartermaster-approvals-test',
   };
   // Every append logs its anchor line through the composition's logger: counting those counts entries per request.
   let auditAppends = 0;
@@ -186,9 +185,6 @@ export async function createAuthzWorld(options: { events?: EventPublisher } = {}
     ),
     oidc: new OpenIdClientAdapter(),
     ldap: new LdaptsDirectory(),
-    // No approval flow runs in this world (test/support/approvals-world.ts has one): held jobs just wait.
-    approvalFlows: { start: async () => undefined },
-    taskTokens: { succeed: async () => false },
   };
   const handlers: Record<string, ApiHandler> = {};
   const stubbed = new Set<string>();

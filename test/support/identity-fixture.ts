@@ -200,9 +200,6 @@ export async function startIdentityFixture(
     logger,
     validateResponses: true,
     events: recorder,
-    // No approval flow in the identity tests.
-    approvalFlows: { start: async () => undefined },
-    taskTokens: { succeed: async () => false },
     secrets,
     signer,
     oidc: new OpenIdClientAdapter(),

@@ -2,7 +2,6 @@ import { DynamoApprovalLinkLedger } from '#adapters/dynamodb/dynamo-approval-lin
 import { getLogger } from '#adapters/logging/logger';
 import { approvalLinkKeyFrom } from '#domain/approvals/approval-links';
 import { confirmApprovalLink, openApprovalLink, type ApprovalLinkDeps } from '#domain/approvals/approval-link.service';
-import type { TaskTokens } from '#domain/approvals/approvals.port';
 import type { EventPublisher } from '#domain/events/events.port';
 import type { SecretStore } from '#domain/secrets/secrets.port';
 import { createApiHandler, type ApiHandlerOptions } from '#http/api-handler';
@@ -68,10 +67,7 @@ export function createApprovalLinksHandler(
 }
 
 /** The one composition of the approval-links function (Lambda, the local stack and the tests call it). */
-export function composeApprovalLinks(
-  env: ApprovalLinksEnv,
-  runtime: ApiRuntime & { events: EventPublisher; taskTokens: TaskTokens; secrets: SecretStore },
-) {
+export function composeApprovalLinks(env: ApprovalLinksEnv, runtime: ApiRuntime & { events: EventPublisher; secrets: SecretStore }) {
   const composed = composeApiAccess(env, runtime);
   const { access, options } = composed;
   const logger = runtime.logger ?? getLogger();

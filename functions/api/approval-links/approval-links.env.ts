@@ -3,7 +3,7 @@ import { accessEnvSchema } from '#config/access-env';
 import { baseEnvSchema } from '#config/env';
 
 /**
- * A confirmed link decides as the approvals API does (events through the outbox, ending the flow's wait), and checks links with
+ * A confirmed link decides as the approvals API does (events and flow signals through the outbox), and checks links with
  * the deployment's approval-link key.
  */
 export const approvalLinksEnvSchema = z.extend(z.extend(baseEnvSchema, accessEnvSchema.shape), {

@@ -1,7 +1,7 @@
 import { toApprovalRuleView, toApprovalView } from '#contracts/approvals.contract';
 import type { AuditLog } from '#domain/audit/audit.port';
 import type { PrincipalGate } from '#domain/identity/access-gate';
-import type { ApprovalRuleRepository, TaskTokens } from '#domain/approvals/approvals.port';
+import type { ApprovalRuleRepository } from '#domain/approvals/approvals.port';
 import {
   createApprovalRule,
   deleteApprovalRule,
@@ -92,7 +92,7 @@ function decisionAudit(request: Parameters<typeof toApprovalView>[0]) {
 }
 
 /** The one composition of the approvals function (Lambda, the local stack and the tests call it). */
-export function composeApprovals(env: ApprovalsEnv, runtime: ApiRuntime & { events: EventPublisher; taskTokens: TaskTokens }) {
+export function composeApprovals(env: ApprovalsEnv, runtime: ApiRuntime & { events: EventPublisher }) {
   const composed = composeApiAccess(env, runtime);
   return createApprovalsHandler({
     ...approvalDecisionDeps(env, runtime, composed),

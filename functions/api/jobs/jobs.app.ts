@@ -8,7 +8,7 @@ import { getVisibleJob, listOwnJobs } from '#domain/jobs/job-queries.service';
 import type { BackendKind } from '#domain/jobs/job.schema';
 import { submitJob, type SubmitJobDeps } from '#domain/job-flow/submit-job.service';
 import { QueueBusyHint } from '#domain/jobs/queue-hint';
-import type { ApprovalFlows, ApprovalRepository, TaskTokens } from '#domain/approvals/approvals.port';
+import type { ApprovalRepository } from '#domain/approvals/approvals.port';
 import { DynamoApprovalRepository } from '#adapters/dynamodb/dynamo-approval.repository';
 import type { LimitsSource, QuotaSource } from '#domain/quotas/quotas.port';
 import type { SchedulingSettingsSource } from '#domain/scheduling/scheduling.port';
@@ -45,11 +45,10 @@ export interface JobsDeps {
   audit?: AuditLog;
   /** Per-instance memory that the queue was busy: saves a doomed admission attempt in a burst. */
   queueHint?: QueueBusyHint;
-  /** Approval rules and flows: a job a rule holds waits in `pending_approval` (absent: no approvals). */
+  /** Approval rules: a job a rule holds waits in `pending_approval` (absent: no approvals). */
   approval?: SubmitJobDeps['approval'];
-  /** Approval requests and the flows' task tokens: cancelling a held job ends its flow. */
+  /** Approval requests: cancelling a held job closes its request. */
   approvals?: ApprovalRepository;
-  tokens?: TaskTokens;
 }
 
 /** The jobs API: thin routes over the job use cases; every response goes through the explicit mapper. */
@@ -80,14 +79,12 @@ export function createJobsHandler(deps: JobsDeps) {
 }
 
 /**
- * The jobs function, as Lambda, the local stack and the tests build it. Its events and dispatch requests
- * (launch, stop) are outbox items written in the transaction of the change they announce; the relay puts them on
- * the bus, whose rule delivers dispatch requests to the dispatch queue.
+ * The jobs function, as Lambda, the local stack and the tests build it. Its events, dispatch requests (launch,
+ * stop) and approval flow signals are outbox items written in the transaction of the change they announce; the
+ * relay puts them on the bus, whose rules deliver dispatch requests to the dispatch queue and flow signals to
+ * the approval bridge.
  */
-export function composeJobs(
-  env: JobsEnv,
-  runtime: ApiRuntime & { events: EventPublisher; approvalFlows: ApprovalFlows; taskTokens: TaskTokens },
-) {
+export function composeJobs(env: JobsEnv, runtime: ApiRuntime & { events: EventPublisher }) {
   const { access, options, clock, ids } = composeApiAccess(env, runtime);
   return createJobsHandler({
     ...dynamoSubmissionReads(env, { ...runtime, clock, ids }),
@@ -95,10 +92,9 @@ export function composeJobs(
     retentionDays: env.QM_JOB_RETENTION_DAYS,
     templates: new DynamoTemplateRepository(runtime.doc, env.QM_TABLE_NAME),
     queueHint: new QueueBusyHint(),
-    // A job an approval rule holds starts its flow; cancelling it ends the flow's wait.
-    approval: { ...dynamoApprovalGate(env, runtime, access.levels), flows: runtime.approvalFlows },
+    // A job an approval rule holds waits for its request; cancelling it closes the request.
+    approval: dynamoApprovalGate(env, runtime, access.levels),
     approvals: new DynamoApprovalRepository(runtime.doc, env.QM_TABLE_NAME),
-    tokens: runtime.taskTokens,
     ...options,
   });
 }

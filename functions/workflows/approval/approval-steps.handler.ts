@@ -15,8 +15,6 @@ export const handler = createApprovalSteps({
   approvals: new DynamoApprovalRepository(doc, env.QM_TABLE_NAME),
   jobs: new DynamoJobRepository(doc, env.QM_TABLE_NAME),
   events: new DynamoEventOutbox(doc, env.QM_TABLE_NAME),
-  // The steps run inside the flow: the only wait a step could end is the one that just timed out.
-  tokens: { succeed: async () => false },
   clock: systemClock,
   ids: ulidSource(),
   retentionDays: env.QM_JOB_RETENTION_DAYS,

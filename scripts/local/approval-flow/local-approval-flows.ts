@@ -113,9 +113,22 @@ export class LocalApprovalFlows implements ApprovalFlows, RunningFlows, TaskToke
     return this.executions.has(approvalId);
   }
 
-  /** Resolves when the request's execution has ended (at once when none runs). */
-  async settled(approvalId: string): Promise<void> {
-    await this.executions.get(approvalId)?.done;
+  /**
+   * Resolves when the request's execution has ended (at once when none runs); rejects after `timeoutMs`, so a
+   * wait nobody ends (a resume that never came) fails the caller instead of hanging it.
+   */
+  async settled(approvalId: string, timeoutMs = 20_000): Promise<void> {
+    const done = this.executions.get(approvalId)?.done;
+    if (!done) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the flow of ${approvalId} did not end within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([done, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Aborts every execution (the local stack stops; pending requests are re-driven at the next start). */

@@ -131,6 +131,25 @@ export class DynamoApprovalRepository extends DynamoApprovalRequests implements 
     return now?.state === 'pending' ? 'repeat' : 'closed';
   }
 
+  async releaseToken(orgId: string, id: string, token: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.approvalRequest(orgId, id),
+          UpdateExpression: 'REMOVE #token',
+          // A pending request's token belongs to a wait still in progress (a re-driven flow's); never drop that one.
+          ConditionExpression: '#token = :token AND #state <> :pending',
+          ExpressionAttributeNames: { '#token': 'taskToken', '#state': 'state' },
+          ExpressionAttributeValues: { ':token': token, ':pending': 'pending' },
+        }),
+      );
+    } catch (error) {
+      // Already dropped (a redelivered signal), or not this request's token: nothing to do.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   private async updatePending(
     orgId: string,
     id: string,

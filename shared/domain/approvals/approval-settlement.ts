@@ -6,14 +6,14 @@ import type { JobRepository } from '#domain/jobs/jobs.port';
 import type { Job } from '#domain/jobs/job.schema';
 import { queueDepth } from '#domain/quotas/counters';
 import type { Clock, IdSource } from '#domain/runtime/runtime.port';
-import type { ApprovalRepository, TaskTokens } from './approvals.port';
+import { approvalFlowSignal } from './approval-flow-signal';
+import type { ApprovalRepository } from './approvals.port';
 import type { ApprovalRequest, Decision } from '#domain/jobs/approval-request.schema';
 
 export interface SettlementDeps {
   approvals: ApprovalRepository;
   jobs: Pick<JobRepository, 'get'>;
   events: EventPublisher;
-  tokens: TaskTokens;
   clock: Clock;
   ids: IdSource;
   /** Days an ended job (and its closed request) is kept; 0 = forever. */
@@ -40,9 +40,11 @@ function reasonOf(ending: Ending): string {
 
 /**
  * Ends a pending request and moves its job in one transaction (docs/approvals.md): approved → `queued` (counted in
- * the queue, the scheduler nudged by `approval.granted`), rejected/expired/cancelled → the job ends. The
- * request loses its task token in the same write; the wait is then ended with it (best effort: a lost
- * callback ends at the flow's next timer, whose step finds the request closed). Returns undefined when the
+ * the queue, the scheduler nudged by `approval.granted`), rejected/expired/cancelled → the job ends. A wait in
+ * progress is not ended here (the request path holds no Step Functions client): the closed request keeps its
+ * task token, and a `resume` flow signal asks the approval bridge to end that wait with it and then drop it
+ * (a lost signal: the flow ends at its next timer, whose step finds the request closed). The expiry is a step
+ * of the flow itself, after its wait timed out: that token is dropped at once. Returns undefined when the
  * request or the job had already moved: the other writer's outcome stands.
  */
 export async function settleRequest(
@@ -72,9 +74,12 @@ async function settleOnce(
   const retention = deps.retentionDays > 0 ? { expiresAt: Math.floor(Date.parse(at) / 1000) + deps.retentionDays * 86_400 } : {};
   const to = JOB_STATE[ending.state];
   const movedJob = transition(job, to, at, { stateReason: reasonOf(ending), ...(to === 'queued' ? {} : retention) });
+  // The token of a wait that can still be ended stays until the bridge has ended it; the expiry's is stale.
   const { taskToken, ...rest } = request;
+  const resumable = taskToken !== undefined && ending.state !== 'expired';
   const closed: ApprovalRequest = {
     ...rest,
+    ...(resumable ? { taskToken } : {}),
     state: ending.state,
     closedAt: at,
     ...('decision' in ending ? { decision: ending.decision } : {}),
@@ -88,8 +93,8 @@ async function settleOnce(
   if (ending.state === 'rejected') events.push(approvalEvent('approval.rejected', closed, deps.ids.next(), at));
   if (ending.state === 'expired') events.push(approvalEvent('approval.expired', closed, deps.ids.next(), at));
   if (ending.state === 'cancelled') events.push(jobEvent('job.cancelled', movedJob, deps.ids.next(), at));
+  if (resumable) events.push(approvalFlowSignal('resume', closed, deps.ids.next(), at));
   const outcome = await deps.approvals.settle(closed, movedJob, effects, events);
   if (outcome !== 'ok') return 'retry';
-  if (taskToken) await deps.tokens.succeed(taskToken, { outcome: ending.state }).catch(() => false);
   return { request: closed, job: movedJob };
 }

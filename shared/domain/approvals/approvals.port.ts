@@ -37,9 +37,14 @@ export interface ApprovalRepository {
     at: string,
     events?: readonly DomainEvent[],
   ): Promise<StampOutcome>;
+  /** Drops the task token a closed request kept, once its wait was ended (only that token, only when closed). */
+  releaseToken(orgId: string, id: string, token: string): Promise<void>;
 }
 
-/** Starts the durable flow of a request; idempotent per request id (the execution is named after it). */
+/**
+ * Starts the durable flow of a request; idempotent per request id (the execution is named after it). Only the
+ * approval bridge and the re-drive hold it: the request path records a flow signal instead.
+ */
 export interface ApprovalFlows {
   start(request: Pick<ApprovalRequest, 'id' | 'orgId'>): Promise<void>;
 }
@@ -49,7 +54,7 @@ export interface RunningFlows {
   runningApprovalIds(): Promise<ReadonlySet<string>>;
 }
 
-/** Ends a flow's wait. False when the token is no longer valid (used, timed out, execution gone). */
+/** Ends a flow's wait (the approval bridge). False when the token is no longer valid (used, timed out, execution gone). */
 export interface TaskTokens {
   succeed(token: string, output: Record<string, unknown>): Promise<boolean>;
 }

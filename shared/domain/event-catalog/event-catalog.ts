@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import { DISPATCH_REQUESTED_EVENT, dispatchMessageSchema } from '#domain/jobs/dispatch-message.schema';
 import { APPROVAL_EVENT_DESCRIPTIONS, APPROVAL_EVENT_TYPES, approvalEventDataSchema } from '#domain/approvals/approval.events';
+import { APPROVAL_FLOW_SIGNAL_EVENT, approvalFlowSignalSchema } from '#domain/approvals/approval-flow-signal';
 import { AUTH_EVENT_DESCRIPTIONS, loginFailureDataSchema, newDeviceDataSchema } from '#domain/events/auth.events';
 import { eventEnvelopeSchema, type DomainEvent } from '#domain/events/event-envelope';
 import { JOB_EVENT_DESCRIPTIONS, JOB_EVENT_TYPES, jobEventDataSchema } from '#domain/jobs/job.events';
@@ -24,7 +25,7 @@ export interface CatalogEntry {
   /** How `subject` is spelled, e.g. `job/<jobId>`. */
   subject: string;
   data: z.ZodMiniType<Record<string, unknown>>;
-  /** Internal events cannot be subscribed to: they drive the system (the dispatch queue) or go to one channel only (a test). */
+  /** Internal events cannot be subscribed to: they drive the system (the dispatch queue, the approval flows) or go to one channel only (a test). */
   internal?: true;
 }
 
@@ -53,6 +54,14 @@ export const EVENT_CATALOG: readonly CatalogEntry[] = [
     description: 'Internal: asks the dispatcher to launch or stop a job (the rule delivers `data` to the dispatch queue).',
     subject: 'job/<jobId>',
     data: dispatchMessageSchema,
+    internal: true,
+  },
+  {
+    type: APPROVAL_FLOW_SIGNAL_EVENT,
+    description:
+      "Internal: asks the approval bridge to start a held job's approval flow (`start`) or to end the wait of a request just closed (`resume`).",
+    subject: 'approval/<approvalId>',
+    data: approvalFlowSignalSchema,
     internal: true,
   },
   {

@@ -1,5 +1,6 @@
 import { EVENT_SOURCE } from '#domain/events/event-envelope';
 import { CHANNEL_TEST_EVENT } from '#domain/events/system.events';
+import { APPROVAL_FLOW_SIGNAL_EVENT } from '#domain/approvals/approval-flow-signal';
 import { DISPATCH_REQUESTED_EVENT } from '#domain/jobs/dispatch-message.schema';
 import { NOTIFIABLE_EVENT_TYPES } from './event-catalog';
 import { SCHEDULER_TRIGGER_EVENT_TYPES } from '#domain/jobs/job.events';
@@ -23,6 +24,12 @@ export const SCHEDULER_TRIGGER_PATTERN: EventPattern = {
 export const DISPATCH_REQUEST_PATTERN: EventPattern = {
   source: [EVENT_SOURCE],
   'detail-type': [DISPATCH_REQUESTED_EVENT],
+};
+
+/** Approval flow signals (start a flow, end a wait): delivered to the approval bridge function. */
+export const APPROVAL_FLOW_SIGNAL_PATTERN: EventPattern = {
+  source: [EVENT_SOURCE],
+  'detail-type': [APPROVAL_FLOW_SIGNAL_EVENT],
 };
 
 /**

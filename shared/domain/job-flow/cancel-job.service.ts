@@ -1,4 +1,4 @@
-import type { ApprovalRepository, TaskTokens } from '#domain/approvals/approvals.port';
+import type { ApprovalRepository } from '#domain/approvals/approvals.port';
 import { settleRequest } from '#domain/approvals/approval-settlement';
 import { hasPermission, reaches } from '#domain/authz/policy';
 import type { Principal } from '#domain/authz/principal';
@@ -21,9 +21,8 @@ function canCancel(principal: Principal, job: Job): boolean {
  * lands first wins, and the loser records nothing.
  */
 export interface CancelJobDeps extends JobEndingDeps {
-  /** Approval requests and the flows' task tokens: cancelling a job that waits for approval ends its flow. */
+  /** Approval requests: cancelling a job that waits for approval closes its request (and so ends its flow). */
   approvals?: ApprovalRepository;
-  tokens?: TaskTokens;
 }
 
 function stopIfActive(job: Job): StopRun | undefined {
@@ -38,8 +37,8 @@ export async function cancelJob(principal: Principal, id: string, deps: CancelJo
       throw new AppError('invalid_state', `The job has already ended (${job.state})`, { state: job.state });
     }
     const ended =
-      job.state === 'pending_approval' && job.approval && deps.approvals && deps.tokens
-        ? await cancelHeldJob(job, principal, { ...deps, approvals: deps.approvals, tokens: deps.tokens })
+      job.state === 'pending_approval' && job.approval && deps.approvals
+        ? await cancelHeldJob(job, principal, { ...deps, approvals: deps.approvals })
         : // An active job's stop request commits with its cancellation (the outbox).
           await endJob(job, 'cancelled', { stateReason: `Cancelled by ${principal.userId}` }, deps, stopIfActive(job));
     if (!ended) continue; // the job moved meanwhile: look again
@@ -49,13 +48,13 @@ export async function cancelJob(principal: Principal, id: string, deps: CancelJo
 }
 
 /**
- * A job held for approval is cancelled together with its request (one transaction); the request's flow is
- * then ended with its task token, so a decision on it afterwards is a 409.
+ * A job held for approval is cancelled together with its request (one transaction), so a decision on it
+ * afterwards is a 409; the request's flow is then ended through the approval bridge (a `resume` flow signal).
  */
 async function cancelHeldJob(
   job: Job,
   principal: Principal,
-  deps: CancelJobDeps & Required<Pick<CancelJobDeps, 'approvals' | 'tokens'>>,
+  deps: CancelJobDeps & Required<Pick<CancelJobDeps, 'approvals'>>,
 ): Promise<Job | undefined> {
   const request = job.approval ? await deps.approvals.get(job.orgId, job.approval.id) : undefined;
   if (!request) return endJob(job, 'cancelled', { stateReason: `Cancelled by ${principal.userId}` }, deps);

@@ -1,5 +1,5 @@
 import { approvalNeed, holdForApproval, type ApprovalGateDeps } from '#domain/approvals/approval-gate';
-import type { ApprovalFlows } from '#domain/approvals/approvals.port';
+import { approvalFlowSignal } from '#domain/approvals/approval-flow-signal';
 import type { Principal } from '#domain/authz/principal';
 import { AppError } from '#domain/errors/app-error';
 import type { DomainEvent } from '#domain/events/event-envelope';
@@ -24,8 +24,8 @@ export interface SubmitJobDeps extends DraftDeps, AdmissionDeps {
   queueHint?: QueueBusyHint;
   /** Days a finished job is kept; 0 = forever. */
   retentionDays: number;
-  /** Approval rules and the flow a held job starts; without them no job waits for approval. */
-  approval?: Omit<ApprovalGateDeps, 'ids'> & { flows: ApprovalFlows };
+  /** Approval rules; without them no job waits for approval. */
+  approval?: Omit<ApprovalGateDeps, 'ids'>;
 }
 
 export interface SubmitJobCommand {
@@ -111,18 +111,20 @@ function pausedWaiting(job: Job, orgPaused: boolean): WaitingReason {
 }
 
 /**
- * A job a rule holds: stored `pending_approval` with its approval request in one transaction, then its
- * approval flow started. A flow that fails to start is not lost: pending requests without a running flow
- * are re-driven from the table (see docs/approvals.md).
+ * A job a rule holds: stored `pending_approval` with its approval request in one transaction; its approval flow
+ * is asked for with a `start` flow signal beside `job.submitted`, which the approval bridge carries out. A flow
+ * that never starts is not lost: pending requests without a running flow are re-driven from the table (see
+ * docs/approvals.md).
  */
 async function holdSubmission(
   held: Awaited<ReturnType<typeof holdForApproval>>,
   idempotency: IdempotencyRecord | undefined,
   deps: SubmitJobDeps,
 ): Promise<SubmitResult> {
-  const outcome = await deps.jobs.create(held.job, idempotency, [], held.request, [submittedEvent(held.job, deps)]);
+  // The flow's start signal commits with the request it starts (the outbox), like `job.submitted`.
+  const events = [submittedEvent(held.job, deps), approvalFlowSignal('start', held.request, deps.ids.next(), held.job.createdAt)];
+  const outcome = await deps.jobs.create(held.job, idempotency, [], held.request, events);
   if (!outcome.ok) throw new AppError('conflict', 'Could not store the job; try again');
-  if (outcome.created) await deps.approval?.flows.start(held.request).catch(() => undefined);
   return { job: outcome.job, created: outcome.created, warnings: [] };
 }
 
