@@ -99,8 +99,9 @@ export async function createApprovalsWorld(options: { clock?: Clock } = {}): Pro
   const { doc, tableName } = world.table;
   const clock = options.clock ?? systemClock;
   const ids = ulidSource();
-  // As deployed: the functions record events in the outbox; the relay reads them from the stream onto the bus.
-  const outbox = await relayedEvents(world.table, { ids, clock });
+  // As deployed: the functions record events in the outbox; the relay reads them from the stream onto the bus. It
+  // polls in the background: the approval bridge on that bus starts and resumes flows without anyone draining.
+  const outbox = await relayedEvents(world.table, { ids, clock }, { background: true });
   const approvals = new DynamoApprovalRepository(doc, tableName);
   const approvalRules = new DynamoApprovalRuleRepository(doc, tableName, 0);
   const transitions: LocalTransition[] = [];

@@ -19,12 +19,20 @@ afterAll(async () => {
 });
 
 /**
+ * `background: true` for a world whose bus has a consumer that nothing drains for (the approval bridge starts and
+ * resumes flows on its own, as deployed): the relay then polls the stream every 25 ms while idle.
+ */
+export interface RelayMode {
+  background?: boolean;
+}
+
+/**
  * The outbox relay of a test table, as the local stack runs it: DynamoDB Local's stream → `composeRelay` →
  * `sink` (usually the test's in-process bus). Events reach the sink only through it, as deployed, and only when
  * the test calls `drain()` (no background polling): before it looks at what was published. Stopped when the
  * test file ends.
  */
-export async function startTestRelay(table: Pick<TestTable, 'ddb' | 'tableName'>, sink: EventSink) {
+export async function startTestRelay(table: Pick<TestTable, 'ddb' | 'tableName'>, sink: EventSink, options: RelayMode = {}) {
   const errors: unknown[] = [];
   const relay = startLocalStreamRelay({
     ddb: table.ddb,
@@ -32,8 +40,10 @@ export async function startTestRelay(table: Pick<TestTable, 'ddb' | 'tableName'>
     tableName: table.tableName,
     handler: composeRelay({ sink }),
     from: 'trim-horizon',
-    // Read on demand only: every look at what was published drains first.
-    background: false,
+    // Read on demand only (every look at what was published drains first), unless a consumer must be fed as
+    // deployed, without anyone draining: then it polls like the local stack's relay.
+    background: options.background ?? false,
+    ...(options.background ? { idleMs: 25 } : {}),
     onError: (error) => errors.push(error),
   });
   started.add(relay);
@@ -47,9 +57,13 @@ export async function startTestRelay(table: Pick<TestTable, 'ddb' | 'tableName'>
  * `dispatch` records dispatch requests the same way. `published()` and `dispatched()` drain the relay first, so
  * they hold everything committed before the call.
  */
-export async function relayedEvents(table: Pick<TestTable, 'ddb' | 'doc' | 'tableName'>, runtime: { ids: IdSource; clock: Clock }) {
+export async function relayedEvents(
+  table: Pick<TestTable, 'ddb' | 'doc' | 'tableName'>,
+  runtime: { ids: IdSource; clock: Clock },
+  mode: RelayMode = {},
+) {
   const bus = new InProcessEventBus();
-  const relay = await startTestRelay(table, bus);
+  const relay = await startTestRelay(table, bus, mode);
   const events = new DynamoEventOutbox(table.doc, table.tableName);
   return {
     events,
