@@ -69,8 +69,7 @@ export async function deliverToChannel(
   }
   const error = (result.error ?? 'delivery failed').slice(0, 500);
   if (finalAttempt) {
-    // The channel is marked degraded and `system.webhook_failure` announced in one transaction (the outbox).
-    const failures = [];
+    await deps.channels.setDegraded(event.orgId, channel.id, { at, reason: `${event.type} ${event.id}: ${error}` });
     if (event.type !== 'system.webhook_failure') {
       const data = {
         channelId: channel.id,
@@ -81,9 +80,8 @@ export async function deliverToChannel(
         ...(result.status !== undefined ? { lastStatus: result.status } : {}),
         lastError: error,
       };
-      failures.push(webhookFailureEvent(event.orgId, data, deps.ids.next(), at));
+      await deps.events.publish([webhookFailureEvent(event.orgId, data, deps.ids.next(), at)]);
     }
-    await deps.channels.setDegraded(event.orgId, channel.id, { at, reason: `${event.type} ${event.id}: ${error}` }, failures);
   }
   return { skipped: false, record, retryAfterSeconds: result.retryAfterSeconds };
 }
