@@ -17,6 +17,7 @@ import type { NotificationChannel } from '#domain/notifications/notification-cha
 import { notify, type NotifierDeps } from '#domain/notifications/notifier.service';
 import { newWebhookSecret } from '#domain/notifications/standard-webhook-signature';
 import { createTestTable, type TestTable } from '#test-support/integration-env';
+import { startTestRelay } from '#test-support/outbox-relay';
 import { failedJob } from '#test-support/job-fixtures';
 
 /**
@@ -32,6 +33,8 @@ let base: string;
 let table: TestTable;
 let deps: NotifierDeps;
 let bus: InProcessEventBus;
+/** The outbox relay onto `bus`: the notifier records `system.webhook_failure` with the channel's degraded mark. */
+let relay: Awaited<ReturnType<typeof startTestRelay>>;
 
 async function saveChannel(overrides: Partial<NotificationChannel>, secretValue: object): Promise<NotificationChannel> {
   const id = ulidSource().next();
@@ -81,6 +84,7 @@ beforeAll(async () => {
   table = await createTestTable();
   secrets = new EnvFileSecretStore(await mkdtemp(join(tmpdir(), 'qm-notifier-secrets-')));
   bus = new InProcessEventBus();
+  relay = await startTestRelay(table, bus);
   const options = { secrets, policy: { allowLoopback: true }, clock: systemClock, timeoutMs: 2_000, consoleUrl: 'http://127.0.0.1:5173' };
   deps = {
     channels: new DynamoNotificationChannelRepository(table.doc, table.tableName),
@@ -127,6 +131,7 @@ describe('notifier delivery (DynamoDB Local, loopback receiver, standardwebhooks
     expect(firstTry.failed).toEqual([{ channelId: channel.id, error: 'HTTP 503', retryAfterSeconds: 2 }]);
     const lastTry = await notify(event, 2, true, deps);
     expect(lastTry.failed).toHaveLength(1);
+    await relay.drain();
     const failure = bus.published.find((published) => published.type === 'system.webhook_failure');
     expect(failure?.data).toMatchObject({ channelId: channel.id, eventId: event.id, attempts: 2, lastStatus: 503 });
     const thirdTry = await notify(event, 3, false, deps);

@@ -27,6 +27,7 @@ import { localClientConfig } from '#scripts/local/local-aws';
 import { ensureNotificationQueues } from '#scripts/local/local-notifications';
 import { startSqsPoller } from '#scripts/local/local-workers';
 import { createTestTable, localEndpoints, uniqueName, type TestTable } from '#test-support/integration-env';
+import { startTestRelay } from '#test-support/outbox-relay';
 import { failedJob } from '#test-support/job-fixtures';
 
 /**
@@ -51,6 +52,8 @@ const flakyArrivals: number[] = [];
 const flakyVerified: unknown[] = [];
 let secrets: EnvFileSecretStore;
 const bus = new InProcessEventBus();
+/** What the outbox relay put on `bus` (the notifier records `system.webhook_failure` with the degraded mark). */
+let published: () => Promise<readonly DomainEvent[]>;
 const logLines: string[] = [];
 let poller: { stop(): Promise<void> };
 const handled: SQSBatchResponse[] = [];
@@ -104,6 +107,11 @@ async function records(channelId: string): Promise<Record<string, unknown>[]> {
 
 beforeAll(async () => {
   table = await createTestTable();
+  const relay = await startTestRelay(table, bus);
+  published = async () => {
+    await relay.drain();
+    return bus.published;
+  };
   sqs = new SQSClient(localClientConfig(localEndpoints().sqs));
   queues = await ensureNotificationQueues(sqs, uniqueName('notify'), MAX_ATTEMPTS);
   secrets = new EnvFileSecretStore(await mkdtemp(join(tmpdir(), 'qm-notifier-queue-')));
@@ -205,8 +213,8 @@ describe('notifier through local SQS (partial batch failures, retries, DLQ, degr
     const channel = await saveChannel('t-dlq', { webhookUrl: `${receiver.url}/hooks/status/500` }, { current: secret });
     const event = eventFor('t-dlq');
     await enqueue(event);
-    const failure = await until(() =>
-      bus.published.find((published) => published.type === 'system.webhook_failure' && published.data.eventId === event.id),
+    const failure = await until(async () =>
+      (await published()).find((e) => e.type === 'system.webhook_failure' && e.data.eventId === event.id),
     );
     expect(failure.data).toMatchObject({ channelId: channel.id, attempts: MAX_ATTEMPTS, lastStatus: 500, lastError: 'HTTP 500' });
     expect(receiver.received.filter((entry) => (entry.body as DomainEvent | undefined)?.id === event.id)).toHaveLength(MAX_ATTEMPTS);
@@ -242,24 +250,21 @@ describe('notifier through local SQS (partial batch failures, retries, DLQ, degr
     const hook = await saveChannel('t-secret', { webhookUrl: `${receiver.url}/hooks/status/503` }, { current: secret });
     const event = eventFor('t-secret');
     await enqueue(event);
-    await until(() =>
-      bus.published.find(
-        (published) =>
-          published.type === 'system.webhook_failure' && published.data.eventId === event.id && published.data.channelId === hook.id,
-      ),
+    await until(async () =>
+      (await published()).find((e) => e.type === 'system.webhook_failure' && e.data.eventId === event.id && e.data.channelId === hook.id),
     );
     await until(async () => (await records(slack.id))[0]?.attempt === MAX_ATTEMPTS);
     const table_ = await table.doc.send(new ScanCommand({ TableName: table.tableName, ConsistentRead: true }));
     const stored = JSON.stringify(table_.Items);
     const deliveryRecords = JSON.stringify((table_.Items ?? []).filter((item) => String(item.sk).startsWith('DELIVERY#')));
     const logs = logLines.join('\n');
-    const published = JSON.stringify(bus.published);
+    const events = JSON.stringify(await published());
     expect(logs).toContain(slack.id);
-    for (const text of [stored, logs, published]) {
+    for (const text of [stored, logs, events]) {
       expect(text).not.toContain('SLACKSECRETPATH');
       expect(text).not.toContain(secret.slice(6, 30));
     }
     // Recipients are channel configuration: never in a delivery record, a log line or an event.
-    for (const text of [deliveryRecords, logs, published]) expect(text).not.toContain('lin@acme.test');
+    for (const text of [deliveryRecords, logs, events]) expect(text).not.toContain('lin@acme.test');
   }, 30_000);
 });

@@ -1,8 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DomainEvent } from '#domain/events/event-envelope';
 import { notificationChannelSchema, type NotificationChannel } from '#domain/notifications/notification-channel.schema';
 import type { NotificationChannelRepository } from '#domain/notifications/notifications.port';
 import type { ListOptions, Page } from '#domain/page';
+import { outboxPuts } from './dynamo-event-outbox.repository';
 import { deleteExisting, pick, putVersioned, queryPage } from './dynamo-versioned';
 import { withoutKeys } from './keys';
 import * as keys from './table-keys';
@@ -38,23 +40,31 @@ export class DynamoNotificationChannelRepository implements NotificationChannelR
     return deleteExisting(this.doc, this.tableName, keys.notificationChannel(orgId, id));
   }
 
-  async setDegraded(orgId: string, id: string, degraded: { at: string; reason: string } | undefined): Promise<void> {
+  async setDegraded(
+    orgId: string,
+    id: string,
+    degraded: { at: string; reason: string } | undefined,
+    events: readonly DomainEvent[] = [],
+  ): Promise<void> {
+    const change = {
+      TableName: this.tableName,
+      Key: keys.notificationChannel(orgId, id),
+      ConditionExpression: 'attribute_exists(pk)',
+      ...(degraded
+        ? {
+            UpdateExpression: 'SET degradedAt = :at, degradedReason = :reason',
+            ExpressionAttributeValues: { ':at': degraded.at, ':reason': degraded.reason.slice(0, 500) },
+          }
+        : { UpdateExpression: 'REMOVE degradedAt, degradedReason' }),
+    };
     try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.notificationChannel(orgId, id),
-          ConditionExpression: 'attribute_exists(pk)',
-          ...(degraded
-            ? {
-                UpdateExpression: 'SET degradedAt = :at, degradedReason = :reason',
-                ExpressionAttributeValues: { ':at': degraded.at, ':reason': degraded.reason.slice(0, 500) },
-              }
-            : { UpdateExpression: 'REMOVE degradedAt, degradedReason' }),
-        }),
-      );
+      if (events.length === 0) await this.doc.send(new UpdateCommand(change));
+      // With events: the change and its outbox items in one transaction.
+      else await this.doc.send(new TransactWriteCommand({ TransactItems: [{ Update: change }, ...outboxPuts(this.tableName, events)] }));
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return;
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return;
+      throw error;
     }
   }
 }

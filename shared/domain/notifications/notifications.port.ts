@@ -11,9 +11,15 @@ export interface NotificationChannelRepository {
   remove(orgId: string, id: string): Promise<boolean>;
   /**
    * Marks the channel degraded (or healthy again, with `undefined`) without touching its version: an admin's
-   * concurrent edit is not refused because a delivery failed. No-op when the channel is gone.
+   * concurrent edit is not refused because a delivery failed. No-op when the channel is gone. `events` (the
+   * `system.webhook_failure` of a channel marked degraded) are recorded in the outbox by the same transaction.
    */
-  setDegraded(orgId: string, id: string, degraded: { at: string; reason: string } | undefined): Promise<void>;
+  setDegraded(
+    orgId: string,
+    id: string,
+    degraded: { at: string; reason: string } | undefined,
+    events?: readonly DomainEvent[],
+  ): Promise<void>;
 }
 
 /** What one attempt to reach a channel came to (no body, no URL, no secret). */

@@ -69,7 +69,8 @@ export async function deliverToChannel(
   }
   const error = (result.error ?? 'delivery failed').slice(0, 500);
   if (finalAttempt) {
-    await deps.channels.setDegraded(event.orgId, channel.id, { at, reason: `${event.type} ${event.id}: ${error}` });
+    // The channel is marked degraded and `system.webhook_failure` announced in one transaction (the outbox).
+    const failures = [];
     if (event.type !== 'system.webhook_failure') {
       const data = {
         channelId: channel.id,
@@ -80,8 +81,9 @@ export async function deliverToChannel(
         ...(result.status !== undefined ? { lastStatus: result.status } : {}),
         lastError: error,
       };
-      await deps.events.publish([webhookFailureEvent(event.orgId, data, deps.ids.next(), at)]);
+      failures.push(webhookFailureEvent(event.orgId, data, deps.ids.next(), at));
     }
+    await deps.channels.setDegraded(event.orgId, channel.id, { at, reason: `${event.type} ${event.id}: ${error}` }, failures);
   }
   return { skipped: false, record, retryAfterSeconds: result.retryAfterSeconds };
 }
