@@ -4,7 +4,7 @@ import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { emailSenderEnvSchema } from '#functions/events/email-sender/email-sender.env';
 import { notifierEnvSchema } from '#functions/events/notifier/notifier.env';
@@ -15,6 +15,7 @@ import { baseFunctionEnv, notificationFunctionEnv } from './function-env';
 import { approvalLinkKeyName, secretPrefixOf } from './kubernetes-access';
 import { grantSendEmail } from './notification-grants';
 import { QmFunction } from './qm-function';
+import { workQueue } from './work-queue';
 
 /** What personal email reads besides channels: subscriptions, user records, custom levels, approval requests. */
 export const PERSONAL_READS = ['ORG#*#PERSONAL_NOTIFICATIONS', 'USER#*', 'ORG#*#LEVELS', 'ORG#*#APPROVALS'];
@@ -57,18 +58,11 @@ export class Notifier extends Construct {
   constructor(scope: Construct, id: string, props: NotifierProps) {
     super(scope, id);
     const { config, data, eventBus } = props;
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(NOTIFIER_TIMEOUT.toSeconds() * 6),
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, '', {
+      consumerTimeout: NOTIFIER_TIMEOUT,
+      maxReceiveCount: NOTIFY_MAX_ATTEMPTS,
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: NOTIFY_MAX_ATTEMPTS },
-    });
+    }));
 
     this.email = config.notificationSender ? new EmailSender(this, 'EmailSender', { config, logRetention: props.logRetention }) : undefined;
 
@@ -160,18 +154,11 @@ export class EmailSender extends Construct {
     super(scope, id);
     const sender = props.config.notificationSender;
     if (!sender) throw new Error('EmailSender needs the stage config notificationSender');
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.queue = new Queue(this, 'Queue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(EMAIL_SENDER_TIMEOUT.toSeconds() * 6),
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, '', {
+      consumerTimeout: EMAIL_SENDER_TIMEOUT,
+      maxReceiveCount: EMAIL_MAX_ATTEMPTS,
       retentionPeriod: Duration.days(1),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: EMAIL_MAX_ATTEMPTS },
-    });
+    }));
     this.fn = new QmFunction(this, 'Function', {
       entry: 'functions/events/email-sender/email-sender.handler.ts',
       envSchema: emailSenderEnvSchema,

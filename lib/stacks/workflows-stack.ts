@@ -24,6 +24,7 @@ import { grantClusterSecrets, secretPrefixOf } from '#lib/constructs/kubernetes-
 import { baseFunctionEnv, limitsFunctionEnv } from '#lib/constructs/function-env';
 import { Notifier } from '#lib/constructs/notifier';
 import { QmFunction } from '#lib/constructs/qm-function';
+import { workQueue } from '#lib/constructs/work-queue';
 import type { ComputeStack } from './compute-stack';
 import type { DataStack } from './data-stack';
 import type { QmStackProps } from './stack-props';
@@ -132,20 +133,10 @@ export class WorkflowsStack extends Stack {
       reason: 'dynamodb:ListStreams (granted with the stream event source) has no resource-level permissions',
     });
 
-    this.dispatchDeadLetterQueue = new Queue(this, 'DispatchDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    this.dispatchQueue = new Queue(this, 'DispatchQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(DISPATCHER_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: {
-        queue: this.dispatchDeadLetterQueue,
-        maxReceiveCount: 5,
-      },
-    });
+    ({ queue: this.dispatchQueue, deadLetterQueue: this.dispatchDeadLetterQueue } = workQueue(this, 'Dispatch', {
+      consumerTimeout: DISPATCHER_TIMEOUT,
+      maxReceiveCount: 5,
+    }));
 
     this.scheduler = new QmFunction(this, 'Scheduler', {
       entry: 'functions/scheduler/scheduler.handler.ts',
