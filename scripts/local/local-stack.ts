@@ -69,6 +69,11 @@ import { seedDemoData } from './seed';
 import { ensureQueues, startLocalSqs } from './sqs-local';
 import { ensureTable } from './table';
 
+/**
+ * How long each local API function caches configuration (quotas, limits, approval rules, hardware): 1 s, so a
+ * change made through one function reaches the others almost at once (deployed: 10–30 s, docs/quotas.md, docs/approvals.md).
+ */
+export const LOCAL_CONFIG_CACHE_MS = 1_000;
 export interface LocalStackOptions {
   /** HTTP port on 127.0.0.1; 0 = any free port. */
   port?: number;
@@ -323,7 +328,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       jobOutput: (job) => (job.backend === 'kubernetes' ? devCluster.logs : backend),
       ...identity.edges,
       logger: quiet,
-      configCacheMs: 1_000,
+      configCacheMs: LOCAL_CONFIG_CACHE_MS,
     };
     const handlers = new Map(API_ROUTE_GROUPS.map((group) => [group.name, composeApiFunction(group, envValues, edges)]));
     const server = await startHttpServer({

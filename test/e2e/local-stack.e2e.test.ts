@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devIdpTokens, signInThroughIdp } from '#scripts/local/dev-idp-login';
 import { demoPassword } from '#scripts/local/local-identity';
+import { LOCAL_CONFIG_CACHE_MS } from '#scripts/local/local-stack';
 import { DEMO_USERS } from '#scripts/local/seed';
 import { startLocalStack } from '#test-support/local-stack-process';
 
@@ -279,6 +280,9 @@ describe('the local stack, end to end over HTTP', () => {
       body: JSON.stringify({ name: 'e2e-any-cost', condition: 'cost_exceeds', threshold: '0', required_approver_level: 'lead' }),
     });
     expect(rule.status).toBe(201);
+    // The rule is written by the approvals function; the jobs function reads rules through its config cache, which
+    // an earlier test's submission filled less than a second ago. A new rule applies once that cache expires.
+    await new Promise((resolve) => setTimeout(resolve, LOCAL_CONFIG_CACHE_MS + 200));
     try {
       const submitted = await api('/v1/jobs', {
         method: 'POST',
