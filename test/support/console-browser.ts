@@ -54,6 +54,21 @@ export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
       await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
     },
     async accessibilityViolations(page) {
+      // Let finite transitions end first: a flash still fading in has a partly transparent text colour, which axe
+      // reports as low contrast although the settled page has none. Spinners (infinite) are not waited for.
+      await page.evaluate(() => {
+        interface RunningAnimation {
+          effect: { getComputedTiming(): { endTime?: number | string } } | null;
+          finished: Promise<unknown>;
+        }
+        const { document } = globalThis as unknown as { document: { getAnimations(): RunningAnimation[] } };
+        return Promise.all(
+          document
+            .getAnimations()
+            .filter((animation) => Number.isFinite(Number(animation.effect?.getComputedTiming().endTime)))
+            .map((animation) => animation.finished.catch(() => undefined)),
+        );
+      });
       // Through the DevTools protocol, not a <script> tag: the console's CSP (rightly) refuses inline scripts.
       await page.evaluate(await readFile(AXE_SCRIPT, 'utf8'));
       const violations = await page.evaluate(async () => {
